@@ -1,0 +1,72 @@
+/**
+ * Calendar dates, done once. A CalendarDate is an ISO `YYYY-MM-DD` string that is a real date; ISO
+ * strings of four-digit years sort chronologically, so comparisons are plain string comparisons.
+ * FHIR partial dates (`YYYY`, `YYYY-MM`) become inclusive intervals (response digest §3.10).
+ */
+import { addDays as dfAddDays, differenceInCalendarDays, format, isValid, lastDayOfMonth, parseISO } from 'date-fns';
+
+export type CalendarDate = string & { readonly __calendarDate: unique symbol };
+
+const WHOLE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+const YEAR = /^(\d{4})$/;
+
+/** `YYYY-MM-DD` that is a real calendar date (2023-02-29 is not), else undefined. */
+export function parseWholeDate(value: string): CalendarDate | undefined {
+  const m = WHOLE_DATE.exec(value);
+  if (!m) return undefined;
+  const d = parseISO(value);
+  if (!isValid(d) || format(d, 'yyyy-MM-dd') !== value) return undefined;
+  return value as CalendarDate;
+}
+
+export function calendarDate(value: string): CalendarDate {
+  const d = parseWholeDate(value);
+  if (!d) throw new Error(`not a calendar date: ${value}`);
+  return d;
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return format(dfAddDays(parseISO(date), days), 'yyyy-MM-dd') as CalendarDate;
+}
+
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  const d = parseISO(date);
+  const target = new Date(d.getFullYear(), d.getMonth() + months, 1);
+  const day = Math.min(d.getDate(), lastDayOfMonth(target).getDate());
+  return format(new Date(target.getFullYear(), target.getMonth(), day), 'yyyy-MM-dd') as CalendarDate;
+}
+
+/** Whole days from `earlier` to `later` (positive when `later` is after `earlier`). */
+export function daysBetween(earlier: CalendarDate, later: CalendarDate): number {
+  return differenceInCalendarDays(parseISO(later), parseISO(earlier));
+}
+
+/** An inclusive interval of calendar days. */
+export interface DateInterval {
+  readonly start: CalendarDate;
+  readonly end: CalendarDate;
+}
+
+/**
+ * The days a FHIR date or dateTime may stand for: a year spans 1 Jan to 31 Dec, a year-month the
+ * whole month, a full date or dateTime its own calendar day. Undefined for anything unparseable.
+ */
+export function partialDateInterval(value: string): DateInterval | undefined {
+  const day = parseWholeDate(value.slice(0, 10));
+  if (day && (value.length === 10 || value[10] === 'T')) return { start: day, end: day };
+  let m = YEAR_MONTH.exec(value);
+  if (m) {
+    const first = parseWholeDate(`${m[1]}-${m[2]}-01`);
+    if (!first) return undefined;
+    return { start: first, end: format(lastDayOfMonth(parseISO(first)), 'yyyy-MM-dd') as CalendarDate };
+  }
+  m = YEAR.exec(value);
+  if (m) return { start: `${m[1]}-01-01` as CalendarDate, end: `${m[1]}-12-31` as CalendarDate };
+  return undefined;
+}
+
+/** The spec's display form `dd-Mmm-yyyy`, used in List warning notes. */
+export function displayDate(date: CalendarDate): string {
+  return format(parseISO(date), 'dd-MMM-yyyy');
+}

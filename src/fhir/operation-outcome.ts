@@ -1,0 +1,51 @@
+import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r3';
+import { PROFILE } from './profiles';
+import { SPINE_CODES, codeSystemOf, type SpineCode } from './spine-codes';
+
+function spineDetails(code: SpineCode, text?: string): OperationOutcomeIssue['details'] {
+  const coding = [{ system: codeSystemOf(code), code, display: SPINE_CODES[code].display }];
+  return text === undefined ? { coding } : { coding, text };
+}
+
+/** The single-issue OperationOutcome of an error response (request digest §6.1). */
+export function errorOutcome(code: SpineCode, diagnostics: string): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    meta: { profile: [PROFILE.operationOutcome] },
+    issue: [
+      {
+        severity: 'error',
+        code: SPINE_CODES[code].issueCode as OperationOutcomeIssue['code'],
+        details: spineDetails(code),
+        diagnostics,
+      },
+    ],
+  };
+}
+
+/**
+ * A warning carried inside a 200 Bundle: an unrecognised parameter or a disabled clinical area
+ * (request digest §7, §8.2). `text` goes to details.text and `diagnostics` names the parameter.
+ */
+export interface BundleWarning {
+  readonly text: string;
+  readonly diagnostics: string;
+}
+
+export function warningIssue(warning: BundleWarning): OperationOutcomeIssue {
+  return {
+    severity: 'warning',
+    code: 'not-supported',
+    details: spineDetails('NOT_IMPLEMENTED', warning.text),
+    diagnostics: warning.diagnostics,
+  };
+}
+
+export function warningOutcome(id: string, warnings: readonly BundleWarning[]): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    id,
+    meta: { profile: [PROFILE.operationOutcome] },
+    issue: warnings.map(warningIssue),
+  };
+}

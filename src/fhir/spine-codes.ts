@@ -1,0 +1,33 @@
+/**
+ * The Spine error and warning codes this provider emits, with the HTTP status, FHIR issue type and
+ * display that GP Connect 1.6.2 prescribes for each (request digest §6.2). Every OperationOutcome
+ * is rendered from this one table.
+ */
+export const SPINE_CODES = {
+  BAD_REQUEST: { status: 400, issueCode: 'invalid', display: 'Bad request' },
+  INVALID_IDENTIFIER_SYSTEM: { status: 400, issueCode: 'value', display: 'Invalid identifier system' },
+  INVALID_IDENTIFIER_VALUE: { status: 400, issueCode: 'value', display: 'Invalid identifier value' },
+  INVALID_NHS_NUMBER: { status: 400, issueCode: 'value', display: 'Invalid NHS number' },
+  NO_PATIENT_CONSENT: { status: 403, issueCode: 'forbidden', display: 'Patient has not provided consent to share data' },
+  'ACCESS DENIED': { status: 403, issueCode: 'forbidden', display: 'Access denied' },
+  PATIENT_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Patient not found' },
+  NO_RECORD_FOUND: { status: 404, issueCode: 'not-found', display: 'No record found' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, issueCode: 'not-supported', display: 'Unsupported media type' },
+  INVALID_RESOURCE: { status: 422, issueCode: 'invalid', display: 'Invalid validation of resource' },
+  INVALID_PARAMETER: { status: 422, issueCode: 'invalid', display: 'Invalid parameter' },
+  INTERNAL_SERVER_ERROR: { status: 500, issueCode: 'processing', display: 'Unexpected internal server error' },
+  NOT_IMPLEMENTED: { status: 501, issueCode: 'not-supported', display: 'Not implemented' },
+  // Provider-local codes: conditions GP Connect has no Spine code for (docs/decisions.md, "Local error codes").
+  PAYLOAD_TOO_LARGE: { status: 413, issueCode: 'too-long', display: 'Request body too large', local: true },
+  TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', local: true },
+  SERVICE_UNAVAILABLE: { status: 503, issueCode: 'transient', display: 'Service unavailable', local: true },
+} as const satisfies Record<string, { status: number; issueCode: string; display: string; local?: true }>;
+
+export type SpineCode = keyof typeof SPINE_CODES;
+
+export const SPINE_ERROR_CODE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
+export const LOCAL_ERROR_CODE_SYSTEM = 'urn:gpconnect-structured:provider-error-code';
+
+export function codeSystemOf(code: SpineCode): string {
+  return 'local' in SPINE_CODES[code] ? LOCAL_ERROR_CODE_SYSTEM : SPINE_ERROR_CODE_SYSTEM;
+}

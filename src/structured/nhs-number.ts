@@ -1,0 +1,12 @@
+/**
+ * NHS number format and Modulus 11 check (request digest §4.5): exactly ten ASCII digits, nothing
+ * stripped first (D-24); weights 10..2 over the first nine; check = 11 - (sum mod 11), 11 → 0, 10 → invalid.
+ */
+export function isValidNhsNumber(value: string): boolean {
+  if (!/^[0-9]{10}$/.test(value)) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(value[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  if (check === 10) return false;
+  return (check === 11 ? 0 : check) === Number(value[9]);
+}

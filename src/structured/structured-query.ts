@@ -1,0 +1,52 @@
+import type { CalendarDate } from '../fhir/dates';
+import type { BundleWarning } from '../fhir/operation-outcome';
+
+/** An inclusive date window; either end may be open (request digest V16). */
+export interface DateWindow {
+  readonly start?: CalendarDate;
+  readonly end?: CalendarDate;
+}
+
+export type ProblemStatus = 'active' | 'inactive';
+export type ProblemSignificance = 'major' | 'minor';
+
+/** One `includeProblems` occurrence; a problem matches when it passes every filter given. */
+export interface ProblemFilter {
+  readonly status?: ProblemStatus;
+  readonly significance?: ProblemSignificance;
+}
+
+/**
+ * The typed, normalised request: defaults applied, dates as calendar dates. An absent area was not
+ * requested. Nothing downstream reads the raw Parameters again.
+ */
+export interface StructuredQuery {
+  readonly nhsNumber: string;
+  /** The Europe/London date the request was judged against; every filter uses the same "today". */
+  readonly today: CalendarDate;
+  readonly allergies?: { readonly includeResolved: boolean };
+  readonly medication?: { readonly includePrescriptionIssues: boolean; readonly searchFromDate?: CalendarDate };
+  readonly consultations?: { readonly searchPeriod?: DateWindow; readonly mostRecent?: number };
+  /** Problems match when they pass any one filter (several `includeProblems` mean their union). */
+  readonly problems?: { readonly filters: readonly ProblemFilter[] };
+  readonly immunisations?: { readonly includeNotGiven: boolean; readonly includeStatus: boolean };
+  readonly uncategorisedData?: { readonly searchPeriod?: DateWindow };
+  readonly investigations?: { readonly searchPeriod?: DateWindow };
+  readonly referrals?: { readonly searchPeriod?: DateWindow };
+  readonly diaryEntries?: { readonly searchDate?: CalendarDate };
+  /** Which predefined multi-area search this request is, when it is one (request digest §5.2). */
+  readonly predefinedSearch?: 1 | 2;
+  /** Unrecognised parameters and parts, in request order; each becomes a warning in the Bundle. */
+  readonly warnings: readonly BundleWarning[];
+}
+
+export type ClinicalArea =
+  | 'allergies'
+  | 'medication'
+  | 'consultations'
+  | 'problems'
+  | 'immunisations'
+  | 'uncategorisedData'
+  | 'investigations'
+  | 'referrals'
+  | 'diaryEntries';
