@@ -42,6 +42,7 @@ function toQuery(request: RecognisedParameters, today: CalendarDate, predefinedS
     nhsNumber: request.nhsNumber,
     today,
     warnings: request.warnings,
+    disabledAreas: new Set(),
     ...(predefinedSearch && { predefinedSearch }),
     ...(allergies && { allergies: { includeResolved: asBoolean(allergies.get('includeResolvedAllergies'), false) } }),
     ...(medication && {

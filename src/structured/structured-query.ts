@@ -36,8 +36,13 @@ export interface StructuredQuery {
   readonly diaryEntries?: { readonly searchDate?: CalendarDate };
   /** Which predefined multi-area search this request is, when it is one (request digest §5.2). */
   readonly predefinedSearch?: 1 | 2;
-  /** Unrecognised parameters and parts, in request order; each becomes a warning in the Bundle. */
+  /**
+   * Warnings for the Bundle's OperationOutcome: unrecognised parameters and parts in request order,
+   * then the requested areas that are switched off at this practice.
+   */
   readonly warnings: readonly BundleWarning[];
+  /** Areas switched off at this practice: never loaded, and links into them are replaced (response digest §8.1). */
+  readonly disabledAreas: ReadonlySet<ClinicalArea>;
 }
 
 export type ClinicalArea =

@@ -1,0 +1,26 @@
+/**
+ * Who may be shared (request digest §4.6). A patient who may not be shared is reported exactly as one
+ * who is not on the system, so a consumer cannot learn that a sensitive or deceased patient exists.
+ */
+import { GpcError } from '../fhir/gpc-error';
+import type { Patient } from './people';
+
+const NOT_FOUND = 'No patient with this NHS number is registered at this practice';
+
+/** Throws PATIENT_NOT_FOUND or NO_PATIENT_CONSENT; returns the patient when the record may be shared. */
+export function checkPatientMayBeShared(patient: Patient | undefined): Patient {
+  if (
+    !patient ||
+    patient.sensitive ||
+    patient.deceasedDate !== undefined ||
+    patient.registration.status !== 'active' ||
+    patient.registration.type !== 'R' ||
+    patient.nhsNumberStatus !== '01'
+  ) {
+    throw new GpcError('PATIENT_NOT_FOUND', NOT_FOUND);
+  }
+  if (patient.sharingConsent === 'dissented') {
+    throw new GpcError('NO_PATIENT_CONSENT', 'The patient has dissented from sharing their record');
+  }
+  return patient;
+}
