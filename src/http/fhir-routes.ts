@@ -123,4 +123,3 @@ export function parseJsonBody(bytes: Buffer): unknown {
   }
 }
 
-export { INTERACTIONS };

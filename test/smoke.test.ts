@@ -1,0 +1,17 @@
+import { NHS, postRecord, testApp, getMetadata } from './support/app';
+import { expectBundle, expectOperationOutcome, warningsOf } from './support/fhir';
+import { nhsNumber, parameters } from './support/parameters';
+
+describe('smoke', () => {
+  const t = testApp();
+  it('answers metadata and a patient-only request', async () => {
+    const meta = await getMetadata(t);
+    expect(meta.status).toBe(200);
+    const bundle = expectBundle(await postRecord(t, parameters(nhsNumber(NHS.patient2))));
+    expect(bundle.id).toBe('629ea9ba-a077-4d99-b289-7a9b19fd4e03');
+    expect(warningsOf(bundle)).toBeUndefined();
+  });
+  it('rejects a bad NHS number', async () => {
+    expectOperationOutcome(await postRecord(t, parameters(nhsNumber('9999999990'))), 400, 'INVALID_NHS_NUMBER');
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * An app over the embedded test practice with a pinned clock, plus request helpers that send valid
+ * Spine headers and a valid JWT unless a test overrides them.
+ */
+import type { Express } from 'express';
+import request from 'supertest';
+import { testPractice } from '../../examples/practice';
+import { createApp, type AppDeps } from '../../src/app';
+import { fixedClock, type Clock } from '../../src/clock';
+import { loadConfig, type AppConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import type { ClinicalRepository } from '../../src/record/repository';
+import { jwt, validClaims, type Claims } from './jwt';
+
+/** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
+export const TEST_NOW = '2026-11-21T12:00:00Z';
+export const TODAY = '2026-11-21';
+export const PROVIDER_ASID = '200000000116';
+export const CONSUMER_ASID = '200000000115';
+export const BASE = '/P99001/STU3/1/gpconnect/structured';
+export const RECORD_PATH = `${BASE}/Patient/$gpc.getstructuredrecord`;
+export const METADATA_PATH = `${BASE}/metadata`;
+export const INTERACTION = {
+  record: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
+  metadata: 'urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1',
+} as const;
+
+/** Test NHS numbers (test-patients.md §A). */
+export const NHS = {
+  patient1: '9690937278',
+  patient2: '9690937286',
+  patient3: '9690937294',
+  patient4: '9690937308',
+  patient5: '9690937375',
+  patient9: '9690938533',
+  patient13: '9690938096',
+  patient14: '9476718943',
+  patient15: '9690938576',
+  patient16: '9690938118',
+  patient17: '9690938126',
+  patient18: '9690938681',
+  patient21: '9690938142',
+  notInSystem: '9999999999',
+  risk1: '9690939009',
+  large1: '9690939017',
+  temporary1: '9690939025',
+} as const;
+
+/** A date relative to TODAY, as YYYY-MM-DD. */
+export function rel(days: number): string {
+  const d = new Date(`${TODAY}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export interface TestAppOptions {
+  readonly env?: Record<string, string>;
+  readonly clock?: Clock;
+  readonly repository?: ClinicalRepository;
+}
+
+export interface TestApp {
+  readonly app: Express;
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly repository: ClinicalRepository;
+}
+
+export function testApp(options: TestAppOptions = {}): TestApp {
+  const clock = options.clock ?? fixedClock(TEST_NOW);
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
+  const repository = options.repository ?? new MemoryRepository(testPractice(clock.today()));
+  let counter = 0;
+  const deps: AppDeps = {
+    config,
+    repository,
+    clock,
+    logger: createLogger('silent'),
+    software: { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' },
+    newId: () => `generated-${++counter}`,
+  };
+  return { app: createApp(deps), config, clock, repository };
+}
+
+export function nowSeconds(clock: Clock): number {
+  return Math.floor(clock.now().getTime() / 1000);
+}
+
+export interface SendOptions {
+  readonly headers?: Record<string, string | undefined>;
+  readonly claims?: Claims;
+  readonly traceId?: string;
+}
+
+function spineHeaders(t: TestApp, interaction: string, scope: string, options: SendOptions): Record<string, string> {
+  const all: Record<string, string | undefined> = {
+    'Ssp-TraceID': options.traceId ?? '629ea9ba-a077-4d99-b289-7a9b19fd4e03',
+    'Ssp-From': CONSUMER_ASID,
+    'Ssp-To': PROVIDER_ASID,
+    'Ssp-InteractionID': interaction,
+    Authorization: `Bearer ${jwt(options.claims ?? validClaims(nowSeconds(t.clock), scope))}`,
+    Accept: 'application/fhir+json',
+    ...options.headers,
+  };
+  return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** POST a getstructuredrecord request (body as an object, or a raw string sent as-is). */
+export function postRecord(t: TestApp, body: unknown, options: SendOptions = {}): request.Test {
+  const req = request(t.app)
+    .post(RECORD_PATH)
+    .set(spineHeaders(t, INTERACTION.record, 'patient/*.read', options));
+  const hasContentType = options.headers && Object.keys(options.headers).some((h) => h.toLowerCase() === 'content-type');
+  if (!hasContentType) req.set('Content-Type', 'application/fhir+json;charset=utf-8');
+  return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+export function getMetadata(t: TestApp, options: SendOptions = {}, path = METADATA_PATH): request.Test {
+  return request(t.app).get(path).set(spineHeaders(t, INTERACTION.metadata, 'organization/*.read', options));
+}
+
+export function validJwtClaims(t: TestApp, scope = 'patient/*.read'): Claims {
+  return validClaims(nowSeconds(t.clock), scope);
+}

@@ -1,0 +1,36 @@
+/** Assertions on FHIR responses that every HTTP test makes the same way. */
+import type { Bundle, OperationOutcome } from 'fhir/r3';
+import type { Response } from 'supertest';
+
+export function expectOperationOutcome(res: Response, status: number, spineCode: string): OperationOutcome {
+  expect({ status: res.status, code: res.body?.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({ status, code: spineCode });
+  expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
+  expect(res.headers['cache-control']).toBe('no-store');
+  const outcome = res.body as OperationOutcome;
+  expect(outcome.resourceType).toBe('OperationOutcome');
+  expect(outcome.issue).toHaveLength(1);
+  expect(outcome.issue[0].severity).toBe('error');
+  expect(typeof outcome.issue[0].diagnostics).toBe('string');
+  return outcome;
+}
+
+export function expectBundle(res: Response): Bundle {
+  expect({ status: res.status, body: res.status === 200 ? 'bundle' : res.body }).toEqual({ status: 200, body: 'bundle' });
+  expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
+  expect(res.headers['cache-control']).toBe('no-store');
+  const bundle = res.body as Bundle;
+  expect(bundle.resourceType).toBe('Bundle');
+  expect(bundle.type).toBe('collection');
+  return bundle;
+}
+
+export function resourcesOf<T extends { resourceType: string }>(bundle: Bundle, type: T['resourceType']): T[] {
+  return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is never => r?.resourceType === type) as T[];
+}
+
+/** The warnings OperationOutcome of a Bundle, if any. */
+export function warningsOf(bundle: Bundle): OperationOutcome | undefined {
+  const outcomes = resourcesOf<OperationOutcome>(bundle, 'OperationOutcome');
+  expect(outcomes.length).toBeLessThanOrEqual(1);
+  return outcomes[0];
+}
