@@ -9,7 +9,7 @@ import type { AppConfig } from '../config';
 import { formatOf, negotiateFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
-import { INTERACTIONS, type Interaction } from '../spine/interactions';
+import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
 import { sendFhir } from './respond';
