@@ -10,6 +10,6 @@ export function testPractice(today: CalendarDate): PracticeDataset {
     practitioners: PRACTITIONERS,
     organisations: ORGANISATIONS,
     locations: LOCATIONS,
-    patients: testPatients(today).map((patient) => ({ patient })),
+    patients: testPatients(today).map((patient) => ({ patient, record: {} })),
   };
 }

@@ -124,3 +124,21 @@ export interface Location {
   readonly managingOrganisationId?: string;
   readonly version: string;
 }
+
+/** A service at an organisation that can receive a referral (→ CareConnect HealthcareService, §4.10). */
+export interface HealthcareService {
+  readonly id: string;
+  readonly name: string;
+  readonly providedByOrganisationId?: string;
+  readonly version: string;
+}
+
+/** The GP system itself, as requester of a system-generated diary entry (→ GPConnect-Device-1, §4.11). */
+export interface Device {
+  readonly id: string;
+  /** What the device is, e.g. "GP clinical system". */
+  readonly name: string;
+  readonly manufacturer?: string;
+  readonly softwareVersion?: string;
+  readonly version: string;
+}

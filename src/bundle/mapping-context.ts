@@ -1,0 +1,44 @@
+/**
+ * The contract between the bundle engine and the per-area mappers. A mapper turns one domain item
+ * into its GP Connect resource(s) and asks the context for every reference it writes, so that the
+ * engine knows which actors to include and can replace links into disabled areas (response digest
+ * §1.3, §8.1). Mappers are pure apart from those calls.
+ */
+import type { Identifier, Reference } from 'fhir/r3';
+import type { ActorRef, ItemKind, ItemRef } from '../record/model';
+
+/** The FHIR resource type each kind of linked item becomes (response digest §4.1 reference table). */
+export const ITEM_TARGET = {
+  allergy: 'AllergyIntolerance',
+  medicationPlan: 'MedicationRequest',
+  medicationIssue: 'MedicationRequest',
+  problem: 'Condition',
+  consultation: 'Encounter',
+  immunisation: 'Immunization',
+  immunisationStatus: 'Observation',
+  observation: 'Observation',
+  investigation: 'DiagnosticReport',
+  referral: 'ReferralRequest',
+  diaryEntry: 'ProcedureRequest',
+  document: 'DocumentReference',
+} as const satisfies Record<ItemKind, string>;
+
+export interface MappingContext {
+  /** `Patient/<id>`: every subject and patient reference. */
+  readonly patient: Reference;
+  readonly practiceId: string;
+  /** The supplier-scoped business identifier of an item (response digest §1.2: persistent, global). */
+  identifier(id: string, guid?: string): Identifier;
+  /** A reference to an administrative actor; the engine includes that actor in the Bundle. */
+  actor(ref: ActorRef): Reference;
+  practitioner(id: string): Reference;
+  organisation(id: string): Reference;
+  location(id: string): Reference;
+  /**
+   * A reference to a clinical item. When the item's area is switched off the engine returns the
+   * display-only placeholder of §8.1 instead.
+   */
+  item(ref: ItemRef): Reference;
+  /** `Encounter/<id>` when that consultation's Encounter is in this Bundle; otherwise undefined (leave context out). */
+  encounter(consultationId: string | undefined): Reference | undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * Consultations (§3.3, §2.4 structure Lists, §4.6 Encounter): a consultation holds topics, a topic holds
+ * headings or (flat) items directly, a heading holds items, each in display order. Items live in their
+ * own areas; the structure only references them.
+ */
+import type { Concept, ItemMetadata, PartialDate, Timestamp } from './common';
+import type { ItemRef } from './patient-record';
+
+/**
+ * Free text written in a consultation with no code: exists only inside its consultation and becomes a
+ * "Comment note" Observation, first under its heading (§3.6, §4.8).
+ */
+export interface ConsultationNote {
+  readonly kind: 'note';
+  readonly id: string;
+  /** Absent: `id` is the persistent identifier. */
+  readonly guid?: string;
+  readonly text: string;
+  /** Absent: the consultation's `lastEdited`. */
+  readonly recorded?: Timestamp;
+  /** Absent: the consultation's performer, else its recorder. */
+  readonly recorderId?: string;
+  /** Withheld like any confidential item (§6). */
+  readonly confidential?: boolean;
+}
+
+/** One entry of a heading or flat topic: a reference to an item of any area, or a free-text note. */
+export type ConsultationEntry = ItemRef | ConsultationNote;
+
+/** A heading (History, Examination, Plan, …) → List "Category (EHR)". */
+export interface Heading {
+  /** Structure Lists need ids. Absent: derived from the consultation id and the heading's position. */
+  readonly id?: string;
+  readonly title?: string;
+  readonly entries: readonly ConsultationEntry[];
+}
+
+interface TopicCommon {
+  /** Absent: derived from the consultation id and the topic's position. */
+  readonly id?: string;
+  /** The topic name, if it has one. */
+  readonly title?: string;
+  /** Problems this topic is about (→ relatedProblemHeader on the Topic List). */
+  readonly problemIds?: readonly string[];
+}
+
+/** A topic never mixes headings and items (§2.4): either headings, or items directly (a "flat" topic). */
+export type Topic =
+  | (TopicCommon & { readonly headings: readonly Heading[]; readonly entries?: never })
+  | (TopicCommon & { readonly entries: readonly ConsultationEntry[]; readonly headings?: never });
+
+export interface Consultation extends ItemMetadata {
+  /** Consultation type or name as shown to users (→ Encounter.type and the Consultation List title). */
+  readonly type: Concept;
+  /** When it took place; filtered by `consultationSearchPeriod` and sorted for `includeNumberOfMostRecent`. Absent: unknown, always returned. */
+  readonly period?: { readonly start: PartialDate; readonly end?: PartialDate };
+  /** Drafts are returned, as Encounter.status `unknown`. Absent: finished. */
+  readonly draft?: boolean;
+  readonly locationId?: string;
+  /** The clinician who saw the patient (PPRF participant), when there are participants besides the recorder. */
+  readonly performerId?: string;
+  /** Further practitioners present (PART participants). */
+  readonly participantIds?: readonly string[];
+  /** The organisation that provided it (→ serviceProvider). Absent: this practice. */
+  readonly organisationId?: string;
+  /** When the consultation was last edited (→ `date` on every structure List). Absent: `recorded`. */
+  readonly lastEdited?: Timestamp;
+  readonly topics: readonly Topic[];
+}

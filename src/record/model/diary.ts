@@ -1,0 +1,21 @@
+/** Diary (recall) entries, medication reviews included (§3.9, §4.11 diary ProcedureRequest). */
+import type { ActorRef, ClinicalItem, Concept, DatePeriod, PartialDate } from './common';
+import type { ItemRef } from './patient-record';
+
+export interface DiaryEntry extends ClinicalItem {
+  /** SNOMED where practical (314529007 "Medication review due" for reviews), else text. */
+  readonly code: Concept;
+  /** Planned date or range; filtered by `diaryEntriesSearchDate` on its start. Absent: unknown, always returned. */
+  readonly planned?: PartialDate | DatePeriod;
+  /**
+   * Only incomplete (active) entries are returned by the diary search; completed ones referenced from
+   * a consultation come out as text-only Observations (§5.1). Absent: active.
+   */
+  readonly status?: 'active' | 'completed' | 'cancelled';
+  readonly reasons?: readonly Concept[];
+  /** A system-generated entry's requester. Absent: the recorder. */
+  readonly requester?: ActorRef<'device' | 'organisation'>;
+  /** Never a problem (→ supportingInfo). */
+  readonly supportingInfo?: readonly Exclude<ItemRef, { readonly kind: 'problem' }>[];
+  readonly note?: string;
+}
