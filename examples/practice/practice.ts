@@ -1,5 +1,5 @@
 /** The embedded test practice: a realistic (fictional) GP surgery, its clinicians and sites. */
-import type { Location, Organisation, Practice, Practitioner } from '../../src/record/people';
+import type { Device, HealthcareService, Location, Organisation, Practice, Practitioner } from '../../src/record/people';
 
 export const PRACTICE: Practice = {
   id: 'practice-p99001',
@@ -29,10 +29,59 @@ export const PRACTITIONERS: readonly Practitioner[] = [
     roles: [{ id: 'role-okafor', organisationId: PRACTICE.id, jobRole: GMP }],
     version: '1',
   },
+  {
+    id: 'prac-clarke',
+    name: { family: 'Clarke', given: ['Helen'], prefix: ['Mrs'] },
+    gender: 'female',
+    sdsUserId: 'G8512345',
+    roles: [{ id: 'role-clarke', organisationId: PRACTICE.id, jobRole: { code: 'R0690', display: 'Practice Nurse' } }],
+    version: '1',
+  },
+  {
+    id: 'prac-hussain',
+    name: { family: 'Hussain', given: ['Imran'], prefix: ['Mr'] },
+    gender: 'male',
+    sdsUserId: 'C4455667',
+    roles: [{ id: 'role-hussain', organisationId: 'org-leeds-teaching', jobRole: { code: 'R0050', display: 'Consultant' } }],
+    version: '1',
+  },
 ];
 
-/** Other organisations the records refer to (hospitals, the previous practice of a transferred patient). */
-export const ORGANISATIONS: readonly Organisation[] = [];
+/** Other organisations the records refer to (hospitals, the lab, the previous practice of a transferred patient). */
+export const ORGANISATIONS: readonly Organisation[] = [
+  {
+    id: 'org-leeds-teaching',
+    odsCode: 'RR8',
+    name: 'Leeds Teaching Hospitals NHS Trust',
+    address: { lines: ['St James University Hospital', 'Beckett Street'], city: 'Leeds', postcode: 'LS9 7TF' },
+    version: '1',
+  },
+  {
+    id: 'org-leeds-pathology',
+    odsCode: 'RR8PA',
+    name: 'Leeds Pathology',
+    address: { lines: ['Old Medical School', 'Thoresby Place'], city: 'Leeds', postcode: 'LS1 3EX' },
+    version: '1',
+  },
+  {
+    id: 'org-previous-practice',
+    odsCode: 'B86001',
+    name: 'Hillside Surgery',
+    address: { lines: ['3 Hill Top'], city: 'Bradford', postcode: 'BD1 1AA' },
+    version: '1',
+  },
+];
+
+/** Referral recipients the records refer to. */
+export const HEALTHCARE_SERVICES: readonly HealthcareService[] = [
+  { id: 'hs-cardiology', name: 'Cardiology Outpatients, St James University Hospital', providedByOrganisationId: 'org-leeds-teaching', version: '1' },
+  { id: 'hs-physiotherapy', name: 'Community Physiotherapy, Leeds', providedByOrganisationId: 'org-leeds-teaching', version: '1' },
+];
+
+/** The practice's clinical system, requester of system-generated recalls. */
+export const DEVICES: readonly Device[] = [
+  { id: 'device-gp-system', name: 'GP clinical system', manufacturer: 'gpconnect-structured', softwareVersion: '0.1.0', version: '1' },
+];
 
 export const LOCATIONS: readonly Location[] = [
   {

@@ -1,0 +1,7 @@
+import type { CalendarDate } from '../../../src/fhir/dates';
+import type { PatientClinicalRecord } from '../../../src/record/model';
+
+/** patient14: clinical record (to be authored). */
+export function record(_today: CalendarDate): PatientClinicalRecord {
+  return {};
+}
