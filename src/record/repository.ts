@@ -57,9 +57,12 @@ export interface AreaResults {
  * Where a confidential item was left out of linked content, so the bundle can put `confidential-items`
  * on the secondary list it would have been in (§2.6, §6):
  * - `consultation`: referenced from a returned consultation's structure (a topic's problem link counts
- *   as kind `problem`; a confidential free-text note as kind `observation`) → `consultations-*`;
+ *   as kind `problem`; a confidential free-text note as kind `observation`; a confidential problem
+ *   linked to an item of the structure as kind `problem`; a report with a confidential part as kind
+ *   `investigation`) → `consultations-*`;
  * - `problem`: linked from a problem in the primary Problems list (kind `problem`: a related problem)
- *   → `problems-*` (a related problem → the linked-problems list);
+ *   → `problems-*` (a related problem → the linked-problems list; a consultation in which a linked item
+ *   was recorded, or one naming the problem on a topic, as kind `consultation`);
  * - `linkedProblem`: a confidential problem linked to an item in a primary list → the linked-problems list.
  */
 export type WithheldLink =
@@ -89,9 +92,12 @@ export interface PatientRecord extends Partial<Pick<AreaResults, ClinicalArea>> 
   /**
    * Items reached only through links (§5), none of which is in a primary list above: the content of
    * returned consultations, items linked to primary problems, problems linked to primary-list items,
-   * related problems outside the problem filter, the plans (with all issues) of linked issues, and the
-   * consultations linked to primary problems or in which their linked items were recorded (for those,
-   * only the Encounter is sent; their topics may be left empty). Absent: nothing linked.
+   * related problems outside the problem filter, the plans (with all issues) of linked issues, the
+   * supporting items of returned referrals and diary entries, and the consultations linked to primary problems, naming one on a topic, or in which their linked items were
+   * recorded (for those, only the Encounter is sent; their topics are narrowed to the topics naming a
+   * primary problem, holding only item references, so the bundle can write a problem's indirect links,
+   * §4.1). Problems outside the primary list keep their own links, which may name items not loaded
+   * (their content is not expanded, §3.4). Absent: nothing linked.
    */
   readonly linked?: PatientClinicalRecord;
   /** Absent or empty: nothing was left out of linked content. */

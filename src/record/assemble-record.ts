@@ -1,0 +1,521 @@
+/**
+ * The shared `loadRecord`: turns a RecordSource's bulk reads into the PatientRecord of repository.ts.
+ * Every rule lives here or in filters.ts / redact.ts, never in a store:
+ *
+ * 1. Primary lists: each requested area's candidates through its filter (filters.ts), in dataset
+ *    order; confidential items that passed are withheld and flag the list (§6); so do confidential
+ *    parts of a report or confidential issues of a plan (their part is removed).
+ * 2. Linkage (§5), never transitive:
+ *    - a primary consultation brings every item in its structure, the problems on its topics and in
+ *      its headings, and the problems linked to those items (medications included, §5.1.3);
+ *    - a primary problem brings its related problems (even those outside the filter; not expanded),
+ *      its linked and promoted items, the items filed under a topic naming it (§4.1), the consultations
+ *      linked to it or naming it on a topic, the consultations in which its linked items were recorded
+ *      (Encounters only), and the problems linked to its items EXCEPT for medication: §5.2's
+ *      medication bullet, unlike every other, has no "plus linked problems", and we follow it literally;
+ *    - any other primary item brings the problems directly linked to it (§5.3);
+ *    - referrals and diary entries reached anywhere bring their supporting items (not expanded).
+ *    A medication issue reached by a link brings its whole plan. Everything reached only through links
+ *    goes into `linked`, never duplicating a primary item.
+ * 3. Redaction: no confidential item is loaded, and every reference to one is removed; where it would
+ *    have been in a consultation's or primary problem's secondary list, or the linked-problems list,
+ *    a WithheldLink says so. Entered-in-error items are treated as absent (no warning). References
+ *    into switched-off areas are kept but their items are not loaded (confidential ones: removed).
+ * 4. Actors: every one any returned item names, with the organisations they name in turn.
+ */
+import type { ClinicalArea, StructuredQuery } from '../structured/structured-query';
+import { PRIMARY_FILTERS, selectConsultations } from './filters';
+import {
+  ActorIdSet,
+  collectActors,
+  KIND_AREA,
+  RECORD_AREAS,
+  refKey,
+  refTo,
+  supportingRefsOf,
+  SWITCHED_BY,
+  type AreaItem,
+  type RecordArea,
+} from './item-refs';
+import type {
+  Allergy,
+  Consultation,
+  ImmunisationStatusRecord,
+  ItemRef,
+  MedicationPlan,
+  PatientClinicalRecord,
+  Problem,
+  Topic,
+} from './model';
+import type { Patient, Practice } from './people';
+import { hasConfidentialParts, redactConsultation, redactItem, redactPlan, WithheldIndex } from './redact';
+import type { AreaResult, PatientRecord, WithheldLink } from './repository';
+import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink } from './source';
+
+/** An item of any area with its place, discriminated by area. */
+type AnyPlaced = { [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> } }[RecordArea];
+
+/** What a linked item was reached as, which decides what it brings in turn. */
+type Role =
+  /** In a primary consultation's structure. */
+  | 'content'
+  /** Linked to a primary problem (directly, as its promoted item, or under a topic naming it). */
+  | 'problemItem'
+  /** A consultation sent as its Encounter only. */
+  | 'encounter'
+  /** A referral's or diary entry's supporting item. */
+  | 'supporting';
+
+interface Pending {
+  readonly ref: ItemRef;
+  readonly role: Role;
+}
+
+interface Selected<T> {
+  readonly items: readonly Placed<T>[];
+  readonly withheldConfidential: boolean;
+}
+
+/** Item rounds after the candidate round; see source.ts for why two are enough. */
+const LINK_ROUNDS = 2;
+
+export async function loadRecord(source: RecordSource, patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
+  const [practice, candidates] = await Promise.all([source.practice(), source.loadCandidates(patient, query)]);
+  const assembly = new Assembly(query, candidates);
+  let pending = assembly.linkFromPrimary();
+  for (let round = 0; round < LINK_ROUNDS && pending.length > 0; round++) {
+    const wanted = assembly.refsToLoad(pending);
+    if (wanted.length > 0) assembly.observe(await source.loadItems(patient, wanted));
+    pending = assembly.follow(pending);
+  }
+  if (pending.length > 0) throw new Error('record assembly: linkage deeper than the round limit');
+  const actors = await source.loadActors(assembly.actorIds(patient).toIds());
+  return assembly.toRecord(patient, practice, actors);
+}
+
+class Assembly {
+  private readonly withheld: WithheldIndex;
+  private readonly problems = new Map<string, Placed<Problem>>();
+  /** Problems whose links (linked items, promoted item) name a ref, by ref key, in dataset order. */
+  private readonly problemsLinking = new Map<string, Placed<Problem>[]>();
+  private readonly topicLinks = new Map<string, TopicLink[]>();
+  /** Every item loaded so far, by the key of each ref that names it (a plan under each issue too). */
+  private readonly loaded = new Map<string, AnyPlaced>();
+  private readonly primaryKeys = new Set<string>();
+  private readonly primaryProblemIds = new Set<string>();
+  private readonly linked = new Map<RecordArea, Map<string, AnyPlaced>>();
+  private readonly withheldLinks = new Map<string, WithheldLink>();
+  private readonly primary: {
+    allergies?: { readonly active: Selected<Allergy>; readonly resolved?: Selected<Allergy> };
+    medication?: Selected<MedicationPlan>;
+    consultations?: Selected<Consultation>;
+    problems?: Selected<Problem>;
+    immunisations?: Selected<AreaItem<'immunisations'>> & { readonly statuses: Selected<ImmunisationStatusRecord> };
+    uncategorisedData?: Selected<AreaItem<'uncategorisedData'>>;
+    investigations?: Selected<AreaItem<'investigations'>>;
+    referrals?: Selected<AreaItem<'referrals'>>;
+    diaryEntries?: Selected<AreaItem<'diaryEntries'>>;
+  } = {};
+
+  constructor(
+    private readonly query: StructuredQuery,
+    round: CandidateRound,
+  ) {
+    this.withheld = new WithheldIndex(round.withheld);
+    for (const placed of bySeq(round.problems)) {
+      this.problems.set(placed.item.id, placed);
+      this.observeOne({ area: 'problems', ...placed });
+      const links = [...(placed.item.actualProblem ? [placed.item.actualProblem] : []), ...(placed.item.linkedItems ?? [])];
+      for (const ref of links) push(this.problemsLinking, refKey(ref), placed);
+    }
+    for (const link of round.topicLinks) push(this.topicLinks, link.problemId, link);
+    this.observe(round.candidates);
+    this.selectPrimary(round.candidates);
+  }
+
+  // ── 1. primary lists ───────────────────────────────────────────────────────────────────────────
+
+  private selectPrimary(c: PlacedItems): void {
+    const q = this.query;
+    if (q.allergies) {
+      const allergies = c.allergies ?? [];
+      const allergyQuery = q.allergies;
+      this.primary.allergies = {
+        active: this.select('allergies', allergies, (a) => PRIMARY_FILTERS.activeAllergies(a)),
+        ...(allergyQuery.includeResolved && {
+          resolved: this.select('allergies', allergies, (a) => PRIMARY_FILTERS.resolvedAllergies(a, allergyQuery)),
+        }),
+      };
+    }
+    if (q.medication) {
+      const mq = q.medication;
+      this.primary.medication = this.select('medication', c.medication ?? [], (p) => PRIMARY_FILTERS.medication(p, mq));
+    }
+    if (q.consultations) {
+      const all = bySeq(c.consultations ?? []);
+      const chosen = new Set(selectConsultations(all.map((p) => p.item), q.consultations));
+      this.primary.consultations = this.select('consultations', all, (item) => chosen.has(item));
+    }
+    if (q.problems) {
+      const pq = q.problems;
+      this.primary.problems = this.select('problems', [...this.problems.values()], (p) => PRIMARY_FILTERS.problems(p, pq));
+      for (const p of this.primary.problems.items) this.primaryProblemIds.add(p.item.id);
+    }
+    if (q.immunisations) {
+      const iq = q.immunisations;
+      const given = this.select('immunisations', c.immunisations ?? [], (i) => PRIMARY_FILTERS.immunisations(i, iq));
+      const statuses = this.select('immunisationStatuses', c.immunisationStatuses ?? [], (s) => PRIMARY_FILTERS.immunisationStatuses(s, iq));
+      this.primary.immunisations = { ...given, withheldConfidential: given.withheldConfidential || statuses.withheldConfidential, statuses };
+    }
+    if (q.uncategorisedData) {
+      const uq = q.uncategorisedData;
+      this.primary.uncategorisedData = this.select('uncategorisedData', c.uncategorisedData ?? [], (o) => PRIMARY_FILTERS.uncategorisedData(o, uq));
+    }
+    if (q.investigations) {
+      const iq = q.investigations;
+      this.primary.investigations = this.select('investigations', c.investigations ?? [], (r) => PRIMARY_FILTERS.investigations(r, iq));
+    }
+    if (q.referrals) {
+      const rq = q.referrals;
+      this.primary.referrals = this.select('referrals', c.referrals ?? [], (r) => PRIMARY_FILTERS.referrals(r, rq));
+    }
+    if (q.diaryEntries) {
+      const dq = q.diaryEntries;
+      this.primary.diaryEntries = this.select('diaryEntries', c.diaryEntries ?? [], (d) => PRIMARY_FILTERS.diaryEntries(d, dq));
+    }
+  }
+
+  /**
+   * The items of one primary list: those passing the filter, in dataset order, confidential ones
+   * withheld. A confidential part (a plan's issue, a report's group or result) also flags the list.
+   */
+  private select<A extends RecordArea>(
+    area: A,
+    candidates: readonly Placed<AreaItem<A>>[],
+    passes: (item: AreaItem<A>) => boolean,
+  ): Selected<AreaItem<A>> {
+    const items: Placed<AreaItem<A>>[] = [];
+    let withheldConfidential = false;
+    for (const placed of bySeq(candidates)) {
+      if (!passes(placed.item)) continue;
+      if (placed.item.confidential === true) {
+        withheldConfidential = true;
+        continue;
+      }
+      withheldConfidential ||= this.partsWithheld(area, placed.item);
+      items.push(placed);
+      this.primaryKeys.add(refKey(refTo(area, placed.item)));
+    }
+    return { items, withheldConfidential };
+  }
+
+  /** A returned item loses a confidential part (a plan's issue, a report's group or result). */
+  private partsWithheld<A extends RecordArea>(area: A, item: AreaItem<A>): boolean {
+    if (area === 'medication') return redactPlan(item as MedicationPlan, (r) => this.withheld.isHidden(r)).partsWithheld;
+    if (area === 'investigations') return hasConfidentialParts(item as AreaItem<'investigations'>);
+    return false;
+  }
+
+  // ── 2. linkage ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Walks the primary lists; returns what round 2 must load. */
+  linkFromPrimary(): Pending[] {
+    const next: Pending[] = [];
+    for (const { item } of this.primary.consultations?.items ?? []) this.linkConsultation(item, next);
+    for (const { item } of this.primary.problems?.items ?? []) this.linkProblem(item, next);
+    const p = this.primary;
+    const others: AnyPlaced[] = [
+      ...placedAs('allergies', [...(p.allergies?.active.items ?? []), ...(p.allergies?.resolved?.items ?? [])]),
+      ...placedAs('medication', p.medication?.items ?? []),
+      ...placedAs('immunisations', p.immunisations?.items ?? []),
+      ...placedAs('immunisationStatuses', p.immunisations?.statuses.items ?? []),
+      ...placedAs('uncategorisedData', p.uncategorisedData?.items ?? []),
+      ...placedAs('investigations', p.investigations?.items ?? []),
+      ...placedAs('referrals', p.referrals?.items ?? []),
+      ...placedAs('diaryEntries', p.diaryEntries?.items ?? []),
+    ];
+    for (const entry of others) {
+      this.linkProblemsOf(entry, { via: 'linkedProblem' });
+      this.linkSupporting(entry, next);
+    }
+    return next;
+  }
+
+  /** §5.1: a primary consultation's structure. */
+  private linkConsultation(consultation: Consultation, next: Pending[]): void {
+    for (const topic of consultation.topics) {
+      for (const id of topic.problemIds ?? []) this.consider({ kind: 'problem', id }, 'content', 'consultation', next);
+      const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
+      for (const entry of entries) {
+        if (entry.kind !== 'note') this.consider(entry, 'content', 'consultation', next);
+        else if (entry.confidential === true) this.recordWithheld({ via: 'consultation', kind: 'observation' });
+      }
+    }
+  }
+
+  /** §5.2 and §4.1: a primary problem's links. */
+  private linkProblem(problem: Problem, next: Pending[]): void {
+    for (const related of problem.relatedProblems ?? []) this.consider({ kind: 'problem', id: related.problemId }, 'problemItem', 'problem', next);
+    if (problem.actualProblem) this.consider(problem.actualProblem, 'problemItem', 'problem', next);
+    for (const ref of problem.linkedItems ?? []) this.consider(ref, 'problemItem', 'problem', next);
+    if (this.disabled('consultations')) return;
+    for (const link of this.topicLinks.get(problem.id) ?? []) {
+      const consultation: ItemRef = { kind: 'consultation', id: link.consultationId };
+      if (this.withheld.isHidden(consultation)) {
+        if (this.withheld.isConfidential(consultation)) this.recordWithheld({ via: 'problem', kind: 'consultation' });
+        continue;
+      }
+      this.consider(consultation, 'encounter', 'problem', next);
+      for (const ref of link.refs) this.consider(ref, 'problemItem', 'problem', next);
+    }
+  }
+
+  /**
+   * One reference reached from a primary item: withheld ones are recorded (when a secondary list
+   * would have shown them) and dropped; problems come from the hub; references into switched-off
+   * areas are left unloaded; the rest is queued for the next round.
+   */
+  private consider(ref: ItemRef, role: Role, via: 'consultation' | 'problem' | undefined, next: Pending[]): void {
+    const reason = this.withheld.reason(ref);
+    if (reason !== undefined) {
+      if (reason === 'confidential' && via) this.recordWithheld({ via, kind: ref.kind });
+      return;
+    }
+    if (this.disabled(KIND_AREA[ref.kind])) return;
+    if (ref.kind === 'problem') {
+      const problem = this.problems.get(ref.id);
+      if (problem) this.addLinkedProblem(problem);
+      return;
+    }
+    next.push({ ref, role: ref.kind === 'consultation' ? 'encounter' : role });
+  }
+
+  /** The refs of a round not loaded yet, each once, in a stable order. */
+  refsToLoad(pending: readonly Pending[]): ItemRef[] {
+    const wanted = new Map<string, ItemRef>();
+    for (const { ref } of pending) if (!this.loaded.has(refKey(ref))) wanted.set(refKey(ref), ref);
+    return [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, ref]) => ref);
+  }
+
+  /** Indexes loaded items (a plan under its own ref and each issue's) and learns what is withheld. */
+  observe(items: PlacedItems): void {
+    for (const area of RECORD_AREAS) {
+      for (const placed of items[area] ?? []) this.observeOne({ area, ...placed } as AnyPlaced);
+    }
+  }
+
+  private observeOne(entry: AnyPlaced): void {
+    const ref = refTo(entry.area, entry.item);
+    this.loaded.set(refKey(ref), entry);
+    // The store's withheld list is authoritative; the items' own flags back it up so nothing leaks.
+    if (entry.item.confidential === true) this.withheld.mark(ref, 'confidential');
+    if (entry.area === 'medication') {
+      for (const issue of entry.item.issues) {
+        const issueRef: ItemRef = { kind: 'medicationIssue', id: issue.id };
+        this.loaded.set(refKey(issueRef), entry);
+        if (issue.confidential === true || entry.item.confidential === true) this.withheld.mark(issueRef, 'confidential');
+      }
+    }
+    if (entry.area === 'referrals' && entry.item.status === 'entered-in-error') this.withheld.mark(ref, 'enteredInError');
+    if (entry.area === 'immunisationStatuses' && entry.item.enteredInError === true) this.withheld.mark(ref, 'enteredInError');
+  }
+
+  /** Takes a loaded round into `linked` and returns what the next round must load. */
+  follow(pending: readonly Pending[]): Pending[] {
+    const next: Pending[] = [];
+    for (const { ref, role } of pending) {
+      const entry = this.loaded.get(refKey(ref));
+      if (!entry) throw new Error(`record source returned no ${ref.kind} ${ref.id}`);
+      this.addLinked(entry);
+      if (role === 'content') {
+        this.linkProblemsOf(entry, { via: 'consultation', kind: 'problem' });
+        if (entry.area === 'investigations' && hasConfidentialParts(entry.item)) this.recordWithheld({ via: 'consultation', kind: 'investigation' });
+        this.linkSupporting(entry, next);
+      } else if (role === 'problemItem') {
+        if (entry.area !== 'medication') this.linkProblemsOf(entry, { via: 'problem', kind: 'problem' });
+        if (entry.area === 'investigations' && hasConfidentialParts(entry.item)) this.recordWithheld({ via: 'problem', kind: 'investigation' });
+        const recordedIn = recordingConsultation(entry, ref);
+        if (recordedIn !== undefined) this.consider({ kind: 'consultation', id: recordedIn }, 'encounter', 'problem', next);
+        this.linkSupporting(entry, next);
+      }
+    }
+    return next;
+  }
+
+  /** The problems linked to an item (for a plan: to the plan or any of its shared issues). */
+  private linkProblemsOf(entry: AnyPlaced, withheldAs: WithheldLink): void {
+    if (this.disabled('problems')) return;
+    const refs: ItemRef[] = [refTo(entry.area, entry.item)];
+    if (entry.area === 'medication') {
+      for (const issue of entry.item.issues) {
+        const issueRef: ItemRef = { kind: 'medicationIssue', id: issue.id };
+        if (!this.withheld.isHidden(issueRef)) refs.push(issueRef);
+      }
+    }
+    for (const ref of refs) {
+      for (const problem of this.problemsLinking.get(refKey(ref)) ?? []) {
+        if (problem.item.confidential === true) this.recordWithheld(withheldAs);
+        else this.addLinkedProblem(problem);
+      }
+    }
+  }
+
+  private linkSupporting(entry: AnyPlaced, next: Pending[]): void {
+    for (const ref of supportingRefsOf(entry.area, entry.item)) this.consider(ref, 'supporting', undefined, next);
+  }
+
+  private addLinked(entry: AnyPlaced): void {
+    if (this.primaryKeys.has(refKey(refTo(entry.area, entry.item)))) return;
+    let area = this.linked.get(entry.area);
+    if (!area) this.linked.set(entry.area, (area = new Map()));
+    area.set(entry.item.id, entry);
+  }
+
+  private addLinkedProblem(problem: Placed<Problem>): void {
+    this.addLinked({ area: 'problems', ...problem });
+  }
+
+  private recordWithheld(link: WithheldLink): void {
+    this.withheldLinks.set(link.via === 'linkedProblem' ? link.via : `${link.via}:${link.kind}`, link);
+  }
+
+  private disabled(area: RecordArea): boolean {
+    const switched: ClinicalArea | undefined = SWITCHED_BY[area];
+    return switched !== undefined && this.query.disabledAreas.has(switched);
+  }
+
+  // ── 3. output ──────────────────────────────────────────────────────────────────────────────────
+
+  private readonly hidden = (ref: ItemRef): boolean => this.withheld.isHidden(ref);
+
+  private result<A extends RecordArea>(area: A, selected: Selected<AreaItem<A>>): AreaResult<AreaItem<A>> {
+    return { items: selected.items.map((p) => redactItem(area, p.item, this.hidden)), withheldConfidential: selected.withheldConfidential };
+  }
+
+  /**
+   * Linked content in dataset order. A linked consultation is sent as its Encounter only; it keeps
+   * just the topics that name a primary problem (their item refs and those problem links), so the
+   * bundle can write a problem's indirect links (§4.1 "items under a consultation topic linked to the
+   * problem") without dangling references.
+   */
+  private linkedRecord(): PatientClinicalRecord | undefined {
+    const record: { [A in RecordArea]?: AreaItem<A>[] } = {};
+    const namesPrimaryProblem = (topic: Topic) => (topic.problemIds ?? []).some((id) => this.primaryProblemIds.has(id));
+    for (const area of RECORD_AREAS) {
+      const entries = [...(this.linked.get(area)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+      if (entries.length === 0) continue;
+      const items = entries.map((e): AreaItem<RecordArea> => {
+        if (e.area !== 'consultations') return redactItem(e.area, e.item, this.hidden);
+        const narrowed = redactConsultation(e.item, this.hidden, namesPrimaryProblem);
+        return {
+          ...narrowed,
+          topics: narrowed.topics.map((t) => ({ ...t, problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)) })),
+        };
+      });
+      (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
+    }
+    return Object.keys(record).length > 0 ? (record as PatientClinicalRecord) : undefined;
+  }
+
+  actorIds(patient: Patient): ActorIdSet {
+    this.output ??= this.buildOutput();
+    const ids = new ActorIdSet();
+    ids.practitioner(patient.usualGpId);
+    for (const [area, item] of this.output.all) collectActors(area, item, ids);
+    return ids;
+  }
+
+  private output?: {
+    readonly areas: Partial<Pick<PatientRecord, ClinicalArea>>;
+    readonly linked?: PatientClinicalRecord;
+    /** Every returned item, for actor collection. */
+    readonly all: readonly (readonly [RecordArea, AreaItem<RecordArea>])[];
+  };
+
+  private buildOutput(): NonNullable<Assembly['output']> {
+    const p = this.primary;
+    const areas: Partial<Pick<PatientRecord, ClinicalArea>> = {
+      ...(p.allergies && {
+        allergies: {
+          active: this.result('allergies', p.allergies.active),
+          ...(p.allergies.resolved && { resolved: this.result('allergies', p.allergies.resolved) }),
+        },
+      }),
+      ...(p.medication && { medication: this.result('medication', p.medication) }),
+      ...(p.consultations && { consultations: this.result('consultations', p.consultations) }),
+      ...(p.problems && { problems: this.result('problems', p.problems) }),
+      ...(p.immunisations && {
+        immunisations: {
+          ...this.result('immunisations', p.immunisations),
+          statuses: this.result('immunisationStatuses', p.immunisations.statuses).items,
+        },
+      }),
+      ...(p.uncategorisedData && { uncategorisedData: this.result('uncategorisedData', p.uncategorisedData) }),
+      ...(p.investigations && { investigations: this.result('investigations', p.investigations) }),
+      ...(p.referrals && { referrals: this.result('referrals', p.referrals) }),
+      ...(p.diaryEntries && { diaryEntries: this.result('diaryEntries', p.diaryEntries) }),
+    };
+    const linked = this.linkedRecord();
+    const all: (readonly [RecordArea, AreaItem<RecordArea>])[] = [];
+    const add = (area: RecordArea, items: readonly AreaItem<RecordArea>[] | undefined) => {
+      for (const item of items ?? []) all.push([area, item]);
+    };
+    add('allergies', [...(areas.allergies?.active.items ?? []), ...(areas.allergies?.resolved?.items ?? [])]);
+    add('medication', areas.medication?.items);
+    add('consultations', areas.consultations?.items);
+    add('problems', areas.problems?.items);
+    add('immunisations', areas.immunisations?.items);
+    add('immunisationStatuses', areas.immunisations?.statuses);
+    add('uncategorisedData', areas.uncategorisedData?.items);
+    add('investigations', areas.investigations?.items);
+    add('referrals', areas.referrals?.items);
+    add('diaryEntries', areas.diaryEntries?.items);
+    for (const area of RECORD_AREAS) add(area, linked?.[area]);
+    return { areas, ...(linked && { linked }), all };
+  }
+
+  toRecord(patient: Patient, practice: Practice, actors: Actors): PatientRecord {
+    this.output ??= this.buildOutput();
+    const withheldLinks = [...this.withheldLinks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, l]) => l);
+    return {
+      patient,
+      practice,
+      ...this.output.areas,
+      practitioners: byId(actors.practitioners),
+      organisations: byId(actors.organisations.filter((o) => o.id !== practice.id)),
+      locations: byId(actors.locations),
+      healthcareServices: byId(actors.healthcareServices),
+      devices: byId(actors.devices),
+      ...(this.output.linked && { linked: this.output.linked }),
+      ...(withheldLinks.length > 0 && { withheldLinks }),
+    };
+  }
+}
+
+/** The consultation in which a linked item (or the linked issue of a plan) was recorded. */
+function recordingConsultation(entry: AnyPlaced, ref: ItemRef): string | undefined {
+  if (entry.area === 'consultations' || entry.area === 'problems') return undefined;
+  if (entry.area === 'medication' && ref.kind === 'medicationIssue') {
+    return entry.item.issues.find((i) => i.id === ref.id)?.consultationId;
+  }
+  return entry.item.consultationId;
+}
+
+function bySeq<T extends { readonly seq: number }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.seq - b.seq);
+}
+
+/** Actors in id order: stores may return rows in any order, output must not depend on it. */
+function byId<T extends { readonly id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function placedAs<A extends RecordArea>(area: A, items: readonly Placed<AreaItem<A>>[]): AnyPlaced[] {
+  return items.map((p) => ({ area, ...p }) as AnyPlaced);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,270 @@
+/**
+ * Every clinical area's primary-list filter (response digest §3), as pure predicates over domain
+ * items and the StructuredQuery, decided in this one place. The in-memory store, the PostgreSQL store
+ * (which may push a superset down into SQL) and the assembly code all end with exactly these
+ * predicates, so every store gives the same answer.
+ *
+ * Dates (§3.10): a record's date stands for the days it may mean (`2018` → 2018-01-01..2018-12-31,
+ * `2018-03` → the whole month, a dateTime → its own calendar day) and is compared with the inclusive
+ * search window by OVERLAP: kept when recordEnd ≥ searchStart and recordStart ≤ searchEnd. A record
+ * whose filter date is unknown (absent or unparseable) is always returned. Search bounds are whole
+ * CalendarDates, which compare as strings.
+ */
+import { partialDateInterval, type CalendarDate } from '../fhir/dates';
+import type { DateWindow, ProblemFilter, StructuredQuery } from '../structured/structured-query';
+import type {
+  Allergy,
+  Consultation,
+  DatePeriod,
+  DiaryEntry,
+  Immunisation,
+  ImmunisationStatusRecord,
+  InvestigationReport,
+  MedicationPlan,
+  Observation,
+  PartialDate,
+  Problem,
+  Referral,
+} from './model';
+import { effectiveEnd, isAcute } from './medication-period';
+
+/** The days a record's date covers; `end` absent: open-ended (ongoing). */
+export interface RecordSpan {
+  readonly start: CalendarDate;
+  readonly end?: CalendarDate;
+}
+
+/** The span of a date or period; undefined when the date is unknown or unparseable. */
+export function spanOf(date: PartialDate | DatePeriod | undefined): RecordSpan | undefined {
+  if (date === undefined) return undefined;
+  if (typeof date === 'string') return partialDateInterval(date);
+  const start = partialDateInterval(date.start);
+  if (!start) return undefined;
+  if (date.end === undefined) return { start: start.start };
+  // An unparseable end is treated as not recorded (ongoing): the record errs towards being returned.
+  const end = partialDateInterval(date.end);
+  return end ? { start: start.start, end: end.end } : { start: start.start };
+}
+
+/** §3.10 overlap of a record span with an inclusive window; either window end may be open. */
+export function overlaps(span: RecordSpan, window: DateWindow): boolean {
+  const afterStart = window.start === undefined || span.end === undefined || span.end >= window.start;
+  const beforeEnd = window.end === undefined || span.start <= window.end;
+  return afterStart && beforeEnd;
+}
+
+/** A dated record in a search window; no window, or an unknown date, always passes. */
+export function inWindow(date: PartialDate | DatePeriod | undefined, window: DateWindow | undefined): boolean {
+  if (window === undefined) return true;
+  const span = spanOf(date);
+  return span === undefined || overlaps(span, window);
+}
+
+// ── Allergies (§3.1): no filter; resolved allergies only with includeResolvedAllergies ──────────────
+
+/** An allergy is resolved when the GP system recorded its end. */
+export function isResolvedAllergy(allergy: Allergy): boolean {
+  return allergy.ended !== undefined;
+}
+
+// ── Medication (§3.2) ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Items exempt from `medicationSearchFromDate`. DECISION (§11 item 16): only
+ * `prescribed-by-another-organisation` (hospital or other provider medication that this practice does
+ * not manage, often without reliable end dates). `prescribed-by-previous-practice` items are NOT
+ * exempt: they arrive by GP2GP with the previous practice's authorisation dates and ends, so the date
+ * filter is meaningful for them, and exempting them would return a transferred patient's whole
+ * prescribing history on every request.
+ */
+export function isExemptFromMedicationDate(plan: MedicationPlan): boolean {
+  return plan.prescribedElsewhere?.agency === 'prescribed-by-another-organisation';
+}
+
+/**
+ * The plan's active interval (§3.2): from its start to its effective end (medication-period.ts, which
+ * the bundle writes too); with no end an acute (or delayed-prescribing) plan is active on its start
+ * date only, anything else (repeat, repeat-dispensing, no type) is ongoing. Undefined: start unknown.
+ */
+export function medicationActiveSpan(plan: MedicationPlan): RecordSpan | undefined {
+  const start = partialDateInterval(plan.start);
+  if (!start) return undefined;
+  const end = effectiveEnd(plan);
+  if (end !== undefined) {
+    const endDays = partialDateInterval(end);
+    return endDays ? { start: start.start, end: endDays.end } : { start: start.start };
+  }
+  return isAcute(plan.prescriptionType) ? { start: start.start, end: start.end } : { start: start.start };
+}
+
+/** "Active on or after D": the active interval ends on or after D (inclusive); no D: everything. */
+export function medicationMatches(plan: MedicationPlan, searchFromDate: CalendarDate | undefined): boolean {
+  if (searchFromDate === undefined || isExemptFromMedicationDate(plan)) return true;
+  const span = medicationActiveSpan(plan);
+  return span === undefined || overlaps(span, { start: searchFromDate });
+}
+
+// ── Consultations (§3.3) ──────────────────────────────────────────────────────────────────────────
+
+/** A consultation with no item or note anywhere in its structure is suppressed (§3.3 "Suppress empty consultations"). */
+export function hasContent(consultation: Consultation): boolean {
+  return consultation.topics.some((topic) =>
+    topic.headings ? topic.headings.some((h) => h.entries.length > 0) : topic.entries.length > 0,
+  );
+}
+
+/**
+ * `consultationSearchPeriod`: the start bound is checked on period.start and the end bound on
+ * period.end, falling back to period.start when there is no end (§11 item 4), each partial date by
+ * overlap. Undated consultations (no period, or an unparseable start) are always returned.
+ */
+export function consultationInPeriod(consultation: Consultation, window: DateWindow | undefined): boolean {
+  const period = consultation.period;
+  if (window === undefined || period === undefined) return true;
+  const start = partialDateInterval(period.start);
+  if (!start) return true;
+  const last = (period.end !== undefined && partialDateInterval(period.end)) || start;
+  const afterStart = window.start === undefined || start.end >= window.start;
+  const beforeEnd = window.end === undefined || last.start <= window.end;
+  return afterStart && beforeEnd;
+}
+
+/** A total order key for "most recent": the calendar day a start may first mean, then the instant. */
+function recencyKey(start: PartialDate): readonly [CalendarDate, number] | undefined {
+  const days = partialDateInterval(start);
+  if (!days) return undefined;
+  const instant = start.length > 10 ? Date.parse(start) : Number.NaN;
+  return [days.start, Number.isNaN(instant) ? Date.parse(`${days.start}T00:00:00Z`) : instant];
+}
+
+/**
+ * `includeNumberOfMostRecent` = N: the N dated consultations with the latest period.start (a year or
+ * month counts from its first day; the same day is ordered by time when both have one). Ties at the
+ * N-th place are broken by dataset order, so exactly N dated consultations are kept. DECISION (§11 item
+ * 4): undated consultations are always returned (§3.10) and do not count toward N.
+ */
+export function selectMostRecent(consultations: readonly Consultation[], n: number): Consultation[] {
+  const dated: { readonly c: Consultation; readonly key: readonly [CalendarDate, number]; readonly index: number }[] = [];
+  const keep = new Set<Consultation>();
+  consultations.forEach((c, index) => {
+    const key = c.period && recencyKey(c.period.start);
+    if (key) dated.push({ c, key, index });
+    else keep.add(c);
+  });
+  dated.sort((a, b) => {
+    if (a.key[0] !== b.key[0]) return a.key[0] < b.key[0] ? 1 : -1;
+    if (a.key[1] !== b.key[1]) return b.key[1] - a.key[1];
+    return a.index - b.index;
+  });
+  for (const d of dated.slice(0, n)) keep.add(d.c);
+  return consultations.filter((c) => keep.has(c));
+}
+
+/**
+ * The consultations of the primary list, in the input (dataset) order: empty ones dropped first, then
+ * the period or most-recent filter. Confidential consultations are selected like any other and then
+ * withheld by the caller, so a confidential consultation among the N most recent leaves fewer than N
+ * and the list carries `confidential-items` (filter first, then withhold, as in every area).
+ */
+export function selectConsultations(
+  consultations: readonly Consultation[],
+  filter: NonNullable<StructuredQuery['consultations']>,
+): Consultation[] {
+  const withContent = consultations.filter(hasContent);
+  if (filter.mostRecent !== undefined) return selectMostRecent(withContent, filter.mostRecent);
+  return withContent.filter((c) => consultationInPeriod(c, filter.searchPeriod));
+}
+
+// ── Problems (§3.4, with the project's filterSignificance and union of repeated includeProblems) ────
+
+/** One filter: every part it gives must match; a filter with neither part matches every problem. */
+export function problemPassesFilter(problem: Problem, filter: ProblemFilter): boolean {
+  return (
+    (filter.status === undefined || filter.status === problem.status) &&
+    (filter.significance === undefined || filter.significance === problem.significance)
+  );
+}
+
+/** The union of the request's filters; no filter at all (an empty list) means every problem. */
+export function problemMatches(problem: Problem, filters: readonly ProblemFilter[]): boolean {
+  return filters.length === 0 || filters.some((f) => problemPassesFilter(problem, f));
+}
+
+// ── Immunisations (§3.5): no date filter ──────────────────────────────────────────────────────────
+
+export function immunisationMatches(immunisation: Immunisation, includeNotGiven: boolean): boolean {
+  return includeNotGiven || immunisation.notGiven !== true;
+}
+
+/** Status records come only with includeStatus, and never when entered in error. */
+export function immunisationStatusMatches(status: ImmunisationStatusRecord, includeStatus: boolean): boolean {
+  return includeStatus && status.enteredInError !== true;
+}
+
+// ── Uncategorised data (§3.6), investigations (§3.7), referrals (§3.8) ───────────────────────────
+
+/** On the effective date or period; no effective date: always returned. */
+export function observationMatches(observation: Observation, window: DateWindow | undefined): boolean {
+  return inWindow(observation.effective, window);
+}
+
+/** On the date the lab issued the report. */
+export function investigationMatches(report: InvestigationReport, window: DateWindow | undefined): boolean {
+  return inWindow(report.issued, window);
+}
+
+/** Entered-in-error referrals are never returned; the rest on their authored date (unknown: returned). */
+export function referralMatches(referral: Referral, window: DateWindow | undefined): boolean {
+  return !isEnteredInError('referrals', referral) && inWindow(referral.authored, window);
+}
+
+// ── Diary entries (§3.9) ──────────────────────────────────────────────────────────────────────────
+
+/** Only incomplete entries: completed and cancelled ones are out of the diary search's scope. */
+export function isIncompleteDiaryEntry(entry: DiaryEntry): boolean {
+  return entry.status === undefined || entry.status === 'active';
+}
+
+/**
+ * Incomplete entries planned on or before the search date (overdue ones included): the planned
+ * date, or a planned period's start, may mean a day ≤ D. No planned date: always returned.
+ */
+export function diaryEntryMatches(entry: DiaryEntry, searchDate: CalendarDate | undefined): boolean {
+  if (!isIncompleteDiaryEntry(entry)) return false;
+  if (searchDate === undefined || entry.planned === undefined) return true;
+  const start = typeof entry.planned === 'string' ? entry.planned : entry.planned.start;
+  return inWindow(start, { end: searchDate });
+}
+
+// ── Entered in error (never part of the record as shared) ────────────────────────────────────────
+
+/**
+ * Items recorded as entered in error are not part of the record as GP Connect shares it: never in a
+ * list, never loaded through a link, and references to them are dropped (without a warning, since
+ * nothing was withheld).
+ */
+export function isEnteredInError(area: 'referrals' | 'immunisationStatuses', item: Referral | ImmunisationStatusRecord): boolean {
+  return area === 'referrals' ? (item as Referral).status === 'entered-in-error' : (item as ImmunisationStatusRecord).enteredInError === true;
+}
+
+// ── The whole table: which items of each requested area pass its filter ───────────────────────────
+
+/**
+ * One predicate per primary list, reading only its own area's query part (§3 "each area's part
+ * parameters affect only that area"). Consultations are a selection over the whole set
+ * (`selectConsultations`), not a per-item predicate, because of includeNumberOfMostRecent.
+ */
+export const PRIMARY_FILTERS = {
+  activeAllergies: (a: Allergy) => !isResolvedAllergy(a),
+  resolvedAllergies: (a: Allergy, q: NonNullable<StructuredQuery['allergies']>) => q.includeResolved && isResolvedAllergy(a),
+  medication: (p: MedicationPlan, q: NonNullable<StructuredQuery['medication']>) => medicationMatches(p, q.searchFromDate),
+  problems: (p: Problem, q: NonNullable<StructuredQuery['problems']>) => problemMatches(p, q.filters),
+  immunisations: (i: Immunisation, q: NonNullable<StructuredQuery['immunisations']>) => immunisationMatches(i, q.includeNotGiven),
+  immunisationStatuses: (s: ImmunisationStatusRecord, q: NonNullable<StructuredQuery['immunisations']>) =>
+    immunisationStatusMatches(s, q.includeStatus),
+  uncategorisedData: (o: Observation, q: NonNullable<StructuredQuery['uncategorisedData']>) => observationMatches(o, q.searchPeriod),
+  investigations: (r: InvestigationReport, q: NonNullable<StructuredQuery['investigations']>) =>
+    investigationMatches(r, q.searchPeriod),
+  referrals: (r: Referral, q: NonNullable<StructuredQuery['referrals']>) => referralMatches(r, q.searchPeriod),
+  diaryEntries: (d: DiaryEntry, q: NonNullable<StructuredQuery['diaryEntries']>) => diaryEntryMatches(d, q.searchDate),
+} as const;

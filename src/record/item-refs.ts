@@ -1,0 +1,296 @@
+/**
+ * Item references, done once: which area of the record each kind of reference points into, how refs
+ * are keyed, which references an item holds, and which actors it names. The assembly code, the
+ * load-time dataset check and the stores all read these, so they cannot disagree about what a link is.
+ */
+import type { ClinicalArea } from '../structured/structured-query';
+import type {
+  ActorRef,
+  Allergy,
+  ClinicalDocument,
+  Consultation,
+  DiaryEntry,
+  Immunisation,
+  ImmunisationStatusRecord,
+  InvestigationReport,
+  ItemKind,
+  ItemRef,
+  MedicationPlan,
+  Observation,
+  PatientClinicalRecord,
+  Problem,
+  Referral,
+} from './model';
+
+/** The arrays of a patient's record (`PatientClinicalRecord` keys). */
+export type RecordArea = keyof PatientClinicalRecord;
+
+/** The element type of one record area. */
+export type AreaItem<A extends RecordArea> = NonNullable<PatientClinicalRecord[A]>[number];
+
+/** Every record area, in the order output and indexes walk them. */
+export const RECORD_AREAS = [
+  'allergies',
+  'medication',
+  'problems',
+  'consultations',
+  'immunisations',
+  'immunisationStatuses',
+  'uncategorisedData',
+  'investigations',
+  'referrals',
+  'diaryEntries',
+  'documents',
+] as const satisfies readonly RecordArea[];
+
+/** Where the item a reference names is held (a medication issue lives inside its plan). */
+export const KIND_AREA = {
+  allergy: 'allergies',
+  medicationPlan: 'medication',
+  medicationIssue: 'medication',
+  problem: 'problems',
+  consultation: 'consultations',
+  immunisation: 'immunisations',
+  immunisationStatus: 'immunisationStatuses',
+  observation: 'uncategorisedData',
+  investigation: 'investigations',
+  referral: 'referrals',
+  diaryEntry: 'diaryEntries',
+  document: 'documents',
+} as const satisfies Record<ItemKind, RecordArea>;
+
+/** The reference kind of each area's own items (issues are reached through their plan). */
+export const AREA_KIND = {
+  allergies: 'allergy',
+  medication: 'medicationPlan',
+  problems: 'problem',
+  consultations: 'consultation',
+  immunisations: 'immunisation',
+  immunisationStatuses: 'immunisationStatus',
+  uncategorisedData: 'observation',
+  investigations: 'investigation',
+  referrals: 'referral',
+  diaryEntries: 'diaryEntry',
+  documents: 'document',
+} as const satisfies Record<RecordArea, ItemKind>;
+
+/**
+ * The switchable clinical area (query.disabledAreas) each record area belongs to. Documents have no
+ * ClinicalArea: their own switch is not part of the query, so they are never "disabled" here.
+ */
+export const SWITCHED_BY: Readonly<Record<RecordArea, ClinicalArea | undefined>> = {
+  allergies: 'allergies',
+  medication: 'medication',
+  problems: 'problems',
+  consultations: 'consultations',
+  immunisations: 'immunisations',
+  immunisationStatuses: 'immunisations',
+  uncategorisedData: 'uncategorisedData',
+  investigations: 'investigations',
+  referrals: 'referrals',
+  diaryEntries: 'diaryEntries',
+  documents: undefined,
+};
+
+/** `kind:id`: the identity of a reference (ids are unique per kind within a patient). */
+export function refKey(ref: ItemRef): string {
+  return `${ref.kind}:${ref.id}`;
+}
+
+export function sameRef(a: ItemRef, b: ItemRef): boolean {
+  return a.kind === b.kind && a.id === b.id;
+}
+
+/** The reference to an area's item (a plan for medication). */
+export function refTo<A extends RecordArea>(area: A, item: AreaItem<A>): ItemRef {
+  return { kind: AREA_KIND[area], id: item.id } as ItemRef;
+}
+
+/** Every item reference held in a consultation's structure (topic problem links and entries), notes excluded. */
+export function consultationRefs(consultation: Consultation): ItemRef[] {
+  const refs: ItemRef[] = [];
+  for (const topic of consultation.topics) {
+    for (const id of topic.problemIds ?? []) refs.push({ kind: 'problem', id });
+    const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
+    for (const entry of entries) if (entry.kind !== 'note') refs.push(entry);
+  }
+  return refs;
+}
+
+/** The links a problem makes (§4.1): related problems, the promoted item and the directly linked items. */
+export function problemLinkRefs(problem: Problem): ItemRef[] {
+  return [
+    ...(problem.relatedProblems ?? []).map((r): ItemRef => ({ kind: 'problem', id: r.problemId })),
+    ...(problem.actualProblem ? [problem.actualProblem] : []),
+    ...(problem.linkedItems ?? []),
+  ];
+}
+
+/**
+ * The references an item of an area holds to other items of the record, besides its recording
+ * consultation: consultation structure, problem links, supporting info, prior plan, parent observation.
+ */
+export function itemRefsOf<A extends RecordArea>(area: A, item: AreaItem<A>): ItemRef[] {
+  switch (area) {
+    case 'consultations':
+      return consultationRefs(item as Consultation);
+    case 'problems':
+      return problemLinkRefs(item as Problem);
+    case 'referrals':
+      return [...((item as Referral).supportingInfo ?? [])];
+    case 'diaryEntries':
+      return [...((item as DiaryEntry).supportingInfo ?? [])];
+    case 'medication': {
+      const prior = (item as MedicationPlan).priorPlanId;
+      return prior === undefined ? [] : [{ kind: 'medicationPlan', id: prior }];
+    }
+    case 'uncategorisedData': {
+      const o = item as Observation;
+      const parent = o.kind === 'bloodPressure' ? undefined : o.parentId;
+      return parent === undefined ? [] : [{ kind: 'observation', id: parent }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The supporting items a referral or diary entry carries (→ supportingInfo), loaded one level deep. */
+export function supportingRefsOf<A extends RecordArea>(area: A, item: AreaItem<A>): ItemRef[] {
+  if (area === 'referrals') return [...((item as Referral).supportingInfo ?? [])];
+  if (area === 'diaryEntries') return [...((item as DiaryEntry).supportingInfo ?? [])];
+  return [];
+}
+
+/** Actor ids by kind: what an item names, and what a store is asked for. */
+export interface ActorIds {
+  readonly practitioners: readonly string[];
+  readonly organisations: readonly string[];
+  readonly locations: readonly string[];
+  readonly healthcareServices: readonly string[];
+  readonly devices: readonly string[];
+}
+
+/** Collects actor ids without duplicates. */
+export class ActorIdSet {
+  readonly practitioners = new Set<string>();
+  readonly organisations = new Set<string>();
+  readonly locations = new Set<string>();
+  readonly healthcareServices = new Set<string>();
+  readonly devices = new Set<string>();
+
+  practitioner(id: string | undefined): void {
+    if (id !== undefined) this.practitioners.add(id);
+  }
+  organisation(id: string | undefined): void {
+    if (id !== undefined) this.organisations.add(id);
+  }
+  location(id: string | undefined): void {
+    if (id !== undefined) this.locations.add(id);
+  }
+  actor(ref: ActorRef | undefined): void {
+    if (!ref) return;
+    switch (ref.kind) {
+      case 'practitioner':
+        return this.practitioner(ref.id);
+      case 'organisation':
+        return this.organisation(ref.id);
+      case 'healthcareService':
+        this.healthcareServices.add(ref.id);
+        return;
+      case 'device':
+        this.devices.add(ref.id);
+        return;
+    }
+  }
+
+  /** Sorted, so the request a store sees does not depend on discovery order. */
+  toIds(): ActorIds {
+    const sorted = (s: Set<string>) => [...s].sort();
+    return {
+      practitioners: sorted(this.practitioners),
+      organisations: sorted(this.organisations),
+      locations: sorted(this.locations),
+      healthcareServices: sorted(this.healthcareServices),
+      devices: sorted(this.devices),
+    };
+  }
+}
+
+/** Adds every actor an item names (recorder, performer, requester, location, organisation, service, device). */
+export function collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, into: ActorIdSet): void {
+  into.practitioner(item.recorderId);
+  switch (area) {
+    case 'allergies':
+      into.practitioner((item as Allergy).asserterId);
+      return;
+    case 'problems':
+      into.practitioner((item as Problem).asserterId);
+      return;
+    case 'consultations': {
+      const c = item as Consultation;
+      into.location(c.locationId);
+      into.practitioner(c.performerId);
+      for (const id of c.participantIds ?? []) into.practitioner(id);
+      into.organisation(c.organisationId);
+      for (const topic of c.topics) {
+        const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
+        for (const entry of entries) if (entry.kind === 'note') into.practitioner(entry.recorderId);
+      }
+      return;
+    }
+    case 'medication': {
+      const plan = item as MedicationPlan;
+      into.practitioner(plan.requesterId);
+      into.organisation(plan.onBehalfOfOrganisationId);
+      for (const issue of plan.issues) {
+        into.practitioner(issue.recorderId);
+        into.practitioner(issue.requesterId);
+        into.organisation(issue.dispenserId);
+      }
+      return;
+    }
+    case 'immunisations': {
+      const i = item as Immunisation;
+      into.practitioner(i.administeredById);
+      into.location(i.locationId);
+      into.organisation(i.manufacturerId);
+      return;
+    }
+    case 'immunisationStatuses':
+    case 'uncategorisedData':
+      for (const p of (item as ImmunisationStatusRecord | Observation).performers ?? []) into.actor(p);
+      return;
+    case 'investigations':
+      collectReportActors(item as InvestigationReport, into);
+      return;
+    case 'referrals': {
+      const r = item as Referral;
+      for (const recipient of r.recipients ?? []) if (recipient.kind !== 'text') into.actor(recipient);
+      into.practitioner(r.requesterId);
+      into.organisation(r.onBehalfOfOrganisationId);
+      return;
+    }
+    case 'diaryEntries':
+      into.actor((item as DiaryEntry).requester);
+      return;
+    case 'documents': {
+      const d = item as ClinicalDocument;
+      into.practitioner(d.authorId);
+      into.organisation(d.authorOrganisationId);
+      return;
+    }
+  }
+}
+
+function collectReportActors(report: InvestigationReport, into: ActorIdSet): void {
+  for (const p of report.performers ?? []) into.actor(p);
+  into.practitioner(report.request?.requesterId);
+  into.organisation(report.request?.performerId);
+  for (const s of report.specimens ?? []) into.practitioner(s.collectorId);
+  const comments = [
+    ...(report.filingComments ?? []),
+    ...(report.groups ?? []).flatMap((g) => [...(g.filingComments ?? []), ...g.results.flatMap((r) => r.filingComments ?? [])]),
+    ...(report.results ?? []).flatMap((r) => r.filingComments ?? []),
+  ];
+  for (const c of comments) into.practitioner(c.filedById);
+}

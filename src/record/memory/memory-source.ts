@@ -1,0 +1,202 @@
+/**
+ * The embedded store's bulk reads: a practice dataset held in memory, checked once at construction
+ * (validate-dataset.ts) and indexed once, so a patient is found by NHS number and an item by reference
+ * in O(1). It hands every requested area's items over unfiltered (a valid superset); the shared
+ * assembly code applies the filters.
+ */
+import type { ClinicalArea, StructuredQuery } from '../../structured/structured-query';
+import type { PatientData, PracticeDataset } from '../dataset';
+import { consultationRefs, RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../item-refs';
+import type { ItemRef } from '../model';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
+import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
+import { validateDataset } from '../validate-dataset';
+
+/** The record areas that hold each requested area's primary candidates (problems come from the hub). */
+const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = {
+  allergies: ['allergies'],
+  medication: ['medication'],
+  consultations: ['consultations'],
+  problems: [],
+  immunisations: ['immunisations', 'immunisationStatuses'],
+  uncategorisedData: ['uncategorisedData'],
+  investigations: ['investigations'],
+  referrals: ['referrals'],
+  diaryEntries: ['diaryEntries'],
+};
+
+type AnyPlaced = { [A in RecordArea]: { readonly area: A; readonly placed: Placed<AreaItem<A>> } }[RecordArea];
+
+/** One patient's record, indexed at construction. */
+interface PatientIndex {
+  readonly data: PatientData;
+  readonly placed: PlacedItems;
+  /** By ref key; a plan also under each of its issues' keys. */
+  readonly byRef: ReadonlyMap<string, AnyPlaced>;
+  readonly topicLinks: readonly TopicLink[];
+  readonly withheld: readonly WithheldItem[];
+}
+
+export class MemorySource implements RecordSource {
+  private readonly byNhsNumber = new Map<string, PatientIndex>();
+  private readonly byPatientId = new Map<string, PatientIndex>();
+  private readonly practitioners: ReadonlyMap<string, Practitioner>;
+  private readonly organisations: ReadonlyMap<string, Organisation>;
+  private readonly locations: ReadonlyMap<string, Location>;
+  private readonly healthcareServices: ReadonlyMap<string, HealthcareService>;
+  private readonly devices: ReadonlyMap<string, Device>;
+
+  constructor(private readonly dataset: PracticeDataset) {
+    validateDataset(dataset);
+    for (const data of dataset.patients) {
+      const index = indexPatient(data);
+      this.byNhsNumber.set(data.patient.nhsNumber, index);
+      this.byPatientId.set(data.patient.id, index);
+    }
+    this.practitioners = byId(dataset.practitioners);
+    this.organisations = byId([dataset.practice, ...dataset.organisations]);
+    this.locations = byId(dataset.locations);
+    this.healthcareServices = byId(dataset.healthcareServices ?? []);
+    this.devices = byId(dataset.devices ?? []);
+  }
+
+  async practice(): Promise<Practice> {
+    return this.dataset.practice;
+  }
+
+  async findPatient(nhsNumber: string): Promise<Patient | undefined> {
+    return this.byNhsNumber.get(nhsNumber)?.data.patient;
+  }
+
+  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
+    const index = this.patientIndex(patient);
+    const candidates: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
+    for (const [area, holders] of Object.entries(CANDIDATE_AREAS) as [ClinicalArea, readonly RecordArea[]][]) {
+      if (query[area] === undefined) continue;
+      for (const holder of holders) copyArea(index.placed, candidates, holder);
+    }
+    return { candidates, problems: index.placed.problems ?? [], topicLinks: index.topicLinks, withheld: index.withheld };
+  }
+
+  async loadItems(patient: Patient, refs: readonly ItemRef[]): Promise<PlacedItems> {
+    const index = this.patientIndex(patient);
+    const found = new Map<RecordArea, Map<string, Placed<AreaItem<RecordArea>>>>();
+    for (const ref of refs) {
+      const hit = index.byRef.get(refKey(ref));
+      if (!hit) continue;
+      let area = found.get(hit.area);
+      if (!area) found.set(hit.area, (area = new Map()));
+      area.set(hit.placed.item.id, hit.placed);
+    }
+    const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
+    for (const [area, placed] of found) items[area] = [...placed.values()];
+    return items as PlacedItems;
+  }
+
+  async loadActors(ids: ActorIds): Promise<Actors> {
+    const practitioners = pick(this.practitioners, ids.practitioners);
+    const locations = pick(this.locations, ids.locations);
+    const healthcareServices = pick(this.healthcareServices, ids.healthcareServices);
+    // The organisations the actors name in turn (§1.3 "directly or through another administrative resource").
+    const organisationIds = new Set([
+      ...ids.organisations,
+      ...practitioners.flatMap((p) => p.roles.map((r) => r.organisationId)),
+      ...locations.flatMap((l) => (l.managingOrganisationId === undefined ? [] : [l.managingOrganisationId])),
+      ...healthcareServices.flatMap((s) => (s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId])),
+    ]);
+    return {
+      practitioners,
+      organisations: pick(this.organisations, [...organisationIds]),
+      locations,
+      healthcareServices,
+      devices: pick(this.devices, ids.devices),
+    };
+  }
+
+  async isReady(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  private patientIndex(patient: Patient): PatientIndex {
+    const index = this.byPatientId.get(patient.id);
+    if (!index) throw new Error(`no record for patient ${patient.id}`);
+    return index;
+  }
+}
+
+function indexPatient(data: PatientData): PatientIndex {
+  const placed: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
+  const byRef = new Map<string, AnyPlaced>();
+  for (const area of RECORD_AREAS) placeArea(data, area, placed, byRef);
+  return { data, placed, byRef, topicLinks: topicLinksOf(data), withheld: withheldItemsOf(data) };
+}
+
+function placeArea<A extends RecordArea>(
+  data: PatientData,
+  area: A,
+  placed: { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] },
+  byRef: Map<string, AnyPlaced>,
+): void {
+  const items = (data.record[area] ?? []) as readonly AreaItem<A>[];
+  const list = items.map((item, seq): Placed<AreaItem<A>> => ({ seq, item }));
+  (placed as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] })[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
+  for (const p of list) {
+    const entry = { area, placed: p } as AnyPlaced;
+    byRef.set(refKey(refTo(area, p.item)), entry);
+    if (entry.area === 'medication') {
+      for (const issue of entry.placed.item.issues) byRef.set(refKey({ kind: 'medicationIssue', id: issue.id }), entry);
+    }
+  }
+}
+
+function copyArea<A extends RecordArea>(from: PlacedItems, to: { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }, area: A): void {
+  const items = from[area];
+  if (items) (to as Record<A, readonly Placed<AreaItem<A>>[]>)[area] = items;
+}
+
+/** Every topic that names a problem, with the refs filed under it. */
+export function topicLinksOf(data: PatientData): TopicLink[] {
+  const links: TopicLink[] = [];
+  for (const consultation of data.record.consultations ?? []) {
+    for (const topic of consultation.topics) {
+      if (!topic.problemIds || topic.problemIds.length === 0) continue;
+      const refs = consultationRefs({ ...consultation, topics: [{ ...topic, problemIds: [] }] });
+      for (const problemId of topic.problemIds) links.push({ consultationId: consultation.id, problemId, refs });
+    }
+  }
+  return links;
+}
+
+/** Every confidential or entered-in-error item of a record; a confidential plan's issues too. */
+export function withheldItemsOf(data: PatientData): WithheldItem[] {
+  const withheld: WithheldItem[] = [];
+  for (const area of RECORD_AREAS) {
+    for (const item of (data.record[area] ?? []) as readonly AreaItem<RecordArea>[]) {
+      const ref = refTo(area, item);
+      if (item.confidential === true) withheld.push({ ref, reason: 'confidential' });
+      else if ('status' in item && item.status === 'entered-in-error') withheld.push({ ref, reason: 'enteredInError' });
+      else if ('enteredInError' in item && item.enteredInError === true) withheld.push({ ref, reason: 'enteredInError' });
+      if (area === 'medication' && 'issues' in item) {
+        for (const issue of item.issues) {
+          if (item.confidential === true || issue.confidential === true) {
+            withheld.push({ ref: { kind: 'medicationIssue', id: issue.id }, reason: 'confidential' });
+          }
+        }
+      }
+    }
+  }
+  return withheld;
+}
+
+function byId<T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> {
+  return new Map(items.map((item) => [item.id, item]));
+}
+
+function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
+  return ids.flatMap((id) => {
+    const item = map.get(id);
+    return item === undefined ? [] : [item];
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * The PostgreSQL schema, as ordered migrations (kept in TypeScript so a build carries them).
+ *
+ * Shape: one table per record area, keyed by the GP system's id, with foreign keys to the patient
+ * and the actors, a `seq` column holding the record's own order, and a column for every value a
+ * filter or a link needs (dates as the inclusive day span the shared filter code derives from partial
+ * dates, statuses, flags), each indexed for the per-patient queries. The item itself, whose nested
+ * detail (codings, dosage, structures, reference ranges) no query looks inside, is kept whole in a
+ * `detail` jsonb column, so the store returns exactly what the in-memory store returns.
+ */
+export interface Migration {
+  readonly version: string;
+  readonly sql: string;
+}
+
+/** The per-patient item tables: key columns every clinical area shares. */
+const itemTable = (name: string, extra: string) => `
+CREATE TABLE ${name} (
+  id              text PRIMARY KEY,
+  patient_id      text NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  seq             integer NOT NULL,
+  recorded        timestamptz NOT NULL,
+  recorder_id     text NOT NULL REFERENCES practitioners(id),
+  consultation_id text,
+  confidential    boolean NOT NULL DEFAULT false,
+  ${extra}
+  detail          jsonb NOT NULL,
+  UNIQUE (patient_id, seq)
+);`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: '001_clinical_record',
+    sql: `
+CREATE TABLE practice (
+  id        text PRIMARY KEY,
+  ods_code  text NOT NULL UNIQUE,
+  detail    jsonb NOT NULL
+);
+CREATE TABLE organisations (
+  id        text PRIMARY KEY,
+  ods_code  text NOT NULL,
+  detail    jsonb NOT NULL
+);
+CREATE TABLE practitioners (
+  id          text PRIMARY KEY,
+  sds_user_id text,
+  detail      jsonb NOT NULL
+);
+CREATE TABLE locations (
+  id                         text PRIMARY KEY,
+  managing_organisation_id   text,
+  detail                     jsonb NOT NULL
+);
+CREATE TABLE healthcare_services (
+  id                          text PRIMARY KEY,
+  provided_by_organisation_id text,
+  detail                      jsonb NOT NULL
+);
+CREATE TABLE devices (
+  id      text PRIMARY KEY,
+  detail  jsonb NOT NULL
+);
+CREATE TABLE patients (
+  id            text PRIMARY KEY,
+  seq           integer NOT NULL UNIQUE,
+  nhs_number    char(10) NOT NULL UNIQUE,
+  usual_gp_id   text REFERENCES practitioners(id),
+  detail        jsonb NOT NULL
+);
+${itemTable('allergies', 'resolved boolean NOT NULL,')}
+${itemTable('medication_plans', `
+  -- The span in which the plan is active (filters.medicationActiveSpan); NULL hi: ongoing; both NULL: undated.
+  active_lo date, active_hi date,
+  exempt_from_date boolean NOT NULL,`)}
+CREATE TABLE medication_issues (
+  id          text PRIMARY KEY,
+  plan_id     text NOT NULL REFERENCES medication_plans(id) ON DELETE CASCADE,
+  patient_id  text NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  seq         integer NOT NULL,
+  confidential boolean NOT NULL DEFAULT false,
+  detail      jsonb NOT NULL,
+  UNIQUE (plan_id, seq)
+);
+${itemTable('problems', `status text NOT NULL, significance text NOT NULL,`)}
+${itemTable('consultations', `
+  -- filters.consultationInPeriod: the start's latest day and the end's earliest day; NULL: undated.
+  start_lo date, start_hi date, end_lo date,
+  has_content boolean NOT NULL,`)}
+-- Derived at load by the shared record code (memory-source topicLinksOf / withheldItemsOf), so both
+-- stores hand the assembly the same link hub.
+CREATE TABLE topic_problem_links (
+  patient_id      text NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  seq             integer NOT NULL,
+  consultation_id text NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+  problem_id      text NOT NULL REFERENCES problems(id) ON DELETE CASCADE,
+  refs            jsonb NOT NULL,
+  PRIMARY KEY (patient_id, seq)
+);
+CREATE TABLE withheld_items (
+  patient_id  text NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  seq         integer NOT NULL,
+  kind        text NOT NULL,
+  item_id     text NOT NULL,
+  reason      text NOT NULL CHECK (reason IN ('confidential', 'enteredInError')),
+  PRIMARY KEY (patient_id, seq)
+);
+${itemTable('immunisations', 'not_given boolean NOT NULL,')}
+${itemTable('immunisation_statuses', 'entered_in_error boolean NOT NULL,')}
+${itemTable('observations', 'span_lo date, span_hi date,')}
+${itemTable('investigations', 'issued_on date NOT NULL, any_part_confidential boolean NOT NULL,')}
+${itemTable('referrals', 'span_lo date, span_hi date, entered_in_error boolean NOT NULL,')}
+${itemTable('diary_entries', 'planned_lo date, incomplete boolean NOT NULL,')}
+${itemTable('documents', '')}
+
+CREATE INDEX allergies_patient ON allergies (patient_id, resolved);
+CREATE INDEX medication_plans_patient ON medication_plans (patient_id, active_hi);
+CREATE INDEX medication_issues_patient ON medication_issues (patient_id);
+CREATE INDEX problems_patient ON problems (patient_id);
+CREATE INDEX consultations_patient ON consultations (patient_id, start_lo);
+CREATE INDEX immunisations_patient ON immunisations (patient_id, not_given);
+CREATE INDEX immunisation_statuses_patient ON immunisation_statuses (patient_id);
+CREATE INDEX observations_patient ON observations (patient_id, span_lo, span_hi);
+CREATE INDEX investigations_patient ON investigations (patient_id, issued_on);
+CREATE INDEX referrals_patient ON referrals (patient_id, span_lo, span_hi);
+CREATE INDEX diary_entries_patient ON diary_entries (patient_id, planned_lo);
+CREATE INDEX documents_patient ON documents (patient_id);
+CREATE INDEX confidential_allergies ON allergies (patient_id) WHERE confidential;
+`,
+  },
+];

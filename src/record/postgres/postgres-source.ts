@@ -1,0 +1,232 @@
+/**
+ * The PostgreSQL store's bulk reads (RecordSource). Every read is ONE statement, whatever the record's
+ * size: the request's candidates of all areas in one UNION ALL with the filters pushed down to the
+ * indexed columns, items by reference in one statement per round, actors in one. The shared assembly
+ * code re-applies the exact predicates, so SQL only ever needs to return a superset.
+ */
+import type { StructuredQuery } from '../../structured/structured-query';
+import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
+import { KIND_AREA } from '../item-refs';
+import type { ItemRef } from '../model';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
+import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
+import type { Database } from './database';
+import { AREA_TABLE } from './rows';
+
+interface ItemRow {
+  area: RecordArea;
+  seq: number;
+  detail: unknown;
+}
+
+/** A medication plan comes back whole: its issues aggregated in their own order. */
+const PLAN_DETAIL = `p.detail || jsonb_build_object('issues', COALESCE(
+  (SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i WHERE i.plan_id = p.id), '[]'::jsonb))`;
+
+function selectArea(area: RecordArea, where: string): string {
+  const table = AREA_TABLE[area];
+  const detail = area === 'medication' ? PLAN_DETAIL : 'p.detail';
+  return `SELECT '${area}'::text AS area, p.seq, ${detail} AS detail FROM ${table} p WHERE p.patient_id = $1 AND (${where})`;
+}
+
+/** Collects positional parameters for one statement. */
+class Params {
+  readonly values: unknown[] = [];
+  constructor(first: unknown) {
+    this.values.push(first);
+  }
+  add(value: unknown, cast: string): string {
+    this.values.push(value ?? null);
+    return `$${this.values.length}::${cast}`;
+  }
+}
+
+/** §3.10 overlap of a stored [lo, hi] span with a window; an undated row (lo NULL) always qualifies. */
+function overlapSql(p: Params, window: { start?: string; end?: string } | undefined): string {
+  if (!window) return 'true';
+  const start = p.add(window.start, 'date');
+  const end = p.add(window.end, 'date');
+  return `p.span_lo IS NULL OR ((${start} IS NULL OR p.span_hi IS NULL OR p.span_hi >= ${start}) AND (${end} IS NULL OR p.span_lo <= ${end}))`;
+}
+
+function candidateSql(query: StructuredQuery, p: Params): string[] {
+  const parts: string[] = [selectArea('problems', 'true')];
+  if (query.allergies) parts.push(selectArea('allergies', query.allergies.includeResolved ? 'true' : 'NOT p.resolved'));
+  if (query.medication) {
+    const from = p.add(query.medication.searchFromDate, 'date');
+    parts.push(selectArea('medication', `${from} IS NULL OR p.exempt_from_date OR p.active_lo IS NULL OR p.active_hi IS NULL OR p.active_hi >= ${from}`));
+  }
+  if (query.consultations) {
+    const { mostRecent, searchPeriod } = query.consultations;
+    if (mostRecent !== undefined) {
+      // Every undated one, and every dated one on or after the N-th latest start day (ties included).
+      const n = p.add(mostRecent, 'integer');
+      parts.push(selectArea('consultations', `p.has_content AND (p.start_lo IS NULL OR p.start_lo >= COALESCE((
+        SELECT c.start_lo FROM consultations c WHERE c.patient_id = $1 AND c.has_content AND c.start_lo IS NOT NULL
+        ORDER BY c.start_lo DESC OFFSET ${n} - 1 LIMIT 1), '-infinity'::date))`));
+    } else {
+      const start = p.add(searchPeriod?.start, 'date');
+      const end = p.add(searchPeriod?.end, 'date');
+      parts.push(selectArea('consultations', `p.has_content AND (p.start_lo IS NULL OR (
+        (${start} IS NULL OR p.start_hi >= ${start}) AND (${end} IS NULL OR p.end_lo <= ${end})))`));
+    }
+  }
+  if (query.immunisations) {
+    parts.push(selectArea('immunisations', query.immunisations.includeNotGiven ? 'true' : 'NOT p.not_given'));
+    if (query.immunisations.includeStatus) parts.push(selectArea('immunisationStatuses', 'NOT p.entered_in_error'));
+  }
+  if (query.uncategorisedData) parts.push(selectArea('uncategorisedData', overlapSql(p, query.uncategorisedData.searchPeriod)));
+  if (query.investigations) {
+    const w = query.investigations.searchPeriod;
+    const start = p.add(w?.start, 'date');
+    const end = p.add(w?.end, 'date');
+    parts.push(selectArea('investigations', `(${start} IS NULL OR p.issued_on >= ${start}) AND (${end} IS NULL OR p.issued_on <= ${end})`));
+  }
+  if (query.referrals) parts.push(selectArea('referrals', `NOT p.entered_in_error AND (${overlapSql(p, query.referrals.searchPeriod)})`));
+  if (query.diaryEntries) {
+    const date = p.add(query.diaryEntries.searchDate, 'date');
+    parts.push(selectArea('diaryEntries', `p.incomplete AND (p.planned_lo IS NULL OR ${date} IS NULL OR p.planned_lo <= ${date})`));
+  }
+  return parts;
+}
+
+/** Rows → items by area, in `seq` order (the record's own order). */
+function placeRows(rows: readonly ItemRow[]): { items: PlacedItems; problems: Placed<AreaItem<'problems'>>[] } {
+  const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
+  for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
+    (items[row.area] ??= []).push({ seq: row.seq, item: row.detail as AreaItem<RecordArea> });
+  }
+  const problems = (items.problems ?? []) as Placed<AreaItem<'problems'>>[];
+  delete items.problems;
+  return { items: items as PlacedItems, problems };
+}
+
+export class PostgresSource implements RecordSource {
+  constructor(private readonly db: Database) {}
+
+  async practice(): Promise<Practice> {
+    const rows = await this.db.query<{ detail: Practice }>('SELECT detail FROM practice LIMIT 1');
+    if (rows.length === 0) throw new Error('The database holds no practice: run `npm run db:seed`');
+    return rows[0].detail;
+  }
+
+  async findPatient(nhsNumber: string): Promise<Patient | undefined> {
+    const rows = await this.db.query<{ detail: Patient }>('SELECT detail FROM patients WHERE nhs_number = $1', [nhsNumber]);
+    return rows[0]?.detail;
+  }
+
+  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
+    const p = new Params(patient.id);
+    const candidates = candidateSql(query, p);
+    const hub = `
+      SELECT 'topicLink'::text AS area, seq, jsonb_build_object('consultationId', consultation_id, 'problemId', problem_id, 'refs', refs) AS detail
+        FROM topic_problem_links WHERE patient_id = $1
+      UNION ALL
+      SELECT 'withheld'::text, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
+        FROM withheld_items WHERE patient_id = $1`;
+    const rows = await this.db.query<{ area: string; seq: number; detail: unknown }>(
+      [...candidates, hub].join('\nUNION ALL\n'),
+      p.values,
+    );
+    const hubRows = rows.filter((r) => r.area === 'topicLink' || r.area === 'withheld').sort((a, b) => a.seq - b.seq);
+    const { items, problems } = placeRows(rows.filter((r) => r.area !== 'topicLink' && r.area !== 'withheld') as ItemRow[]);
+    return {
+      candidates: items,
+      problems,
+      topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => r.detail as TopicLink),
+      withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => r.detail as WithheldItem),
+    };
+  }
+
+  async loadItems(patient: Patient, refs: readonly ItemRef[]): Promise<PlacedItems> {
+    const idsByArea = new Map<RecordArea, Set<string>>();
+    const issueIds = new Set<string>();
+    for (const ref of refs) {
+      if (ref.kind === 'medicationIssue') issueIds.add(ref.id);
+      else {
+        const area = KIND_AREA[ref.kind];
+        if (!idsByArea.has(area)) idsByArea.set(area, new Set());
+        idsByArea.get(area)?.add(ref.id);
+      }
+    }
+    if (idsByArea.size === 0 && issueIds.size === 0) return {};
+    const p = new Params(patient.id);
+    const parts = [...idsByArea].map(([area, ids]) => {
+      const list = p.add([...ids], 'text[]');
+      const byIssue = area === 'medication' && issueIds.size > 0
+        ? ` OR p.id IN (SELECT plan_id FROM medication_issues WHERE id = ANY(${p.add([...issueIds], 'text[]')}))`
+        : '';
+      return selectArea(area, `p.id = ANY(${list})${byIssue}`);
+    });
+    if (issueIds.size > 0 && !idsByArea.has('medication')) {
+      parts.push(selectArea('medication', `p.id IN (SELECT plan_id FROM medication_issues WHERE id = ANY(${p.add([...issueIds], 'text[]')}))`));
+    }
+    const rows = await this.db.query<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
+    return placeRows(rows).items;
+  }
+
+  async loadActors(ids: ActorIds): Promise<Actors> {
+    // One statement: the requested actors and every organisation they could name.
+    const rows = await this.db.query<{ kind: string; id: string; detail: unknown }>(
+      `SELECT 'practitioner' AS kind, id, detail FROM practitioners WHERE id = ANY($1::text[])
+       UNION ALL SELECT 'location', id, detail FROM locations WHERE id = ANY($2::text[])
+       UNION ALL SELECT 'healthcareService', id, detail FROM healthcare_services WHERE id = ANY($3::text[])
+       UNION ALL SELECT 'device', id, detail FROM devices WHERE id = ANY($4::text[])
+       UNION ALL SELECT 'organisation', id, detail FROM organisations WHERE id = ANY($5::text[])
+         OR id IN (SELECT jsonb_array_elements(detail->'roles')->>'organisationId' FROM practitioners WHERE id = ANY($1::text[]))
+         OR id IN (SELECT managing_organisation_id FROM locations WHERE id = ANY($2::text[]))
+         OR id IN (SELECT provided_by_organisation_id FROM healthcare_services WHERE id = ANY($3::text[]))
+       UNION ALL SELECT 'organisation', id, detail FROM practice`,
+      [ids.practitioners, ids.locations, ids.healthcareServices, ids.devices, ids.organisations],
+    );
+    const of = <T>(kind: string) => new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, r.detail as T]));
+    return expandActors(ids, {
+      practitioners: of<Practitioner>('practitioner'),
+      organisations: of<Organisation>('organisation'),
+      locations: of<Location>('location'),
+      healthcareServices: of<HealthcareService>('healthcareService'),
+      devices: of<Device>('device'),
+    });
+  }
+
+  isReady(): Promise<boolean> {
+    return this.db.isReachable();
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+export interface ActorLookup {
+  readonly practitioners: ReadonlyMap<string, Practitioner>;
+  readonly organisations: ReadonlyMap<string, Organisation>;
+  readonly locations: ReadonlyMap<string, Location>;
+  readonly healthcareServices: ReadonlyMap<string, HealthcareService>;
+  readonly devices: ReadonlyMap<string, Device>;
+}
+
+/** The requested actors plus the organisations they name (§1.3), in a fixed order. */
+export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
+  const pick = <T>(map: ReadonlyMap<string, T>, wanted: readonly string[]): T[] =>
+    wanted.flatMap((id) => {
+      const found = map.get(id);
+      return found === undefined ? [] : [found];
+    });
+  const practitioners = pick(lookup.practitioners, ids.practitioners);
+  const locations = pick(lookup.locations, ids.locations);
+  const healthcareServices = pick(lookup.healthcareServices, ids.healthcareServices);
+  const organisationIds = new Set([
+    ...ids.organisations,
+    ...practitioners.flatMap((p) => p.roles.map((r) => r.organisationId)),
+    ...locations.flatMap((l) => (l.managingOrganisationId === undefined ? [] : [l.managingOrganisationId])),
+    ...healthcareServices.flatMap((s) => (s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId])),
+  ]);
+  return {
+    practitioners,
+    organisations: pick(lookup.organisations, [...organisationIds]),
+    locations,
+    healthcareServices,
+    devices: pick(lookup.devices, ids.devices),
+  };
+}

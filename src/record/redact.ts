@@ -1,0 +1,155 @@
+/**
+ * Confidentiality (§6): which items are never shared, and copies of returned items with every
+ * reference to them removed. References into switched-off areas are NOT removed here: the bundle
+ * writes the "... items have been disabled" placeholder for them (§8.1).
+ */
+import type { WithheldItem } from './source';
+import type {
+  Consultation,
+  ConsultationEntry,
+  DiaryEntry,
+  InvestigationReport,
+  ItemRef,
+  MedicationPlan,
+  Observation,
+  Problem,
+  Referral,
+  TestGroup,
+  TestResult,
+  Topic,
+} from './model';
+import { refKey, type AreaItem, type RecordArea } from './item-refs';
+
+/** The keys of T whose value may be absent. */
+type OptionalKey<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+
+/** A copy of `item` without an optional property (absent rather than `undefined`, so output stays canonical). */
+function without<T extends object>(item: T, key: OptionalKey<T>): T {
+  const copy = { ...item };
+  delete (copy as Record<PropertyKey, unknown>)[key];
+  return copy;
+}
+
+/** Which items are withheld, and why. */
+export class WithheldIndex {
+  private readonly reasons = new Map<string, WithheldItem['reason']>();
+
+  constructor(items: readonly WithheldItem[]) {
+    for (const { ref, reason } of items) this.mark(ref, reason);
+  }
+
+  /** Confidentiality wins over entered-in-error: it is the one that needs a warning. */
+  mark(ref: ItemRef, reason: WithheldItem['reason']): void {
+    if (this.reasons.get(refKey(ref)) !== 'confidential') this.reasons.set(refKey(ref), reason);
+  }
+
+  reason(ref: ItemRef): WithheldItem['reason'] | undefined {
+    return this.reasons.get(refKey(ref));
+  }
+
+  isConfidential(ref: ItemRef): boolean {
+    return this.reasons.get(refKey(ref)) === 'confidential';
+  }
+
+  isHidden(ref: ItemRef): boolean {
+    return this.reasons.has(refKey(ref));
+  }
+}
+
+/** The reference kept, or undefined when its target is withheld. */
+type Hidden = (ref: ItemRef) => boolean;
+
+const keepRefs = <R extends ItemRef>(refs: readonly R[], hidden: Hidden): R[] => refs.filter((r) => !hidden(r));
+
+/** Without its recording consultation when that consultation is withheld (no Encounter reference to it). */
+function redactContext<T extends { readonly consultationId?: string }>(item: T, hidden: Hidden): T {
+  return item.consultationId !== undefined && hidden({ kind: 'consultation', id: item.consultationId })
+    ? without(item, 'consultationId' as OptionalKey<T>)
+    : item;
+}
+
+/** A consultation with withheld references and confidential notes removed; `narrow` keeps only some topics, refs only. */
+export function redactConsultation(
+  consultation: Consultation,
+  hidden: Hidden,
+  narrow?: (topic: Topic) => boolean,
+): Consultation {
+  const entries = (list: readonly ConsultationEntry[]): ConsultationEntry[] =>
+    list.filter((e) => (e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e)));
+  const topics = consultation.topics.filter((t) => !narrow || narrow(t)).map((topic): Topic => {
+    const base = topic.problemIds
+      ? { ...topic, problemIds: topic.problemIds.filter((id) => !hidden({ kind: 'problem', id })) }
+      : topic;
+    return base.headings
+      ? { ...base, headings: base.headings.map((h) => ({ ...h, entries: entries(h.entries) })) }
+      : { ...base, entries: entries(base.entries) };
+  });
+  return { ...consultation, topics };
+}
+
+export function redactProblem(problem: Problem, hidden: Hidden): Problem {
+  let p = redactContext(problem, hidden);
+  if (p.relatedProblems) p = { ...p, relatedProblems: p.relatedProblems.filter((r) => !hidden({ kind: 'problem', id: r.problemId })) };
+  if (p.linkedItems) p = { ...p, linkedItems: keepRefs(p.linkedItems, hidden) };
+  if (p.actualProblem && hidden(p.actualProblem)) p = without(p, 'actualProblem');
+  return p;
+}
+
+/** A plan without its confidential issues (and withheld references); `partsWithheld` when an issue went. */
+export function redactPlan(plan: MedicationPlan, hidden: Hidden): { readonly item: MedicationPlan; readonly partsWithheld: boolean } {
+  const issues = plan.issues.filter((i) => !hidden({ kind: 'medicationIssue', id: i.id }));
+  let p: MedicationPlan = { ...redactContext(plan, hidden), issues: issues.map((i) => redactContext(i, hidden)) };
+  if (p.priorPlanId !== undefined && hidden({ kind: 'medicationPlan', id: p.priorPlanId })) p = without(p, 'priorPlanId');
+  return { item: p, partsWithheld: issues.length !== plan.issues.length };
+}
+
+const openResults = (results: readonly TestResult[]): TestResult[] => results.filter((r) => r.confidential !== true);
+
+/** A report without its confidential groups and results (§6: "any part of a DiagnosticReport"). */
+export function redactReport(report: InvestigationReport, hidden: Hidden): { readonly item: InvestigationReport; readonly partsWithheld: boolean } {
+  let r = redactContext(report, hidden);
+  if (r.groups) {
+    r = { ...r, groups: r.groups.filter((g) => g.confidential !== true).map((g): TestGroup => ({ ...g, results: openResults(g.results) })) };
+  }
+  if (r.results) r = { ...r, results: openResults(r.results) };
+  return { item: r, partsWithheld: hasConfidentialParts(report) };
+}
+
+/** Whether a report holds a confidential group or result. */
+export function hasConfidentialParts(report: InvestigationReport): boolean {
+  return (
+    (report.groups ?? []).some((g) => g.confidential === true || g.results.some((r) => r.confidential === true)) ||
+    (report.results ?? []).some((r) => r.confidential === true)
+  );
+}
+
+/** Any returned item with every reference to a withheld item removed (consultations: see redactConsultation). */
+export function redactItem<A extends RecordArea>(area: A, item: AreaItem<A>, hidden: Hidden): AreaItem<A> {
+  switch (area) {
+    case 'problems':
+      return redactProblem(item as Problem, hidden) as AreaItem<A>;
+    case 'consultations':
+      return redactConsultation(item as Consultation, hidden) as AreaItem<A>;
+    case 'medication':
+      return redactPlan(item as MedicationPlan, hidden).item as AreaItem<A>;
+    case 'investigations':
+      return redactReport(item as InvestigationReport, hidden).item as AreaItem<A>;
+    case 'referrals': {
+      const r = redactContext(item as Referral, hidden);
+      return (r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r) as AreaItem<A>;
+    }
+    case 'diaryEntries': {
+      const d = redactContext(item as DiaryEntry, hidden);
+      return (d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d) as AreaItem<A>;
+    }
+    case 'uncategorisedData': {
+      const o = redactContext(item as Observation, hidden);
+      if (o.kind !== 'bloodPressure' && o.parentId !== undefined && hidden({ kind: 'observation', id: o.parentId })) {
+        return without(o, 'parentId') as AreaItem<A>;
+      }
+      return o as AreaItem<A>;
+    }
+    default:
+      return redactContext(item as AreaItem<A> & { readonly consultationId?: string }, hidden);
+  }
+}

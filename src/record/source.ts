@@ -1,0 +1,113 @@
+/**
+ * What a store implements: a few coarse, bulk reads that the shared record code (assemble-record.ts)
+ * turns into a PatientRecord. The shared code decides every rule (filters, linkage, redaction,
+ * ordering), so two stores that hold the same data give byte-identical answers, and a store never
+ * needs more than a fixed number of round trips per request, however large the record:
+ *
+ *   findPatient                       1 round trip
+ *   loadCandidates   (item round 1)   candidates of every requested area + the link hub
+ *   loadItems        (item rounds 2, 3) everything reached through links, all refs of a round at once
+ *   loadActors                        1 round trip
+ *
+ * Why three item rounds suffice: linkage is never followed transitively (§5). Round 1 gives the
+ * primary candidates and the hub (all problems, the topic→problem links with the refs in those topics,
+ * and which items are withheld), which is enough to know every item a primary list links to: the
+ * content of primary consultations, the items linked to primary problems (directly or through a topic
+ * naming them), the consultations linked to primary problems, and the supporting info of primary
+ * referrals and diary entries (round 2). Round 2's items name the last things needed: the consultations
+ * in which items linked to a primary problem were recorded, and the supporting info of linked referrals
+ * and diary entries (round 3). Round 3's items are consultations sent as Encounters only and supporting
+ * items, neither of which is expanded further. Linked problems come from the hub and never need a round.
+ *
+ * A store should answer one request's rounds from one consistent snapshot (e.g. one REPEATABLE READ
+ * transaction): the shared code fails the request rather than return a reference it asked for and did
+ * not get.
+ */
+import type { StructuredQuery } from '../structured/structured-query';
+import type { ActorIds, AreaItem, RecordArea } from './item-refs';
+import type { ItemRef } from './model';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './people';
+
+/**
+ * An item with its place in the patient's record: its position in the dataset order of its area
+ * (the memory store's array index, a sequence column in SQL). The shared code orders every output
+ * list by it, so stores that return rows in different orders still produce identical records.
+ */
+export interface Placed<T> {
+  readonly seq: number;
+  readonly item: T;
+}
+
+/** Items by record area, each with its place; an area may be absent when there is nothing to return. */
+export type PlacedItems = { readonly [A in RecordArea]?: readonly Placed<AreaItem<A>>[] };
+
+/** A consultation topic that names a problem, with the item refs filed under it (headings flattened). */
+export interface TopicLink {
+  readonly consultationId: string;
+  readonly problemId: string;
+  readonly refs: readonly ItemRef[];
+}
+
+/** Why an item is never shared: confidential (§6), or recorded as entered in error. */
+export interface WithheldItem {
+  readonly ref: ItemRef;
+  readonly reason: 'confidential' | 'enteredInError';
+}
+
+/** Item round 1: the request's candidates and the link hub. */
+export interface CandidateRound {
+  /**
+   * For each area the query requests (query[area] defined; switched-off areas are never in the
+   * query), AT LEAST every item that passes the area's filter in filters.ts, confidential ones
+   * included (they set the withheld flag). A superset is fine: the shared code re-applies the exact
+   * predicates. Areas: allergies, medication (plans with all issues), consultations, immunisations
+   * and immunisationStatuses (both for includeImmunisations), uncategorisedData, investigations,
+   * referrals, diaryEntries. For includeNumberOfMostRecent a store that pre-selects must keep every
+   * undated consultation and the N most recent non-empty dated ones with ties broken by `seq`; the
+   * simple answer is every consultation.
+   */
+  readonly candidates: PlacedItems;
+  /** ALL the patient's problems, whatever the query: problems carry the links (the hub). */
+  readonly problems: readonly Placed<AreaItem<'problems'>>[];
+  /** Every consultation topic of the patient that names a problem, in any consultation. */
+  readonly topicLinks: readonly TopicLink[];
+  /**
+   * Every item of the patient that is confidential or entered in error, of any kind, so that references
+   * can be redacted without loading their targets. A confidential plan's issues are listed too (as
+   * `medicationIssue`), and a confidential issue by itself. Investigation parts are not items: they are
+   * redacted from the loaded report.
+   */
+  readonly withheld: readonly WithheldItem[];
+}
+
+/** Practitioners, organisations, locations, services and devices by id. */
+export interface Actors {
+  readonly practitioners: readonly Practitioner[];
+  readonly organisations: readonly Organisation[];
+  readonly locations: readonly Location[];
+  readonly healthcareServices: readonly HealthcareService[];
+  readonly devices: readonly Device[];
+}
+
+export interface RecordSource {
+  practice(): Promise<Practice>;
+  /** The patient with this NHS number, whatever their state. */
+  findPatient(nhsNumber: string): Promise<Patient | undefined>;
+  /** Item round 1 (see CandidateRound). */
+  loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound>;
+  /**
+   * Item rounds 2 and 3: the patient's items for these refs, all at once. A `medicationIssue` ref
+   * returns its whole plan (with every issue) under `medication`; a `consultation` ref the whole
+   * consultation. Refs that name no item of this patient are left out. Problem refs are never asked
+   * for (the hub has them all). Each item once, whatever the number of refs naming it.
+   */
+  loadItems(patient: Patient, refs: readonly ItemRef[]): Promise<PlacedItems>;
+  /**
+   * The actors with these ids, PLUS the organisations those actors refer to (a practitioner role's
+   * organisation, a location's managing organisation, a service's provider), in one call. Unknown
+   * ids are left out; the practice itself may be among the organisations.
+   */
+  loadActors(ids: ActorIds): Promise<Actors>;
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
