@@ -16,4 +16,10 @@ export class GpcError extends Error {
     this.name = 'GpcError';
     this.status = SPINE_CODES[spineCode].status;
   }
+
+  /** Keeps the underlying fault for the log; it never reaches the response. */
+  withCause(cause: unknown): this {
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
+    return this;
+  }
 }
