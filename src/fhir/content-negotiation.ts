@@ -45,7 +45,8 @@ export interface NegotiationInput {
 export function negotiateFormat(input: NegotiationInput): WireFormat | { unsupported: string } {
   const { formatParameter, accept, contentType } = input;
   if (formatParameter !== undefined && formatParameter.trim() !== '') {
-    const f = formatOf(formatParameter);
+    // An unencoded "+" in a query string arrives as a space (`_format=application/fhir+json`).
+    const f = formatOf(formatParameter.trim().replace(/ /g, '+'));
     if (f === undefined) return { unsupported: `_format=${formatParameter}` };
     return f === 'any' ? 'json' : f;
   }

@@ -84,7 +84,8 @@ function claimResource(claims: Json, claim: string, expected: keyof typeof STU3_
   if (typeof type !== 'string' || !STU3_RESOURCE_TYPES.has(type)) {
     throw new GpcError(
       'INVALID_RESOURCE',
-      `JWT ${claim} claim has resourceType "${truncate(String(type))}", which is not a FHIR STU3 resource`,
+      // Only a string is echoed: String() of a deeply nested array overflows the stack.
+      `JWT ${claim} claim has resourceType ${typeof type === 'string' ? `"${truncate(type)}"` : `of type ${Array.isArray(type) ? 'array' : typeof type}`}, which is not a FHIR STU3 resource`,
     );
   }
   if (type !== expected) throw bad(`JWT ${claim} claim must be a ${expected} resource, not ${type}`);

@@ -163,11 +163,18 @@ function readNhsNumber(parameters: readonly RawParameter[]): string {
   return value;
 }
 
+/** A client value for diagnostics: short, and safe for any JSON (a deep or huge value is never echoed). */
+function shown(raw: unknown): string {
+  if (typeof raw === 'string') return `"${truncate(raw)}"`;
+  if (Array.isArray(raw)) return 'an array';
+  if (typeof raw === 'object' && raw !== null) return 'an object';
+  return String(raw);
+}
+
 function wholeDate(raw: unknown, label: string): CalendarDate {
   const date = typeof raw === 'string' ? parseWholeDate(raw) : undefined;
   if (!date) {
-    const shown = typeof raw === 'string' ? `"${truncate(raw)}"` : JSON.stringify(raw);
-    throw invalidParameter(`${label}: ${shown} must be a full date (YYYY-MM-DD) with no time or offset`);
+    throw invalidParameter(`${label}: ${shown(raw)} must be a full date (YYYY-MM-DD) with no time or offset`);
   }
   return date;
 }
@@ -194,8 +201,7 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
       return raw;
     case 'code':
       if (typeof raw !== 'string' || !(definition.codes ?? []).includes(raw)) {
-        const shown = typeof raw === 'string' ? `"${truncate(raw)}"` : JSON.stringify(raw);
-        throw invalidParameter(`${label}: ${shown} must be one of ${(definition.codes ?? []).join(', ')}`);
+        throw invalidParameter(`${label}: ${shown(raw)} must be one of ${(definition.codes ?? []).join(', ')}`);
       }
       return raw;
     case 'date': {

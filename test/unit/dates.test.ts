@@ -1,0 +1,108 @@
+/** src/fhir/dates.ts: whole calendar dates (V11) and FHIR partial dates as inclusive intervals. */
+import { addDays, calendarDate, daysBetween, parseWholeDate, partialDateInterval } from '../../src/fhir/dates';
+
+describe('parseWholeDate: YYYY-MM-DD that is a real calendar date', () => {
+  it.each([
+    '2024-02-29', // leap year
+    '2000-02-29', // divisible by 400: leap
+    '2023-12-31',
+    '2023-01-01',
+    '1900-02-28',
+    '2026-11-21',
+    '0001-01-01',
+  ])('%s → accepted', (value) => {
+    expect(parseWholeDate(value)).toBe(value);
+  });
+
+  it.each([
+    ['2023-02-29', 'not a leap year'],
+    ['1900-02-29', 'divisible by 100, not by 400'],
+    ['2024-02-30', 'February has no 30th'],
+    ['2024-04-31', 'April has 30 days'],
+    ['2024-06-31', 'June has 30 days'],
+    ['2024-13-01', 'month 13'],
+    ['2024-00-10', 'month 0'],
+    ['2024-01-00', 'day 0'],
+    ['2024-01-32', 'day 32'],
+    ['2024-1-01', 'one-digit month'],
+    ['2024-01-1', 'one-digit day'],
+    ['24-01-01', 'two-digit year'],
+    ['2024', 'year only'],
+    ['2024-02', 'year-month only'],
+    ['2015-10-23T11:08:32+00:00', 'a dateTime'],
+    ['2024-01-01T00:00:00', 'a dateTime without offset'],
+    ['2024-01-01Z', 'an offset'],
+    [' 2024-01-01', 'a leading space'],
+    ['2024-01-01 ', 'a trailing space'],
+    ['2024/01/01', 'slashes'],
+    ['20240101', 'no separators'],
+    ['today()-365 days', 'the spec placeholder'],
+    ['', 'empty'],
+    ['２０２４-01-01', 'full-width digits'],
+  ])('%s (%s) → rejected', (value) => {
+    expect(parseWholeDate(value)).toBeUndefined();
+  });
+
+  it('calendarDate throws on an invalid date and returns a valid one', () => {
+    expect(calendarDate('2024-02-29')).toBe('2024-02-29');
+    expect(() => calendarDate('2023-02-29')).toThrow('2023-02-29');
+  });
+});
+
+describe('partialDateInterval: the days a FHIR date or dateTime may stand for', () => {
+  it.each([
+    ['2019', '2019-01-01', '2019-12-31'],
+    ['2024', '2024-01-01', '2024-12-31'],
+    ['2019-01', '2019-01-01', '2019-01-31'],
+    ['2019-04', '2019-04-01', '2019-04-30'],
+    ['2019-12', '2019-12-01', '2019-12-31'],
+    ['2024-02', '2024-02-01', '2024-02-29'], // leap February
+    ['2023-02', '2023-02-01', '2023-02-28'],
+    ['2000-02', '2000-02-01', '2000-02-29'],
+    ['1900-02', '1900-02-01', '1900-02-28'],
+    ['2019-06-05', '2019-06-05', '2019-06-05'],
+    ['2024-02-29', '2024-02-29', '2024-02-29'],
+    ['2019-06-05T10:00:00Z', '2019-06-05', '2019-06-05'],
+    ['2019-06-05T23:30:00+01:00', '2019-06-05', '2019-06-05'],
+    ['2019-06-05T00:15:00-05:00', '2019-06-05', '2019-06-05'],
+  ])('%s → %s to %s', (value, start, end) => {
+    expect(partialDateInterval(value)).toEqual({ start, end });
+  });
+
+  it.each([
+    ['2019-13', 'month 13'],
+    ['2019-00', 'month 0'],
+    ['2023-02-29', 'not a calendar date'],
+    ['2023-02-29T10:00:00Z', 'a dateTime on no calendar day'],
+    ['19', 'two-digit year'],
+    ['2019-6', 'one-digit month'],
+    ['2019-06-05X', 'trailing junk after a date'],
+    ['abc', 'not a date'],
+    ['', 'empty'],
+  ])('%s (%s) → undefined', (value) => {
+    expect(partialDateInterval(value)).toBeUndefined();
+  });
+});
+
+describe('date arithmetic on calendar dates', () => {
+  it('addDays crosses month, year and leap-day boundaries', () => {
+    expect(addDays(calendarDate('2024-02-28'), 1)).toBe('2024-02-29');
+    expect(addDays(calendarDate('2023-02-28'), 1)).toBe('2023-03-01');
+    expect(addDays(calendarDate('2026-12-31'), 1)).toBe('2027-01-01');
+    expect(addDays(calendarDate('2026-11-21'), -365)).toBe('2025-11-21');
+  });
+
+  it('addDays is not moved by the clocks changing (Europe/London, last Sundays of March and October)', () => {
+    expect(addDays(calendarDate('2026-03-28'), 1)).toBe('2026-03-29');
+    expect(addDays(calendarDate('2026-03-29'), 1)).toBe('2026-03-30');
+    expect(addDays(calendarDate('2026-10-24'), 2)).toBe('2026-10-26');
+  });
+
+  it('daysBetween counts calendar days, leap days included', () => {
+    expect(daysBetween(calendarDate('2024-02-28'), calendarDate('2024-03-01'))).toBe(2);
+    expect(daysBetween(calendarDate('2023-02-28'), calendarDate('2023-03-01'))).toBe(1);
+    expect(daysBetween(calendarDate('2025-11-21'), calendarDate('2026-11-21'))).toBe(365);
+    expect(daysBetween(calendarDate('2023-11-21'), calendarDate('2024-11-21'))).toBe(366);
+    expect(daysBetween(calendarDate('2026-03-29'), calendarDate('2026-03-28'))).toBe(-1);
+  });
+});
