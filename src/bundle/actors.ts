@@ -3,6 +3,7 @@ import type {
   Address,
   ContactPoint as FhirContactPoint,
   HumanName,
+  Location as FhirLocation,
   Organization,
   Patient as FhirPatient,
   Practitioner as FhirPractitioner,
@@ -14,6 +15,7 @@ import {
   NHS_NUMBER_STATUS_DISPLAY,
   REGISTRATION_TYPE_DISPLAY,
   type ContactPoint,
+  type Location,
   type Organisation,
   type Patient,
   type PersonName,
@@ -145,5 +147,23 @@ export function practitionerRoleResource(practitioner: Practitioner): Practition
     practitioner: ref('Practitioner', practitioner.id),
     organization: ref('Organization', role.organisationId),
     code: [{ coding: [{ system: SYSTEM.sdsJobRoleName, code: role.jobRole.code, display: role.jobRole.display }] }],
+  };
+}
+
+/**
+ * A site (CareConnect-GPC-Location-1, §1.3): versioned like the other administrative actors. The
+ * managing organisation is written only when the caller can include it (`hasOrganisation`), so the
+ * reference never dangles.
+ */
+export function locationResource(location: Location, hasOrganisation: (id: string) => boolean = () => true): FhirLocation {
+  const managing = location.managingOrganisationId;
+  return {
+    resourceType: 'Location',
+    id: location.id,
+    meta: { versionId: location.version, profile: [PROFILE.location] },
+    ...(location.odsSiteCode && { identifier: [{ system: SYSTEM.odsSiteCode, value: location.odsSiteCode }] }),
+    name: location.name,
+    ...(location.address && { address: address(location.address) }),
+    ...(managing !== undefined && hasOrganisation(managing) && { managingOrganization: ref('Organization', managing) }),
   };
 }

@@ -4,6 +4,7 @@
  * A reviewer can check each row against the spec.
  */
 import { displayDate, type CalendarDate } from '../fhir/dates';
+import type { ClinicalArea } from '../structured/structured-query';
 
 export interface ListCode {
   readonly system: string;
@@ -129,3 +130,22 @@ export const CLINICAL_SETTING_EXTENSION = {
   url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ClinicalSetting-1',
   valueCodeableConcept: { coding: [{ system: SNOMED, code: '1060971000000108', display: 'General practice service' }] },
 };
+
+/**
+ * The display-only entry that replaces a link into a switched-off area (§8.1:
+ * "<Clinical area> items have been disabled", e.g. "Referral items have been disabled").
+ */
+export const DISABLED_ITEMS_TEXT: Readonly<Record<ClinicalArea, string>> = {
+  allergies: 'Allergy items have been disabled',
+  medication: 'Medication items have been disabled',
+  consultations: 'Consultation items have been disabled',
+  problems: 'Problem items have been disabled',
+  immunisations: 'Immunisation items have been disabled',
+  uncategorisedData: 'Uncategorised data items have been disabled',
+  investigations: 'Investigation items have been disabled',
+  referrals: 'Referral items have been disabled',
+  diaryEntries: 'Diary entry items have been disabled',
+};
+
+/** What a mapper's link to an item that is in no area of the Bundle becomes (withheld or out of scope). */
+export const ITEM_NOT_INCLUDED_TEXT = 'Item not included in this record extract';

@@ -28,7 +28,7 @@ export interface MappingContext {
   readonly patient: Reference;
   readonly practiceId: string;
   /** The supplier-scoped business identifier of an item (response digest §1.2: persistent, global). */
-  identifier(id: string, guid?: string): Identifier;
+  identifier(id: string, guid?: string, namespace?: 'record-item' | 'medication-statement'): Identifier;
   /** A reference to an administrative actor; the engine includes that actor in the Bundle. */
   actor(ref: ActorRef): Reference;
   practitioner(id: string): Reference;
@@ -36,9 +36,17 @@ export interface MappingContext {
   location(id: string): Reference;
   /**
    * A reference to a clinical item. When the item's area is switched off the engine returns the
-   * display-only placeholder of §8.1 instead.
+   * display-only placeholder of §8.1 instead; when the item is in no area of this Bundle (out of
+   * scope), a display-only reference saying so, so that no reference dangles. A resolved allergy is
+   * referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see build-bundle.ts).
    */
   item(ref: ItemRef): Reference;
+  /**
+   * A reference to a clinical item only when that item is in this Bundle (for optional links such as
+   * `priorPrescription` or supporting information); undefined otherwise, so no reference dangles.
+   * Optional so that existing test contexts stay valid; a context without it means "not present".
+   */
+  itemIfPresent?(ref: ItemRef): Reference | undefined;
   /** `Encounter/<id>` when that consultation's Encounter is in this Bundle; otherwise undefined (leave context out). */
   encounter(consultationId: string | undefined): Reference | undefined;
 }

@@ -16,6 +16,11 @@ import {
 
 export interface QueryListInput {
   readonly definition: ListDefinition;
+  /**
+   * Query lists carry no id (§1.2). The one exception is the "Ended allergies" List when resources
+   * outside it reference a resolved allergy it contains (`List/<id>#<allergy id>`, §11 item 1).
+   */
+  readonly id?: string;
   readonly patientId: string;
   /** The response time, repeated on every query list. */
   readonly date: string;
@@ -30,6 +35,7 @@ export function queryList(input: QueryListInput): List {
   if (entries.length === 0) notes.push(EMPTY_LIST_NOTE);
   return {
     resourceType: 'List',
+    ...(input.id !== undefined && { id: input.id }),
     meta: { profile: [PROFILE.list] },
     extension: [
       CLINICAL_SETTING_EXTENSION,

@@ -4,7 +4,7 @@
  */
 import type { Bundle } from 'fhir/r3';
 import type { Clock } from '../clock';
-import { buildBundle } from '../bundle/assemble';
+import { buildBundle } from '../bundle/build-bundle';
 import { checkPatientMayBeShared } from '../record/patient-checks';
 import type { ClinicalRepository } from '../record/repository';
 import { applyAreaSwitches } from './area-switches';
@@ -30,6 +30,7 @@ export async function getStructuredRecord(body: unknown, traceId: string, deps: 
   const query = applyAreaSwitches(parsed, deps.disabledAreas);
   const patient = checkPatientMayBeShared(await deps.repository.findPatient(query.nhsNumber));
   const record = await deps.repository.loadRecord(patient, query);
-  const bundle = buildBundle(record, { traceId, newId: deps.newId, warnings: query.warnings });
+  const date = deps.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const bundle = buildBundle(record, query, { traceId, newId: deps.newId, date, warnings: query.warnings });
   return { query, bundle };
 }

@@ -21,7 +21,7 @@ export function expectBundle(res: Response): Bundle {
   const bundle = res.body as Bundle;
   expect(bundle.resourceType).toBe('Bundle');
   expect(bundle.type).toBe('collection');
-  return bundle;
+  return (require('./profiles') as typeof import('./profiles')).validateBundle(bundle);
 }
 
 export function resourcesOf<T extends { resourceType: string }>(bundle: Bundle, type: T['resourceType']): T[] {
@@ -33,4 +33,23 @@ export function warningsOf(bundle: Bundle): OperationOutcome | undefined {
   const outcomes = resourcesOf<OperationOutcome>(bundle, 'OperationOutcome');
   expect(outcomes.length).toBeLessThanOrEqual(1);
   return outcomes[0];
+}
+
+/** The Spine code system and the NOT_IMPLEMENTED warning coding of §7. */
+export const SPINE_CODE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
+export const OPERATION_OUTCOME_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1';
+
+/** An error OperationOutcome whose diagnostics contain every one of `mentions`. */
+export function expectError(res: Response, status: number, spineCode: string, ...mentions: (string | RegExp)[]): OperationOutcome {
+  const outcome = expectOperationOutcome(res, status, spineCode);
+  for (const m of mentions) {
+    if (typeof m === 'string') expect(outcome.issue[0].diagnostics).toContain(m);
+    else expect(outcome.issue[0].diagnostics).toMatch(m);
+  }
+  return outcome;
+}
+
+/** The diagnostics of the Bundle's warnings, in order ([] when there is no OperationOutcome). */
+export function warningDiagnostics(bundle: Bundle): string[] {
+  return (warningsOf(bundle)?.issue ?? []).map((i) => i.diagnostics ?? '');
 }

@@ -1,0 +1,114 @@
+/**
+ * Readers for the HTTP tests: the embedded test practice as written (the oracle for what a patient's
+ * record holds), a request helper that returns a validated Bundle, and the List titles of §2.
+ * Expected counts are derived from the dataset with the spec's plain rules, so the tests keep
+ * asserting exact numbers while the records are extended.
+ */
+import type { Bundle, Condition, List, Resource } from 'fhir/r3';
+import { testPractice } from '../../examples/practice';
+import type { CalendarDate } from '../../src/fhir/dates';
+import type { PatientData } from '../../src/record/dataset';
+import { postRecord, TODAY, type TestApp } from '../support/app';
+import { expectBundle } from '../support/fhir';
+import { nhsNumber, parameters, type Parameter } from '../support/parameters';
+import { entryRefs, queryLists, resources } from './fixtures';
+
+let practice: ReturnType<typeof testPractice> | undefined;
+
+/** A patient's record as the embedded practice holds it (dates resolved against TODAY). */
+export function raw(nhs: string): PatientData {
+  practice ??= testPractice(TODAY as CalendarDate);
+  const found = practice.patients.find((p) => p.patient.nhsNumber === nhs);
+  if (!found) throw new Error(`no patient ${nhs} in the test practice`);
+  return found;
+}
+
+/** Items that may be shared (not confidential). */
+export function shared<T extends { readonly confidential?: boolean }>(items: readonly T[] | undefined): T[] {
+  return (items ?? []).filter((i) => !i.confidential);
+}
+
+export const hasConfidential = (items: readonly { readonly confidential?: boolean }[] | undefined) => (items ?? []).some((i) => i.confidential);
+
+/** POST patientNHSNumber + the given area parameters; the Bundle has passed expectBundle (schemas, no duplicates, no dangling references). */
+export async function fetchBundle(t: TestApp, nhs: string, ...areas: Parameter[]): Promise<Bundle> {
+  return expectBundle(await postRecord(t, parameters(nhsNumber(nhs), ...areas)));
+}
+
+export const TITLE = {
+  allergies: 'Allergies and adverse reactions',
+  ended: 'Ended allergies',
+  medication: 'Medications and medical devices',
+  problems: 'Problems',
+  consultations: 'List of consultations',
+  immunisations: 'Immunisations',
+  uncategorised: 'Uncategorised data',
+  investigations: 'Investigations and results',
+  referrals: 'Outbound referral',
+  diary: 'Patient recall administration',
+  linked: 'Problems - linked problems not relating to the primary query',
+} as const;
+
+export const PRIMARY_CODE: Readonly<Record<string, string>> = {
+  [TITLE.allergies]: '886921000000105',
+  [TITLE.ended]: '1103671000000101',
+  [TITLE.medication]: '933361000000108',
+  [TITLE.problems]: '717711000000103',
+  [TITLE.consultations]: '1149501000000101',
+  [TITLE.immunisations]: '1102181000000102',
+  [TITLE.uncategorised]: '826501000000100',
+  [TITLE.investigations]: '887191000000108',
+  [TITLE.referrals]: '792931000000107',
+  [TITLE.diary]: '714311000000108',
+};
+
+export const EMPTY_REASON = {
+  coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1', code: 'no-content-recorded', display: 'No Content Recorded' }],
+};
+export const CONFIDENTIAL_NOTE = 'Items excluded due to confidentiality and/or patient preferences.';
+export const TRANSIT_NOTE = /^Patient record transfer from previous GP practice not yet complete; information recorded before \d{2}-[A-Z][a-z]{2}-\d{4} may be missing\./;
+
+/** The query Lists by title, each title exactly once; primary titles carry their SNOMED code. */
+export function listsByTitle(bundle: Bundle): Map<string, List> {
+  const lists = queryLists(bundle);
+  const byTitle = new Map(lists.map((l) => [l.title ?? '', l]));
+  expect(byTitle.size).toBe(lists.length);
+  for (const [title, list] of byTitle) {
+    if (PRIMARY_CODE[title]) expect(list.code?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: PRIMARY_CODE[title] });
+    else expect(list.code?.coding?.[0]).toEqual({ system: 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1', code: expect.any(String), display: title });
+  }
+  return byTitle;
+}
+
+export function list(bundle: Bundle, title: string): List {
+  const found = listsByTitle(bundle).get(title);
+  if (!found) throw new Error(`no List "${title}" in [${queryLists(bundle).map((l) => l.title).join(', ')}]`);
+  return found;
+}
+
+/** An empty List exactly as the assurance suite checks it (§2.7): no entries, emptyReason, one note. */
+export function expectEmptyList(l: List, noteText = 'Information not available'): void {
+  expect(l.entry ?? []).toEqual([]);
+  expect(l.emptyReason).toEqual(EMPTY_REASON);
+  expect(l.note).toHaveLength(1);
+  expect(l.note?.[0].text).toBe(noteText);
+}
+
+export function noWarnings(l: List): void {
+  expect((l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1'))).toEqual([]);
+}
+
+export const refsOf = entryRefs;
+
+/** `Type/id` of every resource of a type. */
+export function idsOf(bundle: Bundle, type: string): string[] {
+  return resources<Resource>(bundle, type).map((r) => `${type}/${r.id}`);
+}
+
+/** Every reference a Condition's relatedClinicalContent and actualProblem extensions make. */
+export function problemLinks(condition: Condition): string[] {
+  return (condition.extension ?? [])
+    .filter((e) => e.url.endsWith('RelatedClinicalContent-1') || e.url.endsWith('ActualProblem-1'))
+    .map((e) => e.valueReference?.reference ?? '')
+    .filter((r) => r !== '');
+}
