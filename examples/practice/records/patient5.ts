@@ -54,7 +54,7 @@ export function record(today: CalendarDate): PatientClinicalRecord {
         dosage: 'One tablet twice a day with meals',
         quantity: QTY.tablets(56),
         supplyDays: 28,
-        repeat: { expiry: addMonths(today, 4) },
+        repeat: { allowed: 13, expiry: addMonths(today, 4) },
         issues: issuesOn('p5-plan-metformin', metforminIssues, {
           recorderId: 'prac-sharma',
           dosage: 'One tablet twice a day with meals',
