@@ -27,6 +27,7 @@ import { record as patient21 } from './records/patient21';
 import { record as risk1 } from './records/risk1';
 import { record as large1 } from './records/large1';
 import { record as temporary1 } from './records/temporary1';
+import { record as nogap1 } from './records/nogap1';
 
 /** Each patient's clinical record, by patient id (examples/practice/records/<id>.ts). */
 const RECORDS: Readonly<Record<string, (today: CalendarDate) => PatientClinicalRecord>> = {
@@ -53,6 +54,7 @@ const RECORDS: Readonly<Record<string, (today: CalendarDate) => PatientClinicalR
   risk1,
   large1,
   temporary1,
+  nogap1,
 };
 
 export function testPractice(today: CalendarDate): PracticeDataset {

@@ -55,6 +55,7 @@ export function testPatients(today: CalendarDate): Patient[] {
     // Our own patients (DEVELOPERS.md / issue 3): the clinical-risk record, a large record, a temporary resident.
     registered({ id: 'risk1', nhsNumber: '9690939009', name: { family: 'Fletcher', given: ['Dorothy'], prefix: ['Mrs'] }, gender: 'female', birthDate: d('1944-05-06') }),
     registered({ id: 'large1', nhsNumber: '9690939017', name: { family: 'Pearson', given: ['William'], prefix: ['Mr'] }, gender: 'male', birthDate: d('1952-11-11'), usualGpId: 'prac-okafor' }),
+    registered({ id: 'nogap1', nhsNumber: '9690939033', name: { family: 'Barnes', given: ['Peter'], prefix: ['Mr'] }, gender: 'male', birthDate: d('1961-07-19') }),
     registered({
       id: 'temporary1', nhsNumber: '9690939025', name: { family: 'Novak', given: ['Marek'], prefix: ['Mr'] }, gender: 'male', birthDate: d('1980-04-04'),
       registration: { type: 'T', status: 'active', startDate: addDays(today, -10) },

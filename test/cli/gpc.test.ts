@@ -182,6 +182,21 @@ describe('gpc, run as a command against in-process servers', () => {
       expect(run.stdout).toMatch(/^Medication +Medications and medical devices +933361000000108 +4$/m);
     });
 
+    it('on nogap1, whose linked medication all falls inside the window, raises nothing; exit code 0', async () => {
+      const out = join(work, 'nogap1.json');
+      const run = await gpc('record', '--base', base, '--nhs', NHS.nogap1, '--search', 'predefined-1', '--out', out);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toContain('CLINICAL RISK');
+      // Why: the problem and the consultation link the amlodipine, and the medication search returned it too.
+      const bundle = JSON.parse(readFileSync(out, 'utf8')) as Json;
+      expect(refsOf(listByCode(bundle, 'problems-medications-related-to-problems'))).toContain('MedicationRequest/ng1-plan-amlodipine');
+      expect(refsOf(listByCode(bundle, 'consultations-medications-contained-in-consultations'))).toEqual([
+        expect.stringMatching(/^MedicationRequest\/ng1-issue-amlodipine-\d+$/),
+      ]);
+      expect(refsOf(listByCode(bundle, '933361000000108'))).toContain('MedicationStatement/ng1-plan-amlodipine');
+    });
+
     it('on patient5, whose medication is not linked to any problem or consultation, raises nothing', async () => {
       const run = await gpc('record', '--base', base, '--nhs', NHS.patient5, '--search', 'predefined-2');
       expect(run.code).toBe(0);
