@@ -32,9 +32,12 @@ export async function seedDataset(db: Database, dataset: PracticeDataset, extraP
       seq += chunk.length;
       chunk = [];
     };
-    for (const patient of [...dataset.patients, ...extraPatients]) {
-      chunk.push(patient);
-      if (chunk.length >= PATIENTS_PER_CHUNK) await flush();
+    // Two loops, not one spread: a generator of synthetic patients is streamed, never held whole.
+    for (const source of [dataset.patients, extraPatients]) {
+      for (const patient of source) {
+        chunk.push(patient);
+        if (chunk.length >= PATIENTS_PER_CHUNK) await flush();
+      }
     }
     await flush();
     return seq;
