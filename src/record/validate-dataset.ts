@@ -247,6 +247,8 @@ function checkPatient(data: PatientData, actors: ActorDirectory, issues: string[
       for (const date of filterDates(area, item)) {
         if (partialDateInterval(date) === undefined) report(what, `has an unreadable date "${date}"`);
       }
+      // DiagnosticReport.issued is a FHIR instant: a partial date would pass the filter but not the profile.
+      if (area === 'investigations' && !/^\d{4}-\d{2}-\d{2}T/.test((item as AreaItem<'investigations'>).issued)) report(what, `has an issued time "${(item as AreaItem<'investigations'>).issued}" that is not a full timestamp`);
     }
   }
 }

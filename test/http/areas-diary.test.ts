@@ -1,0 +1,310 @@
+/**
+ * Diary entries through HTTP (response digest §2.2, §2.6, §2.7, §3.9, §3.10, §4.11, §5.3;
+ * test-patients.md §1): the exact Lists per suite patient with entry counts from the embedded record
+ * (and the same ids from the repository), requesters in the Bundle, empty lists and warnings, and
+ * diaryEntriesSearchDate at its boundaries: today returns the overdue entries and not the future ones,
+ * today+3650 reaches ten years ahead, completed and cancelled entries never, a year-month or year-only
+ * planned date counts from its first day, a planned period from its start, undated entries always.
+ */
+import type { Bundle, Condition, List, ProcedureRequest } from 'fhir/r3';
+import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
+import type { PracticeDataset } from '../../src/record/dataset';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import type { DiaryEntry, ItemRef } from '../../src/record/model';
+import type { StructuredQuery } from '../../src/structured/structured-query';
+import { NHS, TODAY, postRecord, rel, testApp, type TestApp } from '../support/app';
+import { expectError, expectOperationOutcome } from '../support/fhir';
+import { area, date, nhsNumber, parameters } from '../support/parameters';
+import { resources, warningCodes } from '../bundle/fixtures';
+import { CONFIDENTIAL_NOTE, EMPTY_REASON, fetchBundle, idsOf, list, listsByTitle, problemLinks, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { diary, practiceWith } from '../record/contract-fixtures';
+
+const t = testApp();
+const diaryEntries = (searchDate?: string) =>
+  searchDate === undefined ? area('includeDiaryEntries') : area('includeDiaryEntries', date('diaryEntriesSearchDate', searchDate));
+
+const SUITE = [
+  ['patient1', NHS.patient1],
+  ['patient2', NHS.patient2],
+  ['patient3', NHS.patient3],
+  ['patient4', NHS.patient4],
+  ['patient5', NHS.patient5],
+  ['patient6', '9690937383'],
+  ['patient7', '9690937391'],
+  ['patient8', '9690937405'],
+  ['patient12', '9690938614'],
+  ['patient13', NHS.patient13],
+  ['patient16', NHS.patient16],
+  ['patient17', NHS.patient17],
+] as const;
+const REFUSED = [
+  ['patient9 (sensitive)', NHS.patient9, 404, 'PATIENT_NOT_FOUND'],
+  ['patient14 (NHS number not verified)', NHS.patient14, 404, 'PATIENT_NOT_FOUND'],
+  ['patient15 (dissented)', NHS.patient15, 403, 'NO_PATIENT_CONSENT'],
+  ['patient18 (deceased)', NHS.patient18, 404, 'PATIENT_NOT_FOUND'],
+  ['patient21 (inactive)', NHS.patient21, 404, 'PATIENT_NOT_FOUND'],
+  ['notInSystem', NHS.notInSystem, 404, 'PATIENT_NOT_FOUND'],
+] as const;
+
+// ---- oracles ---------------------------------------------------------------------------------------
+
+/** The first day a planned date (or a planned period's start) may mean: a year from 1 Jan, a month from its 1st. */
+function firstDay(planned: DiaryEntry['planned']): string | undefined {
+  if (planned === undefined) return undefined;
+  const v = typeof planned === 'string' ? planned : planned.start;
+  if (/^\d{4}$/.test(v)) return `${v}-01-01`;
+  if (/^\d{4}-\d{2}$/.test(v)) return `${v}-01`;
+  return v.slice(0, 10);
+}
+
+/** §3.9: incomplete only; planned on or before the search date; undated always. */
+function passes(e: DiaryEntry, searchDate?: string): boolean {
+  if (e.status === 'completed' || e.status === 'cancelled') return false;
+  const first = firstDay(e.planned);
+  return searchDate === undefined || first === undefined || first <= searchDate;
+}
+
+function expectedDiary(nhs: string, searchDate?: string) {
+  const passing = (raw(nhs).record.diaryEntries ?? []).filter((e) => passes(e, searchDate));
+  return {
+    entries: shared(passing).map((e) => `ProcedureRequest/${e.id}`),
+    refs: shared(passing).map((e): ItemRef => ({ kind: 'diaryEntry', id: e.id })),
+    items: shared(passing),
+    confidential: passing.some((e) => e.confidential === true),
+  };
+}
+
+function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
+  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
+  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
+    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
+  );
+  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const transitNote = (d: string) =>
+  `Patient record transfer from previous GP practice not yet complete; information recorded before ${d.slice(8, 10)}-${MONTHS[Number(d.slice(5, 7)) - 1]}-${d.slice(0, 4)} may be missing.`;
+
+/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
+function expectListState(l: List, nhs: string, confidential: boolean): void {
+  const p = raw(nhs).patient;
+  const empty = (l.entry ?? []).length === 0;
+  const warnings: [string, string][] = [
+    ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
+    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
+  ];
+  expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
+  const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
+  expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
+  expect(l.emptyReason).toEqual(empty ? EMPTY_REASON : undefined);
+}
+
+async function fromRepository(app: TestApp, nhs: string, part: Partial<StructuredQuery>) {
+  const patient = await app.repository.findPatient(nhs);
+  return app.repository.loadRecord(patient!, { nhsNumber: nhs, today: TODAY as CalendarDate, warnings: [], disabledAreas: new Set(), ...part });
+}
+
+const diaryOf = (b: Bundle) => resources<ProcedureRequest>(b, 'ProcedureRequest');
+
+/** Each entry: active plan, authoredOn, occurrence as recorded, and its requester (Practitioner, Device or Organization) in the Bundle. */
+function expectDiaryResources(bundle: Bundle, items: readonly DiaryEntry[]): void {
+  const byId = new Map(diaryOf(bundle).map((p) => [p.id, p]));
+  const keys = new Set((bundle.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id}`));
+  const TYPE = { device: 'Device', organisation: 'Organization' } as const;
+  for (const item of items) {
+    const pr = byId.get(item.id)!;
+    expect({ status: pr.status, intent: pr.intent }).toEqual({ status: 'active', intent: 'plan' });
+    expect(pr.authoredOn).toBe(item.recorded);
+    const requester = item.requester ? `${TYPE[item.requester.kind]}/${item.requester.id}` : `Practitioner/${item.recorderId}`;
+    expect(pr.requester?.agent.reference).toBe(requester);
+    expect(keys.has(requester)).toBe(true);
+    if (item.planned === undefined) expect([pr.occurrenceDateTime, pr.occurrencePeriod]).toEqual([undefined, undefined]);
+    else if (typeof item.planned === 'string') expect(pr.occurrenceDateTime).toBe(item.planned);
+    else expect(pr.occurrencePeriod).toEqual({ start: item.planned.start, ...(item.planned.end !== undefined && { end: item.planned.end }) });
+  }
+}
+
+// ---- every suite patient ---------------------------------------------------------------------------
+
+describe.each(SUITE)('%s: includeDiaryEntries', (_name, nhs) => {
+  it.each([
+    ['no search date', undefined],
+    ['diaryEntriesSearchDate = today', TODAY],
+  ])('%s → exact Lists, entries as the record and the repository say, requesters, empty/warning behaviour, no OperationOutcome', async (_l, searchDate) => {
+    const bundle = await fetchBundle(t, nhs, diaryEntries(searchDate));
+    const exp = expectedDiary(nhs, searchDate);
+    const linked = linkedProblems(nhs, exp.refs);
+    const titles = [TITLE.diary, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
+    expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
+
+    const l = list(bundle, TITLE.diary);
+    expect(refsOf(l)).toEqual(exp.entries);
+    expectListState(l, nhs, exp.confidential);
+    const repo = await fromRepository(t, nhs, { diaryEntries: { ...(searchDate && { searchDate: searchDate as CalendarDate }) } });
+    expect(refsOf(l)).toEqual((repo.diaryEntries?.items ?? []).map((e) => `ProcedureRequest/${e.id}`));
+
+    expect(idsOf(bundle, 'ProcedureRequest')).toEqual(exp.entries);
+    expectDiaryResources(bundle, exp.items);
+    expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
+    if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
+    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
+  });
+});
+
+describe.each(REFUSED)('%s', (_name, nhs, status, code) => {
+  it(`includeDiaryEntries → ${status} ${code}`, async () => {
+    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(nhs), diaryEntries(TODAY))), status, code);
+  });
+});
+
+// ---- patient2 --------------------------------------------------------------------------------------
+
+describe('patient2: diary entries linked to problems, one overdue, one ten years ahead, one completed', () => {
+  const rec = () => raw(NHS.patient2).record.diaryEntries ?? [];
+  const refs = async (searchDate?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, diaryEntries(searchDate)), TITLE.diary));
+
+  it('2 Lists; the diary List has entries; a problem links a ProcedureRequest in the Bundle; a system entry’s Device requester is there', async () => {
+    const bundle = await fetchBundle(t, NHS.patient2, diaryEntries());
+    expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.diary, TITLE.linked].sort());
+    expect(refsOf(list(bundle, TITLE.diary)).length).toBeGreaterThan(0);
+    const present = new Set(idsOf(bundle, 'ProcedureRequest'));
+    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+    const device = rec().find((e) => e.requester?.kind === 'device')!;
+    expect(idsOf(bundle, 'Device')).toEqual([`Device/${device.requester!.id}`]);
+  });
+
+  it('completed entries are never in the Bundle, whatever the date', async () => {
+    const completed = rec().filter((e) => e.status === 'completed' || e.status === 'cancelled').map((e) => e.id);
+    expect(completed.length).toBeGreaterThan(0);
+    for (const d of [undefined, TODAY, rel(3650)]) {
+      const bundle = await fetchBundle(t, NHS.patient2, diaryEntries(d));
+      expect(JSON.stringify(bundle)).not.toMatch(new RegExp(completed.join('|')));
+    }
+  });
+
+  it('diaryEntriesSearchDate = today returns the overdue entry and excludes the future ones', async () => {
+    const overdue = rec().filter((e) => passes(e, TODAY) && e.planned !== undefined).map((e) => `ProcedureRequest/${e.id}`);
+    const future = rec().filter((e) => passes(e) && !passes(e, TODAY)).map((e) => `ProcedureRequest/${e.id}`);
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(future.length).toBeGreaterThan(0);
+    const got = await refs(TODAY);
+    expect(got).toEqual(expectedDiary(NHS.patient2, TODAY).entries);
+    expect(got).toEqual(expect.arrayContaining(overdue));
+    for (const f of future) expect(got).not.toContain(f);
+  });
+
+  it('today+3650 reaches the entries of the next ten years; ten calendar years reaches the furthest', async () => {
+    const tenYears = await refs(rel(3650));
+    expect(tenYears).toEqual(expectedDiary(NHS.patient2, rel(3650)).entries);
+    expect(tenYears.length).toBeGreaterThan((await refs(TODAY)).length);
+    const furthest = addMonths(TODAY as CalendarDate, 120);
+    expect(await refs(furthest)).toEqual(expectedDiary(NHS.patient2).entries);
+  });
+
+  it('each dated future entry is returned from its planned day (a period from its start), not the day before', async () => {
+    for (const e of rec().filter((x) => passes(x) && !passes(x, TODAY))) {
+      const day = firstDay(e.planned) as CalendarDate;
+      expect(await refs(day)).toContain(`ProcedureRequest/${e.id}`);
+      expect(await refs(addDays(day, -1))).not.toContain(`ProcedureRequest/${e.id}`);
+    }
+  });
+
+  it('a search date before today → 422 INVALID_PARAMETER naming diaryEntriesSearchDate', async () => {
+    expectError(await postRecord(t, parameters(nhsNumber(NHS.patient2), diaryEntries(rel(-1)))), 422, 'INVALID_PARAMETER', 'diaryEntriesSearchDate');
+  });
+});
+
+describe('patient3: diary entries with no problem', () => {
+  it('exactly one List "Patient recall administration" with entries, no problem Lists, no Conditions', async () => {
+    const bundle = await fetchBundle(t, NHS.patient3, diaryEntries());
+    expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.diary]);
+    expect(refsOf(list(bundle, TITLE.diary)).length).toBeGreaterThanOrEqual(1);
+    expect(resources(bundle, 'Condition')).toEqual([]);
+  });
+});
+
+describe('patient4: no diary entries', () => {
+  it('the List: title, code, current, snapshot, subject; no id, no meta.versionId/lastUpdated, no source; empty with emptyReason and note', async () => {
+    for (const d of [undefined, TODAY, rel(3650)]) {
+      const bundle = await fetchBundle(t, NHS.patient4, diaryEntries(d));
+      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.diary]);
+      const l = list(bundle, TITLE.diary);
+      expect(l).toMatchObject({ status: 'current', mode: 'snapshot', title: TITLE.diary, subject: { reference: 'Patient/patient4' } });
+      expect(l.code?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '714311000000108' });
+      expect(l.id).toBeUndefined();
+      expect(l.meta).toEqual({ profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1'] });
+      expect(l.source).toBeUndefined();
+      expect(l.entry ?? []).toEqual([]);
+      expect(l.emptyReason).toEqual(EMPTY_REASON);
+      expect(l.note).toEqual([{ text: 'Information not available' }]);
+    }
+  });
+});
+
+// ---- diaryEntriesSearchDate at its boundaries, on a purpose-made record -------------------------
+
+describe('diaryEntriesSearchDate on a purpose-made record (planned on or before the date, §3.9, §3.10)', () => {
+  const records = {
+    p: {
+      diaryEntries: [
+        diary('d-overdue', rel(-7) as CalendarDate),
+        diary('d-today', TODAY as CalendarDate, { requester: { kind: 'device', id: 'device-gp' } }),
+        diary('d-tomorrow', rel(1) as CalendarDate, { requester: { kind: 'organisation', id: 'org-hospital' } }),
+        diary('d-month-now', TODAY.slice(0, 7) as DiaryEntry['planned']),
+        diary('d-month-next', '2026-12'),
+        diary('d-year-now', TODAY.slice(0, 4) as DiaryEntry['planned']),
+        diary('d-year-next', '2027'),
+        diary('d-period', { start: '2026-12-05', end: '2026-12-20' }),
+        diary('d-far', rel(3650) as CalendarDate),
+        diary('d-far-plus', rel(3651) as CalendarDate),
+        diary('d-undated', undefined),
+        diary('d-active', TODAY as CalendarDate, { status: 'active' }),
+        diary('d-completed', rel(-3) as CalendarDate, { status: 'completed' }),
+        diary('d-cancelled', rel(-3) as CalendarDate, { status: 'cancelled' }),
+        diary('d-secret', rel(2) as CalendarDate, { confidential: true }),
+      ] as DiaryEntry[],
+    },
+  };
+  const dataset: PracticeDataset = (() => {
+    const base = practiceWith(records);
+    return { ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: NHS.patient1 } })) };
+  })();
+  const app = testApp({ repository: new MemoryRepository(dataset) });
+  const NOW = ['d-overdue', 'd-today', 'd-month-now', 'd-year-now', 'd-undated', 'd-active'];
+  const insert = (xs: string[], ...add: string[]) => records.p.diaryEntries.map((e) => e.id).filter((id) => xs.includes(id) || add.includes(id));
+
+  it.each([
+    ['today: overdue, due today, this month, this year, undated', TODAY, NOW, false],
+    ['tomorrow (the withheld entry is due the day after)', rel(1), insert(NOW, 'd-tomorrow'), false],
+    ['the withheld entry’s day → confidential-items', rel(2), insert(NOW, 'd-tomorrow'), true],
+    ['2026-11-30: next month not yet', '2026-11-30', insert(NOW, 'd-tomorrow'), true],
+    ['2026-12-01: the year-month counts from its first day', '2026-12-01', insert(NOW, 'd-tomorrow', 'd-month-next'), true],
+    ['2026-12-04: the period not yet', '2026-12-04', insert(NOW, 'd-tomorrow', 'd-month-next'), true],
+    ['2026-12-05: the period from its start', '2026-12-05', insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period'), true],
+    ['2026-12-31: next year not yet', '2026-12-31', insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period'), true],
+    ['2027-01-01: the year counts from 1 January', '2027-01-01', insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next'), true],
+    ['today+3649', rel(3649), insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next'), true],
+    ['today+3650 (inclusive)', rel(3650), insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next', 'd-far'), true],
+    ['no search date: every incomplete entry', undefined, insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next', 'd-far', 'd-far-plus'), true],
+  ] as [string, string | undefined, string[], boolean][])('%s', async (_label, searchDate, expected, confidential) => {
+    const bundle = await fetchBundle(app, NHS.patient1, diaryEntries(searchDate));
+    expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.diary]);
+    const l = list(bundle, TITLE.diary);
+    expect(refsOf(l)).toEqual(expected.map((id) => `ProcedureRequest/${id}`));
+    expect(idsOf(bundle, 'ProcedureRequest')).toEqual(expected.map((id) => `ProcedureRequest/${id}`));
+    expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
+    expectDiaryResources(bundle, records.p.diaryEntries.filter((e) => expected.includes(e.id)));
+    expect(JSON.stringify(bundle)).not.toMatch(/d-completed|d-cancelled|d-secret/);
+  });
+
+  it('requesters: the recorder’s Practitioner, a Device, an Organization, each in the Bundle', async () => {
+    const bundle = await fetchBundle(app, NHS.patient1, diaryEntries(rel(1)));
+    const byId = new Map(diaryOf(bundle).map((p) => [p.id, p]));
+    expect(byId.get('d-today')?.requester?.agent).toEqual({ reference: 'Device/device-gp' });
+    expect(byId.get('d-tomorrow')?.requester?.agent).toEqual({ reference: 'Organization/org-hospital' });
+    expect(byId.get('d-overdue')?.requester?.agent.reference).toMatch(/^Practitioner\//);
+    expect(idsOf(bundle, 'Device')).toEqual(['Device/device-gp']);
+    expect(idsOf(bundle, 'Organization')).toContain('Organization/org-hospital');
+  });
+});
