@@ -5,14 +5,23 @@
 import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Clock } from './clock';
-import type { AppConfig } from './config';
+import { OPS_PATHS, type AppConfig } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
 import { bodyReader, fhirRoutes, parseJsonBody, type FhirEndpoint } from './http/fhir-routes';
 import type { Logger } from './logger';
 import type { ClinicalRepository } from './record/repository';
+import { admission } from './ops/admission';
+import { askedFor } from './ops/asked-for';
+import { codingSchemes } from './ops/coding-schemes';
+import { liveness, readiness } from './ops/health';
+import { requestObserver } from './ops/observe';
+import { createOps, type Ops } from './ops/ops';
+import { factsOf } from './ops/request-facts';
+import { TimedRepository } from './ops/timed-repository';
 import { INTERACTIONS } from './spine/interactions';
 import { capabilityStatement, type SoftwareInfo } from './structured/capability-statement';
 import { getStructuredRecord } from './structured/get-structured-record';
@@ -25,6 +34,11 @@ export interface AppDeps {
   readonly software: SoftwareInfo;
   /** Ids for generated resources (the warnings OperationOutcome); random UUIDs unless a test pins them. */
   readonly newId?: () => string;
+  /**
+   * Metrics, audit trail, throttles, maintenance switch and lifecycle. main.ts creates them (it needs
+   * them for shutdown); without them createApp makes its own from config.
+   */
+  readonly ops?: Ops;
 }
 
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
@@ -38,15 +52,27 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
     interaction: INTERACTIONS.getstructuredrecord,
     handle: async (req, res, gate) => {
       const body = parseJsonBody(await readBody(req, res));
-      const { query, bundle } = await getStructuredRecord(body, gate.envelope.traceId, {
-        repository,
-        clock,
-        newId,
-        predefinedMedicationDays: config.predefinedMedicationDays,
-        disabledAreas: config.disabledAreas,
-      });
-      res.locals.query = query;
-      return bundle;
+      const facts = factsOf(res);
+      facts.asked = askedFor(body);
+      // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
+      const timed = new TimedRepository(repository);
+      try {
+        const { query, bundle } = await getStructuredRecord(body, gate.envelope.traceId, {
+          repository: timed,
+          clock,
+          newId,
+          predefinedMedicationDays: config.predefinedMedicationDays,
+          disabledAreas: config.disabledAreas,
+        });
+        facts.query = query;
+        // Serialised here rather than in sendFhir so the Bundle's size can be measured.
+        const bytes = Buffer.from(JSON.stringify(bundle), 'utf8');
+        facts.bundleBytes = bytes.length;
+        return bytes;
+      } finally {
+        facts.repositoryMs = timed.elapsedMs;
+        facts.query ??= timed.query;
+      }
     },
   };
   return {
@@ -58,29 +84,38 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
 
 export function createApp(deps: AppDeps): Express {
   const { config, clock, logger } = deps;
+  const ops = deps.ops ?? createOps(config, { software: deps.software, logger, now: () => clock.now() });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
 
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
+  app.use(
+    requestObserver({
+      logger,
+      metrics: ops.metrics,
+      audit: ops.audit,
+      lifecycle: ops.lifecycle,
+      providerAsid: config.providerAsid,
+      operationalPaths: new Set([...Object.values(OPS_PATHS), config.ops.metricsPath]),
+    }),
+  );
+  app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.on('finish', () => {
-      logger.info('request', {
-        method: req.method,
-        path: truncate(req.originalUrl, 200),
-        status: res.statusCode,
-        spineCode: res.locals.spineCode,
-        traceId: res.locals.envelope?.traceId,
-        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-      });
-    });
     next();
   });
+  app.use(helmet());
   app.use(compression());
-  app.use(config.basePath, fhirRoutes({ config, clock, endpoints: endpoints(deps) }));
+  // Operational endpoints: outside BASE_PATH, no Spine headers, never throttled or shed.
+  app.get(OPS_PATHS.live, liveness());
+  app.get(OPS_PATHS.ready, readiness({ repository: deps.repository, maintenance: ops.maintenance, lifecycle: ops.lifecycle }));
+  app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));
+  app.get(config.ops.metricsPath, async (_req, res) => {
+    const { contentType, body } = await ops.metrics.exposition();
+    res.status(200).type(contentType).send(body);
+  });
+  app.use(config.basePath, fhirRoutes({ config, clock, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) }));
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
   });

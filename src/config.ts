@@ -26,6 +26,37 @@ export interface AppConfig {
   /** Maximum Parameters body, in bytes (D-31). */
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /** Operating the service (docs/decisions.md, "Operating the service"). */
+  readonly ops: OpsConfig;
+}
+
+/** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
+export interface OpsConfig {
+  /** Prometheus exposition path, outside BASE_PATH and without Spine headers. */
+  readonly metricsPath: string;
+  /** Where the audit trail goes: "stdout" or a file path (appended to). It cannot be switched off. */
+  readonly auditLog: string;
+  /** Per consumer (Ssp-From) sustained rate, requests per minute. */
+  readonly rateLimitPerMinute: number;
+  /** Per consumer burst: the token bucket's capacity. */
+  readonly rateLimitBurst: number;
+  /** Global limit on FHIR requests admitted and not yet answered; beyond it requests are shed (503). */
+  readonly maxInFlight: number;
+  /** Event-loop utilisation (0..1) above which requests are shed (503); 1 turns the check off. */
+  readonly maxEventLoopUtilisation: number;
+  /** Retry-After (seconds) on a shed request or one that arrives while the process drains. */
+  readonly retryAfterSeconds: number;
+  /** A file whose existence puts the service in maintenance; "" disables the switch. */
+  readonly maintenanceFile: string;
+  /** How long the maintenance file's existence is cached, in ms (0 = check on every request). */
+  readonly maintenancePollMs: number;
+  readonly maintenanceRetryAfterSeconds: number;
+  /** Longest wait for requests in flight at shutdown before their connections are cut. */
+  readonly shutdownGraceMs: number;
+  /** Node's server timeouts against slow clients (whole request, headers, idle keep-alive). */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
 }
 
 const basePath = makeValidator<string>((value) => {
@@ -56,10 +87,38 @@ const byteSize = makeValidator<number>((value) => {
   return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 });
 
+/** A positive whole number, with an upper bound that catches unit mistakes (ms given as µs, say). */
+function wholeNumber(min: number, max: number) {
+  return makeValidator<number>((value) => {
+    const n = Number(value.trim());
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  });
+}
+
+/** A share: a number greater than 0 and at most 1. */
+const fraction = makeValidator<number>((value) => {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new Error('must be a number greater than 0 and at most 1');
+  return n;
+});
+
+const auditTarget = makeValidator<string>((value) => {
+  if (value.trim() === '') throw new Error('must be "stdout" or a file path; the audit trail cannot be switched off');
+  return value.trim();
+});
+
+/** Paths the service answers outside BASE_PATH without Spine headers (src/ops). */
+export const OPS_PATHS = { live: '/health/live', ready: '/health/ready', codingSchemes: '/coding-schemes' } as const;
+
 /** Defaults describe the embedded test practice; each is documented in the README. */
 export const DEFAULTS = {
   BASE_PATH: '/P99001/STU3/1/gpconnect/structured',
   PROVIDER_ASID: '200000000116',
+  /** Under /run: runtime state that only the operator can create, and that no checkout can contain by accident. */
+  MAINTENANCE_FILE: '/run/gpconnect-structured/maintenance',
 } as const;
 
 export class ConfigError extends Error {}
@@ -79,6 +138,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
       BODY_LIMIT: byteSize({ default: 1024 * 1024 }),
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
+      // Operating the service: the defaults and their reasons are in docs/decisions.md.
+      METRICS_PATH: basePath({ default: '/metrics' }),
+      AUDIT_LOG: auditTarget({ default: 'stdout' }),
+      RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: 600 }),
+      RATE_LIMIT_BURST: wholeNumber(1, 1_000_000)({ default: 60 }),
+      MAX_IN_FLIGHT: wholeNumber(1, 100_000)({ default: 64 }),
+      MAX_EVENT_LOOP_UTILISATION: fraction({ default: 0.6 }),
+      RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 1 }),
+      MAINTENANCE_FILE: str({ default: DEFAULTS.MAINTENANCE_FILE }),
+      MAINTENANCE_POLL_MS: wholeNumber(0, 60_000)({ default: 1000 }),
+      MAINTENANCE_RETRY_AFTER_SECONDS: wholeNumber(1, 86_400)({ default: 300 }),
+      SHUTDOWN_GRACE_MS: wholeNumber(0, 600_000)({ default: 10_000 }),
+      REQUEST_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 10_000 }),
+      HEADERS_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
+      KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
     },
     {
       reporter: ({ errors }) => {
@@ -94,6 +168,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'Invalid configuration: PREDEFINED_MEDICATION_DAYS_MIN and _MAX must be whole numbers with 0 <= MIN <= MAX',
     );
   }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
+  }
+  const opsPaths = [e.METRICS_PATH, ...Object.values(OPS_PATHS)];
+  const clash = opsPaths.find((p) => p === e.BASE_PATH || p.startsWith(`${e.BASE_PATH}/`) || e.BASE_PATH.startsWith(`${p}/`));
+  if (clash !== undefined) {
+    throw new ConfigError(`Invalid configuration: ${clash} and BASE_PATH ${e.BASE_PATH} overlap; operational paths live outside the FHIR base`);
+  }
+  if (Object.values(OPS_PATHS).some((p) => p === e.METRICS_PATH)) {
+    throw new ConfigError(`Invalid configuration: METRICS_PATH ${e.METRICS_PATH} is taken by another operational endpoint`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -105,5 +190,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
+    ops: {
+      metricsPath: e.METRICS_PATH,
+      auditLog: e.AUDIT_LOG,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      rateLimitBurst: e.RATE_LIMIT_BURST,
+      maxInFlight: e.MAX_IN_FLIGHT,
+      maxEventLoopUtilisation: e.MAX_EVENT_LOOP_UTILISATION,
+      retryAfterSeconds: e.RETRY_AFTER_SECONDS,
+      maintenanceFile: e.MAINTENANCE_FILE.trim(),
+      maintenancePollMs: e.MAINTENANCE_POLL_MS,
+      maintenanceRetryAfterSeconds: e.MAINTENANCE_RETRY_AFTER_SECONDS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The FHIR endpoints under BASE_PATH, and the order every request is checked in (request digest
- * §6.4): route and verb, Ssp-* headers, JWT, enablement, content type, then the body.
+ * §6.4): route and verb, Ssp-* headers, admission (throttle, shed, maintenance), JWT, enablement,
+ * content type, then the body.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
@@ -32,6 +33,11 @@ export interface FhirRoutesDeps {
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
+  /**
+   * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
+   * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
+   */
+  readonly admit?: (req: Request, res: Response, envelope: SspEnvelope) => void;
 }
 
 function firstString(value: unknown): string | undefined {
@@ -70,18 +76,31 @@ function checkFormats(req: Request, method: 'GET' | 'POST'): void {
   }
 }
 
+/** Operations of this capability that this provider does not implement: 501 NOT_IMPLEMENTED (D-26). */
+const NOT_IMPLEMENTED_OPERATIONS: ReadonlySet<string> = new Set([
+  '/Patient/$gpc.migratestructuredrecord',
+  '/Patient/%24gpc.migratestructuredrecord',
+]);
+
 /** A router for BASE_PATH: exact, case-sensitive paths; an unknown path or verb is a 400 OperationOutcome. */
 export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
   const { config, clock, endpoints } = deps;
   return (req: Request, res: Response, next: NextFunction) => {
     const endpoint = Object.prototype.hasOwnProperty.call(endpoints, req.path) ? endpoints[req.path] : undefined;
     const run = async () => {
-      if (!endpoint) throw new GpcError('BAD_REQUEST', `Unknown resource or operation: ${req.method} ${truncate(req.path)}`);
+      if (!endpoint) {
+        if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(req.path)) {
+          throw new GpcError('NOT_IMPLEMENTED', 'Patient/$gpc.migratestructuredrecord is not implemented by this provider');
+        }
+        throw new GpcError('BAD_REQUEST', `Unknown resource or operation: ${req.method} ${truncate(req.path)}`);
+      }
       if (req.method !== endpoint.method) {
         throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${req.path}; use ${endpoint.method}`);
       }
+      res.locals.interaction = endpoint.interaction;
       const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, config.providerAsid);
       res.locals.envelope = envelope;
+      deps.admit?.(req, res, envelope);
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
       const gate: GateResult = { interaction: endpoint.interaction, envelope, claims };
       res.locals.gate = gate;

@@ -11,6 +11,8 @@ import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { ClinicalRepository } from '../../src/record/repository';
+import { createOps, type Ops } from '../../src/ops/ops';
+import { AuditCapture } from './audit';
 import { jwt, validClaims, type Claims } from './jwt';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
@@ -45,6 +47,7 @@ export const NHS = {
   risk1: '9690939009',
   large1: '9690939017',
   temporary1: '9690939025',
+  nogap1: '9690939033',
 } as const;
 
 /** A date relative to TODAY, as YYYY-MM-DD. */
@@ -65,22 +68,39 @@ export interface TestApp {
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly repository: ClinicalRepository;
+  /** Metrics, throttles, maintenance switch and lifecycle of this app. */
+  readonly ops: Ops;
+  /** This app's audit trail, captured in memory (so tests print nothing). */
+  readonly audit: AuditCapture;
 }
 
 export function testApp(options: TestAppOptions = {}): TestApp {
   const clock = options.clock ?? fixedClock(TEST_NOW);
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
+  // Suites send hundreds of requests as one consumer from a busy test process: throttling and
+  // shedding on event-loop load are off unless a test asks for them (test/ops).
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    MAX_EVENT_LOOP_UTILISATION: '1',
+    ...options.env,
+  });
   const repository = options.repository ?? new MemoryRepository(testPractice(clock.today()));
   let counter = 0;
+  const logger = createLogger('silent');
+  const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };
+  const audit = new AuditCapture();
+  const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: audit } });
   const deps: AppDeps = {
     config,
     repository,
     clock,
-    logger: createLogger('silent'),
-    software: { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' },
+    logger,
+    software,
     newId: () => `generated-${++counter}`,
+    ops,
   };
-  return { app: createApp(deps), config, clock, repository };
+  return { app: createApp(deps), config, clock, repository, ops, audit };
 }
 
 export function nowSeconds(clock: Clock): number {
@@ -93,7 +113,8 @@ export interface SendOptions {
   readonly traceId?: string;
 }
 
-function spineHeaders(t: TestApp, interaction: string, scope: string, options: SendOptions): Record<string, string> {
+/** The headers a valid request carries (Ssp-*, Bearer JWT, Accept), with `options.headers` overriding or removing (undefined). */
+export function spineHeaders(t: TestApp, interaction: string, scope: string, options: SendOptions = {}): Record<string, string> {
   const all: Record<string, string | undefined> = {
     'Ssp-TraceID': options.traceId ?? '629ea9ba-a077-4d99-b289-7a9b19fd4e03',
     'Ssp-From': CONSUMER_ASID,
@@ -122,4 +143,21 @@ export function getMetadata(t: TestApp, options: SendOptions = {}, path = METADA
 
 export function validJwtClaims(t: TestApp, scope = 'patient/*.read'): Claims {
   return validClaims(nowSeconds(t.clock), scope);
+}
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'options' | 'head';
+
+/**
+ * Any verb on any path, with valid Spine headers and JWT for the given interaction (the metadata
+ * interaction and organization/*.read unless told otherwise): for the routing and verb tests.
+ */
+export function sendTo(
+  t: TestApp,
+  method: HttpMethod,
+  path: string,
+  options: SendOptions & { readonly interaction?: string; readonly scope?: string } = {},
+): request.Test {
+  const interaction = options.interaction ?? INTERACTION.metadata;
+  const scope = options.scope ?? (interaction === INTERACTION.record ? 'patient/*.read' : 'organization/*.read');
+  return request(t.app)[method](path).set(spineHeaders(t, interaction, scope, options));
 }

@@ -1,0 +1,141 @@
+/**
+ * Prometheus metrics for response-time monitoring. One Registry per app: two apps in one process
+ * (tests) never share a counter, and nothing is registered on prom-client's global registry.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Why a request was answered without being served (throttle, maintenance, shutdown). */
+export type RejectReason = 'rate_limited' | 'shed' | 'maintenance' | 'draining';
+
+export interface RequestObservation {
+  /** getstructuredrecord, metadata, or "unknown" for a request that matched no endpoint. */
+  readonly interaction: string;
+  /** HTTP status, or "aborted" when the connection ended before an answer was written. */
+  readonly status: string;
+  /** Spine code of an error response; "none" for a success. */
+  readonly spineCode: string;
+  /** Validated Ssp-From, or "unknown" when the headers failed. */
+  readonly consumerAsid: string;
+  readonly durationSeconds: number;
+  /** Time this request spent in the repository, when it reached it. */
+  readonly repositorySeconds?: number;
+  /** Serialised Bundle size, when a Bundle was built. */
+  readonly bundleBytes?: number;
+}
+
+export interface MetricsOptions {
+  /** Process metrics (CPU, memory, event-loop lag, GC): on in the service, off in tests. */
+  readonly processMetrics?: boolean;
+  /** Read at scrape time, so the gauges are always exact without per-request bookkeeping. */
+  readonly inFlight: () => number;
+  readonly maxInFlight: number;
+  readonly eventLoopUtilisation: () => number;
+  readonly maintenance: () => boolean;
+  readonly software: { readonly version: string; readonly gpConnectVersion: string };
+}
+
+/**
+ * A consumer ASID is a label; Ssp-From values are validated but not known in advance, so the number
+ * of distinct label values is capped to keep a misbehaving caller from exhausting memory.
+ */
+const MAX_CONSUMER_LABELS = 500;
+
+/** Seconds; the 1 s and 3 s buckets are the spec's SHOULD and SHALL for a query API (request digest §9). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10];
+/** Bytes, 1 KB to 32 MB in powers of 4. */
+const SIZE_BUCKETS = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 33554432];
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly consumers = new Set<string>();
+  private readonly duration: Histogram<'interaction' | 'status' | 'spine_code' | 'consumer_asid'>;
+  private readonly repositoryTime: Histogram<'interaction'>;
+  private readonly bundleSize: Histogram;
+  private readonly rejected: Counter<'reason'>;
+
+  constructor(options: MetricsOptions) {
+    const registers = [this.registry];
+    this.duration = new Histogram({
+      name: 'gpc_http_request_duration_seconds',
+      help: 'Time from the request reaching the service to the last byte of the answer, by interaction, HTTP status, Spine code and consumer ASID',
+      labelNames: ['interaction', 'status', 'spine_code', 'consumer_asid'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.repositoryTime = new Histogram({
+      name: 'gpc_repository_duration_seconds',
+      help: 'Time one request spent in the clinical repository (part of gpc_http_request_duration_seconds)',
+      labelNames: ['interaction'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.bundleSize = new Histogram({
+      name: 'gpc_bundle_size_bytes',
+      help: 'Size of the serialised structured-record Bundle, before compression',
+      buckets: SIZE_BUCKETS,
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'gpc_requests_rejected_total',
+      help: 'Requests answered at once without being served, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    new Gauge({
+      name: 'gpc_requests_in_flight',
+      help: 'FHIR requests admitted and not yet answered',
+      registers,
+      collect() {
+        this.set(options.inFlight());
+      },
+    });
+    new Gauge({
+      name: 'gpc_event_loop_utilisation',
+      help: 'Share of the last window the event loop was busy (0..1), as the load shedder sees it',
+      registers,
+      collect() {
+        this.set(options.eventLoopUtilisation());
+      },
+    });
+    new Gauge({ name: 'gpc_requests_in_flight_limit', help: 'MAX_IN_FLIGHT', registers }).set(options.maxInFlight);
+    new Gauge({
+      name: 'gpc_maintenance_mode',
+      help: '1 while the maintenance switch is on',
+      registers,
+      collect() {
+        this.set(options.maintenance() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gpc_build_info',
+      help: 'Software version and the GP Connect version served',
+      labelNames: ['version', 'gp_connect_version'],
+      registers,
+    })
+      .labels(options.software.version, options.software.gpConnectVersion)
+      .set(1);
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeRequest(o: RequestObservation): void {
+    const consumer = this.consumerLabel(o.consumerAsid);
+    this.duration.labels(o.interaction, o.status, o.spineCode, consumer).observe(o.durationSeconds);
+    if (o.repositorySeconds !== undefined) this.repositoryTime.labels(o.interaction).observe(o.repositorySeconds);
+    if (o.bundleBytes !== undefined) this.bundleSize.observe(o.bundleBytes);
+  }
+
+  reject(reason: RejectReason): void {
+    this.rejected.labels(reason).inc();
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private consumerLabel(asid: string): string {
+    if (this.consumers.has(asid)) return asid;
+    if (this.consumers.size >= MAX_CONSUMER_LABELS) return 'other';
+    this.consumers.add(asid);
+    return asid;
+  }
+}

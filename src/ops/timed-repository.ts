@@ -1,0 +1,47 @@
+/**
+ * A per-request view of the repository that measures the time spent in it and remembers the query
+ * the operation handed it. Created for each request (a few fields), so no state is shared between
+ * requests, and the operation's code is untouched.
+ */
+import type { ClinicalRepository, PatientRecord } from '../record/repository';
+import type { Patient, Practice } from '../record/people';
+import type { StructuredQuery } from '../structured/structured-query';
+
+export class TimedRepository implements ClinicalRepository {
+  /** Milliseconds spent awaiting the repository so far. */
+  elapsedMs = 0;
+  /** The query loadRecord was called with: set even when the record or the Bundle then fails. */
+  query: StructuredQuery | undefined;
+
+  constructor(private readonly inner: ClinicalRepository) {}
+
+  private async timed<T>(work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.elapsedMs += performance.now() - started;
+    }
+  }
+
+  practice(): Promise<Practice> {
+    return this.timed(() => this.inner.practice());
+  }
+
+  findPatient(nhsNumber: string): Promise<Patient | undefined> {
+    return this.timed(() => this.inner.findPatient(nhsNumber));
+  }
+
+  loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
+    this.query = query;
+    return this.timed(() => this.inner.loadRecord(patient, query));
+  }
+
+  isReady(): Promise<boolean> {
+    return this.inner.isReady();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

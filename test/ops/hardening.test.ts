@@ -1,0 +1,100 @@
+/** Issue 7.7: security headers, no X-Powered-By, body limit, timeouts on slow clients. */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { createHttpServer } from '../../src/ops/server';
+import { INTERACTION, NHS, RECORD_PATH, getMetadata, postRecord, spineHeaders, testApp, type TestApp } from '../support/app';
+import { expectBundle, expectOperationOutcome } from '../support/fhir';
+import { nhsNumber, parameters } from '../support/parameters';
+
+function expectSecurityHeaders(headers: Record<string, string>): void {
+  expect(headers['x-powered-by']).toBeUndefined();
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+  expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+  expect(headers['content-security-policy']).toContain("default-src 'self'");
+  expect(headers['referrer-policy']).toBe('no-referrer');
+}
+
+describe('security headers', () => {
+  it('on a Bundle, an error, metadata and the operational endpoints; never X-Powered-By', async () => {
+    const t = testApp();
+    const ok = await postRecord(t, parameters(nhsNumber(NHS.patient2)));
+    expectBundle(ok);
+    expectSecurityHeaders(ok.headers);
+    const error = await postRecord(t, parameters(nhsNumber('9999999990')));
+    expectOperationOutcome(error, 400, 'INVALID_NHS_NUMBER');
+    expectSecurityHeaders(error.headers);
+    expectSecurityHeaders((await getMetadata(t)).headers);
+    expectSecurityHeaders((await request(t.app).get('/health/live')).headers);
+    expectSecurityHeaders((await request(t.app).get('/nowhere')).headers);
+  });
+});
+
+describe('request body limit', () => {
+  it('a body over BODY_LIMIT is 413 PAYLOAD_TOO_LARGE', async () => {
+    const t = testApp({ env: { BODY_LIMIT: '1kb' } });
+    const big = JSON.stringify({ ...parameters(nhsNumber(NHS.patient2)), padding: 'x'.repeat(2048) });
+    expectOperationOutcome(await postRecord(t, big), 413, 'PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('timeouts on slow clients', () => {
+  let server: Server;
+  let port: number;
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = testApp({ env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' } });
+    server = createHttpServer(t.app, t.config.ops);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** Writes `text` on a raw socket, then waits for the server to close it; resolves with all it sent. */
+  function rawExchange(text: string): Promise<{ received: string; ms: number }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+      let received = '';
+      socket.on('data', (d) => (received += d.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve({ received, ms: Date.now() - started }));
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the server kept the connection open: ${received}`));
+      }, 5000).unref();
+    });
+  }
+
+  function head(contentLength: number): string {
+    const headers = { ...spineHeaders(t, INTERACTION.record, 'patient/*.read'), 'Content-Type': 'application/fhir+json', 'Content-Length': String(contentLength), Host: 'localhost' };
+    return `POST ${RECORD_PATH} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+  }
+
+  it('headers that never finish: 408 and the connection closed', async () => {
+    const { received, ms } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nSsp-From: 1`);
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it('a body that stops arriving: 408 and the connection closed, and the in-flight slot is given back', async () => {
+    const { received } = await rawExchange(`${head(500)}{"resourceType":"Param`);
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.ops.shedder.inFlight).toBe(0);
+    expect(t.audit.requests[0]).toMatchObject({ outcome: { completed: false } });
+  });
+
+  it('an idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const body = JSON.stringify(parameters(nhsNumber(NHS.patient2)));
+    const { received, ms } = await rawExchange(`${head(Buffer.byteLength(body))}${body}`);
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    expect(ms).toBeLessThan(3000);
+  });
+});
