@@ -3,6 +3,7 @@
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
+import type { RepositoryConfig } from './record/open-repository';
 import type { ClinicalArea } from './structured/structured-query';
 
 export const CLINICAL_AREAS: readonly ClinicalArea[] = [
@@ -28,6 +29,8 @@ export interface AppConfig {
   readonly logLevel: string;
   /** Operating the service (docs/decisions.md, "Operating the service"). */
   readonly ops: OpsConfig;
+  /** Which clinical record store answers: the embedded test practice in memory, or PostgreSQL. */
+  readonly repository: RepositoryConfig;
 }
 
 /** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
@@ -62,6 +65,19 @@ export interface OpsConfig {
 const basePath = makeValidator<string>((value) => {
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
     throw new Error('must be a path of one or more segments, starting with "/" and not ending with "/"');
+  }
+  return value;
+});
+
+const databaseUrl = makeValidator<string>((value) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('must be a PostgreSQL connection URL, e.g. postgres://user@localhost:5432/gpconnect');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error('must be a postgres:// or postgresql:// URL');
   }
   return value;
 });
@@ -131,8 +147,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       HOST: str({ default: '0.0.0.0' }),
       BASE_PATH: basePath({ default: DEFAULTS.BASE_PATH }),
       PROVIDER_ASID: asid({ default: DEFAULTS.PROVIDER_ASID }),
-      GPC_ENABLED: bool({ default: true }),
-      GPC_STRUCTURED_ENABLED: bool({ default: true }),
+      // Default: on for the embedded test practice, off for a real store (request digest §8.1 "ships disabled").
+      GPC_ENABLED: bool({ default: undefined }),
+      GPC_STRUCTURED_ENABLED: bool({ default: undefined }),
+      REPOSITORY: str({ default: 'memory', choices: ['memory', 'postgres'] }),
+      DATABASE_URL: databaseUrl({ default: undefined }),
+      DB_POOL_SIZE: wholeNumber(1, 1000)({ default: 10 }),
+      DB_STATEMENT_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 2_000 }),
+      DB_RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 5 }),
       GPC_DISABLED_AREAS: areaList({ default: new Set<ClinicalArea>() }),
       PREDEFINED_MEDICATION_DAYS_MIN: num({ default: 365 }),
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
@@ -161,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
   );
+  if (e.REPOSITORY === 'postgres' && e.DATABASE_URL === undefined) {
+    throw new ConfigError('Invalid configuration: DATABASE_URL is required when REPOSITORY=postgres');
+  }
+  const embedded = e.REPOSITORY === 'memory';
   const min = e.PREDEFINED_MEDICATION_DAYS_MIN;
   const max = e.PREDEFINED_MEDICATION_DAYS_MAX;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min) {
@@ -184,8 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     basePath: e.BASE_PATH,
     providerAsid: e.PROVIDER_ASID,
-    gpConnectEnabled: e.GPC_ENABLED,
-    structuredEnabled: e.GPC_STRUCTURED_ENABLED,
+    gpConnectEnabled: e.GPC_ENABLED ?? embedded,
+    structuredEnabled: e.GPC_STRUCTURED_ENABLED ?? embedded,
     disabledAreas: e.GPC_DISABLED_AREAS,
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
@@ -206,5 +232,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     },
+    repository:
+      e.REPOSITORY === 'postgres' && e.DATABASE_URL !== undefined
+        ? {
+            kind: 'postgres',
+            url: e.DATABASE_URL,
+            poolSize: e.DB_POOL_SIZE,
+            statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+            retryAfterSeconds: e.DB_RETRY_AFTER_SECONDS,
+          }
+        : { kind: 'memory' },
   };
 }

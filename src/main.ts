@@ -7,7 +7,8 @@ import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
 import { createHttpServer } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
-import { MemoryRepository } from './record/memory/memory-repository';
+import { openRepository, RepositoryStartError } from './record/open-repository';
+import type { ClinicalRepository } from './record/repository';
 import { softwareInfo } from './software';
 
 /** One clear line on stderr, then exit: for anything wrong at start. */
@@ -24,7 +25,7 @@ function configOrExit(): AppConfig {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const software = softwareInfo();
@@ -35,14 +36,19 @@ function main(): void {
     // The audit trail cannot be switched off, so a service that cannot write it must not start.
     fail(`Invalid configuration: AUDIT_LOG ${config.ops.auditLog} cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const repository = new MemoryRepository(testPractice(systemClock.today()));
+  let repository: ClinicalRepository;
+  try {
+    repository = await openRepository(config.repository, testPractice, systemClock.today());
+  } catch (error) {
+    return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
+  }
   const app = createApp({ config, repository, clock: systemClock, logger, software, ops });
   const server = createHttpServer(app, config.ops);
   server.on('error', (error) => fail(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
   server.listen(config.port, config.host, () => {
     logger.info('listening', {
       url: `http://${config.host}:${config.port}${config.basePath}`,
-      repository: 'memory',
+      repository: config.repository.kind,
       metrics: config.ops.metricsPath,
       maintenanceFile: ops.maintenance.file,
     });
@@ -83,4 +89,4 @@ function main(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+void main();

@@ -1,0 +1,130 @@
+/**
+ * Choosing the store at start: REPOSITORY=postgres with DATABASE_URL serves from PostgreSQL; a
+ * database that is down, unmigrated or empty stops the process at once with one clear line; the
+ * practice switches ship off for a real store.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ConfigError, loadConfig } from '../../src/config';
+import { migrate } from '../../src/record/postgres/migrate';
+import { Database } from '../../src/record/postgres/database';
+import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
+import { testPractice } from '../../examples/practice';
+import { systemClock } from '../../src/clock';
+import { jwt, validClaims } from '../support/jwt';
+import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
+import { nhsNumber, parameters } from '../support/parameters';
+
+const root = join(__dirname, '..', '..');
+const mainArgs = ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')];
+
+function startOnce(env: Record<string, string>) {
+  return spawnSync(process.execPath, mainArgs, {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '18433', LOG_LEVEL: 'silent', AUDIT_LOG: '/dev/null', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+describe('store configuration', () => {
+  it('REPOSITORY=postgres needs DATABASE_URL, and DATABASE_URL must be a postgres URL', () => {
+    expect(() => loadConfig({ REPOSITORY: 'postgres' })).toThrow(new ConfigError('Invalid configuration: DATABASE_URL is required when REPOSITORY=postgres'));
+    expect(() => loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'mysql://x/y' })).toThrow('Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(() => loadConfig({ REPOSITORY: 'oracle' })).toThrow(/Invalid configuration: REPOSITORY/);
+    expect(() => loadConfig({ DB_POOL_SIZE: '0' })).toThrow(/Invalid configuration: DB_POOL_SIZE must be a whole number/);
+  });
+
+  it('the practice switches default on for the embedded practice and off for PostgreSQL (request digest §8.1)', () => {
+    const memory = loadConfig({});
+    expect([memory.gpConnectEnabled, memory.structuredEnabled]).toEqual([true, true]);
+    const postgres = loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' });
+    expect([postgres.gpConnectEnabled, postgres.structuredEnabled]).toEqual([false, false]);
+    expect(postgres.repository).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10, statementTimeoutMs: 2000, retryAfterSeconds: 5 });
+  });
+});
+
+describe('starting over PostgreSQL', () => {
+  let empty: TestDatabase;
+  let seeded: TestDatabase;
+
+  beforeAll(async () => {
+    empty = await createTestDatabase();
+    const { repository, database } = await postgresRepositoryFor(testPractice(systemClock.today()));
+    await repository.close();
+    seeded = database;
+  });
+  afterAll(async () => {
+    await empty.drop();
+    await seeded.drop();
+  });
+
+  it('a database that cannot be reached stops the process with one line', () => {
+    const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: 'postgres://gpc@127.0.0.1:1/none', DB_STATEMENT_TIMEOUT_MS: '1000' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual(['PostgreSQL at 127.0.0.1:1/none cannot be reached (within DB_STATEMENT_TIMEOUT_MS=1000)']);
+  });
+
+  it('an unmigrated database stops the process with one line naming the fix', () => {
+    const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: empty.url });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^PostgreSQL at .+ has no schema: run `npm run db:migrate` or `npm run db:seed`$/)]);
+  });
+
+  it('a migrated database with no practice stops the process with one line', async () => {
+    const db = new Database({ url: empty.url, poolSize: 1, statementTimeoutMs: 5000, retryAfterSeconds: 5 });
+    await migrate(db);
+    await db.close();
+    const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: empty.url });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/holds no practice: run `npm run db:seed`/)]);
+  });
+
+  it('a seeded database: the server starts, is ready, and answers from PostgreSQL', async () => {
+    const child = spawn(process.execPath, mainArgs, {
+      cwd: root,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '18431', LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const listening = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('"listening"')) resolve(out);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      expect(listening).toContain('"repository":"postgres"');
+      const ready = await fetch('http://127.0.0.1:18431/health/ready');
+      expect(ready.status).toBe(200);
+      const now = Math.floor(Date.now() / 1000);
+      const res = await fetch('http://127.0.0.1:18431/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord', {
+        method: 'POST',
+        headers: {
+          'Ssp-TraceID': 'startup-test-1',
+          'Ssp-From': CONSUMER_ASID,
+          'Ssp-To': PROVIDER_ASID,
+          'Ssp-InteractionID': INTERACTION.record,
+          Authorization: `Bearer ${jwt(validClaims(now))}`,
+          'Content-Type': 'application/fhir+json',
+        },
+        body: JSON.stringify(parameters(nhsNumber(NHS.patient2))),
+      });
+      expect(res.status).toBe(200);
+      const bundle = (await res.json()) as { id: string; entry: { resource: { resourceType: string; id: string } }[] };
+      expect(bundle.id).toBe('startup-test-1');
+      expect(bundle.entry.map((e) => e.resource.resourceType)).toContain('Patient');
+      // The database really is the source: the patient count matches what was seeded.
+      const client = new Client({ connectionString: seeded.url });
+      await client.connect();
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM patients');
+      await client.end();
+      expect(Number(rows[0].n)).toBe(testPractice(systemClock.today()).patients.length);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 60_000);
+});
