@@ -4,16 +4,15 @@
  */
 import type { Express } from 'express';
 import request from 'supertest';
-import { testPractice } from '../../examples/practice';
 import { createApp, type AppDeps } from '../../src/app';
 import { fixedClock, type Clock } from '../../src/clock';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { ClinicalRepository } from '../../src/record/repository';
 import { createOps, type Ops } from '../../src/ops/ops';
 import { AuditCapture } from './audit';
 import { jwt, validClaims, type Claims } from './jwt';
+import { embeddedRepository } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
 export const TEST_NOW = '2026-11-21T12:00:00Z';
@@ -85,7 +84,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     MAX_EVENT_LOOP_UTILISATION: '1',
     ...options.env,
   });
-  const repository = options.repository ?? new MemoryRepository(testPractice(clock.today()));
+  const repository = options.repository ?? embeddedRepository(clock.today());
   let counter = 0;
   const logger = createLogger('silent');
   const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };

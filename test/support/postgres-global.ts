@@ -3,6 +3,7 @@
  * that server (each test file makes and drops its own database); otherwise a throwaway cluster is
  * started from Debian's server binaries and deleted afterwards.
  */
+import { Client } from 'pg';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/record/postgres/throwaway-server';
 
 declare global {
@@ -21,5 +22,19 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  globalThis.gpcThrowawayPostgres?.destroy();
+  if (globalThis.gpcThrowawayPostgres) {
+    globalThis.gpcThrowawayPostgres.destroy();
+    return;
+  }
+  // A server of the developer's own (DATABASE_URL): drop the databases the tests made on it.
+  const url = process.env.GPC_TEST_ADMIN_URL;
+  if (!url) return;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'gpc\\_test\\_%'");
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }

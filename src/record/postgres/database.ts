@@ -27,6 +27,8 @@ export class Database {
       query_timeout: options.statementTimeoutMs + 1000,
       connectionTimeoutMillis: options.statementTimeoutMs,
       idleTimeoutMillis: 30_000,
+      // Idle connections never keep a finished process (a CLI, a test worker) alive.
+      allowExitOnIdle: true,
     };
     this.pool = new Pool(config);
     // An idle client losing its connection (the server restarted) must not crash the process.

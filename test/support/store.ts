@@ -1,0 +1,47 @@
+/**
+ * Which store the HTTP suites run against. `npm test` runs them over the in-memory store, then again
+ * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practice seeded once per test worker and
+ * date), so every HTTP test proves both stores.
+ */
+import { testPractice } from '../../examples/practice';
+import type { CalendarDate } from '../../src/fhir/dates';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import type { PatientRecord, ClinicalRepository } from '../../src/record/repository';
+import type { Patient, Practice } from '../../src/record/people';
+import type { StructuredQuery } from '../../src/structured/structured-query';
+import { postgresRepositoryFor } from './postgres';
+
+export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';
+
+/** One seeded database per worker and date: seeding is the slow part, and the data is read-only. */
+const seeded = new Map<CalendarDate, Promise<ClinicalRepository>>();
+
+/** A repository whose store is opened on first use (testApp is synchronous; seeding is not). */
+class DeferredRepository implements ClinicalRepository {
+  constructor(private readonly ready: Promise<ClinicalRepository>) {}
+  async practice(): Promise<Practice> {
+    return (await this.ready).practice();
+  }
+  async findPatient(nhsNumber: string): Promise<Patient | undefined> {
+    return (await this.ready).findPatient(nhsNumber);
+  }
+  async loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
+    return (await this.ready).loadRecord(patient, query);
+  }
+  async isReady(): Promise<boolean> {
+    return (await this.ready).isReady();
+  }
+  /** Shared by every app of the worker; the database goes with the test cluster. */
+  async close(): Promise<void> {}
+}
+
+/** The embedded practice in the store under test. */
+export function embeddedRepository(today: CalendarDate): ClinicalRepository {
+  if (TEST_STORE === 'memory') return new MemoryRepository(testPractice(today));
+  let ready = seeded.get(today);
+  if (!ready) {
+    ready = postgresRepositoryFor(testPractice(today)).then((r) => r.repository);
+    seeded.set(today, ready);
+  }
+  return new DeferredRepository(ready);
+}
