@@ -18,7 +18,9 @@ export const SPINE_CODES = {
   INTERNAL_SERVER_ERROR: { status: 500, issueCode: 'processing', display: 'Unexpected internal server error' },
   NOT_IMPLEMENTED: { status: 501, issueCode: 'not-supported', display: 'Not implemented' },
   // Provider-local codes: conditions GP Connect has no Spine code for (docs/decisions.md, "Local error codes").
+  REQUEST_TIMEOUT: { status: 408, issueCode: 'timeout', display: 'Request not received in time', local: true },
   PAYLOAD_TOO_LARGE: { status: 413, issueCode: 'too-long', display: 'Request body too large', local: true },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, issueCode: 'too-long', display: 'Request headers too large', local: true },
   TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', local: true },
   SERVICE_UNAVAILABLE: { status: 503, issueCode: 'transient', display: 'Service unavailable', local: true },
 } as const satisfies Record<string, { status: number; issueCode: string; display: string; local?: true }>;

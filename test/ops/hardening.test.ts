@@ -77,10 +77,34 @@ describe('timeouts on slow clients', () => {
     return `POST ${RECORD_PATH} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
   }
 
-  it('headers that never finish: 408 and the connection closed', async () => {
+  /** The OperationOutcome in a raw HTTP answer. */
+  function outcomeOf(received: string): { code: string; headers: string } {
+    const [headers, body] = received.split('\r\n\r\n');
+    const outcome = JSON.parse(body) as { resourceType: string; issue: { details: { coding: { code: string }[] } }[] };
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    return { code: outcome.issue[0].details.coding[0].code, headers };
+  }
+
+  it('headers that never finish: 408 with an OperationOutcome, and the connection closed', async () => {
     const { received, ms } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nSsp-From: 1`);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    const { code, headers } = outcomeOf(received);
+    expect(code).toBe('REQUEST_TIMEOUT');
+    expect(headers).toContain('Content-Type: application/fhir+json;charset=utf-8');
+    expect(headers).toContain('Cache-Control: no-store');
     expect(ms).toBeLessThan(3000);
+  });
+
+  it('headers larger than Node accepts (a huge JWT): 431 with an OperationOutcome', async () => {
+    const { received } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'x'.repeat(40_000)}\r\n\r\n`);
+    expect(received).toMatch(/^HTTP\/1\.1 431 /);
+    expect(outcomeOf(received).code).toBe('REQUEST_HEADERS_TOO_LARGE');
+  });
+
+  it('a request line that is not HTTP: 400 BAD_REQUEST with an OperationOutcome', async () => {
+    const { received } = await rawExchange('HELLO THERE\r\n\r\n');
+    expect(received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(outcomeOf(received).code).toBe('BAD_REQUEST');
   });
 
   it('a body that stops arriving: 408 and the connection closed, and the in-flight slot is given back', async () => {
