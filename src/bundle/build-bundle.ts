@@ -94,7 +94,7 @@ import {
   type ListDefinition,
   type ListWarning,
 } from './list-definitions';
-import type { MappingContext } from './mapping-context';
+import { ITEM_TARGET, type MappingContext } from './mapping-context';
 import { queryList } from './query-list';
 import { deviceResource, healthcareServiceResource } from './supplementary-actors';
 
@@ -229,6 +229,21 @@ class ItemIndex {
     for (const item of items ?? []) if (!map.has(item.id)) map.set(item.id, item);
   }
 
+  /** The item maps by link kind (issues live inside their plans: see `issues`). */
+  readonly byKind: Readonly<Record<Exclude<ItemKind, 'medicationIssue'>, ReadonlyMap<string, { readonly id: string; readonly consultationId?: string }>>> = {
+    allergy: this.allergies,
+    medicationPlan: this.plans,
+    problem: this.problems,
+    consultation: this.consultations,
+    immunisation: this.immunisations,
+    immunisationStatus: this.immunisationStatuses,
+    observation: this.observations,
+    investigation: this.investigations,
+    referral: this.referrals,
+    diaryEntry: this.diaryEntries,
+    document: this.documents,
+  };
+
   addPlans(plans: readonly MedicationPlan[] | undefined): void {
     for (const plan of plans ?? []) {
       if (this.plans.has(plan.id)) continue;
@@ -357,35 +372,11 @@ class BundleEngine implements MappingContext {
         }
         return ref('AllergyIntolerance', id);
       }
-      case 'medicationPlan':
-        if (ix.plans.has(id)) return ref('MedicationRequest', id);
-        break;
       case 'medicationIssue':
         if (!ix.issues.has(id)) break;
         if (!options.expand && !this.issuesToEmit.has(id)) return undefined;
         this.issuesToEmit.add(id);
         return ref('MedicationRequest', id);
-      case 'problem':
-        if (ix.problems.has(id)) return ref('Condition', id);
-        break;
-      case 'consultation':
-        if (ix.consultations.has(id)) return ref('Encounter', id);
-        break;
-      case 'immunisation':
-        if (ix.immunisations.has(id)) return ref('Immunization', id);
-        break;
-      case 'immunisationStatus':
-        if (ix.immunisationStatuses.has(id)) return ref('Observation', id);
-        break;
-      case 'observation':
-        if (ix.observations.has(id)) return ref('Observation', id);
-        break;
-      case 'investigation':
-        if (ix.investigations.has(id)) return ref('DiagnosticReport', id);
-        break;
-      case 'referral':
-        if (ix.referrals.has(id)) return ref('ReferralRequest', id);
-        break;
       case 'diaryEntry': {
         const entry = ix.diaryEntries.get(id);
         if (!entry) break;
@@ -395,9 +386,8 @@ class BundleEngine implements MappingContext {
         this.diaryAsNote.add(id);
         return ref('Observation', id);
       }
-      case 'document':
-        if (ix.documents.has(id)) return ref('DocumentReference', id);
-        break;
+      default:
+        if (ix.byKind[link.kind].has(id)) return ref(ITEM_TARGET[link.kind], id);
     }
     const area = KIND_SWITCH[link.kind];
     if (options.expand && area !== undefined && this.query.disabledAreas.has(area)) {
@@ -419,33 +409,9 @@ class BundleEngine implements MappingContext {
 
   /** The consultation an item was recorded in, when the Bundle knows the item. */
   private consultationOf(link: ItemRef): string | undefined {
-    const ix = this.index;
-    switch (link.kind) {
-      case 'allergy':
-        return ix.allergies.get(link.id)?.consultationId;
-      case 'medicationPlan':
-        return ix.plans.get(link.id)?.consultationId;
-      case 'medicationIssue':
-        return ix.issues.get(link.id)?.issue.consultationId;
-      case 'problem':
-        return ix.problems.get(link.id)?.consultationId;
-      case 'consultation':
-        return undefined;
-      case 'immunisation':
-        return ix.immunisations.get(link.id)?.consultationId;
-      case 'immunisationStatus':
-        return ix.immunisationStatuses.get(link.id)?.consultationId;
-      case 'observation':
-        return ix.observations.get(link.id)?.consultationId;
-      case 'investigation':
-        return ix.investigations.get(link.id)?.consultationId;
-      case 'referral':
-        return ix.referrals.get(link.id)?.consultationId;
-      case 'diaryEntry':
-        return ix.diaryEntries.get(link.id)?.consultationId;
-      case 'document':
-        return ix.documents.get(link.id)?.consultationId;
-    }
+    if (link.kind === 'consultation') return undefined;
+    if (link.kind === 'medicationIssue') return this.index.issues.get(link.id)?.issue.consultationId;
+    return this.index.byKind[link.kind].get(link.id)?.consultationId;
   }
 
   private static file(lists: Map<LinkedItemKind, RefList>, kind: LinkedItemKind | undefined, r: Reference): void {

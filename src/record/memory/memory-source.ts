@@ -11,6 +11,7 @@ import type { ItemRef } from '../model';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import { validateDataset } from '../validate-dataset';
+import { expandActors } from '../expand-actors';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
 const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = {
@@ -40,11 +41,11 @@ interface PatientIndex {
 export class MemorySource implements RecordSource {
   private readonly byNhsNumber = new Map<string, PatientIndex>();
   private readonly byPatientId = new Map<string, PatientIndex>();
-  private readonly practitioners: ReadonlyMap<string, Practitioner>;
-  private readonly organisations: ReadonlyMap<string, Organisation>;
-  private readonly locations: ReadonlyMap<string, Location>;
-  private readonly healthcareServices: ReadonlyMap<string, HealthcareService>;
-  private readonly devices: ReadonlyMap<string, Device>;
+  readonly practitioners: ReadonlyMap<string, Practitioner>;
+  readonly organisations: ReadonlyMap<string, Organisation>;
+  readonly locations: ReadonlyMap<string, Location>;
+  readonly healthcareServices: ReadonlyMap<string, HealthcareService>;
+  readonly devices: ReadonlyMap<string, Device>;
 
   constructor(private readonly dataset: PracticeDataset) {
     validateDataset(dataset);
@@ -94,23 +95,7 @@ export class MemorySource implements RecordSource {
   }
 
   async loadActors(ids: ActorIds): Promise<Actors> {
-    const practitioners = pick(this.practitioners, ids.practitioners);
-    const locations = pick(this.locations, ids.locations);
-    const healthcareServices = pick(this.healthcareServices, ids.healthcareServices);
-    // The organisations the actors name in turn (§1.3 "directly or through another administrative resource").
-    const organisationIds = new Set([
-      ...ids.organisations,
-      ...practitioners.flatMap((p) => p.roles.map((r) => r.organisationId)),
-      ...locations.flatMap((l) => (l.managingOrganisationId === undefined ? [] : [l.managingOrganisationId])),
-      ...healthcareServices.flatMap((s) => (s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId])),
-    ]);
-    return {
-      practitioners,
-      organisations: pick(this.organisations, [...organisationIds]),
-      locations,
-      healthcareServices,
-      devices: pick(this.devices, ids.devices),
-    };
+    return expandActors(ids, this);
   }
 
   async isReady(): Promise<boolean> {
@@ -194,9 +179,3 @@ function byId<T extends { readonly id: string }>(items: readonly T[]): ReadonlyM
   return new Map(items.map((item) => [item.id, item]));
 }
 
-function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
-  return ids.flatMap((id) => {
-    const item = map.get(id);
-    return item === undefined ? [] : [item];
-  });
-}

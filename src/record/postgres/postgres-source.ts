@@ -9,6 +9,7 @@ import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
+import { expandActors } from '../expand-actors';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';
@@ -196,37 +197,4 @@ export class PostgresSource implements RecordSource {
   close(): Promise<void> {
     return this.db.close();
   }
-}
-
-export interface ActorLookup {
-  readonly practitioners: ReadonlyMap<string, Practitioner>;
-  readonly organisations: ReadonlyMap<string, Organisation>;
-  readonly locations: ReadonlyMap<string, Location>;
-  readonly healthcareServices: ReadonlyMap<string, HealthcareService>;
-  readonly devices: ReadonlyMap<string, Device>;
-}
-
-/** The requested actors plus the organisations they name (§1.3), in a fixed order. */
-export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
-  const pick = <T>(map: ReadonlyMap<string, T>, wanted: readonly string[]): T[] =>
-    wanted.flatMap((id) => {
-      const found = map.get(id);
-      return found === undefined ? [] : [found];
-    });
-  const practitioners = pick(lookup.practitioners, ids.practitioners);
-  const locations = pick(lookup.locations, ids.locations);
-  const healthcareServices = pick(lookup.healthcareServices, ids.healthcareServices);
-  const organisationIds = new Set([
-    ...ids.organisations,
-    ...practitioners.flatMap((p) => p.roles.map((r) => r.organisationId)),
-    ...locations.flatMap((l) => (l.managingOrganisationId === undefined ? [] : [l.managingOrganisationId])),
-    ...healthcareServices.flatMap((s) => (s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId])),
-  ]);
-  return {
-    practitioners,
-    organisations: pick(lookup.organisations, [...organisationIds]),
-    locations,
-    healthcareServices,
-    devices: pick(lookup.devices, ids.devices),
-  };
 }
