@@ -20,7 +20,6 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { testPractice } from '../examples/practice';
 import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
@@ -35,6 +34,7 @@ import type { StructuredQuery } from '../src/structured/structured-query';
 import { softwareInfo } from '../src/software';
 import { jwt, validClaims } from '../test/support/jwt';
 import type { ClientJob, ClientResult } from './load-client';
+import { percentile, runInWorker } from './worker-run';
 
 const env = process.env;
 const number = (name: string, fallback: number) => (env[name] !== undefined ? Number(env[name]) : fallback);
@@ -51,26 +51,7 @@ class LatencyRepository extends MemoryRepository {
   }
 }
 
-function runInWorker(job: ClientJob): Promise<ClientResult> {
-  const script = join(__dirname, 'load-client.ts');
-  const worker = new Worker(
-    `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(script)});`,
-    { eval: true, workerData: job },
-  );
-  return new Promise((resolve, reject) => {
-    worker.once('message', (result: ClientResult) => {
-      void worker.terminate();
-      resolve(result);
-    });
-    worker.once('error', reject);
-  });
-}
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+const runClient = (job: ClientJob) => runInWorker<ClientJob, ClientResult>(join(__dirname, 'load-client.ts'), job);
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
@@ -131,14 +112,14 @@ async function main(): Promise<void> {
       `clients honour Retry-After: ${honourRetryAfter}; machine load average ${loadavg()[0].toFixed(1)}`,
   );
   // Warm-up (JIT, connections), then the unloaded baseline: one client, one request at a time.
-  await runInWorker({ ...job, clients: 1, durationMs: 2000, maxRequests: 200 });
-  const unloaded = await runInWorker({ ...job, clients: 1, durationMs: 15_000, maxRequests: 600 });
+  await runClient({ ...job, clients: 1, durationMs: 2000, maxRequests: 200 });
+  const unloaded = await runClient({ ...job, clients: 1, durationMs: 15_000, maxRequests: 600 });
   const unloadedP99 = percentile(unloaded.latencies200, 99);
   console.log(`unloaded: ${unloaded.latencies200.length} requests, p50 ${ms(percentile(unloaded.latencies200, 50))}, p99 ${ms(unloadedP99)}`);
 
   console.log(`loaded: ${clients} concurrent clients over ${consumerCount} consumers for ${seconds} s ...`);
   // The clients start over the first second (a ramp, as in the spec's RAMP tests), then all run to the end.
-  const loaded = await runInWorker({ ...job, clients, durationMs: seconds * 1000, maxRequests: 5_000_000, rampMs: 1000 });
+  const loaded = await runClient({ ...job, clients, durationMs: seconds * 1000, maxRequests: 5_000_000, rampMs: 1000 });
   const loadedP99 = percentile(loaded.latencies200, 99);
   console.log(`machine load average after: ${loadavg()[0].toFixed(1)} (other processes compete for the same 2 cores)`);
   const ratio = loadedP99 / unloadedP99;

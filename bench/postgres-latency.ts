@@ -25,7 +25,8 @@
  * none: the exit code is 1 if there is one). Stops by itself.
  */
 import http from 'node:http';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { percentile, runInWorker } from './worker-run';
 
 type Store = 'postgres' | 'memory';
 const STORES: readonly Store[] = ['postgres', 'memory'];
@@ -126,27 +127,10 @@ async function runClient(job: ClientJob): Promise<ClientResult> {
   return { outcomes, elapsedMs: Date.now() - start, skipped: job.requests.length - next };
 }
 
-/** Runs one job in a worker thread running this very file. */
-function inWorker(job: ClientJob): Promise<ClientResult> {
-  const worker = new Worker(
-    `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(__filename)});`,
-    { eval: true, workerData: job },
-  );
-  return new Promise((resolve, reject) => {
-    worker.once('message', (result: ClientResult) => {
-      void worker.terminate();
-      resolve(result);
-    });
-    worker.once('error', reject);
-  });
-}
+const inWorker = (job: ClientJob) => runInWorker<ClientJob, ClientResult>(__filename, job);
 
 // ---- Statistics --------------------------------------------------------------------------------
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
 
 const sortedOf = (values: readonly number[]) => [...values].sort((a, b) => a - b);
 const fmt = (ms: number) => (Number.isNaN(ms) ? '   n/a' : ms.toFixed(1).padStart(7));
