@@ -248,3 +248,17 @@ describe.each(['risk1', 'large1'])('%s data integrity', (patientId) => {
     }
   });
 });
+
+describe('nogap1: the control for the clinical-risk warning', () => {
+  const NOGAP1 = '9690939033';
+
+  it('predefined search 1: every medication a problem or consultation links is also in the primary list', async () => {
+    const record = await load(predefinedSearch1(NOGAP1, TODAY));
+    const primary = ids(record.medication?.items);
+    expect(primary).toEqual(['ng1-plan-amlodipine']);
+    expect(record.linked?.medication ?? []).toEqual([]);
+    const linkedFromProblems = (record.problems?.items ?? []).flatMap((p) => p.linkedItems ?? []);
+    expect(linkedFromProblems).toContainEqual({ kind: 'medicationPlan', id: 'ng1-plan-amlodipine' });
+    expect(ids(record.consultations?.items)).toEqual(['ng1-cons-review']);
+  });
+});
