@@ -63,6 +63,7 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
           newId,
           predefinedMedicationDays: config.predefinedMedicationDays,
           disabledAreas: config.disabledAreas,
+          documentsDisabled: config.documentsDisabled,
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.

@@ -22,6 +22,8 @@ export interface AppConfig {
   /** The Access Record Structured capability switch. */
   readonly structuredEnabled: boolean;
   readonly disabledAreas: ReadonlySet<ClinicalArea>;
+  /** The Documents switch: `documents` in GPC_DISABLED_AREAS. */
+  readonly documentsDisabled: boolean;
   /** Predefined search recognition: medicationSearchFromDate this many days before today (D-25). */
   readonly predefinedMedicationDays: { readonly minDays: number; readonly maxDays: number };
   /** Maximum Parameters body, in bytes (D-31). */
@@ -87,13 +89,16 @@ const asid = makeValidator<string>((value) => {
   return value;
 });
 
-const areaList = makeValidator<ReadonlySet<ClinicalArea>>((value) => {
+/** The ten switchable areas of request digest §8.2: the nine clinical areas and documents. */
+const SWITCHABLE_AREAS: readonly string[] = [...CLINICAL_AREAS, 'documents'];
+
+const areaList = makeValidator<ReadonlySet<string>>((value) => {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = names.filter((n) => !(CLINICAL_AREAS as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !SWITCHABLE_AREAS.includes(n));
   if (unknown.length > 0) {
-    throw new Error(`unknown clinical area(s) ${unknown.join(', ')}; known: ${CLINICAL_AREAS.join(', ')}`);
+    throw new Error(`unknown clinical area(s) ${unknown.join(', ')}; known: ${SWITCHABLE_AREAS.join(', ')}`);
   }
-  return new Set(names as ClinicalArea[]);
+  return new Set(names);
 });
 
 const byteSize = makeValidator<number>((value) => {
@@ -155,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       DB_POOL_SIZE: wholeNumber(1, 1000)({ default: 10 }),
       DB_STATEMENT_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 2_000 }),
       DB_RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 5 }),
-      GPC_DISABLED_AREAS: areaList({ default: new Set<ClinicalArea>() }),
+      GPC_DISABLED_AREAS: areaList({ default: new Set<string>() }),
       PREDEFINED_MEDICATION_DAYS_MIN: num({ default: 365 }),
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
       BODY_LIMIT: byteSize({ default: 1024 * 1024 }),
@@ -212,7 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     providerAsid: e.PROVIDER_ASID,
     gpConnectEnabled: e.GPC_ENABLED ?? embedded,
     structuredEnabled: e.GPC_STRUCTURED_ENABLED ?? embedded,
-    disabledAreas: e.GPC_DISABLED_AREAS,
+    disabledAreas: new Set(CLINICAL_AREAS.filter((a) => e.GPC_DISABLED_AREAS.has(a))),
+    documentsDisabled: e.GPC_DISABLED_AREAS.has('documents'),
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,

@@ -62,7 +62,7 @@ import type {
 } from '../record/model';
 import type { Organisation, Practitioner } from '../record/people';
 import type { AreaResult, PatientRecord, WithheldLink } from '../record/repository';
-import { disabledAreaWarning } from '../structured/area-switches';
+import { disabledAreaWarning, DOCUMENTS_DISABLED_WARNING } from '../structured/area-switches';
 import type { ClinicalArea, StructuredQuery } from '../structured/structured-query';
 import {
   locationResource,
@@ -86,6 +86,7 @@ import { itemIdentifierSystem } from './core-urls';
 import {
   CONSULTATION_SECONDARY_LISTS,
   DISABLED_ITEMS_TEXT,
+  DOCUMENTS_DISABLED_TEXT,
   ITEM_NOT_INCLUDED_TEXT,
   LINKED_PROBLEMS_LIST,
   PRIMARY_LISTS,
@@ -281,6 +282,8 @@ class BundleEngine implements MappingContext {
   private readonly issuesToEmit = new Set<string>();
   private readonly diaryAsNote = new Set<string>();
   private readonly disabledReached = new Set<ClinicalArea>();
+  /** A link reached a document while the Documents switch is off. */
+  private documentsReached = false;
   private readonly endedListId: string;
   private endedListReferenced = false;
   private readonly consultationSecondary = new Map<LinkedItemKind, RefList>();
@@ -386,6 +389,12 @@ class BundleEngine implements MappingContext {
         this.diaryAsNote.add(id);
         return ref('Observation', id);
       }
+      case 'document':
+        if (!ix.documents.has(id)) break;
+        if (!this.query.documentsDisabled) return ref('DocumentReference', id);
+        if (!options.expand) return undefined;
+        this.documentsReached = true;
+        return { display: DOCUMENTS_DISABLED_TEXT };
       default:
         if (ix.byKind[link.kind].has(id)) return ref(ITEM_TARGET[link.kind], id);
     }
@@ -580,7 +589,9 @@ class BundleEngine implements MappingContext {
       if (!isCompleted(entry)) out.add('diaryEntries', diaryEntryResource(entry, this));
       else if (this.diaryAsNote.has(entry.id)) out.add('consultations', completedDiaryEntryNoteResource(entry, this));
     }
-    for (const doc of ix.documents.values()) out.add('documents', documentReferenceResource(doc, this));
+    if (!this.query.documentsDisabled) {
+      for (const doc of ix.documents.values()) out.add('documents', documentReferenceResource(doc, this));
+    }
     // Issues a mapper linked to after the medication pass (e.g. a referral's supporting info).
     for (const id of this.issuesToEmit) {
       const found = ix.issues.get(id)!;
@@ -767,6 +778,7 @@ class BundleEngine implements MappingContext {
       const warning = disabledAreaWarning(area);
       if (!warnings.some((w) => w.diagnostics === warning.diagnostics)) warnings.push(warning);
     }
+    if (this.documentsReached) warnings.push(DOCUMENTS_DISABLED_WARNING);
     if (warnings.length > 0) this.out.add('outcome', warningOutcome(this.context.newId(), warnings));
   }
 

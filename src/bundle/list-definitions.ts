@@ -147,5 +147,8 @@ export const DISABLED_ITEMS_TEXT: Readonly<Record<ClinicalArea, string>> = {
   diaryEntries: 'Diary entry items have been disabled',
 };
 
+/** A link to a document while the Documents switch is off (response digest §8.1). */
+export const DOCUMENTS_DISABLED_TEXT = 'Document items have been disabled';
+
 /** What a mapper's link to an item that is in no area of the Bundle becomes (withheld or out of scope). */
 export const ITEM_NOT_INCLUDED_TEXT = 'Item not included in this record extract';

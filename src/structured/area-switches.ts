@@ -11,7 +11,18 @@ export function disabledAreaWarning(area: ClinicalArea): BundleWarning {
   return { text: `${name} has been disabled`, diagnostics: name };
 }
 
-export function applyAreaSwitches(query: StructuredQuery, disabled: ReadonlySet<ClinicalArea>): StructuredQuery {
+/** The Documents switch's warning: the spec names it after the resource (request digest §8.2). */
+export const DOCUMENTS_DISABLED_WARNING: BundleWarning = {
+  text: 'DocumentReferences has been disabled',
+  diagnostics: 'DocumentReferences',
+};
+
+export function applyAreaSwitches(
+  query: StructuredQuery,
+  disabled: ReadonlySet<ClinicalArea>,
+  documentsDisabled = false,
+): StructuredQuery {
+  if (documentsDisabled) query = { ...query, documentsDisabled: true };
   if (disabled.size === 0) return query;
   const requestedButDisabled = [...disabled].filter((area) => query[area] !== undefined);
   const remaining: Record<string, unknown> = { ...query };

@@ -18,6 +18,7 @@ export interface OperationDeps {
   readonly newId: () => string;
   readonly predefinedMedicationDays: MedicationDateTolerance;
   readonly disabledAreas: ReadonlySet<ClinicalArea>;
+  readonly documentsDisabled: boolean;
 }
 
 export interface OperationResult {
@@ -27,7 +28,7 @@ export interface OperationResult {
 
 export async function getStructuredRecord(body: unknown, traceId: string, deps: OperationDeps): Promise<OperationResult> {
   const parsed = buildStructuredQuery(body, deps.clock.today(), deps.predefinedMedicationDays);
-  const query = applyAreaSwitches(parsed, deps.disabledAreas);
+  const query = applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
   const patient = checkPatientMayBeShared(await deps.repository.findPatient(query.nhsNumber));
   const record = await deps.repository.loadRecord(patient, query);
   const date = deps.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -43,6 +43,11 @@ export interface StructuredQuery {
   readonly warnings: readonly BundleWarning[];
   /** Areas switched off at this practice: never loaded, and links into them are replaced (response digest §8.1). */
   readonly disabledAreas: ReadonlySet<ClinicalArea>;
+  /**
+   * The Documents switch (request digest §8.2): documents have no parameter of their own, so when it
+   * is off the DocumentReferences that links would bring are replaced and warned about.
+   */
+  readonly documentsDisabled?: boolean;
 }
 
 export type ClinicalArea =

@@ -1,0 +1,53 @@
+/**
+ * The Documents switch (request digest §8.2, response digest §8.1): documents have no parameter, so
+ * with `documents` in GPC_DISABLED_AREAS the DocumentReferences that links would bring are left out,
+ * each link becomes "Document items have been disabled", and one warning names DocumentReferences.
+ */
+import type { DocumentReference, List } from 'fhir/r3';
+import { NHS, postRecord, testApp } from '../support/app';
+import { expectBundle, resourcesOf, warningsOf } from '../support/fhir';
+import { area, nhsNumber, parameters } from '../support/parameters';
+
+const body = parameters(nhsNumber(NHS.patient2), area('includeConsultations'), area('includeProblems'));
+
+function displays(lists: List[]): string[] {
+  return lists.flatMap((l) => (l.entry ?? []).map((e) => e.item.display)).filter((d): d is string => d !== undefined);
+}
+
+describe('the Documents switch', () => {
+  it('on (the default): linked documents arrive as DocumentReferences, with no warning', async () => {
+    const bundle = expectBundle(await postRecord(testApp(), body));
+    expect(resourcesOf<DocumentReference>(bundle, 'DocumentReference').length).toBeGreaterThan(0);
+    expect(displays(resourcesOf<List>(bundle, 'List'))).not.toContain('Document items have been disabled');
+    expect(warningsOf(bundle)).toBeUndefined();
+  });
+
+  it('off: no DocumentReference, the links say so, and one warning names DocumentReferences', async () => {
+    const bundle = expectBundle(await postRecord(testApp({ env: { GPC_DISABLED_AREAS: 'documents' } }), body));
+    expect(resourcesOf<DocumentReference>(bundle, 'DocumentReference')).toEqual([]);
+    expect(displays(resourcesOf<List>(bundle, 'List'))).toContain('Document items have been disabled');
+    const outcome = warningsOf(bundle);
+    expect(outcome?.issue).toEqual([
+      {
+        severity: 'warning',
+        code: 'not-supported',
+        details: {
+          coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1', code: 'NOT_IMPLEMENTED', display: 'Not implemented' }],
+          text: 'DocumentReferences has been disabled',
+        },
+        diagnostics: 'DocumentReferences',
+      },
+    ]);
+  });
+
+  it('off, for a request that reaches no document: no warning', async () => {
+    const t = testApp({ env: { GPC_DISABLED_AREAS: 'documents' } });
+    const bundle = expectBundle(await postRecord(t, parameters(nhsNumber(NHS.patient4), area('includeAllergies', { name: 'includeResolvedAllergies', valueBoolean: false }))));
+    expect(warningsOf(bundle)).toBeUndefined();
+  });
+
+  it('is configured with the other areas; an unknown area is refused at start', () => {
+    expect(testApp({ env: { GPC_DISABLED_AREAS: 'documents,problems' } }).config).toMatchObject({ documentsDisabled: true, disabledAreas: new Set(['problems']) });
+    expect(() => testApp({ env: { GPC_DISABLED_AREAS: 'letters' } })).toThrow(/GPC_DISABLED_AREAS unknown clinical area\(s\) letters; known: .*documents/);
+  });
+});
