@@ -8,6 +8,7 @@ import type { Bundle, Condition, List, Resource } from 'fhir/r3';
 import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData } from '../../src/record/dataset';
+import type { ItemRef } from '../../src/record/model';
 import { postRecord, TODAY, type TestApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { nhsNumber, parameters, type Parameter } from '../support/parameters';
@@ -111,4 +112,82 @@ export function problemLinks(condition: Condition): string[] {
     .filter((e) => e.url.endsWith('RelatedClinicalContent-1') || e.url.endsWith('ActualProblem-1'))
     .map((e) => e.valueReference?.reference ?? '')
     .filter((r) => r !== '');
+}
+
+/** Some Condition of the Bundle links (relatedClinicalContent or actualProblem) a `type` resource that is in the Bundle. */
+export function expectAProblemLinks(bundle: Bundle, type: string): void {
+  const present = new Set(idsOf(bundle, type));
+  expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+}
+
+/** An element @types/fhir types as `T | T[]` (a Reference or several), as an array. */
+export const many = <T>(x: T | T[] | undefined): T[] => ([] as T[]).concat(x ?? []);
+
+/** The first reference of an element @types/fhir types as `Reference | Reference[]` (MedicationRequest.basedOn). */
+export const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) => many(x)[0]?.reference;
+
+/** The calendar days a recorded date may mean (§3.10): a year, a month, or the day as written. */
+export function recordedDays(value: string): [string, string] {
+  if (/^\d{4}$/.test(value)) return [`${value}-01-01`, `${value}-12-31`];
+  if (/^\d{4}-\d{2}$/.test(value)) {
+    const last = new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    return [`${value}-01`, last];
+  }
+  return [value.slice(0, 10), value.slice(0, 10)];
+}
+
+// ---- oracles: the embedded record read with the spec's plain rules -----------------------------------
+
+/** What an area's primary List must hold: its entries (`Type/id`), the items they are, and whether one that passed the filter was withheld. */
+export interface ExpectedList {
+  readonly entries: string[];
+  readonly refs: ItemRef[];
+  readonly confidential: boolean;
+}
+
+/** Active allergies (§3.1), as the primary List's entries. */
+export const activeAllergyRefs = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => !a.ended).map((a) => `AllergyIntolerance/${a.id}`);
+
+/** Ended allergies, as the entries of "Ended allergies" (contained resources). */
+export const endedAllergyRefs = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => a.ended).map((a) => `#${a.id}`);
+
+/** Every shared problem, as the primary Problems List's entries. */
+export const problemRefs = (nhs: string) => shared(raw(nhs).record.problems).map((p) => `Condition/${p.id}`);
+
+/** §3.5: given ones (not-given with includeNotGiven), then the status records (includeStatus, never entered in error). */
+export function expectedImmunisations(nhs: string, includeNotGiven = false, includeStatus = true): ExpectedList {
+  const rec = raw(nhs).record;
+  const imms = (rec.immunisations ?? []).filter((i) => includeNotGiven || i.notGiven !== true);
+  const statuses = includeStatus ? (rec.immunisationStatuses ?? []).filter((s) => s.enteredInError !== true) : [];
+  return {
+    entries: [...shared(imms).map((i) => `Immunization/${i.id}`), ...shared(statuses).map((s) => `Observation/${s.id}`)],
+    refs: [...shared(imms).map((i): ItemRef => ({ kind: 'immunisation', id: i.id })), ...shared(statuses).map((s): ItemRef => ({ kind: 'immunisationStatus', id: s.id }))],
+    confidential: [...imms, ...statuses].some((i) => i.confidential === true),
+  };
+}
+
+/** §5.3: the problems directly linked to the returned items (shared ones), and whether a confidential one was withheld. */
+export function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
+  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
+  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
+    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
+  );
+  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
+}
+
+// ---- the predefined searches (request digest §5.2) ---------------------------------------------------
+
+/** Search 1's primary Lists as the record says: three consultations, every problem, the active and ended allergies, some medication. */
+export function expectSearch1Lists(bundle: Bundle, nhs: string): void {
+  expect(refsOf(list(bundle, TITLE.consultations))).toHaveLength(3);
+  expect(refsOf(list(bundle, TITLE.problems))).toEqual(problemRefs(nhs));
+  expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeAllergyRefs(nhs));
+  expect(refsOf(list(bundle, TITLE.ended))).toEqual(endedAllergyRefs(nhs));
+  expect(refsOf(list(bundle, TITLE.medication)).length).toBeGreaterThan(0);
+}
+
+/** The Lists search 2 adds, as the record says: the given immunisations and status records, every shared uncategorised item. */
+export function expectSearch2AddedLists(bundle: Bundle, nhs: string): void {
+  expect(refsOf(list(bundle, TITLE.immunisations))).toEqual(expectedImmunisations(nhs).entries);
+  expect(refsOf(list(bundle, TITLE.uncategorised))).toEqual(shared(raw(nhs).record.uncategorisedData).map((o) => `Observation/${o.id}`));
 }

@@ -10,7 +10,7 @@ import { NHS, rel, testApp } from '../support/app';
 import { area, bool, date, int, type Parameter } from '../support/parameters';
 import { bundleIntegrityErrors } from '../support/profiles';
 import { resources, structureLists } from '../bundle/fixtures';
-import { fetchBundle, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { expectSearch1Lists, expectSearch2AddedLists, fetchBundle, idsOf, list, listsByTitle, problemRefs, refsOf, TITLE } from '../bundle/dataset';
 
 const t = testApp();
 const YEAR_AGO = rel(-365);
@@ -123,16 +123,8 @@ describe('patient2: predefined search 2', () => {
   });
 
   it('every List the search names is present and complete', () => {
-    const rec = raw(NHS.patient2).record;
-    expect(refsOf(list(bundle, TITLE.consultations))).toHaveLength(3);
-    expect(refsOf(list(bundle, TITLE.problems))).toEqual(shared(rec.problems).map((p) => `Condition/${p.id}`));
-    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(shared(rec.allergies).filter((a) => !a.ended).map((a) => `AllergyIntolerance/${a.id}`));
-    expect(refsOf(list(bundle, TITLE.ended))).toEqual(shared(rec.allergies).filter((a) => a.ended).map((a) => `#${a.id}`));
-    expect(refsOf(list(bundle, TITLE.medication)).length).toBeGreaterThan(0);
-    const given = shared(rec.immunisations).filter((i) => i.notGiven !== true).map((i) => `Immunization/${i.id}`);
-    const statuses = shared(rec.immunisationStatuses).filter((s) => !s.enteredInError).map((s) => `Observation/${s.id}`);
-    expect(refsOf(list(bundle, TITLE.immunisations))).toEqual([...given, ...statuses]);
-    expect(refsOf(list(bundle, TITLE.uncategorised))).toEqual(shared(rec.uncategorisedData).map((o) => `Observation/${o.id}`));
+    expectSearch1Lists(bundle, NHS.patient2);
+    expectSearch2AddedLists(bundle, NHS.patient2);
   });
 
   it('no area outside the search: no investigation, referral or diary List', () => {
@@ -163,7 +155,7 @@ describe.each([
   });
 
   it('every problem is in the primary Problems List; every Condition in the Bundle is one of them', () => {
-    const problems = shared(raw(nhs).record.problems).map((p) => `Condition/${p.id}`);
+    const problems = problemRefs(nhs);
     expect(refsOf(list(bundle, TITLE.problems))).toEqual(problems);
     expect(resources<Condition>(bundle, 'Condition').map((c) => `Condition/${c.id}`).sort()).toEqual([...problems].sort());
   });

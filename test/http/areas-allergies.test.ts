@@ -8,16 +8,17 @@ import { NHS, testApp } from '../support/app';
 import { area, bool } from '../support/parameters';
 import { resources } from '../bundle/fixtures';
 import {
+  activeAllergyRefs,
   CONFIDENTIAL_NOTE,
+  endedAllergyRefs,
+  expectAProblemLinks,
   expectEmptyList,
   fetchBundle,
   list,
   listsByTitle,
   noWarnings,
-  problemLinks,
   raw,
   refsOf,
-  shared,
   TITLE,
   TRANSIT_NOTE,
 } from '../bundle/dataset';
@@ -25,9 +26,6 @@ import {
 const t = testApp();
 const allergies = (includeResolved: boolean) => area('includeAllergies', bool('includeResolvedAllergies', includeResolved));
 const MORE = { patient6: '9690937383', patient7: '9690937391', patient8: '9690937405', patient12: '9690938614' } as const;
-
-const activeIds = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => !a.ended).map((a) => `AllergyIntolerance/${a.id}`);
-const endedIds = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => a.ended).map((a) => `#${a.id}`);
 
 describe('patient1: no allergies, not coded NKA', () => {
   it('includeResolvedAllergies=true → exactly the two empty Lists, one note each, no warnings', async () => {
@@ -51,13 +49,12 @@ describe('patient2: allergies linked to problems', () => {
   it('includeResolvedAllergies=true → active, ended and linked-problems Lists; a problem links an active allergy', async () => {
     const bundle = await fetchBundle(t, NHS.patient2, allergies(true));
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.linked, TITLE.allergies, TITLE.ended].sort());
-    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeIds(NHS.patient2));
-    expect(refsOf(list(bundle, TITLE.ended))).toEqual(endedIds(NHS.patient2));
+    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeAllergyRefs(NHS.patient2));
+    expect(refsOf(list(bundle, TITLE.ended))).toEqual(endedAllergyRefs(NHS.patient2));
     const conditions = resources<Condition>(bundle, 'Condition');
     expect(conditions.length).toBeGreaterThan(0);
     expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual(conditions.map((c) => `Condition/${c.id}`).sort());
-    const top = new Set(resources(bundle, 'AllergyIntolerance').map((a) => `AllergyIntolerance/${a.id}`));
-    expect(conditions.flatMap(problemLinks).some((r) => top.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'AllergyIntolerance');
     for (const a of resources<AllergyIntolerance>(bundle, 'AllergyIntolerance')) {
       expect(a.clinicalStatus).toBe('active');
       expect(a.recorder?.reference).toMatch(/^Practitioner\//);
@@ -67,7 +64,7 @@ describe('patient2: allergies linked to problems', () => {
   it('includeResolvedAllergies=false → active and linked-problems Lists, no "Ended allergies"', async () => {
     const bundle = await fetchBundle(t, NHS.patient2, allergies(false));
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.linked, TITLE.allergies].sort());
-    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeIds(NHS.patient2));
+    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeAllergyRefs(NHS.patient2));
   });
 
   it('the part parameter decides the "Ended allergies" List and nothing else', async () => {
@@ -91,13 +88,13 @@ describe.each([
     const bundle = await fetchBundle(t, nhs, allergies(true));
     expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.allergies, TITLE.ended]);
     const active = list(bundle, TITLE.allergies);
-    expect(activeIds(nhs).length).toBeGreaterThan(0);
-    expect(refsOf(active)).toEqual(activeIds(nhs));
+    expect(activeAllergyRefs(nhs).length).toBeGreaterThan(0);
+    expect(refsOf(active)).toEqual(activeAllergyRefs(nhs));
     expect(active.emptyReason).toBeUndefined();
-    expect(resources(bundle, 'AllergyIntolerance')).toHaveLength(activeIds(nhs).length);
+    expect(resources(bundle, 'AllergyIntolerance')).toHaveLength(activeAllergyRefs(nhs).length);
     const ended = list(bundle, TITLE.ended);
-    expect(refsOf(ended)).toEqual(endedIds(nhs));
-    expect((ended.contained ?? []).map((a) => (a as AllergyIntolerance).clinicalStatus)).toEqual(endedIds(nhs).map(() => 'resolved'));
+    expect(refsOf(ended)).toEqual(endedAllergyRefs(nhs));
+    expect((ended.contained ?? []).map((a) => (a as AllergyIntolerance).clinicalStatus)).toEqual(endedAllergyRefs(nhs).map(() => 'resolved'));
     expect(resources(bundle, 'Condition')).toEqual([]);
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
     for (const l of listsByTitle(bundle).values()) noWarnings(l);
@@ -106,7 +103,7 @@ describe.each([
   it('includeResolvedAllergies=false → exactly one List', async () => {
     const bundle = await fetchBundle(t, nhs, allergies(false));
     expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.allergies]);
-    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeIds(nhs));
+    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeAllergyRefs(nhs));
   });
 });
 
@@ -146,7 +143,7 @@ describe('patient13: record in transit', () => {
     ]);
     expect(l.note).toHaveLength(1);
     expect(l.note?.[0].text).toMatch(TRANSIT_NOTE);
-    expect(refsOf(l)).toEqual(activeIds(NHS.patient13));
+    expect(refsOf(l)).toEqual(activeAllergyRefs(NHS.patient13));
   });
 
   it('with includeResolvedAllergies both Lists carry it', async () => {
@@ -165,7 +162,7 @@ describe('patient16: confidential allergy withheld; legacy ended allergies', () 
     expect((l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1')).map((e) => e.valueCode)).toEqual(['confidential-items']);
     expect(l.note).toHaveLength(1);
     expect(l.note?.[0].text).toContain(CONFIDENTIAL_NOTE);
-    expect(refsOf(l)).toEqual(activeIds(NHS.patient16));
+    expect(refsOf(l)).toEqual(activeAllergyRefs(NHS.patient16));
     const withheld = (raw(NHS.patient16).record.allergies ?? []).filter((a) => a.confidential).map((a) => a.id);
     expect(withheld.length).toBeGreaterThan(0);
     expect(JSON.stringify(bundle)).not.toMatch(new RegExp(withheld.join('|')));

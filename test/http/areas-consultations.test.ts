@@ -9,11 +9,9 @@ import type { Consultation } from '../../src/record/model';
 import { NHS, TODAY, rel, testApp } from '../support/app';
 import { area, int, period, type Part } from '../support/parameters';
 import { resources, structureLists } from '../bundle/fixtures';
-import { expectEmptyList, fetchBundle, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { expectEmptyList, fetchBundle, firstRef, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
 
 const t = testApp();
-/** The first reference of an element @types/fhir types as `Reference | Reference[]` (MedicationRequest.basedOn). */
-const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) => (Array.isArray(x) ? x[0] : x)?.reference;
 
 const consultations = (...parts: Part[]) => area('includeConsultations', ...parts);
 const window = (start?: string, end?: string) => period('consultationSearchPeriod', start, end);

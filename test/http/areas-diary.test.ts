@@ -6,45 +6,20 @@
  * today+3650 reaches ten years ahead, completed and cancelled entries never, a year-month or year-only
  * planned date counts from its first day, a planned period from its start, undated entries always.
  */
-import type { Bundle, Condition, List, ProcedureRequest } from 'fhir/r3';
+import type { Bundle, ProcedureRequest } from 'fhir/r3';
 import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
-import type { PracticeDataset } from '../../src/record/dataset';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { DiaryEntry, ItemRef } from '../../src/record/model';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import { NHS, TODAY, postRecord, rel, testApp, type TestApp } from '../support/app';
-import { expectError, expectOperationOutcome } from '../support/fhir';
+import { NHS, TODAY, postRecord, rel, testApp } from '../support/app';
+import { expectError } from '../support/fhir';
 import { area, date, nhsNumber, parameters } from '../support/parameters';
+import { describeRefusals, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, fetchBundle, idsOf, list, listsByTitle, problemLinks, raw, refsOf, shared, TITLE } from '../bundle/dataset';
-import { diary, practiceWith } from '../record/contract-fixtures';
+import { expectAProblemLinks, fetchBundle, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { diary } from '../record/contract-fixtures';
 
 const t = testApp();
 const diaryEntries = (searchDate?: string) =>
   searchDate === undefined ? area('includeDiaryEntries') : area('includeDiaryEntries', date('diaryEntriesSearchDate', searchDate));
-
-const SUITE = [
-  ['patient1', NHS.patient1],
-  ['patient2', NHS.patient2],
-  ['patient3', NHS.patient3],
-  ['patient4', NHS.patient4],
-  ['patient5', NHS.patient5],
-  ['patient6', '9690937383'],
-  ['patient7', '9690937391'],
-  ['patient8', '9690937405'],
-  ['patient12', '9690938614'],
-  ['patient13', NHS.patient13],
-  ['patient16', NHS.patient16],
-  ['patient17', NHS.patient17],
-] as const;
-const REFUSED = [
-  ['patient9 (sensitive)', NHS.patient9, 404, 'PATIENT_NOT_FOUND'],
-  ['patient14 (NHS number not verified)', NHS.patient14, 404, 'PATIENT_NOT_FOUND'],
-  ['patient15 (dissented)', NHS.patient15, 403, 'NO_PATIENT_CONSENT'],
-  ['patient18 (deceased)', NHS.patient18, 404, 'PATIENT_NOT_FOUND'],
-  ['patient21 (inactive)', NHS.patient21, 404, 'PATIENT_NOT_FOUND'],
-  ['notInSystem', NHS.notInSystem, 404, 'PATIENT_NOT_FOUND'],
-] as const;
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
@@ -74,37 +49,6 @@ function expectedDiary(nhs: string, searchDate?: string) {
   };
 }
 
-function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
-  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
-  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
-    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
-  );
-  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const transitNote = (d: string) =>
-  `Patient record transfer from previous GP practice not yet complete; information recorded before ${d.slice(8, 10)}-${MONTHS[Number(d.slice(5, 7)) - 1]}-${d.slice(0, 4)} may be missing.`;
-
-/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
-function expectListState(l: List, nhs: string, confidential: boolean): void {
-  const p = raw(nhs).patient;
-  const empty = (l.entry ?? []).length === 0;
-  const warnings: [string, string][] = [
-    ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
-    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
-  ];
-  expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
-  const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
-  expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
-  expect(l.emptyReason).toEqual(empty ? EMPTY_REASON : undefined);
-}
-
-async function fromRepository(app: TestApp, nhs: string, part: Partial<StructuredQuery>) {
-  const patient = await app.repository.findPatient(nhs);
-  return app.repository.loadRecord(patient!, { nhsNumber: nhs, today: TODAY as CalendarDate, warnings: [], disabledAreas: new Set(), ...part });
-}
-
 const diaryOf = (b: Bundle) => resources<ProcedureRequest>(b, 'ProcedureRequest');
 
 /** Each entry: active plan, authoredOn, occurrence as recorded, and its requester (Practitioner, Device or Organization) in the Bundle. */
@@ -127,36 +71,23 @@ function expectDiaryResources(bundle: Bundle, items: readonly DiaryEntry[]): voi
 
 // ---- every suite patient ---------------------------------------------------------------------------
 
-describe.each(SUITE)('%s: includeDiaryEntries', (_name, nhs) => {
+describe.each(SUITE_PATIENTS)('%s: includeDiaryEntries', (_name, nhs) => {
   it.each([
     ['no search date', undefined],
     ['diaryEntriesSearchDate = today', TODAY],
   ])('%s → exact Lists, entries as the record and the repository say, requesters, empty/warning behaviour, no OperationOutcome', async (_l, searchDate) => {
     const bundle = await fetchBundle(t, nhs, diaryEntries(searchDate));
     const exp = expectedDiary(nhs, searchDate);
-    const linked = linkedProblems(nhs, exp.refs);
-    const titles = [TITLE.diary, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
-    expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
-
-    const l = list(bundle, TITLE.diary);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, nhs, exp.confidential);
+    const l = expectSingleAreaBundle(bundle, nhs, TITLE.diary, exp);
     const repo = await fromRepository(t, nhs, { diaryEntries: { ...(searchDate && { searchDate: searchDate as CalendarDate }) } });
     expect(refsOf(l)).toEqual((repo.diaryEntries?.items ?? []).map((e) => `ProcedureRequest/${e.id}`));
 
     expect(idsOf(bundle, 'ProcedureRequest')).toEqual(exp.entries);
     expectDiaryResources(bundle, exp.items);
-    expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
-    if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
-    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });
 });
 
-describe.each(REFUSED)('%s', (_name, nhs, status, code) => {
-  it(`includeDiaryEntries → ${status} ${code}`, async () => {
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(nhs), diaryEntries(TODAY))), status, code);
-  });
-});
+describeRefusals(t, diaryEntries(TODAY));
 
 // ---- patient2 --------------------------------------------------------------------------------------
 
@@ -168,8 +99,7 @@ describe('patient2: diary entries linked to problems, one overdue, one ten years
     const bundle = await fetchBundle(t, NHS.patient2, diaryEntries());
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.diary, TITLE.linked].sort());
     expect(refsOf(list(bundle, TITLE.diary)).length).toBeGreaterThan(0);
-    const present = new Set(idsOf(bundle, 'ProcedureRequest'));
-    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'ProcedureRequest');
     const device = rec().find((e) => e.requester?.kind === 'device')!;
     expect(idsOf(bundle, 'Device')).toEqual([`Device/${device.requester!.id}`]);
   });
@@ -227,17 +157,12 @@ describe('patient3: diary entries with no problem', () => {
 describe('patient4: no diary entries', () => {
   it('the List: title, code, current, snapshot, subject; no id, no meta.versionId/lastUpdated, no source; empty with emptyReason and note', async () => {
     for (const d of [undefined, TODAY, rel(3650)]) {
-      const bundle = await fetchBundle(t, NHS.patient4, diaryEntries(d));
-      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.diary]);
-      const l = list(bundle, TITLE.diary);
+      const l = expectOnlyEmptyList(await fetchBundle(t, NHS.patient4, diaryEntries(d)), TITLE.diary);
       expect(l).toMatchObject({ status: 'current', mode: 'snapshot', title: TITLE.diary, subject: { reference: 'Patient/patient4' } });
       expect(l.code?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '714311000000108' });
       expect(l.id).toBeUndefined();
       expect(l.meta).toEqual({ profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1'] });
       expect(l.source).toBeUndefined();
-      expect(l.entry ?? []).toEqual([]);
-      expect(l.emptyReason).toEqual(EMPTY_REASON);
-      expect(l.note).toEqual([{ text: 'Information not available' }]);
     }
   });
 });
@@ -266,11 +191,7 @@ describe('diaryEntriesSearchDate on a purpose-made record (planned on or before 
       ] as DiaryEntry[],
     },
   };
-  const dataset: PracticeDataset = (() => {
-    const base = practiceWith(records);
-    return { ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: NHS.patient1 } })) };
-  })();
-  const app = testApp({ repository: new MemoryRepository(dataset) });
+  const app = purposeMadeApp(records, { p: NHS.patient1 });
   const NOW = ['d-overdue', 'd-today', 'd-month-now', 'd-year-now', 'd-undated', 'd-active'];
   const insert = (xs: string[], ...add: string[]) => records.p.diaryEntries.map((e) => e.id).filter((id) => xs.includes(id) || add.includes(id));
 

@@ -5,116 +5,29 @@
  * combination, status records referenced from the Immunisations List and never returned as
  * uncategorised data. Every Bundle is validated by expectBundle (schemas, duplicates, references).
  */
-import type { Bundle, Condition, Immunization, List, Observation } from 'fhir/r3';
-import type { CalendarDate } from '../../src/fhir/dates';
-import type { PracticeDataset } from '../../src/record/dataset';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { ItemRef } from '../../src/record/model';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import { NHS, TODAY, postRecord, testApp, type TestApp } from '../support/app';
-import { expectOperationOutcome } from '../support/fhir';
-import { area, bool, nhsNumber, parameters, type Part } from '../support/parameters';
+import type { Bundle, Immunization, Observation } from 'fhir/r3';
+import { NHS, testApp } from '../support/app';
+import { area, bool, type Part } from '../support/parameters';
+import { describeRefusals, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, fetchBundle, idsOf, list, listsByTitle, problemLinks, raw, refsOf, shared, TITLE } from '../bundle/dataset';
-import { given, immunisationStatus, notGiven, observation, practiceWith } from '../record/contract-fixtures';
+import { CONFIDENTIAL_NOTE, EMPTY_REASON, expectAProblemLinks, expectedImmunisations, fetchBundle, idsOf, linkedProblems, list, listsByTitle, raw, refsOf, TITLE } from '../bundle/dataset';
+import { given, immunisationStatus, notGiven, observation } from '../record/contract-fixtures';
 
 const t = testApp();
 const immunisations = (...parts: Part[]) => area('includeImmunisations', ...parts);
 const notGivenPart = (v: boolean) => bool('includeNotGiven', v);
 const statusPart = (v: boolean) => bool('includeStatus', v);
 
-const SUITE = [
-  ['patient1', NHS.patient1],
-  ['patient2', NHS.patient2],
-  ['patient3', NHS.patient3],
-  ['patient4', NHS.patient4],
-  ['patient5', NHS.patient5],
-  ['patient6', '9690937383'],
-  ['patient7', '9690937391'],
-  ['patient8', '9690937405'],
-  ['patient12', '9690938614'],
-  ['patient13', NHS.patient13],
-  ['patient16', NHS.patient16],
-  ['patient17', NHS.patient17],
-] as const;
-const REFUSED = [
-  ['patient9 (sensitive)', NHS.patient9, 404, 'PATIENT_NOT_FOUND'],
-  ['patient14 (NHS number not verified)', NHS.patient14, 404, 'PATIENT_NOT_FOUND'],
-  ['patient15 (dissented)', NHS.patient15, 403, 'NO_PATIENT_CONSENT'],
-  ['patient18 (deceased)', NHS.patient18, 404, 'PATIENT_NOT_FOUND'],
-  ['patient21 (inactive)', NHS.patient21, 404, 'PATIENT_NOT_FOUND'],
-  ['notInSystem', NHS.notInSystem, 404, 'PATIENT_NOT_FOUND'],
-] as const;
-
-// ---- oracles (the embedded record read with the spec's plain rules) -------------------------------
-
-interface Expected {
-  readonly entries: string[];
-  readonly refs: ItemRef[];
-  readonly confidential: boolean;
-}
-
-/** §3.5: given ones (not-given with includeNotGiven), then the status records (includeStatus, never entered in error). */
-function expectedImmunisations(nhs: string, includeNotGiven = false, includeStatus = true): Expected {
-  const rec = raw(nhs).record;
-  const imms = (rec.immunisations ?? []).filter((i) => includeNotGiven || i.notGiven !== true);
-  const statuses = includeStatus ? (rec.immunisationStatuses ?? []).filter((s) => s.enteredInError !== true) : [];
-  return {
-    entries: [...shared(imms).map((i) => `Immunization/${i.id}`), ...shared(statuses).map((s) => `Observation/${s.id}`)],
-    refs: [...shared(imms).map((i): ItemRef => ({ kind: 'immunisation', id: i.id })), ...shared(statuses).map((s): ItemRef => ({ kind: 'immunisationStatus', id: s.id }))],
-    confidential: [...imms, ...statuses].some((i) => i.confidential === true),
-  };
-}
-
-/** §5.3: the problems directly linked to the returned items (shared ones), and whether a confidential one was withheld. */
-function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
-  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
-  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
-    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
-  );
-  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const transitNote = (d: string) =>
-  `Patient record transfer from previous GP practice not yet complete; information recorded before ${d.slice(8, 10)}-${MONTHS[Number(d.slice(5, 7)) - 1]}-${d.slice(0, 4)} may be missing.`;
-
-/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
-function expectListState(l: List, nhs: string, confidential: boolean): void {
-  const p = raw(nhs).patient;
-  const empty = (l.entry ?? []).length === 0;
-  const warnings: [string, string][] = [
-    ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
-    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
-  ];
-  expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
-  const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
-  expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
-  expect(l.emptyReason).toEqual(empty ? EMPTY_REASON : undefined);
-}
-
-/** The repository's answer for the same query (the ids the primary list must hold). */
-async function fromRepository(app: TestApp, nhs: string, part: Partial<StructuredQuery>) {
-  const patient = await app.repository.findPatient(nhs);
-  return app.repository.loadRecord(patient!, { nhsNumber: nhs, today: TODAY as CalendarDate, warnings: [], disabledAreas: new Set(), ...part });
-}
-
 const observations = (b: Bundle) => resources<Observation>(b, 'Observation');
 const immunizations = (b: Bundle) => resources<Immunization>(b, 'Immunization');
 
 // ---- every suite patient ---------------------------------------------------------------------------
 
-describe.each(SUITE)('%s: includeImmunisations (no parts)', (_name, nhs) => {
+describe.each(SUITE_PATIENTS)('%s: includeImmunisations (no parts)', (_name, nhs) => {
   it('exact Lists, entries as the record and the repository say, empty/warning behaviour, linked problems, no OperationOutcome', async () => {
     const bundle = await fetchBundle(t, nhs, immunisations());
     const exp = expectedImmunisations(nhs);
-    const linked = linkedProblems(nhs, exp.refs);
-    const titles = [TITLE.immunisations, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
-    expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
-
-    const l = list(bundle, TITLE.immunisations);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, nhs, exp.confidential);
+    const l = expectSingleAreaBundle(bundle, nhs, TITLE.immunisations, exp);
     const repo = await fromRepository(t, nhs, { immunisations: { includeNotGiven: false, includeStatus: true } });
     expect(refsOf(l)).toEqual([
       ...(repo.immunisations?.items ?? []).map((i) => `Immunization/${i.id}`),
@@ -124,17 +37,10 @@ describe.each(SUITE)('%s: includeImmunisations (no parts)', (_name, nhs) => {
     // Every Immunization and Observation of the Bundle is an entry of the list, and nothing else is.
     expect(idsOf(bundle, 'Immunization')).toEqual(exp.entries.filter((r) => r.startsWith('Immunization/')));
     expect(idsOf(bundle, 'Observation')).toEqual(exp.entries.filter((r) => r.startsWith('Observation/')));
-    expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
-    if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
-    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });
 });
 
-describe.each(REFUSED)('%s', (_name, nhs, status, code) => {
-  it(`includeImmunisations → ${status} ${code}`, async () => {
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(nhs), immunisations())), status, code);
-  });
-});
+describeRefusals(t, immunisations());
 
 // ---- patient2 --------------------------------------------------------------------------------------
 
@@ -148,8 +54,7 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.immunisations, TITLE.linked].sort());
     expect(immunizations(bundle).length).toBeGreaterThan(0);
     for (const i of immunizations(bundle)) expect(i.notGiven).toBe(false);
-    const present = new Set(idsOf(bundle, 'Immunization'));
-    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'Immunization');
   });
 
   it('the status records are uncategorised-shape Observations referenced from the Immunisations List; entered in error never', () => {
@@ -261,8 +166,8 @@ describe('patient4 and patient13: no immunisations', () => {
 // ---- the part parameters at their boundaries, on a purpose-made practice -------------------------
 
 describe('includeNotGiven / includeStatus on a purpose-made record', () => {
-  const dataset: PracticeDataset = (() => {
-    const base = practiceWith({
+  const app = purposeMadeApp(
+    {
       imm: {
         immunisations: [given('g-1'), notGiven('ng-1'), given('g-2', { date: '2018' })],
         immunisationStatuses: [
@@ -277,11 +182,9 @@ describe('includeNotGiven / includeStatus on a purpose-made record', () => {
         immunisations: [given('sg-1'), notGiven('sng-secret', { confidential: true })],
         immunisationStatuses: [immunisationStatus('sst-secret', { confidential: true })],
       },
-    });
-    const nhsFor: Record<string, string> = { imm: NHS.patient1, secret: NHS.patient2 };
-    return { ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: nhsFor[p.patient.id] } })) };
-  })();
-  const app = testApp({ repository: new MemoryRepository(dataset) });
+    },
+    { imm: NHS.patient1, secret: NHS.patient2 },
+  );
   const entries = async (nhs: string, ...parts: Part[]) => {
     const b = await fetchBundle(app, nhs, immunisations(...parts));
     return { b, l: list(b, TITLE.immunisations) };

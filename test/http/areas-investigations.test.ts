@@ -10,46 +10,20 @@
  * report's calendar day, taken as recorded (a timestamp late in the day with a negative offset stays on
  * its own day).
  */
-import type { Bundle, Condition, DiagnosticReport, List, Observation, ProcedureRequest, Reference, Specimen } from 'fhir/r3';
+import type { Bundle, DiagnosticReport, Observation, ProcedureRequest, Specimen } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
-import type { PracticeDataset } from '../../src/record/dataset';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { FilingComment, InvestigationReport, ItemRef, TestResult } from '../../src/record/model';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import { NHS, TODAY, postRecord, rel, testApp, type TestApp } from '../support/app';
-import { expectOperationOutcome } from '../support/fhir';
-import { area, nhsNumber, parameters, period } from '../support/parameters';
+import { NHS, TODAY, rel, testApp } from '../support/app';
+import { periodArea } from '../support/parameters';
+import { describeRefusals, expectAreaList, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, fetchBundle, idsOf, list, listsByTitle, problemLinks, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { CONFIDENTIAL_NOTE, EMPTY_REASON, expectAProblemLinks, fetchBundle, idsOf, linkedProblems, list, listsByTitle, many, raw, refsOf, shared, TITLE } from '../bundle/dataset';
 import { practiceWith, report, RECORDER } from '../record/contract-fixtures';
 
 const t = testApp();
-const investigations = (start?: string, end?: string) =>
-  start === undefined && end === undefined ? area('includeInvestigations') : area('includeInvestigations', period('investigationSearchPeriod', start, end));
+const investigations = (start?: string, end?: string) => periodArea('includeInvestigations', 'investigationSearchPeriod', start, end);
 const COMMENT_NOTE = '37331000000100';
-
-const SUITE = [
-  ['patient1', NHS.patient1],
-  ['patient2', NHS.patient2],
-  ['patient3', NHS.patient3],
-  ['patient4', NHS.patient4],
-  ['patient5', NHS.patient5],
-  ['patient6', '9690937383'],
-  ['patient7', '9690937391'],
-  ['patient8', '9690937405'],
-  ['patient12', '9690938614'],
-  ['patient13', NHS.patient13],
-  ['patient16', NHS.patient16],
-  ['patient17', NHS.patient17],
-] as const;
-const REFUSED = [
-  ['patient9 (sensitive)', NHS.patient9, 404, 'PATIENT_NOT_FOUND'],
-  ['patient14 (NHS number not verified)', NHS.patient14, 404, 'PATIENT_NOT_FOUND'],
-  ['patient15 (dissented)', NHS.patient15, 403, 'NO_PATIENT_CONSENT'],
-  ['patient18 (deceased)', NHS.patient18, 404, 'PATIENT_NOT_FOUND'],
-  ['patient21 (inactive)', NHS.patient21, 404, 'PATIENT_NOT_FOUND'],
-  ['notInSystem', NHS.notInSystem, 404, 'PATIENT_NOT_FOUND'],
-] as const;
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
@@ -92,42 +66,9 @@ function partsOf(r: InvestigationReport) {
   };
 }
 
-function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
-  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
-  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
-    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
-  );
-  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const transitNote = (d: string) =>
-  `Patient record transfer from previous GP practice not yet complete; information recorded before ${d.slice(8, 10)}-${MONTHS[Number(d.slice(5, 7)) - 1]}-${d.slice(0, 4)} may be missing.`;
-
-/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
-function expectListState(l: List, nhs: string, confidential: boolean): void {
-  const p = raw(nhs).patient;
-  const empty = (l.entry ?? []).length === 0;
-  const warnings: [string, string][] = [
-    ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
-    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
-  ];
-  expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
-  const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
-  expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
-  expect(l.emptyReason).toEqual(empty ? EMPTY_REASON : undefined);
-}
-
-async function fromRepository(app: TestApp, nhs: string, part: Partial<StructuredQuery>) {
-  const patient = await app.repository.findPatient(nhs);
-  return app.repository.loadRecord(patient!, { nhsNumber: nhs, today: TODAY as CalendarDate, warnings: [], disabledAreas: new Set(), ...part });
-}
-
 const reportsOf = (b: Bundle) => resources<DiagnosticReport>(b, 'DiagnosticReport');
 const observations = (b: Bundle) => resources<Observation>(b, 'Observation');
 const ids = (prefix: string, xs: readonly string[]) => xs.map((x) => `${prefix}/${x}`);
-/** An element @types/fhir types as `Reference | Reference[]`, as an array. */
-const many = (x: Reference | Reference[] | undefined): Reference[] => ([] as Reference[]).concat(x ?? []);
 
 /** Every report of the Bundle is complete: its parts are present, and referenced the way §4.9 says. */
 function expectCompleteReports(bundle: Bundle, reports: readonly InvestigationReport[]): void {
@@ -179,33 +120,20 @@ function expectCompleteReports(bundle: Bundle, reports: readonly InvestigationRe
 
 // ---- every suite patient ---------------------------------------------------------------------------
 
-describe.each(SUITE)('%s: includeInvestigations (no period)', (_name, nhs) => {
+describe.each(SUITE_PATIENTS)('%s: includeInvestigations (no period)', (_name, nhs) => {
   it('exact Lists, entries as the record and the repository say, complete reports, empty/warning behaviour, no OperationOutcome', async () => {
     const bundle = await fetchBundle(t, nhs, investigations());
     const exp = expectedReports(nhs);
-    const linked = linkedProblems(nhs, exp.refs);
-    const titles = [TITLE.investigations, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
-    expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
-
-    const l = list(bundle, TITLE.investigations);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, nhs, exp.confidential);
+    const l = expectSingleAreaBundle(bundle, nhs, TITLE.investigations, exp);
     const repo = await fromRepository(t, nhs, { investigations: {} });
     expect(refsOf(l)).toEqual((repo.investigations?.items ?? []).map((r) => `DiagnosticReport/${r.id}`));
 
     expect(idsOf(bundle, 'DiagnosticReport')).toEqual(exp.entries);
     expectCompleteReports(bundle, exp.reports);
-    expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
-    if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
-    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });
 });
 
-describe.each(REFUSED)('%s', (_name, nhs, status, code) => {
-  it(`includeInvestigations → ${status} ${code}`, async () => {
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(nhs), investigations())), status, code);
-  });
-});
+describeRefusals(t, investigations());
 
 // ---- patient2 --------------------------------------------------------------------------------------
 
@@ -222,8 +150,7 @@ describe('patient2: lab reports linked to problems', () => {
     const groupIds = (raw(NHS.patient2).record.investigations ?? []).flatMap((r) => (r.groups ?? []).map((g) => g.id));
     expect(groupIds.length).toBeGreaterThan(0);
     expect(observations(bundle).filter((o) => o.code.coding?.[0].code === COMMENT_NOTE && o.status === 'unknown').length).toBeGreaterThan(0);
-    const present = new Set(idsOf(bundle, 'DiagnosticReport'));
-    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'DiagnosticReport');
   });
 
   it('the lab is the performer: an Organization in the Bundle on the report, its groups and results', () => {
@@ -242,10 +169,7 @@ describe('patient2: lab reports linked to problems', () => {
 
   it('period [today, today] (suite scenario) → 200, no OperationOutcome, exactly the reports issued today', async () => {
     const b = await fetchBundle(t, NHS.patient2, investigations(TODAY, TODAY));
-    const exp = expectedReports(NHS.patient2, TODAY, TODAY);
-    const l = list(b, TITLE.investigations);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, NHS.patient2, exp.confidential);
+    expectAreaList(b, NHS.patient2, TITLE.investigations, expectedReports(NHS.patient2, TODAY, TODAY));
     expect(resources(b, 'OperationOutcome')).toEqual([]);
   });
 
@@ -293,12 +217,7 @@ describe('patient3: a report with no problem', () => {
 describe('patient4: no investigations', () => {
   it('one empty List with emptyReason no-content-recorded and note "Information not available", whatever the period', async () => {
     for (const params of [investigations(), investigations(TODAY, TODAY)]) {
-      const bundle = await fetchBundle(t, NHS.patient4, params);
-      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.investigations]);
-      const l = list(bundle, TITLE.investigations);
-      expect(l.entry ?? []).toEqual([]);
-      expect(l.emptyReason).toEqual(EMPTY_REASON);
-      expect(l.note).toEqual([{ text: 'Information not available' }]);
+      expectOnlyEmptyList(await fetchBundle(t, NHS.patient4, params), TITLE.investigations);
     }
   });
 });
@@ -339,11 +258,7 @@ describe('investigationSearchPeriod on a purpose-made record (issued day, inclus
       ],
     },
   };
-  const dataset: PracticeDataset = (() => {
-    const base = practiceWith(records);
-    return { ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: NHS.patient1 } })) };
-  })();
-  const app = testApp({ repository: new MemoryRepository(dataset) });
+  const app = purposeMadeApp(records, { p: NHS.patient1 });
 
   it.each([
     ['no period: every shared report', undefined, undefined, ['r-day', 'r-late', 'r-early', 'r-part'], true],

@@ -3,20 +3,22 @@
  * patient, the statement/plan/order/Medication chain, includePrescriptionIssues and
  * medicationSearchFromDate at their boundaries, prescribed elsewhere, warnings.
  */
-import type { Bundle, Condition, Extension, MedicationRequest, MedicationStatement } from 'fhir/r3';
+import type { Bundle, Extension, MedicationRequest, MedicationStatement } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import { NHS, TODAY, rel, testApp } from '../support/app';
 import { area, bool, date, type Part } from '../support/parameters';
 import { resources } from '../bundle/fixtures';
 import {
   CONFIDENTIAL_NOTE,
+  expectAProblemLinks,
   expectEmptyList,
   fetchBundle,
+  firstRef,
   idsOf,
   list,
   listsByTitle,
+  many,
   noWarnings,
-  problemLinks,
   raw,
   refsOf,
   shared,
@@ -25,8 +27,6 @@ import {
 } from '../bundle/dataset';
 
 const t = testApp();
-/** The first reference of an element @types/fhir types as `Reference | Reference[]` (MedicationRequest.basedOn). */
-const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) => (Array.isArray(x) ? x[0] : x)?.reference;
 
 const meds = (...parts: Part[]) => area('includeMedication', ...parts);
 const issues = (include: boolean) => bool('includePrescriptionIssues', include);
@@ -35,7 +35,7 @@ const PATIENT12 = '9690938614';
 
 const statements = (b: Bundle) => resources<MedicationStatement>(b, 'MedicationStatement');
 /** MedicationStatement.basedOn (typed `Reference | Reference[]` by @types/fhir). */
-const basedOn = (s: MedicationStatement) => ([] as { reference?: string }[]).concat(s.basedOn ?? []);
+const basedOn = (s: MedicationStatement) => many(s.basedOn);
 const requests = (b: Bundle) => resources<MedicationRequest>(b, 'MedicationRequest');
 const orders = (b: Bundle) => requests(b).filter((r) => r.intent === 'order');
 const plans = (b: Bundle) => requests(b).filter((r) => r.intent === 'plan');
@@ -102,8 +102,7 @@ describe('patient2: medication linked to problems, one confidential', () => {
     // Every issue of every returned plan (the date does not filter issues), none of the confidential one.
     const expectedOrders = shared(raw(NHS.patient2).record.medication).flatMap((p) => shared(p.issues).map((i) => `MedicationRequest/${i.id}`));
     expect(orders(bundle).map((o) => `MedicationRequest/${o.id}`).sort()).toEqual(expectedOrders.sort());
-    const requestIds = new Set(idsOf(bundle, 'MedicationRequest'));
-    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => requestIds.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'MedicationRequest');
     expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual(idsOf(bundle, 'Condition').sort());
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });

@@ -5,16 +5,14 @@
  */
 import type { Bundle, Immunization, MedicationRequest, MedicationStatement } from 'fhir/r3';
 import { NHS, rel, testApp } from '../support/app';
-import { area, bool, parameters, predefinedSearch1, predefinedSearch2 } from '../support/parameters';
+import { area, bool, everyArea, parameters, predefinedSearch1, predefinedSearch2 } from '../support/parameters';
 import { postRecord } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { bundleIntegrityErrors } from '../support/profiles';
 import { resources, structureLists } from '../bundle/fixtures';
-import { fetchBundle, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { expectSearch1Lists, expectSearch2AddedLists, fetchBundle, firstRef, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
 
 const t = testApp();
-/** The first reference of an element @types/fhir types as `Reference | Reference[]` (MedicationRequest.basedOn). */
-const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) => (Array.isArray(x) ? x[0] : x)?.reference;
 
 const YEAR_AGO = rel(-365);
 const search = async (params: ReturnType<typeof predefinedSearch1>) => expectBundle(await postRecord(t, parameters(...params)));
@@ -50,12 +48,7 @@ describe('patient2', () => {
     const bundle = await search(predefinedSearch1(NHS.patient2, YEAR_AGO));
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
     expectListSet(bundle, SEARCH1_PRIMARY);
-    const rec = raw(NHS.patient2).record;
-    expect(refsOf(list(bundle, TITLE.consultations))).toHaveLength(3);
-    expect(refsOf(list(bundle, TITLE.problems))).toEqual(shared(rec.problems).map((p) => `Condition/${p.id}`));
-    expect(refsOf(list(bundle, TITLE.allergies))).toEqual(shared(rec.allergies).filter((a) => !a.ended).map((a) => `AllergyIntolerance/${a.id}`));
-    expect(refsOf(list(bundle, TITLE.ended))).toEqual(shared(rec.allergies).filter((a) => a.ended).map((a) => `#${a.id}`));
-    expect(refsOf(list(bundle, TITLE.medication)).length).toBeGreaterThan(0);
+    expectSearch1Lists(bundle, NHS.patient2);
     for (const s of resources<MedicationStatement>(bundle, 'MedicationStatement').filter((x) => refsOf(list(bundle, TITLE.medication)).includes(`MedicationStatement/${x.id}`))) {
       const end = s.effectivePeriod?.end;
       if (end !== undefined) expect(end.slice(0, 10) >= YEAR_AGO).toBe(true);
@@ -70,11 +63,7 @@ describe('patient2', () => {
     const bundle = await search(predefinedSearch2(NHS.patient2, YEAR_AGO));
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
     expectListSet(bundle, [...SEARCH1_PRIMARY, TITLE.immunisations, TITLE.uncategorised]);
-    const rec = raw(NHS.patient2).record;
-    const given = shared(rec.immunisations).filter((i) => i.notGiven !== true).map((i) => `Immunization/${i.id}`);
-    const statuses = shared(rec.immunisationStatuses).filter((s) => !s.enteredInError).map((s) => `Observation/${s.id}`);
-    expect(refsOf(list(bundle, TITLE.immunisations))).toEqual([...given, ...statuses]);
-    expect(refsOf(list(bundle, TITLE.uncategorised))).toEqual(shared(rec.uncategorisedData).map((o) => `Observation/${o.id}`));
+    expectSearch2AddedLists(bundle, NHS.patient2);
     expect((list(bundle, TITLE.uncategorised).extension ?? []).map((x) => x.valueCode)).toContain('confidential-items');
     expect(resources<Immunization>(bundle, 'Immunization').length).toBeGreaterThan(0);
     expectLinkedOnly(bundle);
@@ -112,19 +101,7 @@ describe('risk1: the clinical risk of the predefined searches (§5.4)', () => {
 describe('large1: the full record', () => {
   it('every area at once → a valid Bundle, no duplicate resource, no dangling reference', async () => {
     const started = Date.now();
-    const bundle = await fetchBundle(
-      t,
-      NHS.large1,
-      area('includeAllergies', bool('includeResolvedAllergies', true)),
-      area('includeMedication'),
-      area('includeConsultations'),
-      area('includeProblems'),
-      area('includeImmunisations'),
-      area('includeUncategorisedData'),
-      area('includeInvestigations'),
-      area('includeReferrals'),
-      area('includeDiaryEntries'),
-    );
+    const bundle = await fetchBundle(t, NHS.large1, ...everyArea());
     expect(bundleIntegrityErrors(bundle)).toEqual([]);
     const keys = (bundle.entry ?? []).map((e) => e.resource!).filter((r) => r.id !== undefined).map((r) => `${r.resourceType}/${r.id}`);
     expect(new Set(keys).size).toBe(keys.length);

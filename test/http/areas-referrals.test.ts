@@ -6,63 +6,26 @@
  * boundaries on authoredOn: whole dates on either bound, open-ended windows, undated referrals, and
  * year-only and year-month referral dates against windows that cut through them (overlap, §3.10).
  */
-import type { Bundle, Condition, DocumentReference, HealthcareService, List, Reference, ReferralRequest } from 'fhir/r3';
+import type { Bundle, DocumentReference, HealthcareService, ReferralRequest } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
-import type { PracticeDataset } from '../../src/record/dataset';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { ItemRef, Referral } from '../../src/record/model';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import { NHS, TODAY, postRecord, rel, testApp, type TestApp } from '../support/app';
-import { expectOperationOutcome } from '../support/fhir';
-import { area, nhsNumber, parameters, period } from '../support/parameters';
+import { NHS, TODAY, rel, testApp } from '../support/app';
+import { periodArea } from '../support/parameters';
+import { describeRefusals, expectAreaList, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, fetchBundle, idsOf, list, listsByTitle, problemLinks, raw, refsOf, shared, TITLE } from '../bundle/dataset';
-import { practiceWith, referral } from '../record/contract-fixtures';
+import { CONFIDENTIAL_NOTE, expectAProblemLinks, fetchBundle, idsOf, linkedProblems, list, listsByTitle, many, raw, recordedDays, refsOf, shared, TITLE } from '../bundle/dataset';
+import { referral } from '../record/contract-fixtures';
 
 const t = testApp();
-const referrals = (start?: string, end?: string) =>
-  start === undefined && end === undefined ? area('includeReferrals') : area('includeReferrals', period('referralSearchPeriod', start, end));
-
-const SUITE = [
-  ['patient1', NHS.patient1],
-  ['patient2', NHS.patient2],
-  ['patient3', NHS.patient3],
-  ['patient4', NHS.patient4],
-  ['patient5', NHS.patient5],
-  ['patient6', '9690937383'],
-  ['patient7', '9690937391'],
-  ['patient8', '9690937405'],
-  ['patient12', '9690938614'],
-  ['patient13', NHS.patient13],
-  ['patient16', NHS.patient16],
-  ['patient17', NHS.patient17],
-] as const;
-const REFUSED = [
-  ['patient9 (sensitive)', NHS.patient9, 404, 'PATIENT_NOT_FOUND'],
-  ['patient14 (NHS number not verified)', NHS.patient14, 404, 'PATIENT_NOT_FOUND'],
-  ['patient15 (dissented)', NHS.patient15, 403, 'NO_PATIENT_CONSENT'],
-  ['patient18 (deceased)', NHS.patient18, 404, 'PATIENT_NOT_FOUND'],
-  ['patient21 (inactive)', NHS.patient21, 404, 'PATIENT_NOT_FOUND'],
-  ['notInSystem', NHS.notInSystem, 404, 'PATIENT_NOT_FOUND'],
-] as const;
+const referrals = (start?: string, end?: string) => periodArea('includeReferrals', 'referralSearchPeriod', start, end);
 
 // ---- oracles ---------------------------------------------------------------------------------------
-
-/** The calendar days a recorded date may mean (§3.10): a year, a month, or the day as written. */
-function days(value: string): [string, string] {
-  if (/^\d{4}$/.test(value)) return [`${value}-01-01`, `${value}-12-31`];
-  if (/^\d{4}-\d{2}$/.test(value)) {
-    const last = new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)), 0)).toISOString().slice(0, 10);
-    return [`${value}-01`, last];
-  }
-  return [value.slice(0, 10), value.slice(0, 10)];
-}
 
 /** §3.8: never entered in error; on authoredOn by overlap, undated always. */
 function passes(r: Referral, start?: string, end?: string): boolean {
   if (r.status === 'entered-in-error') return false;
   if (r.authored === undefined) return true;
-  const [from, to] = days(r.authored);
+  const [from, to] = recordedDays(r.authored);
   return (start === undefined || to >= start) && (end === undefined || from <= end);
 }
 
@@ -76,40 +39,7 @@ function expectedReferrals(nhs: string, start?: string, end?: string) {
   };
 }
 
-function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
-  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
-  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
-    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
-  );
-  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const transitNote = (d: string) =>
-  `Patient record transfer from previous GP practice not yet complete; information recorded before ${d.slice(8, 10)}-${MONTHS[Number(d.slice(5, 7)) - 1]}-${d.slice(0, 4)} may be missing.`;
-
-/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
-function expectListState(l: List, nhs: string, confidential: boolean): void {
-  const p = raw(nhs).patient;
-  const empty = (l.entry ?? []).length === 0;
-  const warnings: [string, string][] = [
-    ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
-    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
-  ];
-  expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
-  const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
-  expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
-  expect(l.emptyReason).toEqual(empty ? EMPTY_REASON : undefined);
-}
-
-async function fromRepository(app: TestApp, nhs: string, part: Partial<StructuredQuery>) {
-  const patient = await app.repository.findPatient(nhs);
-  return app.repository.loadRecord(patient!, { nhsNumber: nhs, today: TODAY as CalendarDate, warnings: [], disabledAreas: new Set(), ...part });
-}
-
 const referralsOf = (b: Bundle) => resources<ReferralRequest>(b, 'ReferralRequest');
-/** An element @types/fhir types as `Reference | Reference[]`, as an array. */
-const many = (x: Reference | Reference[] | undefined): Reference[] => ([] as Reference[]).concat(x ?? []);
 
 /** Every returned referral: status unknown, intent order, its reason code, and its requester, recipients and supporting items in the Bundle. */
 function expectReferralResources(bundle: Bundle, expected: readonly Referral[]): void {
@@ -135,17 +65,11 @@ function expectReferralResources(bundle: Bundle, expected: readonly Referral[]):
 
 // ---- every suite patient ---------------------------------------------------------------------------
 
-describe.each(SUITE)('%s: includeReferrals (no period)', (_name, nhs) => {
+describe.each(SUITE_PATIENTS)('%s: includeReferrals (no period)', (_name, nhs) => {
   it('exact Lists, entries as the record and the repository say, recipients, empty/warning behaviour, no OperationOutcome', async () => {
     const bundle = await fetchBundle(t, nhs, referrals());
     const exp = expectedReferrals(nhs);
-    const linked = linkedProblems(nhs, exp.refs);
-    const titles = [TITLE.referrals, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
-    expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
-
-    const l = list(bundle, TITLE.referrals);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, nhs, exp.confidential);
+    const l = expectSingleAreaBundle(bundle, nhs, TITLE.referrals, exp);
     const repo = await fromRepository(t, nhs, { referrals: {} });
     expect(refsOf(l)).toEqual((repo.referrals?.items ?? []).map((r) => `ReferralRequest/${r.id}`));
 
@@ -155,17 +79,10 @@ describe.each(SUITE)('%s: includeReferrals (no period)', (_name, nhs) => {
     const supporting = exp.referrals.flatMap((r) => r.supportingInfo ?? []);
     expect(idsOf(bundle, 'DocumentReference')).toEqual(supporting.filter((s) => s.kind === 'document').map((s) => `DocumentReference/${s.id}`));
     expect(idsOf(bundle, 'Observation')).toEqual(supporting.filter((s) => s.kind === 'observation').map((s) => `Observation/${s.id}`));
-    expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
-    if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
-    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });
 });
 
-describe.each(REFUSED)('%s', (_name, nhs, status, code) => {
-  it(`includeReferrals → ${status} ${code}`, async () => {
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(nhs), referrals())), status, code);
-  });
-});
+describeRefusals(t, referrals());
 
 // ---- the suite's named patients -------------------------------------------------------------------
 
@@ -177,8 +94,7 @@ describe('patient2: referrals linked to problems', () => {
 
   it('2 Lists; a problem links a ReferralRequest in the Bundle; recipients are HealthcareServices in the Bundle', () => {
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.referrals, TITLE.linked].sort());
-    const present = new Set(idsOf(bundle, 'ReferralRequest'));
-    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'ReferralRequest');
     expect(resources(bundle, 'HealthcareService').length).toBeGreaterThan(0);
     expect(referralsOf(bundle).every((r) => many(r.recipient).length > 0)).toBe(true);
   });
@@ -191,10 +107,7 @@ describe('patient2: referrals linked to problems', () => {
 
   it('period [today, today] (suite scenario) → 200, no OperationOutcome, exactly the referrals authored today', async () => {
     const b = await fetchBundle(t, NHS.patient2, referrals(TODAY, TODAY));
-    const exp = expectedReferrals(NHS.patient2, TODAY, TODAY);
-    const l = list(b, TITLE.referrals);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, NHS.patient2, exp.confidential);
+    expectAreaList(b, NHS.patient2, TITLE.referrals, expectedReferrals(NHS.patient2, TODAY, TODAY));
     expect(resources(b, 'OperationOutcome')).toEqual([]);
   });
 
@@ -270,12 +183,7 @@ describe('patient3, patient13, patient16: exactly one List', () => {
 describe('patient4: no referrals', () => {
   it('one empty List with emptyReason no-content-recorded and note "Information not available", whatever the period', async () => {
     for (const params of [referrals(), referrals(TODAY, TODAY)]) {
-      const bundle = await fetchBundle(t, NHS.patient4, params);
-      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.referrals]);
-      const l = list(bundle, TITLE.referrals);
-      expect(l.entry ?? []).toEqual([]);
-      expect(l.emptyReason).toEqual(EMPTY_REASON);
-      expect(l.note).toEqual([{ text: 'Information not available' }]);
+      expectOnlyEmptyList(await fetchBundle(t, NHS.patient4, params), TITLE.referrals);
     }
   });
 });
@@ -297,11 +205,7 @@ describe('referralSearchPeriod on a purpose-made record (overlap, inclusive, §3
       ] as Referral[],
     },
   };
-  const dataset: PracticeDataset = (() => {
-    const base = practiceWith(records);
-    return { ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: NHS.patient1 } })) };
-  })();
-  const app = testApp({ repository: new MemoryRepository(dataset) });
+  const app = purposeMadeApp(records, { p: NHS.patient1 });
 
   it.each([
     ['no period: every shared referral, never entered in error', undefined, undefined, ['ref-year', 'ref-month', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'], true],

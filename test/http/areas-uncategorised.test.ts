@@ -5,63 +5,26 @@
  * at its boundaries: whole dates on either bound, open-ended windows, undated items, and year-only,
  * year-month and period-dated items against windows that cut through them (overlap, §3.10).
  */
-import type { Bundle, Condition, List, Observation, Reference } from 'fhir/r3';
+import type { Bundle, Observation } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
-import type { PracticeDataset } from '../../src/record/dataset';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { DatePeriod, ItemRef, PartialDate } from '../../src/record/model';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import { NHS, TODAY, postRecord, rel, testApp, type TestApp } from '../support/app';
-import { expectOperationOutcome } from '../support/fhir';
-import { area, nhsNumber, parameters, period } from '../support/parameters';
+import { NHS, TODAY, rel, testApp } from '../support/app';
+import { periodArea } from '../support/parameters';
+import { describeRefusals, expectAreaList, expectNothingRecorded, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, fetchBundle, idsOf, list, listsByTitle, problemLinks, raw, refsOf, shared, TITLE } from '../bundle/dataset';
-import { observation, practiceWith } from '../record/contract-fixtures';
+import { expectAProblemLinks, fetchBundle, idsOf, linkedProblems, list, listsByTitle, many, raw, recordedDays, refsOf, shared, TITLE } from '../bundle/dataset';
+import { observation } from '../record/contract-fixtures';
 
 const t = testApp();
-const uncategorised = (start?: string, end?: string) =>
-  start === undefined && end === undefined ? area('includeUncategorisedData') : area('includeUncategorisedData', period('uncategorisedDataSearchPeriod', start, end));
-
-const SUITE = [
-  ['patient1', NHS.patient1],
-  ['patient2', NHS.patient2],
-  ['patient3', NHS.patient3],
-  ['patient4', NHS.patient4],
-  ['patient5', NHS.patient5],
-  ['patient6', '9690937383'],
-  ['patient7', '9690937391'],
-  ['patient8', '9690937405'],
-  ['patient12', '9690938614'],
-  ['patient13', NHS.patient13],
-  ['patient16', NHS.patient16],
-  ['patient17', NHS.patient17],
-] as const;
-const REFUSED = [
-  ['patient9 (sensitive)', NHS.patient9, 404, 'PATIENT_NOT_FOUND'],
-  ['patient14 (NHS number not verified)', NHS.patient14, 404, 'PATIENT_NOT_FOUND'],
-  ['patient15 (dissented)', NHS.patient15, 403, 'NO_PATIENT_CONSENT'],
-  ['patient18 (deceased)', NHS.patient18, 404, 'PATIENT_NOT_FOUND'],
-  ['patient21 (inactive)', NHS.patient21, 404, 'PATIENT_NOT_FOUND'],
-  ['notInSystem', NHS.notInSystem, 404, 'PATIENT_NOT_FOUND'],
-] as const;
+const uncategorised = (start?: string, end?: string) => periodArea('includeUncategorisedData', 'uncategorisedDataSearchPeriod', start, end);
 
 // ---- oracles ---------------------------------------------------------------------------------------
-
-/** The calendar days a recorded date may mean (§3.10): a year, a month, or the day as written. */
-function days(value: string): [string, string] {
-  if (/^\d{4}$/.test(value)) return [`${value}-01-01`, `${value}-12-31`];
-  if (/^\d{4}-\d{2}$/.test(value)) {
-    const last = new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)), 0)).toISOString().slice(0, 10);
-    return [`${value}-01`, last];
-  }
-  return [value.slice(0, 10), value.slice(0, 10)];
-}
 
 /** Overlap of an effective date or period with an inclusive window; undated: always (§3.6, §3.10). */
 function inWindow(effective: PartialDate | DatePeriod | undefined, start?: string, end?: string): boolean {
   if (effective === undefined) return true;
-  const from = days(typeof effective === 'string' ? effective : effective.start)[0];
-  const to = typeof effective === 'string' ? days(effective)[1] : effective.end === undefined ? '9999-12-31' : days(effective.end)[1];
+  const from = recordedDays(typeof effective === 'string' ? effective : effective.start)[0];
+  const to = typeof effective === 'string' ? recordedDays(effective)[1] : effective.end === undefined ? '9999-12-31' : recordedDays(effective.end)[1];
   return (start === undefined || to >= start) && (end === undefined || from <= end);
 }
 
@@ -74,67 +37,23 @@ function expectedObservations(nhs: string, start?: string, end?: string) {
   };
 }
 
-function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
-  const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
-  const linking = (raw(nhs).record.problems ?? []).filter((p) =>
-    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
-  );
-  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const transitNote = (d: string) =>
-  `Patient record transfer from previous GP practice not yet complete; information recorded before ${d.slice(8, 10)}-${MONTHS[Number(d.slice(5, 7)) - 1]}-${d.slice(0, 4)} may be missing.`;
-
-/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
-function expectListState(l: List, nhs: string, confidential: boolean): void {
-  const p = raw(nhs).patient;
-  const empty = (l.entry ?? []).length === 0;
-  const warnings: [string, string][] = [
-    ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
-    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
-  ];
-  expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
-  const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
-  expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
-  expect(l.emptyReason).toEqual(empty ? EMPTY_REASON : undefined);
-}
-
-async function fromRepository(app: TestApp, nhs: string, part: Partial<StructuredQuery>) {
-  const patient = await app.repository.findPatient(nhs);
-  return app.repository.loadRecord(patient!, { nhsNumber: nhs, today: TODAY as CalendarDate, warnings: [], disabledAreas: new Set(), ...part });
-}
-
 const observations = (b: Bundle) => resources<Observation>(b, 'Observation');
 
 // ---- every suite patient ---------------------------------------------------------------------------
 
-describe.each(SUITE)('%s: includeUncategorisedData (no period)', (_name, nhs) => {
+describe.each(SUITE_PATIENTS)('%s: includeUncategorisedData (no period)', (_name, nhs) => {
   it('exact Lists, entries as the record and the repository say, empty/warning behaviour, linked problems, no OperationOutcome', async () => {
     const bundle = await fetchBundle(t, nhs, uncategorised());
     const exp = expectedObservations(nhs);
-    const linked = linkedProblems(nhs, exp.refs);
-    const titles = [TITLE.uncategorised, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
-    expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
-
-    const l = list(bundle, TITLE.uncategorised);
-    expect(refsOf(l)).toEqual(exp.entries);
-    expectListState(l, nhs, exp.confidential);
+    const l = expectSingleAreaBundle(bundle, nhs, TITLE.uncategorised, exp);
     const repo = await fromRepository(t, nhs, { uncategorisedData: {} });
     expect(refsOf(l)).toEqual((repo.uncategorisedData?.items ?? []).map((o) => `Observation/${o.id}`));
 
     expect(idsOf(bundle, 'Observation')).toEqual(exp.entries);
-    expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
-    if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
-    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });
 });
 
-describe.each(REFUSED)('%s', (_name, nhs, status, code) => {
-  it(`includeUncategorisedData → ${status} ${code}`, async () => {
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(nhs), uncategorised())), status, code);
-  });
-});
+describeRefusals(t, uncategorised());
 
 // ---- patient2 --------------------------------------------------------------------------------------
 
@@ -146,8 +65,7 @@ describe('patient2: uncategorised data linked to problems, one item confidential
 
   it('"Uncategorised data" + the linked-problems List; a problem links an Observation in the Bundle; confidential-items', () => {
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.uncategorised, TITLE.linked].sort());
-    const present = new Set(idsOf(bundle, 'Observation'));
-    expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+    expectAProblemLinks(bundle, 'Observation');
     expect(warningCodes(list(bundle, TITLE.uncategorised))).toEqual(['confidential-items']);
     const secret = (raw(NHS.patient2).record.uncategorisedData ?? []).filter((o) => o.confidential).map((o) => o.id);
     expect(secret.length).toBeGreaterThan(0);
@@ -160,7 +78,7 @@ describe('patient2: uncategorised data linked to problems, one item confidential
       expect(o.status).toBe('final');
       expect(o.category).toBeUndefined();
       expect(o.issued).toEqual(expect.any(String));
-      const performers = ([] as Reference[]).concat(o.performer ?? []);
+      const performers = many(o.performer);
       expect(performers.length).toBeGreaterThan(0);
       for (const p of performers) expect(actors.has(p.reference!)).toBe(true);
     }
@@ -208,10 +126,8 @@ describe('patient2: uncategorised data linked to problems, one item confidential
     const all = expectedObservations(NHS.patient2);
     expect(exp.entries.length).toBeGreaterThan(0);
     expect(exp.entries.length).toBeLessThan(all.entries.length);
-    const l = list(b, TITLE.uncategorised);
-    expect(refsOf(l)).toEqual(exp.entries);
+    expectAreaList(b, NHS.patient2, TITLE.uncategorised, exp);
     expect(idsOf(b, 'Observation')).toEqual(exp.entries);
-    expectListState(l, NHS.patient2, exp.confidential);
     expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
   });
 
@@ -229,7 +145,7 @@ describe('patient2: uncategorised data linked to problems, one item confidential
 
   it('the year-month item overlaps a window that cuts through its month, and not one that ends the day before it starts', async () => {
     const item = (raw(NHS.patient2).record.uncategorisedData ?? []).find((o) => typeof o.effective === 'string' && /^\d{4}-\d{2}$/.test(o.effective))!;
-    const [first, last] = days(item.effective as string);
+    const [first, last] = recordedDays(item.effective as string);
     const id = `Observation/${item.id}`;
     const refs = async (start?: string, end?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, uncategorised(start, end)), TITLE.uncategorised));
     expect(await refs(last, addDays(last as CalendarDate, 30))).toContain(id);
@@ -253,11 +169,7 @@ describe('patient4: no uncategorised data', () => {
   it('one empty List with emptyReason no-content-recorded and note "Information not available", whatever the period', async () => {
     for (const params of [uncategorised(), uncategorised(TODAY, TODAY), uncategorised(rel(-3650))]) {
       const bundle = await fetchBundle(t, NHS.patient4, params);
-      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.uncategorised]);
-      const l = list(bundle, TITLE.uncategorised);
-      expect(l.entry ?? []).toEqual([]);
-      expect(l.emptyReason).toEqual(EMPTY_REASON);
-      expect(l.note).toEqual([{ text: 'Information not available' }]);
+      expectOnlyEmptyList(bundle, TITLE.uncategorised);
       expect(resources(bundle, 'OperationOutcome')).toEqual([]);
     }
   });
@@ -266,8 +178,8 @@ describe('patient4: no uncategorised data', () => {
 // ---- uncategorisedDataSearchPeriod at its boundaries, on a purpose-made record ------------------
 
 describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclusive, §3.10)', () => {
-  const dataset: PracticeDataset = (() => {
-    const base = practiceWith({
+  const app = purposeMadeApp(
+    {
       dated: {
         uncategorisedData: [
           observation('o-year', '2018'),
@@ -280,10 +192,9 @@ describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclu
           observation('o-secret', '2016-01-01', { confidential: true }),
         ],
       },
-    });
-    return { ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: NHS.patient1 } })) };
-  })();
-  const app = testApp({ repository: new MemoryRepository(dataset) });
+    },
+    { dated: NHS.patient1 },
+  );
   const ALL = ['o-year', 'o-month', 'o-day', 'o-time', 'o-period', 'o-ongoing', 'o-undated'];
 
   it.each([
@@ -327,11 +238,7 @@ describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclu
   });
 
   it('a window with no match: the List is empty with emptyReason and the note', async () => {
-    const base = practiceWith({ dated: { uncategorisedData: [observation('only', '2018-06-15')] } });
-    const only = testApp({ repository: new MemoryRepository({ ...base, patients: base.patients.map((p) => ({ ...p, patient: { ...p.patient, nhsNumber: NHS.patient1 } })) }) });
-    const l = list(await fetchBundle(only, NHS.patient1, uncategorised('2019-01-01')), TITLE.uncategorised);
-    expect(l.entry ?? []).toEqual([]);
-    expect(l.emptyReason).toEqual(EMPTY_REASON);
-    expect(l.note).toEqual([{ text: 'Information not available' }]);
+    const only = purposeMadeApp({ dated: { uncategorisedData: [observation('only', '2018-06-15')] } }, { dated: NHS.patient1 });
+    expectNothingRecorded(list(await fetchBundle(only, NHS.patient1, uncategorised('2019-01-01')), TITLE.uncategorised));
   });
 });

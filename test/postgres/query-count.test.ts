@@ -4,25 +4,10 @@ import { fixedClock } from '../../src/clock';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { NHS, postRecord, TEST_NOW, testApp, type TestApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
-import { area, bool, nhsNumber, parameters } from '../support/parameters';
+import { allAreas, parameters } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
 const clock = fixedClock(TEST_NOW);
-
-function wholeRecord(nhs: string) {
-  return parameters(
-    nhsNumber(nhs),
-    area('includeAllergies', bool('includeResolvedAllergies', true)),
-    area('includeMedication'),
-    area('includeConsultations'),
-    area('includeProblems'),
-    area('includeImmunisations'),
-    area('includeUncategorisedData'),
-    area('includeInvestigations'),
-    area('includeReferrals'),
-    area('includeDiaryEntries'),
-  );
-}
 
 describe('SQL statements per request', () => {
   let postgres: PostgresRepository;
@@ -40,7 +25,7 @@ describe('SQL statements per request', () => {
 
   async function statementsFor(nhs: string): Promise<{ statements: number; entries: number }> {
     const before = postgres.database.queryCount;
-    const bundle = expectBundle(await postRecord(app, wholeRecord(nhs)));
+    const bundle = expectBundle(await postRecord(app, parameters(...allAreas(nhs))));
     return { statements: postgres.database.queryCount - before, entries: bundle.entry?.length ?? 0 };
   }
 

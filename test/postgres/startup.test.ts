@@ -4,6 +4,7 @@
  * practice switches ship off for a real store.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -17,6 +18,18 @@ import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
 import { nhsNumber, parameters } from '../support/parameters';
 
 const root = join(__dirname, '..', '..');
+
+/** A loopback port nobody holds right now, so parallel runs never collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 const mainArgs = ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')];
 
 function startOnce(env: Record<string, string>) {
@@ -82,9 +95,10 @@ describe('starting over PostgreSQL', () => {
   });
 
   it('a seeded database: the server starts, is ready, and answers from PostgreSQL', async () => {
+    const port = await freePort();
     const child = spawn(process.execPath, mainArgs, {
       cwd: root,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '18431', LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true' },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -97,10 +111,10 @@ describe('starting over PostgreSQL', () => {
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
       });
       expect(listening).toContain('"repository":"postgres"');
-      const ready = await fetch('http://127.0.0.1:18431/health/ready');
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
       const now = Math.floor(Date.now() / 1000);
-      const res = await fetch('http://127.0.0.1:18431/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord', {
+      const res = await fetch(`http://127.0.0.1:${port}/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`, {
         method: 'POST',
         headers: {
           'Ssp-TraceID': 'startup-test-1',

@@ -7,7 +7,7 @@ import { testPractice } from '../../examples/practice';
 import { fixedClock } from '../../src/clock';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { postRecord, rel, TEST_NOW, testApp, type TestApp } from '../support/app';
-import { area, bool, nhsNumber, parameters, predefinedSearch1, predefinedSearch2, type Parameter } from '../support/parameters';
+import { allAreas, area, bool, nhsNumber, parameters, predefinedSearch1, predefinedSearch2, type Parameter } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
 const clock = fixedClock(TEST_NOW);
@@ -23,18 +23,7 @@ const REQUESTS: Record<string, (nhs: string) => Parameter[]> = {
   investigations: (nhs) => [nhsNumber(nhs), area('includeInvestigations')],
   referrals: (nhs) => [nhsNumber(nhs), area('includeReferrals')],
   diary: (nhs) => [nhsNumber(nhs), area('includeDiaryEntries')],
-  'whole record': (nhs) => [
-    nhsNumber(nhs),
-    area('includeAllergies', bool('includeResolvedAllergies', true)),
-    area('includeMedication'),
-    area('includeConsultations'),
-    area('includeProblems'),
-    area('includeImmunisations'),
-    area('includeUncategorisedData'),
-    area('includeInvestigations'),
-    area('includeReferrals'),
-    area('includeDiaryEntries'),
-  ],
+  'whole record': allAreas,
   'predefined search 1': (nhs) => predefinedSearch1(nhs, rel(-365)),
   'predefined search 2': (nhs) => predefinedSearch2(nhs, rel(-365)),
 };

@@ -87,6 +87,22 @@ export function practiceWith(records: Record<string, PatientClinicalRecord>): Pr
   };
 }
 
+/** The area parts of a query (what a request asks for, without the patient, the day and the switches). */
+export type AreaQuery = Omit<StructuredQuery, 'nhsNumber' | 'today' | 'warnings' | 'disabledAreas'>;
+
+/** Every area, with no filter: the whole record. */
+export const EVERY_AREA: AreaQuery = {
+  allergies: { includeResolved: true },
+  medication: { includePrescriptionIssues: true },
+  consultations: {},
+  problems: { filters: [] },
+  immunisations: { includeNotGiven: true, includeStatus: true },
+  uncategorisedData: {},
+  investigations: {},
+  referrals: {},
+  diaryEntries: {},
+};
+
 /** A query asking for nothing but what `parts` asks for; `disabled` lists switched-off areas. */
 export function query(parts: Partial<Omit<StructuredQuery, 'disabledAreas'>> & { readonly disabled?: readonly ClinicalArea[] } = {}): StructuredQuery {
   const { disabled, ...rest } = parts;

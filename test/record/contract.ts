@@ -15,6 +15,7 @@ import {
   d,
   diary,
   document,
+  EVERY_AREA,
   flatTopic,
   given,
   headedTopic,
@@ -509,17 +510,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
         },
       };
       const load = useRecords(records);
-      const everything = query({
-        allergies: { includeResolved: true },
-        medication: { includePrescriptionIssues: true },
-        consultations: {},
-        problems: { filters: [] },
-        immunisations: { includeNotGiven: true, includeStatus: true },
-        uncategorisedData: {},
-        investigations: {},
-        referrals: {},
-        diaryEntries: {},
-      });
+      const everything = query(EVERY_AREA);
 
       it('leaves out confidential items that passed the filter and flags their primary lists', async () => {
         const record = await load(everything);

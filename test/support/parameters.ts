@@ -21,6 +21,11 @@ export const period = (name: string, start?: string, end?: string): Part => ({
   valuePeriod: { ...(start !== undefined && { start }), ...(end !== undefined && { end }) },
 });
 
+/** An area with its search-period part, or with no part at all when neither bound is given. */
+export function periodArea(name: string, part: string, start?: string, end?: string): Parameter {
+  return start === undefined && end === undefined ? area(name) : area(name, period(part, start, end));
+}
+
 export function parameters(...parameter: Parameter[]): Record<string, unknown> {
   return { resourceType: 'Parameters', parameter };
 }
@@ -39,4 +44,27 @@ export function predefinedSearch1(nhs: string, medicationFrom: string): Paramete
 /** Predefined search 2: search 1 plus immunisations and uncategorised data. */
 export function predefinedSearch2(nhs: string, medicationFrom: string): Parameter[] {
   return [...predefinedSearch1(nhs, medicationFrom), area('includeImmunisations'), area('includeUncategorisedData')];
+}
+
+/**
+ * The whole record: all nine clinical areas with no filter, ended allergies included. No
+ * includeImmunisations parts: includeNotGiven is not permitted alongside includeConsultations.
+ */
+export function everyArea(): Parameter[] {
+  return [
+    area('includeAllergies', bool('includeResolvedAllergies', true)),
+    area('includeMedication'),
+    area('includeConsultations'),
+    area('includeProblems'),
+    area('includeImmunisations'),
+    area('includeUncategorisedData'),
+    area('includeInvestigations'),
+    area('includeReferrals'),
+    area('includeDiaryEntries'),
+  ];
+}
+
+/** The whole-record request for a patient: patientNHSNumber and every area (everyArea). */
+export function allAreas(nhs: string): Parameter[] {
+  return [nhsNumber(nhs), ...everyArea()];
 }

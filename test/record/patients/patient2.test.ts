@@ -18,18 +18,17 @@ import type {
   Problem,
 } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { ProblemFilter, StructuredQuery } from '../../../src/structured/structured-query';
+import type { ProblemFilter } from '../../../src/structured/structured-query';
+import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';
 
 const NHS_NUMBER = '9690937286';
 const TODAY = londonDate(new Date());
-
-type AreaQuery = Omit<StructuredQuery, 'nhsNumber' | 'today' | 'warnings' | 'disabledAreas'>;
 
 async function load(today: CalendarDate, areas: AreaQuery): Promise<PatientRecord> {
   const repository = new MemoryRepository(testPractice(today));
   const patient = await repository.findPatient(NHS_NUMBER);
   if (!patient) throw new Error('patient2 not found');
-  return repository.loadRecord(patient, { nhsNumber: NHS_NUMBER, today, warnings: [], disabledAreas: new Set(), ...areas });
+  return repository.loadRecord(patient, query({ nhsNumber: NHS_NUMBER, today, ...areas }));
 }
 
 /** First and last calendar day a clinical date stands for. */
@@ -551,17 +550,7 @@ describe('patient2: the "everything, linked to problems" patient, through the me
   });
 
   it('every item of the full record has an id, a recorder and a recorded time, and ids are unique', async () => {
-    const record = await load(today, {
-      allergies: { includeResolved: true },
-      medication: { includePrescriptionIssues: true },
-      consultations: {},
-      problems: { filters: [] },
-      immunisations: { includeNotGiven: true, includeStatus: true },
-      uncategorisedData: {},
-      investigations: {},
-      referrals: {},
-      diaryEntries: {},
-    });
+    const record = await load(today, EVERY_AREA);
     const items = [
       ...(record.allergies?.active.items ?? []),
       ...(record.allergies?.resolved?.items ?? []),

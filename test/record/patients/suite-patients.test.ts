@@ -12,7 +12,7 @@ import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/
 import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
 import type { Patient } from '../../../src/record/people';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { StructuredQuery } from '../../../src/structured/structured-query';
+import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';
 
 const TODAY = calendarDate('2026-11-21');
 const A_YEAR_LATER = addMonths(TODAY, 12);
@@ -42,21 +42,6 @@ const NHS = {
 } as const;
 type Key = keyof typeof NHS;
 
-type Areas = Omit<StructuredQuery, 'nhsNumber' | 'today' | 'warnings' | 'disabledAreas'>;
-
-/** Every area, with no filter: the whole record. */
-const EVERY_AREA: Areas = {
-  allergies: { includeResolved: true },
-  medication: { includePrescriptionIssues: true },
-  consultations: {},
-  problems: { filters: [] },
-  immunisations: { includeNotGiven: true, includeStatus: true },
-  uncategorisedData: {},
-  investigations: {},
-  referrals: {},
-  diaryEntries: {},
-};
-
 async function patientAt(repo: MemoryRepository, key: Key): Promise<Patient> {
   const patient = await repo.findPatient(NHS[key]);
   if (!patient) throw new Error(`${key} (${NHS[key]}) is not in the practice`);
@@ -64,10 +49,10 @@ async function patientAt(repo: MemoryRepository, key: Key): Promise<Patient> {
 }
 
 /** The record of `key` as the store returns it for a request on `today` asking for `areas`. */
-async function load(today: CalendarDate, key: Key, areas: Areas = EVERY_AREA): Promise<PatientRecord> {
+async function load(today: CalendarDate, key: Key, areas: AreaQuery = EVERY_AREA): Promise<PatientRecord> {
   const repo = new MemoryRepository(testPractice(today));
   const patient = await patientAt(repo, key);
-  return repo.loadRecord(patient, { nhsNumber: NHS[key], today, warnings: [], disabledAreas: new Set(), ...areas });
+  return repo.loadRecord(patient, query({ nhsNumber: NHS[key], today, ...areas }));
 }
 
 function area<T>(value: T | undefined, name: string): T {
@@ -298,7 +283,7 @@ describe('acceptance-suite patients of the embedded test practice', () => {
       const repo = new MemoryRepository(testPractice(TODAY));
       const patient = await patientAt(repo, key);
       expect(refusal(patient)).toBe(code);
-      const record = await repo.loadRecord(patient, { nhsNumber: NHS[key], today: TODAY, warnings: [], disabledAreas: new Set(), ...EVERY_AREA });
+      const record = await repo.loadRecord(patient, query({ nhsNumber: NHS[key], today: TODAY, ...EVERY_AREA }));
       expect(area(record.allergies, 'allergies').active.items.length).toBeGreaterThan(0);
       expect(area(record.medication, 'medication').items.length).toBeGreaterThan(0);
     });
