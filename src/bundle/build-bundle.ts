@@ -95,6 +95,7 @@ import {
   type ListDefinition,
   type ListWarning,
 } from './list-definitions';
+import { KIND_AREA, SWITCHED_BY } from '../record/item-refs';
 import { ITEM_TARGET, type MappingContext } from './mapping-context';
 import { queryList } from './query-list';
 import { deviceResource, healthcareServiceResource } from './supplementary-actors';
@@ -132,21 +133,8 @@ const GROUPS = [
 ] as const;
 type Group = (typeof GROUPS)[number];
 
-/** The switchable area each kind of link points into (documents have no switch in the query). */
-const KIND_SWITCH: Readonly<Record<ItemKind, ClinicalArea | undefined>> = {
-  allergy: 'allergies',
-  medicationPlan: 'medication',
-  medicationIssue: 'medication',
-  problem: 'problems',
-  consultation: 'consultations',
-  immunisation: 'immunisations',
-  immunisationStatus: 'immunisations',
-  observation: 'uncategorisedData',
-  investigation: 'investigations',
-  referral: 'referrals',
-  diaryEntry: 'diaryEntries',
-  document: undefined,
-};
+/** The switchable area a link of this kind points into (documents have their own switch). */
+const kindSwitch = (kind: ItemKind): ClinicalArea | undefined => SWITCHED_BY[KIND_AREA[kind]];
 
 /** The secondary list (consultations-* / problems-*) each kind of link is filed under (§2.3). */
 const SECONDARY_KIND: Readonly<Record<ItemKind, LinkedItemKind>> = {
@@ -398,7 +386,7 @@ class BundleEngine implements MappingContext {
       default:
         if (ix.byKind[link.kind].has(id)) return ref(ITEM_TARGET[link.kind], id);
     }
-    const area = KIND_SWITCH[link.kind];
+    const area = kindSwitch(link.kind);
     if (options.expand && area !== undefined && this.query.disabledAreas.has(area)) {
       this.disabledReached.add(area);
       return { display: DISABLED_ITEMS_TEXT[area] };

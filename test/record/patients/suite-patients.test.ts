@@ -12,34 +12,12 @@ import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/
 import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
 import type { Patient } from '../../../src/record/people';
 import type { PatientRecord } from '../../../src/record/repository';
+import { NHS } from '../../support/app';
 import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';
 
 const TODAY = calendarDate('2026-11-21');
 const A_YEAR_LATER = addMonths(TODAY, 12);
 
-/** test-patients.md §A. */
-const NHS = {
-  patient1: '9690937278',
-  patient3: '9690937294',
-  patient4: '9690937308',
-  patient5: '9690937375',
-  patient6: '9690937383',
-  patient7: '9690937391',
-  patient8: '9690937405',
-  patient9: '9690938533',
-  patient10: '9690938541',
-  patient11: '9690938622',
-  patient12: '9690938614',
-  patient13: '9690938096',
-  patient14: '9476718943',
-  patient15: '9690938576',
-  patient16: '9690938118',
-  patient17: '9690938126',
-  patient18: '9690938681',
-  patientNoAppointments: '9690938134',
-  patient21: '9690938142',
-  temporary1: '9690939025',
-} as const;
 type Key = keyof typeof NHS;
 
 async function patientAt(repo: MemoryRepository, key: Key): Promise<Patient> {
