@@ -5,6 +5,7 @@
  * primitive filter values (booleans, dates, counts, codes, periods) are kept: never free text.
  */
 import { truncate } from '../fhir/text';
+import { isJsonObject, type JsonObject } from '../fhir/json';
 
 export interface AskedFor {
   readonly nhsNumber: string | null;
@@ -21,11 +22,8 @@ const MAX_PARAMETERS = 20;
 const MAX_PARTS = 10;
 const MAX_TEXT = 40;
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? truncate(value, MAX_TEXT) : null;
@@ -36,12 +34,12 @@ function primitiveValue(part: Json): FilterValue {
   if (typeof part.valuePositiveInt === 'number') return part.valuePositiveInt;
   if (typeof part.valueDate === 'string') return text(part.valueDate);
   if (typeof part.valueCode === 'string') return text(part.valueCode);
-  if (isObject(part.valuePeriod)) return { start: text(part.valuePeriod.start), end: text(part.valuePeriod.end) };
+  if (isJsonObject(part.valuePeriod)) return { start: text(part.valuePeriod.start), end: text(part.valuePeriod.end) };
   return null;
 }
 
 export function askedFor(body: unknown): AskedFor {
-  const parameters = isObject(body) && Array.isArray(body.parameter) ? body.parameter.filter(isObject) : [];
+  const parameters = isJsonObject(body) && Array.isArray(body.parameter) ? body.parameter.filter(isJsonObject) : [];
   let nhsNumber: string | null = null;
   const areas: string[] = [];
   const filters: Record<string, Record<string, FilterValue>> = {};
@@ -49,11 +47,11 @@ export function askedFor(body: unknown): AskedFor {
     const name = text(parameter.name);
     if (name === null) continue;
     if (name === 'patientNHSNumber') {
-      nhsNumber = isObject(parameter.valueIdentifier) ? text(parameter.valueIdentifier.value) : null;
+      nhsNumber = isJsonObject(parameter.valueIdentifier) ? text(parameter.valueIdentifier.value) : null;
       continue;
     }
     areas.push(name);
-    const parts = Array.isArray(parameter.part) ? parameter.part.filter(isObject).slice(0, MAX_PARTS) : [];
+    const parts = Array.isArray(parameter.part) ? parameter.part.filter(isJsonObject).slice(0, MAX_PARTS) : [];
     if (parts.length === 0) continue;
     filters[name] = Object.fromEntries(
       parts.flatMap((part) => {

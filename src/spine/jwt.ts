@@ -3,6 +3,7 @@ import { SYSTEM } from '../fhir/profiles';
 import type { Interaction } from './interactions';
 import { truncate } from '../fhir/text';
 import { STU3_ELEMENTS, STU3_RESOURCE_TYPES } from './stu3-resources';
+import { isJsonObject, type JsonObject } from '../fhir/json';
 
 /** What the consumer's JWT tells us; kept for audit. Never used to route or look up data. */
 export interface JwtClaims {
@@ -38,15 +39,12 @@ const TOKEN_LIFETIME_SECONDS = 300;
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
 function bad(diagnostics: string): GpcError {
   return new GpcError('BAD_REQUEST', diagnostics, { 'WWW-Authenticate': 'Bearer' });
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function decodeSegment(segment: string, what: string): Json {
   if (!BASE64URL.test(segment)) throw bad(`JWT ${what} is not base64url encoded`);
@@ -56,7 +54,7 @@ function decodeSegment(segment: string, what: string): Json {
   } catch {
     throw bad(`JWT ${what} is not valid JSON`);
   }
-  if (!isObject(parsed)) throw bad(`JWT ${what} is not a JSON object`);
+  if (!isJsonObject(parsed)) throw bad(`JWT ${what} is not a JSON object`);
   return parsed;
 }
 
@@ -79,7 +77,7 @@ function integerClaim(claims: Json, name: string): number {
  */
 function claimResource(claims: Json, claim: string, expected: keyof typeof STU3_ELEMENTS): Json {
   const value = claims[claim];
-  if (!isObject(value)) throw bad(`JWT ${claim} claim must be a FHIR ${expected} resource`);
+  if (!isJsonObject(value)) throw bad(`JWT ${claim} claim must be a FHIR ${expected} resource`);
   const type = value.resourceType;
   if (typeof type !== 'string' || !STU3_RESOURCE_TYPES.has(type)) {
     throw new GpcError(
@@ -106,7 +104,7 @@ interface IdentifierLike {
 
 function identifiers(resource: Json): IdentifierLike[] {
   const list = resource.identifier;
-  return Array.isArray(list) ? list.filter(isObject) : [];
+  return Array.isArray(list) ? list.filter(isJsonObject) : [];
 }
 
 function identifierValue(list: IdentifierLike[], system: string): string | undefined {
@@ -116,7 +114,7 @@ function identifierValue(list: IdentifierLike[], system: string): string | undef
 
 function humanName(resource: Json, claim: string): string {
   const names = resource.name;
-  const first = Array.isArray(names) ? names.find(isObject) : undefined;
+  const first = Array.isArray(names) ? names.find(isJsonObject) : undefined;
   if (!first) throw bad(`JWT ${claim} claim must have a name`);
   const parts = [first.prefix, first.given, first.family]
     .flatMap((p) => (Array.isArray(p) ? p : [p]))

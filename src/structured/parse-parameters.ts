@@ -18,6 +18,7 @@ import {
   type PartType,
 } from './operation-definition';
 import type { DateWindow } from './structured-query';
+import { isJsonObject, type JsonObject } from '../fhir/json';
 
 export type PartValue = boolean | number | string | CalendarDate | DateWindow;
 
@@ -31,7 +32,7 @@ export interface RecognisedParameters {
   readonly warnings: readonly BundleWarning[];
 }
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
 interface RawPart {
   readonly name: string;
@@ -55,9 +56,6 @@ const VALUE_ELEMENT: Readonly<Record<PartType, string>> = {
 const invalidResource = (diagnostics: string) => new GpcError('INVALID_RESOURCE', diagnostics);
 const invalidParameter = (diagnostics: string) => new GpcError('INVALID_PARAMETER', diagnostics);
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function valueKeys(entry: Json): string[] {
   return Object.keys(entry).filter((k) => k.startsWith('value'));
@@ -65,7 +63,7 @@ function valueKeys(entry: Json): string[] {
 
 /** V1: a Parameters resource whose parameters and parts each have a name. */
 function readShape(body: unknown): RawParameter[] {
-  if (!isObject(body)) throw invalidResource('Request body must be a FHIR Parameters resource (a JSON object)');
+  if (!isJsonObject(body)) throw invalidResource('Request body must be a FHIR Parameters resource (a JSON object)');
   if (body.resourceType !== 'Parameters') {
     const found = typeof body.resourceType === 'string' ? `"${truncate(body.resourceType)}"` : 'missing';
     throw invalidResource(`Request body must be a Parameters resource; resourceType is ${found}`);
@@ -73,7 +71,7 @@ function readShape(body: unknown): RawParameter[] {
   const list = body.parameter ?? [];
   if (!Array.isArray(list)) throw invalidResource('Parameters.parameter must be an array');
   return list.map((entry, i): RawParameter => {
-    if (!isObject(entry)) throw invalidResource(`Parameters.parameter[${i}] must be an object`);
+    if (!isJsonObject(entry)) throw invalidResource(`Parameters.parameter[${i}] must be an object`);
     if (typeof entry.name !== 'string' || entry.name.trim() === '') {
       throw invalidResource(`Parameters.parameter[${i}].name must be a non-empty string`);
     }
@@ -81,7 +79,7 @@ function readShape(body: unknown): RawParameter[] {
     const rawParts = entry.part ?? [];
     if (!Array.isArray(rawParts)) throw invalidResource(`${truncate(name)}.part must be an array`);
     const parts = rawParts.map((part, j): RawPart => {
-      if (!isObject(part)) throw invalidResource(`${truncate(name)}.part[${j}] must be an object`);
+      if (!isJsonObject(part)) throw invalidResource(`${truncate(name)}.part[${j}] must be an object`);
       if (typeof part.name !== 'string' || part.name.trim() === '') {
         throw invalidResource(`${truncate(name)}.part[${j}].name must be a non-empty string`);
       }
@@ -142,7 +140,7 @@ function readNhsNumber(parameters: readonly RawParameter[]): string {
   if (!parameter) throw invalidParameter(`${NHS_NUMBER_PARAMETER} parameter is missing`);
   const keys = valueKeys(parameter.entry);
   const identifier = parameter.entry.valueIdentifier;
-  if (keys.length !== 1 || !isObject(identifier)) {
+  if (keys.length !== 1 || !isJsonObject(identifier)) {
     throw invalidParameter(`${NHS_NUMBER_PARAMETER} must have a valueIdentifier`);
   }
   if (identifier.system !== SYSTEM.nhsNumber) {
@@ -213,7 +211,7 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
       return date;
     }
     case 'Period': {
-      if (!isObject(raw)) throw invalidParameter(`${label}: ${expected} must be a Period object`);
+      if (!isJsonObject(raw)) throw invalidParameter(`${label}: ${expected} must be a Period object`);
       const hasStart = raw.start !== undefined && raw.start !== null;
       const hasEnd = raw.end !== undefined && raw.end !== null;
       if (!hasStart && !hasEnd) throw invalidParameter(`${label} has no value: the period needs a start, an end or both`);

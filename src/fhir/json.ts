@@ -1,0 +1,6 @@
+/** Parsed JSON of unknown shape, and the one test for "a JSON object" (not null, not an array). */
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
