@@ -4,12 +4,12 @@
  * practice switches ship off for a real store.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ConfigError, loadConfig } from '../../src/config';
 import { migrate } from '../../src/record/postgres/migrate';
 import { Database } from '../../src/record/postgres/database';
+import { freePort } from '../../src/record/postgres/throwaway-server';
 import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 import { testPractice } from '../../examples/practice';
 import { systemClock } from '../../src/clock';
@@ -19,17 +19,6 @@ import { nhsNumber, parameters } from '../support/parameters';
 
 const root = join(__dirname, '..', '..');
 
-/** A loopback port nobody holds right now, so parallel runs never collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 const mainArgs = ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')];
 
 function startOnce(env: Record<string, string>) {
@@ -98,7 +87,9 @@ describe('starting over PostgreSQL', () => {
     const port = await freePort();
     const child = spawn(process.execPath, mainArgs, {
       cwd: root,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true' },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true',
+        // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
+        MAX_EVENT_LOOP_UTILISATION: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

@@ -32,7 +32,8 @@ export function findPostgresBin(): string | undefined {
   return versions.length > 0 ? join(PG_LIB, versions[0], 'bin') : undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nobody holds right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
