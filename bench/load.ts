@@ -35,6 +35,10 @@ import { softwareInfo } from '../src/software';
 import { jwt, validClaims } from '../test/support/jwt';
 import type { ClientJob, ClientResult } from './load-client';
 import { percentile, runInWorker } from './worker-run';
+import { allOn, singlePracticeStore } from '../src/record/practices';
+
+/** The endpoint's ASID in the benchmark (Ssp-To). */
+const ASID = '200000000116';
 
 const env = process.env;
 const number = (name: string, fallback: number) => (env[name] !== undefined ? Number(env[name]) : fallback);
@@ -76,7 +80,8 @@ async function main(): Promise<void> {
   const software = softwareInfo();
   const ops = createOps(config, { software, logger, now: () => systemClock.now() });
   const repository = new LatencyRepository(latencyMs);
-  const app = createApp({ config, repository, clock: systemClock, logger, software, ops });
+  const practices = singlePracticeStore({ odsCode: 'P99001', name: 'load bench' }, allOn(ASID), repository);
+  const app = createApp({ config, practices, clock: systemClock, logger, software, ops });
   const server = createHttpServer(app, config.ops);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -84,10 +89,10 @@ async function main(): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const job: Omit<ClientJob, 'clients' | 'durationMs' | 'maxRequests'> = {
     port,
-    path: `${config.basePath}/Patient/$gpc.getstructuredrecord`,
+    path: `${config.basePath.replace('{ods}', 'P99001')}/Patient/$gpc.getstructuredrecord`,
     headers: {
       'Ssp-TraceID': '629ea9ba-a077-4d99-b289-7a9b19fd4e03',
-      'Ssp-To': config.providerAsid,
+      'Ssp-To': ASID,
       'Ssp-InteractionID': 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
       Authorization: `Bearer ${jwt(validClaims(now, 'patient/*.read'))}`,
       Accept: 'application/fhir+json',

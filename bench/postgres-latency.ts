@@ -27,6 +27,10 @@
 import http from 'node:http';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { percentile, runInWorker } from './worker-run';
+import { allOn, singlePracticeStore } from '../src/record/practices';
+
+/** The endpoint's ASID in the benchmark (Ssp-To). */
+const ASID = '200000000116';
 
 type Store = 'postgres' | 'memory';
 const STORES: readonly Store[] = ['postgres', 'memory'];
@@ -247,7 +251,7 @@ async function main(): Promise<void> {
     }
 
     // -- Seed PostgreSQL --
-    const repository = new PostgresRepository({ url: url.toString(), poolSize: opts.concurrency + 2, statementTimeoutMs: 60_000, retryAfterSeconds: 5 });
+    const repository = new PostgresRepository({ url: url.toString(), poolSize: opts.concurrency + 2, statementTimeoutMs: 60_000, retryAfterSeconds: 5 }, embedded.practice.odsCode);
     cleanups.push(() => repository.close());
     started = Date.now();
     await migrate(repository.database);
@@ -289,7 +293,8 @@ async function main(): Promise<void> {
     const ports = {} as Record<Store, number>;
     for (const store of STORES) {
       const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: discard() }, processMetrics: false });
-      const app = createApp({ config, repository: store === 'postgres' ? repository : memory, clock, logger, software, ops });
+      const practices = singlePracticeStore(embedded.practice, allOn(ASID), store === 'postgres' ? repository : memory);
+      const app = createApp({ config, practices, clock, logger, software, ops });
       const server = createHttpServer(app, config.ops);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address();
@@ -327,10 +332,10 @@ async function main(): Promise<void> {
     const now = Math.floor(clock.now().getTime() / 1000);
     const baseJob = {
       ports,
-      path: `${config.basePath}/Patient/$gpc.getstructuredrecord`,
+      path: `${config.basePath.replace('{ods}', embedded.practice.odsCode)}/Patient/$gpc.getstructuredrecord`,
       headers: {
         'Ssp-From': '200000000115',
-        'Ssp-To': config.providerAsid,
+        'Ssp-To': ASID,
         'Ssp-InteractionID': 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
         Authorization: `Bearer ${jwt(validClaims(now, 'patient/*.read'))}`,
         Accept: 'application/fhir+json',

@@ -11,9 +11,9 @@ import { OPS_PATHS, type AppConfig } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
-import { bodyReader, fhirRoutes, parseJsonBody, type FhirEndpoint } from './http/fhir-routes';
+import { basePathMatcher, bodyReader, fhirRoutes, parseJsonBody, type FhirEndpoint } from './http/fhir-routes';
 import type { Logger } from './logger';
-import type { ClinicalRepository } from './record/repository';
+import type { PracticeStore } from './record/practices';
 import { admission } from './ops/admission';
 import { askedFor } from './ops/asked-for';
 import { codingSchemes } from './ops/coding-schemes';
@@ -28,7 +28,8 @@ import { getStructuredRecord } from './structured/get-structured-record';
 
 export interface AppDeps {
   readonly config: AppConfig;
-  readonly repository: ClinicalRepository;
+  /** Every practice served, each under its own ODS code. */
+  readonly practices: PracticeStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly software: SoftwareInfo;
@@ -42,7 +43,7 @@ export interface AppDeps {
 }
 
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
-  const { config, repository, clock } = deps;
+  const { config, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   const readBody = bodyReader(config.bodyLimitBytes);
   // The CapabilityStatement never changes while the process runs: serialise it once.
@@ -55,15 +56,16 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
       const facts = factsOf(res);
       facts.asked = askedFor(body);
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
-      const timed = new TimedRepository(repository);
+      const timed = new TimedRepository(gate.practice.repository);
+      const { settings } = gate.practice;
       try {
         const { query, bundle } = await getStructuredRecord(body, gate.envelope.traceId, {
           repository: timed,
           clock,
           newId,
           predefinedMedicationDays: config.predefinedMedicationDays,
-          disabledAreas: config.disabledAreas,
-          documentsDisabled: config.documentsDisabled,
+          disabledAreas: new Set(settings.disabledAreas),
+          documentsDisabled: settings.documentsDisabled,
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.
@@ -98,7 +100,6 @@ export function createApp(deps: AppDeps): Express {
       metrics: ops.metrics,
       audit: ops.audit,
       lifecycle: ops.lifecycle,
-      providerAsid: config.providerAsid,
       operationalPaths: new Set([...Object.values(OPS_PATHS), config.ops.metricsPath]),
     }),
   );
@@ -110,13 +111,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   // Operational endpoints: outside BASE_PATH, no Spine headers, never throttled or shed.
   app.get(OPS_PATHS.live, liveness());
-  app.get(OPS_PATHS.ready, readiness({ repository: deps.repository, maintenance: ops.maintenance, lifecycle: ops.lifecycle }));
+  app.get(OPS_PATHS.ready, readiness({ practices: deps.practices, maintenance: ops.maintenance, lifecycle: ops.lifecycle }));
   app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));
   app.get(config.ops.metricsPath, async (_req, res) => {
     const { contentType, body } = await ops.metrics.exposition();
     res.status(200).type(contentType).send(body);
   });
-  app.use(config.basePath, fhirRoutes({ config, clock, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) }));
+  const underBase = basePathMatcher(config.basePath);
+  const routes = fhirRoutes({ clock, practices: deps.practices, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) });
+  app.use((req, res, next) => {
+    const target = underBase(req.path);
+    if (target) routes(req, res, next, target);
+    else next();
+  });
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
   });

@@ -2,28 +2,17 @@
  * Environment → typed configuration, validated once at start. A bad value stops the process with one
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
-import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
+import { cleanEnv, makeValidator, num, port, str } from 'envalid';
 import type { RepositoryConfig } from './record/open-repository';
-import type { ClinicalArea } from './structured/structured-query';
-
-export const CLINICAL_AREAS: readonly ClinicalArea[] = [
-  'allergies', 'medication', 'consultations', 'problems', 'immunisations',
-  'uncategorisedData', 'investigations', 'referrals', 'diaryEntries',
-];
 
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
-  /** The FHIR service root path, e.g. /P99001/STU3/1/gpconnect/structured (no trailing slash). */
+  /**
+   * The FHIR service root as a template, `/{ods}/STU3/1/gpconnect/structured` by default: `{ods}` is
+   * one whole segment, the ODS code of the practice a request is for (no trailing slash).
+   */
   readonly basePath: string;
-  readonly providerAsid: string;
-  /** Practice-level switch for all GP Connect provider APIs (request digest §8.1). */
-  readonly gpConnectEnabled: boolean;
-  /** The Access Record Structured capability switch. */
-  readonly structuredEnabled: boolean;
-  readonly disabledAreas: ReadonlySet<ClinicalArea>;
-  /** The Documents switch: `documents` in GPC_DISABLED_AREAS. */
-  readonly documentsDisabled: boolean;
   /** Predefined search recognition: medicationSearchFromDate this many days before today (D-25). */
   readonly predefinedMedicationDays: { readonly minDays: number; readonly maxDays: number };
   /** Maximum Parameters body, in bytes (D-31). */
@@ -64,9 +53,20 @@ export interface OpsConfig {
   readonly keepAliveTimeoutMs: number;
 }
 
-const basePath = makeValidator<string>((value) => {
+const plainPath = makeValidator<string>((value) => {
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
     throw new Error('must be a path of one or more segments, starting with "/" and not ending with "/"');
+  }
+  return value;
+});
+
+/** The base path template: segments, exactly one of which is `{ods}`. */
+const basePathTemplate = makeValidator<string>((value) => {
+  if (!/^(\/([A-Za-z0-9._~-]+|\{ods\}))+$/.test(value) || value.split('{ods}').length !== 2) {
+    throw new Error(
+      'must be a path template with exactly one {ods} segment, e.g. /{ods}/STU3/1/gpconnect/structured ' +
+        '(every practice in the store is now served under its own ODS code; see CHANGELOG)',
+    );
   }
   return value;
 });
@@ -82,23 +82,6 @@ const databaseUrl = makeValidator<string>((value) => {
     throw new Error('must be a postgres:// or postgresql:// URL');
   }
   return value;
-});
-
-const asid = makeValidator<string>((value) => {
-  if (!/^[0-9]{1,20}$/.test(value)) throw new Error('must be an ASID: 1 to 20 digits');
-  return value;
-});
-
-/** The ten switchable areas of request digest §8.2: the nine clinical areas and documents. */
-const SWITCHABLE_AREAS: readonly string[] = [...CLINICAL_AREAS, 'documents'];
-
-const areaList = makeValidator<ReadonlySet<string>>((value) => {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = names.filter((n) => !SWITCHABLE_AREAS.includes(n));
-  if (unknown.length > 0) {
-    throw new Error(`unknown clinical area(s) ${unknown.join(', ')}; known: ${SWITCHABLE_AREAS.join(', ')}`);
-  }
-  return new Set(names);
 });
 
 const byteSize = makeValidator<number>((value) => {
@@ -136,13 +119,15 @@ export const OPS_PATHS = { live: '/health/live', ready: '/health/ready', codingS
 
 /** Defaults describe the embedded test practice; each is documented in the README. */
 export const DEFAULTS = {
-  BASE_PATH: '/P99001/STU3/1/gpconnect/structured',
-  PROVIDER_ASID: '200000000116',
+  BASE_PATH: '/{ods}/STU3/1/gpconnect/structured',
   /** Under /run: runtime state that only the operator can create, and that no checkout can contain by accident. */
   MAINTENANCE_FILE: '/run/gpconnect-structured/maintenance',
 } as const;
 
 export class ConfigError extends Error {}
+
+/** Settings of the one-practice releases that are now per-practice data in the store. */
+const MOVED_TO_STORE = ['PROVIDER_ASID', 'GPC_ENABLED', 'GPC_STRUCTURED_ENABLED', 'GPC_DISABLED_AREAS'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = cleanEnv(
@@ -150,23 +135,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     {
       PORT: port({ default: 8080 }),
       HOST: str({ default: '0.0.0.0' }),
-      BASE_PATH: basePath({ default: DEFAULTS.BASE_PATH }),
-      PROVIDER_ASID: asid({ default: DEFAULTS.PROVIDER_ASID }),
-      // Default: on for the embedded test practice, off for a real store (request digest §8.1 "ships disabled").
-      GPC_ENABLED: bool({ default: undefined }),
-      GPC_STRUCTURED_ENABLED: bool({ default: undefined }),
+      BASE_PATH: basePathTemplate({ default: DEFAULTS.BASE_PATH }),
+      PRACTICE_FILES: str({ default: '' }),
+      PRACTICE_CACHE_MS: wholeNumber(0, 600_000)({ default: 1000 }),
       REPOSITORY: str({ default: 'memory', choices: ['memory', 'postgres'] }),
       DATABASE_URL: databaseUrl({ default: undefined }),
       DB_POOL_SIZE: wholeNumber(1, 1000)({ default: 10 }),
       DB_STATEMENT_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 2_000 }),
       DB_RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 5 }),
-      GPC_DISABLED_AREAS: areaList({ default: new Set<string>() }),
       PREDEFINED_MEDICATION_DAYS_MIN: num({ default: 365 }),
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
       BODY_LIMIT: byteSize({ default: 1024 * 1024 }),
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
-      METRICS_PATH: basePath({ default: '/metrics' }),
+      METRICS_PATH: plainPath({ default: '/metrics' }),
       AUDIT_LOG: auditTarget({ default: 'stdout' }),
       RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: 600 }),
       RATE_LIMIT_BURST: wholeNumber(1, 1_000_000)({ default: 60 }),
@@ -188,10 +170,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
   );
+  const moved = MOVED_TO_STORE.find((name) => env[name] !== undefined);
+  if (moved !== undefined) {
+    throw new ConfigError(
+      `Invalid configuration: ${moved} is no longer a setting: each practice's ASID and switches are data in the ` +
+        'store, changed with `gpc-admin practice set|enable|disable` (see CHANGELOG)',
+    );
+  }
   if (e.REPOSITORY === 'postgres' && e.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when REPOSITORY=postgres');
   }
-  const embedded = e.REPOSITORY === 'memory';
   const min = e.PREDEFINED_MEDICATION_DAYS_MIN;
   const max = e.PREDEFINED_MEDICATION_DAYS_MAX;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min) {
@@ -203,7 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   }
   const opsPaths = [e.METRICS_PATH, ...Object.values(OPS_PATHS)];
-  const clash = opsPaths.find((p) => p === e.BASE_PATH || p.startsWith(`${e.BASE_PATH}/`) || e.BASE_PATH.startsWith(`${p}/`));
+  // The ODS segment matches anything, so compare the fixed prefix before it.
+  const fixed = e.BASE_PATH.slice(0, e.BASE_PATH.indexOf('{ods}')).replace(/\/$/, '');
+  const clash = fixed === '' ? undefined : opsPaths.find((p) => p === fixed || p.startsWith(`${fixed}/`));
   if (clash !== undefined) {
     throw new ConfigError(`Invalid configuration: ${clash} and BASE_PATH ${e.BASE_PATH} overlap; operational paths live outside the FHIR base`);
   }
@@ -214,11 +204,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     basePath: e.BASE_PATH,
-    providerAsid: e.PROVIDER_ASID,
-    gpConnectEnabled: e.GPC_ENABLED ?? embedded,
-    structuredEnabled: e.GPC_STRUCTURED_ENABLED ?? embedded,
-    disabledAreas: new Set(CLINICAL_AREAS.filter((a) => e.GPC_DISABLED_AREAS.has(a))),
-    documentsDisabled: e.GPC_DISABLED_AREAS.has('documents'),
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
     logLevel: e.LOG_LEVEL,
@@ -246,7 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             poolSize: e.DB_POOL_SIZE,
             statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
             retryAfterSeconds: e.DB_RETRY_AFTER_SECONDS,
+            practiceCacheMs: e.PRACTICE_CACHE_MS,
           }
-        : { kind: 'memory' },
+        : { kind: 'memory', practiceFiles: e.PRACTICE_FILES.split(',').map((f) => f.trim()).filter((f) => f !== '') },
   };
 }

@@ -1,5 +1,4 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
-import { testPractice } from '../examples/practice';
 import { createApp } from './app';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, type AppConfig } from './config';
@@ -7,8 +6,8 @@ import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
 import { createHttpServer } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
-import { openRepository, RepositoryStartError } from './record/open-repository';
-import type { ClinicalRepository } from './record/repository';
+import { openPractices, RepositoryStartError } from './record/open-repository';
+import type { PracticeStore } from './record/practices';
 import { softwareInfo } from './software';
 
 /** One clear line on stderr, then exit: for anything wrong at start. */
@@ -36,13 +35,13 @@ async function main(): Promise<void> {
     // The audit trail cannot be switched off, so a service that cannot write it must not start.
     fail(`Invalid configuration: AUDIT_LOG ${config.ops.auditLog} cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`);
   }
-  let repository: ClinicalRepository;
+  let practices: PracticeStore;
   try {
-    repository = await openRepository(config.repository, testPractice, systemClock.today());
+    practices = await openPractices(config.repository, systemClock.today());
   } catch (error) {
     return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
   }
-  const app = createApp({ config, repository, clock: systemClock, logger, software, ops });
+  const app = createApp({ config, practices, clock: systemClock, logger, software, ops });
   const server = createHttpServer(app, config.ops);
   server.on('error', (error) => fail(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
   server.listen(config.port, config.host, () => {
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
       lifecycle: ops.lifecycle,
       graceMs: config.ops.shutdownGraceMs,
       closeResources: async () => {
-        await repository.close();
+        await practices.close();
         ops.audit.record({ type: 'service.stop', signal });
         await ops.audit.close();
       },

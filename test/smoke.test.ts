@@ -2,12 +2,13 @@ import { MemoryRepository } from '../src/record/memory/memory-repository';
 import { NHS, postRecord, testApp, getMetadata } from './support/app';
 import { expectBundle, expectOperationOutcome, warningsOf } from './support/fhir';
 import { nhsNumber, parameters } from './support/parameters';
-import { TEST_STORE } from './support/store';
+import { OverlayStore, TEST_STORE } from './support/store';
 
 describe(`smoke (${TEST_STORE} store)`, () => {
   const t = testApp();
-  it('runs on the store under test', () => {
-    expect(t.repository instanceof MemoryRepository).toBe(TEST_STORE === 'memory');
+  it('runs on the store under test', async () => {
+    expect(t.practices instanceof OverlayStore).toBe(true);
+    expect((await t.practices.find('P99001'))?.repository instanceof MemoryRepository).toBe(TEST_STORE === 'memory');
   });
   it('answers metadata and a patient-only request', async () => {
     const meta = await getMetadata(t);

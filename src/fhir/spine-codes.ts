@@ -11,6 +11,7 @@ export const SPINE_CODES = {
   NO_PATIENT_CONSENT: { status: 403, issueCode: 'forbidden', display: 'Patient has not provided consent to share data' },
   'ACCESS DENIED': { status: 403, issueCode: 'forbidden', display: 'Access denied' },
   PATIENT_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Patient not found' },
+  ORGANISATION_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Organisation not found' },
   NO_RECORD_FOUND: { status: 404, issueCode: 'not-found', display: 'No record found' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issueCode: 'not-supported', display: 'Unsupported media type' },
   INVALID_RESOURCE: { status: 422, issueCode: 'invalid', display: 'Invalid validation of resource' },

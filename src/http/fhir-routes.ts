@@ -3,21 +3,24 @@
  * §6.4): route and verb, Ssp-* headers, admission (throttle, shed, maintenance), JWT, enablement,
  * content type, then the body.
  */
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
 import type { Clock } from '../clock';
-import type { AppConfig } from '../config';
 import { formatOf, negotiateFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
+import { ODS_CODE, type PracticeSettings, type PracticeStore, type ServedPractice } from '../record/practices';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
+import { factsOf } from '../ops/request-facts';
 import { sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
 export interface GateResult {
   readonly interaction: Interaction;
+  /** The practice named by the URL's ODS code, with its settings as they stood for this request. */
+  readonly practice: ServedPractice;
   readonly envelope: SspEnvelope;
   readonly claims: JwtClaims;
 }
@@ -30,9 +33,9 @@ export interface FhirEndpoint {
 }
 
 export interface FhirRoutesDeps {
-  readonly config: AppConfig;
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
+  readonly practices: PracticeStore;
   /**
    * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
    * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
@@ -46,11 +49,11 @@ function firstString(value: unknown): string | undefined {
   return undefined;
 }
 
-function checkEnablement(config: AppConfig): void {
-  if (!config.gpConnectEnabled) {
+function checkEnablement(settings: PracticeSettings): void {
+  if (!settings.gpConnectEnabled) {
     throw new GpcError('ACCESS DENIED', 'GP Connect is disabled at this practice.');
   }
-  if (!config.structuredEnabled) {
+  if (!settings.structuredEnabled) {
     throw new GpcError('ACCESS DENIED', 'The Access Record Structured capability is disabled at this practice.');
   }
 }
@@ -82,29 +85,63 @@ const NOT_IMPLEMENTED_OPERATIONS: ReadonlySet<string> = new Set([
   '/Patient/%24gpc.migratestructuredrecord',
 ]);
 
-/** A router for BASE_PATH: exact, case-sensitive paths; an unknown path or verb is a 400 OperationOutcome. */
-export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
-  const { config, clock, endpoints } = deps;
-  return (req: Request, res: Response, next: NextFunction) => {
-    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, req.path) ? endpoints[req.path] : undefined;
+/** Where a request under the base path template goes: the practice's ODS code and the path below the base. */
+export interface FhirTarget {
+  readonly odsCode: string;
+  readonly path: string;
+}
+
+/**
+ * The base path template (`/{ods}/STU3/1/gpconnect/structured`) as a matcher: a request path under it
+ * gives the ODS segment and the rest; any other path gives undefined.
+ */
+export function basePathMatcher(template: string): (path: string) => FhirTarget | undefined {
+  const [before, after] = template.split('{ods}');
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${escape(before)}([^/]+)${escape(after)}(?=/|$)`);
+  return (path) => {
+    const m = pattern.exec(path);
+    return m ? { odsCode: m[1], path: path.slice(m[0].length) } : undefined;
+  };
+}
+
+/** The practice the URL names, or 404 ORGANISATION_NOT_FOUND (docs/decisions.md, "Many practices"). */
+async function practiceOf(practices: PracticeStore, odsCode: string): Promise<ServedPractice> {
+  const practice = ODS_CODE.test(odsCode) ? await practices.find(odsCode) : undefined;
+  if (!practice) {
+    throw new GpcError('ORGANISATION_NOT_FOUND', `No practice with ODS code ${truncate(odsCode, 20)} is served at this endpoint`);
+  }
+  return practice;
+}
+
+/**
+ * The FHIR routes under the base path template: exact, case-sensitive paths below it; an unknown path
+ * or verb is a 400 OperationOutcome, an ODS code the store does not hold a 404.
+ */
+export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
+  const { clock, endpoints } = deps;
+  return (req, res, next, target) => {
+    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, target.path) ? endpoints[target.path] : undefined;
     const run = async () => {
       if (!endpoint) {
-        if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(req.path)) {
+        if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(target.path)) {
           throw new GpcError('NOT_IMPLEMENTED', 'Patient/$gpc.migratestructuredrecord is not implemented by this provider');
         }
-        throw new GpcError('BAD_REQUEST', `Unknown resource or operation: ${req.method} ${truncate(req.path)}`);
+        throw new GpcError('BAD_REQUEST', `Unknown resource or operation: ${req.method} ${truncate(target.path)}`);
       }
       if (req.method !== endpoint.method) {
-        throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${req.path}; use ${endpoint.method}`);
+        throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${target.path}; use ${endpoint.method}`);
       }
       res.locals.interaction = endpoint.interaction;
-      const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, config.providerAsid);
+      const practice = await practiceOf(deps.practices, target.odsCode);
+      factsOf(res).odsCode = practice.odsCode;
+      const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, practice.settings.asid);
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
-      const gate: GateResult = { interaction: endpoint.interaction, envelope, claims };
+      const gate: GateResult = { interaction: endpoint.interaction, practice, envelope, claims };
       res.locals.gate = gate;
-      checkEnablement(config);
+      checkEnablement(practice.settings);
       checkFormats(req, endpoint.method);
       sendFhir(res, 200, await endpoint.handle(req, res, gate));
     };

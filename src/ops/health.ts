@@ -4,7 +4,7 @@
  * should be sent traffic: the repository can answer, no maintenance, not shutting down.
  */
 import type { RequestHandler } from 'express';
-import type { ClinicalRepository } from '../record/repository';
+import type { PracticeStore } from '../record/practices';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Lifecycle } from './shutdown';
 
@@ -12,18 +12,18 @@ import type { Lifecycle } from './shutdown';
 const READINESS_TIMEOUT_MS = 2000;
 
 export interface HealthDeps {
-  readonly repository: ClinicalRepository;
+  readonly practices: PracticeStore;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
 }
 
-async function repositoryReady(repository: ClinicalRepository): Promise<boolean> {
+async function storeReady(store: PracticeStore): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), READINESS_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([repository.isReady().catch(() => false), timeout]);
+    return await Promise.race([store.isReady().catch(() => false), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -38,7 +38,7 @@ export function liveness(): RequestHandler {
 export function readiness(deps: HealthDeps): RequestHandler {
   return async (_req, res) => {
     const checks = {
-      repository: await repositoryReady(deps.repository),
+      repository: await storeReady(deps.practices),
       maintenance: deps.maintenance.isOn(),
       shuttingDown: deps.lifecycle.draining,
     };

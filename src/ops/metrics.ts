@@ -16,6 +16,8 @@ export interface RequestObservation {
   readonly spineCode: string;
   /** Validated Ssp-From, or "unknown" when the headers failed. */
   readonly consumerAsid: string;
+  /** The practice the request was for, or "unknown" before the store knew it. */
+  readonly practiceOds: string;
   readonly durationSeconds: number;
   /** Time this request spent in the repository, when it reached it. */
   readonly repositorySeconds?: number;
@@ -39,6 +41,8 @@ export interface MetricsOptions {
  * of distinct label values is capped to keep a misbehaving caller from exhausting memory.
  */
 const MAX_CONSUMER_LABELS = 500;
+/** Practices labelled one by one in gpc_practice_requests_total; beyond it they count as `other`. */
+const MAX_PRACTICE_LABELS = 5000;
 
 /** Seconds; the 1 s and 3 s buckets are the spec's SHOULD and SHALL for a query API (request digest §9). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10];
@@ -52,6 +56,8 @@ export class Metrics {
   private readonly repositoryTime: Histogram<'interaction'>;
   private readonly bundleSize: Histogram;
   private readonly rejected: Counter<'reason'>;
+  private readonly practiceRequests: Counter<'practice_ods' | 'status'>;
+  private readonly practices = new Set<string>();
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -73,6 +79,12 @@ export class Metrics {
       name: 'gpc_bundle_size_bytes',
       help: 'Size of the serialised structured-record Bundle, before compression',
       buckets: SIZE_BUCKETS,
+      registers,
+    });
+    this.practiceRequests = new Counter({
+      name: 'gpc_practice_requests_total',
+      help: 'FHIR requests by the practice they were for (ODS code; unknown before the practice is known) and HTTP status',
+      labelNames: ['practice_ods', 'status'],
       registers,
     });
     this.rejected = new Counter({
@@ -122,6 +134,15 @@ export class Metrics {
     this.duration.labels(o.interaction, o.status, o.spineCode, consumer).observe(o.durationSeconds);
     if (o.repositorySeconds !== undefined) this.repositoryTime.labels(o.interaction).observe(o.repositorySeconds);
     if (o.bundleBytes !== undefined) this.bundleSize.observe(o.bundleBytes);
+    this.practiceRequests.labels(this.practiceLabel(o.practiceOds), o.status).inc();
+  }
+
+  /** Only practices the store holds get here; still bounded, for a store of many thousands. */
+  private practiceLabel(ods: string): string {
+    if (this.practices.has(ods)) return ods;
+    if (this.practices.size >= MAX_PRACTICE_LABELS) return 'other';
+    this.practices.add(ods);
+    return ods;
   }
 
   reject(reason: RejectReason): void {

@@ -17,7 +17,6 @@ export interface ObserverDeps {
   readonly metrics: Metrics;
   readonly audit: AuditLog;
   readonly lifecycle: Lifecycle;
-  readonly providerAsid: string;
   readonly operationalPaths: ReadonlySet<string>;
 }
 
@@ -35,7 +34,6 @@ export function requestAuditEvent(
   res: Response,
   facts: RequestFacts,
   durationMs: number,
-  providerAsid: string,
 ): AuditEvent {
   const claims = facts.gate?.claims;
   const asked = facts.asked;
@@ -48,7 +46,9 @@ export function requestAuditEvent(
     method: req.method,
     path: truncate(req.originalUrl, 200),
     consumerAsid: facts.envelope?.fromAsid ?? rawHeader(req, 'Ssp-From'),
-    providerAsid,
+    // The practice the request was for, and that practice's ASID (Ssp-To matched it).
+    practiceOds: facts.odsCode ?? null,
+    providerAsid: facts.gate?.practice.settings.asid ?? facts.envelope?.toAsid ?? null,
     organisation: claims
       ? { odsCode: claims.organization.odsCode, odsSystem: claims.organization.odsSystem, name: claims.organization.name }
       : null,
@@ -75,7 +75,7 @@ export function requestAuditEvent(
 }
 
 export function requestObserver(deps: ObserverDeps): RequestHandler {
-  const { logger, metrics, audit, lifecycle, providerAsid } = deps;
+  const { logger, metrics, audit, lifecycle } = deps;
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const operational = deps.operationalPaths.has(req.path);
@@ -95,6 +95,7 @@ export function requestObserver(deps: ObserverDeps): RequestHandler {
         traceId: facts.envelope?.traceId,
         interaction,
         consumerAsid,
+        practice: facts.odsCode,
         durationMs: round(durationMs),
         repositoryMs: facts.repositoryMs === undefined ? undefined : round(facts.repositoryMs),
         ...(res.writableFinished ? {} : { aborted: true }),
@@ -105,11 +106,12 @@ export function requestObserver(deps: ObserverDeps): RequestHandler {
         status: status === undefined ? 'aborted' : String(status),
         spineCode: facts.spineCode ?? 'none',
         consumerAsid: consumerAsid ?? 'unknown',
+        practiceOds: facts.odsCode ?? 'unknown',
         durationSeconds: durationMs / 1000,
         repositorySeconds: facts.repositoryMs === undefined ? undefined : facts.repositoryMs / 1000,
         bundleBytes: facts.bundleBytes,
       });
-      audit.record(requestAuditEvent(req, res, facts, durationMs, providerAsid));
+      audit.record(requestAuditEvent(req, res, facts, durationMs));
     });
     next();
   };

@@ -65,14 +65,8 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     type: 'service.start',
     software: { name: options.software.name, version: options.software.version },
     gpConnectVersion: GP_CONNECT_VERSION,
-    providerAsid: config.providerAsid,
+    // Each practice's ASID and switches are data in the store; changing them is audited by gpc-admin.
     basePath: config.basePath,
-    // The practice's enablement toggles as they stand at start (request digest §8, §9).
-    enablement: {
-      gpConnectEnabled: config.gpConnectEnabled,
-      structuredEnabled: config.structuredEnabled,
-      disabledAreas: [...config.disabledAreas],
-    },
     maintenance: { file: maintenance.file ?? null, on: maintenance.isOn() },
     throttling: {
       rateLimitPerMinute: settings.rateLimitPerMinute,

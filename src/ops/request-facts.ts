@@ -11,6 +11,8 @@ import type { StructuredQuery } from '../structured/structured-query';
 import type { AskedFor } from './asked-for';
 
 export interface RequestFacts {
+  /** The ODS code of the practice the request reached, once the store knew it (gate). */
+  odsCode?: string;
   /** The endpoint the request reached (set by the gate once route and verb are known). */
   interaction?: Interaction;
   /** Valid Ssp-* headers (gate). */

@@ -4,46 +4,57 @@
  * than failing every request later.
  */
 import type { CalendarDate } from '../fhir/dates';
-import { MemoryRepository } from './memory/memory-repository';
-import type { PracticeDataset } from './dataset';
-import { PostgresRepository } from './postgres/postgres-repository';
-import type { ClinicalRepository } from './repository';
+import { embeddedPracticeFiles, MemoryPracticeStore } from './memory/memory-practices';
+import { PostgresPracticeStore } from './postgres/postgres-practices';
+import type { PracticeStore } from './practices';
 
 export type RepositoryConfig =
-  | { readonly kind: 'memory' }
+  | {
+      readonly kind: 'memory';
+      /** Practice files to serve; empty: the embedded practices (data/practices). */
+      readonly practiceFiles: readonly string[];
+    }
   | {
       readonly kind: 'postgres';
       readonly url: string;
       readonly poolSize: number;
       readonly statementTimeoutMs: number;
       readonly retryAfterSeconds: number;
+      /** How long a practice's settings are reused before they are read again (run-time changes). */
+      readonly practiceCacheMs: number;
     };
 
 export class RepositoryStartError extends Error {}
 
-/** The store, ready to answer; `embedded` supplies the test practice for the memory store. */
-export async function openRepository(
-  config: RepositoryConfig,
-  embedded: (today: CalendarDate) => PracticeDataset,
-  today: CalendarDate,
-): Promise<ClinicalRepository> {
-  if (config.kind === 'memory') return new MemoryRepository(embedded(today));
-  const repository = new PostgresRepository(config);
+/** The store, ready to answer. */
+export async function openPractices(config: RepositoryConfig, today: CalendarDate): Promise<PracticeStore> {
+  if (config.kind === 'memory') {
+    const files = config.practiceFiles.length > 0 ? config.practiceFiles : embeddedPracticeFiles();
+    try {
+      return MemoryPracticeStore.fromFiles(files, today);
+    } catch (error) {
+      throw new RepositoryStartError(`Cannot load the practice files: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const store = new PostgresPracticeStore(config);
   const where = describeUrl(config.url);
   try {
-    if (!(await repository.database.isReachable())) {
+    if (!(await store.database.isReachable())) {
       throw new RepositoryStartError(`PostgreSQL at ${where} cannot be reached (within DB_STATEMENT_TIMEOUT_MS=${config.statementTimeoutMs})`);
     }
-    const migrated = await repository.database
+    const migrated = await store.database
       .query<{ present: boolean }>("SELECT to_regclass('public.schema_migrations') IS NOT NULL AS present")
       .then((rows) => rows[0]?.present === true);
-    if (!migrated) throw new RepositoryStartError(`PostgreSQL at ${where} has no schema: run \`npm run db:migrate\` or \`npm run db:seed\``);
-    await repository.practice().catch(() => {
-      throw new RepositoryStartError(`PostgreSQL at ${where} holds no practice: run \`npm run db:seed\` or load your own`);
+    if (!migrated) throw new RepositoryStartError(`PostgreSQL at ${where} has no schema: run \`gpc-admin migrate\``);
+    const practices = await store.list().catch((error: unknown) => {
+      throw new RepositoryStartError(`PostgreSQL at ${where} is not migrated to this version (${String(error)}): run \`gpc-admin migrate\``);
     });
-    return repository;
+    if (practices.length === 0) {
+      throw new RepositoryStartError(`PostgreSQL at ${where} holds no practice: run \`gpc-admin import FILE\` or \`gpc-admin seed\``);
+    }
+    return store;
   } catch (error) {
-    await repository.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
     throw error instanceof RepositoryStartError ? error : new RepositoryStartError(`PostgreSQL at ${where}: ${String(error)}`);
   }
 }

@@ -90,8 +90,8 @@ describe('F: forwards compatibility and configuration vectors (request digest §
     expect(await warningsFor(body)).toEqual([unrecognised('includeProblems.includeStatus')]);
   });
 
-  describe('F07/F08 the problems area switched off at the site (GPC_DISABLED_AREAS=problems)', () => {
-    const off = testApp({ env: { GPC_DISABLED_AREAS: 'problems' } });
+  describe('F07/F08 the problems area switched off at the site (problems in its disabled areas)', () => {
+    const off = testApp({ settings: { P99001: { disabledAreas: ['problems'] } } });
 
     it('F07 request includeProblems → 200, issue text "includeProblems has been disabled", diagnostics includeProblems', async () => {
       expect(await warningsFor(P(area('includeProblems')), off)).toEqual([disabled('includeProblems')]);
@@ -120,8 +120,8 @@ describe('F: forwards compatibility and configuration vectors (request digest §
     });
   });
 
-  describe('F07 several areas switched off (GPC_DISABLED_AREAS=medication,referrals)', () => {
-    const off = testApp({ env: { GPC_DISABLED_AREAS: 'medication,referrals' } });
+  describe('F07 several areas switched off (medication and referrals in its disabled areas)', () => {
+    const off = testApp({ settings: { P99001: { disabledAreas: ['medication', 'referrals'] } } });
     it('F07 both requested → 200, one warning each', async () => {
       const issues = await warningsFor(P(area('includeMedication'), area('includeReferrals')), off);
       expect(issues).toHaveLength(2);

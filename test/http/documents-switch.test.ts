@@ -1,9 +1,10 @@
 /**
  * The Documents switch (request digest §8.2, response digest §8.1): documents have no parameter, so
- * with `documents` in GPC_DISABLED_AREAS the DocumentReferences that links would bring are left out,
+ * with the practice's Documents switch off the DocumentReferences that links would bring are left out,
  * each link becomes "Document items have been disabled", and one warning names DocumentReferences.
  */
 import type { DocumentReference, List } from 'fhir/r3';
+import { parseAreaList } from '../../src/record/practices';
 import { NHS, postRecord, testApp } from '../support/app';
 import { expectBundle, resourcesOf, warningsOf } from '../support/fhir';
 import { area, nhsNumber, parameters } from '../support/parameters';
@@ -23,7 +24,7 @@ describe('the Documents switch', () => {
   });
 
   it('off: no DocumentReference, the links say so, and one warning names DocumentReferences', async () => {
-    const bundle = expectBundle(await postRecord(testApp({ env: { GPC_DISABLED_AREAS: 'documents' } }), body));
+    const bundle = expectBundle(await postRecord(testApp({ settings: { P99001: { documentsDisabled: true } } }), body));
     expect(resourcesOf<DocumentReference>(bundle, 'DocumentReference')).toEqual([]);
     expect(displays(resourcesOf<List>(bundle, 'List'))).toContain('Document items have been disabled');
     const outcome = warningsOf(bundle);
@@ -41,13 +42,13 @@ describe('the Documents switch', () => {
   });
 
   it('off, for a request that reaches no document: no warning', async () => {
-    const t = testApp({ env: { GPC_DISABLED_AREAS: 'documents' } });
+    const t = testApp({ settings: { P99001: { documentsDisabled: true } } });
     const bundle = expectBundle(await postRecord(t, parameters(nhsNumber(NHS.patient4), area('includeAllergies', { name: 'includeResolvedAllergies', valueBoolean: false }))));
     expect(warningsOf(bundle)).toBeUndefined();
   });
 
-  it('is configured with the other areas; an unknown area is refused at start', () => {
-    expect(testApp({ env: { GPC_DISABLED_AREAS: 'documents,problems' } }).config).toMatchObject({ documentsDisabled: true, disabledAreas: new Set(['problems']) });
-    expect(() => testApp({ env: { GPC_DISABLED_AREAS: 'letters' } })).toThrow(/GPC_DISABLED_AREAS unknown clinical area\(s\) letters; known: .*documents/);
+  it('is set with the other areas (gpc-admin practice set --disabled-areas); an unknown area is refused', () => {
+    expect(parseAreaList('documents, problems')).toEqual({ areas: ['problems'], documents: true });
+    expect(() => parseAreaList('problems,letters')).toThrow(/unknown clinical area\(s\) letters; known: .*documents/);
   });
 });

@@ -197,8 +197,8 @@ describe('H: transport, headers and JWT vectors (request digest §11.1)', () => 
     expectError(await sendTo(t, 'put', METADATA_PATH).send('{}'), 400, 'BAD_REQUEST', 'PUT');
   });
 
-  describe('H19 Access Record Structured disabled at the practice (GPC_STRUCTURED_ENABLED=false)', () => {
-    const off = testApp({ env: { GPC_STRUCTURED_ENABLED: 'false' } });
+  describe('H19 Access Record Structured disabled at the practice (its Structured switch off)', () => {
+    const off = testApp({ settings: { P99001: { structuredEnabled: false } } });
     it('H19 E1 P() → 403 ACCESS DENIED, issue.code forbidden', async () => {
       const oo = expectError(await postRecord(off, P()), 403, 'ACCESS DENIED', 'disabled');
       expect(oo.issue[0].code).toBe('forbidden');
@@ -213,8 +213,8 @@ describe('H: transport, headers and JWT vectors (request digest §11.1)', () => 
     });
   });
 
-  describe('H19 GP Connect disabled at the practice (GPC_ENABLED=false)', () => {
-    const off = testApp({ env: { GPC_ENABLED: 'false' } });
+  describe('H19 GP Connect disabled at the practice (its GP Connect switch off)', () => {
+    const off = testApp({ settings: { P99001: { gpConnectEnabled: false } } });
     it('H19 E1 P() → 403 ACCESS DENIED, issue.code forbidden', async () => {
       const oo = expectError(await postRecord(off, P()), 403, 'ACCESS DENIED', 'GP Connect');
       expect(oo.issue[0].code).toBe('forbidden');
@@ -273,7 +273,7 @@ describe('the migrate operation E3 is not implemented (D-26)', () => {
 });
 
 describe('response headers (§2.3, §2.4)', () => {
-  const off = testApp({ env: { GPC_STRUCTURED_ENABLED: 'false' } });
+  const off = testApp({ settings: { P99001: { structuredEnabled: false } } });
   const cases: [string, () => Promise<{ status: number; headers: Record<string, string> }>, number][] = [
     ['200 metadata', () => getMetadata(t), 200],
     ['200 record', () => postRecord(t, P()), 200],

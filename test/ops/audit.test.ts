@@ -152,7 +152,7 @@ describe('audit trail', () => {
   });
 
   it('records the enablement toggles at start (each toggle is audited)', async () => {
-    const t = testApp({ env: { GPC_DISABLED_AREAS: 'referrals,diaryEntries', GPC_STRUCTURED_ENABLED: 'false' } });
+    const t = testApp({ settings: { P99001: { disabledAreas: ['referrals', 'diaryEntries'], structuredEnabled: false } } });
     await t.audit.flushed();
     const [start] = t.audit.records;
     expect(start).toMatchObject({
@@ -164,7 +164,7 @@ describe('audit trail', () => {
   });
 
   it('a practice-level switch off gives 403 ACCESS DENIED, audited', async () => {
-    const t = testApp({ env: { GPC_ENABLED: 'false' } });
+    const t = testApp({ settings: { P99001: { gpConnectEnabled: false } } });
     expectOperationOutcome(await postRecord(t, allergiesAndMedication), 403, 'ACCESS DENIED');
     expect(t.audit.requests[0]).toMatchObject({ ...WHO, outcome: { status: 403, spineCode: 'ACCESS DENIED' } });
   });

@@ -56,7 +56,7 @@ describe('the per-request log line', () => {
     const logger = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream })] });
     const app = createApp({
       config: base.config,
-      repository: base.repository,
+      practices: base.practices,
       clock: base.clock,
       logger,
       software: { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' },

@@ -23,7 +23,7 @@ describe('database outage during a run', () => {
 
   beforeAll(async () => {
     server = await startThrowawayPostgres();
-    repository = new PostgresRepository({ url: server.url, poolSize: 4, statementTimeoutMs: 2000, retryAfterSeconds: 7 });
+    repository = new PostgresRepository({ url: server.url, poolSize: 4, statementTimeoutMs: 2000, retryAfterSeconds: 7 }, 'P99001');
     await migrate(repository.database);
     await seedDataset(repository.database, testPractice(clock.today()));
     app = testApp({ clock, repository });

@@ -38,12 +38,29 @@ describe('store configuration', () => {
     expect(() => loadConfig({ DB_POOL_SIZE: '0' })).toThrow(/Invalid configuration: DB_POOL_SIZE must be a whole number/);
   });
 
-  it('the practice switches default on for the embedded practice and off for PostgreSQL (request digest §8.1)', () => {
-    const memory = loadConfig({});
-    expect([memory.gpConnectEnabled, memory.structuredEnabled]).toEqual([true, true]);
+  it('PostgreSQL settings, with the practice settings cache', () => {
     const postgres = loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' });
-    expect([postgres.gpConnectEnabled, postgres.structuredEnabled]).toEqual([false, false]);
-    expect(postgres.repository).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10, statementTimeoutMs: 2000, retryAfterSeconds: 5 });
+    expect(postgres.repository).toEqual({
+      kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10, statementTimeoutMs: 2000, retryAfterSeconds: 5, practiceCacheMs: 1000,
+    });
+  });
+
+  it('the one-practice settings now held per practice in the store stop the process with the way to change them', () => {
+    for (const name of ['PROVIDER_ASID', 'GPC_ENABLED', 'GPC_STRUCTURED_ENABLED', 'GPC_DISABLED_AREAS']) {
+      expect(() => loadConfig({ [name]: 'x' })).toThrow(
+        new ConfigError(
+          `Invalid configuration: ${name} is no longer a setting: each practice's ASID and switches are data in the store, ` +
+            'changed with `gpc-admin practice set|enable|disable` (see CHANGELOG)',
+        ),
+      );
+    }
+  });
+
+  it('BASE_PATH is a template with one {ods} segment', () => {
+    expect(loadConfig({}).basePath).toBe('/{ods}/STU3/1/gpconnect/structured');
+    expect(() => loadConfig({ BASE_PATH: '/A12345/STU3/1/gpconnect/structured' })).toThrow(/BASE_PATH must be a path template with exactly one \{ods\} segment/);
+    expect(() => loadConfig({ BASE_PATH: '/{ods}/{ods}/x' })).toThrow(/BASE_PATH must be a path template/);
+    expect(loadConfig({ BASE_PATH: '/gpc/{ods}/STU3/1/gpconnect/structured' }).basePath).toBe('/gpc/{ods}/STU3/1/gpconnect/structured');
   });
 });
 

@@ -8,16 +8,18 @@ import { createApp, type AppDeps } from '../../src/app';
 import { fixedClock, type Clock } from '../../src/clock';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import type { PracticeStore, SettingsChange } from '../../src/record/practices';
 import type { ClinicalRepository } from '../../src/record/repository';
 import { createOps, type Ops } from '../../src/ops/ops';
 import { AuditCapture } from './audit';
 import { jwt, validClaims, type Claims } from './jwt';
-import { embeddedRepository } from './store';
+import { embeddedPractices, OverlayStore, P99001_ASID } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
 export const TEST_NOW = '2026-11-21T12:00:00Z';
 export const TODAY = '2026-11-21';
-export const PROVIDER_ASID = '200000000116';
+/** P99001's ASID (data/practices/P99001.jsonl). */
+export const PROVIDER_ASID = P99001_ASID;
 export const CONSUMER_ASID = '200000000115';
 export const BASE = '/P99001/STU3/1/gpconnect/structured';
 export const RECORD_PATH = `${BASE}/Patient/$gpc.getstructuredrecord`;
@@ -66,14 +68,19 @@ export function rel(days: number): string {
 export interface TestAppOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
+  /** P99001's record replaced by this one (its settings kept). */
   readonly repository?: ClinicalRepository;
+  /** Settings changes by ODS code, over the store's own (the store itself is shared and not changed). */
+  readonly settings?: Readonly<Record<string, SettingsChange>>;
+  /** A store of the test's own instead of the embedded practices. */
+  readonly practices?: PracticeStore;
 }
 
 export interface TestApp {
   readonly app: Express;
   readonly config: AppConfig;
   readonly clock: Clock;
-  readonly repository: ClinicalRepository;
+  readonly practices: PracticeStore;
   /** Metrics, throttles, maintenance switch and lifecycle of this app. */
   readonly ops: Ops;
   /** This app's audit trail, captured in memory (so tests print nothing). */
@@ -91,7 +98,9 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     MAX_EVENT_LOOP_UTILISATION: '1',
     ...options.env,
   });
-  const repository = options.repository ?? embeddedRepository(clock.today());
+  const practices =
+    options.practices ??
+    new OverlayStore(embeddedPractices(clock.today()), options.settings, options.repository ? { P99001: options.repository } : {});
   let counter = 0;
   const logger = createLogger('silent');
   const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };
@@ -99,14 +108,14 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: audit } });
   const deps: AppDeps = {
     config,
-    repository,
+    practices,
     clock,
     logger,
     software,
     newId: () => `generated-${++counter}`,
     ops,
   };
-  return { app: createApp(deps), config, clock, repository, ops, audit };
+  return { app: createApp(deps), config, clock, practices, ops, audit };
 }
 
 export function nowSeconds(clock: Clock): number {

@@ -56,8 +56,9 @@ export function describeRefusals(t: TestApp, parameter: Parameter): void {
 
 /** The repository's answer for the same query (the ids the primary list must hold). */
 export async function fromRepository(app: TestApp, nhs: string, areas: AreaQuery): Promise<PatientRecord> {
-  const patient = await app.repository.findPatient(nhs);
-  return app.repository.loadRecord(patient!, query({ nhsNumber: nhs, today: TODAY as CalendarDate, ...areas }));
+  const repository = (await app.practices.find('P99001'))!.repository;
+  const patient = await repository.findPatient(nhs);
+  return repository.loadRecord(patient!, query({ nhsNumber: nhs, today: TODAY as CalendarDate, ...areas }));
 }
 
 // ---- an area's List against the record ---------------------------------------------------------------

@@ -47,7 +47,7 @@ export const TEST_DB_OPTIONS = { poolSize: 4, statementTimeoutMs: 5000, retryAft
 /** A fresh database holding `dataset`, and the repository over it. */
 export async function postgresRepositoryFor(dataset: PracticeDataset): Promise<{ repository: PostgresRepository; database: TestDatabase }> {
   const database = await createTestDatabase();
-  const repository = new PostgresRepository({ url: database.url, ...TEST_DB_OPTIONS });
+  const repository = new PostgresRepository({ url: database.url, ...TEST_DB_OPTIONS }, dataset.practice.odsCode);
   await migrate(repository.database);
   await seedDataset(repository.database, dataset);
   return { repository, database };

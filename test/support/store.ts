@@ -1,47 +1,103 @@
 /**
  * Which store the HTTP suites run against. `npm test` runs them over the in-memory store, then again
- * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practice seeded once per test worker and
- * date), so every HTTP test proves both stores.
+ * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practices loaded once per test worker and
+ * date, through the same reader as `gpc-admin import`), so every HTTP test proves both stores.
  */
 import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
+import { readPracticeFileSync } from '../../src/format/read-practice-file';
+import { embeddedPracticeFiles, MemoryPracticeStore } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { PatientRecord, ClinicalRepository } from '../../src/record/repository';
-import type { Patient, Practice } from '../../src/record/people';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import { postgresRepositoryFor } from './postgres';
+import { loadPractice } from '../../src/record/postgres/seed';
+import { migrate } from '../../src/record/postgres/migrate';
+import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
+import {
+  applyChange,
+  type PracticeStore,
+  type PracticeSummary,
+  type ServedPractice,
+  type SettingsChange,
+} from '../../src/record/practices';
+import type { ClinicalRepository } from '../../src/record/repository';
+import { createTestDatabase, TEST_DB_OPTIONS } from './postgres';
 
 export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';
 
-/** One seeded database per worker and date: seeding is the slow part, and the data is read-only. */
-const seeded = new Map<CalendarDate, Promise<ClinicalRepository>>();
+/** The embedded practices' settings as their files give them. */
+export const P99001_ASID = '200000000116';
+export const P99002_ASID = '200000000216';
+export const P99003_ASID = '200000000316';
 
-/** A repository whose store is opened on first use (testApp is synchronous; seeding is not). */
-class DeferredRepository implements ClinicalRepository {
-  constructor(private readonly ready: Promise<ClinicalRepository>) {}
-  async practice(): Promise<Practice> {
-    return (await this.ready).practice();
+/** One loaded database per worker and date: loading is the slow part, and the data is read-only. */
+const seeded = new Map<CalendarDate, Promise<PostgresPracticeStore>>();
+
+/** Every embedded practice in a fresh PostgreSQL database, through the import path. */
+export async function postgresEmbeddedStore(today: CalendarDate, practiceCacheMs = 60_000): Promise<PostgresPracticeStore> {
+  const database = await createTestDatabase();
+  const store = new PostgresPracticeStore({ url: database.url, ...TEST_DB_OPTIONS, practiceCacheMs });
+  await migrate(store.database);
+  for (const file of embeddedPracticeFiles()) {
+    const { dataset, settings, header } = readPracticeFileSync(file, today);
+    await loadPractice(store.database, { dataset, settings, datesRelativeTo: header.datesRelativeTo && today });
   }
-  async findPatient(nhsNumber: string): Promise<Patient | undefined> {
-    return (await this.ready).findPatient(nhsNumber);
+  return store;
+}
+
+/**
+ * A view of a store in which some practices' settings are overridden (a test's switches) or one
+ * practice's record is replaced (a test's own repository). The store's own data is never changed, so
+ * apps sharing it stay independent.
+ */
+export class OverlayStore implements PracticeStore {
+  constructor(
+    private readonly inner: Promise<PracticeStore> | PracticeStore,
+    private readonly settings: Readonly<Record<string, SettingsChange>> = {},
+    private readonly repositories: Readonly<Record<string, ClinicalRepository>> = {},
+  ) {}
+
+  async find(odsCode: string): Promise<ServedPractice | undefined> {
+    const found = await (await this.inner).find(odsCode);
+    if (!found) return undefined;
+    const change = this.settings[odsCode];
+    const repository = this.repositories[odsCode];
+    return {
+      odsCode,
+      settings: change ? applyChange(found.settings, change) : found.settings,
+      repository: repository ?? found.repository,
+    };
   }
-  async loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
-    return (await this.ready).loadRecord(patient, query);
+
+  async list(): Promise<PracticeSummary[]> {
+    return (await this.inner).list();
   }
+
   async isReady(): Promise<boolean> {
-    return (await this.ready).isReady();
+    return (await this.inner).isReady();
   }
+
   /** Shared by every app of the worker; the database goes with the test cluster. */
   async close(): Promise<void> {}
 }
 
-/** The embedded practice in the store under test. */
-export function embeddedRepository(today: CalendarDate): ClinicalRepository {
-  if (TEST_STORE === 'memory') return new MemoryRepository(testPractice(today));
+const inMemory = new Map<CalendarDate, MemoryPracticeStore>();
+
+/** The embedded practices in the store under test (read once per worker and date; read-only). */
+export function embeddedPractices(today: CalendarDate): PracticeStore {
+  if (TEST_STORE === 'memory') {
+    let store = inMemory.get(today);
+    if (!store) inMemory.set(today, (store = MemoryPracticeStore.fromFiles(embeddedPracticeFiles(), today)));
+    return new OverlayStore(store);
+  }
   let ready = seeded.get(today);
   if (!ready) {
-    ready = postgresRepositoryFor(testPractice(today)).then((r) => r.repository);
+    ready = postgresEmbeddedStore(today);
     seeded.set(today, ready);
   }
-  return new DeferredRepository(ready);
+  return new OverlayStore(ready);
+}
+
+
+/** The test practice in memory, for tests that need its repository itself. */
+export function embeddedRepository(today: CalendarDate): ClinicalRepository {
+  return new MemoryRepository(testPractice(today));
 }

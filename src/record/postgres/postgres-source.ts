@@ -22,19 +22,20 @@ interface ItemRow {
 
 /** A medication plan comes back whole: its issues aggregated in their own order. */
 const PLAN_DETAIL = `p.detail || jsonb_build_object('issues', COALESCE(
-  (SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i WHERE i.plan_id = p.id), '[]'::jsonb))`;
+  (SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i
+    WHERE i.practice_ods = p.practice_ods AND i.plan_id = p.id), '[]'::jsonb))`;
 
 function selectArea(area: RecordArea, where: string): string {
   const table = AREA_TABLE[area];
   const detail = area === 'medication' ? PLAN_DETAIL : 'p.detail';
-  return `SELECT '${area}'::text AS area, p.seq, ${detail} AS detail FROM ${table} p WHERE p.patient_id = $1 AND (${where})`;
+  return `SELECT '${area}'::text AS area, p.seq, ${detail} AS detail FROM ${table} p WHERE p.practice_ods = $1 AND p.patient_id = $2 AND (${where})`;
 }
 
-/** Collects positional parameters for one statement. */
+/** Collects positional parameters for one statement: $1 is always the practice, $2 the patient. */
 class Params {
   readonly values: unknown[] = [];
-  constructor(first: unknown) {
-    this.values.push(first);
+  constructor(odsCode: string, patientId: string) {
+    this.values.push(odsCode, patientId);
   }
   add(value: unknown, cast: string): string {
     this.values.push(value ?? null);
@@ -63,7 +64,7 @@ function candidateSql(query: StructuredQuery, p: Params): string[] {
       // Every undated one, and every dated one on or after the N-th latest start day (ties included).
       const n = p.add(mostRecent, 'integer');
       parts.push(selectArea('consultations', `p.has_content AND (p.start_lo IS NULL OR p.start_lo >= COALESCE((
-        SELECT c.start_lo FROM consultations c WHERE c.patient_id = $1 AND c.has_content AND c.start_lo IS NOT NULL
+        SELECT c.start_lo FROM consultations c WHERE c.practice_ods = $1 AND c.patient_id = $2 AND c.has_content AND c.start_lo IS NOT NULL
         ORDER BY c.start_lo DESC OFFSET ${n} - 1 LIMIT 1), '-infinity'::date))`));
     } else {
       const start = p.add(searchPeriod?.start, 'date');
@@ -102,29 +103,36 @@ function placeRows(rows: readonly ItemRow[]): { items: PlacedItems; problems: Pl
   return { items: items as PlacedItems, problems };
 }
 
+/** One practice's reads: every statement names the practice ($1), so no row of another can come back. */
 export class PostgresSource implements RecordSource {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    readonly odsCode: string,
+  ) {}
 
   async practice(): Promise<Practice> {
-    const rows = await this.db.query<{ detail: Practice }>('SELECT detail FROM practice LIMIT 1');
-    if (rows.length === 0) throw new Error('The database holds no practice: run `npm run db:seed`');
+    const rows = await this.db.query<{ detail: Practice }>('SELECT detail FROM practice WHERE ods_code = $1', [this.odsCode]);
+    if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
     return rows[0].detail;
   }
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
-    const rows = await this.db.query<{ detail: Patient }>('SELECT detail FROM patients WHERE nhs_number = $1', [nhsNumber]);
+    const rows = await this.db.query<{ detail: Patient }>(
+      'SELECT detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
+      [this.odsCode, nhsNumber],
+    );
     return rows[0]?.detail;
   }
 
   async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
-    const p = new Params(patient.id);
+    const p = new Params(this.odsCode, patient.id);
     const candidates = candidateSql(query, p);
     const hub = `
       SELECT 'topicLink'::text AS area, seq, jsonb_build_object('consultationId', consultation_id, 'problemId', problem_id, 'refs', refs) AS detail
-        FROM topic_problem_links WHERE patient_id = $1
+        FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = $2
       UNION ALL
       SELECT 'withheld'::text, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
-        FROM withheld_items WHERE patient_id = $1`;
+        FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
     const rows = await this.db.query<{ area: string; seq: number; detail: unknown }>(
       [...candidates, hub].join('\nUNION ALL\n'),
       p.values,
@@ -151,34 +159,35 @@ export class PostgresSource implements RecordSource {
       }
     }
     if (idsByArea.size === 0 && issueIds.size === 0) return {};
-    const p = new Params(patient.id);
+    const p = new Params(this.odsCode, patient.id);
     const parts = [...idsByArea].map(([area, ids]) => {
       const list = p.add([...ids], 'text[]');
       const byIssue = area === 'medication' && issueIds.size > 0
-        ? ` OR p.id IN (SELECT plan_id FROM medication_issues WHERE id = ANY(${p.add([...issueIds], 'text[]')}))`
+        ? ` OR p.id IN (SELECT plan_id FROM medication_issues WHERE practice_ods = $1 AND id = ANY(${p.add([...issueIds], 'text[]')}))`
         : '';
       return selectArea(area, `p.id = ANY(${list})${byIssue}`);
     });
     if (issueIds.size > 0 && !idsByArea.has('medication')) {
-      parts.push(selectArea('medication', `p.id IN (SELECT plan_id FROM medication_issues WHERE id = ANY(${p.add([...issueIds], 'text[]')}))`));
+      parts.push(selectArea('medication', `p.id IN (SELECT plan_id FROM medication_issues WHERE practice_ods = $1 AND id = ANY(${p.add([...issueIds], 'text[]')}))`));
     }
     const rows = await this.db.query<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
     return placeRows(rows).items;
   }
 
   async loadActors(ids: ActorIds): Promise<Actors> {
-    // One statement: the requested actors and every organisation they could name.
+    // One statement: the requested actors of this practice and every organisation they could name.
     const rows = await this.db.query<{ kind: string; id: string; detail: unknown }>(
-      `SELECT 'practitioner' AS kind, id, detail FROM practitioners WHERE id = ANY($1::text[])
-       UNION ALL SELECT 'location', id, detail FROM locations WHERE id = ANY($2::text[])
-       UNION ALL SELECT 'healthcareService', id, detail FROM healthcare_services WHERE id = ANY($3::text[])
-       UNION ALL SELECT 'device', id, detail FROM devices WHERE id = ANY($4::text[])
-       UNION ALL SELECT 'organisation', id, detail FROM organisations WHERE id = ANY($5::text[])
-         OR id IN (SELECT jsonb_array_elements(detail->'roles')->>'organisationId' FROM practitioners WHERE id = ANY($1::text[]))
-         OR id IN (SELECT managing_organisation_id FROM locations WHERE id = ANY($2::text[]))
-         OR id IN (SELECT provided_by_organisation_id FROM healthcare_services WHERE id = ANY($3::text[]))
-       UNION ALL SELECT 'organisation', id, detail FROM practice`,
-      [ids.practitioners, ids.locations, ids.healthcareServices, ids.devices, ids.organisations],
+      `SELECT 'practitioner' AS kind, id, detail FROM practitioners WHERE practice_ods = $6 AND id = ANY($1::text[])
+       UNION ALL SELECT 'location', id, detail FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[])
+       UNION ALL SELECT 'healthcareService', id, detail FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])
+       UNION ALL SELECT 'device', id, detail FROM devices WHERE practice_ods = $6 AND id = ANY($4::text[])
+       UNION ALL SELECT 'organisation', id, detail FROM organisations WHERE practice_ods = $6 AND (id = ANY($5::text[])
+         OR id IN (SELECT jsonb_array_elements(detail->'roles')->>'organisationId' FROM practitioners
+                   WHERE practice_ods = $6 AND id = ANY($1::text[]))
+         OR id IN (SELECT managing_organisation_id FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[]))
+         OR id IN (SELECT provided_by_organisation_id FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])))
+       UNION ALL SELECT 'organisation', id, detail FROM practice WHERE ods_code = $6`,
+      [ids.practitioners, ids.locations, ids.healthcareServices, ids.devices, ids.organisations, this.odsCode],
     );
     const of = <T>(kind: string) => new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, r.detail as T]));
     return expandActors(ids, {

@@ -1,0 +1,102 @@
+/**
+ * Every practice of a PostgreSQL database, over one connection pool. A practice's settings are read
+ * from its row and reused for PRACTICE_CACHE_MS, so `gpc-admin practice …` takes effect within that
+ * time without a restart, and a request normally costs no statement for them. ODS codes the database
+ * does not hold are remembered for the same time (bounded), so a flood of made-up codes costs at most
+ * one statement per code per period.
+ */
+import type { ClinicalArea } from '../../structured/structured-query';
+import { applyChange, CLINICAL_AREAS, type PracticeSettings, type PracticeStore, type PracticeSummary, type ServedPractice, type SettingsChange } from '../practices';
+import { Database, type DatabaseOptions } from './database';
+import { PostgresRepository } from './postgres-repository';
+
+interface PracticeRow {
+  ods_code: string;
+  name: string;
+  asid: string;
+  gpc_enabled: boolean;
+  structured_enabled: boolean;
+  disabled_areas: string[];
+  documents_disabled: boolean;
+}
+
+const SELECT = `SELECT ods_code, detail->>'name' AS name, asid, gpc_enabled, structured_enabled, disabled_areas,
+  documents_disabled FROM practice`;
+
+/** Most practices whose lookups are cached at once; beyond it the cache starts again (bounded memory). */
+const CACHE_LIMIT = 20_000;
+
+function settingsOf(row: PracticeRow): PracticeSettings {
+  return {
+    asid: row.asid,
+    gpConnectEnabled: row.gpc_enabled,
+    structuredEnabled: row.structured_enabled,
+    disabledAreas: CLINICAL_AREAS.filter((a) => row.disabled_areas.includes(a)),
+    documentsDisabled: row.documents_disabled,
+  };
+}
+
+export class PostgresPracticeStore implements PracticeStore {
+  readonly database: Database;
+  private readonly cache = new Map<string, { readonly at: number; readonly found: ServedPractice | undefined }>();
+  private readonly repositories = new Map<string, PostgresRepository>();
+  private readonly ttlMs: number;
+
+  constructor(options: DatabaseOptions & { readonly practiceCacheMs?: number }, now: () => number = Date.now) {
+    this.database = new Database(options);
+    this.ttlMs = options.practiceCacheMs ?? 1000;
+    this.now = now;
+  }
+
+  private readonly now: () => number;
+
+  async find(odsCode: string): Promise<ServedPractice | undefined> {
+    const hit = this.cache.get(odsCode);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.found;
+    const rows = await this.database.query<PracticeRow>(`${SELECT} WHERE ods_code = $1`, [odsCode]);
+    const found = rows[0] && { odsCode, settings: settingsOf(rows[0]), repository: this.repositoryFor(odsCode) };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(odsCode, { at: this.now(), found });
+    return found;
+  }
+
+  private repositoryFor(odsCode: string): PostgresRepository {
+    let repository = this.repositories.get(odsCode);
+    if (!repository) {
+      if (this.repositories.size >= CACHE_LIMIT) this.repositories.clear();
+      repository = new PostgresRepository(this.database, odsCode);
+      this.repositories.set(odsCode, repository);
+    }
+    return repository;
+  }
+
+  async list(): Promise<PracticeSummary[]> {
+    const rows = await this.database.query<PracticeRow>(`${SELECT} ORDER BY ods_code`);
+    return rows.map((r) => ({ odsCode: r.ods_code, name: r.name, ...settingsOf(r) }));
+  }
+
+  /** Change one practice's settings; returns them before and after (for the audit record). */
+  async change(odsCode: string, change: SettingsChange): Promise<{ before: PracticeSettings; after: PracticeSettings }> {
+    return this.database.transaction(async (query) => {
+      const rows = (await query(`${SELECT} WHERE ods_code = $1 FOR UPDATE`, [odsCode])) as PracticeRow[];
+      if (!rows[0]) throw new Error(`the database holds no practice ${odsCode}`);
+      const before = settingsOf(rows[0]);
+      const after = applyChange(before, change);
+      await query(
+        `UPDATE practice SET asid = $2, gpc_enabled = $3, structured_enabled = $4, disabled_areas = $5,
+           documents_disabled = $6, updated_at = now() WHERE ods_code = $1`,
+        [odsCode, after.asid, after.gpConnectEnabled, after.structuredEnabled, after.disabledAreas as ClinicalArea[], after.documentsDisabled],
+      );
+      this.cache.delete(odsCode);
+      return { before, after };
+    });
+  }
+
+  isReady(): Promise<boolean> {
+    return this.database.isReachable();
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}
