@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { AuditLog, verifyAuditChain } from '../../src/ops/audit';
-import { CONSUMER_ASID, NHS, PROVIDER_ASID, getMetadata, postRecord, rel, testApp } from '../support/app';
+import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID, getMetadata, postRecord, rel, spineHeaders, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, date, nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
 
 const REQUEST_FIELDS = [
   'seq', 'time', 'type', 'traceId', 'interaction', 'interactionId', 'method', 'path', 'consumerAsid', 'providerAsid',
-  'organisation', 'practitioner', 'device', 'reason', 'scope', 'nhsNumber', 'requested', 'outcome', 'durationMs', 'hash',
+  'practiceOds', 'organisation', 'practitioner', 'device', 'reason', 'scope', 'nhsNumber', 'requested', 'outcome', 'durationMs', 'hash',
 ].sort();
 
 const WHO = {
@@ -47,6 +47,7 @@ describe('audit trail', () => {
       interactionId: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
       method: 'POST',
       consumerAsid: CONSUMER_ASID,
+      practiceOds: 'P99001',
       providerAsid: PROVIDER_ASID,
       ...WHO,
       nhsNumber: NHS.patient2,
@@ -151,15 +152,25 @@ describe('audit trail', () => {
     expect(verifyAuditChain(t.audit.lines.filter((_, i) => i !== 1))).toMatchObject({ ok: false, brokenAtLine: 2 });
   });
 
-  it('records the enablement toggles at start (each toggle is audited)', async () => {
+  it('the start record names the base path template (each practice\'s switches are audited where they change)', async () => {
     const t = testApp({ settings: { P99001: { disabledAreas: ['referrals', 'diaryEntries'], structuredEnabled: false } } });
     await t.audit.flushed();
     const [start] = t.audit.records;
-    expect(start).toMatchObject({
-      seq: 1,
-      type: 'service.start',
-      gpConnectVersion: '1.6.2',
-      enablement: { gpConnectEnabled: true, structuredEnabled: false, disabledAreas: ['referrals', 'diaryEntries'] },
+    expect(start).toMatchObject({ seq: 1, type: 'service.start', gpConnectVersion: '1.6.2', basePath: '/{ods}/STU3/1/gpconnect/structured' });
+  });
+
+  it('a request for an ODS code the store does not hold is audited as such, with no practice', async () => {
+    const t = testApp();
+    const res = await request(t.app)
+      .post('/A12345/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord')
+      .set(spineHeaders(t, INTERACTION.record, 'patient/*.read'))
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify(allergiesAndMedication));
+    expectOperationOutcome(res, 404, 'ORGANISATION_NOT_FOUND');
+    expect(t.audit.requests[0]).toMatchObject({
+      practiceOds: null,
+      path: '/A12345/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord',
+      outcome: { status: 404, spineCode: 'ORGANISATION_NOT_FOUND' },
     });
   });
 

@@ -28,6 +28,100 @@ CREATE TABLE ${name} (
   UNIQUE (patient_id, seq)
 );`;
 
+
+/** Tables holding one practice's data, besides `practice` itself. */
+const ACTOR_TABLES = ['organisations', 'practitioners', 'locations', 'healthcare_services', 'devices'];
+const ITEM_TABLES = [
+  'allergies', 'medication_plans', 'problems', 'consultations', 'immunisations', 'immunisation_statuses',
+  'observations', 'investigations', 'referrals', 'diary_entries', 'documents',
+];
+const PATIENT_TABLES = ['patients', ...ITEM_TABLES, 'medication_issues', 'topic_problem_links', 'withheld_items'];
+
+/** The per-patient indexes of 001, now led by the practice. */
+const INDEXES: readonly [string, string, string][] = [
+  ['allergies_patient', 'allergies', 'patient_id, resolved'],
+  ['medication_plans_patient', 'medication_plans', 'patient_id, active_hi'],
+  ['medication_issues_patient', 'medication_issues', 'patient_id'],
+  ['problems_patient', 'problems', 'patient_id'],
+  ['consultations_patient', 'consultations', 'patient_id, start_lo'],
+  ['immunisations_patient', 'immunisations', 'patient_id, not_given'],
+  ['immunisation_statuses_patient', 'immunisation_statuses', 'patient_id'],
+  ['observations_patient', 'observations', 'patient_id, span_lo, span_hi'],
+  ['investigations_patient', 'investigations', 'patient_id, issued_on'],
+  ['referrals_patient', 'referrals', 'patient_id, span_lo, span_hi'],
+  ['diary_entries_patient', 'diary_entries', 'patient_id, planned_lo'],
+  ['documents_patient', 'documents', 'patient_id'],
+];
+
+/**
+ * 002: many practices in one database. Every table gains `practice_ods` (filled, for a database of
+ * the one-practice release, with the ODS code of the practice it holds), every key and index is led by
+ * it, and every foreign key stays inside one practice. The practice row gains its settings; a
+ * migrated practice's switches are off (a real practice's switches ship disabled) and its ASID is
+ * the one-practice release's default until `gpc-admin practice set` changes it.
+ */
+function manyPractices(): string {
+  const all = [...ACTOR_TABLES, ...PATIENT_TABLES];
+  const ods = '(SELECT ods_code FROM practice ORDER BY ods_code LIMIT 1)';
+  const fk = (table: string, cols: string, target: string, targetCols: string, cascade = true) =>
+    `ALTER TABLE ${table} ADD FOREIGN KEY (practice_ods, ${cols}) REFERENCES ${target} (practice_ods, ${targetCols})${cascade ? ' ON DELETE CASCADE' : ''};`;
+  return `
+DO $$ DECLARE r record; BEGIN
+  IF (SELECT count(*) FROM practice) > 1 THEN RAISE EXCEPTION 'more than one practice row: cannot tell whose data it is'; END IF;
+  FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+           WHERE contype = 'f' AND connamespace = 'public'::regnamespace LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+  END LOOP;
+  FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+           WHERE contype IN ('p', 'u') AND connamespace = 'public'::regnamespace
+             AND conrelid::regclass::text <> 'schema_migrations' LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+  END LOOP;
+END $$;
+${INDEXES.map(([name]) => `DROP INDEX IF EXISTS ${name};`).join('\n')}
+DROP INDEX IF EXISTS confidential_allergies;
+
+ALTER TABLE practice
+  ADD COLUMN asid text NOT NULL DEFAULT '200000000116' CHECK (asid ~ '^[0-9]{1,12}$'),
+  ADD COLUMN gpc_enabled boolean NOT NULL DEFAULT false,
+  ADD COLUMN structured_enabled boolean NOT NULL DEFAULT false,
+  ADD COLUMN disabled_areas text[] NOT NULL DEFAULT '{}',
+  ADD COLUMN documents_disabled boolean NOT NULL DEFAULT false,
+  -- Set when the file imported had datesRelativeTo: the day its dates were shifted to (export writes it back).
+  ADD COLUMN dates_relative_to date,
+  ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE practice ADD PRIMARY KEY (ods_code);
+
+${all.map((t) => `ALTER TABLE ${t} ADD COLUMN practice_ods text;
+UPDATE ${t} SET practice_ods = ${ods};
+ALTER TABLE ${t} ALTER COLUMN practice_ods SET NOT NULL;
+ALTER TABLE ${t} ADD FOREIGN KEY (practice_ods) REFERENCES practice (ods_code) ON DELETE CASCADE;`).join('\n')}
+
+${ACTOR_TABLES.map((t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);`).join('\n')}
+ALTER TABLE patients ADD PRIMARY KEY (practice_ods, id);
+ALTER TABLE patients ADD UNIQUE (practice_ods, seq);
+ALTER TABLE patients ADD UNIQUE (practice_ods, nhs_number);
+${fk('patients', 'usual_gp_id', 'practitioners', 'id', false)}
+${ITEM_TABLES.map((t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);
+ALTER TABLE ${t} ADD UNIQUE (practice_ods, patient_id, seq);
+${fk(t, 'patient_id', 'patients', 'id')}
+${fk(t, 'recorder_id', 'practitioners', 'id', false)}`).join('\n')}
+ALTER TABLE medication_issues ADD PRIMARY KEY (practice_ods, id);
+ALTER TABLE medication_issues ADD UNIQUE (practice_ods, plan_id, seq);
+${fk('medication_issues', 'plan_id', 'medication_plans', 'id')}
+${fk('medication_issues', 'patient_id', 'patients', 'id')}
+ALTER TABLE topic_problem_links ADD PRIMARY KEY (practice_ods, patient_id, seq);
+${fk('topic_problem_links', 'patient_id', 'patients', 'id')}
+${fk('topic_problem_links', 'consultation_id', 'consultations', 'id')}
+${fk('topic_problem_links', 'problem_id', 'problems', 'id')}
+ALTER TABLE withheld_items ADD PRIMARY KEY (practice_ods, patient_id, seq);
+${fk('withheld_items', 'patient_id', 'patients', 'id')}
+
+${INDEXES.map(([name, table, cols]) => `CREATE INDEX ${name} ON ${table} (practice_ods, ${cols});`).join('\n')}
+CREATE INDEX confidential_allergies ON allergies (practice_ods, patient_id) WHERE confidential;
+`;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: '001_clinical_record',
@@ -130,96 +224,3 @@ CREATE INDEX confidential_allergies ON allergies (patient_id) WHERE confidential
   },
   { version: '002_many_practices', sql: manyPractices() },
 ];
-
-/** Tables holding one practice's data, besides `practice` itself. */
-const ACTOR_TABLES = ['organisations', 'practitioners', 'locations', 'healthcare_services', 'devices'];
-const ITEM_TABLES = [
-  'allergies', 'medication_plans', 'problems', 'consultations', 'immunisations', 'immunisation_statuses',
-  'observations', 'investigations', 'referrals', 'diary_entries', 'documents',
-];
-const PATIENT_TABLES = ['patients', ...ITEM_TABLES, 'medication_issues', 'topic_problem_links', 'withheld_items'];
-
-/** The per-patient indexes of 001, now led by the practice. */
-const INDEXES: readonly [string, string, string][] = [
-  ['allergies_patient', 'allergies', 'patient_id, resolved'],
-  ['medication_plans_patient', 'medication_plans', 'patient_id, active_hi'],
-  ['medication_issues_patient', 'medication_issues', 'patient_id'],
-  ['problems_patient', 'problems', 'patient_id'],
-  ['consultations_patient', 'consultations', 'patient_id, start_lo'],
-  ['immunisations_patient', 'immunisations', 'patient_id, not_given'],
-  ['immunisation_statuses_patient', 'immunisation_statuses', 'patient_id'],
-  ['observations_patient', 'observations', 'patient_id, span_lo, span_hi'],
-  ['investigations_patient', 'investigations', 'patient_id, issued_on'],
-  ['referrals_patient', 'referrals', 'patient_id, span_lo, span_hi'],
-  ['diary_entries_patient', 'diary_entries', 'patient_id, planned_lo'],
-  ['documents_patient', 'documents', 'patient_id'],
-];
-
-/**
- * 002: many practices in one database. Every table gains `practice_ods` (filled, for a database of
- * the one-practice release, with the ODS code of the practice it holds), every key and index is led by
- * it, and every foreign key stays inside one practice. The practice row gains its settings; a
- * migrated practice's switches are off (a real practice's switches ship disabled) and its ASID is
- * the one-practice release's default until `gpc-admin practice set` changes it.
- */
-function manyPractices(): string {
-  const all = [...ACTOR_TABLES, ...PATIENT_TABLES];
-  const ods = '(SELECT ods_code FROM practice ORDER BY ods_code LIMIT 1)';
-  const fk = (table: string, cols: string, target: string, targetCols: string, cascade = true) =>
-    `ALTER TABLE ${table} ADD FOREIGN KEY (practice_ods, ${cols}) REFERENCES ${target} (practice_ods, ${targetCols})${cascade ? ' ON DELETE CASCADE' : ''};`;
-  return `
-DO $$ DECLARE r record; BEGIN
-  IF (SELECT count(*) FROM practice) > 1 THEN RAISE EXCEPTION 'more than one practice row: cannot tell whose data it is'; END IF;
-  FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
-           WHERE contype = 'f' AND connamespace = 'public'::regnamespace LOOP
-    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
-  END LOOP;
-  FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
-           WHERE contype IN ('p', 'u') AND connamespace = 'public'::regnamespace
-             AND conrelid::regclass::text <> 'schema_migrations' LOOP
-    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
-  END LOOP;
-END $$;
-${INDEXES.map(([name]) => `DROP INDEX IF EXISTS ${name};`).join('\n')}
-DROP INDEX IF EXISTS confidential_allergies;
-
-ALTER TABLE practice
-  ADD COLUMN asid text NOT NULL DEFAULT '200000000116' CHECK (asid ~ '^[0-9]{1,12}$'),
-  ADD COLUMN gpc_enabled boolean NOT NULL DEFAULT false,
-  ADD COLUMN structured_enabled boolean NOT NULL DEFAULT false,
-  ADD COLUMN disabled_areas text[] NOT NULL DEFAULT '{}',
-  ADD COLUMN documents_disabled boolean NOT NULL DEFAULT false,
-  -- Set when the file imported had datesRelativeTo: the day its dates were shifted to (export writes it back).
-  ADD COLUMN dates_relative_to date,
-  ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
-ALTER TABLE practice ADD PRIMARY KEY (ods_code);
-
-${all.map((t) => `ALTER TABLE ${t} ADD COLUMN practice_ods text;
-UPDATE ${t} SET practice_ods = ${ods};
-ALTER TABLE ${t} ALTER COLUMN practice_ods SET NOT NULL;
-ALTER TABLE ${t} ADD FOREIGN KEY (practice_ods) REFERENCES practice (ods_code) ON DELETE CASCADE;`).join('\n')}
-
-${ACTOR_TABLES.map((t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);`).join('\n')}
-ALTER TABLE patients ADD PRIMARY KEY (practice_ods, id);
-ALTER TABLE patients ADD UNIQUE (practice_ods, seq);
-ALTER TABLE patients ADD UNIQUE (practice_ods, nhs_number);
-${fk('patients', 'usual_gp_id', 'practitioners', 'id', false)}
-${ITEM_TABLES.map((t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);
-ALTER TABLE ${t} ADD UNIQUE (practice_ods, patient_id, seq);
-${fk(t, 'patient_id', 'patients', 'id')}
-${fk(t, 'recorder_id', 'practitioners', 'id', false)}`).join('\n')}
-ALTER TABLE medication_issues ADD PRIMARY KEY (practice_ods, id);
-ALTER TABLE medication_issues ADD UNIQUE (practice_ods, plan_id, seq);
-${fk('medication_issues', 'plan_id', 'medication_plans', 'id')}
-${fk('medication_issues', 'patient_id', 'patients', 'id')}
-ALTER TABLE topic_problem_links ADD PRIMARY KEY (practice_ods, patient_id, seq);
-${fk('topic_problem_links', 'patient_id', 'patients', 'id')}
-${fk('topic_problem_links', 'consultation_id', 'consultations', 'id')}
-${fk('topic_problem_links', 'problem_id', 'problems', 'id')}
-ALTER TABLE withheld_items ADD PRIMARY KEY (practice_ods, patient_id, seq);
-${fk('withheld_items', 'patient_id', 'patients', 'id')}
-
-${INDEXES.map(([name, table, cols]) => `CREATE INDEX ${name} ON ${table} (practice_ods, ${cols});`).join('\n')}
-CREATE INDEX confidential_allergies ON allergies (practice_ods, patient_id) WHERE confidential;
-`;
-}
