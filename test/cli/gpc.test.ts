@@ -15,6 +15,8 @@ import { testPractice } from '../../examples/practice';
 import { systemClock } from '../../src/clock';
 import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
 import type { PracticeDataset } from '../../src/record/dataset';
+import { readPracticeFileSync } from '../../src/format/read-practice-file';
+import { embeddedPracticeFiles } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { MedicationPlan } from '../../src/record/model';
 import { BASE, NHS, testApp } from '../support/app';
@@ -159,7 +161,9 @@ describe('gpc, run as a command against in-process servers', () => {
       const risk = run.stdout.slice(run.stdout.indexOf('CLINICAL RISK'));
       expect(run.stdout.indexOf('CLINICAL RISK')).toBeGreaterThan(run.stdout.indexOf('Medications and medical devices'));
       expect(risk).toContain(`CLINICAL RISK: 1 medication older than the medication search date ${medicationFrom} arrived ONLY`);
-      const paracetamolDate = addMonths(today, -18);
+      // As the embedded practice file holds it, shifted to today (docs/data-format.md, datesRelativeTo).
+      const risk1 = readPracticeFileSync(embeddedPracticeFiles()[0], today).dataset.patients.find((p) => p.patient.id === 'risk1');
+      const paracetamolDate = risk1?.record.medication?.find((m) => m.id === 'r1-med-paracetamol')?.start as CalendarDate;
       expect(risk).toContain('  Paracetamol 500mg tablets\n');
       expect(risk).toContain(`    acute, ${paracetamolDate} to ${paracetamolDate}  (MedicationStatement/r1-med-paracetamol)`);
       expect(risk).toContain('    arrived through: Problems - medications related to problems');

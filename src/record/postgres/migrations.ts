@@ -119,6 +119,17 @@ ${fk('withheld_items', 'patient_id', 'patients', 'id')}
 
 ${INDEXES.map(([name, table, cols]) => `CREATE INDEX ${name} ON ${table} (practice_ods, ${cols});`).join('\n')}
 CREATE INDEX confidential_allergies ON allergies (practice_ods, patient_id) WHERE confidential;
+
+-- The audit trail of settings changes (gpc-admin practice …): kept when a practice is re-imported.
+CREATE TABLE practice_changes (
+  seq         bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL DEFAULT now(),
+  ods_code    text NOT NULL,
+  changed_by  text NOT NULL,
+  command     text NOT NULL,
+  before      jsonb,
+  after       jsonb NOT NULL
+);
 `;
 }
 

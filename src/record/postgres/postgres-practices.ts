@@ -75,8 +75,15 @@ export class PostgresPracticeStore implements PracticeStore {
     return rows.map((r) => ({ odsCode: r.ods_code, name: r.name, ...settingsOf(r) }));
   }
 
-  /** Change one practice's settings; returns them before and after (for the audit record). */
-  async change(odsCode: string, change: SettingsChange): Promise<{ before: PracticeSettings; after: PracticeSettings }> {
+  /**
+   * Change one practice's settings, recording who did it, the command, and the settings before and
+   * after in practice_changes in the same transaction (the audit of run-time changes).
+   */
+  async change(
+    odsCode: string,
+    change: SettingsChange,
+    audit: { readonly by: string; readonly command: string },
+  ): Promise<{ before: PracticeSettings; after: PracticeSettings }> {
     return this.database.transaction(async (query) => {
       const rows = (await query(`${SELECT} WHERE ods_code = $1 FOR UPDATE`, [odsCode])) as PracticeRow[];
       if (!rows[0]) throw new Error(`the database holds no practice ${odsCode}`);
@@ -86,6 +93,10 @@ export class PostgresPracticeStore implements PracticeStore {
         `UPDATE practice SET asid = $2, gpc_enabled = $3, structured_enabled = $4, disabled_areas = $5,
            documents_disabled = $6, updated_at = now() WHERE ods_code = $1`,
         [odsCode, after.asid, after.gpConnectEnabled, after.structuredEnabled, after.disabledAreas as ClinicalArea[], after.documentsDisabled],
+      );
+      await query(
+        'INSERT INTO practice_changes (ods_code, changed_by, command, before, after) VALUES ($1, $2, $3, $4, $5)',
+        [odsCode, audit.by, audit.command, JSON.stringify(before), JSON.stringify(after)],
       );
       this.cache.delete(odsCode);
       return { before, after };
