@@ -9,6 +9,10 @@ import type { PatientData } from '../dataset';
 import type { Database } from './database';
 import { loadPractice } from './seed';
 
+const rssMb = () => Math.round(process.memoryUsage.rss() / 1048576);
+/** The process's peak resident set so far (maxRSS is in KiB). */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
 export interface ImportReport {
   readonly file: string;
   readonly odsCode: string;
@@ -59,11 +63,11 @@ export async function importPracticeFiles(
       datesRelativeTo: header.datesRelativeTo === undefined ? undefined : today,
       more: patients(),
       progress: (n) => {
-        if (n % 5000 === 0) progress(`${file}: ${odsCode}: ${n} patients loaded`);
+        if (n % 5000 === 0) progress(`${file}: ${odsCode}: ${n} patients loaded (${rssMb()} MB resident)`);
       },
     });
     const seconds = (Date.now() - started) / 1000;
-    progress(`${file}: practice ${odsCode} replaced: ${count} patients in ${seconds.toFixed(1)} s`);
+    progress(`${file}: practice ${odsCode} replaced: ${count} patients in ${seconds.toFixed(1)} s (peak ${peakRssMb()} MB resident)`);
     reports.push({ file, odsCode, patients: count, seconds });
   }
   return reports;
