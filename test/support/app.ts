@@ -123,6 +123,8 @@ export function nowSeconds(clock: Clock): number {
 }
 
 export interface SendOptions {
+  /** The practice the request is for (its ODS code in the path): P99001 unless told. */
+  readonly ods?: string;
   readonly headers?: Record<string, string | undefined>;
   readonly claims?: Claims;
   readonly traceId?: string;
@@ -145,7 +147,7 @@ export function spineHeaders(t: TestApp, interaction: string, scope: string, opt
 /** POST a getstructuredrecord request (body as an object, or a raw string sent as-is). */
 export function postRecord(t: TestApp, body: unknown, options: SendOptions = {}): request.Test {
   const req = request(t.app)
-    .post(RECORD_PATH)
+    .post(options.ods ? RECORD_PATH.replace('/P99001/', `/${options.ods}/`) : RECORD_PATH)
     .set(spineHeaders(t, INTERACTION.record, 'patient/*.read', options));
   const hasContentType = options.headers && Object.keys(options.headers).some((h) => h.toLowerCase() === 'content-type');
   if (!hasContentType) req.set('Content-Type', 'application/fhir+json;charset=utf-8');
