@@ -3,6 +3,7 @@
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
 import { cleanEnv, makeValidator, num, port, str } from 'envalid';
+import { basePathMatcher } from './http/base-path';
 import type { RepositoryConfig } from './record/open-repository';
 
 export interface AppConfig {
@@ -191,9 +192,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   }
   const opsPaths = [e.METRICS_PATH, ...Object.values(OPS_PATHS)];
-  // The ODS segment matches anything, so compare the fixed prefix before it.
-  const fixed = e.BASE_PATH.slice(0, e.BASE_PATH.indexOf('{ods}')).replace(/\/$/, '');
-  const clash = fixed === '' ? undefined : opsPaths.find((p) => p === fixed || p.startsWith(`${fixed}/`));
+  // An operational path the template would take for a practice's FHIR base (or one below it).
+  const underBase = basePathMatcher(e.BASE_PATH);
+  const clash = opsPaths.find((p) => underBase(p) !== undefined);
   if (clash !== undefined) {
     throw new ConfigError(`Invalid configuration: ${clash} and BASE_PATH ${e.BASE_PATH} overlap; operational paths live outside the FHIR base`);
   }

@@ -14,6 +14,7 @@ import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
 import { factsOf } from '../ops/request-facts';
+import type { FhirTarget } from './base-path';
 import { sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
@@ -84,26 +85,6 @@ const NOT_IMPLEMENTED_OPERATIONS: ReadonlySet<string> = new Set([
   '/Patient/$gpc.migratestructuredrecord',
   '/Patient/%24gpc.migratestructuredrecord',
 ]);
-
-/** Where a request under the base path template goes: the practice's ODS code and the path below the base. */
-export interface FhirTarget {
-  readonly odsCode: string;
-  readonly path: string;
-}
-
-/**
- * The base path template (`/{ods}/STU3/1/gpconnect/structured`) as a matcher: a request path under it
- * gives the ODS segment and the rest; any other path gives undefined.
- */
-export function basePathMatcher(template: string): (path: string) => FhirTarget | undefined {
-  const [before, after] = template.split('{ods}');
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^${escape(before)}([^/]+)${escape(after)}(?=/|$)`);
-  return (path) => {
-    const m = pattern.exec(path);
-    return m ? { odsCode: m[1], path: path.slice(m[0].length) } : undefined;
-  };
-}
 
 /** The practice the URL names, or 404 ORGANISATION_NOT_FOUND (docs/decisions.md, "Many practices"). */
 async function practiceOf(practices: PracticeStore, odsCode: string): Promise<ServedPractice> {

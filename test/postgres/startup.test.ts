@@ -88,7 +88,7 @@ describe('starting over PostgreSQL', () => {
   it('an unmigrated database stops the process with one line naming the fix', () => {
     const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: empty.url });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^PostgreSQL at .+ has no schema: run `npm run db:migrate` or `npm run db:seed`$/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^PostgreSQL at .+ has no schema: run `gpc-admin migrate`$/)]);
   });
 
   it('a migrated database with no practice stops the process with one line', async () => {
@@ -97,14 +97,14 @@ describe('starting over PostgreSQL', () => {
     await db.close();
     const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: empty.url });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/holds no practice: run `npm run db:seed`/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/holds no practice: run `gpc-admin import FILE` or `gpc-admin seed`$/)]);
   });
 
   it('a seeded database: the server starts, is ready, and answers from PostgreSQL', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, mainArgs, {
       cwd: root,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true',
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url,
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
         MAX_EVENT_LOOP_UTILISATION: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

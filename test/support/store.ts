@@ -72,7 +72,8 @@ export class OverlayStore implements PracticeStore {
   }
 
   async isReady(): Promise<boolean> {
-    return (await this.inner).isReady();
+    const all = [(await this.inner).isReady(), ...Object.values(this.repositories).map((r) => r.isReady())];
+    return (await Promise.all(all)).every(Boolean);
   }
 
   /** Shared by every app of the worker; the database goes with the test cluster. */
