@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   const { Writable } = await import('node:stream');
   const { loadavg, cpus } = await import('node:os');
   const { Client } = await import('pg');
-  const { testPractice } = await import('../examples/practice');
+  const { testPractice } = await import('../src/record/memory/memory-practices');
   const { createApp } = await import('../src/app');
   const { fixedClock } = await import('../src/clock');
   const { loadConfig } = await import('../src/config');

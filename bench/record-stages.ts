@@ -4,7 +4,7 @@
  * Run: npm run bench:stages [-- --iterations 30]
  */
 import { parseArgs } from 'node:util';
-import { testPractice } from '../examples/practice';
+import { testPractice } from '../src/record/memory/memory-practices';
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
 import { MemoryRepository } from '../src/record/memory/memory-repository';

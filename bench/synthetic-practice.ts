@@ -23,7 +23,7 @@
  * are `syn<n>` for the patient and `syn<n>-<kind>-<k>` for its items, so they are unique per FHIR
  * resource type across the whole practice (validate-dataset.ts).
  *
- * Codes are real SNOMED CT / dm+d concepts: the shared vocabulary of examples/practice/records/common.ts
+ * Codes are real SNOMED CT / dm+d concepts: the shared vocabulary of bench/clinical-codes.ts
  * where it has them, else the small tables below.
  */
 import type { CalendarDate } from '../src/fhir/dates';
@@ -53,7 +53,7 @@ import type {
   Topic,
 } from '../src/record/model';
 import type { Patient } from '../src/record/people';
-import { AGENT, DIARY, OBSERVATION, PATHOLOGY, PRODUCT, REACTION, REFERRAL, VACCINATION } from '../examples/practice/records/common';
+import { AGENT, DIARY, OBSERVATION, PATHOLOGY, PRODUCT, REACTION, REFERRAL, VACCINATION } from './clinical-codes';
 
 // ---- The mix -----------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ export const SYNTHETIC_MIX: Readonly<Record<SyntheticProfile, number>> = { healt
 /** First NHS number tried (then counted up, skipping invalid check digits). */
 export const SYNTHETIC_NHS_BASE = 9_000_000_000;
 
-// ---- Actors of the embedded practice (examples/practice/practice.ts) --------------------------------
+// ---- Actors of the embedded practice (data/practices/P99001.jsonl) --------------------------------
 
 const SHARMA = 'prac-sharma';
 const OKAFOR = 'prac-okafor';

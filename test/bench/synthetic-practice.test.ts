@@ -1,5 +1,5 @@
 /** The synthetic-patient generator of bench/synthetic-practice.ts (issue 6 volume tests). */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import {
   nhsCheckDigit,
   recordSize,

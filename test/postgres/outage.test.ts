@@ -3,7 +3,7 @@
  * never a hang or a crash, and 200s again once it is back, without restarting the server.
  * This file starts its own PostgreSQL so that stopping it disturbs no other test.
  */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { fixedClock } from '../../src/clock';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { fixedClock } from '../../src/clock';
 import { runAdmin, type AdminIo } from '../../src/cli/admin';
 import { defaultExamplesDir, loadExamples } from '../../src/cli/examples';

@@ -11,7 +11,7 @@ import { migrate } from '../../src/record/postgres/migrate';
 import { Database } from '../../src/record/postgres/database';
 import { freePort } from '../../src/record/postgres/throwaway-server';
 import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { systemClock } from '../../src/clock';
 import { jwt, validClaims } from '../support/jwt';
 import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';

@@ -1,4 +1,4 @@
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
 import type { Actors, PlacedItems, RecordSource } from '../../src/record/source';

@@ -3,7 +3,7 @@
  * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practices loaded once per test worker and
  * date, through the same reader as `gpc-admin import`), so every HTTP test proves both stores.
  */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { readPracticeFileSync } from '../../src/format/read-practice-file';
 import { embeddedPracticeFiles, MemoryPracticeStore } from '../../src/record/memory/memory-practices';

@@ -28,6 +28,25 @@ export function embeddedPracticeFiles(): string[] {
   return EMBEDDED_PRACTICE_FILES.map((f) => join(embeddedPracticeDir(), f));
 }
 
+const loaded = new Map<string, LoadedPractice>();
+
+/** One embedded practice's file, read for `today` (kept for a few days: the data is read-only). */
+export function embeddedPractice(odsCode: string, today: CalendarDate): LoadedPractice {
+  const key = `${odsCode}@${today}`;
+  let practice = loaded.get(key);
+  if (!practice) {
+    if (loaded.size >= 8) loaded.clear();
+    practice = readPracticeFileSync(join(embeddedPracticeDir(), `${odsCode}.jsonl`), today);
+    loaded.set(key, practice);
+  }
+  return practice;
+}
+
+/** P99001, the test practice holding the GP Connect provider acceptance suite's patients. */
+export function testPractice(today: CalendarDate): PracticeDataset {
+  return embeddedPractice('P99001', today).dataset;
+}
+
 export class MemoryPracticeStore implements PracticeStore {
   private readonly practices = new Map<string, { settings: PracticeSettings; name: string; repository: MemoryRepository }>();
 

@@ -3,7 +3,7 @@
  * checked through the repository contract: what the memory store returns for each area's query, not
  * what the record module happens to contain.
  */
-import { testPractice } from '../../../examples/practice';
+import { testPractice } from '../../../src/record/memory/memory-practices';
 import { londonDate } from '../../../src/clock';
 import { addDays, addMonths, partialDateInterval, type CalendarDate } from '../../../src/fhir/dates';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';

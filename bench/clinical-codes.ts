@@ -4,8 +4,8 @@
  * Every code below is a real SNOMED CT concept (dm+d products are SNOMED concepts too) with the term a
  * UK GP system displays for it. Ids are unique across the whole practice: `<patient prefix>-<kind>-<name>`.
  */
-import { addDays, type CalendarDate } from '../../../src/fhir/dates';
-import type { CodedConcept, MedicationIssue, MedicationQuantity, Timestamp } from '../../../src/record/model';
+import { addDays, type CalendarDate } from '../src/fhir/dates';
+import type { CodedConcept, MedicationIssue, MedicationQuantity, Timestamp } from '../src/record/model';
 
 /** A system timestamp on `date` (the GP system's audit time; the practice is in the UK, times in UTC). */
 export function stamp(date: CalendarDate, time = '10:15:00'): Timestamp {
