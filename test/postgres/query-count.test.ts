@@ -6,6 +6,8 @@ import { NHS, postRecord, TEST_NOW, testApp, type TestApp } from '../support/app
 import { expectBundle } from '../support/fhir';
 import { allAreas, parameters } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
+import type { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
+import { P99002_ASID, postgresEmbeddedStore } from '../support/store';
 
 const clock = fixedClock(TEST_NOW);
 
@@ -37,3 +39,33 @@ describe('SQL statements per request', () => {
     expect(small.statements).toBeLessThanOrEqual(8);
   });
 });
+
+describe('SQL statements per request through the practice store', () => {
+  let store: PostgresPracticeStore;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    store = await postgresEmbeddedStore(clock.today(), 60_000);
+    app = testApp({ clock, practices: store });
+  });
+  afterAll(() => store.close());
+
+  async function statementsFor(nhs: string, ods = 'P99001', asid?: string): Promise<number> {
+    const before = store.database.queryCount;
+    expectBundle(await postRecord(app, parameters(...allAreas(nhs)), { ods, headers: asid ? { 'Ssp-To': asid } : {} }));
+    return store.database.queryCount - before;
+  }
+
+  it('reads a practice settings once per PRACTICE_CACHE_MS, then the same fixed count as before', async () => {
+    const first = await statementsFor(NHS.patient2);
+    const warm = await statementsFor(NHS.patient2);
+    const third = await statementsFor(NHS.patient2);
+    expect([first, third]).toEqual([warm + 1, warm]);
+    expect(await statementsFor(NHS.large1)).toBe(warm);
+    expect(warm).toBeLessThanOrEqual(8);
+    // Another practice: its own settings read once, then none.
+    const other = await statementsFor('9690941003', 'P99002', P99002_ASID);
+    expect(await statementsFor('9690941003', 'P99002', P99002_ASID)).toBe(other - 1);
+  });
+});
+

@@ -21,12 +21,16 @@ export interface ImportReport {
 }
 
 /** Reads a whole file and throws a PracticeFileError at its first bad line; returns its practice and size. */
-export async function checkPracticeFile(file: string, today: CalendarDate): Promise<{ odsCode: string; patients: number }> {
+export async function checkPracticeFile(
+  file: string,
+  today: CalendarDate,
+  progress: (message: string) => void = () => undefined,
+): Promise<{ odsCode: string; patients: number }> {
   let odsCode = '';
   let patients = 0;
   for await (const step of streamPracticeFile(file, today)) {
-    if (step.patient) patients += 1;
-    else odsCode = step.parser.practiceHeader.practice.odsCode;
+    if (!step.patient) odsCode = step.parser.practiceHeader.practice.odsCode;
+    else if (++patients % 10_000 === 0) progress(`${file}: ${patients} patients checked (${rssMb()} MB resident)`);
   }
   return { odsCode, patients };
 }
@@ -39,7 +43,7 @@ export async function importPracticeFiles(
 ): Promise<ImportReport[]> {
   const seen = new Map<string, string>();
   for (const file of files) {
-    const { odsCode, patients } = await checkPracticeFile(file, today);
+    const { odsCode, patients } = await checkPracticeFile(file, today, progress);
     const other = seen.get(odsCode);
     if (other !== undefined) throw new Error(`${file}: practice ${odsCode} is also in ${other}; import one file per practice`);
     seen.set(odsCode, file);
