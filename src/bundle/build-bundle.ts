@@ -608,7 +608,7 @@ class BundleEngine implements MappingContext {
       entries,
       warnings: this.listWarnings(confidential),
       ...(extra.id !== undefined && { id: extra.id }),
-      ...(extra.contained && { contained: extra.contained as List['contained'] }),
+      ...(extra.contained && { contained: extra.contained }),
     });
   }
 

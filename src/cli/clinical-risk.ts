@@ -11,6 +11,7 @@
  */
 import { PRIMARY_LISTS, STRUCTURE_LIST_CODES } from '../bundle/list-definitions';
 import { addDays, daysBetween, partialDateInterval, type CalendarDate } from '../fhir/dates';
+import { jsonText } from '../fhir/json';
 import { isObject, type Json, type JsonObject } from './request';
 import { firstCoding, isQueryList, listCode, resources } from './summary';
 
@@ -126,7 +127,7 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
   const medications: RiskMedication[] = [];
   for (const [plan, via] of linkedPlans) {
     const statement = statementOfPlan.get(plan);
-    const statementRef = statement ? `MedicationStatement/${String(statement.id)}` : undefined;
+    const statementRef = statement ? `MedicationStatement/${jsonText(statement.id)}` : undefined;
     if (statementRef && primary.has(statementRef)) continue; // it also matched the medication search
     const planResource = byRef.get(plan);
     const effective = isObject(statement?.effectivePeriod) ? statement.effectivePeriod : undefined;
@@ -151,7 +152,7 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
       plan;
     const problems = conditions
       .filter(({ refs }) => [...requests].some((r) => refs.has(r)))
-      .map(({ c }) => conceptName(c.code) ?? `Condition/${String(c.id)}`);
+      .map(({ c }) => conceptName(c.code) ?? `Condition/${jsonText(c.id)}`);
     const consultations = new Set<string>();
     for (const list of structureLists) {
       const items = (Array.isArray(list.entry) ? list.entry : []).map((e) => (isObject(e) ? refOf(e.item) : undefined));

@@ -15,7 +15,7 @@ export function errorOutcome(code: SpineCode, diagnostics: string): OperationOut
     issue: [
       {
         severity: 'error',
-        code: SPINE_CODES[code].issueCode as OperationOutcomeIssue['code'],
+        code: SPINE_CODES[code].issueCode,
         details: spineDetails(code),
         diagnostics,
       },

@@ -118,7 +118,7 @@ export function bodyReader(limit: number): (req: Request, res: Response) => Prom
   return (req, res) =>
     new Promise((resolve, reject) => {
       raw(req, res, (error?: unknown) => {
-        if (error) reject(error);
+        if (error) reject(error instanceof Error ? error : new Error('request body could not be read'));
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });
     });

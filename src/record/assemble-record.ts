@@ -367,7 +367,7 @@ class Assembly {
   private addLinked(entry: AnyPlaced): void {
     if (this.primaryKeys.has(refKey(refTo(entry.area, entry.item)))) return;
     let area = this.linked.get(entry.area);
-    if (!area) this.linked.set(entry.area, (area = new Map()));
+    if (!area) this.linked.set(entry.area, (area = new Map<string, AnyPlaced>()));
     area.set(entry.item.id, entry);
   }
 
@@ -414,7 +414,7 @@ class Assembly {
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }
-    return Object.keys(record).length > 0 ? (record as PatientClinicalRecord) : undefined;
+    return Object.keys(record).length > 0 ? (record) : undefined;
   }
 
   actorIds(patient: Patient): ActorIdSet {

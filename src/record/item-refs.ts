@@ -103,7 +103,7 @@ export function sameRef(a: ItemRef, b: ItemRef): boolean {
 
 /** The reference to an area's item (a plan for medication). */
 export function refTo<A extends RecordArea>(area: A, item: AreaItem<A>): ItemRef {
-  return { kind: AREA_KIND[area], id: item.id } as ItemRef;
+  return { kind: AREA_KIND[area], id: item.id };
 }
 
 /** Every item reference held in a consultation's structure (topic problem links and entries), notes excluded. */

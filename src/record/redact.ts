@@ -127,27 +127,27 @@ export function hasConfidentialParts(report: InvestigationReport): boolean {
 export function redactItem<A extends RecordArea>(area: A, item: AreaItem<A>, hidden: Hidden): AreaItem<A> {
   switch (area) {
     case 'problems':
-      return redactProblem(item as Problem, hidden) as AreaItem<A>;
+      return redactProblem(item as Problem, hidden);
     case 'consultations':
-      return redactConsultation(item as Consultation, hidden) as AreaItem<A>;
+      return redactConsultation(item as Consultation, hidden);
     case 'medication':
-      return redactPlan(item as MedicationPlan, hidden).item as AreaItem<A>;
+      return redactPlan(item as MedicationPlan, hidden).item;
     case 'investigations':
-      return redactReport(item as InvestigationReport, hidden).item as AreaItem<A>;
+      return redactReport(item as InvestigationReport, hidden).item;
     case 'referrals': {
       const r = redactContext(item as Referral, hidden);
-      return (r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r) as AreaItem<A>;
+      return (r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r);
     }
     case 'diaryEntries': {
       const d = redactContext(item as DiaryEntry, hidden);
-      return (d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d) as AreaItem<A>;
+      return (d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d);
     }
     case 'uncategorisedData': {
       const o = redactContext(item as Observation, hidden);
       if (o.kind !== 'bloodPressure' && o.parentId !== undefined && hidden({ kind: 'observation', id: o.parentId })) {
-        return without(o, 'parentId') as AreaItem<A>;
+        return without(o, 'parentId');
       }
-      return o as AreaItem<A>;
+      return o;
     }
     default:
       return redactContext(item as AreaItem<A> & { readonly consultationId?: string }, hidden);

@@ -117,7 +117,7 @@ function humanName(resource: Json, claim: string): string {
   const first = Array.isArray(names) ? names.find(isJsonObject) : undefined;
   if (!first) throw bad(`JWT ${claim} claim must have a name`);
   const parts = [first.prefix, first.given, first.family]
-    .flatMap((p) => (Array.isArray(p) ? p : [p]))
+    .flatMap((p): unknown[] => (Array.isArray(p) ? (p as unknown[]) : [p]))
     .filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   if (parts.length === 0) throw bad(`JWT ${claim} claim must have a name`);
   return parts.join(' ');

@@ -182,7 +182,7 @@ describe('medication (§4.2–§4.4)', () => {
         dosageLastChanged: '2026-02-01',
         notes: { patient: 'Take in the morning', prescriber: 'Review BP' },
         quantity: { text: '28 tablet(s)' },
-      } as Partial<MedicationPlan>),
+      }),
     ]);
     valid(bundle);
     const request = find<MedicationRequest>(bundle, 'MedicationRequest', 'm1');

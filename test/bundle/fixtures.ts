@@ -142,7 +142,7 @@ export function observation(id: string, extra: Partial<Observation> = {}): Obser
     effective: '2025-05-05',
     value: { type: 'quantity', value: 70, unit: 'kg', ucum: 'kg' },
     ...extra,
-  } as Observation;
+  };
 }
 
 export function referral(id: string, extra: Partial<Referral> = {}): Referral {

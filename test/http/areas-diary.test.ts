@@ -174,7 +174,7 @@ describe('diaryEntriesSearchDate on a purpose-made record (planned on or before 
     p: {
       diaryEntries: [
         diary('d-overdue', rel(-7) as CalendarDate),
-        diary('d-today', TODAY as CalendarDate, { requester: { kind: 'device', id: 'device-gp' } }),
+        diary('d-today', TODAY, { requester: { kind: 'device', id: 'device-gp' } }),
         diary('d-tomorrow', rel(1) as CalendarDate, { requester: { kind: 'organisation', id: 'org-hospital' } }),
         diary('d-month-now', TODAY.slice(0, 7) as DiaryEntry['planned']),
         diary('d-month-next', '2026-12'),
@@ -184,7 +184,7 @@ describe('diaryEntriesSearchDate on a purpose-made record (planned on or before 
         diary('d-far', rel(3650) as CalendarDate),
         diary('d-far-plus', rel(3651) as CalendarDate),
         diary('d-undated', undefined),
-        diary('d-active', TODAY as CalendarDate, { status: 'active' }),
+        diary('d-active', TODAY, { status: 'active' }),
         diary('d-completed', rel(-3) as CalendarDate, { status: 'completed' }),
         diary('d-cancelled', rel(-3) as CalendarDate, { status: 'cancelled' }),
         diary('d-secret', rel(2) as CalendarDate, { confidential: true }),

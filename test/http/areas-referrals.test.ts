@@ -53,7 +53,7 @@ function expectReferralResources(bundle: Bundle, expected: readonly Referral[]):
     expect(rr.authoredOn).toBe(r.authored);
     expect(present(rr.requester?.agent.reference)).toBe(true);
     const actorRecipients = (r.recipients ?? []).filter((x) => x.kind !== 'text');
-    expect(many(rr.recipient).map((x) => x.reference)).toEqual(actorRecipients.map((x) => `${TYPE[x.kind as keyof typeof TYPE]}/${(x as { id: string }).id}`));
+    expect(many(rr.recipient).map((x) => x.reference)).toEqual(actorRecipients.map((x) => `${TYPE[x.kind]}/${(x as { id: string }).id}`));
     for (const x of many(rr.recipient)) expect(present(x.reference)).toBe(true);
     for (const text of (r.recipients ?? []).filter((x) => x.kind === 'text')) expect((rr.note ?? []).map((n) => n.text)).toContain(`Recipient: ${(text as { text: string }).text}`);
     for (const s of rr.supportingInfo ?? []) expect(present(s.reference)).toBe(true);

@@ -319,5 +319,5 @@ function definedOnly(issue: MedicationIssue): PrescriptionDetails {
   for (const key of ['dosage', 'patientInstruction', 'quantity', 'supplyDays'] as const) {
     if (issue[key] !== undefined) out[key] = issue[key];
   }
-  return out as PrescriptionDetails;
+  return out;
 }

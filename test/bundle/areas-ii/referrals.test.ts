@@ -1,4 +1,3 @@
-import type { ReferralRequest } from 'fhir/r3';
 import { referralResource } from '../../../src/bundle/areas/referrals';
 import { AREA_PROFILE } from '../../../src/bundle/areas/urls';
 import type { Referral } from '../../../src/record/model';
@@ -149,7 +148,7 @@ describe('referralResource', () => {
     expectInvalid({ ...rr, status: 'active' });
     expectInvalid({ ...rr, supportingInfo: [{ reference: 'Condition/p1' }] });
     const { reasonCode: _rc, ...noReason } = rr;
-    expectInvalid(noReason as ReferralRequest);
+    expectInvalid(noReason);
     expectInvalid({ ...rr, recipient: [{ reference: 'PractitionerRole/r1' }] });
   });
 });
