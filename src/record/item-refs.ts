@@ -117,7 +117,8 @@ export function consultationRefs(consultation: Consultation): ItemRef[] {
   return refs;
 }
 
-/** The links a problem makes (§4.1): related problems, the promoted item and the directly linked items. */
+/** The links a problem makes (ProblemHeader (Condition) page): related problems, the promoted item and the
+ * directly linked items. */
 export function problemLinkRefs(problem: Problem): ItemRef[] {
   return [
     ...(problem.relatedProblems ?? []).map((r): ItemRef => ({ kind: 'problem', id: r.problemId })),

@@ -1,7 +1,8 @@
 /**
- * Confidentiality (§6): which items are never shared, and copies of returned items with every
- * reference to them removed. References into switched-off areas are NOT removed here: the bundle
- * writes the "... items have been disabled" placeholder for them (§8.1).
+ * Confidentiality (docs/spec-notes.md "Confidentiality"): which items are never shared, and copies of
+ * returned items with every reference to them removed. References into switched-off areas are NOT removed
+ * here: the bundle writes the "... items have been disabled" placeholder for them (Configuration for
+ * supported clinical areas).
  */
 import type { WithheldItem } from './source';
 import type {
@@ -105,7 +106,8 @@ export function redactPlan(plan: MedicationPlan, hidden: Hidden): { readonly ite
 
 const openResults = (results: readonly TestResult[]): TestResult[] => results.filter((r) => r.confidential !== true);
 
-/** A report without its confidential groups and results (§6: "any part of a DiagnosticReport"). */
+/** A report without its confidential groups and results (docs/spec-notes.md "Confidentiality": "any part of a
+ * DiagnosticReport"). */
 export function redactReport(report: InvestigationReport, hidden: Hidden): { readonly item: InvestigationReport; readonly partsWithheld: boolean } {
   let r = redactContext(report, hidden);
   if (r.groups) {

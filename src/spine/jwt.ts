@@ -132,7 +132,8 @@ function checkScope(scope: string, interaction: Interaction): void {
   }
 }
 
-/** Decode the unsigned GP Connect JWT and apply every claim rule of request digest §3 (D-10 to D-16). */
+/** Decode the unsigned GP Connect JWT and apply every claim rule of Cross-organisation audit and provenance —
+ * JSON Web Token (D-10 to D-16). */
 export function checkJwt(authorization: string | undefined, interaction: Interaction, now: Date): JwtClaims {
   if (authorization === undefined || authorization.trim() === '') throw bad('Authorization header is missing');
   const match = /^Bearer\s+(\S+)$/.exec(authorization.trim());

@@ -36,7 +36,8 @@ export function warningsOf(bundle: Bundle): OperationOutcome | undefined {
   return outcomes[0];
 }
 
-/** The Spine code system and the NOT_IMPLEMENTED warning coding of §7. */
+/** The Spine code system and the NOT_IMPLEMENTED warning coding of API Version Compatibility — Forwards
+ * compatibility. */
 export const SPINE_CODE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 export const OPERATION_OUTCOME_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1';
 
