@@ -160,8 +160,8 @@ const SECONDARY_KIND: Readonly<Record<ItemKind, LinkedItemKind>> = {
 };
 
 /** Resources once each (dedup on Type/id, Retrieve a patient’s structured record — Payload response body),
- * Lists first, grouped for the Retrieve a patient’s structured record — Bundle population illustrated order.
- * */
+ * Lists first, grouped for the Retrieve a patient’s structured record — Bundle population illustrated
+ * order. */
 class GroupedResources {
   private readonly seen = new Set<string>();
   private readonly lists = new Map<Group, List[]>(GROUPS.map((g) => [g, []]));

@@ -96,8 +96,8 @@ export function unsignedJwt(claims: Record<string, unknown>): string {
 }
 
 /** Every header of one getstructuredrecord request; a new trace id and a new token each time (Retrieve a
- * patient’s structured record — Request headers; Cross-organisation audit and provenance — JSON Web Token).
- * */
+ * patient’s structured record — Request headers; Cross-organisation audit and provenance — JSON Web
+ * Token). */
 export function spineHeaders(
   identity: ConsumerIdentity,
   serviceRoot: string,

@@ -258,8 +258,8 @@ class Assembly {
     }
   }
 
-  /** Linkages — FHIR profiles returned on query; ProblemHeader (Condition) page: a primary problem's links.
-   * */
+  /** Linkages — FHIR profiles returned on query; ProblemHeader (Condition) page: a primary problem's
+   * links. */
   private linkProblem(problem: Problem, next: Pending[]): void {
     for (const related of problem.relatedProblems ?? []) this.consider({ kind: 'problem', id: related.problemId }, 'problemItem', 'problem', next);
     if (problem.actualProblem) this.consider(problem.actualProblem, 'problemItem', 'problem', next);

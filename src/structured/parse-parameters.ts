@@ -118,8 +118,8 @@ function checkConformance(parameters: readonly RawParameter[]): void {
   }
 }
 
-/** Unrecognised names, reported at the coarsest level (API Version Compatibility — Forwards compatibility).
- * */
+/** Unrecognised names, reported at the coarsest level (API Version Compatibility — Forwards
+ * compatibility). */
 function collectWarnings(parameters: readonly RawParameter[]): BundleWarning[] {
   const names: string[] = [];
   for (const p of parameters) {

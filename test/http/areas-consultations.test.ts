@@ -20,8 +20,8 @@ const encounters = (b: Bundle) => resources<Encounter>(b, 'Encounter');
 const CODE = { consultation: '325851000000107', topic: '25851000000105', heading: '24781000000107' };
 const levelOf = (l: List) => l.code?.coding?.[0].code;
 
-/** Consultations with anything in them (empty ones are suppressed, Consultations guidance), shared ones only.
- * */
+/** Consultations with anything in them (empty ones are suppressed, Consultations guidance), shared ones
+ * only. */
 function withContent(nhs: string): Consultation[] {
   return shared(raw(nhs).record.consultations).filter((c) =>
     c.topics.some((tp) => (tp.headings ? tp.headings.some((h) => h.entries.length > 0) : tp.entries.length > 0)),

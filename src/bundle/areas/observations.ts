@@ -140,8 +140,8 @@ export function observationValue(value: ObservationValue): Partial<FhirObservati
   }
 }
 
-/** `referenceRange`: numeric bounds in the value's unit; `<`/`>` bounds stay in `text` (Observation pages).
- * */
+/** `referenceRange`: numeric bounds in the value's unit; `<`/`>` bounds stay in `text` (Observation
+ * pages). */
 export function referenceRange(range: ReferenceRange, value: ObservationValue | undefined): ObservationReferenceRange[] {
   const unit = value?.type === 'quantity' ? { unit: value.unit, ...(value.ucum && { system: AREA_SYSTEM.ucum, code: value.ucum }) } : {};
   const entry: ObservationReferenceRange = {
