@@ -21,7 +21,8 @@ module.exports = {
     {
       name: 'src-not-to-tools',
       severity: 'error',
-      comment: 'Production code must not import benches, examples, tests or tools: the build would ship them.',
+      comment:
+        'Production code must not import benches, examples, tests or tools: the build would ship them.',
       from: { path: '^src/' },
       to: { path: '^(bench|examples|test|tools)/' },
     },
