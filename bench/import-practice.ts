@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { startThrowawayPostgres } from '../src/record/postgres/throwaway-server';
 
 const ROOT = resolve(__dirname, '..');

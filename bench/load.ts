@@ -16,26 +16,27 @@
  * BENCH_CONSUMERS (8), STORE_LATENCY_MS (20), BENCH_HONOUR_RETRY_AFTER (true), and any service
  * setting (MAX_IN_FLIGHT, RATE_LIMIT_PER_MINUTE, ...).
  */
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testPractice } from '../src/record/memory/memory-practices';
+
 import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
+import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
 import type { Patient } from '../src/record/people';
+import { allOn, singlePracticeStore } from '../src/record/practices';
 import type { PatientRecord } from '../src/record/repository';
-import type { StructuredQuery } from '../src/structured/structured-query';
 import { softwareInfo } from '../src/software';
+import type { StructuredQuery } from '../src/structured/structured-query';
 import { jwt, validClaims } from '../test/support/jwt';
 import type { ClientJob, ClientResult } from './load-client';
 import { percentile, runInWorker } from './worker-run';
-import { allOn, singlePracticeStore } from '../src/record/practices';
 
 /** The endpoint's ASID in the benchmark (Ssp-To). */
 const ASID = '200000000116';

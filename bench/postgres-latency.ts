@@ -26,8 +26,9 @@
  */
 import http from 'node:http';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { percentile, runInWorker } from './worker-run';
+
 import { allOn, singlePracticeStore } from '../src/record/practices';
+import { percentile, runInWorker } from './worker-run';
 
 /** The endpoint's ASID in the benchmark (Ssp-To). */
 const ASID = '200000000116';

@@ -4,9 +4,10 @@
  * Run: npm run bench:stages [-- --iterations 30]
  */
 import { parseArgs } from 'node:util';
-import { testPractice } from '../src/record/memory/memory-practices';
+
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
+import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
 import type { StructuredQuery } from '../src/structured/structured-query';
 import { percentile } from './worker-run';

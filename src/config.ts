@@ -3,6 +3,7 @@
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
 import { cleanEnv, makeValidator, num, port, str } from 'envalid';
+
 import { basePathMatcher } from './http/base-path';
 import type { RepositoryConfig } from './record/open-repository';
 

@@ -1,5 +1,5 @@
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import { NHS, postRecord, testApp, getMetadata } from './support/app';
+import { getMetadata,NHS, postRecord, testApp } from './support/app';
 import { expectBundle, expectOperationOutcome, warningsOf } from './support/fhir';
 import { nhsNumber, parameters } from './support/parameters';
 import { OverlayStore, TEST_STORE } from './support/store';

@@ -7,10 +7,11 @@
  *   npx ts-node --transpile-only tools/synthetic-practice-file.ts 100000 [ODS] > synthetic.jsonl
  */
 import { once } from 'node:events';
+
 import { syntheticPatients } from '../bench/synthetic-practice';
-import { testPractice } from '../src/record/memory/memory-practices';
 import { systemClock } from '../src/clock';
 import { headerOf, patientLine } from '../src/format/practice-file';
+import { testPractice } from '../src/record/memory/memory-practices';
 import { allOn } from '../src/record/practices';
 
 async function main(): Promise<void> {

@@ -5,10 +5,11 @@
  * switches (audited in the database's practice_changes table; the server sees a change within
  * PRACTICE_CACHE_MS, no restart), and the audit trail's hash chain.
  */
+import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+
 import { systemClock } from '../clock';
 import { PracticeFileError } from '../format/practice-file';
 import { verifyAuditChain } from '../ops/audit';

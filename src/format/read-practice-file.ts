@@ -4,10 +4,11 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+
 import type { CalendarDate } from '../fhir/dates';
 import type { PatientData, PracticeDataset } from '../record/dataset';
-import { DatasetError, validateDataset } from '../record/validate-dataset';
 import type { PracticeSettings } from '../record/practices';
+import { DatasetError, validateDataset } from '../record/validate-dataset';
 import { PracticeFileParser, type PracticeHeader } from './practice-file';
 
 /** A whole practice file, parsed and checked: every line against the schema, the record for consistency. */

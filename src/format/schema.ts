@@ -4,6 +4,7 @@
  * dotted path (e.g. `record.allergies[2].recorderId`), so a data engineer can find it in the line.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+
 import schema from './practice-file.schema.json';
 
 const ajv = new Ajv2020({ allErrors: false, strict: false });

@@ -4,6 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
+
 import type { Clock } from '../clock';
 import { formatOf, negotiateFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
@@ -12,7 +13,6 @@ import { ODS_CODE, type PracticeSettings, type PracticeStore, type ServedPractic
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
-import { factsOf } from '../ops/request-facts';
 import type { FhirTarget } from './base-path';
 import { sendFhir } from './respond';
 
@@ -114,7 +114,7 @@ export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, 
       }
       res.locals.interaction = endpoint.interaction;
       const practice = await practiceOf(deps.practices, target.odsCode);
-      factsOf(res).odsCode = practice.odsCode;
+      res.locals.odsCode = practice.odsCode;
       const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, practice.settings.asid);
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);

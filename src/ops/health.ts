@@ -4,6 +4,7 @@
  * should be sent traffic: the repository can answer, no maintenance, not shutting down.
  */
 import type { RequestHandler } from 'express';
+
 import type { PracticeStore } from '../record/practices';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Lifecycle } from './shutdown';

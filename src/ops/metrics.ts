@@ -2,7 +2,7 @@
  * Prometheus metrics for response-time monitoring. One Registry per app: two apps in one process
  * (tests) never share a counter, and nothing is registered on prom-client's global registry.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics,Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Why a request was answered without being served (throttle, maintenance, shutdown). */
 export type RejectReason = 'rate_limited' | 'shed' | 'maintenance' | 'draining';

@@ -1,21 +1,21 @@
 /** The synthetic-patient generator of bench/synthetic-practice.ts (issue 6 volume tests). */
-import { testPractice } from '../../src/record/memory/memory-practices';
 import {
   nhsCheckDigit,
   recordSize,
   SYNTHETIC_MIX,
   syntheticPatients,
-  syntheticProfile,
   type SyntheticProfile,
+  syntheticProfile,
 } from '../../bench/synthetic-practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData } from '../../src/record/dataset';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { checkPatientMayBeShared } from '../../src/record/patient-checks';
 import { validateDataset } from '../../src/record/validate-dataset';
 import { isValidNhsNumber } from '../../src/structured/nhs-number';
-import { predefinedSearch2, parameters } from '../support/parameters';
 import { postRecord, rel, testApp, TODAY } from '../support/app';
+import { parameters,predefinedSearch2 } from '../support/parameters';
 
 const today = TODAY as CalendarDate;
 

@@ -5,13 +5,14 @@
  * plain rules, so the tests keep asserting exact numbers while the records are extended.
  */
 import type { Bundle, Condition, List, Resource } from 'fhir/r3';
-import { testPractice } from '../../src/record/memory/memory-practices';
+
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData } from '../../src/record/dataset';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import type { ItemRef } from '../../src/record/model';
-import { postRecord, TODAY, type TestApp } from '../support/app';
+import { postRecord, type TestApp,TODAY } from '../support/app';
 import { expectBundle } from '../support/fhir';
-import { nhsNumber, parameters, type Parameter } from '../support/parameters';
+import { nhsNumber, type Parameter,parameters } from '../support/parameters';
 import { entryRefs, queryLists, resources } from './fixtures';
 
 let practice: ReturnType<typeof testPractice> | undefined;

@@ -11,11 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { testPractice } from '../../src/record/memory/memory-practices';
+
 import { systemClock } from '../../src/clock';
 import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
-import type { PracticeDataset } from '../../src/record/dataset';
 import { readPracticeFileSync } from '../../src/format/read-practice-file';
+import type { PracticeDataset } from '../../src/record/dataset';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { embeddedPracticeFiles } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { MedicationPlan } from '../../src/record/model';

@@ -4,9 +4,10 @@
  * includeProblems.filterSignificance (1.6.0/1.6.1 consumers).
  */
 import type { Bundle, OperationOutcome, OperationOutcomeIssue } from 'fhir/r3';
+
 import { NHS, postRecord, rel, testApp } from '../support/app';
-import { OPERATION_OUTCOME_PROFILE, SPINE_CODE_SYSTEM, expectBundle, expectError, warningsOf } from '../support/fhir';
-import { area, bool, code, int, nhsNumber, parameters, period, type Parameter } from '../support/parameters';
+import { expectBundle, expectError, OPERATION_OUTCOME_PROFILE, SPINE_CODE_SYSTEM, warningsOf } from '../support/fhir';
+import { area, bool, code, int, nhsNumber, type Parameter,parameters, period } from '../support/parameters';
 
 const t = testApp();
 const P = (...more: Parameter[]) => parameters(nhsNumber(NHS.patient2), ...more);

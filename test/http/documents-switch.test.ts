@@ -5,6 +5,7 @@
  * names DocumentReferences.
  */
 import type { DocumentReference, List } from 'fhir/r3';
+
 import { parseAreaList } from '../../src/record/practices';
 import { NHS, postRecord, testApp } from '../support/app';
 import { expectBundle, resourcesOf, warningsOf } from '../support/fhir';

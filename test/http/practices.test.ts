@@ -6,7 +6,8 @@
  */
 import type { Bundle, Organization, Practitioner } from 'fhir/r3';
 import request from 'supertest';
-import { INTERACTION, NHS, spineHeaders, testApp, type TestApp } from '../support/app';
+
+import { INTERACTION, NHS, spineHeaders, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectError, expectOperationOutcome, resourcesOf, warningDiagnostics } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';
 import { P99002_ASID, P99003_ASID, TEST_STORE } from '../support/store';

@@ -6,23 +6,25 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
+
 import type { CapabilityStatement, Patient } from 'fhir/r3';
+
 import {
   BASE,
+  getMetadata,
   INTERACTION,
   METADATA_PATH,
   NHS,
-  RECORD_PATH,
-  getMetadata,
   nowSeconds,
   postRecord,
+  RECORD_PATH,
   sendTo,
   spineHeaders,
   testApp,
   validJwtClaims,
 } from '../support/app';
 import { expectBundle, expectError, expectOperationOutcome, resourcesOf, warningsOf } from '../support/fhir';
-import { jwt, type Claims } from '../support/jwt';
+import { type Claims,jwt } from '../support/jwt';
 import { nhsNumber, parameters } from '../support/parameters';
 
 const t = testApp();

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+
 import request from 'supertest';
+
 import { AuditLog, verifyAuditChain } from '../../src/ops/audit';
-import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID, getMetadata, postRecord, rel, spineHeaders, testApp } from '../support/app';
+import { CONSUMER_ASID, getMetadata, INTERACTION, NHS, postRecord, PROVIDER_ASID, rel, spineHeaders, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, date, nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';

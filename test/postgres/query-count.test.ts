@@ -1,12 +1,12 @@
 /** A request costs a small, fixed number of SQL statements, however large the record. */
-import { testPractice } from '../../src/record/memory/memory-practices';
 import { fixedClock } from '../../src/clock';
+import { testPractice } from '../../src/record/memory/memory-practices';
+import type { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
-import { NHS, postRecord, TEST_NOW, testApp, type TestApp } from '../support/app';
+import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { allAreas, parameters } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
-import type { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import { P99002_ASID, postgresEmbeddedStore } from '../support/store';
 
 const clock = fixedClock(TEST_NOW);

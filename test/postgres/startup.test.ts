@@ -5,17 +5,19 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+
 import { Client } from 'pg';
-import { ConfigError, loadConfig } from '../../src/config';
-import { migrate } from '../../src/record/postgres/migrate';
-import { Database } from '../../src/record/postgres/database';
-import { freePort } from '../../src/record/postgres/throwaway-server';
-import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
-import { testPractice } from '../../src/record/memory/memory-practices';
+
 import { systemClock } from '../../src/clock';
-import { jwt, validClaims } from '../support/jwt';
+import { ConfigError, loadConfig } from '../../src/config';
+import { testPractice } from '../../src/record/memory/memory-practices';
+import { Database } from '../../src/record/postgres/database';
+import { migrate } from '../../src/record/postgres/migrate';
+import { freePort } from '../../src/record/postgres/throwaway-server';
 import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
+import { jwt, validClaims } from '../support/jwt';
 import { nhsNumber, parameters } from '../support/parameters';
+import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
 const root = join(__dirname, '..', '..');
 

@@ -3,11 +3,11 @@
  * clinical area (and the whole record, and both predefined searches), the PostgreSQL Bundle equals
  * the in-memory one (trace ids are the same by construction, so nothing is ignored).
  */
-import { testPractice } from '../../src/record/memory/memory-practices';
 import { fixedClock } from '../../src/clock';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
-import { postRecord, rel, TEST_NOW, testApp, type TestApp } from '../support/app';
-import { allAreas, area, bool, nhsNumber, parameters, predefinedSearch1, predefinedSearch2, type Parameter } from '../support/parameters';
+import { postRecord, rel, TEST_NOW, type TestApp,testApp } from '../support/app';
+import { allAreas, area, bool, nhsNumber, type Parameter,parameters, predefinedSearch1, predefinedSearch2 } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
 const clock = fixedClock(TEST_NOW);

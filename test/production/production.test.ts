@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { freePort } from '../../src/record/postgres/throwaway-server';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 

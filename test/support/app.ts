@@ -4,15 +4,16 @@
  */
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp, type AppDeps } from '../../src/app';
-import { fixedClock, type Clock } from '../../src/clock';
-import { loadConfig, type AppConfig } from '../../src/config';
+
+import { type AppDeps,createApp } from '../../src/app';
+import { type Clock,fixedClock } from '../../src/clock';
+import { type AppConfig,loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { createOps, type Ops } from '../../src/ops/ops';
 import type { PracticeStore, SettingsChange } from '../../src/record/practices';
 import type { ClinicalRepository } from '../../src/record/repository';
-import { createOps, type Ops } from '../../src/ops/ops';
 import { AuditCapture } from './audit';
-import { jwt, validClaims, type Claims } from './jwt';
+import { type Claims,jwt, validClaims } from './jwt';
 import { embeddedPractices, OverlayStore, P99001_ASID } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */

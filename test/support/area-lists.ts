@@ -4,16 +4,17 @@
  * and against the repository, and purpose-made practices served over HTTP.
  */
 import type { Bundle, List } from 'fhir/r3';
+
 import type { CalendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { PatientClinicalRecord } from '../../src/record/model';
 import type { PatientRecord } from '../../src/record/repository';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, idsOf, linkedProblems, list, listsByTitle, raw, refsOf, TITLE, type ExpectedList } from '../bundle/dataset';
+import { CONFIDENTIAL_NOTE, EMPTY_REASON, type ExpectedList,idsOf, linkedProblems, list, listsByTitle, raw, refsOf, TITLE } from '../bundle/dataset';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { practiceWith, query, type AreaQuery } from '../record/contract-fixtures';
-import { NHS, postRecord, TODAY, testApp, type TestApp } from './app';
+import { type AreaQuery,practiceWith, query } from '../record/contract-fixtures';
+import { NHS, postRecord, type TestApp,testApp, TODAY } from './app';
 import { expectOperationOutcome } from './fhir';
-import { nhsNumber, parameters, type Parameter } from './parameters';
+import { nhsNumber, type Parameter,parameters } from './parameters';
 
 // ---- the suite patients (docs/spec-notes.md "Provider test pack — test patients")
 // -------------------------------------------------------

@@ -1,6 +1,8 @@
 /** Per-test-file PostgreSQL databases on the server the global setup provides. */
 import { randomBytes } from 'node:crypto';
+
 import { Client } from 'pg';
+
 import type { PracticeDataset } from '../../src/record/dataset';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';

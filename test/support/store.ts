@@ -3,14 +3,14 @@
  * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practices loaded once per test worker and
  * date, through the same reader as `gpc-admin import`), so every HTTP test proves both stores.
  */
-import { testPractice } from '../../src/record/memory/memory-practices';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { readPracticeFileSync } from '../../src/format/read-practice-file';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { embeddedPracticeFiles, MemoryPracticeStore } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import { loadPractice } from '../../src/record/postgres/seed';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
+import { loadPractice } from '../../src/record/postgres/seed';
 import {
   applyChange,
   type PracticeStore,

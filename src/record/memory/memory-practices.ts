@@ -4,8 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
 import type { CalendarDate } from '../../fhir/dates';
-import { readPracticeFileSync, type LoadedPractice } from '../../format/read-practice-file';
+import { type LoadedPractice,readPracticeFileSync } from '../../format/read-practice-file';
 import type { PracticeDataset } from '../dataset';
 import { applyChange, type PracticeSettings, type PracticeStore, type PracticeSummary, type ServedPractice, type SettingsChange } from '../practices';
 import { MemoryRepository } from './memory-repository';

@@ -89,5 +89,5 @@ async function recordsOf(db: Database, odsCode: string, ids: string[]): Promise<
     if (!record) records.set(r.patient_id, (record = {}));
     (record[r.area] ??= []).push(r.detail);
   }
-  return records as Map<string, PatientClinicalRecord>;
+  return records;
 }

@@ -5,7 +5,6 @@
  * does not hold are remembered for the same time (bounded), so a flood of made-up codes costs at most
  * one statement per code per period.
  */
-import type { ClinicalArea } from '../../structured/structured-query';
 import { applyChange, CLINICAL_AREAS, type PracticeSettings, type PracticeStore, type PracticeSummary, type ServedPractice, type SettingsChange } from '../practices';
 import { Database, type DatabaseOptions } from './database';
 import { PostgresRepository } from './postgres-repository';
@@ -92,7 +91,7 @@ export class PostgresPracticeStore implements PracticeStore {
       await query(
         `UPDATE practice SET asid = $2, gpc_enabled = $3, structured_enabled = $4, disabled_areas = $5,
            documents_disabled = $6, updated_at = now() WHERE ods_code = $1`,
-        [odsCode, after.asid, after.gpConnectEnabled, after.structuredEnabled, after.disabledAreas as ClinicalArea[], after.documentsDisabled],
+        [odsCode, after.asid, after.gpConnectEnabled, after.structuredEnabled, after.disabledAreas, after.documentsDisabled],
       );
       await query(
         'INSERT INTO practice_changes (ods_code, changed_by, command, before, after) VALUES ($1, $2, $3, $4, $5)',

@@ -5,11 +5,12 @@
  * practice file being read), so a large practice never sits in memory whole.
  */
 import type { QueryResultRow } from 'pg';
+
 import type { CalendarDate } from '../../fhir/dates';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { allOn, type PracticeSettings } from '../practices';
 import type { Database } from './database';
-import { patientsRows, practiceRows, TABLE_ORDER, type Rows } from './rows';
+import { patientsRows, practiceRows, type Rows,TABLE_ORDER } from './rows';
 
 const PATIENTS_PER_CHUNK = 250;
 

@@ -7,8 +7,8 @@
  *   list next to problems and consultations that hides an anticoagulant stopped 13 months ago;
  * - large1 is a large, deterministic, 20-year record for size tests.
  */
+import { addDays, type CalendarDate,calendarDate, daysBetween } from '../../../src/fhir/dates';
 import { testPractice } from '../../../src/record/memory/memory-practices';
-import { addDays, calendarDate, daysBetween, type CalendarDate } from '../../../src/fhir/dates';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { ItemRef, PatientClinicalRecord } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';

@@ -3,9 +3,9 @@
  * — test patients"), checked through the repository contract: what the memory store returns for each area's
  * query, not what the record module happens to contain.
  */
-import { testPractice } from '../../../src/record/memory/memory-practices';
 import { londonDate } from '../../../src/clock';
-import { addDays, addMonths, partialDateInterval, type CalendarDate } from '../../../src/fhir/dates';
+import { addDays, addMonths, type CalendarDate,partialDateInterval } from '../../../src/fhir/dates';
+import { testPractice } from '../../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type {
   Consultation,
@@ -19,7 +19,7 @@ import type {
 } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
 import type { ProblemFilter } from '../../../src/structured/structured-query';
-import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';
+import { type AreaQuery,EVERY_AREA, query } from '../contract-fixtures';
 
 const NHS_NUMBER = '9690937286';
 const TODAY = londonDate(new Date());

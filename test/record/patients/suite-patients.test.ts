@@ -5,16 +5,16 @@
  * not by reading the record modules. A last test pins "today" a year later: the dates are relative, so the
  * requirements must still hold.
  */
-import { testPractice } from '../../../src/record/memory/memory-practices';
-import { addDays, addMonths, calendarDate, type CalendarDate } from '../../../src/fhir/dates';
+import { addDays, addMonths, type CalendarDate,calendarDate } from '../../../src/fhir/dates';
 import { GpcError } from '../../../src/fhir/gpc-error';
+import { testPractice } from '../../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/model';
 import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
 import type { Patient } from '../../../src/record/people';
 import type { PatientRecord } from '../../../src/record/repository';
 import { NHS } from '../../support/app';
-import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';
+import { type AreaQuery,EVERY_AREA, query } from '../contract-fixtures';
 
 const TODAY = calendarDate('2026-11-21');
 const A_YEAR_LATER = addMonths(TODAY, 12);
