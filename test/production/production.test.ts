@@ -51,11 +51,22 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? dir, '.npm') },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so nothing it started can outlive the test.
+      detached: true,
     });
     let output = '';
     run.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     run.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((done) => run.on('close', done));
+    let code: number | null;
+    try {
+      code = await new Promise<number | null>((done) => run.on('exit', done));
+    } finally {
+      try {
+        process.kill(-(run.pid ?? 0), 'SIGKILL');
+      } catch {
+        // The group has already gone: the README's `kill %1 && wait` stopped the server.
+      }
+    }
     if (code !== 0) throw new Error(`exit ${code}\n${output.slice(-4000)}`);
     // Pruned: the compiler is gone, so nothing can have compiled at start.
     expect(existsSync(join(dir, 'gpconnect-structured', 'node_modules', 'typescript'))).toBe(false);
