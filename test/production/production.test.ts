@@ -57,6 +57,7 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
     let output = '';
     run.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     run.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const closed = new Promise<void>((done) => run.on('close', () => done()));
     let code: number | null;
     try {
       code = await new Promise<number | null>((done) => run.on('exit', done));
@@ -67,6 +68,7 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
         // The group has already gone: the README's `kill %1 && wait` stopped the server.
       }
     }
+    await closed;
     if (code !== 0) throw new Error(`exit ${code}\n${output.slice(-4000)}`);
     // Pruned: the compiler is gone, so nothing can have compiled at start.
     expect(existsSync(join(dir, 'gpconnect-structured', 'node_modules', 'typescript'))).toBe(false);
