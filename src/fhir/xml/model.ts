@@ -20,12 +20,23 @@ export interface Child {
   /** The structure of a complex child (a data type or a backbone path). */
   readonly structure?: string;
   readonly json?: JsonPrimitive;
+  /** `_name`: the JSON key of a primitive's id and extensions. */
+  readonly extraKey: string;
+  /** `<name` and `</name>`, made once for the writer. */
+  readonly openTag: string;
+  readonly closeTag: string;
 }
 
 export interface Structure {
   readonly key: string;
   readonly isResource: boolean;
   readonly children: ReadonlyMap<string, Child>;
+  /**
+   * For the writer: every JSON key an object of this structure may have (`name` and `_name` alike) →
+   * its child; null for keys written as attributes (an element's id, an extension's url) or not at
+   * all (resourceType).
+   */
+  readonly keys: ReadonlyMap<string, Child | null>;
 }
 
 const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt']);
@@ -37,11 +48,12 @@ function jsonOf(type: string): JsonPrimitive {
 }
 
 function childOf(name: string, index: number, repeats: boolean, type: string): Child {
-  if (PRIMITIVE_TYPES.has(type)) return { name, index, repeats, kind: 'primitive', json: jsonOf(type) };
-  if (type === 'xhtml') return { name, index, repeats, kind: 'xhtml' };
-  if (type === 'Resource') return { name, index, repeats, kind: 'resource' };
+  const common = { name, index, repeats, extraKey: `_${name}`, openTag: `<${name}`, closeTag: `</${name}>` };
+  if (PRIMITIVE_TYPES.has(type)) return { ...common, kind: 'primitive', json: jsonOf(type) };
+  if (type === 'xhtml') return { ...common, kind: 'xhtml' };
+  if (type === 'Resource') return { ...common, kind: 'resource' };
   const structure = type.startsWith('@') ? type.slice(1) : type;
-  return { name, index, repeats, kind: 'complex', structure };
+  return { ...common, kind: 'complex', structure };
 }
 
 function parseEntry(key: string, entry: string, isResource: boolean): Structure {
@@ -63,7 +75,12 @@ function parseEntry(key: string, entry: string, isResource: boolean): Structure 
       children.set(choice, childOf(choice, index, repeats, type));
     }
   });
-  return { key, isResource, children };
+  const keys = new Map<string, Child | null>();
+  for (const [name, child] of children) keys.set(name, child).set(`_${name}`, child);
+  if (isResource) keys.set('resourceType', null);
+  else keys.set('id', null);
+  if (key === 'Extension') keys.set('url', null);
+  return { key, isResource, children, keys };
 }
 
 function buildStructures(): ReadonlyMap<string, Structure> {
