@@ -104,9 +104,8 @@ class Reader {
     if (this.stack.length >= MAX_DEPTH) this.fail('The XML is nested too deeply');
     const top = this.stack[this.stack.length - 1];
     if (top?.kind === 'xhtml') return this.openXhtml(top, tag);
-    if (tag.uri !== FHIR_NS) {
-      this.fail(`Element <${tag.name}> is not in the FHIR namespace ${FHIR_NS}`);
-    }
+    if (top?.kind === 'object') return this.openChild(top, tag);
+    this.inFhirNamespace(tag);
     if (!top) {
       if (this.root) this.fail('More than one root element');
       const resource = this.openResource(tag, '');
@@ -126,9 +125,11 @@ class Reader {
           list.push(value);
         });
         return;
-      case 'object':
-        return this.openChild(top, tag);
     }
+  }
+
+  inFhirNamespace(tag: SaxesTagNS): void {
+    if (tag.uri !== FHIR_NS) this.fail(`Element <${tag.name}> is not in the FHIR namespace ${FHIR_NS}`);
   }
 
   openResource(tag: SaxesTagNS, path: string): JsonObject {
@@ -146,6 +147,7 @@ class Reader {
   openChild(parent: ObjectFrame, tag: SaxesTagNS): void {
     const name = tag.local;
     const child = parent.structure.children.get(name);
+    if (child?.kind !== 'xhtml') this.inFhirNamespace(tag);
     if (!child) this.fail(`Unknown element <${name}> in ${parent.path}`);
     if (child.index < parent.lastIndex) {
       this.fail(`Element <${name}> is out of order in ${parent.path}: it must come before <${parent.lastName}>`);
