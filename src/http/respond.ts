@@ -4,11 +4,11 @@ import type { Resource } from 'fhir/r3';
 import { answerFormat, CONTENT_TYPES, type NegotiationInput, type WireFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
 import { errorOutcome } from '../fhir/operation-outcome';
-import { toFhirXml } from '../fhir/xml/write-xml';
+import { toFhirXmlBytes } from '../fhir/xml/write-xml';
 
 /** A resource in the wire format asked for. */
 export function serialise(resource: Resource, format: WireFormat): Buffer {
-  return Buffer.from(format === 'xml' ? toFhirXml(resource) : JSON.stringify(resource), 'utf8');
+  return format === 'xml' ? toFhirXmlBytes(resource) : Buffer.from(JSON.stringify(resource), 'utf8');
 }
 
 /**

@@ -56,8 +56,33 @@ function byIndex(a: Child, b: Child): number {
  * Writes by string concatenation (V8 keeps the pieces as a rope until the Buffer is made) and keeps no
  * path while writing: `trail` names the elements open, for the message of an XmlWriteError.
  */
+/**
+ * UTF-8 bytes in 64 KiB chunks. Writing each piece straight to bytes keeps the many small strings of
+ * a large Bundle short-lived (a string being concatenated keeps every piece alive until the end,
+ * which made garbage collection most of the cost).
+ */
+class ByteSink {
+  private readonly chunks: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(65536);
+  private used = 0;
+
+  write(text: string): void {
+    if (this.used + text.length * 3 > this.chunk.length) {
+      this.chunks.push(this.chunk.subarray(0, this.used));
+      this.chunk = Buffer.allocUnsafe(Math.max(65536, text.length * 3));
+      this.used = 0;
+    }
+    this.used += this.chunk.write(text, this.used);
+  }
+
+  bytes(): Buffer {
+    this.chunks.push(this.chunk.subarray(0, this.used));
+    return Buffer.concat(this.chunks);
+  }
+}
+
 class Writer {
-  out = '';
+  readonly sink = new ByteSink();
   readonly trail: string[] = [];
   readonly scratch: Child[][] = [];
 
@@ -71,9 +96,9 @@ class Writer {
     if (!structure || !structure.isResource) this.fail(`unknown resourceType ${String(type)}`);
     this.trail.push(structure.key);
     // Resources inside the root inherit its default namespace.
-    this.out += root ? `<${type} xmlns="${FHIR_NS}">` : `<${type}>`;
+    this.sink.write(root ? `<${type} xmlns="${FHIR_NS}">` : `<${type}>`);
     this.children(resource, structure);
-    this.out += `</${type}>`;
+    this.sink.write(`</${type}>`);
     this.trail.pop();
   }
 
@@ -126,13 +151,13 @@ class Writer {
         return;
       case 'xhtml':
         if (typeof value !== 'string' || !value.startsWith('<div')) this.fail('the narrative must be an XHTML <div>');
-        this.out += value;
+        this.sink.write(value);
         return;
       case 'resource':
         if (!isJsonObject(value)) this.fail('must be a resource');
-        this.out += `${child.openTag}>`;
+        this.sink.write(`${child.openTag}>`);
         this.resource(value, false);
-        this.out += child.closeTag;
+        this.sink.write(child.closeTag);
         return;
     }
   }
@@ -146,10 +171,10 @@ class Writer {
     if (hasValue) tag += ` value="${this.text(value)}"`;
     const extensions = ext?.extension;
     if (Array.isArray(extensions) && extensions.length > 0) {
-      this.out += `${tag}>`;
+      this.sink.write(`${tag}>`);
       for (const extension of extensions) this.complex(EXTENSION_CHILD, extension, EXTENSION);
-      this.out += child.closeTag;
-    } else this.out += `${tag}/>`;
+      this.sink.write(child.closeTag);
+    } else this.sink.write(`${tag}/>`);
   }
 
   text(value: unknown): string {
@@ -164,17 +189,22 @@ class Writer {
       if (typeof value.url !== 'string') this.fail('an extension needs its url');
       tag += ` url="${escapeAttribute(value.url)}"`;
     }
-    this.out += `${tag}>`;
+    this.sink.write(`${tag}>`);
     this.children(value, structure);
-    this.out += child.closeTag;
+    this.sink.write(child.closeTag);
   }
 }
 
-/** One resource (with everything inside it) as a FHIR XML document. Throws XmlWriteError. */
-export function toFhirXml(resource: object): string {
+/** One resource (with everything inside it) as a FHIR XML document in UTF-8. Throws XmlWriteError. */
+export function toFhirXmlBytes(resource: object): Buffer {
   if (!isJsonObject(resource)) throw new XmlWriteError('not a resource');
   const writer = new Writer();
-  writer.out = '<?xml version="1.0" encoding="UTF-8"?>';
+  writer.sink.write('<?xml version="1.0" encoding="UTF-8"?>');
   writer.resource(resource, true);
-  return writer.out;
+  return writer.sink.bytes();
+}
+
+/** The same as a string. */
+export function toFhirXml(resource: object): string {
+  return toFhirXmlBytes(resource).toString('utf8');
 }
