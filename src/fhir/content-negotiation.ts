@@ -15,7 +15,13 @@ export const CONTENT_TYPES: Readonly<Record<WireFormat, string>> = {
 
 // The spellings FHIR STU3 gives for `_format`, plus the pre-1.3.1 `+fhir` forms (D-9).
 const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'json']);
-const XML_TYPES = new Set(['application/fhir+xml', 'application/xml', 'application/xml+fhir', 'xml', 'text/xml']);
+const XML_TYPES = new Set([
+  'application/fhir+xml',
+  'application/xml',
+  'application/xml+fhir',
+  'xml',
+  'text/xml',
+]);
 const ANY_TYPES = new Set(['*/*', 'application/*']);
 
 /** The format one media type names, or undefined when it names none we know. */

@@ -33,7 +33,12 @@ export interface FhirEndpoint {
   readonly method: 'GET' | 'POST';
   readonly interaction: Interaction;
   /** Produces the response resource (or its bytes in `formats.answer`) for a request that passed the gate. */
-  readonly handle: (req: Request, res: Response, gate: GateResult, formats: Formats) => Promise<Resource | Buffer>;
+  readonly handle: (
+    req: Request,
+    res: Response,
+    gate: GateResult,
+    formats: Formats,
+  ) => Promise<Resource | Buffer>;
 }
 
 export interface FhirRoutesDeps {
@@ -62,7 +67,8 @@ function checkFormats(req: Request, method: 'GET' | 'POST'): Formats {
   if (typeof negotiated === 'object') {
     throw new GpcError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `${truncate(negotiated.unsupported)} is not a supported FHIR format; use application/fhir+json or application/fhir+xml`,
+      `${truncate(negotiated.unsupported)} is not a supported FHIR format; ` +
+        'use application/fhir+json or application/fhir+xml',
     );
   }
   const contentType = req.header('Content-Type');
@@ -73,7 +79,8 @@ function checkFormats(req: Request, method: 'GET' | 'POST'): Formats {
   if (body !== 'json' && body !== 'xml') {
     throw new GpcError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Content-Type ${truncate(contentType)} is not supported; send application/fhir+json or application/fhir+xml`,
+      `Content-Type ${truncate(contentType)} is not supported; ` +
+        'send application/fhir+json or application/fhir+xml',
     );
   }
   return { answer: negotiated, body };
@@ -159,7 +166,8 @@ export function parseXmlBody(bytes: Buffer): unknown {
     return parseFhirXml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     if (error instanceof XmlReadError) {
-      throw new GpcError('INVALID_RESOURCE', `Request body could not be parsed as FHIR XML: ${truncate(error.message, 300)}`);
+      const detail = truncate(error.message, 300);
+      throw new GpcError('INVALID_RESOURCE', `Request body could not be parsed as FHIR XML: ${detail}`);
     }
     throw error;
   }

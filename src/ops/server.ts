@@ -61,7 +61,10 @@ const CLIENT_FAULTS: Readonly<Record<string, readonly [SpineCode, string]>> = {
  * Writes an OperationOutcome straight to the socket: there is no request object to answer through. It
  * is in XML when the request (as far as it was read) asked for XML.
  */
-export function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
+export function answerClientError(
+  error: NodeJS.ErrnoException & { rawPacket?: Buffer },
+  socket: Duplex,
+): void {
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -34,7 +34,8 @@ export const DATATYPE_ELEMENTS: Readonly<Record<string, string>> = {
   Narrative: 'extension*:Extension status:code div:xhtml',
   Meta: 'extension*:Extension versionId:id lastUpdated:instant profile*:uri security*:Coding tag*:Coding',
   Identifier:
-    'extension*:Extension use:code type:CodeableConcept system:uri value:string period:Period assigner:Reference',
+    'extension*:Extension use:code type:CodeableConcept system:uri value:string period:Period ' +
+    'assigner:Reference',
   CodeableConcept: 'extension*:Extension coding*:Coding text:string',
   Coding: 'extension*:Extension system:uri version:string code:code display:string userSelected:boolean',
   Reference: 'extension*:Extension reference:string identifier:Identifier display:string',
@@ -49,91 +50,104 @@ export const DATATYPE_ELEMENTS: Readonly<Record<string, string>> = {
   Range: 'extension*:Extension low:Quantity high:Quantity',
   Ratio: 'extension*:Extension numerator:Quantity denominator:Quantity',
   SampledData:
-    'extension*:Extension origin:Quantity period:decimal factor:decimal lowerLimit:decimal upperLimit:decimal ' +
-    'dimensions:positiveInt data:string',
+    'extension*:Extension origin:Quantity period:decimal factor:decimal lowerLimit:decimal ' +
+    'upperLimit:decimal dimensions:positiveInt data:string',
   Attachment:
-    'extension*:Extension contentType:code language:code data:base64Binary url:uri size:unsignedInt ' +
-    'hash:base64Binary title:string creation:dateTime',
+    'extension*:Extension contentType:code language:code data:base64Binary url:uri ' +
+    'size:unsignedInt hash:base64Binary title:string creation:dateTime',
   HumanName:
-    'extension*:Extension use:code text:string family:string given*:string prefix*:string suffix*:string period:Period',
+    'extension*:Extension use:code text:string family:string given*:string prefix*:string ' +
+    'suffix*:string period:Period',
   Address:
-    'extension*:Extension use:code type:code text:string line*:string city:string district:string state:string ' +
-    'postalCode:string country:string period:Period',
+    'extension*:Extension use:code type:code text:string line*:string city:string ' +
+    'district:string state:string postalCode:string country:string period:Period',
   ContactPoint: 'extension*:Extension system:code value:string use:code rank:positiveInt period:Period',
   Timing: 'extension*:Extension event*:dateTime repeat:@Timing.repeat code:CodeableConcept',
   'Timing.repeat':
-    'extension*:Extension bounds[x]:Duration|Range|Period count:integer countMax:integer duration:decimal ' +
-    'durationMax:decimal durationUnit:code frequency:integer frequencyMax:integer period:decimal ' +
-    'periodMax:decimal periodUnit:code dayOfWeek*:code timeOfDay*:time when*:code offset:unsignedInt',
+    'extension*:Extension bounds[x]:Duration|Range|Period count:integer countMax:integer ' +
+    'duration:decimal durationMax:decimal durationUnit:code frequency:integer ' +
+    'frequencyMax:integer period:decimal periodMax:decimal periodUnit:code dayOfWeek*:code ' +
+    'timeOfDay*:time when*:code offset:unsignedInt',
   Annotation: 'extension*:Extension author[x]:Reference|string time:dateTime text:string',
   Signature:
-    'extension*:Extension type*:Coding when:instant who[x]:uri|Reference onBehalfOf[x]:uri|Reference ' +
-    'contentType:code blob:base64Binary',
+    'extension*:Extension type*:Coding when:instant who[x]:uri|Reference ' +
+    'onBehalfOf[x]:uri|Reference contentType:code blob:base64Binary',
   Dosage:
     'extension*:Extension sequence:integer text:string additionalInstruction*:CodeableConcept ' +
-    'patientInstruction:string timing:Timing asNeeded[x]:boolean|CodeableConcept site:CodeableConcept ' +
-    'route:CodeableConcept method:CodeableConcept dose[x]:Range|Quantity maxDosePerPeriod:Ratio ' +
-    'maxDosePerAdministration:Quantity maxDosePerLifetime:Quantity rate[x]:Ratio|Range|Quantity',
+    'patientInstruction:string timing:Timing asNeeded[x]:boolean|CodeableConcept ' +
+    'site:CodeableConcept route:CodeableConcept method:CodeableConcept dose[x]:Range|Quantity ' +
+    'maxDosePerPeriod:Ratio maxDosePerAdministration:Quantity maxDosePerLifetime:Quantity ' +
+    'rate[x]:Ratio|Range|Quantity',
   ContactDetail: 'extension*:Extension name:string telecom*:ContactPoint',
   UsageContext: 'extension*:Extension code:Coding value[x]:CodeableConcept|Quantity|Range',
   RelatedArtifact:
-    'extension*:Extension type:code display:string citation:string url:uri document:Attachment resource:Reference',
+    'extension*:Extension type:code display:string citation:string url:uri ' +
+    'document:Attachment resource:Reference',
   Contributor: 'extension*:Extension type:code name:string contact*:ContactDetail',
 
   // CapabilityStatement (STU3 "CapabilityStatement" resource content).
   CapabilityStatement:
-    'id:id meta:Meta implicitRules:uri language:code text:Narrative contained*:Resource extension*:Extension ' +
-    'modifierExtension*:Extension url:uri version:string name:string title:string status:code ' +
-    'experimental:boolean date:dateTime publisher:string contact*:ContactDetail description:markdown ' +
-    'useContext*:UsageContext jurisdiction*:CodeableConcept purpose:markdown copyright:markdown kind:code ' +
-    'instantiates*:uri software:@CapabilityStatement.software implementation:@CapabilityStatement.implementation ' +
-    'fhirVersion:id acceptUnknown:code format*:code patchFormat*:code implementationGuide*:uri ' +
-    'profile*:Reference rest*:@CapabilityStatement.rest messaging*:@CapabilityStatement.messaging ' +
+    'id:id meta:Meta implicitRules:uri language:code text:Narrative contained*:Resource ' +
+    'extension*:Extension modifierExtension*:Extension url:uri version:string name:string ' +
+    'title:string status:code experimental:boolean date:dateTime publisher:string ' +
+    'contact*:ContactDetail description:markdown useContext*:UsageContext ' +
+    'jurisdiction*:CodeableConcept purpose:markdown copyright:markdown kind:code ' +
+    'instantiates*:uri software:@CapabilityStatement.software ' +
+    'implementation:@CapabilityStatement.implementation fhirVersion:id acceptUnknown:code ' +
+    'format*:code patchFormat*:code implementationGuide*:uri profile*:Reference ' +
+    'rest*:@CapabilityStatement.rest messaging*:@CapabilityStatement.messaging ' +
     'document*:@CapabilityStatement.document',
   'CapabilityStatement.software':
-    'extension*:Extension modifierExtension*:Extension name:string version:string releaseDate:dateTime',
-  'CapabilityStatement.implementation': 'extension*:Extension modifierExtension*:Extension description:string url:uri',
+    'extension*:Extension modifierExtension*:Extension name:string version:string ' +
+    'releaseDate:dateTime',
+  'CapabilityStatement.implementation':
+    'extension*:Extension modifierExtension*:Extension description:string url:uri',
   'CapabilityStatement.rest':
     'extension*:Extension modifierExtension*:Extension mode:code documentation:string ' +
     'security:@CapabilityStatement.rest.security resource*:@CapabilityStatement.rest.resource ' +
-    'interaction*:@CapabilityStatement.rest.interaction searchParam*:@CapabilityStatement.rest.resource.searchParam ' +
+    'interaction*:@CapabilityStatement.rest.interaction ' +
+    'searchParam*:@CapabilityStatement.rest.resource.searchParam ' +
     'operation*:@CapabilityStatement.rest.operation compartment*:uri',
   'CapabilityStatement.rest.security':
-    'extension*:Extension modifierExtension*:Extension cors:boolean service*:CodeableConcept description:string ' +
-    'certificate*:@CapabilityStatement.rest.security.certificate',
+    'extension*:Extension modifierExtension*:Extension cors:boolean service*:CodeableConcept ' +
+    'description:string certificate*:@CapabilityStatement.rest.security.certificate',
   'CapabilityStatement.rest.security.certificate':
     'extension*:Extension modifierExtension*:Extension type:code blob:base64Binary',
   'CapabilityStatement.rest.resource':
-    'extension*:Extension modifierExtension*:Extension type:code profile:Reference documentation:markdown ' +
-    'interaction*:@CapabilityStatement.rest.resource.interaction versioning:code readHistory:boolean ' +
-    'updateCreate:boolean conditionalCreate:boolean conditionalRead:code conditionalUpdate:boolean ' +
-    'conditionalDelete:code referencePolicy*:code searchInclude*:string searchRevInclude*:string ' +
+    'extension*:Extension modifierExtension*:Extension type:code profile:Reference ' +
+    'documentation:markdown interaction*:@CapabilityStatement.rest.resource.interaction ' +
+    'versioning:code readHistory:boolean updateCreate:boolean conditionalCreate:boolean ' +
+    'conditionalRead:code conditionalUpdate:boolean conditionalDelete:code ' +
+    'referencePolicy*:code searchInclude*:string searchRevInclude*:string ' +
     'searchParam*:@CapabilityStatement.rest.resource.searchParam',
   'CapabilityStatement.rest.resource.interaction':
     'extension*:Extension modifierExtension*:Extension code:code documentation:string',
   'CapabilityStatement.rest.resource.searchParam':
-    'extension*:Extension modifierExtension*:Extension name:string definition:uri type:code documentation:string',
+    'extension*:Extension modifierExtension*:Extension name:string definition:uri type:code ' +
+    'documentation:string',
   'CapabilityStatement.rest.interaction':
     'extension*:Extension modifierExtension*:Extension code:code documentation:string',
   'CapabilityStatement.rest.operation':
     'extension*:Extension modifierExtension*:Extension name:string definition:Reference',
   'CapabilityStatement.messaging':
-    'extension*:Extension modifierExtension*:Extension endpoint*:@CapabilityStatement.messaging.endpoint ' +
-    'reliableCache:unsignedInt documentation:string ' +
-    'supportedMessage*:@CapabilityStatement.messaging.supportedMessage event*:@CapabilityStatement.messaging.event',
+    'extension*:Extension modifierExtension*:Extension ' +
+    'endpoint*:@CapabilityStatement.messaging.endpoint reliableCache:unsignedInt ' +
+    'documentation:string supportedMessage*:@CapabilityStatement.messaging.supportedMessage ' +
+    'event*:@CapabilityStatement.messaging.event',
   'CapabilityStatement.messaging.endpoint':
     'extension*:Extension modifierExtension*:Extension protocol:Coding address:uri',
   'CapabilityStatement.messaging.supportedMessage':
     'extension*:Extension modifierExtension*:Extension mode:code definition:Reference',
   'CapabilityStatement.messaging.event':
-    'extension*:Extension modifierExtension*:Extension code:Coding category:code mode:code focus:code ' +
-    'request:Reference response:Reference documentation:string',
+    'extension*:Extension modifierExtension*:Extension code:Coding category:code mode:code ' +
+    'focus:code request:Reference response:Reference documentation:string',
   'CapabilityStatement.document':
-    'extension*:Extension modifierExtension*:Extension mode:code documentation:string profile:Reference',
+    'extension*:Extension modifierExtension*:Extension mode:code documentation:string ' +
+    'profile:Reference',
 
   // Parameters (STU3 "Parameters" resource content): a Resource, not a DomainResource.
   Parameters: 'id:id meta:Meta implicitRules:uri language:code parameter*:@Parameters.parameter',
   'Parameters.parameter':
-    'extension*:Extension modifierExtension*:Extension name:string value[x]:* resource:Resource ' +
-    'part*:@Parameters.parameter',
+    'extension*:Extension modifierExtension*:Extension name:string value[x]:* ' +
+    'resource:Resource part*:@Parameters.parameter',
 };

@@ -76,10 +76,15 @@ function escapeText(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
+const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+};
+
 function escapeAttr(text: string): string {
-  return text.replace(/[&<>"\t\n\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : `&#${c.charCodeAt(0)};`,
-  );
+  return text.replace(/[&<>"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
 }
 
 function isNamespaceDeclaration(name: string): boolean {
@@ -119,7 +124,9 @@ class Reader {
         top.place(this.openResource(tag, `${top.path}/`));
         return;
       case 'primitive':
-        if (tag.local !== 'extension') this.fail(`${top.path} may contain only extensions, not <${tag.local}>`);
+        if (tag.local !== 'extension') {
+          this.fail(`${top.path} may contain only extensions, not <${tag.local}>`);
+        }
         this.openComplex(tag, structureOf('Extension')!, `${top.path}.extension`, (value) => {
           const list = (top.extra.extension ??= []) as unknown[];
           list.push(value);
@@ -128,19 +135,27 @@ class Reader {
     }
   }
 
+  unexpected(attribute: string, path: string): never {
+    this.fail(`Unexpected attribute ${attribute} on ${path}`);
+  }
+
   inFhirNamespace(tag: SaxesTagNS): void {
     if (tag.uri !== FHIR_NS) this.fail(`Element <${tag.name}> is not in the FHIR namespace ${FHIR_NS}`);
   }
 
   openResource(tag: SaxesTagNS, path: string): JsonObject {
-    if (!isKnownResource(tag.local)) this.fail(`<${tag.local}> is not a FHIR resource type this server reads`);
+    if (!isKnownResource(tag.local)) {
+      this.fail(`<${tag.local}> is not a FHIR resource type this server reads`);
+    }
     for (const attribute of Object.values(tag.attributes)) {
       if (!isNamespaceDeclaration(attribute.name)) {
         this.fail(`Unexpected attribute ${attribute.name} on <${tag.local}>`);
       }
     }
     const target: JsonObject = { resourceType: tag.local };
-    this.stack.push({ kind: 'object', structure: structureOf(tag.local)!, target, path: `${path}${tag.local}`, lastIndex: -1, lastName: '' });
+    const structure = structureOf(tag.local)!;
+    const where = `${path}${tag.local}`;
+    this.stack.push({ kind: 'object', structure, target, path: where, lastIndex: -1, lastName: '' });
     return target;
   }
 
@@ -150,7 +165,8 @@ class Reader {
     if (child?.kind !== 'xhtml') this.inFhirNamespace(tag);
     if (!child) this.fail(`Unknown element <${name}> in ${parent.path}`);
     if (child.index < parent.lastIndex) {
-      this.fail(`Element <${name}> is out of order in ${parent.path}: it must come before <${parent.lastName}>`);
+      const before = parent.lastName;
+      this.fail(`Element <${name}> is out of order in ${parent.path}: it belongs before <${before}>`);
     }
     if (child.index === parent.lastIndex && !child.repeats) {
       this.fail(`Element <${name}> may occur only once in ${parent.path}`);
@@ -180,7 +196,7 @@ class Reader {
 
   noAttributes(tag: SaxesTagNS, path: string): void {
     for (const attribute of Object.values(tag.attributes)) {
-      if (!isNamespaceDeclaration(attribute.name)) this.fail(`Unexpected attribute ${attribute.name} on ${path}`);
+      if (!isNamespaceDeclaration(attribute.name)) this.unexpected(attribute.name, path);
     }
   }
 
@@ -190,7 +206,7 @@ class Reader {
     for (const attribute of Object.values(tag.attributes)) {
       if (attribute.name === 'value') value = attribute.value;
       else if (attribute.name === 'id') extra.id = attribute.value;
-      else if (!isNamespaceDeclaration(attribute.name)) this.fail(`Unexpected attribute ${attribute.name} on ${path}`);
+      else if (!isNamespaceDeclaration(attribute.name)) this.unexpected(attribute.name, path);
     }
     const target = parent.target;
     const name = child.name;
@@ -213,7 +229,7 @@ class Reader {
     for (const attribute of Object.values(tag.attributes)) {
       if (attribute.name === 'id') target.id = attribute.value;
       else if (attribute.name === 'url' && structure.key === 'Extension') target.url = attribute.value;
-      else if (!isNamespaceDeclaration(attribute.name)) this.fail(`Unexpected attribute ${attribute.name} on ${path}`);
+      else if (!isNamespaceDeclaration(attribute.name)) this.unexpected(attribute.name, path);
     }
     if (structure.key === 'Extension' && target.url === undefined) this.fail(`${path} has no url attribute`);
     add(target);
@@ -242,7 +258,9 @@ class Reader {
       top.parts.push(escapeText(text));
       return;
     }
-    if (!isBlank(text)) this.fail(`Unexpected text ${JSON.stringify(text.trim().slice(0, 40))}${top ? ` in ${top.path}` : ''}`);
+    if (!isBlank(text)) {
+      this.fail(`Unexpected text ${JSON.stringify(text.trim().slice(0, 40))}${top ? ` in ${top.path}` : ''}`);
+    }
   }
 
   close(tag: SaxesTagNS): void {
@@ -291,7 +309,9 @@ export function parseFhirXml(text: string): JsonObject {
   parser.on('closetag', (tag) => reader.close(tag));
   parser.on('text', (text) => reader.text(text));
   parser.on('cdata', (text) => reader.text(text));
-  parser.on('processinginstruction', (pi) => reader.fail(`Processing instruction <?${pi.target}?> is not allowed`));
+  parser.on('processinginstruction', (pi) => {
+    reader.fail(`Processing instruction <?${pi.target}?> is not allowed`);
+  });
   parser.on('xmldecl', (decl) => {
     if (decl.encoding !== undefined && decl.encoding.toLowerCase() !== 'utf-8') {
       reader.fail(`The XML declaration names encoding ${decl.encoding}; only UTF-8 is accepted`);
@@ -302,7 +322,8 @@ export function parseFhirXml(text: string): JsonObject {
   } catch (error) {
     if (error instanceof XmlReadError) throw error;
     // saxes reports well-formedness faults as "line:column: message".
-    throw new XmlReadError(`The XML is not well-formed: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new XmlReadError(`The XML is not well-formed: ${message}`);
   }
   if (!reader.root) throw new XmlReadError('The XML holds no resource');
   return reader.root;

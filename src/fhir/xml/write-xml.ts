@@ -17,7 +17,8 @@ export class XmlWriteError extends Error {}
 // become U+FFFD; the three markup characters and quotes are escaped; tab, LF and CR in attributes are
 // written as character references so that a reader's attribute normalisation keeps them.
 const NEEDS_ESCAPE = /[&<>"\u0000-\u001f\ufffe\uffff\ud800-\udfff]/;
-const ESCAPES = /[&<>"\t\n\r]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
+const ESCAPES =
+  /[&<>"\t\n\r]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
 const REPLACEMENTS: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -150,7 +151,9 @@ class Writer {
         this.primitive(child, value, extra);
         return;
       case 'xhtml':
-        if (typeof value !== 'string' || !value.startsWith('<div')) this.fail('the narrative must be an XHTML <div>');
+        if (typeof value !== 'string' || !value.startsWith('<div')) {
+          this.fail('the narrative must be an XHTML <div>');
+        }
         this.sink.write(value);
         return;
       case 'resource':
