@@ -9,7 +9,9 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { SaxesParser } from 'saxes';
+
 import { DATATYPE_ELEMENTS, PRIMITIVE_TYPES } from '../src/fhir/xml/datatypes';
 
 const ROOT = join(__dirname, '..');
@@ -123,7 +125,8 @@ function checkDatatypes(def: Definition, problems: string[]): void {
     const cut = element.path.lastIndexOf('.');
     if (cut < 0) continue;
     const parent = byPath.get(element.path.slice(0, cut));
-    if (!parent || parent.types.length !== 1 || STRUCTURAL.has(parent.types[0]) || parent.contentReference) continue;
+    if (!parent || parent.types.length !== 1 || STRUCTURAL.has(parent.types[0]) || parent.contentReference)
+      continue;
     if (PRIMITIVE_TYPES.has(parent.types[0])) continue; // a primitive's children are its extensions
     const name = element.path.slice(cut + 1);
     // Attributes in XML: an element's id, an extension's url.
@@ -142,9 +145,13 @@ function checkDatatypes(def: Definition, problems: string[]): void {
     let last = -1;
     for (const name of names) {
       // A constrained choice may be listed under its type's name (valueDateTime for value[x]).
-      const index = order.findIndex((n) => n === name || (n.endsWith('[x]') && name.startsWith(n.slice(0, -3))));
+      const index = order.findIndex(
+        (n) => n === name || (n.endsWith('[x]') && name.startsWith(n.slice(0, -3))),
+      );
       if (index < last || index < 0) {
-        problems.push(`${def.file}: ${path} (${type}) lists ${names.join(', ')}; the table has ${order.join(', ')}`);
+        problems.push(
+          `${def.file}: ${path} (${type}) lists ${names.join(', ')}; the table has ${order.join(', ')}`,
+        );
         break;
       }
       last = index;
@@ -202,7 +209,7 @@ export function generate(): string {
   ];
   for (const type of [...tables.keys()].sort()) {
     const { file, entries } = tables.get(type)!;
-    lines.push(`  // ${type}: ${file.slice(file.lastIndexOf("/") + 1)}`);
+    lines.push(`  // ${type}: ${file.slice(file.lastIndexOf('/') + 1)}`);
     for (const [key, children] of entries) lines.push(`  '${key}':`, `${wrap(children)},`);
   }
   lines.push('};', '');

@@ -1,13 +1,14 @@
 /** Writing FHIR responses: the exact Content-Type, no-store, and errors from the one Spine table. */
 import type { Request, Response } from 'express';
 import type { Resource } from 'fhir/r3';
+
 import {
   answerFormat,
   CONTENT_TYPES,
   type NegotiationInput,
   type WireFormat,
 } from '../fhir/content-negotiation';
-import { GpcError } from '../fhir/gpc-error';
+import { type GpcError } from '../fhir/gpc-error';
 import { errorOutcome } from '../fhir/operation-outcome';
 import { toFhirXmlBytes } from '../fhir/xml/write-xml';
 

@@ -5,28 +5,30 @@
  * PostgreSQL).
  */
 import { join } from 'node:path';
+
 import type { CapabilityStatement } from 'fhir/r3';
 import request from 'supertest';
-import { loadExamples, type ExampleCase } from '../../src/cli/examples';
+
+import { type ExampleCase, loadExamples } from '../../src/cli/examples';
 import { readRequestFile, resolvePlaceholders, withNhsNumber } from '../../src/cli/request';
 import { calendarDate } from '../../src/fhir/dates';
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
 import {
   BASE,
+  getMetadata,
   INTERACTION,
   METADATA_PATH,
   NHS,
-  TODAY,
-  getMetadata,
   postRecord,
   sendTo,
   spineHeaders,
-  testApp,
   type TestApp,
+  testApp,
+  TODAY,
 } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { allAreas, nhsNumber, parameters } from '../support/parameters';
-import { FHIR_XML, expectXmlOperationOutcome, xmlBody } from '../support/xml';
+import { expectXmlOperationOutcome, FHIR_XML, xmlBody } from '../support/xml';
 
 const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 const XML_HEADERS = { Accept: 'application/fhir+xml' };
@@ -40,8 +42,12 @@ describe('metadata format scenarios (acceptance suite)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(FHIR_XML);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><CapabilityStatement xmlns="http:\/\/hl7.org\/fhir">/);
-    expect(res.text).toContain('<format value="application/fhir+json"/><format value="application/fhir+xml"/>');
+    expect(res.text).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><CapabilityStatement xmlns="http:\/\/hl7.org\/fhir">/,
+    );
+    expect(res.text).toContain(
+      '<format value="application/fhir+json"/><format value="application/fhir+xml"/>',
+    );
     const statement = parseFhirXml(res.text) as unknown as CapabilityStatement;
     expect(statement.format).toEqual(['application/fhir+json', 'application/fhir+xml']);
     return statement;
@@ -58,7 +64,9 @@ describe('metadata format scenarios (acceptance suite)', () => {
   it.each(['xml', 'application/fhir+xml', 'text/xml', 'application/xml', 'application/xml+fhir'])(
     'GET /metadata?_format=%s → the XML CapabilityStatement',
     async (format) => {
-      await expectXmlStatement(await getMetadata(t, {}, `${METADATA_PATH}?_format=${encodeURIComponent(format)}`));
+      await expectXmlStatement(
+        await getMetadata(t, {}, `${METADATA_PATH}?_format=${encodeURIComponent(format)}`),
+      );
     },
   );
 
@@ -67,13 +75,17 @@ describe('metadata format scenarios (acceptance suite)', () => {
   });
 
   it('_format=xml overrides Accept: application/fhir+json; _format=json overrides Accept XML', async () => {
-    await expectXmlStatement(await getMetadata(t, { headers: { Accept: 'application/fhir+json' } }, `${METADATA_PATH}?_format=xml`));
+    await expectXmlStatement(
+      await getMetadata(t, { headers: { Accept: 'application/fhir+json' } }, `${METADATA_PATH}?_format=xml`),
+    );
     const json = await getMetadata(t, { headers: XML_HEADERS }, `${METADATA_PATH}?_format=json`);
     expect(json.headers['content-type']).toBe(FHIR_JSON);
   });
 
   it('Accept ranks by q-value: XML first when the client prefers it', async () => {
-    await expectXmlStatement(await getMetadata(t, { headers: { Accept: 'application/fhir+json;q=0.5, application/fhir+xml' } }));
+    await expectXmlStatement(
+      await getMetadata(t, { headers: { Accept: 'application/fhir+json;q=0.5, application/fhir+xml' } }),
+    );
   });
 });
 
@@ -82,25 +94,72 @@ describe('every OperationOutcome in XML when XML is asked for', () => {
   const off = testApp({ env: { GPC_STRUCTURED_ENABLED: 'false' } });
 
   it.each<[string, () => request.Test, number, string]>([
-    ['unknown path under the base', () => sendTo(t, 'get', `${BASE}/nothing`, { headers: XML_HEADERS }), 400, 'BAD_REQUEST'],
-    ['path outside the base', () => sendTo(t, 'get', '/elsewhere', { headers: XML_HEADERS }), 400, 'BAD_REQUEST'],
+    [
+      'unknown path under the base',
+      () => sendTo(t, 'get', `${BASE}/nothing`, { headers: XML_HEADERS }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'path outside the base',
+      () => sendTo(t, 'get', '/elsewhere', { headers: XML_HEADERS }),
+      400,
+      'BAD_REQUEST',
+    ],
     ['unknown path, _format=xml', () => sendTo(t, 'get', `${BASE}/nothing?_format=xml`), 400, 'BAD_REQUEST'],
     ['wrong verb', () => sendTo(t, 'put', METADATA_PATH, { headers: XML_HEADERS }), 400, 'BAD_REQUEST'],
-    ['missing Ssp-From', () => getMetadata(t, { headers: { ...XML_HEADERS, 'Ssp-From': undefined } }), 400, 'BAD_REQUEST'],
-    ['no JWT', () => getMetadata(t, { headers: { ...XML_HEADERS, Authorization: undefined } }), 400, 'BAD_REQUEST'],
+    [
+      'missing Ssp-From',
+      () => getMetadata(t, { headers: { ...XML_HEADERS, 'Ssp-From': undefined } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'no JWT',
+      () => getMetadata(t, { headers: { ...XML_HEADERS, Authorization: undefined } }),
+      400,
+      'BAD_REQUEST',
+    ],
     ['capability disabled', () => getMetadata(off, { headers: XML_HEADERS }), 403, 'ACCESS DENIED'],
-    ['migrate operation', () => sendTo(t, 'post', `${BASE}/Patient/$gpc.migratestructuredrecord`, { headers: XML_HEADERS }), 501, 'NOT_IMPLEMENTED'],
-    ['unknown patient', () => postRecord(t, parameters(nhsNumber('9100000000')), { headers: XML_HEADERS }), 404, 'PATIENT_NOT_FOUND'],
-    ['bad NHS number', () => postRecord(t, parameters(nhsNumber('9999999990')), { headers: XML_HEADERS }), 400, 'INVALID_NHS_NUMBER'],
-    ['unparseable JSON body', () => postRecord(t, '{not json', { headers: XML_HEADERS }), 422, 'INVALID_RESOURCE'],
-    ['body over BODY_LIMIT', () => postRecord(t, `{"x":"${'a'.repeat(1_100_000)}"}`, { headers: XML_HEADERS }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'migrate operation',
+      () => sendTo(t, 'post', `${BASE}/Patient/$gpc.migratestructuredrecord`, { headers: XML_HEADERS }),
+      501,
+      'NOT_IMPLEMENTED',
+    ],
+    [
+      'unknown patient',
+      () => postRecord(t, parameters(nhsNumber('9100000000')), { headers: XML_HEADERS }),
+      404,
+      'PATIENT_NOT_FOUND',
+    ],
+    [
+      'bad NHS number',
+      () => postRecord(t, parameters(nhsNumber('9999999990')), { headers: XML_HEADERS }),
+      400,
+      'INVALID_NHS_NUMBER',
+    ],
+    [
+      'unparseable JSON body',
+      () => postRecord(t, '{not json', { headers: XML_HEADERS }),
+      422,
+      'INVALID_RESOURCE',
+    ],
+    [
+      'body over BODY_LIMIT',
+      () => postRecord(t, `{"x":"${'a'.repeat(1_100_000)}"}`, { headers: XML_HEADERS }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('%s → %i %s as an XML OperationOutcome', async (_what, send, status, code) => {
     expectXmlOperationOutcome(await send(), status, code);
   });
 
   it('a format the server does not serve is refused in JSON (415), naming both formats served', async () => {
     const res = await getMetadata(t, { headers: { Accept: 'text/html' } });
-    expect(expectOperationOutcome(res, 415, 'UNSUPPORTED_MEDIA_TYPE').issue[0].diagnostics).toContain('application/fhir+xml');
+    expect(expectOperationOutcome(res, 415, 'UNSUPPORTED_MEDIA_TYPE').issue[0].diagnostics).toContain(
+      'application/fhir+xml',
+    );
   });
 
   it('an XML body with no Accept is answered in XML (the Content-Type decides)', async () => {
@@ -123,14 +182,45 @@ describe('malformed and hostile XML bodies → 422 INVALID_RESOURCE with a diagn
     ['not XML at all', '{"resourceType":"Parameters"}', /not well-formed/],
     ['truncated', valid.slice(0, 120), /not well-formed/],
     ['unclosed element', '<Parameters xmlns="http://hl7.org/fhir"><parameter>', /not well-formed/],
-    ['an undefined entity', '<Parameters xmlns="http://hl7.org/fhir"><id value="&nope;"/></Parameters>', /not well-formed/],
-    ['no FHIR namespace', '<Parameters><parameter><name value="x"/></parameter></Parameters>', /FHIR namespace/],
-    ['an unknown element', '<Parameters xmlns="http://hl7.org/fhir"><wibble value="1"/></Parameters>', /Unknown element <wibble> in Parameters/],
-    ['elements out of order', valid.replace(/<name value="patientNHSNumber"\/>(<valueIdentifier>.*?<\/valueIdentifier>)/, '$1<name value="patientNHSNumber"/>'), /out of order/],
-    ['a single element twice', '<Parameters xmlns="http://hl7.org/fhir"><parameter><name value="a"/><name value="b"/></parameter></Parameters>', /may occur only once/],
-    ['text where none may be', '<Parameters xmlns="http://hl7.org/fhir">hello</Parameters>', /Unexpected text/],
+    [
+      'an undefined entity',
+      '<Parameters xmlns="http://hl7.org/fhir"><id value="&nope;"/></Parameters>',
+      /not well-formed/,
+    ],
+    [
+      'no FHIR namespace',
+      '<Parameters><parameter><name value="x"/></parameter></Parameters>',
+      /FHIR namespace/,
+    ],
+    [
+      'an unknown element',
+      '<Parameters xmlns="http://hl7.org/fhir"><wibble value="1"/></Parameters>',
+      /Unknown element <wibble> in Parameters/,
+    ],
+    [
+      'elements out of order',
+      valid.replace(
+        /<name value="patientNHSNumber"\/>(<valueIdentifier>.*?<\/valueIdentifier>)/,
+        '$1<name value="patientNHSNumber"/>',
+      ),
+      /out of order/,
+    ],
+    [
+      'a single element twice',
+      '<Parameters xmlns="http://hl7.org/fhir"><parameter><name value="a"/><name value="b"/></parameter></Parameters>',
+      /may occur only once/,
+    ],
+    [
+      'text where none may be',
+      '<Parameters xmlns="http://hl7.org/fhir">hello</Parameters>',
+      /Unexpected text/,
+    ],
     ['an unknown resource type', '<Wibble xmlns="http://hl7.org/fhir"/>', /not a FHIR resource type/],
-    ['a processing instruction', `${valid.slice(0, 38)}<?evil x?>${valid.slice(38)}`, /Processing instruction/],
+    [
+      'a processing instruction',
+      `${valid.slice(0, 38)}<?evil x?>${valid.slice(38)}`,
+      /Processing instruction/,
+    ],
     ['another encoding', valid.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), /only UTF-8/],
   ])('%s', async (_what, body, diagnostic) => {
     const outcome = expectOperationOutcome(await send(body), 422, 'INVALID_RESOURCE');
@@ -166,7 +256,9 @@ describe('malformed and hostile XML bodies → 422 INVALID_RESOURCE with a diagn
 
   it('an empty body and invalid UTF-8 → 422', async () => {
     expectOperationOutcome(await send(''), 422, 'INVALID_RESOURCE');
-    const res = await postRecord(t, Buffer.from([0x3c, 0xff, 0xfe]).toString('latin1'), { headers: XML_BODY_HEADERS });
+    const res = await postRecord(t, Buffer.from([0x3c, 0xff, 0xfe]).toString('latin1'), {
+      headers: XML_BODY_HEADERS,
+    });
     expectOperationOutcome(res, 422, 'INVALID_RESOURCE');
   });
 
@@ -197,14 +289,21 @@ function threeApps(): { json: TestApp; xmlOut: TestApp; xmlIn: TestApp } {
   return { json: testApp(), xmlOut: testApp(), xmlIn: testApp() };
 }
 
-async function expectSameAnswers(apps: ReturnType<typeof threeApps>, body: unknown, traceId: string): Promise<number> {
+async function expectSameAnswers(
+  apps: ReturnType<typeof threeApps>,
+  body: unknown,
+  traceId: string,
+): Promise<number> {
   const json = await postRecord(apps.json, body, { traceId });
   const xmlOut = await postRecord(apps.xmlOut, body, { traceId, headers: XML_HEADERS });
   const xmlIn = await postRecord(apps.xmlIn, xmlBody(body), { traceId, headers: XML_BODY_HEADERS });
   expect(json.headers['content-type']).toBe(FHIR_JSON);
   expect(xmlOut.headers['content-type']).toBe(FHIR_XML);
   // The XML answer, read back, is the JSON answer.
-  expect({ status: xmlOut.status, body: parseFhirXml(xmlOut.text) }).toEqual({ status: json.status, body: json.body });
+  expect({ status: xmlOut.status, body: parseFhirXml(xmlOut.text) }).toEqual({
+    status: json.status,
+    body: json.body,
+  });
   // XML Parameters give byte-for-byte the answer their JSON twin gets.
   expect({ status: xmlIn.status, text: xmlIn.text }).toEqual({ status: json.status, text: json.text });
   return json.status;
@@ -228,9 +327,13 @@ describe('every test patient, whole record: the XML answer read back equals the 
   const apps = threeApps();
 
   // Refused and unknown patients included: their OperationOutcomes must match too.
-  it.each(Object.entries(NHS))('%s', async (name, nhs) => {
-    await expectSameAnswers(apps, parameters(...allAreas(nhs)), `xml-${name}`);
-  }, 60_000);
+  it.each(Object.entries(NHS))(
+    '%s',
+    async (name, nhs) => {
+      await expectSameAnswers(apps, parameters(...allAreas(nhs)), `xml-${name}`);
+    },
+    60_000,
+  );
 });
 
 describe('XML both ways on the record endpoint', () => {
@@ -242,6 +345,8 @@ describe('XML both ways on the record endpoint', () => {
       .set(XML_BODY_HEADERS)
       .send(xmlBody(P()));
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Bundle xmlns="http:\/\/hl7.org\/fhir"><id value="/);
+    expect(res.text).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><Bundle xmlns="http:\/\/hl7.org\/fhir"><id value="/,
+    );
   });
 });

@@ -2,12 +2,13 @@
  * Faults Node answers on the raw socket (src/ops/server.ts) come in XML when the request, as far as it
  * was read, asked for XML.
  */
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
 import { createHttpServer, formatOfRawRequest } from '../../src/ops/server';
-import { INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, testApp, type TestApp } from '../support/app';
+import { INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
 
 describe('formatOfRawRequest', () => {
   it.each<[string, string]>([
@@ -30,7 +31,9 @@ describe('raw-socket faults in XML', () => {
   let t: TestApp;
 
   beforeEach(async () => {
-    t = testApp({ env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' } });
+    t = testApp({
+      env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' },
+    });
     server = createHttpServer(t.app, t.config.ops);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -58,7 +61,10 @@ describe('raw-socket faults in XML', () => {
     const [headers, body] = received.split('\r\n\r\n');
     expect(headers).toContain('Content-Type: application/fhir+xml;charset=utf-8');
     expect(headers).toContain('Cache-Control: no-store');
-    const outcome = parseFhirXml(body) as { resourceType: string; issue: { details: { coding: { code: string }[] } }[] };
+    const outcome = parseFhirXml(body) as {
+      resourceType: string;
+      issue: { details: { coding: { code: string }[] } }[];
+    };
     expect(outcome.resourceType).toBe('OperationOutcome');
     return outcome.issue[0].details.coding[0].code;
   }
@@ -72,19 +78,25 @@ describe('raw-socket faults in XML', () => {
   });
 
   it('a malformed header line in a request for ?_format=xml → 400 in XML', async () => {
-    const received = await rawExchange(`GET ${METADATA_PATH}?_format=xml HTTP/1.1\r\nHost: localhost\r\nbad header\r\n\r\n`);
+    const received = await rawExchange(
+      `GET ${METADATA_PATH}?_format=xml HTTP/1.1\r\nHost: localhost\r\nbad header\r\n\r\n`,
+    );
     expect(received).toMatch(/^HTTP\/1\.1 400 /);
     expect(xmlOutcomeCode(received)).toBe('BAD_REQUEST');
   });
 
   it('an XML body that stops arriving → 408 in XML', async () => {
     const headers = {
-      ...spineHeaders(t, INTERACTION.record, 'patient/*.read', { headers: { Accept: 'application/fhir+xml' } }),
+      ...spineHeaders(t, INTERACTION.record, 'patient/*.read', {
+        headers: { Accept: 'application/fhir+xml' },
+      }),
       'Content-Type': 'application/fhir+xml',
       'Content-Length': '500',
       Host: 'localhost',
     };
-    const head = `POST ${RECORD_PATH} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+    const head = `POST ${RECORD_PATH} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\n\r\n`;
     const received = await rawExchange(`${head}<Parameters xmlns="http://hl7.org/fhir">`);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     expect(xmlOutcomeCode(received)).toBe('REQUEST_TIMEOUT');

@@ -1,6 +1,7 @@
 /** Reading FHIR answers in either format, and XML request bodies, for the HTTP tests. */
 import type { OperationOutcome } from 'fhir/r3';
 import type { Response } from 'supertest';
+
 import type { JsonObject } from '../../src/fhir/json';
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
 import { toFhirXml } from '../../src/fhir/xml/write-xml';
@@ -15,12 +16,23 @@ export function bodyOf(answer: { text: string; headers: Record<string, string> }
 }
 
 /** An error OperationOutcome answered in XML, read back. */
-export function expectXmlOperationOutcome(res: Response, status: number, spineCode: string): OperationOutcome {
+export function expectXmlOperationOutcome(
+  res: Response,
+  status: number,
+  spineCode: string,
+): OperationOutcome {
   expect(res.headers['content-type']).toBe(FHIR_XML);
   expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.text.startsWith('<?xml version="1.0" encoding="UTF-8"?><OperationOutcome xmlns="http://hl7.org/fhir">')).toBe(true);
+  expect(
+    res.text.startsWith(
+      '<?xml version="1.0" encoding="UTF-8"?><OperationOutcome xmlns="http://hl7.org/fhir">',
+    ),
+  ).toBe(true);
   const outcome = parseFhirXml(res.text) as unknown as OperationOutcome;
-  expect({ status: res.status, code: outcome.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({ status, code: spineCode });
+  expect({ status: res.status, code: outcome.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({
+    status,
+    code: spineCode,
+  });
   expect(outcome.issue).toHaveLength(1);
   expect(typeof outcome.issue[0].diagnostics).toBe('string');
   return outcome;

@@ -66,7 +66,12 @@ describe('writer and reader', () => {
         birthDate: '1950-01-02',
         _birthDate: {
           id: 'b1',
-          extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1950-01-02T10:00:00Z' }],
+          extension: [
+            {
+              url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime',
+              valueDateTime: '1950-01-02T10:00:00Z',
+            },
+          ],
         },
       },
       `<Patient ${NS}><birthDate id="b1" value="1950-01-02"><extension ` +
@@ -82,7 +87,11 @@ describe('writer and reader', () => {
         name: [
           {
             given: ['Ann', null, 'Jo'],
-            _given: [null, { extension: [{ url: 'http://example.org/x', valueString: 'no value' }] }, { id: 'g3' }],
+            _given: [
+              null,
+              { extension: [{ url: 'http://example.org/x', valueString: 'no value' }] },
+              { id: 'g3' },
+            ],
           },
         ],
       },
@@ -123,7 +132,9 @@ describe('writer and reader', () => {
           {
             resource: {
               resourceType: 'List',
-              contained: [{ resourceType: 'AllergyIntolerance', id: 'a1', patient: { reference: 'Patient/1' } }],
+              contained: [
+                { resourceType: 'AllergyIntolerance', id: 'a1', patient: { reference: 'Patient/1' } },
+              ],
               status: 'current',
               mode: 'snapshot',
               entry: [{ item: { reference: '#a1' } }],
@@ -180,14 +191,27 @@ describe('writer and reader', () => {
     const outcome = {
       resourceType: 'OperationOutcome',
       meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1'] },
-      issue: [{ severity: 'error', code: 'invalid', details: { coding: [{ system: 's', code: 'C', display: 'D' }] }, diagnostics: 'x' }],
+      issue: [
+        {
+          severity: 'error',
+          code: 'invalid',
+          details: { coding: [{ system: 's', code: 'C', display: 'D' }] },
+          diagnostics: 'x',
+        },
+      ],
     };
     expect(parseFhirXml(toFhirXml(outcome))).toEqual(outcome);
     const statement = {
       resourceType: 'CapabilityStatement',
       status: 'active',
       format: ['application/fhir+json', 'application/fhir+xml'],
-      rest: [{ mode: 'server', security: { cors: true }, operation: [{ name: 'op', definition: { reference: 'r' } }] }],
+      rest: [
+        {
+          mode: 'server',
+          security: { cors: true },
+          operation: [{ name: 'op', definition: { reference: 'r' } }],
+        },
+      ],
     };
     expect(parseFhirXml(toFhirXml(statement))).toEqual(statement);
   });
@@ -195,13 +219,37 @@ describe('writer and reader', () => {
 
 describe('writer faults (a defect in the resource built, never silent)', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['an element the type does not have', { resourceType: 'Patient', colour: 'red' }, /Patient: colour is not an element of Patient/],
+    [
+      'an element the type does not have',
+      { resourceType: 'Patient', colour: 'red' },
+      /Patient: colour is not an element of Patient/,
+    ],
     ['an unknown resource type', { resourceType: 'Wibble' }, /unknown resourceType Wibble/],
-    ['a single element given as an array', { resourceType: 'Patient', gender: ['f'] }, /Patient.gender: not a repeating element/],
-    ['a repeating element not an array', { resourceType: 'Patient', name: { family: 'x' } }, /Patient.name: a repeating element must be an array/],
-    ['an extension without url', { resourceType: 'Patient', extension: [{ valueString: 'x' }] }, /needs its url/],
-    ['an object where a primitive goes', { resourceType: 'Patient', gender: { x: 1 } }, /a primitive must be/],
-    ['a narrative that is not a div', { resourceType: 'Patient', text: { status: 'generated', div: '<p>x</p>' } }, /XHTML <div>/],
+    [
+      'a single element given as an array',
+      { resourceType: 'Patient', gender: ['f'] },
+      /Patient.gender: not a repeating element/,
+    ],
+    [
+      'a repeating element not an array',
+      { resourceType: 'Patient', name: { family: 'x' } },
+      /Patient.name: a repeating element must be an array/,
+    ],
+    [
+      'an extension without url',
+      { resourceType: 'Patient', extension: [{ valueString: 'x' }] },
+      /needs its url/,
+    ],
+    [
+      'an object where a primitive goes',
+      { resourceType: 'Patient', gender: { x: 1 } },
+      /a primitive must be/,
+    ],
+    [
+      'a narrative that is not a div',
+      { resourceType: 'Patient', text: { status: 'generated', div: '<p>x</p>' } },
+      /XHTML <div>/,
+    ],
   ])('%s', (_what, resource, message) => {
     expect(() => toFhirXml(resource)).toThrow(XmlWriteError);
     expect(() => toFhirXml(resource)).toThrow(message);
@@ -211,15 +259,51 @@ describe('writer faults (a defect in the resource built, never silent)', () => {
 describe('reader faults', () => {
   it.each<[string, string, RegExp]>([
     ['a DOCTYPE', `<!DOCTYPE x><Patient ${NS}/>`, /DOCTYPE is not allowed/],
-    ['an unknown attribute', `<Patient ${NS}><gender value="f" colour="red"/></Patient>`, /Unexpected attribute colour/],
-    ['an id element inside a data type', `<Patient ${NS}><name><id value="x"/></name></Patient>`, /Unknown element <id> in Patient.name/],
-    ['a primitive with neither value nor extension', `<Patient ${NS}><gender/></Patient>`, /Patient.gender has neither/],
-    ['a primitive with a child other than extension', `<Patient ${NS}><gender value="f"><x/></gender></Patient>`, /only extensions/],
-    ['two value[x] on one parameter', `<Parameters ${NS}><parameter><name value="a"/><valueString value="x"/><valueBoolean value="true"/></parameter></Parameters>`, /may occur only once/],
-    ['two resources in one resource element', `<Parameters ${NS}><parameter><name value="a"/><resource><Patient/><Patient/></resource></parameter></Parameters>`, /more than one resource/],
-    ['an empty resource element', `<Parameters ${NS}><parameter><name value="a"/><resource/></parameter></Parameters>`, /holds no resource/],
-    ['a div outside the XHTML namespace', `<Patient ${NS}><text><status value="generated"/><div/></text></Patient>`, /XHTML div/],
-    ['an extension without url', `<Patient ${NS}><extension><valueString value="x"/></extension></Patient>`, /no url attribute/],
+    [
+      'an unknown attribute',
+      `<Patient ${NS}><gender value="f" colour="red"/></Patient>`,
+      /Unexpected attribute colour/,
+    ],
+    [
+      'an id element inside a data type',
+      `<Patient ${NS}><name><id value="x"/></name></Patient>`,
+      /Unknown element <id> in Patient.name/,
+    ],
+    [
+      'a primitive with neither value nor extension',
+      `<Patient ${NS}><gender/></Patient>`,
+      /Patient.gender has neither/,
+    ],
+    [
+      'a primitive with a child other than extension',
+      `<Patient ${NS}><gender value="f"><x/></gender></Patient>`,
+      /only extensions/,
+    ],
+    [
+      'two value[x] on one parameter',
+      `<Parameters ${NS}><parameter><name value="a"/><valueString value="x"/><valueBoolean value="true"/></parameter></Parameters>`,
+      /may occur only once/,
+    ],
+    [
+      'two resources in one resource element',
+      `<Parameters ${NS}><parameter><name value="a"/><resource><Patient/><Patient/></resource></parameter></Parameters>`,
+      /more than one resource/,
+    ],
+    [
+      'an empty resource element',
+      `<Parameters ${NS}><parameter><name value="a"/><resource/></parameter></Parameters>`,
+      /holds no resource/,
+    ],
+    [
+      'a div outside the XHTML namespace',
+      `<Patient ${NS}><text><status value="generated"/><div/></text></Patient>`,
+      /XHTML div/,
+    ],
+    [
+      'an extension without url',
+      `<Patient ${NS}><extension><valueString value="x"/></extension></Patient>`,
+      /no url attribute/,
+    ],
     ['two root elements', `<Patient ${NS}/><Patient ${NS}/>`, /not well-formed/],
   ])('%s', (_what, xml, message) => {
     expect(() => parseFhirXml(xml)).toThrow(XmlReadError);
@@ -230,9 +314,12 @@ describe('reader faults', () => {
     expect(() => parseFhirXml(`<Patient ${NS}>\n  <wibble/></Patient>`)).toThrow(/line 2, column \d+/);
   });
 
-  it('a value that does not have its type\'s syntax stays a string (the later checks then see what JSON would send)', () => {
+  it("a value that does not have its type's syntax stays a string (the later checks then see what JSON would send)", () => {
     const xml = `<Parameters ${NS}><parameter><name value="n"/><valuePositiveInt value="three"/></parameter></Parameters>`;
-    expect(parseFhirXml(xml)).toEqual({ resourceType: 'Parameters', parameter: [{ name: 'n', valuePositiveInt: 'three' }] });
+    expect(parseFhirXml(xml)).toEqual({
+      resourceType: 'Parameters',
+      parameter: [{ name: 'n', valuePositiveInt: 'three' }],
+    });
   });
 
   it('comments and whitespace are ignored; a byte-order-free UTF-8 declaration is fine', () => {

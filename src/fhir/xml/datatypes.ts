@@ -12,17 +12,65 @@
  * listed; every complex type starts with `extension*`.
  */
 export const PRIMITIVE_TYPES: ReadonlySet<string> = new Set([
-  'base64Binary', 'boolean', 'code', 'date', 'dateTime', 'decimal', 'id', 'instant', 'integer', 'markdown',
-  'oid', 'positiveInt', 'string', 'time', 'unsignedInt', 'uri', 'uuid',
+  'base64Binary',
+  'boolean',
+  'code',
+  'date',
+  'dateTime',
+  'decimal',
+  'id',
+  'instant',
+  'integer',
+  'markdown',
+  'oid',
+  'positiveInt',
+  'string',
+  'time',
+  'unsignedInt',
+  'uri',
+  'uuid',
 ]);
 
 /** The types a `value[x]` of type `*` may take (STU3 "Data Types — Open Type Element"). */
 export const OPEN_TYPES: readonly string[] = [
-  'base64Binary', 'boolean', 'code', 'date', 'dateTime', 'decimal', 'id', 'instant', 'integer', 'markdown',
-  'oid', 'positiveInt', 'string', 'time', 'unsignedInt', 'uri', 'Address', 'Age', 'Annotation',
-  'Attachment', 'CodeableConcept', 'Coding', 'ContactPoint', 'Count', 'Distance', 'Duration',
-  'HumanName', 'Identifier', 'Money', 'Period', 'Quantity', 'Range', 'Ratio', 'Reference',
-  'SampledData', 'Signature', 'Timing', 'Meta',
+  'base64Binary',
+  'boolean',
+  'code',
+  'date',
+  'dateTime',
+  'decimal',
+  'id',
+  'instant',
+  'integer',
+  'markdown',
+  'oid',
+  'positiveInt',
+  'string',
+  'time',
+  'unsignedInt',
+  'uri',
+  'Address',
+  'Age',
+  'Annotation',
+  'Attachment',
+  'CodeableConcept',
+  'Coding',
+  'ContactPoint',
+  'Count',
+  'Distance',
+  'Duration',
+  'HumanName',
+  'Identifier',
+  'Money',
+  'Period',
+  'Quantity',
+  'Range',
+  'Ratio',
+  'Reference',
+  'SampledData',
+  'Signature',
+  'Timing',
+  'Meta',
 ];
 
 const QUANTITY = 'extension*:Extension value:decimal comparator:code unit:string system:uri code:code';
@@ -98,8 +146,7 @@ export const DATATYPE_ELEMENTS: Readonly<Record<string, string>> = {
     'rest*:@CapabilityStatement.rest messaging*:@CapabilityStatement.messaging ' +
     'document*:@CapabilityStatement.document',
   'CapabilityStatement.software':
-    'extension*:Extension modifierExtension*:Extension name:string version:string ' +
-    'releaseDate:dateTime',
+    'extension*:Extension modifierExtension*:Extension name:string version:string ' + 'releaseDate:dateTime',
   'CapabilityStatement.implementation':
     'extension*:Extension modifierExtension*:Extension description:string url:uri',
   'CapabilityStatement.rest':
@@ -142,8 +189,7 @@ export const DATATYPE_ELEMENTS: Readonly<Record<string, string>> = {
     'extension*:Extension modifierExtension*:Extension code:Coding category:code mode:code ' +
     'focus:code request:Reference response:Reference documentation:string',
   'CapabilityStatement.document':
-    'extension*:Extension modifierExtension*:Extension mode:code documentation:string ' +
-    'profile:Reference',
+    'extension*:Extension modifierExtension*:Extension mode:code documentation:string ' + 'profile:Reference',
 
   // Parameters (STU3 "Parameters" resource content): a Resource, not a DomainResource.
   Parameters: 'id:id meta:Meta implicitRules:uri language:code parameter*:@Parameters.parameter',

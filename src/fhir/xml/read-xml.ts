@@ -9,8 +9,9 @@
  * fetched and no entity is expanded (no billion laughs). Depth is bounded; work is linear in the input.
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+
 import type { JsonObject } from '../json';
-import { FHIR_NS, XHTML_NS, isKnownResource, structureOf, type Child, type Structure } from './model';
+import { type Child, FHIR_NS, isKnownResource, type Structure, structureOf, XHTML_NS } from './model';
 
 /** The body is not a FHIR resource in XML; the message says what and where. */
 export class XmlReadError extends Error {}

@@ -8,7 +8,7 @@
  * in between (bench/record-stages.ts measures it beside JSON.stringify).
  */
 import { isJsonObject, type JsonObject } from '../json';
-import { FHIR_NS, structureOf, type Child, type Structure } from './model';
+import { type Child, FHIR_NS, type Structure, structureOf } from './model';
 
 /** A resource that cannot be written as FHIR XML: a defect in the code that built it. */
 export class XmlWriteError extends Error {}
@@ -16,9 +16,11 @@ export class XmlWriteError extends Error {}
 // Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates)
 // become U+FFFD; the three markup characters and quotes are escaped; tab, LF and CR in attributes are
 // written as character references so that a reader's attribute normalisation keeps them.
+/* eslint-disable no-control-regex -- matching control characters is the point */
 const NEEDS_ESCAPE = /[&<>"\u0000-\u001f\ufffe\uffff\ud800-\udfff]/;
 const ESCAPES =
   /[&<>"\t\n\r]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
+/* eslint-enable no-control-regex */
 const REPLACEMENTS: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -95,11 +97,12 @@ class Writer {
     const type = resource.resourceType;
     const structure = typeof type === 'string' ? structureOf(type) : undefined;
     if (!structure || !structure.isResource) this.fail(`unknown resourceType ${String(type)}`);
-    this.trail.push(structure.key);
+    const name = structure.key;
+    this.trail.push(name);
     // Resources inside the root inherit its default namespace.
-    this.sink.write(root ? `<${type} xmlns="${FHIR_NS}">` : `<${type}>`);
+    this.sink.write(root ? `<${name} xmlns="${FHIR_NS}">` : `<${name}>`);
     this.children(resource, structure);
-    this.sink.write(`</${type}>`);
+    this.sink.write(`</${name}>`);
     this.trail.pop();
   }
 
