@@ -2,7 +2,7 @@
  * Coding-scheme discovery: which terminologies, editions and releases the record this service serves
  * is coded in, answered as JSON at GET /coding-schemes (outside BASE_PATH, no Spine headers).
  *
- * The values below describe the embedded test practice (examples/practice), which is coded against
+ * The values below describe the embedded test practice (data/practices/P99001.jsonl), which is coded against
  * these releases. A vendor plugging in its own ClinicalRepository states its own store's releases
  * here: this module is the one place they are written down.
  */
