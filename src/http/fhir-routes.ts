@@ -12,7 +12,7 @@ import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
-import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
+import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import { sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
@@ -25,8 +25,11 @@ export interface GateResult {
 export interface FhirEndpoint {
   readonly method: 'GET' | 'POST';
   readonly interaction: Interaction;
-  /** Produces the response resource (or pre-serialised JSON) for a request that passed the gate. */
-  readonly handle: (req: Request, res: Response, gate: GateResult) => Promise<Resource | Buffer>;
+  /**
+   * Produces the response resource (or pre-serialised JSON) for a request that passed the gate;
+   * `body` is the request body, read (and inflated) before the request took its in-flight slot.
+   */
+  readonly handle: (req: Request, res: Response, gate: GateResult, body: Buffer) => Promise<Resource | Buffer>;
 }
 
 export interface FhirRoutesDeps {
@@ -34,10 +37,14 @@ export interface FhirRoutesDeps {
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
   /**
-   * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
-   * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
+   * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
+   * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
    */
   readonly admit?: (req: Request, res: Response, envelope: SspEnvelope) => void;
+  /** The global limits (in flight, queueing delay): once the body has been read. Throws a GpcError. */
+  readonly acquireSlot?: (res: Response) => Promise<void>;
+  /** Reads a POST body (bounded in size and time). */
+  readonly readBody: (req: Request, res: Response) => Promise<Buffer>;
 }
 
 function firstString(value: unknown): string | undefined {
@@ -98,7 +105,12 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
         throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${req.path}; use ${endpoint.method}`);
       }
       res.locals.interaction = endpoint.interaction;
-      const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, config.providerAsid);
+      const envelope = checkSspHeaders(
+        (name) => req.header(name),
+        endpoint.interaction,
+        config.providerAsid,
+        rawHeaderCount(req.rawHeaders),
+      );
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
@@ -106,18 +118,32 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
       res.locals.gate = gate;
       checkEnablement(config);
       checkFormats(req, endpoint.method);
-      sendFhir(res, 200, await endpoint.handle(req, res, gate));
+      const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
+      await deps.acquireSlot?.(res);
+      sendFhir(res, 200, await endpoint.handle(req, res, gate, body));
     };
     run().catch(next);
   };
 }
 
-/** Reads the raw request body (at most `limit` bytes, gzip/deflate inflated) once the gate has passed. */
-export function bodyReader(limit: number): (req: Request, res: Response) => Promise<Buffer> {
+/**
+ * Reads the raw request body once the gate has passed: at most `limit` bytes after gzip/deflate
+ * inflation (so a gzip bomb stops at the limit with 413), within `timeoutMs` of starting (408, and the
+ * connection is closed so a trickling client holds nothing more).
+ */
+export function bodyReader(limit: number, timeoutMs: number): (req: Request, res: Response) => Promise<Buffer> {
   const raw = express.raw({ type: () => true, limit });
   return (req, res) =>
     new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new GpcError('REQUEST_TIMEOUT', `The request body was not received within ${timeoutMs} ms`, {
+            Connection: 'close',
+          }),
+        );
+      }, timeoutMs);
       raw(req, res, (error?: unknown) => {
+        clearTimeout(timer);
         if (error) reject(error);
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });
