@@ -117,7 +117,10 @@ export function createApp(deps: AppDeps): Express {
   });
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
-  app.use(config.basePath, fhirRoutes({ config, clock, endpoints: endpoints(deps), admit, acquireSlot, readBody }));
+  app.use(
+    config.basePath,
+    fhirRoutes({ config, clock, endpoints: endpoints(deps), admit, acquireSlot, readBody }),
+  );
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
   });

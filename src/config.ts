@@ -41,7 +41,7 @@ export interface OpsConfig {
   readonly metricsPath: string;
   /** Where the audit trail goes: "stdout" or a file path (appended to). It cannot be switched off. */
   readonly auditLog: string;
-  /** Per consumer (Ssp-From) sustained rate, requests per minute; undefined (the default) turns the limit off. */
+  /** Per consumer (Ssp-From) sustained rate, requests per minute; undefined (the default) is off. */
   readonly rateLimitPerMinute: number | undefined;
   /** Per consumer burst: the token bucket's capacity. */
   readonly rateLimitBurst: number;

@@ -29,7 +29,12 @@ export interface FhirEndpoint {
    * Produces the response resource (or pre-serialised JSON) for a request that passed the gate;
    * `body` is the request body, read (and inflated) before the request took its in-flight slot.
    */
-  readonly handle: (req: Request, res: Response, gate: GateResult, body: Buffer) => Promise<Resource | Buffer>;
+  readonly handle: (
+    req: Request,
+    res: Response,
+    gate: GateResult,
+    body: Buffer,
+  ) => Promise<Resource | Buffer>;
 }
 
 export interface FhirRoutesDeps {
@@ -131,7 +136,10 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
  * inflation (so a gzip bomb stops at the limit with 413), within `timeoutMs` of starting (408, and the
  * connection is closed so a trickling client holds nothing more).
  */
-export function bodyReader(limit: number, timeoutMs: number): (req: Request, res: Response) => Promise<Buffer> {
+export function bodyReader(
+  limit: number,
+  timeoutMs: number,
+): (req: Request, res: Response) => Promise<Buffer> {
   const raw = express.raw({ type: () => true, limit });
   return (req, res) =>
     new Promise((resolve, reject) => {

@@ -39,10 +39,14 @@ export function admission(deps: AdmissionDeps): Admission {
   const admit = (_req: Request, _res: Response, envelope: SspEnvelope): void => {
     if (lifecycle.draining) {
       metrics.reject('draining');
-      throw new GpcError('SERVICE_UNAVAILABLE', 'The service is shutting down; retry the request on a new connection', {
-        'Retry-After': String(config.retryAfterSeconds),
-        Connection: 'close',
-      });
+      throw new GpcError(
+        'SERVICE_UNAVAILABLE',
+        'The service is shutting down; retry the request on a new connection',
+        {
+          'Retry-After': String(config.retryAfterSeconds),
+          Connection: 'close',
+        },
+      );
     }
     if (maintenance.isOn()) {
       metrics.reject('maintenance');
@@ -69,7 +73,9 @@ export function admission(deps: AdmissionDeps): Admission {
       metrics.reject('shed');
       throw new GpcError(
         'SERVICE_UNAVAILABLE',
-        release === 'in-flight' ? 'The service is at capacity; retry shortly' : 'The service is overloaded; retry shortly',
+        release === 'in-flight'
+          ? 'The service is at capacity; retry shortly'
+          : 'The service is overloaded; retry shortly',
         { 'Retry-After': String(config.retryAfterSeconds) },
       );
     }

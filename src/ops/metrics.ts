@@ -92,7 +92,9 @@ export class Metrics {
     });
     new Gauge({
       name: 'gpc_queue_delay_seconds',
-      help: 'How long admitted requests wait for the event loop before their handler runs (the shortest wait of the last 100 ms), as the load shedder sees it',
+      help:
+        'How long admitted requests wait for the event loop before their handler runs ' +
+        '(median of the last 100 ms window), as the load shedder sees it',
       registers,
       collect() {
         this.set(options.queueDelaySeconds());

@@ -49,7 +49,9 @@ export function checkSspHeaders(
   count?: HeaderCount,
 ): SspEnvelope {
   for (const name of SSP_HEADERS) {
-    if (count && count(name) > 1) throw new GpcError('BAD_REQUEST', `${name} header must be sent once; it was repeated`);
+    if (count && count(name) > 1) {
+      throw new GpcError('BAD_REQUEST', `${name} header must be sent once; it was repeated`);
+    }
   }
   const traceId = required(header, 'Ssp-TraceID');
   const fromAsid = required(header, 'Ssp-From');
@@ -66,7 +68,8 @@ export function checkSspHeaders(
   }
   for (const [name, value] of [['Ssp-From', fromAsid], ['Ssp-To', toAsid]] as const) {
     if (!ASID.test(value)) {
-      throw new GpcError('BAD_REQUEST', `${name} header "${truncate(value, 20)}" is not an ASID (1 to 12 digits)`);
+      const shown = truncate(value, 20);
+      throw new GpcError('BAD_REQUEST', `${name} header "${shown}" is not an ASID (1 to 12 digits)`);
     }
   }
   if (toAsid !== providerAsid) {

@@ -79,7 +79,8 @@ function valueKeys(entry: Json): string[] {
 
 function checkNameLength(name: string, label: string): string {
   if (name.length > PARAMETER_LIMITS.nameLength) {
-    throw invalidResource(`${label} is ${name.length} characters long; at most ${PARAMETER_LIMITS.nameLength} are accepted`);
+    const most = PARAMETER_LIMITS.nameLength;
+    throw invalidResource(`${label} is ${name.length} characters long; at most ${most} are accepted`);
   }
   return name;
 }
@@ -95,7 +96,8 @@ function readShape(body: unknown): RawParameter[] {
   if (!Array.isArray(list)) throw invalidResource('Parameters.parameter must be an array');
   if (list.length > PARAMETER_LIMITS.parameters) {
     throw invalidResource(
-      `Parameters has ${list.length} parameters; this provider accepts at most ${PARAMETER_LIMITS.parameters}`,
+      `Parameters has ${list.length} parameters; ` +
+        `this provider accepts at most ${PARAMETER_LIMITS.parameters}`,
     );
   }
   return list.map((entry, i): RawParameter => {
@@ -108,7 +110,8 @@ function readShape(body: unknown): RawParameter[] {
     if (!Array.isArray(rawParts)) throw invalidResource(`${truncate(name)}.part must be an array`);
     if (rawParts.length > PARAMETER_LIMITS.partsPerParameter) {
       throw invalidResource(
-        `${truncate(name)} has ${rawParts.length} parts; this provider accepts at most ${PARAMETER_LIMITS.partsPerParameter}`,
+        `${truncate(name)} has ${rawParts.length} parts; ` +
+          `this provider accepts at most ${PARAMETER_LIMITS.partsPerParameter}`,
       );
     }
     const parts = rawParts.map((part, j): RawPart => {
@@ -236,7 +239,10 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
   if (keys[0] !== expected) throw invalidParameter(`${label} must be a ${expected} (found ${truncate(keys[0])})`);
   const raw = entry[expected];
   if (typeof raw === 'string' && raw.length > PARAMETER_LIMITS.valueLength) {
-    throw invalidParameter(`${label}: ${expected} is ${raw.length} characters long; at most ${PARAMETER_LIMITS.valueLength} are accepted`);
+    const most = PARAMETER_LIMITS.valueLength;
+    throw invalidParameter(
+      `${label}: ${expected} is ${raw.length} characters long; at most ${most} are accepted`,
+    );
   }
   switch (definition.type) {
     case 'boolean':
@@ -245,7 +251,8 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
     case 'positiveInt':
       // FHIR positiveInt is 1 to 2147483647; beyond it a store could not take the value either.
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > PARAMETER_LIMITS.maxInteger) {
-        throw invalidParameter(`${label}: ${expected} must be a whole number from 1 to ${PARAMETER_LIMITS.maxInteger}`);
+        const most = PARAMETER_LIMITS.maxInteger;
+        throw invalidParameter(`${label}: ${expected} must be a whole number from 1 to ${most}`);
       }
       return raw;
     case 'code':

@@ -9,7 +9,16 @@ import type { AddressInfo, Server } from 'node:net';
 import { availableParallelism } from 'node:os';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
-import { INTERACTION, NHS, RECORD_PATH, postRecord, rel, spineHeaders, testApp, type TestApp } from '../support/app';
+import {
+  INTERACTION,
+  NHS,
+  RECORD_PATH,
+  postRecord,
+  rel,
+  spineHeaders,
+  testApp,
+  type TestApp,
+} from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { allAreas, nhsNumber, parameters, predefinedSearch2 } from '../support/parameters';
 
@@ -73,7 +82,9 @@ describe('slow uploads', () => {
     const headers = spineHeaders(t, INTERACTION.record, 'patient/*.read');
     const head =
       `POST ${RECORD_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\n` +
-      Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+      Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('') +
       'Content-Length: 1000\r\n\r\n';
     const sockets: Socket[] = [];
     const answers: Promise<string>[] = [];

@@ -47,29 +47,50 @@ describe('done when: the example payloads, then 400 varied requests, back to bac
           identity: DEFAULT_IDENTITY,
           today,
           timeoutMs: 30_000,
-          retry: { retries: 0, maxWaitSeconds: 0, onRetry: (status) => refused.push(`${example.name}: ${status}`) },
+          retry: {
+            retries: 0,
+            maxWaitSeconds: 0,
+            onRetry: (status) => refused.push(`${example.name}: ${status}`),
+          },
         });
         if (/^(429|503)/.test(result.got)) refused.push(`${example.name}: ${result.got}`);
         expect(result.failures).toEqual([]);
       }
 
       const medicationFrom = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
-      const patients = [NHS.patient2, NHS.patient3, NHS.patient4, NHS.patient5, NHS.patient6, NHS.large1, NHS.patient9];
+      const patients = [
+        NHS.patient2,
+        NHS.patient3,
+        NHS.patient4,
+        NHS.patient5,
+        NHS.patient6,
+        NHS.large1,
+        NHS.patient9,
+      ];
       const bodies: ((nhs: string) => Parameter[])[] = [
         (nhs) => predefinedSearch1(nhs, medicationFrom),
         (nhs) => predefinedSearch2(nhs, medicationFrom),
         allAreas,
         (nhs) => [nhsNumber(nhs), area('includeAllergies', bool('includeResolvedAllergies', true))],
         (nhs) => [nhsNumber(nhs), area('includeConsultations', int('includeNumberOfMostRecent', 3))],
-        (nhs) => [nhsNumber(nhs), area('includeMedication', date('medicationSearchFromDate', medicationFrom))],
-        (nhs) => [nhsNumber(nhs), area('includeInvestigations', period('investigationSearchPeriod', '2015-01-01'))],
+        (nhs) => [
+          nhsNumber(nhs),
+          area('includeMedication', date('medicationSearchFromDate', medicationFrom)),
+        ],
+        (nhs) => [
+          nhsNumber(nhs),
+          area('includeInvestigations', period('investigationSearchPeriod', '2015-01-01')),
+        ],
         (nhs) => [nhsNumber(nhs), area('includeProblems'), { name: 'unknownParameter' }],
         // Client errors are requests too.
         (nhs) => [nhsNumber(nhs), area('includeAllergies')],
         () => [nhsNumber('9999999990'), area('includeProblems')],
       ];
       const statuses = new Map<number, number>();
-      const recordHeaders = { ...spineHeaders(t, INTERACTION.record, 'patient/*.read'), 'Content-Type': 'application/fhir+json' };
+      const recordHeaders = {
+        ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
+        'Content-Type': 'application/fhir+json',
+      };
       const metadataHeaders = spineHeaders(t, INTERACTION.metadata, 'organization/*.read');
       for (let i = 0; i < 400; i++) {
         const res =
@@ -79,7 +100,9 @@ describe('done when: the example payloads, then 400 varied requests, back to bac
                 method: 'POST',
                 path: RECORD_PATH,
                 headers: recordHeaders,
-                body: Buffer.from(JSON.stringify(parameters(...bodies[i % bodies.length](patients[i % patients.length])))),
+                body: Buffer.from(
+                  JSON.stringify(parameters(...bodies[i % bodies.length](patients[i % patients.length]))),
+                ),
               });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 429 || res.status === 503) refused.push(`request ${i}: ${res.status}`);

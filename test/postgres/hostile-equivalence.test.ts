@@ -37,7 +37,8 @@ describe('hostile requests: the same answer from both stores', () => {
         const b = await sendHostile(postgresApp, pg.port, pg.agent, r);
         const left = `${a.status} ${spineCodeOf(a)}`;
         const right = `${b.status} ${spineCodeOf(b)}`;
-        if (left !== right || a.status >= 500) differences.push(`${r.name}: memory ${left}, postgres ${right}`);
+        if (left !== right || a.status >= 500)
+          differences.push(`${r.name}: memory ${left}, postgres ${right}`);
       }
       expect(differences).toEqual([]);
     } finally {
