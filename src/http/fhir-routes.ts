@@ -1,7 +1,7 @@
 /**
- * The FHIR endpoints under BASE_PATH, and the order every request is checked in (request digest
- * §6.4): route and verb, Ssp-* headers, admission (throttle, shed, maintenance), JWT, enablement,
- * content type, then the body.
+ * The FHIR endpoints under BASE_PATH, and the order every request is checked in (docs/decisions.md,
+ * "Check order" and D-A2): route and verb, Ssp-* headers, admission (drain, maintenance, consumer
+ * rate), JWT, enablement, content type, the body read, then the global limits (in flight, queue).
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
