@@ -3,6 +3,7 @@
  * abused service stays responsive for everyone else. Hand-written: each is a few lines, and both
  * must run inside the gate, after the Ssp-* headers identify the consumer (docs/decisions.md).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface RateLimitOptions {
   /** Sustained rate per consumer. */
@@ -72,13 +73,39 @@ export interface LoadShedderOptions {
   readonly maxQueueDelayMs: number;
   /** Monotonic milliseconds. */
   readonly now?: () => number;
+  /** The event loop's delay (injected by tests); perf_hooks.monitorEventLoopDelay by default. */
+  readonly loopDelay?: LoopDelaySampler;
+}
+
+export interface LoopDelaySampler {
+  /** The median event-loop delay (ms) since the last call, or undefined without a sample; starts afresh. */
+  take(): number | undefined;
+}
+
+/** How often the event-loop delay is sampled (a timer's lateness), in ms. */
+const LOOP_DELAY_RESOLUTION_MS = 10;
+
+export function monitorLoopDelay(): LoopDelaySampler {
+  const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  histogram.enable();
+  return {
+    take() {
+      if (histogram.count === 0) return undefined;
+      // The histogram holds the whole interval between timer runs: the delay is what exceeds the resolution.
+      const ms = Math.max(0, histogram.percentile(50) / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+      histogram.reset();
+      return ms;
+    },
+  };
 }
 
 /**
- * Waits are gathered in windows of this length; the standing queue is the median wait of the last
- * window that had any. Median rather than CoDel's minimum: requests that become ready together (one
- * poll of the loop) run one after another, so the first of each batch waits nothing even when the
- * rest wait long; the median still ignores one request that waited behind a GC pause.
+ * Waits are gathered in windows of this length; the standing queue is the larger of two medians over
+ * the last window with samples: the waits of admitted requests for their turn (work queued ahead of
+ * them), and the event loop's delay (how long anything newly ready, such as a request arriving,
+ * waits for the loop). Medians rather than CoDel's minimum: requests that become ready together run
+ * one after another, so the first of each batch waits nothing even when the rest wait long; a median
+ * still ignores one wait behind a GC pause.
  */
 export const QUEUE_WINDOW_MS = 100;
 /** A standing queue older than this (no request admitted since) is forgotten, so admission resumes. */
@@ -97,12 +124,14 @@ export class LoadShedder {
   private readonly now: () => number;
   private windowStart: number;
   private samples: number[] = [];
-  /** Median wait of the last window with samples, and when that window ended. */
+  private readonly loopDelay: LoopDelaySampler;
+  /** The standing queue of the last window with samples, and when that window ended. */
   private standing = 0;
   private standingAt: number;
 
   constructor(private readonly options: LoadShedderOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.loopDelay = options.loopDelay ?? monitorLoopDelay();
     this.windowStart = this.now();
     this.standingAt = this.windowStart;
   }
@@ -141,9 +170,11 @@ export class LoadShedder {
   private roll(): void {
     const now = this.now();
     if (now - this.windowStart < QUEUE_WINDOW_MS) return;
-    if (this.samples.length > 0) {
+    const delay = this.loopDelay.take();
+    if (this.samples.length > 0 || delay !== undefined) {
       const sorted = this.samples.sort((a, b) => a - b);
-      this.standing = sorted[Math.floor((sorted.length - 1) / 2)];
+      const waited = sorted.length > 0 ? sorted[Math.floor((sorted.length - 1) / 2)] : 0;
+      this.standing = Math.max(waited, delay ?? 0);
       // When that window ended: a window that ended long ago says less about now.
       this.standingAt = this.windowStart + QUEUE_WINDOW_MS;
       this.samples = [];

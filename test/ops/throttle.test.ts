@@ -7,6 +7,8 @@ import { allAreas, nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
 
 const OTHER_CONSUMER = '918999198738';
+/** No event-loop delay samples: the unit tests drive the admitted requests' waits alone. */
+const noDelay = { take: () => undefined };
 const body = parameters(nhsNumber(NHS.patient2));
 
 describe('per-consumer rate limit', () => {
@@ -94,7 +96,7 @@ describe('load shedding (global in-flight limit)', () => {
   });
 
   it('LoadShedder: a release function works once', () => {
-    const shedder = new LoadShedder({ maxInFlight: 1, maxQueueDelayMs: 0 });
+    const shedder = new LoadShedder({ maxInFlight: 1, maxQueueDelayMs: 0, loopDelay: noDelay });
     const release = shedder.tryAcquire();
     expect(typeof release).toBe('function');
     expect(shedder.tryAcquire()).toBe('in-flight');
@@ -109,7 +111,7 @@ describe('load shedding (global in-flight limit)', () => {
 describe('load shedding (queueing delay)', () => {
   it('sheds only while others are in flight and the last window\'s median wait is over the limit', () => {
     let now = 0;
-    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now });
+    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now, loopDelay: noDelay });
     const first = shedder.tryAcquire();
     expect(typeof first).toBe('function');
     // A batch that became ready together: the first waited nothing, the others behind it.
@@ -138,9 +140,27 @@ describe('load shedding (queueing delay)', () => {
     expect(typeof shedder.tryAcquire()).toBe('function');
   });
 
+  it('the event loop\'s delay counts as queueing too: what a newly arrived request waits for the loop', () => {
+    let now = 0;
+    let delay: number | undefined = 120;
+    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now, loopDelay: { take: () => delay } });
+    const first = shedder.tryAcquire();
+    shedder.recordWait(1);
+    now = 100;
+    expect(shedder.queueDelayMs).toBe(120);
+    expect(shedder.tryAcquire()).toBe('queue');
+    // Alone, never shed.
+    if (typeof first === 'function') first();
+    expect(typeof shedder.tryAcquire()).toBe('function');
+    delay = 5;
+    now = 200;
+    expect(shedder.queueDelayMs).toBe(5);
+    expect(typeof shedder.tryAcquire()).toBe('function');
+  });
+
   it('MAX_QUEUE_DELAY_MS=0 turns the check off', () => {
     let now = 0;
-    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 0, now: () => now });
+    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 0, now: () => now, loopDelay: noDelay });
     shedder.tryAcquire();
     shedder.recordWait(10_000);
     now = 100;
