@@ -1,7 +1,7 @@
 /**
- * The FHIR endpoints under BASE_PATH, and the order every request is checked in (docs/decisions.md,
- * "Check order" and D-A2): route and verb, Ssp-* headers, admission (drain, maintenance, consumer
- * rate), JWT, enablement, content type, the body read, then the global limits (in flight, queue).
+ * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27 and D-A2):
+ * route and verb, Ssp-* headers, admission (drain, maintenance, consumer rate), JWT, enablement,
+ * content type, the body read, then the global limits (in flight, queue).
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
@@ -152,7 +152,7 @@ export function bodyReader(
       }, timeoutMs);
       raw(req, res, (error?: unknown) => {
         clearTimeout(timer);
-        if (error) reject(error);
+        if (error) reject(error instanceof Error ? error : new Error('request body could not be read'));
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });
     });

@@ -41,7 +41,10 @@ function required(header: HeaderLookup, name: string): string {
   return value;
 }
 
-/** Request digest §2.2: every Ssp-* header present, the interaction id matching the endpoint, Ssp-To ours. */
+/**
+ * Retrieve a patient’s structured record — Request headers: every Ssp-* header present, once, the
+ * interaction id matching the endpoint, Ssp-From and Ssp-To ASIDs, Ssp-To ours.
+ */
 export function checkSspHeaders(
   header: HeaderLookup,
   interaction: Interaction,
