@@ -7,6 +7,7 @@
  * Each refusal is a GpcError with Retry-After, rendered as an OperationOutcome by the one error middleware.
  */
 import type { Request, Response } from 'express';
+
 import type { OpsConfig } from '../config';
 import { GpcError } from '../fhir/gpc-error';
 import type { SspEnvelope } from '../spine/ssp-headers';

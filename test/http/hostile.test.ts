@@ -8,15 +8,16 @@ import http from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
 import { INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, testApp } from '../support/app';
 import {
+  type HostileRequest,
   hostileRequests,
+  type RawResponse,
   send,
   sendHostile,
   serve,
   spineCodeOf,
-  type HostileRequest,
-  type RawResponse,
 } from '../support/hostile';
 
 const catalogue = hostileRequests();

@@ -3,12 +3,13 @@
  * caps, FHIR integer ranges. The seeded mix is in hostile.test.ts.
  */
 import { gzipSync } from 'node:zlib';
+
 import {
-  NHS,
-  RECORD_PATH,
-  INTERACTION,
   getMetadata,
+  INTERACTION,
+  NHS,
   postRecord,
+  RECORD_PATH,
   spineHeaders,
   testApp,
 } from '../support/app';
@@ -140,7 +141,7 @@ describe('bounded Parameters', () => {
 });
 
 describe('FHIR integer ranges (the same on every store)', () => {
-  it.each([2_147_483_648, 1e300, 9_007_199_254_740_993])(
+  it.each([2_147_483_648, 1e300, Number.MAX_SAFE_INTEGER + 2])(
     'includeNumberOfMostRecent %d → 422 INVALID_PARAMETER',
     async (n) => {
       const res = await postRecord(

@@ -3,21 +3,23 @@
  * shed, whatever the record size and however busy the machine's other cores are; a slow upload holds
  * no in-flight slot and is answered 408 at the body deadline.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo, Server } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
+
 import request from 'supertest';
+
 import { loadConfig } from '../../src/config';
 import {
   INTERACTION,
   NHS,
-  RECORD_PATH,
   postRecord,
+  RECORD_PATH,
   rel,
   spineHeaders,
-  testApp,
   type TestApp,
+  testApp,
 } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { allAreas, nhsNumber, parameters, predefinedSearch2 } from '../support/parameters';

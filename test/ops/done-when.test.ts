@@ -4,11 +4,12 @@
  * it can gets no 429 and no 503. Nothing is retried: a 429 or 503 would show as such.
  */
 import { join } from 'node:path';
-import { systemClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
+
 import { loadExamples, runExample } from '../../src/cli/examples';
 import { DEFAULT_IDENTITY } from '../../src/cli/request';
-import { NHS, INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, testApp } from '../support/app';
+import { systemClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { INTERACTION, METADATA_PATH, NHS, RECORD_PATH, spineHeaders, testApp } from '../support/app';
 import { send, serve } from '../support/hostile';
 import {
   allAreas,
@@ -17,11 +18,11 @@ import {
   date,
   int,
   nhsNumber,
+  type Parameter,
   parameters,
   period,
   predefinedSearch1,
   predefinedSearch2,
-  type Parameter,
 } from '../support/parameters';
 
 /** Every admission setting at its shipped default (testApp turns queue shedding off unless told). */

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
+
 import { INTERACTION, METADATA_PATH, NHS, RECORD_PATH, rel, spineHeaders, type TestApp } from './app';
 import { area, bool, date, int, nhsNumber, parameters, period } from './parameters';
 
@@ -166,7 +167,7 @@ export function hostileRequests(seed = 0x12ad01): HostileRequest[] {
   );
 
   // Item 6: integers and dates outside FHIR's ranges.
-  for (const n of [2_147_483_648, 2_147_483_647 * 2, 9_007_199_254_740_993, 1e300, -1, 0, 1.5]) {
+  for (const n of [2_147_483_648, 2_147_483_647 * 2, Number.MAX_SAFE_INTEGER + 2, 1e300, -1, 0, 1.5]) {
     post(
       `includeNumberOfMostRecent ${n}`,
       'integers',
