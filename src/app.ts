@@ -45,15 +45,14 @@ export interface AppDeps {
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, repository, clock } = deps;
   const newId = deps.newId ?? randomUUID;
-  const readBody = bodyReader(config.bodyLimitBytes);
   // The CapabilityStatement never changes while the process runs: serialise it once in each format.
   const statement = capabilityStatement(deps.software);
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
-    handle: async (req, res, gate, formats) => {
-      const body = parseBody(await readBody(req, res), formats.body);
+    handle: async (_req, res, gate, formats, raw) => {
+      const body = parseBody(raw, formats.body);
       const facts = factsOf(res);
       facts.asked = askedFor(body);
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
@@ -122,7 +121,12 @@ export function createApp(deps: AppDeps): Express {
     const { contentType, body } = await ops.metrics.exposition();
     res.status(200).type(contentType).send(body);
   });
-  app.use(config.basePath, fhirRoutes({ config, clock, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) }));
+  const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
+  const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
+  app.use(
+    config.basePath,
+    fhirRoutes({ config, clock, endpoints: endpoints(deps), admit, acquireSlot, readBody }),
+  );
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
   });
