@@ -14,6 +14,23 @@ const NHS_VS = 'https://fhir.nhs.uk/STU3/ValueSet/';
  * medication, investigations, documents and referrals, which the 1.5.0 extension does not list.
  */
 export const EXTRA_REFERENCE_TARGETS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  /**
+   * "Diary entry" (1.6.2, ProcedureRequest: supportingInfo) links a diary entry to other clinical items
+   * (never the problem); the 1.5.0 profile allows Observation only.
+   */
+  [`${NHS_SD}CareConnect-GPC-ProcedureRequest-1`]: {
+    'ProcedureRequest.supportingInfo': [
+      'MedicationRequest',
+      'MedicationStatement',
+      'AllergyIntolerance',
+      'Immunization',
+      'DiagnosticReport',
+      'ReferralRequest',
+      'DocumentReference',
+      'ProcedureRequest',
+      'Encounter',
+    ],
+  },
   [`${NHS_SD}CareConnect-GPC-ProblemHeader-Condition-1`]: {
     'Condition.extension:relatedClinicalContent.value[x]': [
       'MedicationRequest',
@@ -64,7 +81,6 @@ export const MISSING_EXTENSION_DEFINITIONS: ReadonlySet<string> = new Set([
   `${HL7UK_SD}Extension-CareConnect-VaccinationProcedure-1`,
   `${HL7UK_SD}Extension-CareConnect-FastingStatus-1`,
   `${HL7UK_SD}Extension-CareConnect-ParentPresent-1`,
-  `${HL7UK_SD}Extension-coding-sctdescid`,
   `${HL7UK_SD}Extension-CareConnect-MedicationDosageLastChanged-1`,
 ]);
 
@@ -83,3 +99,17 @@ export const UNCHECKABLE_VALUE_SETS: ReadonlySet<string> = new Set([
   `${NHS_VS}CareConnect-ReligiousAffiliation-1`,
   `${NHS_VS}ReasonForReferralSnCT-1`,
 ]);
+
+/**
+ * One extension under two URLs. The 1.5.0 set defines the SNOMED CT description-id extension at
+ * fhir.nhs.uk, yet half its profiles (Condition problem header, DiagnosticReport, Encounter,
+ * Immunization, ProcedureRequest, Specimen) declare it at fhir.hl7.org.uk, which is the URL 1.6.2 uses
+ * ("Populating CodeableConcept", and every 1.6.x example). Both name the same definition.
+ */
+const EXTENSION_URL_ALIASES: Readonly<Record<string, string>> = {
+  [`${HL7UK_SD}Extension-coding-sctdescid`]: `${NHS_SD}Extension-coding-sctdescid`,
+};
+
+export function canonicalExtensionUrl(url: string): string {
+  return EXTENSION_URL_ALIASES[url] ?? url;
+}

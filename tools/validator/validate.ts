@@ -8,6 +8,7 @@
  */
 import { type CompiledAssets, type CompiledElement, type CompiledStructure, loadAssets } from './assets';
 import {
+  canonicalExtensionUrl,
   EXTRA_REFERENCE_TARGETS,
   MISSING_EXTENSION_DEFINITIONS,
   SUBSTITUTE_TYPES,
@@ -161,7 +162,15 @@ function extensionUrl(slice: CompiledElement): string | undefined {
 function matchSlice(item: unknown, base: CompiledElement): CompiledElement | undefined {
   const paths = base.slicing?.paths ?? ['url'];
   return base.slices.find((slice) => {
-    if (paths.length === 1 && paths[0] === 'url') return isObject(item) && item.url === extensionUrl(slice);
+    if (paths.length === 1 && paths[0] === 'url') {
+      const declared = extensionUrl(slice);
+      return (
+        isObject(item) &&
+        typeof item.url === 'string' &&
+        declared !== undefined &&
+        canonicalExtensionUrl(item.url) === canonicalExtensionUrl(declared)
+      );
+    }
     return paths.every((p) => {
       const fixed = fixedAt(slice, p.split('.'));
       return fixed !== undefined && valuesAt(item, p.split('.')).includes(fixed);
@@ -175,9 +184,10 @@ function checkExtension(item: unknown, element: CompiledElement, path: string, w
     return;
   }
   const url = item.url;
-  const definition = walk.assets.structures[url];
+  const definition = walk.assets.structures[canonicalExtensionUrl(url)];
   if (definition) {
-    checkObject(item, definition.root, 'Extension', path, { ...walk, sd: definition });
+    // Walked under the definition's own URL, so that its fixed url accepts the documented alias.
+    checkObject({ ...item, url: definition.url }, definition.root, 'Extension', path, { ...walk, sd: definition });
     return;
   }
   // A sub-extension of a complex extension has a short name for url, spelled out by its parent.
