@@ -86,6 +86,19 @@ function describe(resource: unknown): string {
   return `${typeof r.resourceType === 'string' ? r.resourceType : '?'}/${typeof r.id === 'string' ? r.id : '(no id)'}`;
 }
 
+const codeSets = new Map<string, { all: Set<string>; bare: Set<string> }>();
+
+/** A value set's `system|code` entries as a set, built once per value set. */
+function codeSet(url: string, codes: string[]): Set<string> {
+  return codeSets.get(url)?.all ?? codeSetsFor(url, codes).all;
+}
+
+function codeSetsFor(url: string, codes: string[]): { all: Set<string>; bare: Set<string> } {
+  const sets = { all: new Set(codes), bare: new Set(codes.map((sc) => sc.slice(sc.lastIndexOf('|') + 1))) };
+  codeSets.set(url, sets);
+  return sets;
+}
+
 function checkBinding(value: unknown, type: string, element: CompiledElement, path: string, walk: Walk): void {
   const binding = element.binding;
   if (!binding || binding.strength !== 'required') return;
@@ -97,12 +110,12 @@ function checkBinding(value: unknown, type: string, element: CompiledElement, pa
     }
     return;
   }
-  const codes = new Set(valueSet.codes);
+  const codes = codeSet(valueSet.url, valueSet.codes);
   const codingIn = (c: unknown) => isObject(c) && codes.has(`${String(c.system)}|${String(c.code)}`);
   let ok: boolean;
   let shown: string;
   if (type === 'code') {
-    ok = valueSet.codes.some((sc) => sc.slice(sc.lastIndexOf('|') + 1) === value);
+    ok = typeof value === 'string' && (codeSets.get(valueSet.url) ?? codeSetsFor(valueSet.url, valueSet.codes)).bare.has(value);
     shown = String(value);
   } else if (type === 'Coding') {
     ok = codingIn(value);
@@ -115,7 +128,17 @@ function checkBinding(value: unknown, type: string, element: CompiledElement, pa
   if (!ok) walk.errors.push(`${path}: ${shown} is not in the required value set ${valueSet.url}`);
 }
 
+const targetCache = new Map<string, ReadonlySet<string> | undefined>();
+
 function allowedTargets(element: CompiledElement, walk: Walk): ReadonlySet<string> | undefined {
+  const key = `${walk.sd.url} ${element.id}`;
+  if (targetCache.has(key)) return targetCache.get(key);
+  const allowed = computeTargets(element, walk);
+  targetCache.set(key, allowed);
+  return allowed;
+}
+
+function computeTargets(element: CompiledElement, walk: Walk): ReadonlySet<string> | undefined {
   const targets = element.types.filter((t) => t.code === 'Reference').flatMap((t) => t.targets);
   if (targets.length === 0) return undefined;
   const allowed = new Set<string>();
