@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     const patient = await repository.findPatient(nhsNumber);
     if (!patient) throw new Error(`${name} not found`);
     const record = await repository.loadRecord(patient, query);
-    const context = { traceId: 'bench', newId: () => 'bench-oo', date: new Date().toISOString(), warnings: [] };
+    const date = new Date().toISOString();
+    const context = { traceId: 'bench', newId: () => 'bench-oo', date, warnings: [] };
     const json = JSON.stringify(buildBundle(record, query, context));
     const bundle = JSON.parse(json) as unknown;
     const times: number[] = [];

@@ -15,7 +15,7 @@ function conditionOf(issue: OperationOutcome['issue'][number] | undefined): stri
   return code;
 }
 
-/** Fails unless the answer is the one-issue error OperationOutcome of `spineCode`, valid against its profile. */
+/** Fails unless the answer is the one-issue error OperationOutcome of `spineCode`, valid for its profile. */
 export function expectOperationOutcome(res: Response, status: number, spineCode: string): OperationOutcome {
   expect({ status: res.status, code: conditionOf(res.body?.issue?.[0]) }).toEqual({ status, code: spineCode });
   validateResource(res.body);

@@ -46,7 +46,8 @@ beforeAll(async () => {
   }
 });
 
-const all = (): Json[] => [...bundles.values()].flatMap((b) => (b.entry ?? []).map((e) => e.resource as Json));
+const all = (): Json[] =>
+  [...bundles.values()].flatMap((b) => (b.entry ?? []).map((e) => e.resource as Json));
 
 /** A deep copy of the first resource of a type that satisfies `where`. */
 function pick(type: FhirResource['resourceType'], where: (r: Json) => boolean = () => true): Json {
@@ -66,20 +67,25 @@ function breaks(resource: Json, change: (r: Json) => void, expected: RegExp): vo
 describe('the embedded practice against the official profiles', () => {
   it('every whole record conforms, with no dangling reference', () => {
     expect(bundles.size).toBeGreaterThan(20);
-    for (const [name, bundle] of bundles) expect({ name, errors: bundleErrors(bundle) }).toEqual({ name, errors: [] });
+    for (const [name, bundle] of bundles) {
+      expect({ name, errors: bundleErrors(bundle) }).toEqual({ name, errors: [] });
+    }
   });
 });
 
 describe('each check fires', () => {
   it('a resource without meta.profile, or with a profile not in the assets', () => {
     expect(resourceErrors({ resourceType: 'Condition', id: 'x' })).toEqual(['Condition/x: no meta.profile']);
-    expect(resourceErrors({ resourceType: 'Condition', id: 'x', meta: { profile: ['https://example.org/P'] } })).toEqual([
+    const meta = { profile: ['https://example.org/P'] };
+    const unknownProfile = { resourceType: 'Condition', id: 'x', meta };
+    expect(resourceErrors(unknownProfile)).toEqual([
       'Condition/x: profile https://example.org/P is not in the assets',
     ]);
   });
 
   it('cardinality: a missing required element, and too many', () => {
-    breaks(pick('Condition'), (c) => delete c.identifier, /Condition\.identifier: missing \(cardinality 1\.\.\*\)/);
+    const missing = /Condition\.identifier: missing \(cardinality 1\.\.\*\)/;
+    breaks(pick('Condition'), (c) => delete c.identifier, missing);
     const patient = pick('Patient');
     breaks(
       patient,
@@ -88,7 +94,7 @@ describe('each check fires', () => {
     );
   });
 
-  it('slices: at most one NHS number (Patient.identifier:nhsNumber 0..1), and its own required elements', () => {
+  it('slices: at most one NHS number (identifier:nhsNumber 0..1), and its own required elements', () => {
     breaks(
       pick('Patient'),
       (p) => p.identifier.push({ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937286' }),
@@ -103,7 +109,8 @@ describe('each check fires', () => {
 
   it('unknown elements, in a resource and inside a datatype the snapshot does not expand', () => {
     breaks(pick('Observation'), (o) => (o.colour = 'red'), /Observation\.colour: unknown element/);
-    breaks(pick('Observation'), (o) => (o.subject.colour = 'red'), /Observation\.subject\.colour: unknown element/);
+    const inDatatype = /Observation\.subject\.colour: unknown element/;
+    breaks(pick('Observation'), (o) => (o.subject.colour = 'red'), inDatatype);
     breaks(pick('Observation'), (o) => (o.meta.colour = 'red'), /Observation\.meta\.colour: unknown element/);
   });
 
@@ -117,7 +124,8 @@ describe('each check fires', () => {
   });
 
   it('primitive values and JSON shape', () => {
-    breaks(pick('Observation'), (o) => (o.issued = 'yesterday'), /Observation\.issued: "yesterday" is not a valid instant/);
+    const notInstant = /Observation\.issued: "yesterday" is not a valid instant/;
+    breaks(pick('Observation'), (o) => (o.issued = 'yesterday'), notInstant);
     breaks(pick('Condition'), (c) => (c.category = c.category[0]), /Condition\.category: must be an array/);
   });
 
@@ -126,7 +134,8 @@ describe('each check fires', () => {
   });
 
   it('required bindings whose value set is in the assets', () => {
-    breaks(pick('Patient'), (p) => (p.gender = 'robot'), /Patient\.gender: robot is not in the required value set/);
+    const notInValueSet = /Patient\.gender: robot is not in the required value set/;
+    breaks(pick('Patient'), (p) => (p.gender = 'robot'), notInValueSet);
     const outcome = {
       resourceType: 'OperationOutcome',
       meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1'] },
@@ -154,7 +163,7 @@ describe('each check fires', () => {
     breaks(
       structuredClone(outcome),
       (o) => (o.issue[0].details.coding[0].system = 'urn:example:codes'),
-      /details\.coding\[0\]\.system: must be "https:\/\/fhir\.nhs\.uk\/STU3\/CodeSystem\/Spine-ErrorOrWarningCode-1"/,
+      /details\.coding\[0\]\.system: must be "https:\/\/fhir\.nhs\.uk\/STU3\/CodeSystem\/Spine-/,
     );
   });
 
@@ -162,11 +171,12 @@ describe('each check fires', () => {
     breaks(
       pick('Condition'),
       (c) => c.extension.push({ url: 'https://example.org/ext', valueString: 'x' }),
-      /extension https:\/\/example\.org\/ext is neither declared by the profile here nor defined in the assets/,
+      /extension https:\/\/example\.org\/ext is neither declared by the profile here nor defined/,
     );
     const withRepeat = (m: Json) =>
       (m.extension ?? []).some((e: Json) => String(e.url).endsWith('MedicationRepeatInformation-1'));
-    const repeatOf = (m: Json) => m.extension.find((e: Json) => String(e.url).endsWith('MedicationRepeatInformation-1'));
+    const repeatOf = (m: Json) =>
+      m.extension.find((e: Json) => String(e.url).endsWith('MedicationRepeatInformation-1'));
     breaks(
       pick('MedicationRequest', withRepeat),
       (m) => (repeatOf(m).extension = [{ url: 'numberOfRepeatPrescriptionsIssued', valueString: 'two' }]),
@@ -174,7 +184,7 @@ describe('each check fires', () => {
     );
   });
 
-  it('repeat counts: unsignedInt is accepted where 1.5.0 says positiveInt (0 issued), a negative count is not', () => {
+  it('repeat counts: unsignedInt where 1.5.0 says positiveInt (0 issued); a negative count fails', () => {
     const withRepeat = (m: Json) =>
       (m.extension ?? []).some((e: Json) => String(e.url).endsWith('MedicationRepeatInformation-1'));
     const plan = pick('MedicationRequest', withRepeat);
@@ -182,7 +192,8 @@ describe('each check fires', () => {
     repeat.extension = [{ url: 'numberOfRepeatPrescriptionsIssued', valueUnsignedInt: 0 }];
     expect(resourceErrors(plan)).toEqual([]);
     repeat.extension = [{ url: 'numberOfRepeatPrescriptionsIssued', valueUnsignedInt: -1 }];
-    expect(resourceErrors(plan)).toEqual([expect.stringMatching(/valueUnsignedInt: -1 is not a valid unsignedInt/)]);
+    const negative = /valueUnsignedInt: -1 is not a valid unsignedInt/;
+    expect(resourceErrors(plan)).toEqual([expect.stringMatching(negative)]);
   });
 
   it('reference target types, with the relatedClinicalContent targets 1.6.2 adds', () => {
@@ -191,17 +202,21 @@ describe('each check fires', () => {
       (c) => (c.subject = { reference: 'Practitioner/x' }),
       /Condition\.subject: reference to Practitioner \(Practitioner\/x\), allowed Patient/,
     );
-    const related = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1';
-    const problem = pick('Condition', (c) => String(c.meta?.profile?.[0]).endsWith('ProblemHeader-Condition-1'));
+    const related =
+      'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1';
+    const isProblem = (c: Json) => String(c.meta?.profile?.[0]).endsWith('ProblemHeader-Condition-1');
+    const problem = pick('Condition', isProblem);
     problem.extension.push({ url: related, valueReference: { reference: 'MedicationRequest/m1' } });
     expect(resourceErrors(problem)).toEqual([]);
     problem.extension.push({ url: related, valueReference: { reference: 'Patient/p1' } });
-    expect(resourceErrors(problem)).toEqual([expect.stringMatching(/reference to Patient \(Patient\/p1\), allowed .*MedicationRequest/)]);
+    const notAllowed = /reference to Patient \(Patient\/p1\), allowed .*MedicationRequest/;
+    expect(resourceErrors(problem)).toEqual([expect.stringMatching(notAllowed)]);
   });
 
   it('contained resources are validated against their own profile', () => {
     const list = pick('List', (l) => (l.contained ?? []).length > 0);
-    breaks(list, (l) => (l.contained[0].colour = 'red'), /AllergyIntolerance\/\S+ AllergyIntolerance\.colour: unknown element/);
+    const inContained = /AllergyIntolerance\/\S+ AllergyIntolerance\.colour: unknown element/;
+    breaks(list, (l) => (l.contained[0].colour = 'red'), inContained);
   });
 
   it('Bundle: every reference resolves inside it, and no Type/id twice', () => {

@@ -72,7 +72,8 @@ const parser = new XMLParser({
 
 const kids = (node: Xml | undefined, name: string): Xml[] => (node?.[name] as Xml[] | undefined) ?? [];
 const child = (node: Xml | undefined, name: string): Xml | undefined => kids(node, name)[0];
-const attr = (node: Xml | undefined, name = 'value'): string | undefined => node?.[name] as string | undefined;
+const attr = (node: Xml | undefined, name = 'value'): string | undefined =>
+  node?.[name] as string | undefined;
 const valueOf = (node: Xml | undefined, name: string): string | undefined => attr(child(node, name));
 
 function xmlFiles(dir: string): string[] {

@@ -13,7 +13,9 @@ const NHS_VS = 'https://fhir.nhs.uk/STU3/ValueSet/';
  * URL and element id. "Problems" (1.6.2, Condition: relatedClinicalContent) links a problem to
  * medication, investigations, documents and referrals, which the 1.5.0 extension does not list.
  */
-export const EXTRA_REFERENCE_TARGETS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+type TargetsByElement = Readonly<Record<string, readonly string[]>>;
+
+export const EXTRA_REFERENCE_TARGETS: Readonly<Record<string, TargetsByElement>> = {
   /**
    * "Diary entry" (1.6.2, ProcedureRequest: supportingInfo) links a diary entry to other clinical items
    * (never the problem); the 1.5.0 profile allows Observation only.
@@ -47,7 +49,10 @@ export const EXTRA_REFERENCE_TARGETS: Readonly<Record<string, Readonly<Record<st
  * GP Connect resources, deriving from the base resources, cannot formally claim; 1.6.2 ("Retrieve a
  * patient's structured record", the per-resource pages) references the GP Connect resources.
  */
-export function targetType(profileUrl: string, typeOf: (url: string) => string | undefined): string | undefined {
+export function targetType(
+  profileUrl: string,
+  typeOf: (url: string) => string | undefined,
+): string | undefined {
   const known = typeOf(profileUrl);
   if (known !== undefined) return known;
   const careConnect = /\/CareConnect-(?:GPC-)?([A-Za-z]+)-1$/.exec(profileUrl);

@@ -108,7 +108,12 @@ export const DATATYPES: Readonly<Record<string, Readonly<Record<string, Datatype
     title: one('string'),
     creation: one('dateTime'),
   },
-  Annotation: { ...ELEMENT, 'author[x]': one('Reference', 'string'), time: one('dateTime'), text: required('string') },
+  Annotation: {
+    ...ELEMENT,
+    'author[x]': one('Reference', 'string'),
+    time: one('dateTime'),
+    text: required('string'),
+  },
   Meta: {
     ...ELEMENT,
     versionId: one('id'),
@@ -178,10 +183,13 @@ export const DATATYPES: Readonly<Record<string, Readonly<Record<string, Datatype
 
 /** The JSON value rules of the STU3 primitive types (regular expressions from the STU3 specification). */
 const DATE = /^-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$/;
-const DATE_TIME =
-  /^-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?$/;
-const INSTANT =
-  /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
+const ZONE = '(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))';
+const CLOCK = '([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?';
+const DAY = '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])';
+const DATE_TIME = new RegExp(
+  `^-?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])(T${CLOCK}${ZONE})?)?)?$`,
+);
+const INSTANT = new RegExp(`^${DAY}T${CLOCK}${ZONE}$`);
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?$/;
 const CODE = /^[^\s]+( [^\s]+)*$/;
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;

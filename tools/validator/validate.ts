@@ -83,7 +83,8 @@ function findChild(
 
 function describe(resource: unknown): string {
   const r = isObject(resource) ? resource : {};
-  return `${typeof r.resourceType === 'string' ? r.resourceType : '?'}/${typeof r.id === 'string' ? r.id : '(no id)'}`;
+  const type = typeof r.resourceType === 'string' ? r.resourceType : '?';
+  return `${type}/${typeof r.id === 'string' ? r.id : '(no id)'}`;
 }
 
 const codeSets = new Map<string, { all: Set<string>; bare: Set<string> }>();
@@ -99,14 +100,21 @@ function codeSetsFor(url: string, codes: string[]): { all: Set<string>; bare: Se
   return sets;
 }
 
-function checkBinding(value: unknown, type: string, element: CompiledElement, path: string, walk: Walk): void {
+function checkBinding(
+  value: unknown,
+  type: string,
+  element: CompiledElement,
+  path: string,
+  walk: Walk,
+): void {
   const binding = element.binding;
   if (!binding || binding.strength !== 'required') return;
   const valueSet = walk.assets.valueSets[binding.valueSet];
   if (!valueSet) return; // a base FHIR value set: not in the assets
   if (valueSet.uncheckable !== undefined) {
     if (!UNCHECKABLE_VALUE_SETS.has(valueSet.url)) {
-      walk.errors.push(`${path}: required value set ${valueSet.url} cannot be checked (${valueSet.uncheckable})`);
+      const why = valueSet.uncheckable;
+      walk.errors.push(`${path}: required value set ${valueSet.url} cannot be checked (${why})`);
     }
     return;
   }
@@ -115,7 +123,8 @@ function checkBinding(value: unknown, type: string, element: CompiledElement, pa
   let ok: boolean;
   let shown: string;
   if (type === 'code') {
-    ok = typeof value === 'string' && (codeSets.get(valueSet.url) ?? codeSetsFor(valueSet.url, valueSet.codes)).bare.has(value);
+    const sets = codeSets.get(valueSet.url) ?? codeSetsFor(valueSet.url, valueSet.codes);
+    ok = typeof value === 'string' && sets.bare.has(value);
     shown = String(value);
   } else if (type === 'Coding') {
     ok = codingIn(value);
@@ -123,7 +132,8 @@ function checkBinding(value: unknown, type: string, element: CompiledElement, pa
   } else if (type === 'CodeableConcept') {
     const codings = isObject(value) && Array.isArray(value.coding) ? value.coding : [];
     ok = codings.some(codingIn);
-    shown = codings.map((c) => (isObject(c) ? `${String(c.system)}|${String(c.code)}` : '?')).join(', ') || 'no coding';
+    const each = codings.map((c) => (isObject(c) ? `${String(c.system)}|${String(c.code)}` : '?'));
+    shown = each.join(', ') || 'no coding';
   } else return;
   if (!ok) walk.errors.push(`${path}: ${shown} is not in the required value set ${valueSet.url}`);
 }
@@ -151,7 +161,13 @@ function computeTargets(element: CompiledElement, walk: Walk): ReadonlySet<strin
   return allowed;
 }
 
-function checkPrimitive(value: unknown, type: string, element: CompiledElement, path: string, walk: Walk): void {
+function checkPrimitive(
+  value: unknown,
+  type: string,
+  element: CompiledElement,
+  path: string,
+  walk: Walk,
+): void {
   if (!PRIMITIVES[type](value)) {
     walk.errors.push(`${path}: ${JSON.stringify(value)} is not a valid ${type}`);
     return;
@@ -210,7 +226,8 @@ function checkExtension(item: unknown, element: CompiledElement, path: string, w
   const definition = walk.assets.structures[canonicalExtensionUrl(url)];
   if (definition) {
     // Walked under the definition's own URL, so that its fixed url accepts the documented alias.
-    checkObject({ ...item, url: definition.url }, definition.root, 'Extension', path, { ...walk, sd: definition });
+    const asDefined = { ...item, url: definition.url };
+    checkObject(asDefined, definition.root, 'Extension', path, { ...walk, sd: definition });
     return;
   }
   // A sub-extension of a complex extension has a short name for url, spelled out by its parent.
@@ -219,7 +236,9 @@ function checkExtension(item: unknown, element: CompiledElement, path: string, w
     return;
   }
   if (element.sliceName === undefined) {
-    walk.errors.push(`${path}: extension ${url} is neither declared by the profile here nor defined in the assets`);
+    walk.errors.push(
+      `${path}: extension ${url} is neither declared by the profile here nor defined in the assets`,
+    );
     return;
   }
   if (!MISSING_EXTENSION_DEFINITIONS.has(url)) {
@@ -273,7 +292,9 @@ function checkElement(raw: unknown, element: CompiledElement, path: string, walk
   }
   const sliced = element.slices.length > 0 || itemType === 'Extension';
   if (!sliced) {
-    items.forEach((item, i) => checkItem(item, element, itemType, Array.isArray(raw) ? `${path}[${i}]` : path, walk));
+    items.forEach((item, i) => {
+      checkItem(item, element, itemType, Array.isArray(raw) ? `${path}[${i}]` : path, walk);
+    });
     return;
   }
   const counts = new Map<CompiledElement, number>();
@@ -281,7 +302,9 @@ function checkElement(raw: unknown, element: CompiledElement, path: string, walk
     const at = Array.isArray(raw) ? `${path}[${i}]` : path;
     const slice = matchSlice(item, element);
     if (slice) counts.set(slice, (counts.get(slice) ?? 0) + 1);
-    else if (element.slicing?.rules === 'closed') walk.errors.push(`${at}: matches no slice of a closed slicing`);
+    else if (element.slicing?.rules === 'closed') {
+      walk.errors.push(`${at}: matches no slice of a closed slicing`);
+    }
     checkItem(item, slice ?? element, itemType, at, walk);
   });
   for (const slice of element.slices) {
@@ -333,7 +356,9 @@ function checkObject(value: Json, element: CompiledElement, type: string, path: 
       continue;
     }
     if (found.type !== undefined || key !== found.element.key) {
-      if (seenChoices.has(found.element)) walk.errors.push(`${path}.${key}: a second value for ${found.element.key}`);
+      if (seenChoices.has(found.element)) {
+        walk.errors.push(`${path}.${key}: a second value for ${found.element.key}`);
+      }
       seenChoices.add(found.element);
     }
     checkElement(member, found.element, `${path}.${key}`, walk, found.type);
@@ -342,12 +367,16 @@ function checkObject(value: Json, element: CompiledElement, type: string, path: 
     if (child.min === 0) continue;
     const present =
       seenChoices.has(child) || value[child.key] !== undefined || value[`_${child.key}`] !== undefined;
-    if (!present) walk.errors.push(`${path}.${child.key}: missing (cardinality ${child.min}..${child.max < 0 ? '*' : child.max})`);
+    const max = child.max < 0 ? '*' : child.max;
+    if (!present) walk.errors.push(`${path}.${child.key}: missing (cardinality ${child.min}..${max})`);
   }
 }
 
 /** The profile a resource claims (meta.profile[0]) and the walk of it, without its contained resources. */
-function walkResource(resource: unknown, assets: CompiledAssets): { errors: string[]; references: ReferenceSeen[] } {
+function walkResource(
+  resource: unknown,
+  assets: CompiledAssets,
+): { errors: string[]; references: ReferenceSeen[] } {
   const label = describe(resource);
   if (!isObject(resource)) return { errors: [`${label}: not a resource`], references: [] };
   const meta = isObject(resource.meta) ? resource.meta : {};
@@ -356,7 +385,8 @@ function walkResource(resource: unknown, assets: CompiledAssets): { errors: stri
   const sd = assets.structures[profile];
   if (!sd) return { errors: [`${label}: profile ${profile} is not in the assets`], references: [] };
   if (resource.resourceType !== sd.type) {
-    return { errors: [`${label}: resourceType ${String(resource.resourceType)} is not ${sd.type} (${profile})`], references: [] };
+    const claimed = String(resource.resourceType);
+    return { errors: [`${label}: resourceType ${claimed} is not ${sd.type} (${profile})`], references: [] };
   }
   const walk: Walk = { assets, sd, errors: [], references: [] };
   checkObject(resource, sd.root, sd.type, sd.type, walk);
@@ -383,7 +413,8 @@ function resourceErrorsWith(resource: unknown, assets: CompiledAssets, resolve: 
       const target = resolve(resource, reference);
       const type = target ? target.resourceType : /^([A-Za-z]+)\/[^#]+$/.exec(reference)?.[1];
       if (typeof type === 'string' && !allowed.has(type)) {
-        errors.push(`${label} ${path}: reference to ${type} (${reference}), allowed ${[...allowed].join(', ')}`);
+        const list = [...allowed].join(', ');
+        errors.push(`${label} ${path}: reference to ${type} (${reference}), allowed ${list}`);
       }
     }
     for (const inner of Array.isArray(resource.contained) ? resource.contained : []) {
