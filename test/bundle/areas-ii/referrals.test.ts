@@ -128,7 +128,7 @@ describe('referralResource', () => {
     expect(r.note).toContainEqual({ text: 'Priority: Two week wait' });
   });
 
-  it('DECISION §11.9: a cancelled referral keeps status unknown and says so in note', () => {
+  it('Decision (docs/decisions.md, "Bundle"): a cancelled referral keeps status unknown and says so in note', () => {
     const r = expectValid(referralResource({ ...referral, status: 'cancelled' }, fakeContext()));
     expect(r.status).toBe('unknown');
     expect(r.note).toContainEqual({ text: 'Status: cancelled' });
