@@ -6,6 +6,7 @@
  * tools/validator/known-differences.ts (docs/decisions.md, D-32).
  */
 import type { Bundle } from 'fhir/r3';
+
 import { bundleErrors, bundleIntegrityErrors, resourceErrors } from '../../tools/validator';
 
 export { bundleErrors, bundleIntegrityErrors, resourceErrors };

@@ -3,15 +3,17 @@
  * embedded practice conforms, and each check fires on a resource broken on purpose.
  */
 import type { Bundle, FhirResource } from 'fhir/r3';
+
 import { testPractice } from '../../examples/practice';
 import { buildBundle } from '../../src/bundle/build-bundle';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { calendarDate } from '../../src/fhir/dates';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { StructuredQuery } from '../../src/structured/structured-query';
 import { bundleErrors, resourceErrors } from '../../tools/validator';
 import { NHS, TODAY } from '../support/app';
 
 // Tests reach into resources freely to break them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resources are broken by hand here
 type Json = Record<string, any>;
 
 const bundles = new Map<string, Bundle>();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { XMLParser } from 'fast-xml-parser';
 
 export const ASSETS_DIR = join(__dirname, '..', '..', 'profiles', 'gpconnect-fhir-1.5.0');

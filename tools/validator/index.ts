@@ -1,3 +1,3 @@
 /** Validation against the official GP Connect profiles (profiles/gpconnect-fhir-1.5.0). */
-export { bundleErrors, bundleIntegrityErrors, resourceErrors } from './validate';
 export { loadAssets } from './assets';
+export { bundleErrors, bundleIntegrityErrors, resourceErrors } from './validate';

@@ -12,8 +12,8 @@ import {
   EXTRA_REFERENCE_TARGETS,
   MISSING_EXTENSION_DEFINITIONS,
   SUBSTITUTE_TYPES,
-  UNCHECKABLE_VALUE_SETS,
   targetType,
+  UNCHECKABLE_VALUE_SETS,
 } from './known-differences';
 import { DATATYPES, PRIMITIVES, typeSuffix } from './stu3';
 
@@ -380,7 +380,7 @@ function walkResource(
   const label = describe(resource);
   if (!isObject(resource)) return { errors: [`${label}: not a resource`], references: [] };
   const meta = isObject(resource.meta) ? resource.meta : {};
-  const profile = Array.isArray(meta.profile) ? meta.profile[0] : undefined;
+  const profile: unknown = Array.isArray(meta.profile) ? meta.profile[0] : undefined;
   if (typeof profile !== 'string') return { errors: [`${label}: no meta.profile`], references: [] };
   const sd = assets.structures[profile];
   if (!sd) return { errors: [`${label}: profile ${profile} is not in the assets`], references: [] };
