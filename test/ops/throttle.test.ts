@@ -20,7 +20,11 @@ describe('per-consumer rate limit', () => {
     const limited = await postRecord(t, body);
     const outcome = expectOperationOutcome(limited, 429, 'TOO_MANY_REQUESTS');
     expect(outcome.issue[0].code).toBe('throttled');
-    expect(outcome.issue[0].details?.coding?.[0]?.system).toBe('urn:gpconnect-structured:provider-error-code');
+    // No Spine code for throttling: the nearest one, with the condition in details.text (D-34).
+    expect(outcome.issue[0].details).toEqual({
+      coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1', code: 'BAD_REQUEST', display: 'Bad request' }],
+      text: 'TOO_MANY_REQUESTS: Too many requests',
+    });
     expect(outcome.issue[0].diagnostics).toContain('200000000115');
     // 2 a minute: the next token is about 30 s away.
     const retryAfter = Number(limited.headers['retry-after']);
