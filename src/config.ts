@@ -4,7 +4,7 @@
  */
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
 import type { RepositoryConfig } from './record/open-repository';
-import type { ClinicalArea } from './structured/structured-query';
+import type { ClinicalArea } from './contract/structured-query';
 
 export const CLINICAL_AREAS: readonly ClinicalArea[] = [
   'allergies', 'medication', 'consultations', 'problems', 'immunisations',

@@ -62,8 +62,8 @@ import type {
 } from '../record/model';
 import type { Organisation, Practitioner } from '../record/people';
 import type { AreaResult, PatientRecord, WithheldLink } from '../record/repository';
-import { disabledAreaWarning, DOCUMENTS_DISABLED_WARNING } from '../structured/area-switches';
-import type { ClinicalArea, StructuredQuery } from '../structured/structured-query';
+import { disabledAreaWarning, DOCUMENTS_DISABLED_WARNING } from '../operations/structured-record/area-switches';
+import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import {
   locationResource,
   organizationResource,

@@ -4,7 +4,7 @@
  * A reviewer can check each row against the spec.
  */
 import { displayDate, type CalendarDate } from '../fhir/dates';
-import type { ClinicalArea } from '../structured/structured-query';
+import type { ClinicalArea } from '../contract/structured-query';
 
 export interface ListCode {
   readonly system: string;

@@ -5,7 +5,7 @@
  */
 import type { ClinicalRepository, PatientRecord } from '../record/repository';
 import type { Patient, Practice } from '../record/people';
-import type { StructuredQuery } from '../structured/structured-query';
+import type { StructuredQuery } from '../contract/structured-query';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */

@@ -23,7 +23,7 @@
  *    into switched-off areas are kept but their items are not loaded (confidential ones: removed).
  * 4. Actors: every one any returned item names, with the organisations they name in turn.
  */
-import type { ClinicalArea, StructuredQuery } from '../structured/structured-query';
+import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,

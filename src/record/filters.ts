@@ -11,7 +11,7 @@
  * CalendarDates, which compare as strings.
  */
 import { partialDateInterval, type CalendarDate } from '../fhir/dates';
-import type { DateWindow, ProblemFilter, StructuredQuery } from '../structured/structured-query';
+import type { DateWindow, ProblemFilter, StructuredQuery } from '../contract/structured-query';
 import type {
   Allergy,
   Consultation,

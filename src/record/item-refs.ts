@@ -3,7 +3,7 @@
  * are keyed, which references an item holds, and which actors it names. The assembly code, the
  * load-time dataset check and the stores all read these, so they cannot disagree about what a link is.
  */
-import type { ClinicalArea } from '../structured/structured-query';
+import type { ClinicalArea } from '../contract/structured-query';
 import type {
   ActorRef,
   Allergy,

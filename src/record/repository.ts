@@ -3,7 +3,7 @@
  * implementing this interface; the in-memory store (embedded test practice) and the PostgreSQL store
  * are the two that ship.
  */
-import type { ClinicalArea, StructuredQuery } from '../structured/structured-query';
+import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import type {
   Allergy,
   Consultation,

@@ -26,7 +26,7 @@ import type {
   Topic,
 } from '../../src/record/model';
 import type { Patient, Practice, Practitioner } from '../../src/record/people';
-import type { ClinicalArea, StructuredQuery } from '../../src/structured/structured-query';
+import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TODAY = '2026-11-21' as CalendarDate;
 export const NOW = '2026-11-21T12:00:00Z';

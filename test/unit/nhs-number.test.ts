@@ -1,5 +1,5 @@
 /** NHS number format and Modulus 11 (request digest §4.5), with the digest's worked values. */
-import { isValidNhsNumber } from '../../src/structured/nhs-number';
+import { isValidNhsNumber } from '../../src/operations/structured-record/nhs-number';
 
 describe('isValidNhsNumber: the worked values of request digest §4.5', () => {
   it.each([

@@ -4,7 +4,7 @@
  * in O(1). It hands every requested area's items over unfiltered (a valid superset); the shared
  * assembly code applies the filters.
  */
-import type { ClinicalArea, StructuredQuery } from '../../structured/structured-query';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { consultationRefs, RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../item-refs';
 import type { ItemRef } from '../model';

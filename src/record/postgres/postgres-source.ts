@@ -4,7 +4,7 @@
  * indexed columns, items by reference in one statement per round, actors in one. The shared assembly
  * code re-applies the exact predicates, so SQL only ever needs to return a superset.
  */
-import type { StructuredQuery } from '../../structured/structured-query';
+import type { StructuredQuery } from '../../contract/structured-query';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';

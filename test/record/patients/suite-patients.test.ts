@@ -4,7 +4,7 @@
  * would see — not by reading the record modules. A last test pins "today" a year later: the dates are
  * relative, so the requirements must still hold.
  */
-import { testPractice } from '../../../examples/practice';
+import { testPractice } from '../../../src/record/memory/embedded-practice';
 import { addDays, addMonths, calendarDate, type CalendarDate } from '../../../src/fhir/dates';
 import { GpcError } from '../../../src/fhir/gpc-error';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';

@@ -1,0 +1,35 @@
+/**
+ * Per-practice clinical-area switches (request digest §8.2): a disabled area is not loaded, and each
+ * requested one adds the warning "<parameter> has been disabled" to the Bundle's OperationOutcome.
+ */
+import type { BundleWarning } from '../../fhir/operation-outcome';
+import { AREA_PARAMETER_NAME } from './operation-definition';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
+
+export function disabledAreaWarning(area: ClinicalArea): BundleWarning {
+  const name = AREA_PARAMETER_NAME[area];
+  return { text: `${name} has been disabled`, diagnostics: name };
+}
+
+/** The Documents switch's warning: the spec names it after the resource (request digest §8.2). */
+export const DOCUMENTS_DISABLED_WARNING: BundleWarning = {
+  text: 'DocumentReferences has been disabled',
+  diagnostics: 'DocumentReferences',
+};
+
+export function applyAreaSwitches(
+  query: StructuredQuery,
+  disabled: ReadonlySet<ClinicalArea>,
+  documentsDisabled = false,
+): StructuredQuery {
+  if (documentsDisabled) query = { ...query, documentsDisabled: true };
+  if (disabled.size === 0) return query;
+  const requestedButDisabled = [...disabled].filter((area) => query[area] !== undefined);
+  const remaining: Record<string, unknown> = { ...query };
+  for (const area of disabled) delete remaining[area];
+  return {
+    ...(remaining as unknown as StructuredQuery),
+    warnings: [...query.warnings, ...requestedButDisabled.map(disabledAreaWarning)],
+    disabledAreas: disabled,
+  };
+}
