@@ -3,19 +3,13 @@
  * requested one adds the warning "<parameter> has been disabled" to the Bundle's OperationOutcome.
  */
 import type { BundleWarning } from '../../fhir/operation-outcome';
-import { AREA_PARAMETER_NAME } from './operation-definition';
+import { disabledAreaWarning, DOCUMENTS_SWITCH } from '../../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 
-export function disabledAreaWarning(area: ClinicalArea): BundleWarning {
-  const name = AREA_PARAMETER_NAME[area];
-  return { text: `${name} has been disabled`, diagnostics: name };
-}
+export { disabledAreaWarning };
 
-/** The Documents switch's warning: the spec names it after the resource (request digest §8.2). */
-export const DOCUMENTS_DISABLED_WARNING: BundleWarning = {
-  text: 'DocumentReferences has been disabled',
-  diagnostics: 'DocumentReferences',
-};
+/** The Documents switch's warning: the spec names it after the resource. */
+export const DOCUMENTS_DISABLED_WARNING: BundleWarning = DOCUMENTS_SWITCH.warning;
 
 export function applyAreaSwitches(
   query: StructuredQuery,

@@ -3,88 +3,26 @@
  * types and cardinality (request digest §4.2). The parser, the combination rules and the
  * CapabilityStatement read this one declaration.
  */
+import { AREAS, CLINICAL_AREAS, type AreaParameterName } from '../../contract/areas';
+import type { PartDefinition } from '../../contract/parts';
 import type { ClinicalArea } from '../../contract/structured-query';
 
-export type PartType = 'boolean' | 'date' | 'Period' | 'positiveInt' | 'code';
-
-export interface PartDefinition {
-  readonly type: PartType;
-  /** 1 when the part is mandatory whenever its parent is sent. */
-  readonly min: 0 | 1;
-  /** Allowed codes for `code` parts (case-sensitive). */
-  readonly codes?: readonly string[];
-  /** Date rule against today for `date` parts: not after today, or not before today. */
-  readonly dateRule?: 'notAfterToday' | 'notBeforeToday';
-}
+export type { PartDefinition, PartType } from '../../contract/parts';
+export type { AreaParameterName } from '../../contract/areas';
 
 export interface AreaParameterDefinition {
   readonly area: ClinicalArea;
-  /** Whether the parameter may repeat (includeProblems, for 1.6.0/1.6.1 consumers; DEVELOPERS.md). */
+  /** Whether the parameter may repeat (includeProblems, for 1.6.0/1.6.1 consumers). */
   readonly repeats: boolean;
   readonly parts: Readonly<Record<string, PartDefinition>>;
 }
 
 export const NHS_NUMBER_PARAMETER = 'patientNHSNumber';
 
-const boolean = (min: 0 | 1 = 0): PartDefinition => ({ type: 'boolean', min });
-const period: PartDefinition = { type: 'Period', min: 0 };
-
-export const AREA_PARAMETERS = {
-  includeAllergies: {
-    area: 'allergies',
-    repeats: false,
-    parts: { includeResolvedAllergies: boolean(1) },
-  },
-  includeMedication: {
-    area: 'medication',
-    repeats: false,
-    parts: {
-      includePrescriptionIssues: boolean(),
-      medicationSearchFromDate: { type: 'date', min: 0, dateRule: 'notAfterToday' },
-    },
-  },
-  includeConsultations: {
-    area: 'consultations',
-    repeats: false,
-    parts: { consultationSearchPeriod: period, includeNumberOfMostRecent: { type: 'positiveInt', min: 0 } },
-  },
-  includeProblems: {
-    area: 'problems',
-    repeats: true,
-    parts: {
-      filterStatus: { type: 'code', min: 0, codes: ['active', 'inactive'] },
-      // Removed in 1.6.2; kept for 1.6.0/1.6.1 consumers (DEVELOPERS.md project decision).
-      filterSignificance: { type: 'code', min: 0, codes: ['major', 'minor'] },
-    },
-  },
-  includeImmunisations: {
-    area: 'immunisations',
-    repeats: false,
-    parts: { includeNotGiven: boolean(), includeStatus: boolean() },
-  },
-  includeUncategorisedData: {
-    area: 'uncategorisedData',
-    repeats: false,
-    parts: { uncategorisedDataSearchPeriod: period },
-  },
-  includeInvestigations: {
-    area: 'investigations',
-    repeats: false,
-    parts: { investigationSearchPeriod: period },
-  },
-  includeReferrals: {
-    area: 'referrals',
-    repeats: false,
-    parts: { referralSearchPeriod: period },
-  },
-  includeDiaryEntries: {
-    area: 'diaryEntries',
-    repeats: false,
-    parts: { diaryEntriesSearchDate: { type: 'date', min: 0, dateRule: 'notBeforeToday' } },
-  },
-} as const satisfies Record<string, AreaParameterDefinition>;
-
-export type AreaParameterName = keyof typeof AREA_PARAMETERS;
+/** The area parameters by name, in the registry's order (src/contract/areas.ts). */
+export const AREA_PARAMETERS = Object.fromEntries(
+  CLINICAL_AREAS.map((area) => [AREAS[area].parameter, { area, repeats: AREAS[area].repeats, parts: AREAS[area].parts }]),
+) as unknown as Readonly<Record<AreaParameterName, AreaParameterDefinition>>;
 
 export function isAreaParameter(name: string): name is AreaParameterName {
   return Object.prototype.hasOwnProperty.call(AREA_PARAMETERS, name);
@@ -92,5 +30,5 @@ export function isAreaParameter(name: string): name is AreaParameterName {
 
 /** The request parameter that asks for each clinical area (used in warnings and diagnostics). */
 export const AREA_PARAMETER_NAME: Readonly<Record<ClinicalArea, AreaParameterName>> = Object.fromEntries(
-  Object.entries(AREA_PARAMETERS).map(([name, def]) => [def.area, name]),
+  CLINICAL_AREAS.map((area) => [area, AREAS[area].parameter]),
 ) as Record<ClinicalArea, AreaParameterName>;

@@ -17,13 +17,10 @@ import {
   type PartDefinition,
   type PartType,
 } from './operation-definition';
-import type { DateWindow } from '../../contract/structured-query';
+import type { PartValue, PartValues } from '../../contract/parts';
 import { isJsonObject, type JsonObject } from '../../fhir/json';
 
-export type PartValue = boolean | number | string | CalendarDate | DateWindow;
-
-/** One occurrence of an area parameter: its recognised parts, by name. */
-export type PartValues = ReadonlyMap<string, PartValue>;
+export type { PartValue, PartValues } from '../../contract/parts';
 
 export interface RecognisedParameters {
   readonly nhsNumber: string;

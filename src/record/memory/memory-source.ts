@@ -4,6 +4,7 @@
  * in O(1). It hands every requested area's items over unfiltered (a valid superset); the shared
  * assembly code applies the filters.
  */
+import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { consultationRefs, RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../item-refs';
@@ -14,17 +15,9 @@ import { validateDataset } from '../validate-dataset';
 import { expandActors } from '../expand-actors';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
-const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = {
-  allergies: ['allergies'],
-  medication: ['medication'],
-  consultations: ['consultations'],
-  problems: [],
-  immunisations: ['immunisations', 'immunisationStatuses'],
-  uncategorisedData: ['uncategorisedData'],
-  investigations: ['investigations'],
-  referrals: ['referrals'],
-  diaryEntries: ['diaryEntries'],
-};
+const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = Object.fromEntries(
+  CLINICAL_AREAS.map((area) => [area, area === 'problems' ? [] : [...AREAS[area].recordAreas]]),
+) as unknown as Record<ClinicalArea, readonly RecordArea[]>;
 
 type AnyPlaced = { [A in RecordArea]: { readonly area: A; readonly placed: Placed<AreaItem<A>> } }[RecordArea];
 

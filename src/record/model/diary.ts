@@ -1,6 +1,6 @@
 /** Diary (recall) entries, medication reviews included (§3.9, §4.11 diary ProcedureRequest). */
 import type { ActorRef, ClinicalItem, Concept, DatePeriod, PartialDate } from './common';
-import type { ItemRef } from './patient-record';
+import type { ItemRef } from '../../contract/item-ref';
 
 export interface DiaryEntry extends ClinicalItem {
   /** SNOMED where practical (314529007 "Medication review due" for reviews), else text. */

@@ -1,6 +1,6 @@
 /** Problems (§3.4, §4.1 ProblemHeader Condition). Links run from the problem, as in the profile. */
 import type { ClinicalItem, CodedConcept, PartialDate } from './common';
-import type { ItemRef } from './patient-record';
+import type { ItemRef } from '../../contract/item-ref';
 
 /** How another problem relates to this one (→ relatedProblemHeader.type). */
 export interface RelatedProblem {
