@@ -28,7 +28,7 @@ import { createLogger } from '../src/logger';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import type { Patient } from '../src/record/people';
+import type { Patient } from '../src/record/model/people';
 import type { PatientRecord } from '../src/record/repository';
 import type { StructuredQuery } from '../src/contract/structured-query';
 import { softwareInfo } from '../src/software';

@@ -52,7 +52,7 @@ import type {
   Timestamp,
   Topic,
 } from '../src/record/model';
-import type { Patient } from '../src/record/people';
+import type { Patient } from '../src/record/model/people';
 import { AGENT, DIARY, OBSERVATION, PATHOLOGY, PRODUCT, REACTION, REFERRAL, VACCINATION } from '../src/record/memory/embedded-practice/records/common';
 
 // ---- The mix -----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ import type {
   Problem,
   Topic,
 } from './model';
-import type { Patient, Practice } from './people';
+import type { Patient, Practice } from './model/people';
 import { hasConfidentialParts, redactConsultation, redactItem, redactPlan, WithheldIndex } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink } from './source';

@@ -1,6 +1,6 @@
 /** Which actors a request needs, done once for every store (response digest §1.3). */
 import type { ActorIds } from './item-refs';
-import type { Device, HealthcareService, Location, Organisation, Practitioner } from './people';
+import type { Device, HealthcareService, Location, Organisation, Practitioner } from './model/people';
 import type { Actors } from './source';
 
 export interface ActorLookup {

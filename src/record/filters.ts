@@ -26,7 +26,7 @@ import type {
   Problem,
   Referral,
 } from './model';
-import { effectiveEnd, isAcute } from './medication-period';
+import { effectiveEnd, isAcute } from './model/medication-period';
 
 /** The days a record's date covers; `end` absent: open-ended (ongoing). */
 export interface RecordSpan {

@@ -3,7 +3,7 @@
  * who is not on the system, so a consumer cannot learn that a sensitive or deceased patient exists.
  */
 import { GpcError } from '../fhir/gpc-error';
-import type { Patient } from './people';
+import type { Patient } from './model/people';
 
 const NOT_FOUND = 'No patient with this NHS number is registered at this practice';
 

@@ -26,7 +26,7 @@
 import type { StructuredQuery } from '../contract/structured-query';
 import type { ActorIds, AreaItem, RecordArea } from './item-refs';
 import type { ItemRef } from './model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './people';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 
 /**
  * An item with its place in the patient's record: its position in the dataset order of its area

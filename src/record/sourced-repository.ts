@@ -4,7 +4,7 @@
  */
 import type { StructuredQuery } from '../contract/structured-query';
 import { loadRecord } from './assemble-record';
-import type { Patient, Practice } from './people';
+import type { Patient, Practice } from './model/people';
 import type { ClinicalRepository, PatientRecord } from './repository';
 import type { RecordSource } from './source';
 

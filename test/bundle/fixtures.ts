@@ -15,7 +15,7 @@ import type {
   Referral,
   Timestamp,
 } from '../../src/record/model';
-import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/people';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
 import type { PatientRecord } from '../../src/record/repository';
 import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 

@@ -25,7 +25,7 @@ import type {
   Timestamp,
   Topic,
 } from '../../src/record/model';
-import type { Patient, Practice, Practitioner } from '../../src/record/people';
+import type { Patient, Practice, Practitioner } from '../../src/record/model/people';
 import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TODAY = '2026-11-21' as CalendarDate;

@@ -5,7 +5,7 @@
 import { testPractice } from '../../src/record/memory/embedded-practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { Patient } from '../../src/record/people';
+import type { Patient } from '../../src/record/model/people';
 import type { PatientRecord } from '../../src/record/repository';
 import type { StructuredQuery } from '../../src/contract/structured-query';
 import { TODAY } from './app';

@@ -7,7 +7,7 @@ import { testPractice } from '../../src/record/memory/embedded-practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { PatientRecord, ClinicalRepository } from '../../src/record/repository';
-import type { Patient, Practice } from '../../src/record/people';
+import type { Patient, Practice } from '../../src/record/model/people';
 import type { StructuredQuery } from '../../src/contract/structured-query';
 import { postgresRepositoryFor } from './postgres';
 

@@ -9,7 +9,7 @@ import type { ClinicalArea, StructuredQuery } from '../../contract/structured-qu
 import type { PatientData, PracticeDataset } from '../dataset';
 import { consultationRefs, RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../item-refs';
 import type { ItemRef } from '../model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import { validateDataset } from '../validate-dataset';
 import { expandActors } from '../expand-actors';

@@ -10,7 +10,7 @@ import { GpcError } from '../../../src/fhir/gpc-error';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/model';
 import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
-import type { Patient } from '../../../src/record/people';
+import type { Patient } from '../../../src/record/model/people';
 import type { PatientRecord } from '../../../src/record/repository';
 import { NHS } from '../../support/app';
 import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';

@@ -4,7 +4,7 @@
  * computed from `today`, so the data never goes stale.
  */
 import { addDays, type CalendarDate } from '../../../fhir/dates';
-import type { Patient } from '../../people';
+import type { Patient } from '../../model/people';
 
 type PatientOverrides = Partial<Patient> & Pick<Patient, 'id' | 'nhsNumber' | 'name' | 'gender' | 'birthDate'>;
 

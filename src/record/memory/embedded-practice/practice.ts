@@ -1,5 +1,5 @@
 /** The embedded test practice: a realistic (fictional) GP surgery, its clinicians and sites. */
-import type { Device, HealthcareService, Location, Organisation, Practice, Practitioner } from '../../people';
+import type { Device, HealthcareService, Location, Organisation, Practice, Practitioner } from '../../model/people';
 
 export const PRACTICE: Practice = {
   id: 'practice-p99001',

@@ -3,8 +3,8 @@
  * MedicationStatement.effectivePeriod and the `medicationSearchFromDate` filter reads the same value
  * (§3.2 "the active interval mirrors effectivePeriod"), so they can never disagree.
  */
-import { addDays, partialDateInterval } from '../fhir/dates';
-import type { MedicationPlan, PartialDate, PrescriptionType } from './model';
+import { addDays, partialDateInterval } from '../../fhir/dates';
+import type { MedicationPlan, PartialDate, PrescriptionType } from './';
 
 /**
  * §3.2: `acute` and (our interpretation) `delayed-prescribing` are acute; everything else, including a

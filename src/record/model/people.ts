@@ -2,7 +2,7 @@
  * The GP system's view of patients, the practice and the people and places that act in the record.
  * No FHIR here: the bundle layer maps these to the GP Connect profiles.
  */
-import type { CalendarDate } from '../fhir/dates';
+import type { CalendarDate } from '../../fhir/dates';
 
 export interface PersonName {
   readonly family: string;
