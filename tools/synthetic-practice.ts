@@ -53,6 +53,8 @@ import type {
   Topic,
 } from '../src/record/model';
 import type { Patient } from '../src/record/model/people';
+import { nhsCheckDigit } from '../src/operations/structured-record/nhs-number';
+import { mix, Rng } from '../src/record/memory/embedded-practice/records/random';
 import { AGENT, DIARY, OBSERVATION, PATHOLOGY, PRODUCT, REACTION, REFERRAL, VACCINATION } from '../src/record/memory/embedded-practice/records/common';
 
 // ---- The mix -----------------------------------------------------------------------------------
@@ -392,61 +394,6 @@ const LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
 // ---- Deterministic randomness ------------------------------------------------------------------
 
-/** A 32-bit mix of two integers (murmur3 finaliser), so patient n's stream depends only on (seed, n). */
-function mix(a: number, b: number): number {
-  let h = (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** mulberry32 with a few helpers. */
-class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** A whole number in [low, high]. */
-  int(low: number, high: number): number {
-    return low + Math.floor(this.next() * (high - low + 1));
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)] as T;
-  }
-
-  /** Roughly normal noise with about this standard deviation. */
-  noise(spread: number): number {
-    return (this.next() + this.next() + this.next() - 1.5) * spread * 2;
-  }
-
-  shuffle<T>(items: readonly T[]): T[] {
-    const out = [...items];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [out[i], out[j]] = [out[j] as T, out[i] as T];
-    }
-    return out;
-  }
-}
-
 const patientSeed = (seed: number, n: number): number => mix(seed, n);
 
 function profileFromDraw(draw: number): SyntheticProfile {
@@ -461,14 +408,7 @@ export function syntheticProfile(n: number, seed = 1): SyntheticProfile {
 
 // ---- NHS numbers -------------------------------------------------------------------------------
 
-/** Modulus 11 check digit of the first nine digits; undefined when the number cannot be valid (10). */
-export function nhsCheckDigit(nine: string): number | undefined {
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += (nine.charCodeAt(i) - 48) * (10 - i);
-  const check = 11 - (sum % 11);
-  if (check === 10) return undefined;
-  return check === 11 ? 0 : check;
-}
+export { nhsCheckDigit };
 
 /** Valid NHS numbers counted up from SYNTHETIC_NHS_BASE. */
 function* nhsNumbers(): Generator<string> {

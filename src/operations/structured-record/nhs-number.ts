@@ -4,9 +4,14 @@
  */
 export function isValidNhsNumber(value: string): boolean {
   if (!/^[0-9]{10}$/.test(value)) return false;
+  return nhsCheckDigit(value.slice(0, 9)) === Number(value[9]);
+}
+
+/** The Modulus 11 check digit of nine ASCII digits; undefined when no number can end them (10). */
+export function nhsCheckDigit(nine: string): number | undefined {
   let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(value[i]) * (10 - i);
+  for (let i = 0; i < 9; i++) sum += (nine.charCodeAt(i) - 48) * (10 - i);
   const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === Number(value[9]);
+  if (check === 10) return undefined;
+  return check === 11 ? 0 : check;
 }

@@ -41,6 +41,7 @@ import type {
   TestResult,
   Timestamp,
 } from '../../../model';
+import { mulberry32 } from './random';
 
 /** Days of history: a little over 21 years. */
 export const LARGE1_HISTORY_DAYS = 7670;
@@ -141,18 +142,6 @@ const SCT = {
 } as const satisfies Record<string, CodedConcept>;
 
 // ---- Deterministic randomness ---------------------------------------------------------------------
-
-/** mulberry32: a tiny seeded PRNG; the sequence depends only on the seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (value: number, decimals: number): number => Number(value.toFixed(decimals));
 
