@@ -55,6 +55,7 @@ import type {
 import type { Patient } from '../src/record/model/people';
 import { nhsCheckDigit } from '../src/operations/structured-record/nhs-number';
 import { mix, Rng } from '../src/record/memory/embedded-practice/records/random';
+import { DRUG, SCT as TERMS } from '../src/record/memory/embedded-practice/records/terminology';
 import { AGENT, DIARY, OBSERVATION, PATHOLOGY, PRODUCT, REACTION, REFERRAL, VACCINATION } from '../src/record/memory/embedded-practice/records/common';
 
 // ---- The mix -----------------------------------------------------------------------------------
@@ -78,52 +79,52 @@ const LAB = 'org-leeds-pathology';
 const HOSPITAL = 'org-leeds-teaching';
 const GP_SYSTEM = 'device-gp-system';
 
-// ---- Terminology not in common.ts ------------------------------------------------------------------
+// ---- Terminology: the shared tables (terminology.ts) and the concepts only this generator uses ---
 
 const sct = (code: string, display: string): CodedConcept => ({ code, display });
 
 const SCT = {
-  lrti: sct('50417007', 'Lower respiratory tract infection'),
-  acuteBronchitis: sct('10509002', 'Acute bronchitis'),
-  conjunctivitis: sct('9826008', 'Conjunctivitis'),
-  otitisExterna: sct('3135009', 'Otitis externa'),
-  gastroenteritis: sct('25374005', 'Gastroenteritis'),
-  lowBackPain: sct('279039007', 'Low back pain'),
-  sciatica: sct('23056005', 'Sciatica'),
-  herpesZoster: sct('4740000', 'Herpes zoster'),
-  carpalTunnel: sct('57406009', 'Carpal tunnel syndrome'),
-  plantarFasciitis: sct('202882003', 'Plantar fasciitis'),
-  frozenShoulder: sct('399114005', 'Adhesive capsulitis of shoulder'),
-  copdExacerbation: sct('195951007', 'Acute exacerbation of chronic obstructive airways disease'),
+  lrti: TERMS.lrti,
+  acuteBronchitis: TERMS.acuteBronchitis,
+  conjunctivitis: TERMS.conjunctivitis,
+  otitisExterna: TERMS.otitisExterna,
+  gastroenteritis: TERMS.gastroenteritis,
+  lowBackPain: TERMS.lowBackPain,
+  sciatica: TERMS.sciatica,
+  herpesZoster: TERMS.herpesZoster,
+  carpalTunnel: TERMS.carpalTunnel,
+  plantarFasciitis: TERMS.plantarFasciitis,
+  frozenShoulder: TERMS.frozenShoulder,
+  copdExacerbation: TERMS.copdExacerbation,
   diabeticRetinopathy: sct('4855003', 'Diabetic retinopathy'),
-  bmi: sct('60621009', 'Body mass index'),
-  pulseRate: sct('78564009', 'Pulse rate'),
-  temperature: sct('703421000', 'Temperature'),
-  hba1c: sct('999791000000106', 'Haemoglobin A1c level - International Federation of Clinical Chemistry and Laboratory Medicine standardised'),
-  exSmoker: sct('8517006', 'Ex-smoker'),
+  bmi: TERMS.bmi,
+  pulseRate: TERMS.pulseRate,
+  temperature: TERMS.temperature,
+  hba1c: TERMS.hba1c,
+  exSmoker: TERMS.exSmoker,
   smoker: sct('77176002', 'Smoker'),
-  diabeticFootExam: sct('401191002', 'Diabetic foot examination'),
-  influenzaVaccine: sct('46233009', 'Influenza virus vaccine'),
-  influenza: sct('6142004', 'Influenza'),
-  pneumococcalVaccination: sct('12866006', 'Pneumococcal vaccination'),
-  pneumococcalDisease: sct('16814004', 'Pneumococcal infectious disease'),
-  leftUpperArm: sct('368208006', 'Left upper arm structure'),
-  ue: sct('252167001', 'Urea and electrolytes'),
-  lft: sct('26958001', 'Liver function tests'),
-  lipids: sct('16254007', 'Lipid profile'),
-  urine: sct('122575003', 'Urine specimen'),
+  diabeticFootExam: TERMS.diabeticFootExam,
+  influenzaVaccine: TERMS.influenzaVaccine,
+  influenza: TERMS.influenza,
+  pneumococcalVaccination: TERMS.pneumococcalVaccination,
+  pneumococcalDisease: TERMS.pneumococcalDisease,
+  leftUpperArm: TERMS.leftUpperArm,
+  ue: TERMS.ue,
+  lft: TERMS.lft,
+  lipids: TERMS.lipids,
+  urine: TERMS.urine,
 } as const;
 
 const DRUG_PRODUCT = {
-  ramipril5: sct('318902004', 'Ramipril 5mg capsules'),
-  bendroflumethiazide: sct('317919004', 'Bendroflumethiazide 2.5mg tablets'),
-  atorvastatin20: sct('320030001', 'Atorvastatin 20mg tablets'),
+  ramipril5: DRUG.ramipril5,
+  bendroflumethiazide: DRUG.bendroflumethiazide,
+  atorvastatin20: DRUG.atorvastatin20,
   salbutamol: sct('320176004', 'Salbutamol 100micrograms/dose inhaler CFC free'),
-  apixaban5: sct('703908001', 'Apixaban 5mg tablets'),
-  bisoprolol5: sct('318590006', 'Bisoprolol 5mg tablets'),
-  aspirin75: sct('319773006', 'Aspirin 75mg dispersible tablets'),
-  furosemide40: sct('317972000', 'Furosemide 40mg tablets'),
-  prednisolone5: sct('325427002', 'Prednisolone 5mg tablets'),
+  apixaban5: DRUG.apixaban5,
+  bisoprolol5: DRUG.bisoprolol5,
+  aspirin75: DRUG.aspirin75,
+  furosemide40: DRUG.furosemide40,
+  prednisolone5: DRUG.prednisolone5,
 } as const;
 
 interface DrugTemplate {
