@@ -23,8 +23,9 @@
  * are `syn<n>` for the patient and `syn<n>-<kind>-<k>` for its items, so they are unique per FHIR
  * resource type across the whole practice (validate-dataset.ts).
  *
- * Codes are real SNOMED CT / dm+d concepts: the shared vocabulary of src/record/memory/embedded-practice/records/common.ts
- * where it has them, else the small tables below.
+ * Codes are real SNOMED CT / dm+d concepts: the embedded practice's vocabulary (records/common.ts
+ * and the generated records' records/terminology.ts, under src/record/memory/embedded-practice/),
+ * else the small tables below.
  */
 import type { CalendarDate } from '../src/fhir/dates';
 import type { PatientData } from '../src/record/dataset';
