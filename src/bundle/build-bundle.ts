@@ -1,5 +1,6 @@
 /**
- * The bundle engine (response digest §1, §2, §3, §5, §6, §8.1): takes what the store loaded for one
+ * The bundle engine (Retrieve a patient’s structured record — Payload response body; List page; Linkages;
+ * docs/spec-notes.md "Confidentiality"; Configuration for supported clinical areas): takes what the store loaded for one
  * request (PatientRecord: primary-list items, linked items, what was withheld) and writes the
  * GP Connect structured Bundle: key actors, one primary List per requested area, the "Ended
  * allergies" List, the single linked-problems List, the consultations-* and problems-* secondary
@@ -16,7 +17,7 @@
  * 3. emit (engine/emit-*.ts): resources, lists, actors and warnings, placed in Bundle order
  *    (engine/grouped-resources.ts).
  *
- * Decisions (response digest §11 and the brief):
+ * Decisions (docs/decisions.md, "Bundle"):
  * - Ended allergies (§2.5, §11 item 1): a resolved allergy is only ever `contained` in the "Ended
  *   allergies" List, whose entries reference it as `#<id>`. When something outside that List refers
  *   to it (a problem's relatedClinicalContent/actualProblem, a consultation Topic or Heading, the

@@ -1,7 +1,7 @@
 /**
- * Every List the structured Bundle can carry, as one table of codes and titles (response digest
- * §2.2, §2.3, §2.4), the warning codes with their note texts (§2.6), and the empty-list reason (§2.7).
- * A reviewer can check each row against the spec.
+ * Every List the structured Bundle can carry, as one table of codes and titles (List page; List page —
+ * consultation structure), the warning codes with their note texts (List page — warning codes), and the
+ * empty-list reason (List page — empty lists). A reviewer can check each row against the spec.
  */
 import { AREAS, CLINICAL_AREAS, DOCUMENTS_SWITCH } from '../contract/areas';
 import { LINKED_LISTS, type LinkedItemKind } from '../contract/item-kinds';

@@ -1,8 +1,9 @@
 /**
  * The contract between the bundle engine and the per-area mappers. A mapper turns one domain item
  * into its GP Connect resource(s) and asks the context for every reference it writes, so that the
- * engine knows which actors to include and can replace links into disabled areas (response digest
- * §1.3, §8.1). Mappers are pure apart from those calls.
+ * engine knows which actors to include and can replace links into disabled areas (Retrieve a patient’s
+ * structured record — Payload response body; Configuration for supported clinical areas). Mappers are pure
+ * apart from those calls.
  */
 import type { Identifier, Reference } from 'fhir/r3';
 import { ITEM_KINDS } from '../contract/item-kinds';
@@ -17,7 +18,7 @@ export interface MappingContext {
   /** `Patient/<id>`: every subject and patient reference. */
   readonly patient: Reference;
   readonly practiceId: string;
-  /** The supplier-scoped business identifier of an item (response digest §1.2: persistent, global). */
+  /** The supplier-scoped business identifier of an item (Bundle page: persistent, global). */
   identifier(id: string, guid?: string, namespace?: 'record-item' | 'medication-statement'): Identifier;
   /** A reference to an administrative actor; the engine includes that actor in the Bundle. */
   actor(ref: ActorRef): Reference;

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var gpcThrowawayPostgres: ThrowawayPostgres | undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Per-practice clinical-area switches (request digest §8.2): a disabled area is not loaded, and each
+ * Per-practice clinical-area switches (Configuration for supported clinical areas): a disabled area is not loaded, and each
  * requested one adds the warning "<parameter> has been disabled" to the Bundle's OperationOutcome.
  */
 import type { BundleWarning } from '../../fhir/operation-outcome';

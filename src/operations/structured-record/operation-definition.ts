@@ -1,7 +1,7 @@
 /**
  * GPConnect-GetStructuredRecord-Operation-1 (1.16) as data: every parameter, its parts, their FHIR
- * types and cardinality (request digest §4.2). The parser, the combination rules and the
- * CapabilityStatement read this one declaration.
+ * types and cardinality (Retrieve a patient’s structured record — Payload request body). The parser, the
+ * combination rules and the CapabilityStatement read this one declaration.
  */
 import { AREAS, CLINICAL_AREAS, type AreaParameterName } from '../../contract/areas';
 import type { PartDefinition } from '../../contract/parts';
