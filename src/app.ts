@@ -24,8 +24,8 @@ import { createOps, type Ops } from './ops/ops';
 import { factsOf } from './ops/request-facts';
 import { TimedRepository } from './ops/timed-repository';
 import { INTERACTIONS } from './spine/interactions';
-import { capabilityStatement, type SoftwareInfo } from './structured/capability-statement';
-import { getStructuredRecord } from './structured/get-structured-record';
+import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
+import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 
 export interface AppDeps {
   readonly config: AppConfig;

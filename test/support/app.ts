@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger';
 import type { ClinicalRepository } from '../../src/record/repository';
 import { createOps, type Ops } from '../../src/ops/ops';
 import { AuditCapture } from './audit';
-import { jwt, validClaims, type Claims } from './jwt';
+import { jwt, validClaims, type Claims } from '../../tools/test-jwt';
 import { embeddedRepository } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
