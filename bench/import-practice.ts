@@ -9,7 +9,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { startThrowawayPostgres } from '../src/record/postgres/throwaway-server';
+import { startThrowawayPostgres } from '../tools/throwaway-postgres';
 
 const ROOT = resolve(__dirname, '..');
 const TS_NODE = [require.resolve('ts-node/dist/bin.js'), '--transpile-only'];

@@ -29,12 +29,12 @@ import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
 import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import type { Patient } from '../src/record/people';
+import type { Patient } from '../src/record/model/people';
 import { allOn, singlePracticeStore } from '../src/record/practices';
 import type { PatientRecord } from '../src/record/repository';
+import type { StructuredQuery } from '../src/contract/structured-query';
 import { softwareInfo } from '../src/software';
-import type { StructuredQuery } from '../src/structured/structured-query';
-import { jwt, validClaims } from '../test/support/jwt';
+import { jwt, validClaims } from '../tools/test-jwt';
 import type { ClientJob, ClientResult } from './load-client';
 import { percentile, runInWorker } from './worker-run';
 

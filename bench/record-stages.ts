@@ -11,7 +11,7 @@ import { systemClock } from '../src/clock';
 import { serialise } from '../src/http/respond';
 import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import type { StructuredQuery } from '../src/structured/structured-query';
+import type { StructuredQuery } from '../src/contract/structured-query';
 import { percentile } from './worker-run';
 
 const PATIENTS = { patient2: '9690937286', large1: '9690939017' } as const;

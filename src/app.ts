@@ -9,12 +9,12 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 
 import type { Clock } from './clock';
-import { type AppConfig,OPS_PATHS } from './config';
+import { type AppConfig, OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { basePathMatcher } from './http/base-path';
 import { errorHandler } from './http/errors';
-import { bodyReader, type FhirEndpoint,fhirRoutes, parseBody } from './http/fhir-routes';
+import { bodyReader, type FhirEndpoint, fhirRoutes, parseBody } from './http/fhir-routes';
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
 import { admission } from './ops/admission';
@@ -27,8 +27,8 @@ import { factsOf } from './ops/request-facts';
 import { TimedRepository } from './ops/timed-repository';
 import type { PracticeStore } from './record/practices';
 import { INTERACTIONS } from './spine/interactions';
-import { capabilityStatement, type SoftwareInfo } from './structured/capability-statement';
-import { getStructuredRecord } from './structured/get-structured-record';
+import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
+import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 
 export interface AppDeps {
   readonly config: AppConfig;
@@ -49,15 +49,14 @@ export interface AppDeps {
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, clock } = deps;
   const newId = deps.newId ?? randomUUID;
-  const readBody = bodyReader(config.bodyLimitBytes);
   // The CapabilityStatement never changes while the process runs: serialise it once in each format.
   const statement = capabilityStatement(deps.software);
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
-    handle: async (req, res, gate, formats) => {
-      const body = parseBody(await readBody(req, res), formats.body);
+    handle: async (_req, res, gate, formats, raw) => {
+      const body = parseBody(raw, formats.body);
       const facts = factsOf(res);
       facts.asked = askedFor(body);
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
@@ -127,7 +126,9 @@ export function createApp(deps: AppDeps): Express {
     res.status(200).type(contentType).send(body);
   });
   const underBase = basePathMatcher(config.basePath);
-  const routes = fhirRoutes({ clock, practices: deps.practices, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) });
+  const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
+  const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
+  const routes = fhirRoutes({ clock, practices: deps.practices, endpoints: endpoints(deps), admit, acquireSlot, readBody });
   app.use((req, res, next) => {
     const target = underBase(req.path);
     if (target) routes(req, res, next, target);

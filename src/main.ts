@@ -1,7 +1,7 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
 import { createApp } from './app';
 import { systemClock } from './clock';
-import { type AppConfig,ConfigError, loadConfig } from './config';
+import { type AppConfig, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
 import { createHttpServer } from './ops/server';

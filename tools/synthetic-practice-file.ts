@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 
-import { syntheticPatients } from '../bench/synthetic-practice';
+import { syntheticPatients } from './synthetic-practice';
 import { systemClock } from '../src/clock';
 import { headerOf, patientLine } from '../src/format/practice-file';
 import { testPractice } from '../src/record/memory/memory-practices';

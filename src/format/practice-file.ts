@@ -7,7 +7,7 @@
 import type { CalendarDate } from '../fhir/dates';
 import { addDays, daysBetween, parseWholeDate } from '../fhir/dates';
 import type { PatientData, PracticeDataset } from '../record/dataset';
-import type { Device, HealthcareService, Location, Organisation, Practice, Practitioner } from '../record/people';
+import type { Device, HealthcareService, Location, Organisation, Practice, Practitioner } from '../record/model/people';
 import type { PracticeSettings } from '../record/practices';
 import { validateHeaderLine, validatePatientLine } from './schema';
 

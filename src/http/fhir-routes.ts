@@ -1,6 +1,7 @@
 /**
- * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27): route and verb, Ssp-*
- * headers, admission (throttle, shed, maintenance), JWT, enablement, content type, then the body.
+ * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27 and D-A2):
+ * route and verb, Ssp-* headers, admission (drain, maintenance, consumer rate), JWT, enablement,
+ * content type, the body read, then the global limits (in flight, queue).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
@@ -13,7 +14,7 @@ import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
 import { ODS_CODE, type PracticeSettings, type PracticeStore, type ServedPractice } from '../record/practices';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
-import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
+import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import type { FhirTarget } from './base-path';
 import { negotiationOf, sendFhir } from './respond';
 
@@ -35,12 +36,16 @@ export interface Formats {
 export interface FhirEndpoint {
   readonly method: 'GET' | 'POST';
   readonly interaction: Interaction;
-  /** Produces the response resource (or its bytes in `formats.answer`) for a request that passed the gate. */
+  /**
+   * Produces the response resource (or its bytes in `formats.answer`) for a request that passed the
+   * gate; `body` is the request body, read (and inflated) before the request took its in-flight slot.
+   */
   readonly handle: (
     req: Request,
     res: Response,
     gate: GateResult,
     formats: Formats,
+    body: Buffer,
   ) => Promise<Resource | Buffer>;
 }
 
@@ -49,10 +54,14 @@ export interface FhirRoutesDeps {
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
   readonly practices: PracticeStore;
   /**
-   * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
-   * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
+   * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
+   * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
    */
   readonly admit?: (req: Request, res: Response, envelope: SspEnvelope) => void;
+  /** The global limits (in flight, queueing delay): once the body has been read. Throws a GpcError. */
+  readonly acquireSlot?: (res: Response) => Promise<void>;
+  /** Reads a POST body (bounded in size and time). */
+  readonly readBody: (req: Request, res: Response) => Promise<Buffer>;
 }
 
 function checkEnablement(settings: PracticeSettings): void {
@@ -125,7 +134,13 @@ export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, 
       res.locals.interaction = endpoint.interaction;
       const practice = await practiceOf(deps.practices, target.odsCode);
       res.locals.odsCode = practice.odsCode;
-      const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, practice.settings.asid);
+      // Ssp-To: its format first (1 to 12 digits), then equality with this practice's ASID.
+      const envelope = checkSspHeaders(
+        (name) => req.header(name),
+        endpoint.interaction,
+        practice.settings.asid,
+        rawHeaderCount(req.rawHeaders),
+      );
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
@@ -134,18 +149,35 @@ export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, 
       checkEnablement(practice.settings);
       const formats = checkFormats(req, endpoint.method);
       res.locals.format = formats.answer;
-      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats), formats.answer);
+      const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
+      await deps.acquireSlot?.(res);
+      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats, body), formats.answer);
     };
     run().catch(next);
   };
 }
 
-/** Reads the raw request body (at most `limit` bytes, gzip/deflate inflated) once the gate has passed. */
-export function bodyReader(limit: number): (req: Request, res: Response) => Promise<Buffer> {
+/**
+ * Reads the raw request body once the gate has passed: at most `limit` bytes after gzip/deflate
+ * inflation (so a gzip bomb stops at the limit with 413), within `timeoutMs` of starting (408, and the
+ * connection is closed so a trickling client holds nothing more).
+ */
+export function bodyReader(
+  limit: number,
+  timeoutMs: number,
+): (req: Request, res: Response) => Promise<Buffer> {
   const raw = express.raw({ type: () => true, limit });
   return (req, res) =>
     new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new GpcError('REQUEST_TIMEOUT', `The request body was not received within ${timeoutMs} ms`, {
+            Connection: 'close',
+          }),
+        );
+      }, timeoutMs);
       raw(req, res, (error?: unknown) => {
+        clearTimeout(timer);
         if (error) reject(error instanceof Error ? error : new Error('request body could not be read'));
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });

@@ -3,16 +3,14 @@
  * its own ASID and switches held as data beside its record, so an operator changes them at run time
  * (gpc-admin practice …) without a restart.
  */
-import type { ClinicalArea } from '../structured/structured-query';
+import { CLINICAL_AREAS, SWITCH_NAMES } from '../contract/areas';
+import type { ClinicalArea } from '../contract/structured-query';
 import type { ClinicalRepository } from './repository';
 
-export const CLINICAL_AREAS: readonly ClinicalArea[] = [
-  'allergies', 'medication', 'consultations', 'problems', 'immunisations',
-  'uncategorisedData', 'investigations', 'referrals', 'diaryEntries',
-];
+export { CLINICAL_AREAS };
 
 /** The ten switchable areas (GP Connect "Enablement"): the nine clinical areas and documents. */
-export const SWITCHABLE_AREAS: readonly string[] = [...CLINICAL_AREAS, 'documents'];
+export const SWITCHABLE_AREAS: readonly string[] = SWITCH_NAMES;
 
 /** A practice's switches and endpoint identity, as data in the store. */
 export interface PracticeSettings {

@@ -24,7 +24,7 @@ import {
   validJwtClaims,
 } from '../support/app';
 import { expectBundle, expectError, expectOperationOutcome, resourcesOf, warningsOf } from '../support/fhir';
-import { type Claims,jwt } from '../support/jwt';
+import { type Claims,jwt } from '../../tools/test-jwt';
 import { nhsNumber, parameters } from '../support/parameters';
 
 const t = testApp();

@@ -8,7 +8,7 @@ import { testPractice } from '../../src/record/memory/memory-practices';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { seedDataset } from '../../src/record/postgres/seed';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/record/postgres/throwaway-server';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
 import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';

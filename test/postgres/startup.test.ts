@@ -13,9 +13,9 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { Database } from '../../src/record/postgres/database';
 import { migrate } from '../../src/record/postgres/migrate';
-import { freePort } from '../../src/record/postgres/throwaway-server';
+import { freePort } from '../../tools/throwaway-postgres';
+import { jwt, validClaims } from '../../tools/test-jwt';
 import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
-import { jwt, validClaims } from '../support/jwt';
 import { nhsNumber, parameters } from '../support/parameters';
 import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
@@ -108,7 +108,7 @@ describe('starting over PostgreSQL', () => {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url,
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
-        MAX_EVENT_LOOP_UTILISATION: '1' },
+        MAX_QUEUE_DELAY_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { freePort } from '../../src/record/postgres/throwaway-server';
+import { freePort } from '../../tools/throwaway-postgres';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const ROOT = resolve(__dirname, '..', '..');

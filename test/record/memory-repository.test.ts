@@ -1,11 +1,11 @@
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
-import type { PatientClinicalRecord } from '../../src/record/model';
 import type { Actors, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
+import type { PatientClinicalRecord } from '../../src/record/model';
 import { DatasetError, validateDataset } from '../../src/record/validate-dataset';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import { describeRepositoryContract } from './contract';
 import {
   consultation,

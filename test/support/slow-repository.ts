@@ -5,9 +5,9 @@
 import type { CalendarDate } from '../../src/fhir/dates';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { Patient } from '../../src/record/people';
+import type { Patient } from '../../src/record/model/people';
 import type { PatientRecord } from '../../src/record/repository';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import { TODAY } from './app';
 
 export class SlowRepository extends MemoryRepository {

@@ -5,6 +5,7 @@ import type { Response } from 'supertest';
 import type { JsonObject } from '../../src/fhir/json';
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
 import { toFhirXml } from '../../src/fhir/xml/write-xml';
+import { conditionOf } from './fhir';
 
 export const FHIR_XML = 'application/fhir+xml;charset=utf-8';
 
@@ -29,7 +30,7 @@ export function expectXmlOperationOutcome(
     ),
   ).toBe(true);
   const outcome = parseFhirXml(res.text) as unknown as OperationOutcome;
-  expect({ status: res.status, code: outcome.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({
+  expect({ status: res.status, code: conditionOf(outcome.issue?.[0]) }).toEqual({
     status,
     code: spineCode,
   });

@@ -8,7 +8,7 @@ import type { CalendarDate } from '../../fhir/dates';
 import { headerOf, patientLine } from '../../format/practice-file';
 import type { PatientData } from '../dataset';
 import type { PatientClinicalRecord } from '../model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
 import { CLINICAL_AREAS, type PracticeSettings } from '../practices';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';

@@ -18,7 +18,7 @@ import type {
   Problem,
 } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { ProblemFilter } from '../../../src/structured/structured-query';
+import type { ProblemFilter } from '../../../src/contract/structured-query';
 import { type AreaQuery,EVERY_AREA, query } from '../contract-fixtures';
 
 const NHS_NUMBER = '9690937286';

@@ -11,7 +11,7 @@ import { testPractice } from '../../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/model';
 import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
-import type { Patient } from '../../../src/record/people';
+import type { Patient } from '../../../src/record/model/people';
 import type { PatientRecord } from '../../../src/record/repository';
 import { NHS } from '../../support/app';
 import { type AreaQuery,EVERY_AREA, query } from '../contract-fixtures';
