@@ -30,7 +30,8 @@ describe('operational configuration', () => {
     [{ MAX_IN_FLIGHT: '2.5' }, 'Invalid configuration: MAX_IN_FLIGHT must be a whole number from 1 to 100000'],
     [{ MAX_QUEUE_DELAY_MS: '0.5' }, 'Invalid configuration: MAX_QUEUE_DELAY_MS must be a whole number from 0 to 60000'],
     [{ BODY_TIMEOUT_MS: '10' }, 'Invalid configuration: BODY_TIMEOUT_MS must be a whole number from 100 to 600000'],
-    [{ PROVIDER_ASID: '1234567890123' }, 'Invalid configuration: PROVIDER_ASID must be an ASID: 1 to 12 digits'],
+    // A practice's ASID is data in the store now (test/postgres/practices-admin.test.ts checks its format).
+    [{ PROVIDER_ASID: '1234567890123' }, 'Invalid configuration: PROVIDER_ASID is no longer a setting'],
     [{ RETRY_AFTER_SECONDS: '-1' }, 'Invalid configuration: RETRY_AFTER_SECONDS must be a whole number from 1 to 3600'],
     [{ SHUTDOWN_GRACE_MS: '' }, 'Invalid configuration: SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000'],
     [{ METRICS_PATH: 'metrics' }, 'Invalid configuration: METRICS_PATH must be a path of one or more segments'],

@@ -9,7 +9,7 @@ import { loadExamples, runExample } from '../../src/cli/examples';
 import { DEFAULT_IDENTITY } from '../../src/cli/request';
 import { systemClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import { INTERACTION, METADATA_PATH, NHS, RECORD_PATH, spineHeaders, testApp } from '../support/app';
+import { BASE, INTERACTION, METADATA_PATH, NHS, RECORD_PATH, spineHeaders, testApp } from '../support/app';
 import { send, serve } from '../support/hostile';
 import {
   allAreas,
@@ -44,7 +44,7 @@ describe('done when: the example payloads, then 400 varied requests, back to bac
       const refused: string[] = [];
       for (const example of examples) {
         const result = await runExample(example, {
-          baseUrl: `http://127.0.0.1:${port}${t.config.basePath}`,
+          baseUrl: `http://127.0.0.1:${port}${BASE}`,
           identity: DEFAULT_IDENTITY,
           today,
           timeoutMs: 30_000,

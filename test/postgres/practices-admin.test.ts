@@ -119,6 +119,7 @@ describe('gpc-admin', () => {
   it.each([
     [['practice', 'set', 'P99002', '--disabled-areas', 'letters'], /unknown clinical area\(s\) letters/],
     [['practice', 'set', 'P99002', '--asid', '12ab'], /--asid 12ab is not an ASID/],
+    [['practice', 'set', 'P99002', '--asid', '1234567890123'], /--asid 1234567890123 is not an ASID \(1 to 12 digits\)/],
     [['practice', 'enable'], /needs an ODS code/],
     [['export'], /export needs --practice ODS/],
     [['import'], /import needs at least one FILE/],
