@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const ops = createOps(config, { software, logger, now: () => systemClock.now() });
   const repository = new LatencyRepository(latencyMs);
   const app = createApp({ config, repository, clock: systemClock, logger, software, ops });
-  const server = createHttpServer(app, config.ops);
+  const server = createHttpServer(app, config, { audit: ops.audit, logger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

@@ -14,6 +14,11 @@ export const CLINICAL_AREAS: readonly ClinicalArea[] = [
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /** The admin listener (health, metrics): its own port, loopback by default (D-42). */
+  readonly adminPort: number;
+  readonly adminHost: string;
+  /** HTTPS, and mutual TLS when a client CA is given, on the FHIR listener (D-41); plain HTTP when absent. */
+  readonly tls?: TlsConfig;
   /** The FHIR service root path, e.g. /P99001/STU3/1/gpconnect/structured (no trailing slash). */
   readonly basePath: string;
   readonly providerAsid: string;
@@ -35,12 +40,23 @@ export interface AppConfig {
   readonly repository: RepositoryConfig;
 }
 
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Require a client certificate issued by this CA (the Spine Secure Proxy's). */
+  readonly clientCaFile?: string;
+  /** Accept only client certificates whose CN or DNS subjectAltName is one of these. */
+  readonly clientNames?: readonly string[];
+}
+
 /** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
 export interface OpsConfig {
   /** Prometheus exposition path, outside BASE_PATH and without Spine headers. */
   readonly metricsPath: string;
   /** Where the audit trail goes: "stdout" or a file path (appended to). It cannot be switched off. */
   readonly auditLog: string;
+  /** fdatasync after each group of audit records written to a file (D-40). */
+  readonly auditFsync: boolean;
   /** Per consumer (Ssp-From) sustained rate, requests per minute. */
   readonly rateLimitPerMinute: number;
   /** Per consumer burst: the token bucket's capacity. */
@@ -131,6 +147,12 @@ const auditTarget = makeValidator<string>((value) => {
   return value.trim();
 });
 
+const nameList = makeValidator<readonly string[]>((value) => {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new Error('must list one or more certificate subject names, comma-separated');
+  return names;
+});
+
 /** Paths the service answers outside BASE_PATH without Spine headers (src/ops). */
 export const OPS_PATHS = { live: '/health/live', ready: '/health/ready', codingSchemes: '/coding-schemes' } as const;
 
@@ -140,6 +162,9 @@ export const DEFAULTS = {
   PROVIDER_ASID: '200000000116',
   /** Under /run: runtime state that only the operator can create, and that no checkout can contain by accident. */
   MAINTENANCE_FILE: '/run/gpconnect-structured/maintenance',
+  /** A file of its own, apart from the application log on stdout; relative to the working directory. */
+  AUDIT_LOG: 'audit/audit.log',
+  ADMIN_PORT: 8081,
 } as const;
 
 export class ConfigError extends Error {}
@@ -150,6 +175,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     {
       PORT: port({ default: 8080 }),
       HOST: str({ default: '0.0.0.0' }),
+      ADMIN_PORT: wholeNumber(0, 65_535)({ default: DEFAULTS.ADMIN_PORT }),
+      ADMIN_HOST: str({ default: '127.0.0.1' }),
+      TLS_CERT_FILE: str({ default: undefined }),
+      TLS_KEY_FILE: str({ default: undefined }),
+      TLS_CLIENT_CA_FILE: str({ default: undefined }),
+      TLS_CLIENT_NAMES: nameList({ default: undefined }),
       BASE_PATH: basePath({ default: DEFAULTS.BASE_PATH }),
       PROVIDER_ASID: asid({ default: DEFAULTS.PROVIDER_ASID }),
       // Default: on for the embedded test practice, off for a real store (request digest §8.1 "ships disabled").
@@ -167,7 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
       METRICS_PATH: basePath({ default: '/metrics' }),
-      AUDIT_LOG: auditTarget({ default: 'stdout' }),
+      AUDIT_LOG: auditTarget({ default: DEFAULTS.AUDIT_LOG }),
+      AUDIT_FSYNC: bool({ default: true }),
       RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: 600 }),
       RATE_LIMIT_BURST: wholeNumber(1, 1_000_000)({ default: 60 }),
       MAX_IN_FLIGHT: wholeNumber(1, 100_000)({ default: 64 }),
@@ -202,6 +234,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   }
+  const tls = tlsOf(e);
+  if (tls === undefined && (e.TLS_CLIENT_CA_FILE !== undefined || e.TLS_CLIENT_NAMES !== undefined)) {
+    throw new ConfigError('Invalid configuration: TLS_CLIENT_CA_FILE and TLS_CLIENT_NAMES need TLS_CERT_FILE and TLS_KEY_FILE');
+  }
+  if (tls !== undefined && tls.clientNames !== undefined && tls.clientCaFile === undefined) {
+    throw new ConfigError('Invalid configuration: TLS_CLIENT_NAMES needs TLS_CLIENT_CA_FILE (client certificates are only asked for then)');
+  }
+  if (e.ADMIN_PORT !== 0 && e.ADMIN_PORT === e.PORT) {
+    throw new ConfigError(`Invalid configuration: ADMIN_PORT ${e.ADMIN_PORT} must differ from PORT`);
+  }
   const opsPaths = [e.METRICS_PATH, ...Object.values(OPS_PATHS)];
   const clash = opsPaths.find((p) => p === e.BASE_PATH || p.startsWith(`${e.BASE_PATH}/`) || e.BASE_PATH.startsWith(`${p}/`));
   if (clash !== undefined) {
@@ -213,6 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    adminPort: e.ADMIN_PORT,
+    adminHost: e.ADMIN_HOST,
+    ...(tls ? { tls } : {}),
     basePath: e.BASE_PATH,
     providerAsid: e.PROVIDER_ASID,
     gpConnectEnabled: e.GPC_ENABLED ?? embedded,
@@ -225,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ops: {
       metricsPath: e.METRICS_PATH,
       auditLog: e.AUDIT_LOG,
+      auditFsync: e.AUDIT_FSYNC,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       rateLimitBurst: e.RATE_LIMIT_BURST,
       maxInFlight: e.MAX_IN_FLIGHT,
@@ -249,4 +295,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : { kind: 'memory' },
   };
+}
+
+function tlsOf(e: {
+  readonly TLS_CERT_FILE?: string;
+  readonly TLS_KEY_FILE?: string;
+  readonly TLS_CLIENT_CA_FILE?: string;
+  readonly TLS_CLIENT_NAMES?: readonly string[];
+}): TlsConfig | undefined {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = e;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be given together');
+  }
+  return {
+    certFile,
+    keyFile,
+    ...(e.TLS_CLIENT_CA_FILE !== undefined ? { clientCaFile: e.TLS_CLIENT_CA_FILE } : {}),
+    ...(e.TLS_CLIENT_NAMES !== undefined ? { clientNames: e.TLS_CLIENT_NAMES } : {}),
+  };
+}
+
+/**
+ * What an operator should know at start that no error says: with PostgreSQL the practice switches
+ * default to off, so every request is refused until they are set (main.ts logs these at warn).
+ */
+export function startupNotices(config: AppConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+  const notices: string[] = [];
+  if (config.repository.kind === 'postgres') {
+    const unset = ['GPC_ENABLED', 'GPC_STRUCTURED_ENABLED'].filter((name) => (env[name] ?? '').trim() === '');
+    if (unset.length > 0) {
+      notices.push(
+        `${unset.join(' and ')} not set: with REPOSITORY=postgres they default to false, so every FHIR request ` +
+          'is refused with 403 ACCESS DENIED until the practice switches are set to true',
+      );
+    }
+  }
+  return notices;
 }

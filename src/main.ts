@@ -1,11 +1,11 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
 import { testPractice } from '../examples/practice';
-import { createApp } from './app';
+import { createAdminApp, createApp, type AppDeps } from './app';
 import { systemClock } from './clock';
-import { ConfigError, loadConfig, type AppConfig } from './config';
+import { ConfigError, loadConfig, startupNotices, type AppConfig } from './config';
 import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
-import { createHttpServer } from './ops/server';
+import { createAdminServer, createHttpServer, reloadTls, type FhirServer } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
 import { openRepository, RepositoryStartError } from './record/open-repository';
 import type { ClinicalRepository } from './record/repository';
@@ -29,29 +29,52 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const software = softwareInfo();
-  let ops: Ops;
-  try {
-    ops = createOps(config, { software, logger, now: () => systemClock.now(), processMetrics: true });
-  } catch (error) {
-    // The audit trail cannot be switched off, so a service that cannot write it must not start.
-    fail(`Invalid configuration: AUDIT_LOG ${config.ops.auditLog} cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  for (const notice of startupNotices(config)) logger.warn(notice);
+  // An audit trail that cannot be written does not stop the start (a full disk must not crash-loop):
+  // the service runs not ready and refuses every answer with 503 until it can write (D-40).
+  const ops: Ops = createOps(config, { software, logger, now: () => systemClock.now(), processMetrics: true });
   let repository: ClinicalRepository;
   try {
     repository = await openRepository(config.repository, testPractice, systemClock.today());
   } catch (error) {
     return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
   }
-  const app = createApp({ config, repository, clock: systemClock, logger, software, ops });
-  const server = createHttpServer(app, config.ops);
+  const deps: AppDeps = { config, repository, clock: systemClock, logger, software, ops };
+  let server: FhirServer;
+  try {
+    server = createHttpServer(createApp(deps, ops), config, { audit: ops.audit, logger });
+  } catch (error) {
+    return fail(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
   server.on('error', (error) => fail(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
   server.listen(config.port, config.host, () => {
     logger.info('listening', {
-      url: `http://${config.host}:${config.port}${config.basePath}`,
+      url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
+      mutualTls: config.tls?.clientCaFile !== undefined,
       repository: config.repository.kind,
-      metrics: config.ops.metricsPath,
+      auditLog: config.ops.auditLog,
       maintenanceFile: ops.maintenance.file,
     });
+  });
+  const admin = createAdminServer(createAdminApp(deps, ops));
+  admin.on('error', (error) => fail(`Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}`));
+  admin.listen(config.adminPort, config.adminHost, () => {
+    const address = admin.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.adminPort;
+    logger.info('admin listening', { url: `http://${config.adminHost}:${port}`, health: '/health/live, /health/ready', metrics: config.ops.metricsPath });
+  });
+
+  // SIGHUP: read the TLS certificate, key and client CA again, without dropping connections.
+  process.on('SIGHUP', () => {
+    if (!config.tls) return;
+    try {
+      reloadTls(server, config);
+      logger.info('TLS certificates reloaded', { certFile: config.tls.certFile });
+    } catch (error) {
+      logger.error('TLS certificates not reloaded; the previous ones stay in use', {
+        cause: error instanceof Error ? error.message : String(error),
+      });
+    }
   });
 
   // Look at the maintenance switch even without traffic, so a toggle is audited when it happens.
@@ -73,8 +96,9 @@ async function main(): Promise<void> {
       lifecycle: ops.lifecycle,
       graceMs: config.ops.shutdownGraceMs,
       closeResources: async () => {
+        admin.close();
         await repository.close();
-        ops.audit.record({ type: 'service.stop', signal });
+        ops.audit.note({ type: 'service.stop', signal });
         await ops.audit.close();
       },
     }).then(

@@ -1,10 +1,12 @@
 /**
  * Liveness and readiness for an orchestrator or load balancer: outside BASE_PATH, no Spine headers,
  * plain JSON (these are not FHIR interactions). Live means the process answers; ready means it
- * should be sent traffic: the repository can answer, no maintenance, not shutting down.
+ * should be sent traffic: the repository can answer, the audit trail can be written, no maintenance,
+ * not shutting down.
  */
 import type { RequestHandler } from 'express';
 import type { ClinicalRepository } from '../record/repository';
+import type { AuditLog } from './audit';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Lifecycle } from './shutdown';
 
@@ -15,6 +17,7 @@ export interface HealthDeps {
   readonly repository: ClinicalRepository;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
+  readonly audit: AuditLog;
 }
 
 async function repositoryReady(repository: ClinicalRepository): Promise<boolean> {
@@ -41,8 +44,9 @@ export function readiness(deps: HealthDeps): RequestHandler {
       repository: await repositoryReady(deps.repository),
       maintenance: deps.maintenance.isOn(),
       shuttingDown: deps.lifecycle.draining,
+      audit: deps.audit.healthy,
     };
-    const ready = checks.repository && !checks.maintenance && !checks.shuttingDown;
+    const ready = checks.repository && checks.audit && !checks.maintenance && !checks.shuttingDown;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   };
 }

@@ -1,13 +1,12 @@
 /** Issue 7: every operational setting is validated at start, with one clear line for a bad value. */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, startupNotices } from '../../src/config';
 
 describe('operational configuration', () => {
   it('has documented defaults', () => {
     expect(loadConfig({}).ops).toEqual({
       metricsPath: '/metrics',
-      auditLog: 'stdout',
+      auditLog: 'audit/audit.log',
+      auditFsync: true,
       rateLimitPerMinute: 600,
       rateLimitBurst: 60,
       maxInFlight: 64,
@@ -41,17 +40,27 @@ describe('operational configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('the process refuses to start, with one line, when the audit log cannot be opened', () => {
-    const root = join(__dirname, '..', '..');
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-      cwd: root,
-      env: { ...process.env, PORT: '18099', HOST: '127.0.0.1', AUDIT_LOG: '/nonexistent-dir/audit.log', LOG_LEVEL: 'silent' },
-      encoding: 'utf8',
-      timeout: 20000,
-    });
-    expect(run.status).toBe(1);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Invalid configuration: AUDIT_LOG \/nonexistent-dir\/audit\.log cannot be opened for appending: ENOENT/);
+  it('TLS settings: certificate and key together; client CA and names only with them', () => {
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(loadConfig({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CLIENT_CA_FILE: 'ca.pem', TLS_CLIENT_NAMES: 'ssp.nhs.uk, b' }).tls)
+      .toEqual({ certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem', clientNames: ['ssp.nhs.uk', 'b'] });
+    expect(() => loadConfig({ TLS_CERT_FILE: 'c.pem' })).toThrow('TLS_CERT_FILE and TLS_KEY_FILE must be given together');
+    expect(() => loadConfig({ TLS_CLIENT_CA_FILE: 'ca.pem' })).toThrow('need TLS_CERT_FILE and TLS_KEY_FILE');
+    expect(() => loadConfig({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CLIENT_NAMES: 'a' })).toThrow('TLS_CLIENT_NAMES needs TLS_CLIENT_CA_FILE');
+  });
+
+  it('the admin listener: loopback port 8081 by default, never the FHIR port', () => {
+    expect(loadConfig({})).toMatchObject({ adminHost: '127.0.0.1', adminPort: 8081 });
+    expect(() => loadConfig({ PORT: '9000', ADMIN_PORT: '9000' })).toThrow('ADMIN_PORT 9000 must differ from PORT');
+  });
+
+  it('says at start that the practice switches are off with PostgreSQL unless set (issue 12 item 9)', () => {
+    const env = { REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' };
+    expect(startupNotices(loadConfig(env), env)).toEqual([
+      expect.stringMatching(/^GPC_ENABLED and GPC_STRUCTURED_ENABLED not set: with REPOSITORY=postgres they default to false/),
+    ]);
+    const set = { ...env, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true' };
+    expect(startupNotices(loadConfig(set), set)).toEqual([]);
+    expect(startupNotices(loadConfig({}), {})).toEqual([]);
   });
 });

@@ -4,11 +4,12 @@
  */
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp, type AppDeps } from '../../src/app';
+import { createAdminApp, createApp, type AppDeps } from '../../src/app';
 import { fixedClock, type Clock } from '../../src/clock';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { ClinicalRepository } from '../../src/record/repository';
+import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
 import { createOps, type Ops } from '../../src/ops/ops';
 import { AuditCapture } from './audit';
 import { jwt, validClaims, type Claims } from './jwt';
@@ -67,10 +68,16 @@ export interface TestAppOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
   readonly repository?: ClinicalRepository;
+  /** The audit trail's target instead of the in-memory capture (then `audit` captures nothing). */
+  readonly auditTarget?: AuditTarget;
+  readonly auditOpener?: AuditFileOpener;
+  readonly auditRetryMs?: number;
 }
 
 export interface TestApp {
   readonly app: Express;
+  /** The admin listener's app: /health/live, /health/ready, /metrics. */
+  readonly admin: Express;
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly repository: ClinicalRepository;
@@ -96,7 +103,14 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   const logger = createLogger('silent');
   const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };
   const audit = new AuditCapture();
-  const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: audit } });
+  const ops = createOps(config, {
+    software,
+    logger,
+    now: () => clock.now(),
+    audit: options.auditTarget ?? { stream: audit },
+    auditOpener: options.auditOpener,
+    auditRetryMs: options.auditRetryMs,
+  });
   const deps: AppDeps = {
     config,
     repository,
@@ -106,7 +120,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     newId: () => `generated-${++counter}`,
     ops,
   };
-  return { app: createApp(deps), config, clock, repository, ops, audit };
+  return { app: createApp(deps, ops), admin: createAdminApp(deps, ops), config, clock, repository, ops, audit };
 }
 
 export function nowSeconds(clock: Clock): number {
