@@ -400,24 +400,49 @@ export interface ChainCheck {
   readonly brokenAtLine?: number;
 }
 
-/** Checks a whole audit file's lines against the chain rule above. */
-export function verifyAuditChain(lines: readonly string[], startHash = GENESIS_HASH): ChainCheck {
-  let previous = startHash;
-  let records = 0;
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
+/** Checks lines one at a time against the chain rule above (a file of any size, streamed). */
+export class ChainChecker {
+  private previous: string;
+  private records = 0;
+  private line = 0;
+  private brokenAtLine: number | undefined;
+
+  constructor(startHash = GENESIS_HASH) {
+    this.previous = startHash;
+  }
+
+  /** Takes the next line; false once the chain is broken. */
+  push(line: string): boolean {
+    if (this.brokenAtLine !== undefined) return false;
+    this.line += 1;
+    if (line.trim() === '') return true;
     let parsed: Record<string, AuditJson>;
     try {
       parsed = JSON.parse(line) as Record<string, AuditJson>;
     } catch {
-      return { ok: false, records, brokenAtLine: index + 1 };
+      this.brokenAtLine = this.line;
+      return false;
     }
     const { hash, ...rest } = parsed;
-    if (typeof hash !== 'string' || chainHash(previous, canonicalJson(rest)) !== hash) {
-      return { ok: false, records, brokenAtLine: index + 1 };
+    if (typeof hash !== 'string' || chainHash(this.previous, canonicalJson(rest)) !== hash) {
+      this.brokenAtLine = this.line;
+      return false;
     }
-    previous = hash;
-    records += 1;
+    this.previous = hash;
+    this.records += 1;
+    return true;
   }
-  return { ok: true, records };
+
+  get result(): ChainCheck {
+    return this.brokenAtLine === undefined
+      ? { ok: true, records: this.records }
+      : { ok: false, records: this.records, brokenAtLine: this.brokenAtLine };
+  }
+}
+
+/** Checks a whole audit file's lines against the chain rule above. */
+export function verifyAuditChain(lines: readonly string[], startHash = GENESIS_HASH): ChainCheck {
+  const checker = new ChainChecker(startHash);
+  for (const line of lines) if (!checker.push(line)) break;
+  return checker.result;
 }
