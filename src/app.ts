@@ -160,7 +160,16 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   // Outside BASE_PATH, no Spine headers, never throttled or shed. Health and metrics are on the
   // admin listener (createAdminApp); here they are unknown routes.
   app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));
-  app.use(config.basePath, cors(CORS_OPTIONS));
+  const corsHeaders = cors(CORS_OPTIONS);
+  app.use(config.basePath, (req, res, next) => {
+    // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
+    // other OPTIONS is an unsupported verb like PUT (400).
+    if (req.method === 'OPTIONS' && !(req.header('Origin') && req.header('Access-Control-Request-Method'))) {
+      next();
+      return;
+    }
+    corsHeaders(req, res, next);
+  });
   app.use(config.basePath, fhirRoutes({ config, clock: deps.clock, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) }));
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createAdminApp, createApp, type AppDeps } from '../../src/app';
 import { fixedClock, type Clock } from '../../src/clock';
 import { loadConfig, type AppConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import type { ClinicalRepository } from '../../src/record/repository';
 import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
 import { createOps, type Ops } from '../../src/ops/ops';
@@ -72,6 +72,8 @@ export interface TestAppOptions {
   readonly auditTarget?: AuditTarget;
   readonly auditOpener?: AuditFileOpener;
   readonly auditRetryMs?: number;
+  /** A logger to inspect what the app logs (silent otherwise). */
+  readonly logger?: Logger;
 }
 
 export interface TestApp {
@@ -100,7 +102,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   });
   const repository = options.repository ?? embeddedRepository(clock.today());
   let counter = 0;
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };
   const audit = new AuditCapture();
   const ops = createOps(config, {
