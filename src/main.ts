@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   } catch (error) {
     return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
   }
+  // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
+  await ops.audit.whenTried();
   const deps: AppDeps = { config, repository, clock: systemClock, logger, software, ops };
   let server: FhirServer;
   try {

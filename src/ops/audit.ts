@@ -230,15 +230,28 @@ export class AuditLog {
   private failure: { error: Error; since: Date; refused: number } | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private written = false;
+  private firstAttempt: { readonly done: Promise<void>; settle: () => void } | undefined;
   private readonly target: AuditTarget;
 
   constructor(target: AuditTarget, private readonly options: AuditLogOptions) {
     this.target = target;
+    let settle = () => undefined as void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.firstAttempt = { done, settle };
   }
 
-  /** False while records cannot be written: /health/ready says not ready and responses are refused. */
+  /** Resolves once the first write has been tried (main.ts listens after it, so readiness is known). */
+  whenTried(): Promise<void> {
+    return this.firstAttempt?.done ?? Promise.resolve();
+  }
+
+  /**
+   * False until a first record is written, and while records cannot be written: /health/ready says
+   * not ready (and answers are refused) until the trail is known to work.
+   */
   get healthy(): boolean {
-    return this.failure === undefined;
+    return this.written && this.failure === undefined;
   }
 
   /** Why the trail cannot be written, while it cannot. */
@@ -272,8 +285,9 @@ export class AuditLog {
         this.probe = false;
         const batch = this.pending.splice(0);
         await this.writeBatch(batch);
-        // A failed batch waits for the next request or the retry timer, never a tight loop.
-        if (this.failure) break;
+        // After a failure, answers that queued meanwhile get their own attempt; service events alone
+        // wait for the next answer or the retry timer (never a tight loop).
+        if (this.failure && !this.pending.some((p) => p.settle !== undefined)) break;
       }
     } finally {
       this.flushing = false;
@@ -334,11 +348,14 @@ export class AuditLog {
       await this.sink?.append(Buffer.from(written.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8'));
     } catch (caught) {
       this.fail(caught instanceof Error ? caught : new Error(String(caught)), batch);
+      this.firstAttempt?.settle();
       return;
     }
+    this.firstAttempt?.settle();
     this.seq = seq;
     this.previousHash = previous;
     this.knownSize = this.sink?.size?.();
+    this.written = true;
     if (this.failure) {
       const { since, refused } = this.failure;
       this.failure = undefined;
