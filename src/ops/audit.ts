@@ -23,7 +23,13 @@ import type { Writable } from 'node:stream';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditJson = null | boolean | number | string | readonly AuditJson[] | { readonly [key: string]: AuditJson };
+export type AuditJson =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly AuditJson[]
+  | { readonly [key: string]: AuditJson };
 
 export type AuditEventType =
   | 'service.start'
@@ -48,7 +54,12 @@ export type AuditTarget = 'stdout' | { readonly file: string } | { readonly stre
 /** What the audit needs of an open file: a subset of fs/promises' FileHandle, so tests can inject faults. */
 export interface AuditFileHandle {
   stat(): Promise<{ readonly size: number; isFile(): boolean }>;
-  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ readonly bytesRead: number }>;
+  read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ readonly bytesRead: number }>;
   write(buffer: Buffer, offset: number, length: number): Promise<{ readonly bytesWritten: number }>;
   datasync(): Promise<void>;
   truncate(length: number): Promise<void>;
@@ -122,13 +133,14 @@ async function openFile(
   path: string,
   opener: AuditFileOpener,
   fsync: boolean,
-  known?: { readonly size: number; readonly lastHash: string },
+  known?: KnownEnd,
 ): Promise<OpenedFile> {
   const handle = await opener(path);
   try {
     const stats = await handle.stat();
     let size = stats.size;
-    // A device or pipe (/dev/null, /dev/stdout) cannot be synced or cut; its writes are as durable as it makes them.
+    // A device or pipe (/dev/null, /dev/stdout) cannot be synced or cut: its writes are as durable
+    // as it makes them.
     const sync = fsync && stats.isFile();
     let repair: AuditEvent | undefined;
     const cut = async (to: number, reason: string) => {
@@ -177,8 +189,13 @@ async function openFile(
   }
 }
 
-/** True when the line ending at `known.size` is the one this process last wrote (the file was not replaced). */
-async function endsWithHash(handle: AuditFileHandle, known: { readonly size: number; readonly lastHash: string }): Promise<boolean> {
+interface KnownEnd {
+  readonly size: number;
+  readonly lastHash: string;
+}
+
+/** True when the line ending at `known.size` is the one this process last wrote (not a replaced file). */
+async function endsWithHash(handle: AuditFileHandle, known: KnownEnd): Promise<boolean> {
   const length = Math.min(known.size, 128);
   const before = Buffer.alloc(length);
   await handle.read(before, 0, length, known.size - length);
@@ -305,8 +322,10 @@ export class AuditLog {
       this.sink = streamSink(target.stream, false);
       return [];
     }
-    const known = this.knownSize === undefined ? undefined : { size: this.knownSize, lastHash: this.previousHash };
-    const opened = await openFile(target.file, this.options.opener ?? openAuditFile, this.options.fsync ?? true, known);
+    const known: KnownEnd | undefined =
+      this.knownSize === undefined ? undefined : { size: this.knownSize, lastHash: this.previousHash };
+    const opener = this.options.opener ?? openAuditFile;
+    const opened = await openFile(target.file, opener, this.options.fsync ?? true, known);
     this.sink = opened.sink;
     // The first open of a file continues its chain; a reopen after a failure keeps this process's
     // chain unless the file was replaced meanwhile (rotated), when it continues the new file's.

@@ -18,7 +18,8 @@ export function readTlsContext(tls: TlsConfig): SecureContextOptions {
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`${setting} ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new Error(`${setting} ${file} cannot be read: ${cause}`);
     }
   };
   return {
@@ -41,7 +42,10 @@ export function tlsServerOptions(tls: TlsConfig) {
 }
 
 /** The names a peer certificate is known by: its subject CN and its DNS subjectAltNames. */
-export function certificateNames(certificate: { subject?: { CN?: string | string[] }; subjectaltname?: string }): string[] {
+export function certificateNames(certificate: {
+  subject?: { CN?: string | string[] };
+  subjectaltname?: string;
+}): string[] {
   const cn = certificate.subject?.CN;
   const names = Array.isArray(cn) ? [...cn] : cn !== undefined ? [cn] : [];
   for (const entry of (certificate.subjectaltname ?? '').split(',')) {
@@ -63,6 +67,7 @@ export function clientNameCheck(allowed: readonly string[]): RequestHandler {
       return;
     }
     const shown = names.length > 0 ? names.map((n) => truncate(n, 64)).join(', ') : 'none';
-    next(new GpcError('ACCESS DENIED', `The client certificate (names: ${shown}) is not one this provider accepts`));
+    const diagnostics = `The client certificate (names: ${shown}) is not one this provider accepts`;
+    next(new GpcError('ACCESS DENIED', diagnostics));
   };
 }

@@ -15,8 +15,11 @@ import { errorOutcome } from '../fhir/operation-outcome';
 type Passed = unknown[];
 
 /** Headers that describe the held body; they go with it when it is refused. */
-const REPRESENTATION_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location',
-  'location', 'etag', 'last-modified', 'vary'];
+const REPRESENTATION_HEADERS = [
+  'content-type', 'content-length', 'content-encoding', 'content-language', 'content-location',
+  'location', 'etag', 'last-modified', 'vary',
+];
+const REFUSAL = 'The audit trail cannot be written, so no answer can be released; try again later';
 
 export interface ReleaseGateOptions {
   /** Called once, at the response's first write: resolves when the response may leave. */
@@ -49,7 +52,7 @@ export function gateRelease(res: Response, options: ReleaseGateOptions): void {
     for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
     const body = Buffer.from(
       JSON.stringify(
-        errorOutcome('SERVICE_UNAVAILABLE', 'The audit trail cannot be written, so no answer can be released; try again later'),
+        errorOutcome('SERVICE_UNAVAILABLE', REFUSAL),
       ),
       'utf8',
     );

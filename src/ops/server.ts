@@ -22,7 +22,10 @@ import type { AuditLog } from './audit';
 import { readTlsContext, tlsServerOptions } from './client-certificate';
 
 const CLIENT_FAULTS: Readonly<Record<string, readonly [SpineCode, string]>> = {
-  HPE_HEADER_OVERFLOW: ['REQUEST_HEADERS_TOO_LARGE', 'The request headers are larger than this server accepts (16 KB)'],
+  HPE_HEADER_OVERFLOW: [
+    'REQUEST_HEADERS_TOO_LARGE',
+    'The request headers are larger than this server accepts (16 KB)',
+  ],
   ERR_HTTP_REQUEST_TIMEOUT: ['REQUEST_TIMEOUT', 'The request was not received in time'],
 };
 
@@ -32,11 +35,17 @@ const AUDIT_DOWN: readonly [SpineCode, string] = [
 ];
 
 function faultOf(error: NodeJS.ErrnoException): readonly [SpineCode, string] {
-  return CLIENT_FAULTS[error.code ?? ''] ?? (['BAD_REQUEST', 'The request could not be read as HTTP'] as const);
+  const fault = CLIENT_FAULTS[error.code ?? ''];
+  return fault ?? (['BAD_REQUEST', 'The request could not be read as HTTP'] as const);
 }
 
 /** Writes an OperationOutcome straight to the socket: there is no request object to answer through. */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, fault = faultOf(error), retryAfter?: number): void {
+export function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  fault = faultOf(error),
+  retryAfter?: number,
+): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -55,7 +64,8 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, 
 /** The Ssp-TraceID in the bytes Node had read when it gave up on the request, if they hold one. */
 export function traceIdIn(rawPacket: unknown): string | null {
   if (!Buffer.isBuffer(rawPacket)) return null;
-  const match = /(?:^|\r\n)ssp-traceid[ \t]*:[ \t]*([^\r\n]{1,200})/i.exec(rawPacket.subarray(0, 64 * 1024).toString('latin1'));
+  const text = rawPacket.subarray(0, 64 * 1024).toString('latin1');
+  const match = /(?:^|\r\n)ssp-traceid[ \t]*:[ \t]*([^\r\n]{1,200})/i.exec(text);
   return match ? truncate(match[1].trim(), 64) : null;
 }
 
@@ -113,7 +123,8 @@ export function createHttpServer(app: Express, config: AppConfig, deps: ServerDe
     : createServer(options, app);
   server.keepAliveTimeout = ops.keepAliveTimeoutMs;
   const inApp = new WeakSet<object>();
-  server.on('request', (req: { socket: object }, res: { once: (event: 'close', listener: () => void) => void }) => {
+  type Closing = { once: (event: 'close', done: () => void) => void };
+  server.on('request', (req: { socket: object }, res: Closing) => {
     inApp.add(req.socket);
     res.once('close', () => inApp.delete(req.socket));
   });
@@ -126,7 +137,9 @@ export function createHttpServer(app: Express, config: AppConfig, deps: ServerDe
  * theirs. A file that cannot be read leaves the running certificates in place; the error says why.
  */
 export function reloadTls(server: FhirServer, config: AppConfig): void {
-  if (!config.tls || !('setSecureContext' in server)) throw new Error('TLS is not configured (TLS_CERT_FILE, TLS_KEY_FILE)');
+  if (!config.tls || !('setSecureContext' in server)) {
+    throw new Error('TLS is not configured (TLS_CERT_FILE, TLS_KEY_FILE)');
+  }
   server.setSecureContext(readTlsContext(config.tls));
 }
 
