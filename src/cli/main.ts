@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseWholeDate, type CalendarDate } from '../fhir/dates';
+import { jsonText } from '../fhir/json';
 import { callWithRetry, DEFAULT_RETRY, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
 import { findClinicalRisk, renderClinicalRisk } from './clinical-risk';
 import { defaultExamplesDir, expectedText, loadExamples, runExample } from './examples';
@@ -159,7 +160,7 @@ type Values = Record<string, string | boolean | undefined>;
 
 function parse<O extends ParseArgsConfig['options']>(args: string[], options: O): Values {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -338,7 +339,7 @@ async function record(args: string[], io: Io): Promise<number> {
   io.out(renderSummary(summariseBundle(outcome.bundle)));
   if (outcome.bundle.id !== traceId) {
     io.out('');
-    io.out(`Note: Bundle.id ${String(outcome.bundle.id)} is not the Ssp-TraceID sent (${traceId}); the spec requires them to be equal.`);
+    io.out(`Note: Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID sent (${traceId}); the spec requires them to be equal.`);
   }
   const out = text(values, 'out');
   if (out) {

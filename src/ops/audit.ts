@@ -1,7 +1,7 @@
 /**
- * The audit trail: one JSON line per API request, success or failure, on its own
- * stream (a file by default, apart from the application log), never switched off, never holding
- * clinical content.
+ * The audit trail (Non-functional requirements): one JSON line per API request, success or failure,
+ * on its own stream (a file by default, apart from the application log), never switched off, never
+ * holding clinical content.
  *
  * Tamper evidence: every line carries `seq` (1, 2, 3... per process) and
  * `hash` = hex sha256(previous line's hash + this line's canonical JSON without `hash`), where
@@ -16,7 +16,7 @@
  * fdatasync. A failed write rejects its batch (those responses are refused), leaves the chain where
  * the last durable line left it, and the file is reopened and repaired on the next attempt.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -86,7 +86,8 @@ export function canonicalJson(value: AuditJson): string {
 }
 
 export function chainHash(previousHash: string, canonical: string): string {
-  return createHash('sha256').update(previousHash).update(canonical).digest('hex');
+  // One-shot crypto.hash (Node 20.12+): the same bytes as updating with each string in turn.
+  return hash('sha256', previousHash + canonical, 'hex');
 }
 
 /** Where a sink's bytes go; append() resolves once they are as durable as the sink promises. */
@@ -152,7 +153,7 @@ async function openFile(
         type: 'audit.repaired',
         reason,
         removedBytes: size - to,
-        removedSha256: createHash('sha256').update(removed).digest('hex'),
+        removedSha256: hash('sha256', removed, 'hex'),
       };
       size = to;
     };

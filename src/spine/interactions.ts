@@ -1,4 +1,5 @@
-/** The endpoints of the Access Record Structured capability and what each demands (request digest §1.2). */
+/** The endpoints of the Access Record Structured capability and what each demands (Retrieve a patient’s
+ * structured record — Request operation). */
 export interface Interaction {
   readonly name: 'getstructuredrecord' | 'metadata';
   readonly interactionId: string;

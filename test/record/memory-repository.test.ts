@@ -97,7 +97,7 @@ describe('round trips per request (source.ts)', () => {
 /** A store that returns every row in reverse order, as a SQL store without ORDER BY might. */
 function reversingSource(inner: RecordSource): RecordSource {
   const reverseItems = (items: PlacedItems): PlacedItems =>
-    Object.fromEntries(Object.entries(items).map(([area, list]) => [area, [...(list as readonly unknown[])].reverse()])) as PlacedItems;
+    Object.fromEntries(Object.entries(items).map(([area, list]) => [area, [...(list as readonly unknown[])].reverse()]));
   return {
     ...countingSource(inner).source,
     loadCandidates: async (p, q) => {

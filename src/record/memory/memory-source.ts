@@ -86,7 +86,7 @@ export class MemorySource implements RecordSource {
       const hit = index.byRef.get(refKey(ref));
       if (!hit) continue;
       let area = found.get(hit.area);
-      if (!area) found.set(hit.area, (area = new Map()));
+      if (!area) found.set(hit.area, (area = new Map<string, Placed<AreaItem<RecordArea>>>()));
       area.set(hit.placed.item.id, hit.placed);
     }
     const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
@@ -126,7 +126,7 @@ function placeArea<A extends RecordArea>(
 ): void {
   const items = (data.record[area] ?? []) as readonly AreaItem<A>[];
   const list = items.map((item, seq): Placed<AreaItem<A>> => ({ seq, item }));
-  (placed as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] })[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
+  (placed)[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
   for (const p of list) {
     const entry = { area, placed: p } as AnyPlaced;
     byRef.set(refKey(refTo(area, p.item)), entry);

@@ -42,7 +42,8 @@ class Params {
   }
 }
 
-/** §3.10 overlap of a stored [lo, hi] span with a window; an undated row (lo NULL) always qualifies. */
+/** docs/decisions.md "Partial dates" overlap of a stored [lo, hi] span with a window; an undated row (lo
+ * NULL) always qualifies. */
 function overlapSql(p: Params, window: { start?: string; end?: string } | undefined): string {
   if (!window) return 'true';
   const start = p.add(window.start, 'date');
