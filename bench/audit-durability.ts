@@ -21,12 +21,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+
 import { testPractice } from '../examples/practice';
 import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { AuditLog, openAuditFile, type AuditFileHandle, type AuditTarget } from '../src/ops/audit';
+import { type AuditFileHandle, AuditLog, type AuditTarget,openAuditFile } from '../src/ops/audit';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
 import { MemoryRepository } from '../src/record/memory/memory-repository';

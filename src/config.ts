@@ -3,6 +3,7 @@
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
+
 import type { RepositoryConfig } from './record/open-repository';
 import type { ClinicalArea } from './structured/structured-query';
 

@@ -1,11 +1,11 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
 import { testPractice } from '../examples/practice';
-import { createAdminApp, createApp, type AppDeps } from './app';
+import { type AppDeps,createAdminApp, createApp } from './app';
 import { systemClock } from './clock';
-import { ConfigError, loadConfig, startupNotices, type AppConfig } from './config';
+import { type AppConfig,ConfigError, loadConfig, startupNotices } from './config';
 import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
-import { createAdminServer, createHttpServer, reloadTls, type FhirServer } from './ops/server';
+import { createAdminServer, createHttpServer, type FhirServer,reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
 import { openRepository, RepositoryStartError } from './record/open-repository';
 import type { ClinicalRepository } from './record/repository';

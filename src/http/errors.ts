@@ -4,6 +4,7 @@
  * cause and never shows it.
  */
 import type { ErrorRequestHandler } from 'express';
+
 import { GpcError } from '../fhir/gpc-error';
 import type { Logger } from '../logger';
 import { sendError } from './respond';
@@ -50,7 +51,7 @@ function causeOf(error: GpcError): { message: string; code?: string } | undefine
     const code = (cause as NodeJS.ErrnoException).code;
     return { message: cause.message, ...(typeof code === 'string' ? { code } : {}) };
   }
-  return { message: String(cause) };
+  return { message: typeof cause === 'string' ? cause : `a thrown ${typeof cause}` };
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

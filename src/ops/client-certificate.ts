@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
+
 import type { RequestHandler } from 'express';
+
 import type { TlsConfig } from '../config';
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';

@@ -5,6 +5,7 @@
  * not shutting down.
  */
 import type { RequestHandler } from 'express';
+
 import type { ClinicalRepository } from '../record/repository';
 import type { AuditLog } from './audit';
 import type { MaintenanceSwitch } from './maintenance';

@@ -7,11 +7,12 @@
  * logged at debug level and neither measured nor audited: they are not API requests.
  */
 import type { Request, RequestHandler, Response } from 'express';
+
 import { truncate } from '../fhir/text';
 import type { Logger } from '../logger';
 import type { AuditEvent, AuditLog, AuditRecord } from './audit';
-import { gateRelease } from './release-gate';
 import type { Metrics } from './metrics';
+import { gateRelease } from './release-gate';
 import { factsOf, type RequestFacts } from './request-facts';
 import type { Lifecycle } from './shutdown';
 

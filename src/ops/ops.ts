@@ -5,7 +5,7 @@
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import { GP_CONNECT_VERSION, type SoftwareInfo } from '../structured/capability-statement';
-import { AuditLog, type AuditFileOpener, type AuditTarget } from './audit';
+import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';
 import { Lifecycle } from './shutdown';

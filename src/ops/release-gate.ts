@@ -8,6 +8,7 @@
  * replace them.
  */
 import type { Response } from 'express';
+
 import { FHIR_JSON_CONTENT_TYPE } from '../fhir/content-negotiation';
 import { errorOutcome } from '../fhir/operation-outcome';
 

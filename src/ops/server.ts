@@ -7,11 +7,13 @@
  * listener is HTTPS with optional mutual TLS (client-certificate.ts); the admin listener is plain
  * HTTP on ADMIN_HOST.
  */
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, type Server,STATUS_CODES } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+
 import type { Express } from 'express';
+
 import type { AppConfig, OpsConfig } from '../config';
 import { FHIR_JSON_CONTENT_TYPE } from '../fhir/content-negotiation';
 import { errorOutcome } from '../fhir/operation-outcome';

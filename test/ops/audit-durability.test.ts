@@ -8,14 +8,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import request from 'supertest';
+
 import { createLogger } from '../../src/logger';
 import { AuditLog, verifyAuditChain } from '../../src/ops/audit';
 import { createHttpServer } from '../../src/ops/server';
 import { freePort } from '../../src/record/postgres/throwaway-server';
-import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID, RECORD_PATH, postRecord, testApp } from '../support/app';
-import { expectBundle, expectOperationOutcome } from '../support/fhir';
+import { CONSUMER_ASID, INTERACTION, NHS, postRecord, PROVIDER_ASID, RECORD_PATH, testApp } from '../support/app';
 import { FaultyDisk } from '../support/faulty-disk';
+import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { jwt, validClaims } from '../support/jwt';
 import { nhsNumber, parameters } from '../support/parameters';
 

@@ -1,11 +1,13 @@
 /** Issue 7.7: security headers, no X-Powered-By, body limit, timeouts on slow clients. */
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+
 import request from 'supertest';
+
 import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
-import { INTERACTION, NHS, RECORD_PATH, getMetadata, postRecord, spineHeaders, testApp, type TestApp } from '../support/app';
+import { getMetadata, INTERACTION, NHS, postRecord, RECORD_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 

@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+
 import { createLogger } from '../../src/logger';
-import { createHttpServer, reloadTls, type FhirServer } from '../../src/ops/server';
-import { METADATA_PATH, INTERACTION, spineHeaders, testApp, type TestApp } from '../support/app';
+import { createHttpServer, type FhirServer,reloadTls } from '../../src/ops/server';
+import { INTERACTION, METADATA_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
 
 let dir: string;
 const file = (name: string) => join(dir, name);

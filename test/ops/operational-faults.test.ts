@@ -7,10 +7,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+
 import request from 'supertest';
 import winston from 'winston';
+
 import { GpcError } from '../../src/fhir/gpc-error';
-import { METADATA_PATH, NHS, RECORD_PATH, getMetadata, postRecord, testApp } from '../support/app';
+import { getMetadata, METADATA_PATH, NHS, postRecord, RECORD_PATH, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';

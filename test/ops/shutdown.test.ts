@@ -1,11 +1,13 @@
 /** Issue 7.4: graceful shutdown finishes the requests in flight, refuses new ones, then closes the store. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import request from 'supertest';
+
 import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
 import { gracefulShutdown } from '../../src/ops/shutdown';
-import { INTERACTION, NHS, RECORD_PATH, spineHeaders, testApp, type TestApp } from '../support/app';
+import { INTERACTION, NHS, RECORD_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
 import { expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';

@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { verifyAuditCli } from '../../src/cli/verify-audit';
 import { AuditLog } from '../../src/ops/audit';
 

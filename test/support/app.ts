@@ -4,15 +4,16 @@
  */
 import type { Express } from 'express';
 import request from 'supertest';
-import { createAdminApp, createApp, type AppDeps } from '../../src/app';
-import { fixedClock, type Clock } from '../../src/clock';
-import { loadConfig, type AppConfig } from '../../src/config';
+
+import { type AppDeps,createAdminApp, createApp } from '../../src/app';
+import { type Clock,fixedClock } from '../../src/clock';
+import { type AppConfig,loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
-import type { ClinicalRepository } from '../../src/record/repository';
 import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
 import { createOps, type Ops } from '../../src/ops/ops';
+import type { ClinicalRepository } from '../../src/record/repository';
 import { AuditCapture } from './audit';
-import { jwt, validClaims, type Claims } from './jwt';
+import { type Claims,jwt, validClaims } from './jwt';
 import { embeddedRepository } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */

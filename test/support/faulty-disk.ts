@@ -3,6 +3,7 @@
  * stall, between one request and the next: the real file underneath, so what reached it is checked.
  */
 import { open } from 'node:fs/promises';
+
 import type { AuditFileHandle, AuditFileOpener } from '../../src/ops/audit';
 
 export type DiskFault = 'ENOSPC' | 'EACCES' | 'EIO';
