@@ -280,7 +280,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_BURST: '1000000',
       MAX_IN_FLIGHT: '10000',
-      MAX_EVENT_LOOP_UTILISATION: '1',
+      MAX_QUEUE_DELAY_MS: '0',
       MAINTENANCE_FILE: '',
     });
     const software = softwareInfo();

@@ -14,7 +14,8 @@ import { type AppConfig,OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
-import { bodyReader, type FhirEndpoint,fhirRoutes, parseJsonBody } from './http/fhir-routes';
+import { bodyReader, type FhirEndpoint, fhirRoutes, parseBody } from './http/fhir-routes';
+import { serialise } from './http/respond';
 import type { Logger } from './logger';
 import { admission } from './ops/admission';
 import { askedFor } from './ops/asked-for';
@@ -48,14 +49,14 @@ export interface AppDeps {
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, repository, clock } = deps;
   const newId = deps.newId ?? randomUUID;
-  const readBody = bodyReader(config.bodyLimitBytes);
-  // The CapabilityStatement never changes while the process runs: serialise it once.
-  const metadata = Buffer.from(JSON.stringify(capabilityStatement(deps.software)), 'utf8');
+  // The CapabilityStatement never changes while the process runs: serialise it once in each format.
+  const statement = capabilityStatement(deps.software);
+  const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
-    handle: async (req, res, gate) => {
-      const body = parseJsonBody(await readBody(req, res));
+    handle: async (_req, res, gate, formats, raw) => {
+      const body = parseBody(raw, formats.body);
       const facts = factsOf(res);
       facts.asked = askedFor(body);
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
@@ -71,7 +72,7 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.
-        const bytes = Buffer.from(JSON.stringify(bundle), 'utf8');
+        const bytes = serialise(bundle, formats.answer);
         facts.bundleBytes = bytes.length;
         return bytes;
       } finally {
@@ -81,7 +82,11 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
     },
   };
   return {
-    '/metadata': { method: 'GET', interaction: INTERACTIONS.metadata, handle: async () => metadata },
+    '/metadata': {
+      method: 'GET',
+      interaction: INTERACTIONS.metadata,
+      handle: async (_req, _res, _gate, formats) => metadata[formats.answer],
+    },
     '/Patient/$gpc.getstructuredrecord': getRecord,
     '/Patient/%24gpc.getstructuredrecord': getRecord,
   };
@@ -172,7 +177,12 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     }
     corsHeaders(req, res, next);
   });
-  app.use(config.basePath, fhirRoutes({ config, clock: deps.clock, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) }));
+  const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
+  const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
+  app.use(
+    config.basePath,
+    fhirRoutes({ config, clock: deps.clock, endpoints: endpoints(deps), admit, acquireSlot, readBody }),
+  );
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
   });

@@ -758,7 +758,7 @@ class BundleEngine implements MappingContext {
     for (const id of this.used.healthcareServices) {
       const hs = (r.healthcareServices ?? []).find((h) => h.id === id);
       if (!hs) continue;
-      collected.HealthcareService.push(healthcareServiceResource(hs));
+      collected.HealthcareService.push(healthcareServiceResource(hs, r.practice.odsCode));
       if (hs.providedByOrganisationId !== undefined) this.used.organisations.add(hs.providedByOrganisationId);
     }
     for (const id of this.used.devices) {

@@ -1,18 +1,20 @@
 /**
- * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27): route and verb, Ssp-*
- * headers, admission (throttle, shed, maintenance), JWT, enablement, content type, then the body.
+ * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27 and D-A2):
+ * route and verb, Ssp-* headers, admission (drain, maintenance, consumer rate), JWT, enablement,
+ * content type, the body read, then the global limits (in flight, queue).
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
-import { formatOf, negotiateFormat } from '../fhir/content-negotiation';
+import { formatOf, negotiateFormat, type WireFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
-import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
-import { sendFhir } from './respond';
+import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
+import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
+import { negotiationOf, sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
 export interface GateResult {
@@ -21,11 +23,26 @@ export interface GateResult {
   readonly claims: JwtClaims;
 }
 
+/** The format of the answer (negotiated) and of the request body (its Content-Type; JSON when none). */
+export interface Formats {
+  readonly answer: WireFormat;
+  readonly body: WireFormat;
+}
+
 export interface FhirEndpoint {
   readonly method: 'GET' | 'POST';
   readonly interaction: Interaction;
-  /** Produces the response resource (or pre-serialised JSON) for a request that passed the gate. */
-  readonly handle: (req: Request, res: Response, gate: GateResult) => Promise<Resource | Buffer>;
+  /**
+   * Produces the response resource (or its bytes in `formats.answer`) for a request that passed the
+   * gate; `body` is the request body, read (and inflated) before the request took its in-flight slot.
+   */
+  readonly handle: (
+    req: Request,
+    res: Response,
+    gate: GateResult,
+    formats: Formats,
+    body: Buffer,
+  ) => Promise<Resource | Buffer>;
 }
 
 export interface FhirRoutesDeps {
@@ -33,16 +50,14 @@ export interface FhirRoutesDeps {
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
   /**
-   * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
-   * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
+   * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
+   * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
    */
   readonly admit?: (req: Request, res: Response, envelope: SspEnvelope) => void;
-}
-
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return undefined;
+  /** The global limits (in flight, queueing delay): once the body has been read. Throws a GpcError. */
+  readonly acquireSlot?: (res: Response) => Promise<void>;
+  /** Reads a POST body (bounded in size and time). */
+  readonly readBody: (req: Request, res: Response) => Promise<Buffer>;
 }
 
 function checkEnablement(config: AppConfig): void {
@@ -54,25 +69,29 @@ function checkEnablement(config: AppConfig): void {
   }
 }
 
-function checkFormats(req: Request, method: 'GET' | 'POST'): void {
-  const negotiated = negotiateFormat({
-    formatParameter: firstString(req.query._format),
-    accept: req.header('Accept'),
-    contentType: req.header('Content-Type'),
-  });
-  if (negotiated === 'xml') {
-    throw new GpcError('UNSUPPORTED_MEDIA_TYPE', 'application/fhir+xml is not supported; request application/fhir+json');
-  }
+/** The response format, and for a POST the body's format (JSON when no Content-Type is sent). */
+function checkFormats(req: Request, method: 'GET' | 'POST'): Formats {
+  const negotiated = negotiateFormat(negotiationOf(req));
   if (typeof negotiated === 'object') {
-    throw new GpcError('UNSUPPORTED_MEDIA_TYPE', `${truncate(negotiated.unsupported)} is not a supported FHIR format; use application/fhir+json`);
-  }
-  const contentType = req.header('Content-Type');
-  if (method === 'POST' && contentType !== undefined && contentType.trim() !== '' && formatOf(contentType) !== 'json') {
     throw new GpcError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Content-Type ${truncate(contentType)} is not supported; send application/fhir+json`,
+      `${truncate(negotiated.unsupported)} is not a supported FHIR format; ` +
+        'use application/fhir+json or application/fhir+xml',
     );
   }
+  const contentType = req.header('Content-Type');
+  if (method !== 'POST' || contentType === undefined || contentType.trim() === '') {
+    return { answer: negotiated, body: 'json' };
+  }
+  const body = formatOf(contentType);
+  if (body !== 'json' && body !== 'xml') {
+    throw new GpcError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type ${truncate(contentType)} is not supported; ` +
+        'send application/fhir+json or application/fhir+xml',
+    );
+  }
+  return { answer: negotiated, body };
 }
 
 /** Operations of this capability that this provider does not implement: 501 NOT_IMPLEMENTED (D-26). */
@@ -97,26 +116,49 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
         throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${req.path}; use ${endpoint.method}`);
       }
       res.locals.interaction = endpoint.interaction;
-      const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, config.providerAsid);
+      const envelope = checkSspHeaders(
+        (name) => req.header(name),
+        endpoint.interaction,
+        config.providerAsid,
+        rawHeaderCount(req.rawHeaders),
+      );
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
       const gate: GateResult = { interaction: endpoint.interaction, envelope, claims };
       res.locals.gate = gate;
       checkEnablement(config);
-      checkFormats(req, endpoint.method);
-      sendFhir(res, 200, await endpoint.handle(req, res, gate));
+      const formats = checkFormats(req, endpoint.method);
+      res.locals.format = formats.answer;
+      const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
+      await deps.acquireSlot?.(res);
+      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats, body), formats.answer);
     };
     run().catch(next);
   };
 }
 
-/** Reads the raw request body (at most `limit` bytes, gzip/deflate inflated) once the gate has passed. */
-export function bodyReader(limit: number): (req: Request, res: Response) => Promise<Buffer> {
+/**
+ * Reads the raw request body once the gate has passed: at most `limit` bytes after gzip/deflate
+ * inflation (so a gzip bomb stops at the limit with 413), within `timeoutMs` of starting (408, and the
+ * connection is closed so a trickling client holds nothing more).
+ */
+export function bodyReader(
+  limit: number,
+  timeoutMs: number,
+): (req: Request, res: Response) => Promise<Buffer> {
   const raw = express.raw({ type: () => true, limit });
   return (req, res) =>
     new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new GpcError('REQUEST_TIMEOUT', `The request body was not received within ${timeoutMs} ms`, {
+            Connection: 'close',
+          }),
+        );
+      }, timeoutMs);
       raw(req, res, (error?: unknown) => {
+        clearTimeout(timer);
         if (error) reject(error instanceof Error ? error : new Error('request body could not be read'));
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });
@@ -125,19 +167,44 @@ export function bodyReader(limit: number): (req: Request, res: Response) => Prom
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** JSON body → value; anything that is not UTF-8 JSON is INVALID_RESOURCE (V1, D-17). */
-export function parseJsonBody(bytes: Buffer): unknown {
+function bodyText(bytes: Buffer): string {
   if (bytes.length === 0) throw new GpcError('INVALID_RESOURCE', 'Request body is empty; send a FHIR Parameters resource');
-  let text: string;
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new GpcError('INVALID_RESOURCE', 'Request body is not valid UTF-8');
   }
+}
+
+/** JSON body → value; anything that is not UTF-8 JSON is INVALID_RESOURCE (V1, D-17). */
+export function parseJsonBody(bytes: Buffer): unknown {
+  const text = bodyText(bytes);
   try {
     return JSON.parse(text);
   } catch {
     throw new GpcError('INVALID_RESOURCE', 'Request body could not be parsed as JSON');
   }
+}
+
+/**
+ * XML body → the JSON form of the resource, so that every later check treats it exactly as its JSON
+ * twin; XML that is not well-formed, carries a DOCTYPE or is not FHIR is INVALID_RESOURCE (V1, D-17).
+ */
+export function parseXmlBody(bytes: Buffer): unknown {
+  const text = bodyText(bytes);
+  try {
+    return parseFhirXml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    if (error instanceof XmlReadError) {
+      const detail = truncate(error.message, 300);
+      throw new GpcError('INVALID_RESOURCE', `Request body could not be parsed as FHIR XML: ${detail}`);
+    }
+    throw error;
+  }
+}
+
+/** The request body in the format its Content-Type names. */
+export function parseBody(bytes: Buffer, format: WireFormat): unknown {
+  return format === 'xml' ? parseXmlBody(bytes) : parseJsonBody(bytes);
 }
 

@@ -7,7 +7,7 @@
  * here: this module is the one place they are written down.
  */
 import type { RequestHandler } from 'express';
-import { LOCAL_ERROR_CODE_SYSTEM, SPINE_CODES, SPINE_ERROR_CODE_SYSTEM } from '../fhir/spine-codes';
+import { SPINE_CODES, SPINE_ERROR_CODE_SYSTEM } from '../fhir/spine-codes';
 import { GP_CONNECT_VERSION, GP_CONNECT_VERSIONS_SERVED, type SoftwareInfo } from '../structured/capability-statement';
 
 export interface CodingScheme {
@@ -61,15 +61,11 @@ const PROTOCOL_SCHEMES: readonly CodingScheme[] = [
     system: SPINE_ERROR_CODE_SYSTEM,
     release: `GP Connect ${GP_CONNECT_VERSION}`,
     local: false,
-  },
-  {
-    name: 'Provider-local error codes',
-    system: LOCAL_ERROR_CODE_SYSTEM,
-    release: '1',
-    local: true,
-    note: 'Conditions GP Connect has no Spine code for (see CHANGELOG.md)',
+    note:
+      'Conditions with no Spine code of their own carry the nearest Spine code and name themselves in ' +
+      'details.text (see CHANGELOG.md)',
     codes: Object.entries(SPINE_CODES)
-      .filter(([, entry]) => 'local' in entry)
+      .filter(([, entry]) => 'spine' in entry)
       .map(([code]) => code),
   },
 ];

@@ -9,8 +9,9 @@
  */
 import type { Response } from 'express';
 
-import { FHIR_JSON_CONTENT_TYPE } from '../fhir/content-negotiation';
+import { CONTENT_TYPES } from '../fhir/content-negotiation';
 import { errorOutcome } from '../fhir/operation-outcome';
+import { formatFor, serialise } from '../http/respond';
 
 /** The three methods are overloaded; the gate only passes their arguments through. */
 type Passed = unknown[];
@@ -51,14 +52,11 @@ export function gateRelease(res: Response, options: ReleaseGateOptions): void {
     }
     // Whatever was set for the held answer (its type, its encoding) goes with it.
     for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
-    const body = Buffer.from(
-      JSON.stringify(
-        errorOutcome('SERVICE_UNAVAILABLE', REFUSAL),
-      ),
-      'utf8',
-    );
+    // In the format the request asked for, like any other error (JSON or XML).
+    const format = formatFor(res.req, res);
+    const body = serialise(errorOutcome('SERVICE_UNAVAILABLE', REFUSAL), format);
     res.statusCode = 503;
-    res.setHeader('Content-Type', FHIR_JSON_CONTENT_TYPE);
+    res.setHeader('Content-Type', CONTENT_TYPES[format]);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Retry-After', String(options.retryAfterSeconds));
     res.setHeader('Content-Length', String(body.length));

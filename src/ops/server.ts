@@ -7,7 +7,14 @@
  * listener is HTTPS with optional mutual TLS (client-certificate.ts); the admin listener is plain
  * HTTP on ADMIN_HOST.
  */
-import { createServer, type Server,STATUS_CODES } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -15,13 +22,53 @@ import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 
 import type { AppConfig, OpsConfig } from '../config';
-import { FHIR_JSON_CONTENT_TYPE } from '../fhir/content-negotiation';
+import { answerFormat, CONTENT_TYPES, type WireFormat } from '../fhir/content-negotiation';
 import { errorOutcome } from '../fhir/operation-outcome';
 import { SPINE_CODES, type SpineCode } from '../fhir/spine-codes';
 import { truncate } from '../fhir/text';
+import { toFhirXml } from '../fhir/xml/write-xml';
 import type { Logger } from '../logger';
 import type { AuditLog } from './audit';
 import { readTlsContext, tlsServerOptions } from './client-certificate';
+
+/** The format a request asks for, from its target URL and headers (as in respond.ts, without Express). */
+function requestedFormat(url: string | undefined, headers: IncomingHttpHeaders): WireFormat {
+  let formatParameter: string | undefined;
+  const query = url?.indexOf('?') ?? -1;
+  if (url && query >= 0) {
+    try {
+      formatParameter = new URLSearchParams(url.slice(query + 1)).get('_format') ?? undefined;
+    } catch {
+      formatParameter = undefined;
+    }
+  }
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return answerFormat({ formatParameter, accept: header('accept'), contentType: header('content-type') });
+}
+
+/**
+ * The format asked for by the bytes Node read before it gave up (headers too large, a malformed
+ * request): the request line's `_format` and whatever Accept or Content-Type arrived. JSON otherwise.
+ */
+export function formatOfRawRequest(raw: Buffer | undefined): WireFormat {
+  if (!raw || raw.length === 0) return 'json';
+  const lines = raw.subarray(0, 64 * 1024).toString('latin1').split('\r\n');
+  const target = /^[A-Z]+ (\S+)/.exec(lines[0] ?? '')?.[1];
+  const headers: IncomingHttpHeaders = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name === 'accept' || name === 'content-type') headers[name] ??= line.slice(colon + 1).trim();
+  }
+  return requestedFormat(target, headers);
+}
+
+/** The format of the request each socket is busy with, for a timeout Node reports on the socket. */
+const busySockets = new WeakMap<Duplex, WireFormat>();
 
 const CLIENT_FAULTS: Readonly<Record<string, readonly [SpineCode, string]>> = {
   HPE_HEADER_OVERFLOW: [
@@ -41,9 +88,12 @@ function faultOf(error: NodeJS.ErrnoException): readonly [SpineCode, string] {
   return fault ?? (['BAD_REQUEST', 'The request could not be read as HTTP'] as const);
 }
 
-/** Writes an OperationOutcome straight to the socket: there is no request object to answer through. */
+/**
+ * Writes an OperationOutcome straight to the socket: there is no request object to answer through. It
+ * is in XML when the request (as far as it was read) asked for XML.
+ */
 export function answerClientError(
-  error: NodeJS.ErrnoException,
+  error: NodeJS.ErrnoException & { rawPacket?: unknown },
   socket: Duplex,
   fault = faultOf(error),
   retryAfter?: number,
@@ -54,10 +104,13 @@ export function answerClientError(
   }
   const [code, diagnostics] = fault;
   const status = SPINE_CODES[code].status;
-  const body = JSON.stringify(errorOutcome(code, diagnostics));
+  const raw = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined;
+  const format = busySockets.get(socket) ?? formatOfRawRequest(raw);
+  const outcome = errorOutcome(code, diagnostics);
+  const body = format === 'xml' ? toFhirXml(outcome) : JSON.stringify(outcome);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      `Content-Type: ${FHIR_JSON_CONTENT_TYPE}\r\nCache-Control: no-store\r\nConnection: close\r\n` +
+      `Content-Type: ${CONTENT_TYPES[format]}\r\nCache-Control: no-store\r\nConnection: close\r\n` +
       (retryAfter !== undefined ? `Retry-After: ${retryAfter}\r\n` : '') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -125,9 +178,11 @@ export function createHttpServer(app: Express, config: AppConfig, deps: ServerDe
     : createServer(options, app);
   server.keepAliveTimeout = ops.keepAliveTimeoutMs;
   const inApp = new WeakSet<object>();
-  type Closing = { once: (event: 'close', done: () => void) => void };
-  server.on('request', (req: { socket: object }, res: Closing) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inApp.add(req.socket);
+    // A request whose body never finishes is timed out by Node on its socket: remember what it asked for.
+    busySockets.set(req.socket, requestedFormat(req.url, req.headers));
+    res.once('finish', () => busySockets.delete(req.socket));
     res.once('close', () => inApp.delete(req.socket));
   });
   server.on('clientError', clientErrorHandler(deps, inApp, ops));

@@ -4,6 +4,7 @@
  * load-time dataset check and the stores all read these, so they cannot disagree about what a link is.
  */
 import type { ClinicalArea } from '../structured/structured-query';
+import { documentAuthor } from './model/documents';
 import type {
   ActorRef,
   Allergy,
@@ -275,9 +276,9 @@ export function collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, 
       into.actor((item as DiaryEntry).requester);
       return;
     case 'documents': {
-      const d = item as ClinicalDocument;
-      into.practitioner(d.authorId);
-      into.organisation(d.authorOrganisationId);
+      const author = documentAuthor(item as ClinicalDocument);
+      if (author?.kind === 'organisation') into.organisation(author.id);
+      if (author?.kind === 'practitioner') into.practitioner(author.id);
       return;
     }
   }

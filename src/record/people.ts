@@ -131,6 +131,8 @@ export interface Location {
 export interface HealthcareService {
   readonly id: string;
   readonly name: string;
+  /** The service's identifier in a national directory (e.g. its e-RS service id), when the record holds one. */
+  readonly identifier?: { readonly system: string; readonly value: string };
   readonly providedByOrganisationId?: string;
   readonly version: string;
 }
@@ -139,8 +141,11 @@ export interface HealthcareService {
  * patient’s structured record — Payload request body). */
 export interface Device {
   readonly id: string;
-  /** What the device is, e.g. "GP clinical system". */
+  /** What the device is, e.g. "GP clinical system" (becomes Device.model). */
   readonly name: string;
+  /** SNOMED CT device type; default 706689003 |Application program software|. */
+  readonly typeCode?: string;
+  readonly typeDisplay?: string;
   readonly manufacturer?: string;
   readonly softwareVersion?: string;
   readonly version: string;

@@ -57,9 +57,33 @@ const VALUE_ELEMENT: Readonly<Record<PartType, string>> = {
 const invalidResource = (diagnostics: string) => new GpcError('INVALID_RESOURCE', diagnostics);
 const invalidParameter = (diagnostics: string) => new GpcError('INVALID_PARAMETER', diagnostics);
 
+/**
+ * Bounds on a Parameters body (docs/decisions.md, "Bounded input"). A valid request has at most the
+ * NHS number, nine area parameters and a few repeats of includeProblems, each with at most four parts;
+ * the bounds are far above that and keep every step below linear in a small number.
+ */
+export const PARAMETER_LIMITS = {
+  parameters: 100,
+  partsPerParameter: 20,
+  nameLength: 100,
+  valueLength: 256,
+  /** FHIR integer and positiveInt: a signed 32-bit integer. */
+  maxInteger: 2_147_483_647,
+  /** Unrecognised-parameter warnings in one Bundle; the last one says how many more were left out. */
+  warnings: 10,
+  warningNameLength: 100,
+} as const;
 
 function valueKeys(entry: Json): string[] {
   return Object.keys(entry).filter((k) => k.startsWith('value'));
+}
+
+function checkNameLength(name: string, label: string): string {
+  if (name.length > PARAMETER_LIMITS.nameLength) {
+    const most = PARAMETER_LIMITS.nameLength;
+    throw invalidResource(`${label} is ${name.length} characters long; at most ${most} are accepted`);
+  }
+  return name;
 }
 
 /** V1: a Parameters resource whose parameters and parts each have a name. */
@@ -71,20 +95,32 @@ function readShape(body: unknown): RawParameter[] {
   }
   const list = body.parameter ?? [];
   if (!Array.isArray(list)) throw invalidResource('Parameters.parameter must be an array');
+  if (list.length > PARAMETER_LIMITS.parameters) {
+    throw invalidResource(
+      `Parameters has ${list.length} parameters; ` +
+        `this provider accepts at most ${PARAMETER_LIMITS.parameters}`,
+    );
+  }
   return list.map((entry, i): RawParameter => {
     if (!isJsonObject(entry)) throw invalidResource(`Parameters.parameter[${i}] must be an object`);
     if (typeof entry.name !== 'string' || entry.name.trim() === '') {
       throw invalidResource(`Parameters.parameter[${i}].name must be a non-empty string`);
     }
-    const name = entry.name;
+    const name = checkNameLength(entry.name, `Parameters.parameter[${i}].name`);
     const rawParts = entry.part ?? [];
     if (!Array.isArray(rawParts)) throw invalidResource(`${truncate(name)}.part must be an array`);
+    if (rawParts.length > PARAMETER_LIMITS.partsPerParameter) {
+      throw invalidResource(
+        `${truncate(name)} has ${rawParts.length} parts; ` +
+          `this provider accepts at most ${PARAMETER_LIMITS.partsPerParameter}`,
+      );
+    }
     const parts = rawParts.map((part, j): RawPart => {
       if (!isJsonObject(part)) throw invalidResource(`${truncate(name)}.part[${j}] must be an object`);
       if (typeof part.name !== 'string' || part.name.trim() === '') {
         throw invalidResource(`${truncate(name)}.part[${j}].name must be a non-empty string`);
       }
-      return { name: part.name, entry: part };
+      return { name: checkNameLength(part.name, `${truncate(name)}.part[${j}].name`), entry: part };
     });
     return { name, entry, parts };
   });
@@ -133,7 +169,21 @@ function collectWarnings(parameters: readonly RawParameter[]): BundleWarning[] {
       if (!Object.prototype.hasOwnProperty.call(parts, part.name)) names.push(`${p.name}.${part.name}`);
     }
   }
-  return [...new Set(names)].map((name) => ({ text: `${name} is an unrecognised parameter`, diagnostics: name }));
+  const distinct = [...new Set(names)];
+  const { warnings: cap, warningNameLength } = PARAMETER_LIMITS;
+  const shownNames = distinct.length > cap ? distinct.slice(0, cap - 1) : distinct;
+  const warnings: BundleWarning[] = shownNames.map((name) => {
+    const short = truncate(name, warningNameLength);
+    return { text: `${short} is an unrecognised parameter`, diagnostics: short };
+  });
+  const omitted = distinct.length - shownNames.length;
+  if (omitted > 0) {
+    warnings.push({
+      text: `${omitted} more unrecognised parameters were omitted from these warnings`,
+      diagnostics: `${omitted} more unrecognised parameters omitted`,
+    });
+  }
+  return warnings;
 }
 
 /** V3 to V6. */
@@ -153,7 +203,7 @@ function readNhsNumber(parameters: readonly RawParameter[]): string {
     );
   }
   const value = identifier.value;
-  if (typeof value !== 'string' || !isValidNhsNumber(value)) {
+  if (typeof value !== 'string' || value.length > PARAMETER_LIMITS.valueLength || !isValidNhsNumber(value)) {
     const shown = typeof value === 'string' ? `"${truncate(value)}"` : 'missing';
     throw new GpcError(
       'INVALID_NHS_NUMBER',
@@ -190,13 +240,21 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
   if (keys.length === 0 || entry[keys[0]] === null) throw invalidParameter(`${label} has no value`);
   if (keys[0] !== expected) throw invalidParameter(`${label} must be a ${expected} (found ${truncate(keys[0])})`);
   const raw = entry[expected];
+  if (typeof raw === 'string' && raw.length > PARAMETER_LIMITS.valueLength) {
+    const most = PARAMETER_LIMITS.valueLength;
+    throw invalidParameter(
+      `${label}: ${expected} is ${raw.length} characters long; at most ${most} are accepted`,
+    );
+  }
   switch (definition.type) {
     case 'boolean':
       if (typeof raw !== 'boolean') throw invalidParameter(`${label}: ${expected} must be true or false`);
       return raw;
     case 'positiveInt':
-      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
-        throw invalidParameter(`${label}: ${expected} must be a whole number of at least 1`);
+      // FHIR positiveInt is 1 to 2147483647; beyond it a store could not take the value either.
+      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > PARAMETER_LIMITS.maxInteger) {
+        const most = PARAMETER_LIMITS.maxInteger;
+        throw invalidParameter(`${label}: ${expected} must be a whole number from 1 to ${most}`);
       }
       return raw;
     case 'code':
@@ -252,7 +310,10 @@ export function parseParameters(body: unknown, today: CalendarDate): RecognisedP
         throw invalidParameter(`${p.name}.${partName} is mandatory when ${p.name} is requested`);
       }
     }
-    areas.set(p.name, [...(areas.get(p.name) ?? []), values]);
+    // Appended in place: copying the list per repeat made a body of many repeats quadratic.
+    const occurrences = areas.get(p.name);
+    if (occurrences) occurrences.push(values);
+    else areas.set(p.name, [values]);
   }
   return { nhsNumber, areas, warnings: collectWarnings(parameters) };
 }

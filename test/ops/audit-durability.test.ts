@@ -9,6 +9,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { OperationOutcome } from 'fhir/r3';
 import request from 'supertest';
 
 import { createLogger } from '../../src/logger';
@@ -17,9 +18,11 @@ import { createHttpServer } from '../../src/ops/server';
 import { freePort } from '../../src/record/postgres/throwaway-server';
 import { CONSUMER_ASID, INTERACTION, NHS, postRecord, PROVIDER_ASID, RECORD_PATH, testApp } from '../support/app';
 import { FaultyDisk } from '../support/faulty-disk';
-import { expectBundle, expectOperationOutcome } from '../support/fhir';
+import { conditionOf, expectBundle, expectOperationOutcome } from '../support/fhir';
 import { jwt, validClaims } from '../support/jwt';
 import { nhsNumber, parameters } from '../support/parameters';
+import { validateResource } from '../support/profiles';
+import { expectXmlOperationOutcome } from '../support/xml';
 
 const body = parameters(nhsNumber(NHS.patient2));
 const root = join(__dirname, '..', '..');
@@ -83,6 +86,16 @@ describe('audit before release', () => {
       expect(verifyAuditChain(linesOf(file))).toMatchObject({ ok: true });
     },
   );
+
+  it('a request that asked for XML is refused in XML', async () => {
+    const disk = new FaultyDisk();
+    const { t } = faultyApp(disk);
+    disk.fault = 'ENOSPC';
+    const refused = await postRecord(t, body, { headers: { Accept: 'application/fhir+xml' } });
+    const outcome = expectXmlOperationOutcome(refused, 503, 'SERVICE_UNAVAILABLE');
+    expect(outcome.issue[0].diagnostics).toContain('audit trail cannot be written');
+    expect(refused.headers['retry-after']).toBe('7');
+  });
 
   it('recovers by itself, with no traffic, when the disk can be written again', async () => {
     const disk = new FaultyDisk();
@@ -214,7 +227,10 @@ describe('a real process with AUDIT_LOG=/dev/full', () => {
         });
         expect(res.status).toBe(503);
         expect(res.headers.get('retry-after')).toBe('1');
-        expect(await res.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ details: { coding: [{ code: 'SERVICE_UNAVAILABLE' }] } }] });
+        // SERVICE_UNAVAILABLE is provider-local: sent as INTERNAL_SERVER_ERROR, named in details.text (D-34).
+        const outcome = validateResource((await res.json()) as OperationOutcome);
+        expect(conditionOf(outcome.issue[0])).toBe('SERVICE_UNAVAILABLE');
+        expect(outcome.issue[0].details?.coding?.[0]?.code).toBe('INTERNAL_SERVER_ERROR');
       }
       expect(exited).toBeUndefined();
       expect(out).toMatch(/"level":"error".*the audit trail cannot be written.*ENOSPC|ENOSPC.*"level":"error"/);

@@ -11,9 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 
+import type { OperationOutcome } from 'fhir/r3';
+
 import { createLogger } from '../../src/logger';
 import { createHttpServer, type FhirServer,reloadTls } from '../../src/ops/server';
 import { INTERACTION, METADATA_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
+import { conditionOf } from '../support/fhir';
+import { validateResource } from '../support/profiles';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -131,8 +135,8 @@ describe('HTTPS and mutual TLS on the FHIR listener', () => {
     expect((await get(r, 'ssp')).status).toBe(200);
     const refused = await get(r, 'sibling');
     expect(refused.status).toBe(403);
-    const outcome = JSON.parse(refused.body) as { issue: { diagnostics: string; details: { coding: { code: string }[] } }[] };
-    expect(outcome.issue[0].details.coding[0].code).toBe('ACCESS DENIED');
+    const outcome = validateResource(JSON.parse(refused.body) as OperationOutcome);
+    expect(conditionOf(outcome.issue[0])).toBe('ACCESS DENIED');
     expect(outcome.issue[0].diagnostics).toContain('another-system.example.nhs.uk');
     expect(r.t.audit.requests.map((a) => (a.outcome as { status: number }).status)).toEqual([200, 403]);
   });

@@ -90,7 +90,7 @@ describe('starting over PostgreSQL', () => {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true',
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
-        MAX_EVENT_LOOP_UTILISATION: '1' },
+        MAX_QUEUE_DELAY_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

@@ -207,7 +207,7 @@ export const diary = (id: string, planned: DiaryEntry['planned'], extra: Partial
 export const document = (id: string, extra: Partial<ClinicalDocument> = {}): ClinicalDocument => ({
   ...base(id),
   type: { text: 'Letter' },
-  attachment: { binaryId: `bin-${id}`, contentType: 'application/pdf' },
+  attachment: { binaryId: `bin-${id}`, contentType: 'application/pdf', sizeBytes: 1024 },
   ...extra,
 });
 
