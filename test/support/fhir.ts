@@ -8,7 +8,7 @@ import { validateBundle, validateResource } from './profiles';
  * The issue's condition as the tests name it: the Spine code, or for a provider-local condition (sent
  * under the nearest Spine code, D-34) its own name, read from details.text.
  */
-function conditionOf(issue: OperationOutcome['issue'][number] | undefined): string | undefined {
+export function conditionOf(issue: OperationOutcome['issue'][number] | undefined): string | undefined {
   const code = issue?.details?.coding?.[0]?.code;
   const local = /^([A-Z_]+): /.exec(issue?.details?.text ?? '')?.[1];
   if (local !== undefined && local in SPINE_CODES && code === wireSpineCode(local as SpineCode)) return local;

@@ -1,9 +1,11 @@
+import type { OperationOutcome } from 'fhir/r3';
 /**
  * Hostile requests for issue 12 (items 2 to 6), generated from a seed so every run sends the same
  * ones: forged or repeated Ssp-* headers, quadratic and oversized Parameters bodies, gzip bombs,
  * response amplification and out-of-range integers and dates. Used on each store (test/http) and
  * to compare the two stores (test/postgres).
  */
+import { conditionOf } from './fhir';
 import http from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -305,12 +307,9 @@ export function sendHostile(
 /** The Spine (or local) error code of an OperationOutcome answer, or "none". */
 export function spineCodeOf(res: RawResponse): string {
   try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as {
-      resourceType?: string;
-      issue?: { details?: { coding?: { code?: string }[] } }[];
-    };
+    const parsed = JSON.parse(res.body.toString('utf8')) as OperationOutcome;
     if (parsed.resourceType !== 'OperationOutcome') return 'none';
-    return parsed.issue?.[0]?.details?.coding?.[0]?.code ?? 'none';
+    return conditionOf(parsed.issue?.[0]) ?? 'none';
   } catch {
     return 'unparsable';
   }
