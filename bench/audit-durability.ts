@@ -22,7 +22,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
-import { testPractice } from '../examples/practice';
 import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
@@ -30,9 +29,10 @@ import { createLogger } from '../src/logger';
 import { type AuditFileHandle, AuditLog, type AuditTarget,openAuditFile } from '../src/ops/audit';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
+import { testPractice } from '../src/record/memory/embedded-practice';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
 import { softwareInfo } from '../src/software';
-import { jwt, validClaims } from '../test/support/jwt';
+import { jwt, validClaims } from '../tools/test-jwt';
 
 const env = process.env;
 const RECORDS = Number(env.BENCH_RECORDS ?? 2000);

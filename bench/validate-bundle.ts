@@ -2,11 +2,11 @@
  * How long the profile validator (tools/validator) takes over whole records: the cost every HTTP test
  * pays per Bundle. Run: npx ts-node --transpile-only bench/validate-bundle.ts
  */
-import { testPractice } from '../examples/practice';
+import { testPractice } from '../src/record/memory/embedded-practice';
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import type { StructuredQuery } from '../src/structured/structured-query';
+import type { StructuredQuery } from '../src/contract/structured-query';
 import { bundleErrors, loadAssets } from '../tools/validator';
 import { percentile } from './worker-run';
 

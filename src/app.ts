@@ -17,6 +17,8 @@ import { errorHandler } from './http/errors';
 import { bodyReader, type FhirEndpoint, fhirRoutes, parseBody } from './http/fhir-routes';
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
+import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
+import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 import { admission } from './ops/admission';
 import { askedFor } from './ops/asked-for';
 import { clientNameCheck } from './ops/client-certificate';
@@ -28,8 +30,6 @@ import { factsOf } from './ops/request-facts';
 import { TimedRepository } from './ops/timed-repository';
 import type { ClinicalRepository } from './record/repository';
 import { INTERACTIONS } from './spine/interactions';
-import { capabilityStatement, type SoftwareInfo } from './structured/capability-statement';
-import { getStructuredRecord } from './structured/get-structured-record';
 
 export interface AppDeps {
   readonly config: AppConfig;

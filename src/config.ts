@@ -5,12 +5,10 @@
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
 
 import type { RepositoryConfig } from './record/open-repository';
-import type { ClinicalArea } from './structured/structured-query';
+import { CLINICAL_AREAS, SWITCH_NAMES } from './contract/areas';
+import type { ClinicalArea } from './contract/structured-query';
 
-export const CLINICAL_AREAS: readonly ClinicalArea[] = [
-  'allergies', 'medication', 'consultations', 'problems', 'immunisations',
-  'uncategorisedData', 'investigations', 'referrals', 'diaryEntries',
-];
+export { CLINICAL_AREAS };
 
 export interface AppConfig {
   readonly port: number;
@@ -111,7 +109,7 @@ const asid = makeValidator<string>((value) => {
 
 /** The ten switchable areas of Configuration for supported clinical areas: the nine clinical areas and
  * documents. */
-const SWITCHABLE_AREAS: readonly string[] = [...CLINICAL_AREAS, 'documents'];
+const SWITCHABLE_AREAS: readonly string[] = SWITCH_NAMES;
 
 const areaList = makeValidator<ReadonlySet<string>>((value) => {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -1,6 +1,5 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
-import { testPractice } from '../examples/practice';
-import { type AppDeps,createAdminApp, createApp } from './app';
+import { type AppDeps, createAdminApp, createApp } from './app';
 import { systemClock } from './clock';
 import { type AppConfig,ConfigError, loadConfig, startupNotices } from './config';
 import { createLogger } from './logger';
@@ -35,7 +34,9 @@ async function main(): Promise<void> {
   const ops: Ops = createOps(config, { software, logger, now: () => systemClock.now(), processMetrics: true });
   let repository: ClinicalRepository;
   try {
-    repository = await openRepository(config.repository, testPractice, systemClock.today());
+    // The ~5k-line embedded test practice is loaded only when the memory store is chosen.
+    const embedded = async () => (await import('./record/memory/embedded-practice')).testPractice;
+    repository = await openRepository(config.repository, embedded, systemClock.today());
   } catch (error) {
     return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
   }

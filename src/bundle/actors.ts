@@ -22,7 +22,7 @@ import {
   type PersonName,
   type PostalAddress,
   type Practitioner,
-} from '../record/people';
+} from '../record/model/people';
 
 export const ref = (type: string, id: string): Reference => ({ reference: `${type}/${id}` });
 

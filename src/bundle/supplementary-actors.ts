@@ -4,7 +4,7 @@
  * a system-generated diary entry. Like the other actors they carry meta.versionId.
  */
 import type { Device as FhirDevice, HealthcareService as FhirHealthcareService } from 'fhir/r3';
-import type { Device, HealthcareService } from '../record/people';
+import type { Device, HealthcareService } from '../record/model/people';
 import { ref } from './actors';
 import { AREA_PROFILE, AREA_SYSTEM } from './areas/urls';
 import { itemIdentifierSystem } from './core-urls';

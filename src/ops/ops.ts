@@ -4,7 +4,7 @@
  */
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
-import { GP_CONNECT_VERSION, type SoftwareInfo } from '../structured/capability-statement';
+import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-record/capability-statement';
 import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';

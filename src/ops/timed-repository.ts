@@ -4,8 +4,8 @@
  * requests, and the operation's code is untouched.
  */
 import type { ClinicalRepository, PatientRecord } from '../record/repository';
-import type { Patient, Practice } from '../record/people';
-import type { StructuredQuery } from '../structured/structured-query';
+import type { Patient, Practice } from '../record/model/people';
+import type { StructuredQuery } from '../contract/structured-query';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */

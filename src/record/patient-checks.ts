@@ -4,7 +4,7 @@
  * learn that a sensitive or deceased patient exists.
  */
 import { GpcError } from '../fhir/gpc-error';
-import type { Patient } from './people';
+import type { Patient } from './model/people';
 
 const NOT_FOUND = 'No patient with this NHS number is registered at this practice';
 

@@ -2,9 +2,9 @@
  * A ClinicalRepository over any RecordSource: the store supplies bulk reads, the shared assembly code
  * (assemble-record.ts) applies every rule. The in-memory and PostgreSQL stores are both this class.
  */
-import type { StructuredQuery } from '../structured/structured-query';
+import type { StructuredQuery } from '../contract/structured-query';
 import { loadRecord } from './assemble-record';
-import type { Patient, Practice } from './people';
+import type { Patient, Practice } from './model/people';
 import type { ClinicalRepository, PatientRecord } from './repository';
 import type { RecordSource } from './source';
 

@@ -22,7 +22,7 @@ import {
   testApp,
   validJwtClaims,
 } from '../support/app';
-import { jwt, type Claims } from '../support/jwt';
+import { jwt, type Claims } from '../../tools/test-jwt';
 import { bodyOf, FHIR_XML } from '../support/xml';
 import { area, bool, code, date, int, nhsNumber, parameters, period } from '../support/parameters';
 

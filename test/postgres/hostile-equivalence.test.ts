@@ -4,7 +4,7 @@
  * and to one over PostgreSQL; each pair of answers has the same status and Spine code, and neither
  * is a 5xx (2147483648 consultations used to be a 503 on PostgreSQL and a 200 in memory).
  */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { fixedClock } from '../../src/clock';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { TEST_NOW, testApp } from '../support/app';

@@ -9,11 +9,11 @@ import { Client } from 'pg';
 import { ConfigError, loadConfig } from '../../src/config';
 import { migrate } from '../../src/record/postgres/migrate';
 import { Database } from '../../src/record/postgres/database';
-import { freePort } from '../../src/record/postgres/throwaway-server';
+import { freePort } from '../../tools/throwaway-postgres';
 import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { systemClock } from '../../src/clock';
-import { jwt, validClaims } from '../support/jwt';
+import { jwt, validClaims } from '../../tools/test-jwt';
 import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
 import { nhsNumber, parameters } from '../support/parameters';
 

@@ -25,8 +25,8 @@ import type {
   Timestamp,
   Topic,
 } from '../../src/record/model';
-import type { Patient, Practice, Practitioner } from '../../src/record/people';
-import type { ClinicalArea, StructuredQuery } from '../../src/structured/structured-query';
+import type { Patient, Practice, Practitioner } from '../../src/record/model/people';
+import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TODAY = '2026-11-21' as CalendarDate;
 export const NOW = '2026-11-21T12:00:00Z';

@@ -1,9 +1,9 @@
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
 import type { Actors, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { PatientClinicalRecord } from '../../src/record/model';
 import { DatasetError, validateDataset } from '../../src/record/validate-dataset';
 import { describeRepositoryContract } from './contract';

@@ -12,8 +12,8 @@ import { createLogger, type Logger } from '../../src/logger';
 import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
 import { createOps, type Ops } from '../../src/ops/ops';
 import type { ClinicalRepository } from '../../src/record/repository';
+import { type Claims, jwt, validClaims } from '../../tools/test-jwt';
 import { AuditCapture } from './audit';
-import { type Claims,jwt, validClaims } from './jwt';
 import { embeddedRepository } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */

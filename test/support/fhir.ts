@@ -1,7 +1,6 @@
 /** Assertions on FHIR responses that every HTTP test makes the same way. */
 import type { Bundle, OperationOutcome } from 'fhir/r3';
 import type { Response } from 'supertest';
-
 import { SPINE_CODES, type SpineCode, wireSpineCode } from '../../src/fhir/spine-codes';
 import { validateBundle, validateResource } from './profiles';
 

@@ -1,9 +1,3 @@
-/**
- * Hostile requests for issue 12 (items 2 to 6), generated from a seed so every run sends the same
- * ones: forged or repeated Ssp-* headers, quadratic and oversized Parameters bodies, gzip bombs,
- * response amplification and out-of-range integers and dates. Used on each store (test/http) and
- * to compare the two stores (test/postgres).
- */
 import http from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +5,12 @@ import { gzipSync } from 'node:zlib';
 import type { OperationOutcome } from 'fhir/r3';
 
 import { INTERACTION, METADATA_PATH, NHS, RECORD_PATH, rel, spineHeaders, type TestApp } from './app';
+/**
+ * Hostile requests for issue 12 (items 2 to 6), generated from a seed so every run sends the same
+ * ones: forged or repeated Ssp-* headers, quadratic and oversized Parameters bodies, gzip bombs,
+ * response amplification and out-of-range integers and dates. Used on each store (test/http) and
+ * to compare the two stores (test/postgres).
+ */
 import { conditionOf } from './fhir';
 import { area, bool, date, int, nhsNumber, parameters, period } from './parameters';
 
@@ -229,8 +229,7 @@ export function hostileRequests(seed = 0x12ad01): HostileRequest[] {
   return out;
 }
 
-/** A server for the app on loopback, and a keep-alive client for it. */
-/** The app on a loopback port, and its admin app (health, metrics) on another. */
+/** The app on a loopback port, its admin app (health, metrics) on another, and a keep-alive client. */
 export async function serve(
   t: TestApp,
 ): Promise<{ server: Server; port: number; adminPort: number; agent: http.Agent; close: () => void }> {
@@ -311,10 +310,7 @@ export function sendHostile(
   return send(port, agent, { method: r.method, path: r.path, headers: base, body: r.body });
 }
 
-/**
- * The condition of an OperationOutcome answer, or "none": its Spine code, or for a provider-local one
- * (sent under the nearest Spine code, D-34) its own name from details.text.
- */
+/** The Spine (or local) error code of an OperationOutcome answer, or "none". */
 export function spineCodeOf(res: RawResponse): string {
   try {
     const parsed = JSON.parse(res.body.toString('utf8')) as OperationOutcome;

@@ -3,12 +3,12 @@
  * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practice seeded once per test worker and
  * date), so every HTTP test proves both stores.
  */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { PatientRecord, ClinicalRepository } from '../../src/record/repository';
-import type { Patient, Practice } from '../../src/record/people';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { Patient, Practice } from '../../src/record/model/people';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import { postgresRepositoryFor } from './postgres';
 
 export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';

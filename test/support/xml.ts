@@ -17,10 +17,7 @@ export function bodyOf(answer: { text: string; headers: Record<string, string> }
   return JSON.parse(answer.text) as JsonObject;
 }
 
-/**
- * An error OperationOutcome answered in XML, read back and valid for its profile. `spineCode` is the
- * condition as the tests name it (a provider-local one is read from details.text, D-34).
- */
+/** An error OperationOutcome answered in XML, read back and valid for its profile. */
 export function expectXmlOperationOutcome(
   res: Response,
   status: number,

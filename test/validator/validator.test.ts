@@ -4,11 +4,11 @@
  */
 import type { Bundle, FhirResource } from 'fhir/r3';
 
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { buildBundle } from '../../src/bundle/build-bundle';
 import { calendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import { bundleErrors, resourceErrors } from '../../tools/validator';
 import { NHS, TODAY } from '../support/app';
 
