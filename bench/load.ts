@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const repository = new LatencyRepository(latencyMs);
   const practices = singlePracticeStore({ odsCode: 'P99001', name: 'load bench' }, allOn(ASID), repository);
   const app = createApp({ config, practices, clock: systemClock, logger, software, ops });
-  const server = createHttpServer(app, config.ops);
+  const server = createHttpServer(app, config, { audit: ops.audit, logger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

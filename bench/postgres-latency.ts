@@ -296,7 +296,7 @@ async function main(): Promise<void> {
       const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: discard() }, processMetrics: false });
       const practices = singlePracticeStore(embedded.practice, allOn(ASID), store === 'postgres' ? repository : memory);
       const app = createApp({ config, practices, clock, logger, software, ops });
-      const server = createHttpServer(app, config.ops);
+      const server = createHttpServer(app, config, { audit: ops.audit, logger });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address();
       ports[store] = typeof address === 'object' && address ? address.port : 0;

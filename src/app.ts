@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 
 import compression from 'compression';
+import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 
@@ -17,8 +18,11 @@ import { errorHandler } from './http/errors';
 import { bodyReader, type FhirEndpoint, fhirRoutes, parseBody } from './http/fhir-routes';
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
+import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
+import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 import { admission } from './ops/admission';
 import { askedFor } from './ops/asked-for';
+import { clientNameCheck } from './ops/client-certificate';
 import { codingSchemes } from './ops/coding-schemes';
 import { liveness, readiness } from './ops/health';
 import { requestObserver } from './ops/observe';
@@ -27,8 +31,6 @@ import { factsOf } from './ops/request-facts';
 import { TimedRepository } from './ops/timed-repository';
 import type { PracticeStore } from './record/practices';
 import { INTERACTIONS } from './spine/interactions';
-import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
-import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 
 export interface AppDeps {
   readonly config: AppConfig;
@@ -93,9 +95,52 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   };
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { config, clock, logger } = deps;
-  const ops = deps.ops ?? createOps(config, { software: deps.software, logger, now: () => clock.now() });
+/** The headers a browser consumer may send and read (the CapabilityStatement says `cors: true`, D-43). */
+const CORS_OPTIONS: cors.CorsOptions = {
+  origin: '*',
+  methods: ['GET', 'POST'],
+  allowedHeaders: ['Ssp-TraceID', 'Ssp-From', 'Ssp-To', 'Ssp-InteractionID', 'Authorization', 'Accept', 'Content-Type'],
+  exposedHeaders: ['Retry-After'],
+  maxAge: 600,
+};
+
+/** An app's ops: the ones given, or its own from config (tests that need none). */
+export function opsOf(deps: AppDeps): Ops {
+  return deps.ops ?? createOps(deps.config, { software: deps.software, logger: deps.logger, now: () => deps.clock.now() });
+}
+
+/**
+ * The admin listener's app (ADMIN_PORT, loopback by default, D-42): liveness, readiness and metrics,
+ * which list consumer ASIDs and so are not for whoever reaches the FHIR port.
+ */
+export function createAdminApp(deps: AppDeps, ops: Ops): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.once('close', () => logger.debug('admin request', { method: req.method, path: truncate(req.path, 200), status: res.statusCode }));
+    next();
+  });
+  app.use(helmet());
+  app.get(OPS_PATHS.live, liveness());
+  app.get(
+    OPS_PATHS.ready,
+    readiness({ practices: deps.practices, maintenance: ops.maintenance, lifecycle: ops.lifecycle, audit: ops.audit }),
+  );
+  app.get(config.ops.metricsPath, async (_req, res) => {
+    const { contentType, body } = await ops.metrics.exposition();
+    res.status(200).type(contentType).send(body);
+  });
+  app.use((req, res) => {
+    res.status(404).json({ error: `Unknown admin path: ${truncate(req.path)}` });
+  });
+  return app;
+}
+
+export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
+  const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -108,27 +153,40 @@ export function createApp(deps: AppDeps): Express {
       metrics: ops.metrics,
       audit: ops.audit,
       lifecycle: ops.lifecycle,
-      operationalPaths: new Set([...Object.values(OPS_PATHS), config.ops.metricsPath]),
+      operationalPaths: new Set([OPS_PATHS.codingSchemes]),
+      retryAfterSeconds: config.ops.retryAfterSeconds,
     }),
   );
+  // With TLS_CLIENT_NAMES, a client certificate from the right CA but for another system is refused
+  // here (403, audited) rather than at the handshake, so the refusal says why (D-41).
+  if (config.tls?.clientNames) app.use(clientNameCheck(config.tls.clientNames));
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(helmet());
   app.use(compression());
-  // Operational endpoints: outside BASE_PATH, no Spine headers, never throttled or shed.
-  app.get(OPS_PATHS.live, liveness());
-  app.get(OPS_PATHS.ready, readiness({ practices: deps.practices, maintenance: ops.maintenance, lifecycle: ops.lifecycle }));
+  // Outside BASE_PATH, no Spine headers, never throttled or shed. Health and metrics are on the
+  // admin listener (createAdminApp); here they are unknown routes.
   app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));
-  app.get(config.ops.metricsPath, async (_req, res) => {
-    const { contentType, body } = await ops.metrics.exposition();
-    res.status(200).type(contentType).send(body);
-  });
+  const corsHeaders = cors(CORS_OPTIONS);
   const underBase = basePathMatcher(config.basePath);
+  app.use((req, res, next) => {
+    if (underBase(req.path) === undefined) {
+      next();
+      return;
+    }
+    // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
+    // other OPTIONS is an unsupported verb like PUT (400).
+    if (req.method === 'OPTIONS' && !(req.header('Origin') && req.header('Access-Control-Request-Method'))) {
+      next();
+      return;
+    }
+    corsHeaders(req, res, next);
+  });
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
-  const routes = fhirRoutes({ clock, practices: deps.practices, endpoints: endpoints(deps), admit, acquireSlot, readBody });
+  const routes = fhirRoutes({ clock: deps.clock, practices: deps.practices, endpoints: endpoints(deps), admit, acquireSlot, readBody });
   app.use((req, res, next) => {
     const target = underBase(req.path);
     if (target) routes(req, res, next, target);

@@ -2,14 +2,20 @@
  * Environment → typed configuration, validated once at start. A bad value stops the process with one
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
-import { cleanEnv, makeValidator, num, port, str } from 'envalid';
+import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
 
 import { basePathMatcher } from './http/base-path';
 import type { RepositoryConfig } from './record/open-repository';
+import type { PracticeSummary } from './record/practices';
 
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /** The admin listener (health, metrics): its own port, loopback by default (D-42). */
+  readonly adminPort: number;
+  readonly adminHost: string;
+  /** HTTPS, and mutual TLS when a client CA is given, on the FHIR listener (D-41); plain HTTP when absent. */
+  readonly tls?: TlsConfig;
   /**
    * The FHIR service root as a template, `/{ods}/STU3/1/gpconnect/structured` by default: `{ods}` is
    * one whole segment, the ODS code of the practice a request is for (no trailing slash).
@@ -26,12 +32,23 @@ export interface AppConfig {
   readonly repository: RepositoryConfig;
 }
 
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Require a client certificate issued by this CA (the Spine Secure Proxy's). */
+  readonly clientCaFile?: string;
+  /** Accept only client certificates whose CN or DNS subjectAltName is one of these. */
+  readonly clientNames?: readonly string[];
+}
+
 /** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
 export interface OpsConfig {
   /** Prometheus exposition path, outside BASE_PATH and without Spine headers. */
   readonly metricsPath: string;
   /** Where the audit trail goes: "stdout" or a file path (appended to). It cannot be switched off. */
   readonly auditLog: string;
+  /** fdatasync after each group of audit records written to a file (D-40). */
+  readonly auditFsync: boolean;
   /** Per consumer (Ssp-From) sustained rate, requests per minute; undefined (the default) is off. */
   readonly rateLimitPerMinute: number | undefined;
   /** Per consumer burst: the token bucket's capacity. */
@@ -111,6 +128,12 @@ const auditTarget = makeValidator<string>((value) => {
   return value.trim();
 });
 
+const nameList = makeValidator<readonly string[]>((value) => {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new Error('must list one or more certificate subject names, comma-separated');
+  return names;
+});
+
 /** Paths the service answers outside BASE_PATH without Spine headers (src/ops). */
 export const OPS_PATHS = { live: '/health/live', ready: '/health/ready', codingSchemes: '/coding-schemes' } as const;
 
@@ -119,6 +142,9 @@ export const DEFAULTS = {
   BASE_PATH: '/{ods}/STU3/1/gpconnect/structured',
   /** Under /run: runtime state that only the operator can create, and that no checkout can contain by accident. */
   MAINTENANCE_FILE: '/run/gpconnect-structured/maintenance',
+  /** A file of its own, apart from the application log on stdout; relative to the working directory. */
+  AUDIT_LOG: 'audit/audit.log',
+  ADMIN_PORT: 8081,
 } as const;
 
 export class ConfigError extends Error {}
@@ -132,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     {
       PORT: port({ default: 8080 }),
       HOST: str({ default: '0.0.0.0' }),
+      ADMIN_PORT: wholeNumber(0, 65_535)({ default: DEFAULTS.ADMIN_PORT }),
+      ADMIN_HOST: str({ default: '127.0.0.1' }),
+      TLS_CERT_FILE: str({ default: undefined }),
+      TLS_KEY_FILE: str({ default: undefined }),
+      TLS_CLIENT_CA_FILE: str({ default: undefined }),
+      TLS_CLIENT_NAMES: nameList({ default: undefined }),
       BASE_PATH: basePathTemplate({ default: DEFAULTS.BASE_PATH }),
       PRACTICE_FILES: str({ default: '' }),
       PRACTICE_CACHE_MS: wholeNumber(0, 600_000)({ default: 1000 }),
@@ -146,7 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
       METRICS_PATH: plainPath({ default: '/metrics' }),
-      AUDIT_LOG: auditTarget({ default: 'stdout' }),
+      AUDIT_LOG: auditTarget({ default: DEFAULTS.AUDIT_LOG }),
+      AUDIT_FSYNC: bool({ default: true }),
       // Off unless set (docs/decisions.md, "Admission").
       RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: undefined }),
       RATE_LIMIT_BURST: wholeNumber(1, 1_000_000)({ default: 60 }),
@@ -189,6 +222,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   }
+  const tls = tlsOf(e);
+  if (tls === undefined && (e.TLS_CLIENT_CA_FILE !== undefined || e.TLS_CLIENT_NAMES !== undefined)) {
+    throw new ConfigError('Invalid configuration: TLS_CLIENT_CA_FILE and TLS_CLIENT_NAMES need TLS_CERT_FILE and TLS_KEY_FILE');
+  }
+  if (tls !== undefined && tls.clientNames !== undefined && tls.clientCaFile === undefined) {
+    throw new ConfigError('Invalid configuration: TLS_CLIENT_NAMES needs TLS_CLIENT_CA_FILE (client certificates are only asked for then)');
+  }
+  if (e.ADMIN_PORT !== 0 && e.ADMIN_PORT === e.PORT) {
+    throw new ConfigError(`Invalid configuration: ADMIN_PORT ${e.ADMIN_PORT} must differ from PORT`);
+  }
   const opsPaths = [e.METRICS_PATH, ...Object.values(OPS_PATHS)];
   // An operational path the template would take for a practice's FHIR base (or one below it).
   const underBase = basePathMatcher(e.BASE_PATH);
@@ -202,6 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    adminPort: e.ADMIN_PORT,
+    adminHost: e.ADMIN_HOST,
+    ...(tls ? { tls } : {}),
     basePath: e.BASE_PATH,
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
@@ -209,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ops: {
       metricsPath: e.METRICS_PATH,
       auditLog: e.AUDIT_LOG,
+      auditFsync: e.AUDIT_FSYNC,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       rateLimitBurst: e.RATE_LIMIT_BURST,
       maxInFlight: e.MAX_IN_FLIGHT,
@@ -235,4 +282,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : { kind: 'memory', practiceFiles: e.PRACTICE_FILES.split(',').map((f) => f.trim()).filter((f) => f !== '') },
   };
+}
+
+function tlsOf(e: {
+  readonly TLS_CERT_FILE?: string;
+  readonly TLS_KEY_FILE?: string;
+  readonly TLS_CLIENT_CA_FILE?: string;
+  readonly TLS_CLIENT_NAMES?: readonly string[];
+}): TlsConfig | undefined {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = e;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be given together');
+  }
+  return {
+    certFile,
+    keyFile,
+    ...(e.TLS_CLIENT_CA_FILE !== undefined ? { clientCaFile: e.TLS_CLIENT_CA_FILE } : {}),
+    ...(e.TLS_CLIENT_NAMES !== undefined ? { clientNames: e.TLS_CLIENT_NAMES } : {}),
+  };
+}
+
+/**
+ * What an operator should know at start that no error says: a practice in the store with a switch
+ * off refuses every request (403 ACCESS DENIED) until `gpc-admin practice enable` (a migrated
+ * one-practice database starts with both off, D-M6). main.ts logs these at warn.
+ */
+export function startupNotices(practices: readonly PracticeSummary[]): string[] {
+  return practices
+    .filter((p) => !p.gpConnectEnabled || !p.structuredEnabled)
+    .map(
+      (p) =>
+        `Practice ${p.odsCode}: ${p.gpConnectEnabled ? 'Access Record: Structured' : 'GP Connect'} is switched off, ` +
+        `so every FHIR request for it is refused with 403 ACCESS DENIED (gpc-admin practice enable ${p.odsCode})`,
+    );
 }

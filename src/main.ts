@@ -1,10 +1,10 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
-import { createApp } from './app';
+import { type AppDeps, createAdminApp, createApp } from './app';
 import { systemClock } from './clock';
-import { type AppConfig, ConfigError, loadConfig } from './config';
+import { type AppConfig, ConfigError, loadConfig, startupNotices } from './config';
 import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
-import { createHttpServer } from './ops/server';
+import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
 import { openPractices, RepositoryStartError } from './record/open-repository';
 import type { PracticeStore } from './record/practices';
@@ -28,29 +28,54 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const software = softwareInfo();
-  let ops: Ops;
-  try {
-    ops = createOps(config, { software, logger, now: () => systemClock.now(), processMetrics: true });
-  } catch (error) {
-    // The audit trail cannot be switched off, so a service that cannot write it must not start.
-    fail(`Invalid configuration: AUDIT_LOG ${config.ops.auditLog} cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  // An audit trail that cannot be written does not stop the start (a full disk must not crash-loop):
+  // the service runs not ready and refuses every answer with 503 until it can write (D-40).
+  const ops: Ops = createOps(config, { software, logger, now: () => systemClock.now(), processMetrics: true });
   let practices: PracticeStore;
   try {
     practices = await openPractices(config.repository, systemClock.today());
   } catch (error) {
     return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
   }
-  const app = createApp({ config, practices, clock: systemClock, logger, software, ops });
-  const server = createHttpServer(app, config.ops);
+  for (const notice of startupNotices(await practices.list().catch(() => []))) logger.warn(notice);
+  // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
+  await ops.audit.whenTried();
+  const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops };
+  let server: FhirServer;
+  try {
+    server = createHttpServer(createApp(deps, ops), config, { audit: ops.audit, logger });
+  } catch (error) {
+    return fail(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
   server.on('error', (error) => fail(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
   server.listen(config.port, config.host, () => {
     logger.info('listening', {
-      url: `http://${config.host}:${config.port}${config.basePath}`,
+      url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
+      mutualTls: config.tls?.clientCaFile !== undefined,
       repository: config.repository.kind,
-      metrics: config.ops.metricsPath,
+      auditLog: config.ops.auditLog,
       maintenanceFile: ops.maintenance.file,
     });
+  });
+  const admin = createAdminServer(createAdminApp(deps, ops));
+  admin.on('error', (error) => fail(`Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}`));
+  admin.listen(config.adminPort, config.adminHost, () => {
+    const address = admin.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.adminPort;
+    logger.info('admin listening', { url: `http://${config.adminHost}:${port}`, health: '/health/live, /health/ready', metrics: config.ops.metricsPath });
+  });
+
+  // SIGHUP: read the TLS certificate, key and client CA again, without dropping connections.
+  process.on('SIGHUP', () => {
+    if (!config.tls) return;
+    try {
+      reloadTls(server, config);
+      logger.info('TLS certificates reloaded', { certFile: config.tls.certFile });
+    } catch (error) {
+      logger.error('TLS certificates not reloaded; the previous ones stay in use', {
+        cause: error instanceof Error ? error.message : String(error),
+      });
+    }
   });
 
   // Look at the maintenance switch even without traffic, so a toggle is audited when it happens.
@@ -72,8 +97,9 @@ async function main(): Promise<void> {
       lifecycle: ops.lifecycle,
       graceMs: config.ops.shutdownGraceMs,
       closeResources: async () => {
+        admin.close();
         await practices.close();
-        ops.audit.record({ type: 'service.stop', signal });
+        ops.audit.note({ type: 'service.stop', signal });
         await ops.audit.close();
       },
     }).then(

@@ -6,13 +6,12 @@
  * PRACTICE_CACHE_MS, no restart), and the audit trail's hash chain.
  */
 import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { systemClock } from '../clock';
 import { PracticeFileError } from '../format/practice-file';
-import { verifyAuditChain } from '../ops/audit';
 import { embeddedPracticeFiles } from '../record/memory/memory-practices';
 import { Database } from '../record/postgres/database';
 import { exportPractice } from '../record/postgres/export';
@@ -20,6 +19,7 @@ import { importPracticeFiles } from '../record/postgres/import';
 import { migrate } from '../record/postgres/migrate';
 import { PostgresPracticeStore } from '../record/postgres/postgres-practices';
 import { ASID, parseAreaList, type PracticeSummary, type SettingsChange } from '../record/practices';
+import { verifyAuditCli } from './verify-audit';
 
 export const ADMIN_EXIT = { ok: 0, failed: 1, usage: 64 } as const;
 
@@ -43,7 +43,7 @@ const HELP = `Usage: gpc-admin COMMAND [options]      (DATABASE_URL names the Po
                                        the practice's ASID; the areas switched off ("" for none), from
                                        allergies, medication, consultations, problems, immunisations,
                                        uncategorisedData, investigations, referrals, diaryEntries, documents
-  verify-audit FILE                    check an audit trail's hash chain
+  verify-audit FILE...                 check audit trails' hash chains (as gpc-verify-audit; exit 2: unreadable)
 
 docs/data-format.md describes the practice file format.`;
 
@@ -131,14 +131,6 @@ async function runPractice(args: string[], io: AdminIo): Promise<void> {
   }
 }
 
-function runVerifyAudit(file: string | undefined, io: AdminIo): boolean {
-  if (!file) throw new UsageError('verify-audit needs FILE');
-  const check = verifyAuditChain(readFileSync(file, 'utf8').split('\n'));
-  if (check.ok) io.out(`${file}: ${check.records} records, chain intact`);
-  else io.out(`${file}: chain BROKEN at line ${check.brokenAtLine} (after ${check.records} good records)`);
-  return check.ok;
-}
-
 export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   const [command, ...rest] = argv;
   let db: Database | undefined;
@@ -162,7 +154,10 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         await runPractice(rest, io);
         break;
       case 'verify-audit':
-        return runVerifyAudit(rest[0], io) ? ADMIN_EXIT.ok : ADMIN_EXIT.failed;
+        // The same check as gpc-verify-audit (src/ops/verify-audit.ts): streamed; exit 0 intact,
+        // 1 broken, 2 unreadable.
+        if (rest.length === 0) throw new UsageError('verify-audit needs FILE');
+        return await verifyAuditCli(rest, (line) => io.out(line));
       case undefined:
       case 'help':
       case '--help':

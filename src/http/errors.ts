@@ -4,6 +4,7 @@
  * cause and never shows it.
  */
 import type { ErrorRequestHandler } from 'express';
+
 import { GpcError } from '../fhir/gpc-error';
 import type { Logger } from '../logger';
 import { sendError } from './respond';
@@ -42,6 +43,17 @@ export function toGpcError(error: unknown): GpcError | undefined {
   return undefined;
 }
 
+/** The underlying fault kept by GpcError.withCause, as a log field: its message and code. */
+function causeOf(error: GpcError): { message: string; code?: string } | undefined {
+  const cause: unknown = (error as { cause?: unknown }).cause;
+  if (cause === undefined) return undefined;
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return { message: cause.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: typeof cause === 'string' ? cause : `a thrown ${typeof cause}` };
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const known = toGpcError(error);
@@ -52,6 +64,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error('unhandled error', {
         traceId: req.header('Ssp-TraceID'),
         error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+      });
+    } else if (known.status >= 500) {
+      // A server-side fault the client was told about only in general terms (the store is down or
+      // slow): the log says what happened. The cause's message and code only, never the statement.
+      logger.log(known.status === 503 ? 'warn' : 'error', 'request failed', {
+        traceId: req.header('Ssp-TraceID'),
+        spineCode: known.spineCode,
+        diagnostics: known.diagnostics,
+        cause: causeOf(known),
       });
     }
     if (res.headersSent) {

@@ -1,11 +1,13 @@
 /**
  * Liveness and readiness for an orchestrator or load balancer: outside BASE_PATH, no Spine headers,
  * plain JSON (these are not FHIR interactions). Live means the process answers; ready means it
- * should be sent traffic: the repository can answer, no maintenance, not shutting down.
+ * should be sent traffic: the repository can answer, the audit trail can be written, no maintenance,
+ * not shutting down.
  */
 import type { RequestHandler } from 'express';
 
 import type { PracticeStore } from '../record/practices';
+import type { AuditLog } from './audit';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Lifecycle } from './shutdown';
 
@@ -16,6 +18,7 @@ export interface HealthDeps {
   readonly practices: PracticeStore;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
+  readonly audit: AuditLog;
 }
 
 async function storeReady(store: PracticeStore): Promise<boolean> {
@@ -42,8 +45,9 @@ export function readiness(deps: HealthDeps): RequestHandler {
       repository: await storeReady(deps.practices),
       maintenance: deps.maintenance.isOn(),
       shuttingDown: deps.lifecycle.draining,
+      audit: deps.audit.healthy,
     };
-    const ready = checks.repository && !checks.maintenance && !checks.shuttingDown;
+    const ready = checks.repository && checks.audit && !checks.maintenance && !checks.shuttingDown;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   };
 }

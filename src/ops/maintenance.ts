@@ -2,16 +2,20 @@
  * The maintenance switch: the service is in maintenance while MAINTENANCE_FILE exists. An operator
  * turns it on and off with `touch` and `rm`, without a restart or a signal; the file's existence is
  * checked at most once per MAINTENANCE_POLL_MS (a single stat), so the cost per request is nil.
- * Every change is reported (and so audited) when the service first sees it.
+ * Every change is reported (and so audited) when the service first sees it. The file's directory is
+ * created at start (the default is under /run, which a fresh machine does not have), so the
+ * README's `touch` works as printed.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export interface MaintenanceOptions {
   /** "" disables the switch. Relative paths are resolved against the working directory at start. */
   readonly file: string;
   readonly pollMs: number;
   readonly onChange: (on: boolean, file: string) => void;
+  /** Told when the file's directory cannot be created (the switch then cannot be turned on). */
+  readonly onDirectoryError?: (directory: string, error: Error) => void;
   /** Monotonic milliseconds. */
   readonly now?: () => number;
 }
@@ -25,6 +29,14 @@ export class MaintenanceSwitch {
   constructor(private readonly options: MaintenanceOptions) {
     this.file = options.file === '' ? undefined : resolve(options.file);
     this.now = options.now ?? (() => performance.now());
+    if (this.file !== undefined) {
+      const directory = dirname(this.file);
+      try {
+        mkdirSync(directory, { recursive: true });
+      } catch (error) {
+        options.onDirectoryError?.(directory, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     this.on = this.file !== undefined && existsSync(this.file);
     this.checkedAt = this.now();
   }

@@ -1,15 +1,18 @@
 /**
- * The first middleware: times every request and, when its response closes (sent, failed or
- * aborted), writes the log line, the metrics and the audit record from the same facts and the same
- * duration. Operational endpoints (health, metrics, coding schemes) are logged at debug level and
- * neither measured nor audited: they are not API requests, and probes would drown the trail.
+ * The first middleware: times every request. Its audit record is written before any byte of its
+ * response leaves (release-gate.ts): a response whose record cannot be written is refused with a 503
+ * instead. When the response closes (sent, failed or aborted) it writes the log line and the
+ * metrics; a request closed before any answer is audited then, and a released answer that did not
+ * reach the client gets a `request.aborted` record. Operational endpoints (coding schemes) are
+ * logged at debug level and neither measured nor audited: they are not API requests.
  */
 import type { Request, RequestHandler, Response } from 'express';
 
 import { truncate } from '../fhir/text';
 import type { Logger } from '../logger';
-import type { AuditEvent, AuditLog } from './audit';
+import type { AuditEvent, AuditLog, AuditRecord } from './audit';
 import type { Metrics } from './metrics';
+import { gateRelease } from './release-gate';
 import { factsOf, type RequestFacts } from './request-facts';
 import type { Lifecycle } from './shutdown';
 
@@ -19,6 +22,8 @@ export interface ObserverDeps {
   readonly audit: AuditLog;
   readonly lifecycle: Lifecycle;
   readonly operationalPaths: ReadonlySet<string>;
+  /** Retry-After on a response refused because the audit trail cannot be written. */
+  readonly retryAfterSeconds: number;
 }
 
 /** A raw header for the record of a request whose headers did not validate; bounded, never trusted. */
@@ -35,10 +40,10 @@ export function requestAuditEvent(
   res: Response,
   facts: RequestFacts,
   durationMs: number,
+  released: boolean,
 ): AuditEvent {
   const claims = facts.gate?.claims;
   const asked = facts.asked;
-  const completed = res.writableFinished;
   return {
     type: 'request',
     traceId: facts.envelope?.traceId ?? rawHeader(req, 'Ssp-TraceID'),
@@ -70,7 +75,8 @@ export function requestAuditEvent(
     requested: asked
       ? { areas: asked.areas, filters: asked.filters, predefinedSearch: facts.query?.predefinedSearch ?? null }
       : null,
-    outcome: { status: res.headersSent ? res.statusCode : null, spineCode: facts.spineCode ?? null, completed },
+    // `released`: the answer was about to leave when this was written; false: the connection closed first.
+    outcome: { status: released ? res.statusCode : null, spineCode: facts.spineCode ?? null, released },
     durationMs: round(durationMs),
   };
 }
@@ -81,8 +87,26 @@ export function requestObserver(deps: ObserverDeps): RequestHandler {
     const started = process.hrtime.bigint();
     const operational = deps.operationalPaths.has(req.path);
     lifecycle.track(res);
+    const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
+    let audited: Promise<AuditRecord | undefined> | undefined;
+    if (!operational) {
+      gateRelease(res, {
+        retryAfterSeconds: deps.retryAfterSeconds,
+        beforeRelease: () => {
+          const written = audit.record(requestAuditEvent(req, res, factsOf(res), elapsedMs(), true));
+          audited = written.catch(() => undefined);
+          return written;
+        },
+        onRefused: (error) => {
+          logger.error('response refused: its audit record cannot be written', {
+            traceId: factsOf(res).envelope?.traceId ?? rawHeader(req, 'Ssp-TraceID'),
+            cause: error instanceof Error ? error.message : String(error),
+          });
+        },
+      });
+    }
     res.once('close', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const durationMs = elapsedMs();
       const facts = factsOf(res);
       const interaction = facts.interaction?.name ?? 'unknown';
       const consumerAsid = facts.envelope?.fromAsid;
@@ -112,7 +136,21 @@ export function requestObserver(deps: ObserverDeps): RequestHandler {
         repositorySeconds: facts.repositoryMs === undefined ? undefined : facts.repositoryMs / 1000,
         bundleBytes: facts.bundleBytes,
       });
-      audit.record(requestAuditEvent(req, res, facts, durationMs));
+      const unrecorded = (error: unknown) =>
+        logger.error('audit record not written', {
+          traceId: facts.envelope?.traceId,
+          cause: error instanceof Error ? error.message : String(error),
+        });
+      if (audited === undefined) {
+        // No answer was started: nothing was released, so recording it now is still in time.
+        audit.record(requestAuditEvent(req, res, facts, durationMs, false)).catch(unrecorded);
+      } else if (!res.writableFinished) {
+        void audited.then((record) => {
+          if (record === undefined) return;
+          const aborted = { type: 'request.aborted', requestSeq: record.seq ?? null, traceId: record.traceId ?? null } as const;
+          audit.record({ ...aborted, durationMs: round(durationMs) }).catch(unrecorded);
+        });
+      }
     });
     next();
   };

@@ -5,7 +5,7 @@
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-record/capability-statement';
-import { AuditLog, type AuditTarget } from './audit';
+import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';
 import { Lifecycle } from './shutdown';
@@ -28,6 +28,10 @@ export interface OpsOptions {
   readonly now: () => Date;
   /** Overrides AUDIT_LOG (tests capture the trail in memory). */
   readonly audit?: AuditTarget;
+  /** Opens the audit file (tests inject disk faults). */
+  readonly auditOpener?: AuditFileOpener;
+  /** How often a failed audit trail retries by itself, in ms. */
+  readonly auditRetryMs?: number;
   readonly processMetrics?: boolean;
 }
 
@@ -35,10 +39,31 @@ export function auditTargetOf(setting: string): AuditTarget {
   return setting === 'stdout' ? 'stdout' : { file: setting };
 }
 
-/** Throws at start when the audit file cannot be opened: the service must not run unaudited. */
+/**
+ * Never throws for the audit trail: a trail that cannot be written (full disk, no permission) keeps
+ * the service up but not ready, refusing every answer with 503 until it can be written again (D-40).
+ */
 export function createOps(config: AppConfig, options: OpsOptions): Ops {
   const { ops: settings } = config;
-  const audit = new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), { now: options.now });
+  const { logger } = options;
+  const audit = new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
+    now: options.now,
+    fsync: settings.auditFsync,
+    opener: options.auditOpener,
+    retryMs: options.auditRetryMs,
+    onFailure: (error) =>
+      logger.error('the audit trail cannot be written: answers are refused (503) until it can', {
+        auditLog: settings.auditLog,
+        cause: error.message,
+        code: (error as NodeJS.ErrnoException).code,
+      }),
+    onRecovery: (failedSince, refused) =>
+      logger.warn('the audit trail can be written again', {
+        auditLog: settings.auditLog,
+        failedSince: failedSince.toISOString(),
+        refusedResponses: refused,
+      }),
+  });
   const lifecycle = new Lifecycle();
   const shedder = new LoadShedder({
     maxInFlight: settings.maxInFlight,
@@ -53,9 +78,14 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     pollMs: settings.maintenancePollMs,
     onChange: (on, file) => {
       // The spec asks for every enablement toggle to be audited (Non-functional requirements).
-      audit.record({ type: 'config.change', setting: 'maintenance', value: on, file });
-      options.logger.warn(on ? 'maintenance mode on' : 'maintenance mode off', { file });
+      audit.note({ type: 'config.change', setting: 'maintenance', value: on, file });
+      logger.warn(on ? 'maintenance mode on' : 'maintenance mode off', { file });
     },
+    onDirectoryError: (directory, error) =>
+      logger.warn('the maintenance file directory cannot be created; maintenance cannot be switched on', {
+        directory,
+        cause: error.message,
+      }),
   });
   const metrics = new Metrics({
     processMetrics: options.processMetrics,
@@ -65,7 +95,7 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     maintenance: () => maintenance.isOn(),
     software: { version: options.software.version, gpConnectVersion: GP_CONNECT_VERSION },
   });
-  audit.record({
+  audit.note({
     type: 'service.start',
     software: { name: options.software.name, version: options.software.version },
     gpConnectVersion: GP_CONNECT_VERSION,

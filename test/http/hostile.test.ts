@@ -1,8 +1,9 @@
 /**
  * Issue 12 items 2 to 6, on the store under test (npm test runs test/http on both): a seeded set of
  * hostile requests (test/support/hostile.ts) through one running server, while slow uploads trickle
- * and /health/live is probed every 100 ms. No answer is a 5xx, every one is bounded in size, the
- * probe never waits 1 s, memory stays bounded, and /metrics does not grow with invented consumers.
+ * and /health/live (the admin listener, same process) is probed every 100 ms. No answer is a 5xx,
+ * every one is bounded in size, the probe never waits 1 s, memory stays bounded, and /metrics does
+ * not grow with invented consumers.
  */
 import http from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -62,7 +63,7 @@ function expectedOf(r: HostileRequest): { status: number; code: string } | 'serv
 describe('hostile input (issue 12)', () => {
   it('every hostile request gets a bounded 4xx (or a bounded 200), never a 5xx; /health/live never waits 1 s; RSS bounded', async () => {
     const t = testApp({ env: { BODY_TIMEOUT_MS: '1500' } });
-    const { port, agent, close } = await serve(t);
+    const { port, adminPort, agent, close } = await serve(t);
     const probeAgent = new http.Agent({ keepAlive: true });
     const tricklers: Socket[] = [];
     const timers: NodeJS.Timeout[] = [];
@@ -70,7 +71,7 @@ describe('hostile input (issue 12)', () => {
     let probing = true;
     const probe = (async () => {
       while (probing) {
-        const res = await send(port, probeAgent, { method: 'GET', path: '/health/live' });
+        const res = await send(adminPort, probeAgent, { method: 'GET', path: '/health/live' });
         expect(res.status).toBe(200);
         worstProbeMs = Math.max(worstProbeMs, res.ms);
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -155,7 +156,7 @@ describe('hostile input (issue 12)', () => {
 
   it('10,000 distinct Ssp-From values (junk and valid ASIDs) do not grow /metrics or memory unboundedly', async () => {
     const t = testApp();
-    const { port, agent, close } = await serve(t);
+    const { port, adminPort, agent, close } = await serve(t);
     try {
       const metadata = (from: string) =>
         sendHostile(t, port, agent, {
@@ -180,7 +181,7 @@ describe('hostile input (issue 12)', () => {
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       }
       expect(Object.fromEntries(statuses)).toEqual({ 200: 5000, 400: 5000 });
-      const metrics = await send(port, agent, { method: 'GET', path: '/metrics' });
+      const metrics = await send(adminPort, agent, { method: 'GET', path: '/metrics' });
       const consumers = new Set(
         [...metrics.body.toString().matchAll(/consumer_asid="([^"]*)"/g)].map((m) => m[1]),
       );

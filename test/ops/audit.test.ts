@@ -61,7 +61,7 @@ describe('audit trail', () => {
         },
         predefinedSearch: null,
       },
-      outcome: { status: 200, spineCode: null, completed: true },
+      outcome: { status: 200, spineCode: null, released: true },
     });
     expect(record.time).toBe('2026-11-21T12:00:00.000Z');
     expect(typeof record.durationMs).toBe('number');
@@ -88,7 +88,7 @@ describe('audit trail', () => {
       providerAsid: PROVIDER_ASID,
       nhsNumber: NHS.notInSystem,
       requested: { areas: ['includeProblems'], filters: {}, predefinedSearch: null },
-      outcome: { status: 404, spineCode: 'PATIENT_NOT_FOUND', completed: true },
+      outcome: { status: 404, spineCode: 'PATIENT_NOT_FOUND', released: true },
     });
   });
 
@@ -106,7 +106,7 @@ describe('audit trail', () => {
       interaction: 'getstructuredrecord',
       nhsNumber: NHS.patient2,
       requested: { areas: ['includeAllergies', 'includeMedication'] },
-      outcome: { status: 500, spineCode: 'INTERNAL_SERVER_ERROR', completed: true },
+      outcome: { status: 500, spineCode: 'INTERNAL_SERVER_ERROR', released: true },
     });
     expect(t.audit.lines.join('\n')).not.toContain('secret-host');
   });
@@ -210,8 +210,12 @@ describe('audit trail', () => {
       expect(verifyAuditChain(lines)).toEqual({ ok: true, records: 3 });
     });
 
-    it('refuses to start when the file cannot be opened', () => {
-      expect(() => new AuditLog({ file: join(dir, 'missing-dir', 'audit.log') }, { now: () => new Date() })).toThrow(/ENOENT/);
+    it('creates the file and its directory when they are missing', async () => {
+      const file = join(dir, 'missing-dir', 'audit.log');
+      const log = new AuditLog({ file }, { now: () => new Date() });
+      await log.record({ type: 'service.start' });
+      await log.close();
+      expect(verifyAuditChain(readFileSync(file, 'utf8').split('\n'))).toEqual({ ok: true, records: 1 });
     });
 
     it('starts a fresh chain after a file whose last line is not a record', async () => {
@@ -234,8 +238,7 @@ describe('audit trail', () => {
       },
     });
     const log = new AuditLog({ stream }, { now: () => new Date('2026-11-21T12:00:00Z') });
-    const written = log.record({ type: 'request', nhsNumber: NHS.patient2 });
-    await new Promise((r) => setImmediate(r));
+    const written = await log.record({ type: 'request', nhsNumber: NHS.patient2 });
     expect(chunks).toEqual([`${JSON.stringify(written)}\n`]);
   });
 });

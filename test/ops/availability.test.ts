@@ -21,7 +21,7 @@ describe('maintenance switch', () => {
     const file = join(dir, 'maintenance');
     const t = testApp({ env: { MAINTENANCE_FILE: file, MAINTENANCE_POLL_MS: '0', MAINTENANCE_RETRY_AFTER_SECONDS: '600' } });
     expectBundle(await postRecord(t, body));
-    expect((await request(t.app).get('/health/ready')).status).toBe(200);
+    expect((await request(t.admin).get('/health/ready')).status).toBe(200);
 
     writeFileSync(file, 'upgrading the store\n');
     const down = await postRecord(t, body);
@@ -29,15 +29,15 @@ describe('maintenance switch', () => {
     expect(outcome.issue[0].diagnostics).toContain('maintenance');
     expect(down.headers['retry-after']).toBe('600');
     expectOperationOutcome(await getMetadata(t), 503, 'SERVICE_UNAVAILABLE');
-    const ready = await request(t.app).get('/health/ready');
+    const ready = await request(t.admin).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ status: 'not ready', checks: { maintenance: true } });
-    expect((await request(t.app).get('/health/live')).status).toBe(200);
-    expect((await request(t.app).get('/metrics')).text).toMatch(/^gpc_maintenance_mode 1$/m);
+    expect((await request(t.admin).get('/health/live')).status).toBe(200);
+    expect((await request(t.admin).get('/metrics')).text).toMatch(/^gpc_maintenance_mode 1$/m);
 
     unlinkSync(file);
     expectBundle(await postRecord(t, body));
-    expect((await request(t.app).get('/health/ready')).status).toBe(200);
+    expect((await request(t.admin).get('/health/ready')).status).toBe(200);
 
     const toggles = t.audit.records.filter((r) => r.type === 'config.change');
     expect(toggles.map((r) => ({ setting: r.setting, value: r.value, file: r.file }))).toEqual([
@@ -80,12 +80,12 @@ describe('maintenance switch', () => {
 describe('health', () => {
   it('/health/live and /health/ready answer outside the FHIR base without Spine headers', async () => {
     const t = testApp();
-    const live = await request(t.app).get('/health/live');
+    const live = await request(t.admin).get('/health/live');
     expect(live.status).toBe(200);
     expect(live.body).toEqual({ status: 'live' });
-    const ready = await request(t.app).get('/health/ready');
+    const ready = await request(t.admin).get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { repository: true, maintenance: false, shuttingDown: false } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { repository: true, maintenance: false, shuttingDown: false, audit: true } });
     expect(ready.headers['cache-control']).toBe('no-store');
   });
 
@@ -93,22 +93,22 @@ describe('health', () => {
     const repository = new SlowRepository({ blocked: false });
     const t = testApp({ repository });
     repository.ready = false;
-    const down = await request(t.app).get('/health/ready');
+    const down = await request(t.admin).get('/health/ready');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'not ready', checks: { repository: false } });
-    expect((await request(t.app).get('/health/live')).status).toBe(200);
+    expect((await request(t.admin).get('/health/live')).status).toBe(200);
 
     repository.isReady = () => Promise.reject(new Error('store unreachable'));
-    expect((await request(t.app).get('/health/ready')).status).toBe(503);
+    expect((await request(t.admin).get('/health/ready')).status).toBe(503);
 
     repository.isReady = () => Promise.resolve(true);
-    expect((await request(t.app).get('/health/ready')).status).toBe(200);
+    expect((await request(t.admin).get('/health/ready')).status).toBe(200);
   });
 
   it('readiness is false while shutting down', async () => {
     const t = testApp();
     t.ops.lifecycle.beginDrain();
-    const ready = await request(t.app).get('/health/ready');
+    const ready = await request(t.admin).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ checks: { shuttingDown: true } });
   });

@@ -1,13 +1,13 @@
 /** Issue 7: every operational setting is validated at start, with one clear line for a bad value. */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, startupNotices } from '../../src/config';
+import { allOn } from '../../src/record/practices';
 
 describe('operational configuration', () => {
   it('has documented defaults', () => {
     expect(loadConfig({}).ops).toEqual({
       metricsPath: '/metrics',
-      auditLog: 'stdout',
+      auditLog: 'audit/audit.log',
+      auditFsync: true,
       rateLimitPerMinute: undefined,
       rateLimitBurst: 60,
       maxInFlight: 64,
@@ -45,17 +45,28 @@ describe('operational configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('the process refuses to start, with one line, when the audit log cannot be opened', () => {
-    const root = join(__dirname, '..', '..');
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-      cwd: root,
-      env: { ...process.env, PORT: '18099', HOST: '127.0.0.1', AUDIT_LOG: '/nonexistent-dir/audit.log', LOG_LEVEL: 'silent' },
-      encoding: 'utf8',
-      timeout: 20000,
-    });
-    expect(run.status).toBe(1);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Invalid configuration: AUDIT_LOG \/nonexistent-dir\/audit\.log cannot be opened for appending: ENOENT/);
+  it('TLS settings: certificate and key together; client CA and names only with them', () => {
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(loadConfig({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CLIENT_CA_FILE: 'ca.pem', TLS_CLIENT_NAMES: 'ssp.nhs.uk, b' }).tls)
+      .toEqual({ certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem', clientNames: ['ssp.nhs.uk', 'b'] });
+    expect(() => loadConfig({ TLS_CERT_FILE: 'c.pem' })).toThrow('TLS_CERT_FILE and TLS_KEY_FILE must be given together');
+    expect(() => loadConfig({ TLS_CLIENT_CA_FILE: 'ca.pem' })).toThrow('need TLS_CERT_FILE and TLS_KEY_FILE');
+    expect(() => loadConfig({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CLIENT_NAMES: 'a' })).toThrow('TLS_CLIENT_NAMES needs TLS_CLIENT_CA_FILE');
+  });
+
+  it('the admin listener: loopback port 8081 by default, never the FHIR port', () => {
+    expect(loadConfig({})).toMatchObject({ adminHost: '127.0.0.1', adminPort: 8081 });
+    expect(() => loadConfig({ PORT: '9000', ADMIN_PORT: '9000' })).toThrow('ADMIN_PORT 9000 must differ from PORT');
+  });
+
+  it('says at start which practices have a switch off (issue 12 item 9; the switches are store data)', () => {
+    const on = { odsCode: 'P99001', name: 'On', ...allOn('200000000116') };
+    const off = { odsCode: 'P99003', name: 'Off', ...allOn('200000000316'), structuredEnabled: false };
+    const none = { odsCode: 'A12345', name: 'None', ...allOn('1'), gpConnectEnabled: false, structuredEnabled: false };
+    expect(startupNotices([on, off, none])).toEqual([
+      expect.stringMatching(/^Practice P99003: Access Record: Structured is switched off, .*403 ACCESS DENIED/),
+      expect.stringMatching(/^Practice A12345: GP Connect is switched off, .*gpc-admin practice enable A12345/),
+    ]);
+    expect(startupNotices([on])).toEqual([]);
   });
 });

@@ -75,7 +75,7 @@ describe('the per-request log line', () => {
     const lines: Record<string, unknown>[] = [];
     const t = appLogging(lines);
     expectBundle(await postRecord(t, parameters(nhsNumber(NHS.patient2))));
-    await request(t.app).get('/health/live');
+    await request(t.app).get('/coding-schemes');
     await new Promise((r) => setImmediate(r));
     const [record, health] = lines;
     expect(record).toMatchObject({
@@ -91,6 +91,6 @@ describe('the per-request log line', () => {
     expect(record.repositoryMs).toEqual(expect.any(Number));
     expect(record.repositoryMs as number).toBeLessThanOrEqual(record.durationMs as number);
     // Probes are logged at debug level, so an info-level log is not flooded by them.
-    expect(health).toMatchObject({ level: 'debug', path: '/health/live', status: 200 });
+    expect(health).toMatchObject({ level: 'debug', path: '/coding-schemes', status: 200 });
   });
 });

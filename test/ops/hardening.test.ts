@@ -1,10 +1,13 @@
 /** Issue 7.7: security headers, no X-Powered-By, body limit, timeouts on slow clients. */
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+
 import request from 'supertest';
+
+import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
-import { INTERACTION, NHS, RECORD_PATH, getMetadata, postRecord, spineHeaders, testApp, type TestApp } from '../support/app';
+import { getMetadata, INTERACTION, NHS, postRecord, RECORD_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { validateResource } from '../support/profiles';
 import { nhsNumber, parameters } from '../support/parameters';
@@ -28,7 +31,7 @@ describe('security headers', () => {
     expectOperationOutcome(error, 400, 'INVALID_NHS_NUMBER');
     expectSecurityHeaders(error.headers);
     expectSecurityHeaders((await getMetadata(t)).headers);
-    expectSecurityHeaders((await request(t.app).get('/health/live')).headers);
+    expectSecurityHeaders((await request(t.admin).get('/health/live')).headers);
     expectSecurityHeaders((await request(t.app).get('/nowhere')).headers);
   });
 });
@@ -48,7 +51,7 @@ describe('timeouts on slow clients', () => {
 
   beforeEach(async () => {
     t = testApp({ env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' } });
-    server = createHttpServer(t.app, t.config.ops);
+    server = createHttpServer(t.app, t.config, { audit: t.ops.audit, logger: createLogger('silent') });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -115,7 +118,7 @@ describe('timeouts on slow clients', () => {
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     await new Promise((r) => setTimeout(r, 20));
     expect(t.ops.shedder.inFlight).toBe(0);
-    expect(t.audit.requests[0]).toMatchObject({ outcome: { completed: false } });
+    expect(t.audit.requests[0]).toMatchObject({ outcome: { status: null, released: false } });
   });
 
   it('an idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS', async () => {

@@ -4,7 +4,7 @@ import { CONSUMER_ASID, NHS, getMetadata, postRecord, testApp, type TestApp } fr
 import { nhsNumber, parameters } from '../support/parameters';
 
 async function scrape(t: TestApp, path = '/metrics'): Promise<string> {
-  const res = await request(t.app).get(path);
+  const res = await request(t.admin).get(path);
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.text;
@@ -79,7 +79,7 @@ describe('metrics', () => {
     const a = testApp();
     const b = testApp();
     await getMetadata(a);
-    await request(a.app).get('/health/live');
+    await request(a.admin).get('/health/live');
     expect(sample(await scrape(a), 'gpc_http_request_duration_seconds_count')).toBe(1);
     expect(sample(await scrape(b), 'gpc_http_request_duration_seconds_count')).toBe(0);
   });

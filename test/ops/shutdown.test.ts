@@ -1,10 +1,13 @@
 /** Issue 7.4: graceful shutdown finishes the requests in flight, refuses new ones, then closes the store. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import request from 'supertest';
+
+import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
 import { gracefulShutdown } from '../../src/ops/shutdown';
-import { INTERACTION, NHS, RECORD_PATH, spineHeaders, testApp, type TestApp } from '../support/app';
+import { INTERACTION, NHS, RECORD_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
 import { expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
@@ -40,7 +43,7 @@ function post(t: TestApp, port: number): Promise<Answer> {
 }
 
 async function listening(t: TestApp): Promise<{ server: http.Server; port: number }> {
-  const server = createHttpServer(t.app, t.config.ops);
+  const server = createHttpServer(t.app, t.config, { audit: t.ops.audit, logger: createLogger('silent') });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }

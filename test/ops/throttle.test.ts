@@ -78,15 +78,15 @@ describe('load shedding (global in-flight limit)', () => {
     expect(shed.headers['retry-after']).toBe('3');
     expect(repository.entered).toBe(2);
 
-    expect((await request(t.app).get('/health/live')).status).toBe(200);
-    const metrics = await request(t.app).get('/metrics');
+    expect((await request(t.admin).get('/health/live')).status).toBe(200);
+    const metrics = await request(t.admin).get('/metrics');
     expect(metrics.text).toMatch(/^gpc_requests_in_flight 2$/m);
     expect(metrics.text).toMatch(/^gpc_requests_rejected_total\{reason="shed"\} 1$/m);
 
     repository.release();
     for (const res of await Promise.all(held)) expectBundle(res);
     expectBundle(await postRecord(t, body));
-    expect((await request(t.app).get('/metrics')).text).toMatch(/^gpc_requests_in_flight 0$/m);
+    expect((await request(t.admin).get('/metrics')).text).toMatch(/^gpc_requests_in_flight 0$/m);
   });
 
   it('gives the slot back however the request ends (error or success)', async () => {

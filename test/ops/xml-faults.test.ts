@@ -1,17 +1,32 @@
 /**
  * Faults Node answers on the raw socket (src/ops/server.ts) come in XML when the request, as far as it
- * was read, asked for XML.
+ * was read, asked for XML, after their audit record (D-40); when that record cannot be written the 503
+ * that replaces them is in XML too.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import type { OperationOutcome } from 'fhir/r3';
 
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
+import { createLogger } from '../../src/logger';
 import { createHttpServer, formatOfRawRequest } from '../../src/ops/server';
-import { INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
+import {
+  INTERACTION,
+  METADATA_PATH,
+  RECORD_PATH,
+  spineHeaders,
+  type TestApp,
+  testApp,
+  type TestAppOptions,
+} from '../support/app';
+import { FaultyDisk } from '../support/faulty-disk';
 import { conditionOf } from '../support/fhir';
+import { validateResource } from '../support/profiles';
 
 describe('formatOfRawRequest', () => {
   it.each<[string, string]>([
@@ -33,14 +48,21 @@ describe('raw-socket faults in XML', () => {
   let port: number;
   let t: TestApp;
 
-  beforeEach(async () => {
+  async function start(options: TestAppOptions = {}) {
     t = testApp({
-      env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' },
+      ...options,
+      env: {
+        REQUEST_TIMEOUT_MS: '400',
+        HEADERS_TIMEOUT_MS: '200',
+        KEEP_ALIVE_TIMEOUT_MS: '200',
+        ...options.env,
+      },
     });
-    server = createHttpServer(t.app, t.config.ops);
+    server = createHttpServer(t.app, t.config, { audit: t.ops.audit, logger: createLogger('silent') });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-  });
+  }
+  beforeEach(() => start());
   afterEach(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -60,14 +82,14 @@ describe('raw-socket faults in XML', () => {
     });
   }
 
-  function xmlOutcomeCode(received: string): string {
+  /** The condition of an XML OperationOutcome, valid for its profile (a local one in details.text, D-34). */
+  function xmlOutcomeCode(received: string): string | undefined {
     const [headers, body] = received.split('\r\n\r\n');
     expect(headers).toContain('Content-Type: application/fhir+xml;charset=utf-8');
     expect(headers).toContain('Cache-Control: no-store');
-    const outcome = parseFhirXml(body) as unknown as OperationOutcome;
+    const outcome = validateResource(parseFhirXml(body) as unknown as OperationOutcome);
     expect(outcome.resourceType).toBe('OperationOutcome');
-    // A provider-local condition travels under the nearest Spine code, named in details.text (D-34).
-    return conditionOf(outcome.issue[0]) ?? 'none';
+    return conditionOf(outcome.issue[0]);
   }
 
   it('headers too large after Accept: application/fhir+xml → 431 in XML', async () => {
@@ -76,6 +98,33 @@ describe('raw-socket faults in XML', () => {
     );
     expect(received).toMatch(/^HTTP\/1\.1 431 /);
     expect(xmlOutcomeCode(received)).toBe('REQUEST_HEADERS_TOO_LARGE');
+    expect(t.audit.records.filter((r) => r.type === 'request.rejected')).toEqual([
+      expect.objectContaining({ outcome: { status: 431, spineCode: 'REQUEST_HEADERS_TOO_LARGE' } }),
+    ]);
+  });
+
+  it('the audit trail cannot be written: the 431 is replaced by 503 + Retry-After, in XML', async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    const disk = new FaultyDisk();
+    disk.fault = 'ENOSPC';
+    const dir = mkdtempSync(join(tmpdir(), 'gpc-xml-faults-'));
+    try {
+      await start({
+        auditTarget: { file: join(dir, 'audit.log') },
+        auditOpener: disk.opener,
+        env: { RETRY_AFTER_SECONDS: '7' },
+      });
+      const received = await rawExchange(
+        `GET ${METADATA_PATH}?_format=xml HTTP/1.1\r\nHost: localhost\r\n` +
+          `X-Pad: ${'x'.repeat(40_000)}\r\n\r\n`,
+      );
+      expect(received).toMatch(/^HTTP\/1\.1 503 /);
+      expect(received).toContain('Retry-After: 7\r\n');
+      expect(xmlOutcomeCode(received)).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a malformed header line in a request for ?_format=xml → 400 in XML', async () => {

@@ -193,11 +193,12 @@ describe('gpc-admin', () => {
     writeFileSync(file, `${t.audit.lines.join('\n')}\n`);
     const ok = io(db.url);
     expect(await runAdmin(['verify-audit', file], ok)).toBe(0);
-    expect(ok.text()).toMatch(/2 records, chain intact/);
+    expect(ok.text()).toMatch(/the chain verifies \(2 records\)/);
     writeFileSync(file, `${t.audit.lines.map((l, i) => (i === 1 ? l.replace('P99001', 'P99002') : l)).join('\n')}\n`);
     const broken = io(db.url);
     expect(await runAdmin(['verify-audit', file], broken)).toBe(1);
-    expect(broken.text()).toMatch(/chain BROKEN at line 2/);
+    expect(broken.text()).toMatch(/the chain is BROKEN at line 2/);
+    expect(await runAdmin(['verify-audit', join(dir, 'no-such.log')], io(db.url))).toBe(2);
   });
 });
 

@@ -26,7 +26,7 @@ const mainArgs = ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'ma
 function startOnce(env: Record<string, string>) {
   return spawnSync(process.execPath, mainArgs, {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '18433', LOG_LEVEL: 'silent', AUDIT_LOG: '/dev/null', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '18433', ADMIN_PORT: '0', LOG_LEVEL: 'silent', AUDIT_LOG: '/dev/null', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -104,9 +104,10 @@ describe('starting over PostgreSQL', () => {
 
   it('a seeded database: the server starts, is ready, and answers from PostgreSQL', async () => {
     const port = await freePort();
+    const adminPort = await freePort();
     const child = spawn(process.execPath, mainArgs, {
       cwd: root,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url,
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
         MAX_QUEUE_DELAY_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,12 +117,12 @@ describe('starting over PostgreSQL', () => {
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
-          if (out.includes('"listening"')) resolve(out);
+          if (out.includes('"listening"') && out.includes('"admin listening"')) resolve(out);
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
       });
       expect(listening).toContain('"repository":"postgres"');
-      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      const ready = await fetch(`http://127.0.0.1:${adminPort}/health/ready`);
       expect(ready.status).toBe(200);
       const now = Math.floor(Date.now() / 1000);
       const res = await fetch(`http://127.0.0.1:${port}/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`, {

@@ -39,6 +39,7 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
     const lines = commands.split('\n');
     expect(lines[0]).toMatch(/^git clone "\$REPO_URL" gpconnect-structured && cd gpconnect-structured /);
     const port = String(await freePort());
+    const adminPort = String(await freePort());
     const script = [
       // The clone: this checkout's committed state, not the network.
       `git clone --quiet ${JSON.stringify(ROOT)} gpconnect-structured && cd gpconnect-structured`,
@@ -46,6 +47,7 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
     ]
       .join('\n')
       .replace(/postgres:\/\/gpconnect:secret@localhost:5432\/gpconnect/g, db.url)
+      .replace(/8081/g, adminPort)
       .replace(/8080/g, port);
     const run = spawn('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: dir,

@@ -5,15 +5,16 @@
 import type { Express } from 'express';
 import request from 'supertest';
 
-import { type AppDeps,createApp } from '../../src/app';
-import { type Clock,fixedClock } from '../../src/clock';
-import { type AppConfig,loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { type AppDeps, createAdminApp, createApp } from '../../src/app';
+import { type Clock, fixedClock } from '../../src/clock';
+import { type AppConfig, loadConfig } from '../../src/config';
+import { createLogger, type Logger } from '../../src/logger';
+import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
 import { createOps, type Ops } from '../../src/ops/ops';
 import type { PracticeStore, SettingsChange } from '../../src/record/practices';
 import type { ClinicalRepository } from '../../src/record/repository';
+import { type Claims, jwt, validClaims } from '../../tools/test-jwt';
 import { AuditCapture } from './audit';
-import { type Claims,jwt, validClaims } from '../../tools/test-jwt';
 import { embeddedPractices, OverlayStore, P99001_ASID } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
@@ -75,10 +76,18 @@ export interface TestAppOptions {
   readonly settings?: Readonly<Record<string, SettingsChange>>;
   /** A store of the test's own instead of the embedded practices. */
   readonly practices?: PracticeStore;
+  /** The audit trail's target instead of the in-memory capture (then `audit` captures nothing). */
+  readonly auditTarget?: AuditTarget;
+  readonly auditOpener?: AuditFileOpener;
+  readonly auditRetryMs?: number;
+  /** A logger to inspect what the app logs (silent otherwise). */
+  readonly logger?: Logger;
 }
 
 export interface TestApp {
   readonly app: Express;
+  /** The admin listener's app: /health/live, /health/ready, /metrics. */
+  readonly admin: Express;
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly practices: PracticeStore;
@@ -101,10 +110,17 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     options.practices ??
     new OverlayStore(embeddedPractices(clock.today()), options.settings, options.repository ? { P99001: options.repository } : {});
   let counter = 0;
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };
   const audit = new AuditCapture();
-  const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: audit } });
+  const ops = createOps(config, {
+    software,
+    logger,
+    now: () => clock.now(),
+    audit: options.auditTarget ?? { stream: audit },
+    auditOpener: options.auditOpener,
+    auditRetryMs: options.auditRetryMs,
+  });
   const deps: AppDeps = {
     config,
     practices,
@@ -114,7 +130,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     newId: () => `generated-${++counter}`,
     ops,
   };
-  return { app: createApp(deps), config, clock, practices, ops, audit };
+  return { app: createApp(deps, ops), admin: createAdminApp(deps, ops), config, clock, practices, ops, audit };
 }
 
 export function nowSeconds(clock: Clock): number {

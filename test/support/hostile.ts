@@ -1,9 +1,3 @@
-/**
- * Hostile requests for issue 12 (items 2 to 6), generated from a seed so every run sends the same
- * ones: forged or repeated Ssp-* headers, quadratic and oversized Parameters bodies, gzip bombs,
- * response amplification and out-of-range integers and dates. Used on each store (test/http) and
- * to compare the two stores (test/postgres).
- */
 import http from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +5,12 @@ import { gzipSync } from 'node:zlib';
 import type { OperationOutcome } from 'fhir/r3';
 
 import { INTERACTION, METADATA_PATH, NHS, RECORD_PATH, rel, spineHeaders, type TestApp } from './app';
+/**
+ * Hostile requests for issue 12 (items 2 to 6), generated from a seed so every run sends the same
+ * ones: forged or repeated Ssp-* headers, quadratic and oversized Parameters bodies, gzip bombs,
+ * response amplification and out-of-range integers and dates. Used on each store (test/http) and
+ * to compare the two stores (test/postgres).
+ */
 import { conditionOf } from './fhir';
 import { area, bool, date, int, nhsNumber, parameters, period } from './parameters';
 
@@ -229,21 +229,26 @@ export function hostileRequests(seed = 0x12ad01): HostileRequest[] {
   return out;
 }
 
-/** A server for the app on loopback, and a keep-alive client for it. */
+/** The app on a loopback port, its admin app (health, metrics) on another, and a keep-alive client. */
 export async function serve(
   t: TestApp,
-): Promise<{ server: Server; port: number; agent: http.Agent; close: () => void }> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+): Promise<{ server: Server; port: number; adminPort: number; agent: http.Agent; close: () => void }> {
+  const listen = (app: TestApp['app']) =>
+    new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+  const server = await listen(t.app);
+  const admin = await listen(t.admin);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   return {
     server,
     port: (server.address() as AddressInfo).port,
+    adminPort: (admin.address() as AddressInfo).port,
     agent,
     close: () => {
       agent.destroy();
       server.close();
+      admin.close();
     },
   };
 }
@@ -308,9 +313,8 @@ export function sendHostile(
 /** The Spine (or local) error code of an OperationOutcome answer, or "none". */
 export function spineCodeOf(res: RawResponse): string {
   try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as Partial<OperationOutcome>;
+    const parsed = JSON.parse(res.body.toString('utf8')) as OperationOutcome;
     if (parsed.resourceType !== 'OperationOutcome') return 'none';
-    // A provider-local condition travels under the nearest Spine code, named in details.text (D-34).
     return conditionOf(parsed.issue?.[0]) ?? 'none';
   } catch {
     return 'unparsable';

@@ -6,6 +6,7 @@ import type { JsonObject } from '../../src/fhir/json';
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
 import { toFhirXml } from '../../src/fhir/xml/write-xml';
 import { conditionOf } from './fhir';
+import { validateResource } from './profiles';
 
 export const FHIR_XML = 'application/fhir+xml;charset=utf-8';
 
@@ -16,7 +17,7 @@ export function bodyOf(answer: { text: string; headers: Record<string, string> }
   return JSON.parse(answer.text) as JsonObject;
 }
 
-/** An error OperationOutcome answered in XML, read back. */
+/** An error OperationOutcome answered in XML, read back and valid for its profile. */
 export function expectXmlOperationOutcome(
   res: Response,
   status: number,
@@ -34,6 +35,7 @@ export function expectXmlOperationOutcome(
     status,
     code: spineCode,
   });
+  validateResource(outcome);
   expect(outcome.issue).toHaveLength(1);
   expect(typeof outcome.issue[0].diagnostics).toBe('string');
   return outcome;

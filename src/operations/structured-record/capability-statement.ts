@@ -64,6 +64,7 @@ export function capabilityStatement(software: SoftwareInfo): CapabilityStatement
     rest: [
       {
         mode: 'server',
+        // True, as the spec's template has it, and served: src/app.ts answers CORS (D-43).
         security: { cors: true },
         operation: [{ name: 'gpc.getstructuredrecord', definition: { reference: OPERATION_DEFINITION_URL } }],
       },
