@@ -11,7 +11,8 @@ import { OPS_PATHS, type AppConfig } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
-import { bodyReader, fhirRoutes, parseJsonBody, type FhirEndpoint } from './http/fhir-routes';
+import { bodyReader, fhirRoutes, parseJsonBody, type FhirEndpoint, type FhirReadEndpoint } from './http/fhir-routes';
+import { foundationsEndpoints } from './operations/patient/endpoints';
 import type { Logger } from './logger';
 import type { ClinicalRepository } from './record/repository';
 import { admission } from './ops/admission';
@@ -46,7 +47,10 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const newId = deps.newId ?? randomUUID;
   const readBody = bodyReader(config.bodyLimitBytes);
   // The CapabilityStatement never changes while the process runs: serialise it once.
-  const metadata = Buffer.from(JSON.stringify(capabilityStatement(deps.software)), 'utf8');
+  const metadata = Buffer.from(
+    JSON.stringify(capabilityStatement(deps.software, { demographicSearch: config.patientSearch.demographicEnabled })),
+    'utf8',
+  );
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
@@ -83,6 +87,15 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   };
 }
 
+function foundations(deps: AppDeps): { search: FhirEndpoint; reads: FhirReadEndpoint[] } {
+  return foundationsEndpoints({
+    repository: deps.repository,
+    limits: deps.config.patientSearch,
+    newId: deps.newId ?? randomUUID,
+    now: () => deps.clock.now(),
+  });
+}
+
 export function createApp(deps: AppDeps): Express {
   const { config, clock, logger } = deps;
   const ops = deps.ops ?? createOps(config, { software: deps.software, logger, now: () => clock.now() });
@@ -116,7 +129,17 @@ export function createApp(deps: AppDeps): Express {
     const { contentType, body } = await ops.metrics.exposition();
     res.status(200).type(contentType).send(body);
   });
-  app.use(config.basePath, fhirRoutes({ config, clock, endpoints: endpoints(deps), admit: admission({ ...ops, config: config.ops }) }));
+  const { search, reads } = foundations(deps);
+  app.use(
+    config.basePath,
+    fhirRoutes({
+      config,
+      clock,
+      endpoints: { ...endpoints(deps), '/Patient': search },
+      reads,
+      admit: admission({ ...ops, config: config.ops }),
+    }),
+  );
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
   });

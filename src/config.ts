@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly documentsDisabled: boolean;
   /** Predefined search recognition: medicationSearchFromDate this many days before today (D-25). */
   readonly predefinedMedicationDays: { readonly minDays: number; readonly maxDays: number };
+  /** Patient search and the demographic search (docs/decisions.md D-62, D-63). */
+  readonly patientSearch: PatientSearchConfig;
   /** Maximum Parameters body, in bytes (D-31). */
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
@@ -33,6 +35,13 @@ export interface AppConfig {
   readonly ops: OpsConfig;
   /** Which clinical record store answers: the embedded test practice in memory, or PostgreSQL. */
   readonly repository: RepositoryConfig;
+}
+
+export interface PatientSearchConfig {
+  /** The demographic search (family, given, birthdate) beyond GP Connect's identifier search. */
+  readonly demographicEnabled: boolean;
+  /** Most patients one search may return; a search matching more is asked to narrow (D-63). */
+  readonly maxResults: number;
 }
 
 /** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
@@ -164,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PREDEFINED_MEDICATION_DAYS_MIN: num({ default: 365 }),
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
       BODY_LIMIT: byteSize({ default: 1024 * 1024 }),
+      PATIENT_DEMOGRAPHIC_SEARCH: bool({ default: true }),
+      PATIENT_SEARCH_MAX_RESULTS: wholeNumber(1, 1000)({ default: 50 }),
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
       METRICS_PATH: basePath({ default: '/metrics' }),
@@ -221,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     documentsDisabled: e.GPC_DISABLED_AREAS.has('documents'),
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
+    patientSearch: { demographicEnabled: e.PATIENT_DEMOGRAPHIC_SEARCH, maxResults: e.PATIENT_SEARCH_MAX_RESULTS },
     logLevel: e.LOG_LEVEL,
     ops: {
       metricsPath: e.METRICS_PATH,

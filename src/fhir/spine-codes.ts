@@ -11,6 +11,8 @@ export const SPINE_CODES = {
   NO_PATIENT_CONSENT: { status: 403, issueCode: 'forbidden', display: 'Patient has not provided consent to share data' },
   'ACCESS DENIED': { status: 403, issueCode: 'forbidden', display: 'Access denied' },
   PATIENT_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Patient not found' },
+  ORGANISATION_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Organisation record not found' },
+  PRACTITIONER_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Practitioner record not found' },
   NO_RECORD_FOUND: { status: 404, issueCode: 'not-found', display: 'No record found' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issueCode: 'not-supported', display: 'Unsupported media type' },
   INVALID_RESOURCE: { status: 422, issueCode: 'invalid', display: 'Invalid validation of resource' },
@@ -22,6 +24,8 @@ export const SPINE_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, issueCode: 'too-long', display: 'Request body too large', local: true },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, issueCode: 'too-long', display: 'Request headers too large', local: true },
   TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', local: true },
+  // A patient search that matches more patients than it may return: narrow it (D-63).
+  TOO_MANY_MATCHES: { status: 422, issueCode: 'too-costly', display: 'Too many matches; narrow the search', local: true },
   SERVICE_UNAVAILABLE: { status: 503, issueCode: 'transient', display: 'Service unavailable', local: true },
 } as const satisfies Record<string, { status: number; issueCode: string; display: string; local?: true }>;
 

@@ -29,10 +29,21 @@ export interface FhirEndpoint {
   readonly handle: (req: Request, res: Response, gate: GateResult) => Promise<Resource | Buffer>;
 }
 
+/** An endpoint whose path carries a logical id (a FHIR read): `/Patient/[id]`. */
+export interface FhirReadEndpoint extends FhirEndpoint {
+  /** The resource type: the first path segment. */
+  readonly resourceType: string;
+}
+
+/** A FHIR logical id (FHIR STU3 `id` datatype). */
+const LOGICAL_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
 export interface FhirRoutesDeps {
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
+  /** Reads by resource type; matched after the exact paths, so `/Patient/$gpc…` is never a read. */
+  readonly reads?: readonly FhirReadEndpoint[];
   /**
    * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
    * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
@@ -46,11 +57,11 @@ function firstString(value: unknown): string | undefined {
   return undefined;
 }
 
-function checkEnablement(config: AppConfig): void {
+function checkEnablement(config: AppConfig, interaction: Interaction): void {
   if (!config.gpConnectEnabled) {
     throw new GpcError('ACCESS DENIED', 'GP Connect is disabled at this practice.');
   }
-  if (!config.structuredEnabled) {
+  if (interaction.capability === 'structured' && !config.structuredEnabled) {
     throw new GpcError('ACCESS DENIED', 'The Access Record Structured capability is disabled at this practice.');
   }
 }
@@ -85,8 +96,13 @@ const NOT_IMPLEMENTED_OPERATIONS: ReadonlySet<string> = new Set([
 /** A router for BASE_PATH: exact, case-sensitive paths; an unknown path or verb is a 400 OperationOutcome. */
 export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
   const { config, clock, endpoints } = deps;
+  const reads = new Map((deps.reads ?? []).map((r) => [r.resourceType, r]));
+  const readEndpoint = (path: string): FhirEndpoint | undefined => {
+    const [, type, id, ...rest] = path.split('/');
+    return rest.length === 0 && id !== undefined && LOGICAL_ID.test(id) ? reads.get(type) : undefined;
+  };
   return (req: Request, res: Response, next: NextFunction) => {
-    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, req.path) ? endpoints[req.path] : undefined;
+    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, req.path) ? endpoints[req.path] : readEndpoint(req.path);
     const run = async () => {
       if (!endpoint) {
         if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(req.path)) {
@@ -104,7 +120,7 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
       const gate: GateResult = { interaction: endpoint.interaction, envelope, claims };
       res.locals.gate = gate;
-      checkEnablement(config);
+      checkEnablement(config, endpoint.interaction);
       checkFormats(req, endpoint.method);
       sendFhir(res, 200, await endpoint.handle(req, res, gate));
     };
@@ -142,3 +158,8 @@ export function parseJsonBody(bytes: Buffer): unknown {
   }
 }
 
+
+/** The logical id of a read's path (`/Patient/abc` → `abc`); the router has already checked its syntax. */
+export function logicalIdOf(path: string): string {
+  return path.split('/')[2] ?? '';
+}

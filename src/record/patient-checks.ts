@@ -3,20 +3,14 @@
  * who is not on the system, so a consumer cannot learn that a sensitive or deceased patient exists.
  */
 import { GpcError } from '../fhir/gpc-error';
+import { mayBeFound } from './patient-directory';
 import type { Patient } from './people';
 
 const NOT_FOUND = 'No patient with this NHS number is registered at this practice';
 
 /** Throws PATIENT_NOT_FOUND or NO_PATIENT_CONSENT; returns the patient when the record may be shared. */
 export function checkPatientMayBeShared(patient: Patient | undefined): Patient {
-  if (
-    !patient ||
-    patient.sensitive ||
-    patient.deceasedDate !== undefined ||
-    patient.registration.status !== 'active' ||
-    patient.registration.type !== 'R' ||
-    patient.nhsNumberStatus !== '01'
-  ) {
+  if (!patient || !mayBeFound(patient)) {
     throw new GpcError('PATIENT_NOT_FOUND', NOT_FOUND);
   }
   if (patient.sharingConsent === 'dissented') {

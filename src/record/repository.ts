@@ -18,6 +18,7 @@ import type {
   Problem,
   Referral,
 } from './model';
+import type { PatientDirectory } from './patient-directory';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './people';
 
 /** One primary list's content: the items that passed the area's filters, confidential ones left out. */
@@ -104,7 +105,7 @@ export interface PatientRecord extends Partial<Pick<AreaResults, ClinicalArea>> 
   readonly withheldLinks?: readonly WithheldLink[];
 }
 
-export interface ClinicalRepository {
+export interface ClinicalRepository extends PatientDirectory {
   /** The practice this store serves. */
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state (the record layer decides who may be shared). */

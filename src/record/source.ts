@@ -26,6 +26,7 @@
 import type { StructuredQuery } from '../structured/structured-query';
 import type { ActorIds, AreaItem, RecordArea } from './item-refs';
 import type { ItemRef } from './model';
+import type { PatientDirectory } from './patient-directory';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './people';
 
 /**
@@ -89,7 +90,8 @@ export interface Actors {
   readonly devices: readonly Device[];
 }
 
-export interface RecordSource {
+/** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */
+export interface RecordSource extends PatientDirectory {
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state. */
   findPatient(nhsNumber: string): Promise<Patient | undefined>;

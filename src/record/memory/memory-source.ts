@@ -12,6 +12,7 @@ import type { Device, HealthcareService, Location, Organisation, Patient, Practi
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import { validateDataset } from '../validate-dataset';
 import { expandActors } from '../expand-actors';
+import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
 const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = {
@@ -67,6 +68,40 @@ export class MemorySource implements RecordSource {
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
     return this.byNhsNumber.get(nhsNumber)?.data.patient;
+  }
+
+  async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    if (!this.serves(odsCode)) return [];
+    if (criteria.nhsNumber !== undefined) {
+      const one = this.byNhsNumber.get(criteria.nhsNumber)?.data.patient;
+      return one && mayBeFound(one) && matchesCriteria(one, criteria) && limit > 0 ? [one] : [];
+    }
+    return this.dataset.patients
+      .map((d) => d.patient)
+      .filter((p) => mayBeFound(p) && matchesCriteria(p, criteria))
+      .sort(comparePatients)
+      .slice(0, limit);
+  }
+
+  async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.serves(odsCode) ? this.byPatientId.get(id)?.data.patient : undefined;
+  }
+
+  async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    return this.serves(odsCode) ? this.organisations.get(id) : undefined;
+  }
+
+  async readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.serves(odsCode) ? this.practitioners.get(id) : undefined;
+  }
+
+  async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.serves(odsCode) ? this.locations.get(id) : undefined;
+  }
+
+  /** This store holds one practice: another practice's ODS code finds nothing. */
+  private serves(odsCode: string): boolean {
+    return odsCode === this.dataset.practice.odsCode;
   }
 
   async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
