@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CalendarDate } from '../fhir/dates';
-import { callWithRetry, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
+import { callGetStructuredRecord, callWithRetry, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
 import {
   isObject,
   readRequestFile,
@@ -161,7 +161,7 @@ export async function runExample(example: ExampleCase, options: RunOptions): Pro
   const { outcome, request } = await callWithRetry(() => {
     const { traceId, headers } = spineHeaders(options.identity, options.baseUrl);
     return { traceId, options: { baseUrl: options.baseUrl, headers, body: sent, timeoutMs: options.timeoutMs } };
-  }, options.retry);
+  }, options.retry, callGetStructuredRecord);
   const { got, failures, diagnostics } = compare(outcome, example.expected, request.traceId);
   return {
     name: example.name,

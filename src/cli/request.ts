@@ -94,7 +94,7 @@ export function unsignedJwt(claims: Record<string, unknown>): string {
 export function spineHeaders(
   identity: ConsumerIdentity,
   serviceRoot: string,
-  options: { readonly traceId?: string; readonly now?: Date } = {},
+  options: { readonly traceId?: string; readonly now?: Date; readonly interactionId?: string } = {},
 ): { readonly traceId: string; readonly headers: Record<string, string> } {
   const traceId = options.traceId ?? randomUUID();
   const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
@@ -104,7 +104,7 @@ export function spineHeaders(
       'Ssp-TraceID': traceId,
       'Ssp-From': identity.consumerAsid,
       'Ssp-To': identity.providerAsid,
-      'Ssp-InteractionID': RECORD_INTERACTION,
+      'Ssp-InteractionID': options.interactionId ?? RECORD_INTERACTION,
       Authorization: `Bearer ${unsignedJwt(jwtClaims(identity, serviceRoot, nowSeconds))}`,
       Accept: 'application/fhir+json',
       'Content-Type': 'application/fhir+json;charset=utf-8',

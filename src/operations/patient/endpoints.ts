@@ -31,9 +31,17 @@ export function foundationsEndpoints(deps: FoundationsDeps): { search: FhirEndpo
    * The practice the request is for. Today a deployment serves one practice, its store's; the ODS
    * code is what every directory read is scoped by, so serving several practices changes only this.
    */
-  const practiceOf = async (repository: ClinicalRepository) => {
-    const practice = await repository.practice();
-    return { odsCode: practice.odsCode, practiceId: practice.id };
+  let practice: Promise<{ odsCode: string; practiceId: string }> | undefined;
+  const practiceOf = (repository: ClinicalRepository) => {
+    // Looked up once (it does not change while the process runs); a failed lookup is tried again.
+    practice ??= repository.practice().then(
+      (p) => ({ odsCode: p.odsCode, practiceId: p.id }),
+      (error: unknown) => {
+        practice = undefined;
+        throw error;
+      },
+    );
+    return practice;
   };
   /** Runs `work` against a per-request timed view of the store, recording the time spent in it. */
   const timed = async <T>(res: Response, work: (r: ReadDeps) => Promise<T>): Promise<T> => {

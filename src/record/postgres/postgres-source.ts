@@ -120,7 +120,8 @@ const COMPARATOR_SQL = { eq: '=', ge: '>=', le: '<=' } as const;
 export function patientSearchSql(odsCode: string, criteria: PatientCriteria, limit: number): { text: string; values: unknown[] } {
   const p = new Params(odsCode);
   const where = ['findable', SERVES.replace('$1', '$1::text')];
-  if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'text')}`);
+  // The column's own type (char(10)): compared as text, the unique index would not be used.
+  if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'char(10)')}`);
   if (criteria.family !== undefined) where.push(`family_norm LIKE ${p.add(startsWith(criteria.family), 'text')}`);
   if (criteria.given !== undefined) {
     where.push(`EXISTS (SELECT 1 FROM unnest(given_norm) g WHERE g LIKE ${p.add(startsWith(criteria.given), 'text')})`);
