@@ -24,17 +24,102 @@ const { values: opts } = parseArgs({
 });
 
 const FAMILY_STEMS = [
-  'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Robinson', 'Wright', 'Thompson',
-  'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Khan', 'Ahmed', 'Patel',
-  'Hussain', 'Begum', 'Kowalski', 'Nowak', 'Okonkwo', 'Murphy', "O'Brien", 'Campbell', 'Stewart', 'Hughes', 'Edwards',
-  'Lee', 'Shaw', 'Müller', 'Núñez', 'Ångström', 'Ó Súilleabháin',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Robinson',
+  'Wright',
+  'Thompson',
+  'Evans',
+  'Walker',
+  'White',
+  'Roberts',
+  'Green',
+  'Hall',
+  'Wood',
+  'Jackson',
+  'Clarke',
+  'Khan',
+  'Ahmed',
+  'Patel',
+  'Hussain',
+  'Begum',
+  'Kowalski',
+  'Nowak',
+  'Okonkwo',
+  'Murphy',
+  "O'Brien",
+  'Campbell',
+  'Stewart',
+  'Hughes',
+  'Edwards',
+  'Lee',
+  'Shaw',
+  'Müller',
+  'Núñez',
+  'Ångström',
+  'Ó Súilleabháin',
 ];
-const FAMILY_ENDINGS = ['', 'son', 'ley', 'ton', 'ford', 'wood', 'field', 'well', 'by', 'ham', 'more', 'stone'];
+const FAMILY_ENDINGS = [
+  '',
+  'son',
+  'ley',
+  'ton',
+  'ford',
+  'wood',
+  'field',
+  'well',
+  'by',
+  'ham',
+  'more',
+  'stone',
+];
 const GIVEN = [
-  'Oliver', 'George', 'Harry', 'Jack', 'Jacob', 'Noah', 'Charlie', 'Muhammad', 'Thomas', 'Oscar', 'William', 'James',
-  'David', 'John', 'Peter', 'Michael', 'Ali', 'Tomasz', 'Olivia', 'Amelia', 'Isla', 'Ava', 'Emily', 'Sophie', 'Grace',
-  'Mia', 'Poppy', 'Ella', 'Margaret', 'Susan', 'Patricia', 'Fatima', 'Aisha', 'Anna', 'Joan', 'Mary', 'Zoë', 'José',
-  'Siobhán', 'Chloé',
+  'Oliver',
+  'George',
+  'Harry',
+  'Jack',
+  'Jacob',
+  'Noah',
+  'Charlie',
+  'Muhammad',
+  'Thomas',
+  'Oscar',
+  'William',
+  'James',
+  'David',
+  'John',
+  'Peter',
+  'Michael',
+  'Ali',
+  'Tomasz',
+  'Olivia',
+  'Amelia',
+  'Isla',
+  'Ava',
+  'Emily',
+  'Sophie',
+  'Grace',
+  'Mia',
+  'Poppy',
+  'Ella',
+  'Margaret',
+  'Susan',
+  'Patricia',
+  'Fatima',
+  'Aisha',
+  'Anna',
+  'Joan',
+  'Mary',
+  'Zoë',
+  'José',
+  'Siobhán',
+  'Chloé',
 ];
 
 /** mulberry32: the same patients and searches on every run. */
@@ -48,6 +133,10 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const secondsSince = (started: number): string => ((Date.now() - started) / 1000).toFixed(1);
+const ms = (value: number): string => value.toFixed(1).padStart(6);
+const year = (date: string): string => date.slice(0, 4);
 
 async function main(): Promise<number> {
   const http = await import('node:http');
@@ -107,14 +196,20 @@ async function main(): Promise<number> {
       let nine = 600_000_000;
       for (let n = 1; n <= patients; n++) {
         let check: number | undefined;
-        do check = nhsCheckDigit(String(++nine)); while (check === undefined);
-        const day = new Date(Date.UTC(1925, 0, 1) + Math.floor(random() * 36_500) * 86_400_000).toISOString().slice(0, 10);
+        do check = nhsCheckDigit(String(++nine));
+        while (check === undefined);
+        const day = new Date(Date.UTC(1925, 0, 1) + Math.floor(random() * 36_500) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
         yield {
           patient: {
             id: `bench-${n}`,
             nhsNumber: `${nine}${check}`,
             nhsNumberStatus: random() < 0.02 ? '02' : '01',
-            name: { family: pick(families), given: random() < 0.3 ? [pick(GIVEN), pick(GIVEN)] : [pick(GIVEN)] },
+            name: {
+              family: pick(families),
+              given: random() < 0.3 ? [pick(GIVEN), pick(GIVEN)] : [pick(GIVEN)],
+            },
             gender: 'unknown',
             birthDate: day as CalendarDate,
             registration: { type: 'R', status: 'active', startDate: '2015-01-01' as CalendarDate },
@@ -126,22 +221,38 @@ async function main(): Promise<number> {
         };
       }
     }
-    const repository = new PostgresRepository({ url: url.toString(), poolSize: concurrency + 2, statementTimeoutMs: 60_000, retryAfterSeconds: 5 });
+    const repository = new PostgresRepository({
+      url: url.toString(),
+      poolSize: concurrency + 2,
+      statementTimeoutMs: 60_000,
+      retryAfterSeconds: 5,
+    });
     cleanups.push(() => repository.close());
     let started = Date.now();
     await migrate(repository.database);
     const seeded = await seedDataset(repository.database, embedded, generated());
     await repository.database.query('ANALYZE');
-    log(`seeded ${seeded} patients (${families.length} family names) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `seeded ${seeded} patients (${families.length} family names) in ${secondsSince(started)} s`,
+    );
 
     const config = loadConfig({
-      LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_BURST: '1000000', MAX_EVENT_LOOP_UTILISATION: '1',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_BURST: '1000000',
+      MAX_EVENT_LOOP_UTILISATION: '1',
       MAX_IN_FLIGHT: '1000',
     });
     const logger = createLogger('silent');
     const software = softwareInfo();
     const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-    const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: discard }, processMetrics: false });
+    const ops = createOps(config, {
+      software,
+      logger,
+      now: () => clock.now(),
+      audit: { stream: discard },
+      processMetrics: false,
+    });
     cleanups.push(() => ops.audit.close());
     const app = createApp({ config, repository, clock, logger, software, ops });
     const server = http.createServer(app);
@@ -150,16 +261,21 @@ async function main(): Promise<number> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
 
+    const patient2Nhs = embedded.patients[1]?.patient.nhsNumber ?? '';
     const prefix = (text: string, n: number) => encodeURIComponent([...text].slice(0, n).join(''));
-    const day = () => new Date(Date.UTC(1925, 0, 1) + Math.floor(random() * 36_500) * 86_400_000).toISOString().slice(0, 10);
+    const day = () =>
+      new Date(Date.UTC(1925, 0, 1) + Math.floor(random() * 36_500) * 86_400_000).toISOString().slice(0, 10);
     const KINDS: Record<string, () => string> = {
       'family prefix (3) + birthdate': () => `family=${prefix(pick(families), 3)}&birthdate=${day()}`,
       'family + given': () => `family=${encodeURIComponent(pick(families))}&given=${prefix(pick(GIVEN), 4)}`,
-      'family + birthdate range': () => `family=${encodeURIComponent(pick(families))}&birthdate=ge${day().slice(0, 4)}-01-01&birthdate=le${day().slice(0, 4)}-12-31`,
+      'family + birthdate range': () =>
+        `family=${encodeURIComponent(pick(families))}` +
+        `&birthdate=ge${year(day())}-01-01&birthdate=le${year(day())}-12-31`,
       'birthdate alone': () => `birthdate=${day()}`,
       'given + birthdate (no family)': () => `given=${prefix(pick(GIVEN), 3)}&birthdate=${day()}`,
       'family prefix (2) alone: too broad': () => `family=${prefix(pick(families), 2)}`,
-      'identifier': () => `identifier=${encodeURIComponent(`https://fhir.nhs.uk/Id/nhs-number|${embedded.patients[1]?.patient.nhsNumber}`)}`,
+      identifier: () =>
+        `identifier=${encodeURIComponent(`https://fhir.nhs.uk/Id/nhs-number|${patient2Nhs}`)}`,
     };
     const kinds = Object.keys(KINDS);
     const plan = Array.from({ length: requests }, (_, i) => {
@@ -181,7 +297,10 @@ async function main(): Promise<number> {
       const query = parsePatientSearch(new URLSearchParams(KINDS[kind]?.() ?? ''), config.patientSearch);
       const { text, values } = patientSearchSql(embedded.practice.odsCode, query.criteria, query.count + 1);
       const plan = await repository.database.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
-      const scans = plan.map((r) => r['QUERY PLAN']).filter((l) => /Scan/.test(l)).map((l) => l.trim().replace(/\s+\(cost.*$/, ''));
+      const scans = plan
+        .map((r) => r['QUERY PLAN'])
+        .filter((l) => /Scan/.test(l))
+        .map((l) => l.trim().replace(/\s+\(cost.*$/, ''));
       log(`plan  ${kind.padEnd(36)} ${scans.join('; ')}`);
     }
     // The store alone (one SQL statement per search), sequentially: what the index gives, without
@@ -189,14 +308,17 @@ async function main(): Promise<number> {
     const { loadavg, cpus } = await import('node:os');
     log(`${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}`);
     for (const kind of kinds) {
-      const ms: number[] = [];
+      const times: number[] = [];
       for (let i = 0; i < 50; i++) {
         const query = parsePatientSearch(new URLSearchParams(KINDS[kind]?.() ?? ''), config.patientSearch);
         const t0 = performance.now();
         await repository.searchPatients(embedded.practice.odsCode, query.criteria, query.count + 1);
-        ms.push(performance.now() - t0);
+        times.push(performance.now() - t0);
       }
-      log(`store ${kind.padEnd(36)} n=  50  p50 ${percentile(ms, 50).toFixed(1).padStart(6)}  p99 ${percentile(ms, 99).toFixed(1).padStart(6)} ms`);
+      log(
+        `store ${kind.padEnd(36)} n=  50  p50 ${ms(percentile(times, 50))}  ` +
+          `p99 ${ms(percentile(times, 99))} ms`,
+      );
     }
     const results: { kind: string; status: number; ms: number }[] = [];
     let next = 0;
@@ -208,7 +330,9 @@ async function main(): Promise<number> {
           const t0 = performance.now();
           let status = 0;
           try {
-            const res = await fetch(`http://127.0.0.1:${port}${config.basePath}/Patient?${query}`, { headers: headers() });
+            const res = await fetch(`http://127.0.0.1:${port}${config.basePath}/Patient?${query}`, {
+              headers: headers(),
+            });
             await res.arrayBuffer();
             status = res.status;
           } catch {
@@ -218,22 +342,41 @@ async function main(): Promise<number> {
         }
       }),
     );
-    log(`${results.length} searches, concurrency ${concurrency}, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const row = (label: string, ms: number[], statuses: string) =>
-      log(`${label.padEnd(36)} n=${String(ms.length).padStart(4)}  p50 ${percentile(ms, 50).toFixed(1).padStart(6)}  p90 ${percentile(ms, 90).toFixed(1).padStart(6)}  ` +
-        `p99 ${percentile(ms, 99).toFixed(1).padStart(6)}  max ${Math.max(...ms).toFixed(1).padStart(6)} ms  ${statuses}`);
+    log(
+      `${results.length} searches, concurrency ${concurrency}, in ${secondsSince(started)} s`,
+    );
+    const row = (label: string, times: number[], statuses: string) =>
+      log(
+        `${label.padEnd(36)} n=${String(times.length).padStart(4)}  p50 ${ms(percentile(times, 50))}  ` +
+          `p90 ${ms(percentile(times, 90))}  p99 ${ms(percentile(times, 99))}  ` +
+          `max ${ms(Math.max(...times))} ms  ${statuses}`,
+      );
     const statusesOf = (list: typeof results) =>
-      Object.entries(list.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {}))
-        .map(([s, n]) => `${s}×${n}`).join(' ');
+      Object.entries(
+        list.reduce<Record<string, number>>(
+          (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+          {},
+        ),
+      )
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ');
     for (const kind of kinds) {
       const list = results.filter((r) => r.kind === kind);
-      row(kind, list.map((r) => r.ms), statusesOf(list));
+      row(
+        kind,
+        list.map((r) => r.ms),
+        statusesOf(list),
+      );
     }
     const all = results.map((r) => r.ms);
     row('all', all, statusesOf(results));
     const bad = results.filter((r) => r.status === 0 || r.status >= 500).length;
     const p99 = percentile(all, 99);
-    log(bad === 0 && p99 < 1000 ? `OK: p99 ${p99.toFixed(1)} ms < 1000 ms, no 5xx` : `FAIL: p99 ${p99.toFixed(1)} ms, ${bad} 5xx/errors`);
+    log(
+      bad === 0 && p99 < 1000
+        ? `OK: p99 ${p99.toFixed(1)} ms < 1000 ms, no 5xx`
+        : `FAIL: p99 ${p99.toFixed(1)} ms, ${bad} 5xx/errors`,
+    );
     return bad === 0 && p99 < 1000 ? 0 : 1;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

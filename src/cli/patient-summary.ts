@@ -24,7 +24,9 @@ function nhsOf(patient: JsonObject): string {
 function addressOf(patient: JsonObject): string {
   const first = Array.isArray(patient.address) ? patient.address.find(isObject) : undefined;
   if (!first) return '';
-  return [...strings(first.line), first.city, first.postalCode].filter((p): p is string => typeof p === 'string').join(', ');
+  return [...strings(first.line), first.city, first.postalCode]
+    .filter((p): p is string => typeof p === 'string')
+    .join(', ');
 }
 
 export function renderPatients(bundle: JsonObject): string {
@@ -43,7 +45,11 @@ export function renderPatients(bundle: JsonObject): string {
     typeof p.id === 'string' ? p.id : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [
     `${patients.length} patient${patients.length === 1 ? '' : 's'}`,
     '',

@@ -45,7 +45,17 @@ export interface PatientDirectory {
 }
 
 /** Letters that do not decompose into a base letter and a mark. */
-const FOLDS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const FOLDS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
 
 /**
  * The form names are compared in: compatibility-decomposed, marks removed, lower case, a few
@@ -92,13 +102,19 @@ export function matchesCriteria(patient: Patient, criteria: PatientCriteria): bo
   if (criteria.nhsNumber !== undefined && patient.nhsNumber !== criteria.nhsNumber) return false;
   const { family, given } = criteria;
   if (family !== undefined && !normaliseName(patient.name.family).startsWith(family)) return false;
-  if (given !== undefined && !patient.name.given.some((g) => normaliseName(g).startsWith(given))) return false;
+  if (given !== undefined && !patient.name.given.some((g) => normaliseName(g).startsWith(given)))
+    return false;
   return (criteria.birthDate ?? []).every((c) => birthDateMatches(patient.birthDate, c));
 }
 
 /** The sort key of a patient: normalised family, first given name, birth date, NHS number. */
 export function patientSortKey(patient: Patient): readonly string[] {
-  return [normaliseName(patient.name.family), normaliseName(patient.name.given[0] ?? ''), patient.birthDate, patient.nhsNumber];
+  return [
+    normaliseName(patient.name.family),
+    normaliseName(patient.name.given[0] ?? ''),
+    patient.birthDate,
+    patient.nhsNumber,
+  ];
 }
 
 /** Code-unit order of the sort keys: what PostgreSQL's "C" collation gives, so both stores agree. */

@@ -12,10 +12,14 @@ const ROOT = resolve(__dirname, '../..');
 
 function gpc(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -30,7 +34,9 @@ let base: string;
 
 beforeAll(async () => {
   server = createServer(testApp({ clock: systemClock }).app);
-  const port = await new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+  const port = await new Promise<number>((done) =>
+    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+  );
   base = `http://127.0.0.1:${port}${BASE}`;
 });
 
@@ -43,7 +49,9 @@ describe('gpc patient', () => {
     const run = await gpc('patient', '--base', base, '--nhs', NHS.patient2);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`GET ${base}/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C${NHS.patient2}`);
+    expect(run.stdout).toContain(
+      `GET ${base}/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C${NHS.patient2}`,
+    );
     expect(run.stdout).toContain('HTTP 200 application/fhir+json;charset=utf-8');
     expect(run.stdout).toContain('1 patient\n');
     expect(run.stdout).toMatch(PATIENT2_ROW);

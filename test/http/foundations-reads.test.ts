@@ -21,7 +21,12 @@ async function recordResources(): Promise<Map<string, unknown>> {
     ],
   });
   expect(res.status).toBe(200);
-  return new Map(((res.body as Bundle).entry ?? []).map((e) => [`${e.resource?.resourceType}/${e.resource?.id}`, e.resource]));
+  return new Map(
+    ((res.body as Bundle).entry ?? []).map((e) => [
+      `${e.resource?.resourceType}/${e.resource?.id}`,
+      e.resource,
+    ]),
+  );
 }
 
 describe('Foundations reads', () => {
@@ -30,16 +35,19 @@ describe('Foundations reads', () => {
     ['Organization', 'practice-p99001', FOUNDATIONS.readOrganization, ORG_SCOPE],
     ['Practitioner', 'prac-sharma', FOUNDATIONS.readPractitioner, ORG_SCOPE],
     ['Location', 'loc-riverside-main', FOUNDATIONS.readLocation, ORG_SCOPE],
-  ])('%s/%s answers the resource exactly as the structured record carries it', async (type, id, interaction, scope) => {
-    const res = await getFhir(t, `/${type}/${id}`, interaction, scope);
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toMatchObject({ resourceType: type, id });
-    const inRecord = (await recordResources()).get(`${type}/${id}`);
-    expect(inRecord).toBeDefined();
-    expect(res.body).toEqual(inRecord);
-  });
+  ])(
+    '%s/%s answers the resource exactly as the structured record carries it',
+    async (type, id, interaction, scope) => {
+      const res = await getFhir(t, `/${type}/${id}`, interaction, scope);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toMatchObject({ resourceType: type, id });
+      const inRecord = (await recordResources()).get(`${type}/${id}`);
+      expect(inRecord).toBeDefined();
+      expect(res.body).toEqual(inRecord);
+    },
+  );
 
   it('reads an organisation other than the practice that the records refer to', async () => {
     const res = await getFhir(t, '/Organization/org-leeds-teaching', FOUNDATIONS.readOrganization, ORG_SCOPE);
@@ -57,9 +65,12 @@ describe('Foundations reads', () => {
     ['Organization', 'no-such-org', FOUNDATIONS.readOrganization, ORG_SCOPE, 'ORGANISATION_NOT_FOUND'],
     ['Practitioner', 'no-such-gp', FOUNDATIONS.readPractitioner, ORG_SCOPE, 'PRACTITIONER_NOT_FOUND'],
     ['Location', 'no-such-site', FOUNDATIONS.readLocation, ORG_SCOPE, 'NO_RECORD_FOUND'],
-  ])('%s/%s answers 404 %s (unknown, or withheld like the unknown)', async (type, id, interaction, scope, code) => {
-    expectError(await getFhir(t, `/${type}/${id}`, interaction, scope), 404, code, id);
-  });
+  ])(
+    '%s/%s answers 404 %s (unknown, or withheld like the unknown)',
+    async (type, id, interaction, scope, code) => {
+      expectError(await getFhir(t, `/${type}/${id}`, interaction, scope), 404, code, id);
+    },
+  );
 
   it('needs the interaction id of the resource read', async () => {
     const res = await getFhir(t, '/Patient/patient2', FOUNDATIONS.search, PATIENT_SCOPE);
@@ -67,23 +78,45 @@ describe('Foundations reads', () => {
   });
 
   it('needs patient/*.read for Patient and organization/*.read for the others', async () => {
-    expectError(await getFhir(t, '/Patient/patient2', FOUNDATIONS.readPatient, ORG_SCOPE), 400, 'BAD_REQUEST', PATIENT_SCOPE);
-    expectError(await getFhir(t, '/Practitioner/prac-sharma', FOUNDATIONS.readPractitioner, PATIENT_SCOPE), 400, 'BAD_REQUEST', ORG_SCOPE);
+    expectError(
+      await getFhir(t, '/Patient/patient2', FOUNDATIONS.readPatient, ORG_SCOPE),
+      400,
+      'BAD_REQUEST',
+      PATIENT_SCOPE,
+    );
+    expectError(
+      await getFhir(t, '/Practitioner/prac-sharma', FOUNDATIONS.readPractitioner, PATIENT_SCOPE),
+      400,
+      'BAD_REQUEST',
+      ORG_SCOPE,
+    );
   });
 
   it('answers 400 for an id that is not a FHIR id, and for a verb other than GET', async () => {
-    expectError(await getFhir(t, '/Patient/a%20b', FOUNDATIONS.readPatient, PATIENT_SCOPE), 400, 'BAD_REQUEST');
+    expectError(
+      await getFhir(t, '/Patient/a%20b', FOUNDATIONS.readPatient, PATIENT_SCOPE),
+      400,
+      'BAD_REQUEST',
+    );
     const { default: request } = await import('supertest');
     const { spineHeaders } = await import('../support/app');
-    const res = await request(t.app).delete(`${t.config.basePath}/Patient/patient2`).set(spineHeaders(t, FOUNDATIONS.readPatient, PATIENT_SCOPE));
+    const res = await request(t.app)
+      .delete(`${t.config.basePath}/Patient/patient2`)
+      .set(spineHeaders(t, FOUNDATIONS.readPatient, PATIENT_SCOPE));
     expectError(res, 400, 'BAD_REQUEST', 'DELETE');
   });
 
   it('follows the GP Connect switch but not the structured capability switch', async () => {
     const structuredOff = testApp({ env: { GPC_STRUCTURED_ENABLED: 'false' } });
-    expect((await getFhir(structuredOff, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE)).status).toBe(200);
+    expect(
+      (await getFhir(structuredOff, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE)).status,
+    ).toBe(200);
     const allOff = testApp({ env: { GPC_ENABLED: 'false' } });
-    expectError(await getFhir(allOff, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE), 403, 'ACCESS DENIED');
+    expectError(
+      await getFhir(allOff, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE),
+      403,
+      'ACCESS DENIED',
+    );
   });
 
   it('audits a read with the resource asked for and the patient it returned', async () => {
@@ -91,7 +124,14 @@ describe('Foundations reads', () => {
     await getFhir(audited, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE);
     await getFhir(audited, '/Location/nowhere', FOUNDATIONS.readLocation, ORG_SCOPE);
     await audited.audit.flushed();
-    expect(audited.audit.requests.map((r) => [r.interaction, r.resource, r.nhsNumber, (r.outcome as { status: number }).status])).toEqual([
+    expect(
+      audited.audit.requests.map((r) => [
+        r.interaction,
+        r.resource,
+        r.nhsNumber,
+        (r.outcome as { status: number }).status,
+      ]),
+    ).toEqual([
       ['patientRead', 'Patient/patient2', NHS.patient2, 200],
       ['locationRead', 'Location/nowhere', null, 404],
     ]);

@@ -6,7 +6,14 @@ import type { Bundle, CapabilityStatement, Patient as FhirPatient } from 'fhir/r
 import type { Response } from 'supertest';
 import { getMetadata, NHS, postRecord, testApp, type TestApp } from '../support/app';
 import { expectError } from '../support/fhir';
-import { ACCENTED, byNhs, CROWD, NHS_SYSTEM, searchPatients, searchPractice } from '../support/patient-search';
+import {
+  ACCENTED,
+  byNhs,
+  CROWD,
+  NHS_SYSTEM,
+  searchPatients,
+  searchPractice,
+} from '../support/patient-search';
 import { repositoryFor } from '../support/store';
 
 const repository = repositoryFor(searchPractice());
@@ -14,7 +21,10 @@ const app = (env: Record<string, string> = {}): TestApp =>
   testApp({ repository, env: { PATIENT_SEARCH_MAX_RESULTS: '6', ...env } });
 
 function expectSearchset(res: Response): Bundle {
-  expect({ status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({ status: 200, body: 'ok' });
+  expect({ status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({
+    status: 200,
+    body: 'ok',
+  });
   expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
   expect(res.headers['cache-control']).toBe('no-store');
   const bundle = res.body as Bundle;
@@ -31,18 +41,22 @@ function ids(res: Response): string[] {
 describe('Find a patient by NHS number (search:patient-1)', () => {
   const t = app();
 
-  it('returns patient2 as the one CareConnect-GPC-Patient-1, identical to the structured record Patient', async () => {
+  it('returns patient2 as one CareConnect-GPC-Patient-1, the Patient of the structured record', async () => {
     const bundle = expectSearchset(await searchPatients(t, byNhs(NHS.patient2)));
     expect(bundle.entry).toHaveLength(1);
     const found = bundle.entry?.[0].resource as FhirPatient;
-    expect(found.meta?.profile).toEqual(['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1']);
+    expect(found.meta?.profile).toEqual([
+      'https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1',
+    ]);
     expect(found.meta?.versionId).toBeDefined();
     expect(bundle.entry?.[0].search?.mode).toBe('match');
     const record = await postRecord(t, {
       resourceType: 'Parameters',
       parameter: [{ name: 'patientNHSNumber', valueIdentifier: { system: NHS_SYSTEM, value: NHS.patient2 } }],
     });
-    const inRecord = (record.body as Bundle).entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource;
+    const inRecord = (record.body as Bundle).entry?.find(
+      (e) => e.resource?.resourceType === 'Patient',
+    )?.resource;
     expect(found).toEqual(inRecord);
   });
 
@@ -60,25 +74,51 @@ describe('Find a patient by NHS number (search:patient-1)', () => {
     expect(ids(await searchPatients(t, byNhs(nhs)))).toEqual([]);
   });
 
-  it('returns a patient who dissented from record sharing (dissent governs the record, not finding them)', async () => {
+  it('returns a patient who dissented from record sharing (dissent governs the record only)', async () => {
     expect(ids(await searchPatients(t, byNhs(NHS.patient15)))).toEqual(['patient15']);
   });
 
   it('accepts _format=application/fhir+json and refuses XML with 415', async () => {
-    expect(ids(await searchPatients(t, `${byNhs(NHS.patient2)}&_format=application/fhir%2Bjson`))).toEqual(['patient2']);
+    expect(ids(await searchPatients(t, `${byNhs(NHS.patient2)}&_format=application/fhir%2Bjson`))).toEqual([
+      'patient2',
+    ]);
     expectError(await searchPatients(t, `${byNhs(NHS.patient2)}&_format=xml`), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it.each([
-    ['an unknown identifier system', `identifier=${encodeURIComponent('https://example.org/id|9690937286')}`, 400, 'INVALID_IDENTIFIER_SYSTEM', 'https://example.org/id'],
+    [
+      'an unknown identifier system',
+      `identifier=${encodeURIComponent('https://example.org/id|9690937286')}`,
+      400,
+      'INVALID_IDENTIFIER_SYSTEM',
+      'https://example.org/id',
+    ],
     ['a number failing Modulus 11', byNhs('9690937287'), 400, 'INVALID_IDENTIFIER_VALUE', '9690937287'],
     ['a number of 9 digits', byNhs('969093728'), 400, 'INVALID_IDENTIFIER_VALUE', 'not a valid NHS number'],
     ['no system', 'identifier=9690937286', 422, 'INVALID_PARAMETER', 'system|value'],
-    ['a blank system', `identifier=${encodeURIComponent('|9690937286')}`, 422, 'INVALID_PARAMETER', 'no system'],
-    ['a blank value', `identifier=${encodeURIComponent(`${NHS_SYSTEM}|`)}`, 422, 'INVALID_PARAMETER', 'no value'],
+    [
+      'a blank system',
+      `identifier=${encodeURIComponent('|9690937286')}`,
+      422,
+      'INVALID_PARAMETER',
+      'no system',
+    ],
+    [
+      'a blank value',
+      `identifier=${encodeURIComponent(`${NHS_SYSTEM}|`)}`,
+      422,
+      'INVALID_PARAMETER',
+      'no value',
+    ],
     ['no parameter at all', '', 400, 'BAD_REQUEST', 'identifier='],
     ['an unknown parameter', `${byNhs(NHS.patient2)}&Identifier=x`, 400, 'BAD_REQUEST', '"Identifier"'],
-    ['identifier twice', `${byNhs(NHS.patient2)}&${byNhs(NHS.patient3)}`, 400, 'BAD_REQUEST', 'identifier may appear at most 1'],
+    [
+      'identifier twice',
+      `${byNhs(NHS.patient2)}&${byNhs(NHS.patient3)}`,
+      400,
+      'BAD_REQUEST',
+      'identifier may appear at most 1',
+    ],
   ])('rejects %s', async (_what, query, status, code, mention) => {
     expectError(await searchPatients(t, query), status, code, mention);
   });
@@ -89,7 +129,12 @@ describe('Find a patient by NHS number (search:patient-1)', () => {
     });
     expectError(wrongId, 400, 'BAD_REQUEST', 'Ssp-InteractionID');
     const { getFhir, FOUNDATIONS } = await import('../support/patient-search');
-    const wrongScope = await getFhir(t, `/Patient?${byNhs(NHS.patient2)}`, FOUNDATIONS.search, 'organization/*.read');
+    const wrongScope = await getFhir(
+      t,
+      `/Patient?${byNhs(NHS.patient2)}`,
+      FOUNDATIONS.search,
+      'organization/*.read',
+    );
     expectError(wrongScope, 400, 'BAD_REQUEST', 'patient/*.read');
   });
 
@@ -106,7 +151,9 @@ describe('Find a patient by NHS number (search:patient-1)', () => {
       search: { terms: { identifier: [`${NHS_SYSTEM}|${NHS.patient2}`] }, matches: 1 },
       outcome: { status: 200 },
     });
-    expect(second).toMatchObject({ search: { terms: { family: ['hug'], birthdate: ['1948-09-30'] }, matches: 1 } });
+    expect(second).toMatchObject({
+      search: { terms: { family: ['hug'], birthdate: ['1948-09-30'] }, matches: 1 },
+    });
   });
 });
 
@@ -148,14 +195,18 @@ describe('Demographic search: family, given, birthdate', () => {
   });
 
   it('never returns the sensitive namesake of a patient it does return', async () => {
-    expect(ids(await searchPatients(t, 'family=angstr&birthdate=1977-07-07'))).toEqual([ACCENTED.angstrom.patient.id]);
+    expect(ids(await searchPatients(t, 'family=angstr&birthdate=1977-07-07'))).toEqual([
+      ACCENTED.angstrom.patient.id,
+    ]);
   });
 
   it('orders matches by family name, given name, birth date, then NHS number', async () => {
     const res = await searchPatients(t, 'family=crowther&birthdate=ge1960-01-01');
     const expected = CROWD.filter((d) => d.patient.birthDate >= '1960-01-01')
       .map((d) => d.patient)
-      .sort((a, b) => a.name.given[0].localeCompare(b.name.given[0]) || a.birthDate.localeCompare(b.birthDate))
+      .sort(
+        (a, b) => a.name.given[0].localeCompare(b.name.given[0]) || a.birthDate.localeCompare(b.birthDate),
+      )
       .map((p) => p.id);
     expect(ids(res)).toEqual(expected);
     expect(expected).toEqual(['search-12', 'search-11', 'search-10', 'search-13', 'search-14']);
@@ -171,7 +222,10 @@ describe('Demographic search: family, given, birthdate', () => {
 
   it('asks to narrow a search matching more than _count', async () => {
     expectError(await searchPatients(t, 'family=crowther&_count=3'), 422, 'TOO_MANY_MATCHES', 'More than 3');
-    expect(ids(await searchPatients(t, 'family=crowther&given=a&_count=2'))).toEqual(['search-12', 'search-11']);
+    expect(ids(await searchPatients(t, 'family=crowther&given=a&_count=2'))).toEqual([
+      'search-12',
+      'search-11',
+    ]);
   });
 
   it.each([
@@ -190,7 +244,12 @@ describe('Demographic search: family, given, birthdate', () => {
   });
 
   it('rejects a third birthdate and a repeated family with 400', async () => {
-    expectError(await searchPatients(t, 'birthdate=ge1940-01-01&birthdate=le1950-01-01&birthdate=1948-09-30'), 400, 'BAD_REQUEST', 'birthdate');
+    expectError(
+      await searchPatients(t, 'birthdate=ge1940-01-01&birthdate=le1950-01-01&birthdate=1948-09-30'),
+      400,
+      'BAD_REQUEST',
+      'birthdate',
+    );
     expectError(await searchPatients(t, 'family=a&family=b'), 400, 'BAD_REQUEST', 'family');
   });
 });
@@ -199,14 +258,21 @@ describe('The demographic search switch (PATIENT_DEMOGRAPHIC_SEARCH=false)', () 
   const t = app({ PATIENT_DEMOGRAPHIC_SEARCH: 'false' });
 
   it('refuses family, given and birthdate with 403 and still finds by NHS number', async () => {
-    for (const query of ['family=hughes', 'given=margaret', 'birthdate=1948-09-30', `${byNhs(NHS.patient2)}&family=hughes`]) {
+    for (const query of [
+      'family=hughes',
+      'given=margaret',
+      'birthdate=1948-09-30',
+      `${byNhs(NHS.patient2)}&family=hughes`,
+    ]) {
       expectError(await searchPatients(t, query), 403, 'ACCESS DENIED', 'switched off');
     }
     expect(ids(await searchPatients(t, byNhs(NHS.patient2)))).toEqual(['patient2']);
   });
 
   it('leaves the demographic parameters out of the CapabilityStatement', async () => {
-    const patient = (await getMetadata(t)).body.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
+    const patient = (await getMetadata(t)).body.rest[0].resource.find(
+      (r: { type: string }) => r.type === 'Patient',
+    );
     expect(patient.searchParam.map((p: { name: string }) => p.name)).toEqual(['identifier', '_count']);
   });
 });
@@ -221,7 +287,13 @@ describe('The CapabilityStatement', () => {
       ['Practitioner', ['read']],
       ['Location', ['read']],
     ]);
-    expect(resources[0].searchParam?.map((p) => p.name)).toEqual(['identifier', 'family', 'given', 'birthdate', '_count']);
+    expect(resources[0].searchParam?.map((p) => p.name)).toEqual([
+      'identifier',
+      'family',
+      'given',
+      'birthdate',
+      '_count',
+    ]);
   });
 });
 
@@ -230,6 +302,8 @@ describe('Practice scoping of the store', () => {
     expect(await repository.searchPatients('P99002', { nhsNumber: NHS.patient2 }, 5)).toEqual([]);
     expect(await repository.readPatient('P99002', 'patient2')).toBeUndefined();
     expect(await repository.readOrganisation('P99002', 'practice-p99001')).toBeUndefined();
-    expect((await repository.searchPatients('P99001', { nhsNumber: NHS.patient2 }, 5)).map((p) => p.id)).toEqual(['patient2']);
+    expect(
+      (await repository.searchPatients('P99001', { nhsNumber: NHS.patient2 }, 5)).map((p) => p.id),
+    ).toEqual(['patient2']);
   });
 });

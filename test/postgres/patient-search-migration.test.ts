@@ -27,12 +27,18 @@ describe('migration 002_patient_search', () => {
   });
 
   it('fills the search columns of rows that predate it, and searches then find them', async () => {
-    await repository.database.query('UPDATE patients SET family_norm = NULL, given_norm = NULL, birth_date = NULL, findable = NULL');
+    await repository.database.query(
+      'UPDATE patients SET family_norm = NULL, given_norm = NULL, birth_date = NULL, findable = NULL',
+    );
     expect(await repository.searchPatients('P99001', { family: 'hughes' }, 5)).toEqual([]);
     await repository.database.transaction((query) => backfillPatientSearch(query));
-    const rows = await repository.database.query<{ n: string }>('SELECT count(*) AS n FROM patients WHERE findable IS NULL');
+    const rows = await repository.database.query<{ n: string }>(
+      'SELECT count(*) AS n FROM patients WHERE findable IS NULL',
+    );
     expect(rows[0]?.n).toBe('0');
-    expect((await repository.searchPatients('P99001', { family: 'hughes' }, 5)).map((p) => p.id)).toEqual(['patient2']);
+    expect((await repository.searchPatients('P99001', { family: 'hughes' }, 5)).map((p) => p.id)).toEqual([
+      'patient2',
+    ]);
     expect(await repository.searchPatients('P99001', { family: 'thompson' }, 5)).toEqual([]);
   });
 

@@ -25,7 +25,13 @@ function nhsNumber(base: number): string {
   }
 }
 
-function extra(i: number, family: string, given: string[], birthDate: string, changes: Partial<Patient> = {}): PatientData {
+function extra(
+  i: number,
+  family: string,
+  given: string[],
+  birthDate: string,
+  changes: Partial<Patient> = {},
+): PatientData {
   const patient: Patient = {
     id: `search-${i}`,
     nhsNumber: nhsNumber(700000000 + i * 17),
@@ -67,8 +73,16 @@ export function searchPractice(): PracticeDataset {
 }
 
 /** GET under the FHIR base with valid Spine headers for `interaction` and `scope`. */
-export function getFhir(t: TestApp, path: string, interaction: string, scope: string, options: SendOptions = {}): request.Test {
-  return request(t.app).get(`${t.config.basePath}${path}`).set(spineHeaders(t, interaction, scope, options));
+export function getFhir(
+  t: TestApp,
+  path: string,
+  interaction: string,
+  scope: string,
+  options: SendOptions = {},
+): request.Test {
+  return request(t.app)
+    .get(`${t.config.basePath}${path}`)
+    .set(spineHeaders(t, interaction, scope, options));
 }
 
 export function searchPatients(t: TestApp, query: string, options: SendOptions = {}): request.Test {

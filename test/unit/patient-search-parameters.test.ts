@@ -30,7 +30,9 @@ describe('normaliseName', () => {
 
 describe('parsePatientSearch', () => {
   it('builds the criteria of a combined search', () => {
-    expect(parse('family=H%C3%BCghes&given=Ann&birthdate=ge1948-01-01&birthdate=le1948-12-31&_count=5')).toEqual({
+    expect(
+      parse('family=H%C3%BCghes&given=Ann&birthdate=ge1948-01-01&birthdate=le1948-12-31&_count=5'),
+    ).toEqual({
       criteria: {
         family: 'hughes',
         given: 'ann',
@@ -42,7 +44,9 @@ describe('parsePatientSearch', () => {
       count: 5,
       demographic: true,
     });
-    expect(parse('identifier=https://fhir.nhs.uk/Id/nhs-number|9690937286').criteria).toEqual({ nhsNumber: '9690937286' });
+    expect(parse('identifier=https://fhir.nhs.uk/Id/nhs-number|9690937286').criteria).toEqual({
+      nhsNumber: '9690937286',
+    });
   });
 
   it.each([
@@ -67,6 +71,9 @@ describe('parsePatientSearch', () => {
   it('refuses the demographic parameters when switched off, not the identifier', () => {
     const off = { demographicEnabled: false, maxResults: 50 };
     expect(() => parsePatientSearch(new URLSearchParams('given=ann'), off)).toThrow(/switched off/);
-    expect(parsePatientSearch(new URLSearchParams('identifier=https://fhir.nhs.uk/Id/nhs-number|9690937286'), off).demographic).toBe(false);
+    expect(
+      parsePatientSearch(new URLSearchParams('identifier=https://fhir.nhs.uk/Id/nhs-number|9690937286'), off)
+        .demographic,
+    ).toBe(false);
   });
 });

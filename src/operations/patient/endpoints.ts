@@ -10,7 +10,13 @@ import { factsOf } from '../../ops/request-facts';
 import type { ClinicalRepository } from '../../record/repository';
 import { INTERACTIONS, type Interaction } from '../../spine/interactions';
 import { findPatients } from './find-patients';
-import { readLocation, readOrganization, readPatient, readPractitioner, type ReadDeps } from './read-resources';
+import {
+  readLocation,
+  readOrganization,
+  readPatient,
+  readPractitioner,
+  type ReadDeps,
+} from './read-resources';
 import { searchTerms, type SearchLimits } from './search-parameters';
 
 export interface FoundationsDeps {
@@ -26,7 +32,10 @@ function queryOf(req: Request): URLSearchParams {
   return new URLSearchParams(at < 0 ? '' : req.originalUrl.slice(at + 1));
 }
 
-export function foundationsEndpoints(deps: FoundationsDeps): { search: FhirEndpoint; reads: FhirReadEndpoint[] } {
+export function foundationsEndpoints(deps: FoundationsDeps): {
+  search: FhirEndpoint;
+  reads: FhirReadEndpoint[];
+} {
   /**
    * The practice the request is for. Today a deployment serves one practice, its store's; the ODS
    * code is what every directory read is scoped by, so serving several practices changes only this.

@@ -25,17 +25,24 @@ export interface FindPatientsResult {
   readonly bundle: Bundle;
 }
 
-export async function findPatients(params: URLSearchParams, deps: FindPatientsDeps): Promise<FindPatientsResult> {
+export async function findPatients(
+  params: URLSearchParams,
+  deps: FindPatientsDeps,
+): Promise<FindPatientsResult> {
   const query = parsePatientSearch(params, deps.limits);
   // One more than may be returned: enough to know the search must be narrowed, never a silent cut.
   const found = await deps.repository.searchPatients(deps.odsCode, query.criteria, query.count + 1);
   if (found.length > query.count) {
     throw new GpcError(
       'TOO_MANY_MATCHES',
-      `More than ${query.count} patients match this search; narrow it (add given, birthdate or more of the family name)`,
+      `More than ${query.count} patients match this search; narrow it ` +
+        '(add given, birthdate or more of the family name)',
     );
   }
-  const date = deps.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const date = deps
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   const bundle = patientSearchset(found, { id: deps.newId(), date, practiceId: deps.practiceId });
   return { query, patients: found, bundle };
 }

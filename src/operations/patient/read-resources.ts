@@ -3,8 +3,18 @@
  * exactly as in the structured record. A patient who may not be found (mayBeFound) is answered as
  * one who does not exist.
  */
-import type { Location as FhirLocation, Organization, Patient as FhirPatient, Practitioner as FhirPractitioner } from 'fhir/r3';
-import { locationResource, organizationResource, patientResource, practitionerResource } from '../../bundle/actors';
+import type {
+  Location as FhirLocation,
+  Organization,
+  Patient as FhirPatient,
+  Practitioner as FhirPractitioner,
+} from 'fhir/r3';
+import {
+  locationResource,
+  organizationResource,
+  patientResource,
+  practitionerResource,
+} from '../../bundle/actors';
 import { GpcError } from '../../fhir/gpc-error';
 import { mayBeFound } from '../../record/patient-directory';
 import type { Patient } from '../../record/people';
@@ -16,7 +26,10 @@ export interface ReadDeps {
   readonly practiceId: string;
 }
 
-export async function readPatient(id: string, deps: ReadDeps): Promise<{ patient: Patient; resource: FhirPatient }> {
+export async function readPatient(
+  id: string,
+  deps: ReadDeps,
+): Promise<{ patient: Patient; resource: FhirPatient }> {
   const patient = await deps.repository.readPatient(deps.odsCode, id);
   if (!patient || !mayBeFound(patient)) {
     throw new GpcError('PATIENT_NOT_FOUND', `No patient with id ${id} is registered at this practice`);
@@ -26,13 +39,15 @@ export async function readPatient(id: string, deps: ReadDeps): Promise<{ patient
 
 export async function readOrganization(id: string, deps: ReadDeps): Promise<Organization> {
   const organisation = await deps.repository.readOrganisation(deps.odsCode, id);
-  if (!organisation) throw new GpcError('ORGANISATION_NOT_FOUND', `No organisation with id ${id} is known at this practice`);
+  if (!organisation)
+    throw new GpcError('ORGANISATION_NOT_FOUND', `No organisation with id ${id} is known at this practice`);
   return organizationResource(organisation);
 }
 
 export async function readPractitioner(id: string, deps: ReadDeps): Promise<FhirPractitioner> {
   const practitioner = await deps.repository.readPractitioner(deps.odsCode, id);
-  if (!practitioner) throw new GpcError('PRACTITIONER_NOT_FOUND', `No practitioner with id ${id} is known at this practice`);
+  if (!practitioner)
+    throw new GpcError('PRACTITIONER_NOT_FOUND', `No practitioner with id ${id} is known at this practice`);
   return practitionerResource(practitioner);
 }
 

@@ -9,7 +9,12 @@ import { parseWholeDate } from '../../fhir/dates';
 import { GpcError } from '../../fhir/gpc-error';
 import { SYSTEM } from '../../fhir/profiles';
 import { truncate } from '../../fhir/text';
-import { normaliseName, type BirthDateCondition, type DateComparator, type PatientCriteria } from '../../record/patient-directory';
+import {
+  normaliseName,
+  type BirthDateCondition,
+  type DateComparator,
+  type PatientCriteria,
+} from '../../record/patient-directory';
 import { isValidNhsNumber } from '../../structured/nhs-number';
 
 export interface PatientSearchQuery {
@@ -67,10 +72,16 @@ function parseIdentifier(raw: string): string {
   if (system === '') throw invalid('identifier has no system; use https://fhir.nhs.uk/Id/nhs-number');
   if (value === '') throw invalid('identifier has no value; give the NHS number after the |');
   if (system !== SYSTEM.nhsNumber) {
-    throw new GpcError('INVALID_IDENTIFIER_SYSTEM', `identifier system "${truncate(system)}" is not supported; use ${SYSTEM.nhsNumber}`);
+    throw new GpcError(
+      'INVALID_IDENTIFIER_SYSTEM',
+      `identifier system "${truncate(system)}" is not supported; use ${SYSTEM.nhsNumber}`,
+    );
   }
   if (!isValidNhsNumber(value)) {
-    throw new GpcError('INVALID_IDENTIFIER_VALUE', `identifier value "${truncate(value)}" is not a valid NHS number (10 digits, Modulus 11)`);
+    throw new GpcError(
+      'INVALID_IDENTIFIER_VALUE',
+      `identifier value "${truncate(value)}" is not a valid NHS number (10 digits, Modulus 11)`,
+    );
   }
   return value;
 }
@@ -78,10 +89,13 @@ function parseIdentifier(raw: string): string {
 function parseName(name: 'family' | 'given', raw: string): string {
   const trimmed = raw.trim();
   if (trimmed === '') throw invalid(`${name} is empty; give the start of the name`);
-  if ([...trimmed].length > MAX_NAME_LENGTH) throw invalid(`${name} is longer than ${MAX_NAME_LENGTH} characters`);
+  if ([...trimmed].length > MAX_NAME_LENGTH)
+    throw invalid(`${name} is longer than ${MAX_NAME_LENGTH} characters`);
   const normalised = normaliseName(trimmed);
   if (!NAME.test(normalised) || !/\p{L}/u.test(normalised)) {
-    throw invalid(`${name} "${truncate(trimmed)}" must hold letters, and only letters, spaces, hyphens and apostrophes`);
+    throw invalid(
+      `${name} "${truncate(trimmed)}" must hold letters, and only letters, spaces, hyphens and apostrophes`,
+    );
   }
   return normalised;
 }
@@ -94,13 +108,15 @@ function parseBirthDate(raw: string): BirthDateCondition {
     throw invalid(`birthdate prefix "${truncate(prefix)}" is not supported; use eq, ge or le`);
   }
   const date = parseWholeDate(text);
-  if (date === undefined) throw invalid(`birthdate "${truncate(raw)}" must be a date YYYY-MM-DD, optionally after eq, ge or le`);
+  if (date === undefined)
+    throw invalid(`birthdate "${truncate(raw)}" must be a date YYYY-MM-DD, optionally after eq, ge or le`);
   return { comparator: prefix, date };
 }
 
 function parseCount(raw: string, max: number): number {
   const n = /^[0-9]{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw invalid(`_count must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw invalid(`_count must be a whole number from 1 to ${max}`);
   return n;
 }
 
@@ -112,12 +128,17 @@ export function parsePatientSearch(params: URLSearchParams, limits: SearchLimits
     if (!rule) {
       throw new GpcError(
         'BAD_REQUEST',
-        `Patient search parameter "${truncate(name)}" is not supported; use ${Object.keys(PARAMETERS).join(', ')}`,
+        `Patient search parameter "${truncate(name)}" is not supported; ` +
+          `use ${Object.keys(PARAMETERS).join(', ')}`,
       );
     }
     const values = seen.get(name) ?? [];
     values.push(value);
-    if (values.length > rule.max) throw new GpcError('BAD_REQUEST', `Patient search parameter ${name} may appear at most ${rule.max} time(s)`);
+    if (values.length > rule.max)
+      throw new GpcError(
+        'BAD_REQUEST',
+        `Patient search parameter ${name} may appear at most ${rule.max} time(s)`,
+      );
     seen.set(name, values);
   }
   const one = (name: string) => seen.get(name)?.[0];
@@ -125,11 +146,15 @@ export function parsePatientSearch(params: URLSearchParams, limits: SearchLimits
   if (demographic && !limits.demographicEnabled) {
     throw new GpcError(
       'ACCESS DENIED',
-      'The demographic patient search (family, given, birthdate) is switched off at this practice; search by identifier',
+      'The demographic patient search (family, given, birthdate) is switched off at this practice; ' +
+        'search by identifier',
     );
   }
   if (!seen.has('identifier') && !demographic) {
-    throw new GpcError('BAD_REQUEST', 'Patient search needs identifier=https://fhir.nhs.uk/Id/nhs-number|NNNNNNNNNN');
+    throw new GpcError(
+      'BAD_REQUEST',
+      'Patient search needs identifier=https://fhir.nhs.uk/Id/nhs-number|NNNNNNNNNN',
+    );
   }
   const identifier = one('identifier');
   const family = one('family');
@@ -142,7 +167,11 @@ export function parsePatientSearch(params: URLSearchParams, limits: SearchLimits
     ...(given !== undefined && { given: parseName('given', given) }),
     ...(birthDates.length > 0 && { birthDate: birthDates.map(parseBirthDate) }),
   };
-  return { criteria, count: count === undefined ? limits.maxResults : parseCount(count, limits.maxResults), demographic };
+  return {
+    criteria,
+    count: count === undefined ? limits.maxResults : parseCount(count, limits.maxResults),
+    demographic,
+  };
 }
 
 /** The search terms as sent, bounded, for the audit trail (kept even when the search then fails). */

@@ -31,9 +31,11 @@ export async function backfillPatientSearch(query: MigrationQuery): Promise<void
     if (rows.length === 0) return;
     const values = rows.map((r) => ({ id: String(r.id), ...patientSearchColumns(r.detail as Patient) }));
     await query(
-      `UPDATE patients p SET family_norm = v.family_norm, given_norm = v.given_norm, birth_date = v.birth_date,
-         findable = v.findable
-       FROM jsonb_to_recordset($1::jsonb) AS v(id text, family_norm text, given_norm text[], birth_date date, findable boolean)
+      `UPDATE patients p
+         SET family_norm = v.family_norm, given_norm = v.given_norm, birth_date = v.birth_date,
+             findable = v.findable
+       FROM jsonb_to_recordset($1::jsonb)
+         AS v(id text, family_norm text, given_norm text[], birth_date date, findable boolean)
        WHERE p.id = v.id`,
       [JSON.stringify(values)],
     );
