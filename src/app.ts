@@ -11,7 +11,13 @@ import { OPS_PATHS, type AppConfig } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
-import { bodyReader, fhirRoutes, parseJsonBody, type FhirEndpoint, type FhirReadEndpoint } from './http/fhir-routes';
+import {
+  bodyReader,
+  fhirRoutes,
+  parseJsonBody,
+  type FhirEndpoint,
+  type FhirReadEndpoint,
+} from './http/fhir-routes';
 import { foundationsEndpoints } from './operations/patient/endpoints';
 import type { Logger } from './logger';
 import type { ClinicalRepository } from './record/repository';
@@ -48,7 +54,9 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const readBody = bodyReader(config.bodyLimitBytes);
   // The CapabilityStatement never changes while the process runs: serialise it once.
   const metadata = Buffer.from(
-    JSON.stringify(capabilityStatement(deps.software, { demographicSearch: config.patientSearch.demographicEnabled })),
+    JSON.stringify(
+      capabilityStatement(deps.software, { demographicSearch: config.patientSearch.demographicEnabled }),
+    ),
     'utf8',
   );
   const getRecord: FhirEndpoint = {

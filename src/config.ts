@@ -232,7 +232,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     documentsDisabled: e.GPC_DISABLED_AREAS.has('documents'),
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
-    patientSearch: { demographicEnabled: e.PATIENT_DEMOGRAPHIC_SEARCH, maxResults: e.PATIENT_SEARCH_MAX_RESULTS },
+    patientSearch: {
+      demographicEnabled: e.PATIENT_DEMOGRAPHIC_SEARCH,
+      maxResults: e.PATIENT_SEARCH_MAX_RESULTS,
+    },
     logLevel: e.LOG_LEVEL,
     ops: {
       metricsPath: e.METRICS_PATH,

@@ -155,7 +155,8 @@ export async function callPatientSearch(options: SearchCallOptions): Promise<Cal
   } catch (error) {
     if (isKitHttpError(error)) {
       const headers = error.config?.headers;
-      return classify(error.response.status, error.response.data, headers?.get?.('content-type') ?? '', headers?.get?.('retry-after'));
+      const contentType = headers?.get?.('content-type') ?? '';
+      return classify(error.response.status, error.response.data, contentType, headers?.get?.('retry-after'));
     }
     return { kind: 'unreachable', message: unreachableMessage(error, options.baseUrl, options.timeoutMs) };
   }

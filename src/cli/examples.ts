@@ -12,7 +12,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CalendarDate } from '../fhir/dates';
-import { callGetStructuredRecord, callWithRetry, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
+import {
+  callGetStructuredRecord,
+  callWithRetry,
+  describeOperationOutcome,
+  type CallOutcome,
+  type RetryPolicy,
+} from './client';
 import {
   isObject,
   readRequestFile,

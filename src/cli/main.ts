@@ -8,7 +8,15 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseWholeDate, type CalendarDate } from '../fhir/dates';
-import { callGetStructuredRecord, callPatientSearch, callWithRetry, DEFAULT_RETRY, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
+import {
+  callGetStructuredRecord,
+  callPatientSearch,
+  callWithRetry,
+  DEFAULT_RETRY,
+  describeOperationOutcome,
+  type CallOutcome,
+  type RetryPolicy,
+} from './client';
 import { findClinicalRisk, renderClinicalRisk } from './clinical-risk';
 import { defaultExamplesDir, expectedText, loadExamples, runExample } from './examples';
 import {
@@ -411,7 +419,9 @@ async function patient(args: string[], io: Io): Promise<number> {
     const v = text(values, name);
     if (v !== undefined) searchParams[name] = v;
   }
-  if (Object.keys(searchParams).length === 0) throw new UsageError('give --nhs, or one or more of --family, --given, --birthdate');
+  if (Object.keys(searchParams).length === 0) {
+    throw new UsageError('give --nhs, or one or more of --family, --given, --birthdate');
+  }
   const count = text(values, 'count');
   if (count !== undefined) searchParams._count = count;
   io.out(`GET ${baseUrl}/Patient?${new URLSearchParams(searchParams).toString()}`);
@@ -503,7 +513,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case '--help':
       case '-h': {
         const topic = rest[0];
-        const help: Record<string, string> = { record: RECORD_HELP, examples: EXAMPLES_HELP, patient: PATIENT_HELP };
+        const help: Record<string, string> = {
+          record: RECORD_HELP,
+          examples: EXAMPLES_HELP,
+          patient: PATIENT_HELP,
+        };
         io.out((topic !== undefined && help[topic]) || MAIN_HELP);
         return command === undefined ? EXIT.usage : EXIT.ok;
       }

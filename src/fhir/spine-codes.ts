@@ -25,7 +25,12 @@ export const SPINE_CODES = {
   REQUEST_HEADERS_TOO_LARGE: { status: 431, issueCode: 'too-long', display: 'Request headers too large', local: true },
   TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', local: true },
   // A patient search that matches more patients than it may return: narrow it (D-63).
-  TOO_MANY_MATCHES: { status: 422, issueCode: 'too-costly', display: 'Too many matches; narrow the search', local: true },
+  TOO_MANY_MATCHES: {
+    status: 422,
+    issueCode: 'too-costly',
+    display: 'Too many matches; narrow the search',
+    local: true,
+  },
   SERVICE_UNAVAILABLE: { status: 503, issueCode: 'transient', display: 'Service unavailable', local: true },
 } as const satisfies Record<string, { status: number; issueCode: string; display: string; local?: true }>;
 

@@ -102,7 +102,8 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
     return rest.length === 0 && id !== undefined && LOGICAL_ID.test(id) ? reads.get(type) : undefined;
   };
   return (req: Request, res: Response, next: NextFunction) => {
-    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, req.path) ? endpoints[req.path] : readEndpoint(req.path);
+    const exact = Object.prototype.hasOwnProperty.call(endpoints, req.path);
+    const endpoint = exact ? endpoints[req.path] : readEndpoint(req.path);
     const run = async () => {
       if (!endpoint) {
         if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(req.path)) {

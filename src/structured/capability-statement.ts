@@ -4,7 +4,7 @@ import type {
   CapabilityStatementRestResource,
   CapabilityStatementRestResourceSearchParam,
 } from 'fhir/r3';
-import { OPERATION_DEFINITION_URL } from '../fhir/profiles';
+import { OPERATION_DEFINITION_URL, SYSTEM } from '../fhir/profiles';
 
 const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
 
@@ -51,15 +51,15 @@ export interface CapabilityOptions {
 /** The Foundations interactions served beside the operation: the reads and the patient search. */
 function foundationsResources(options: CapabilityOptions): CapabilityStatementRestResource[] {
   const searchParam: CapabilityStatementRestResourceSearchParam[] = [
-    { name: 'identifier', type: 'token', documentation: 'NHS number: https://fhir.nhs.uk/Id/nhs-number|NNNNNNNNNN' },
+    { name: 'identifier', type: 'token', documentation: `NHS number: ${SYSTEM.nhsNumber}|NNNNNNNNNN` },
     ...(options.demographicSearch
       ? ([
-          { name: 'family', type: 'string', documentation: 'Start of the family name; case and accents ignored' },
-          { name: 'given', type: 'string', documentation: 'Start of any given name; case and accents ignored' },
+          { name: 'family', type: 'string', documentation: 'Start of the family name, any case or accents' },
+          { name: 'given', type: 'string', documentation: 'Start of any given name, any case or accents' },
           { name: 'birthdate', type: 'date', documentation: 'YYYY-MM-DD, optionally after eq, ge or le' },
         ] as const)
       : []),
-    { name: '_count', type: 'number', documentation: 'Most patients to return; more matches ask to narrow the search' },
+    { name: '_count', type: 'number', documentation: 'Most patients returned; more matches: narrow it' },
   ];
   const read = (type: string, profile: string): CapabilityStatementRestResource => ({
     type,
@@ -67,7 +67,11 @@ function foundationsResources(options: CapabilityOptions): CapabilityStatementRe
     interaction: [{ code: 'read' }],
   });
   return [
-    { ...read('Patient', 'CareConnect-GPC-Patient-1'), interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam },
+    {
+      ...read('Patient', 'CareConnect-GPC-Patient-1'),
+      interaction: [{ code: 'read' }, { code: 'search-type' }],
+      searchParam,
+    },
     read('Organization', 'CareConnect-GPC-Organization-1'),
     read('Practitioner', 'CareConnect-GPC-Practitioner-1'),
     read('Location', 'CareConnect-GPC-Location-1'),

@@ -31,7 +31,14 @@ describe('version and coding-scheme discovery', () => {
     const local = (res.body.protocol.codingSchemes as Record<string, unknown>[]).find((s) => s.local === true);
     expect(local).toMatchObject({
       system: 'urn:gpconnect-structured:provider-error-code',
-      codes: ['REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'REQUEST_HEADERS_TOO_LARGE', 'TOO_MANY_REQUESTS', 'TOO_MANY_MATCHES', 'SERVICE_UNAVAILABLE'],
+      codes: [
+        'REQUEST_TIMEOUT',
+        'PAYLOAD_TOO_LARGE',
+        'REQUEST_HEADERS_TOO_LARGE',
+        'TOO_MANY_REQUESTS',
+        'TOO_MANY_MATCHES',
+        'SERVICE_UNAVAILABLE',
+      ],
     });
   });
 

@@ -63,7 +63,7 @@ export function embeddedRepository(today: CalendarDate): ClinicalRepository {
   return new DeferredRepository(ready);
 }
 
-/** A dataset of the test's own in the store under test (seeded once per call: keep it to a file's beforeAll). */
+/** A test's own dataset in the store under test (seeded once per call: call it once per file). */
 export function repositoryFor(dataset: PracticeDataset): ClinicalRepository {
   if (TEST_STORE === 'memory') return new MemoryRepository(dataset);
   return new DeferredRepository(postgresRepositoryFor(dataset).then((r) => r.repository));

@@ -117,18 +117,28 @@ const COMPARATOR_SQL = { eq: '=', ge: '>=', le: '<=' } as const;
  * One statement, with only the conditions the search has (so the planner sees each as it is): the
  * family prefix and birth date use patients_family_birth, a birth date alone patients_birth.
  */
-export function patientSearchSql(odsCode: string, criteria: PatientCriteria, limit: number): { text: string; values: unknown[] } {
+export function patientSearchSql(
+  odsCode: string,
+  criteria: PatientCriteria,
+  limit: number,
+): { text: string; values: unknown[] } {
   const p = new Params(odsCode);
   const where = ['findable', SERVES.replace('$1', '$1::text')];
   // The column's own type (char(10)): compared as text, the unique index would not be used.
   if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'char(10)')}`);
-  if (criteria.family !== undefined) where.push(`family_norm LIKE ${p.add(startsWith(criteria.family), 'text')}`);
-  if (criteria.given !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM unnest(given_norm) g WHERE g LIKE ${p.add(startsWith(criteria.given), 'text')})`);
+  if (criteria.family !== undefined) {
+    where.push(`family_norm LIKE ${p.add(startsWith(criteria.family), 'text')}`);
   }
-  for (const c of criteria.birthDate ?? []) where.push(`birth_date ${COMPARATOR_SQL[c.comparator]} ${p.add(c.date, 'date')}`);
+  if (criteria.given !== undefined) {
+    const pattern = p.add(startsWith(criteria.given), 'text');
+    where.push(`EXISTS (SELECT 1 FROM unnest(given_norm) g WHERE g LIKE ${pattern})`);
+  }
+  for (const c of criteria.birthDate ?? []) {
+    where.push(`birth_date ${COMPARATOR_SQL[c.comparator]} ${p.add(c.date, 'date')}`);
+  }
   const text = `SELECT detail FROM patients WHERE ${where.join(' AND ')}
-    ORDER BY family_norm, COALESCE(given_norm[1], ''), birth_date, nhs_number LIMIT ${p.add(limit, 'integer')}`;
+    ORDER BY family_norm, COALESCE(given_norm[1], ''), birth_date, nhs_number
+    LIMIT ${p.add(limit, 'integer')}`;
   return { text, values: p.values };
 }
 
@@ -173,8 +183,13 @@ export class PostgresSource implements RecordSource {
     return this.readOne<Location>('locations', odsCode, id);
   }
 
-  private async readOne<T>(table: 'patients' | 'practitioners' | 'locations', odsCode: string, id: string): Promise<T | undefined> {
-    const rows = await this.db.query<{ detail: T }>(`SELECT o.detail FROM ${table} o WHERE o.id = $2 AND ${SERVES}`, [odsCode, id]);
+  private async readOne<T>(
+    table: 'patients' | 'practitioners' | 'locations',
+    odsCode: string,
+    id: string,
+  ): Promise<T | undefined> {
+    const sql = `SELECT o.detail FROM ${table} o WHERE o.id = $2 AND ${SERVES}`;
+    const rows = await this.db.query<{ detail: T }>(sql, [odsCode, id]);
     return rows[0]?.detail;
   }
 
