@@ -13,6 +13,9 @@
  * connection error occurred, or when the overall p99 is 1 s or more (the spec's response time).
  */
 import { parseArgs } from 'node:util';
+
+import type { CalendarDate } from '../src/fhir/dates';
+import type { PatientData } from '../src/record/dataset';
 import { percentile } from './worker-run';
 
 const { values: opts } = parseArgs({
@@ -156,8 +159,6 @@ async function main(): Promise<number> {
   const { softwareInfo } = await import('../src/software');
   const { nhsCheckDigit } = await import('./synthetic-practice');
   const { jwt, validClaims } = await import('../test/support/jwt');
-  type PatientData = import('../src/record/dataset').PatientData;
-  type CalendarDate = import('../src/fhir/dates').CalendarDate;
 
   const patients = Number(opts.patients);
   const requests = Number(opts.requests);
@@ -190,7 +191,7 @@ async function main(): Promise<number> {
     const clock = fixedClock(new Date());
     const embedded = testPractice(clock.today());
     const random = rng(16);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const families = FAMILY_STEMS.flatMap((stem) => FAMILY_ENDINGS.map((end) => `${stem}${end}`));
     function* generated(): Generator<PatientData> {
       let nine = 600_000_000;
@@ -232,9 +233,7 @@ async function main(): Promise<number> {
     await migrate(repository.database);
     const seeded = await seedDataset(repository.database, embedded, generated());
     await repository.database.query('ANALYZE');
-    log(
-      `seeded ${seeded} patients (${families.length} family names) in ${secondsSince(started)} s`,
-    );
+    log(`seeded ${seeded} patients (${families.length} family names) in ${secondsSince(started)} s`);
 
     const config = loadConfig({
       LOG_LEVEL: 'silent',
@@ -279,7 +278,7 @@ async function main(): Promise<number> {
     };
     const kinds = Object.keys(KINDS);
     const plan = Array.from({ length: requests }, (_, i) => {
-      const kind = kinds[i % kinds.length] as string;
+      const kind = kinds[i % kinds.length];
       return { kind, query: KINDS[kind]?.() ?? '' };
     });
     const headers = () => ({
@@ -326,7 +325,7 @@ async function main(): Promise<number> {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < plan.length) {
-          const { kind, query } = plan[next++] as (typeof plan)[number];
+          const { kind, query } = plan[next++];
           const t0 = performance.now();
           let status = 0;
           try {
@@ -342,9 +341,7 @@ async function main(): Promise<number> {
         }
       }),
     );
-    log(
-      `${results.length} searches, concurrency ${concurrency}, in ${secondsSince(started)} s`,
-    );
+    log(`${results.length} searches, concurrency ${concurrency}, in ${secondsSince(started)} s`);
     const row = (label: string, times: number[], statuses: string) =>
       log(
         `${label.padEnd(36)} n=${String(times.length).padStart(4)}  p50 ${ms(percentile(times, 50))}  ` +

@@ -118,7 +118,7 @@ async function runClient(job: ClientJob): Promise<ClientResult> {
     while (next < job.requests.length && Date.now() - start < job.maxMs) {
       const index = next++;
       const traceId = `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
-      outcomes.push(await send(job, agents, job.requests[index] as Planned, traceId));
+      outcomes.push(await send(job, agents, job.requests[index], traceId));
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, loop));
@@ -149,7 +149,7 @@ function options(argv: readonly string[]) {
     return n;
   };
   const known = ['patients', 'requests', 'concurrency', 'seed', 'max-seconds', 'warmup'];
-  const unknown = argv.filter((a) => a.startsWith('--') && !known.includes(a.slice(2).split('=')[0] as string));
+  const unknown = argv.filter((a) => a.startsWith('--') && !known.includes(a.slice(2).split('=')[0]));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   return {
     patients: Math.max(1, value('patients', 10_000)),
@@ -318,7 +318,7 @@ async function main(): Promise<void> {
       const out: Planned[] = [];
       for (let i = 0; i < count; i++) {
         const patient = Math.floor(random() * synthetic.length);
-        const body = JSON.stringify(parameters(...predefinedSearch2((synthetic[patient] as (typeof synthetic)[number]).patient.nhsNumber, medicationFrom)));
+        const body = JSON.stringify(parameters(...predefinedSearch2((synthetic[patient]).patient.nhsNumber, medicationFrom)));
         const order: readonly Store[] = i % 2 === 0 ? STORES : [...STORES].reverse();
         for (const store of order) out.push({ store, patient, body });
       }
@@ -390,7 +390,7 @@ async function main(): Promise<void> {
     for (const store of STORES) {
       const sizes = sortedOf(ok(store).map((o) => o.bytes));
       if (sizes.length > 0) {
-        log(`  bundle size (${store}): min ${kb(sizes[0] as number)}, median ${kb(percentile(sizes, 50))}, p99 ${kb(percentile(sizes, 99))}, max ${kb(sizes[sizes.length - 1] as number)}`);
+        log(`  bundle size (${store}): min ${kb(sizes[0])}, median ${kb(percentile(sizes, 50))}, p99 ${kb(percentile(sizes, 99))}, max ${kb(sizes[sizes.length - 1])}`);
       }
     }
     const sizeBy = (store: Store) => new Map(ok(store).map((o) => [o.patient, o.bytes]));

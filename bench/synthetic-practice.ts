@@ -429,7 +429,7 @@ class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)] as T;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   /** Roughly normal noise with about this standard deviation. */
@@ -441,7 +441,7 @@ class Rng {
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
       const j = Math.floor(this.next() * (i + 1));
-      [out[i], out[j]] = [out[j] as T, out[i] as T];
+      [out[i], out[j]] = [out[j], out[i]];
     }
     return out;
   }
@@ -694,7 +694,7 @@ class SyntheticPatientBuilder {
     const n = Math.max(1, this.regN - rng.int(0, Math.min(28, this.regN - 1)));
     const child = (this.birthN - n) / 365 < 16;
     const c = this.consult(n, { type: 'New patient check', performerId: CLARKE, title: 'New patient registration' });
-    const t = c.topics[0] as TopicDraft;
+    const t = c.topics[0];
     this.note(c, t, 'history', child ? 'Registered with parent. Immunisations up to date per red book.' : 'New registration. No significant past history reported.');
     if (!child) {
       this.bloodPressure(c, t, 122 + rng.noise(10), 78 + rng.noise(6));
@@ -741,7 +741,7 @@ class SyntheticPatientBuilder {
       };
       if (inConsult) {
         const c = this.consult(n, { type: 'Surgery consultation', performerId: this.usualGp, title: 'Allergy' });
-        const t = c.topics[0] as TopicDraft;
+        const t = c.topics[0];
         this.note(c, t, 'history', `Reaction to ${agent.code.display.toLowerCase()} reported.`);
         const id = this.id('allergy');
         this.allergies.push({ ...this.inConsult(c, id, 6), ...base });
@@ -779,7 +779,7 @@ class SyntheticPatientBuilder {
     const span = Math.min(this.regN - 200, this.profile === 'multimorbid' ? 10 * 365 : 9 * 365);
     // At least 400 days ago, so that every ongoing condition has had an annual review.
     const onsets = chosen.map(() => rng.int(Math.max(400, Math.floor(span / 5)), Math.max(401, span))).sort((a, b) => b - a);
-    chosen.forEach((template, i) => this.diagnose(template, onsets[i] as number));
+    chosen.forEach((template, i) => this.diagnose(template, onsets[i]));
     this.relateConditions();
     this.annualReviews();
     // Repeats: first line at diagnosis, add-ons at a later review.
@@ -805,7 +805,7 @@ class SyntheticPatientBuilder {
   private diagnose(template: ConditionTemplate, n: number): void {
     const { rng } = this;
     const c = this.consult(n, { type: 'Surgery consultation', performerId: rng.chance(0.7) ? this.usualGp : this.otherGp, title: template.problem.display });
-    const t = c.topics[0] as TopicDraft;
+    const t = c.topics[0];
     const endN = template.resolves ? Math.max(1, n - rng.int(300, 800)) : undefined;
     const problem = this.problem(template.problem, n, c, t, { significance: template.significance, ...(endN !== undefined && { endN }) });
     this.note(c, t, 'history', template.presenting);
@@ -891,7 +891,7 @@ class SyntheticPatientBuilder {
       return;
     }
     const drug = DRUGS[key];
-    const topic = consult.topics.find((t) => t.problemIds.includes(condition.problem.id)) ?? (consult.topics[0] as TopicDraft);
+    const topic = consult.topics.find((t) => t.problemIds.includes(condition.problem.id)) ?? (consult.topics[0]);
     const stop = condition.endN !== undefined ? { n: condition.endN, reason: 'Course completed, symptoms resolved' } : undefined;
     const course: Course = { drug, problems: [condition.problem], start: n, startConsult: consult, startTopic: topic, interval: drug.supplyDays, ...(stop && { stop }) };
     started.set(key, course);
@@ -905,7 +905,7 @@ class SyntheticPatientBuilder {
     const boundaries: { n: number; consult: ConsultDraft; topic: TopicDraft }[] = [{ n: course.start, consult: course.startConsult, topic: course.startTopic }];
     for (const review of this.reviews) {
       if (review.n < course.start - 30 && review.n > stopN + 20) {
-        const topic = review.topics.find((t) => course.problems.some((p) => t.problemIds.includes(p.id))) ?? (review.topics[0] as TopicDraft);
+        const topic = review.topics.find((t) => course.problems.some((p) => t.problemIds.includes(p.id))) ?? (review.topics[0]);
         boundaries.push({ n: review.n, consult: review, topic });
       }
     }
@@ -979,7 +979,7 @@ class SyntheticPatientBuilder {
       const template = condition.template.referral as ReferralTemplate;
       const n = Math.max(2, condition.n - rng.int(30, 200));
       const c = this.consult(n, { type: 'Surgery consultation', performerId: this.usualGp, title: condition.template.problem.display, problems: [condition.problem] });
-      const t = c.topics[0] as TopicDraft;
+      const t = c.topics[0];
       this.note(c, t, 'history', 'Symptoms persisting despite treatment.');
       const id = this.id('ref');
       this.referrals.push({
@@ -1023,7 +1023,7 @@ class SyntheticPatientBuilder {
         status: due > 0 ? 'completed' : 'active',
         reasons: [{ text: 'Annual chronic disease review' }],
       });
-      (review.topics[0] as TopicDraft).plan.push({ kind: 'diaryEntry', id });
+      (review.topics[0]).plan.push({ kind: 'diaryEntry', id });
     });
     if (this.profile === 'multimorbid') {
       this.diary.push({
@@ -1054,7 +1054,7 @@ class SyntheticPatientBuilder {
       const active = this.activeOn(n);
       const bpCondition = active.find((c) => c.template.measures.includes('bp'));
       const c = this.consult(n, { type: 'Nurse clinic', performerId: CLARKE, title: 'Blood pressure check', problems: bpCondition ? [bpCondition.problem] : [] });
-      const t = c.topics[0] as TopicDraft;
+      const t = c.topics[0];
       this.bloodPressure(c, t, 134 + rng.noise(10), 80 + rng.noise(6));
       this.weight(c, t, 84 + rng.noise(8));
       this.note(c, t, 'plan', 'Readings recorded. Continue current treatment.');
@@ -1070,7 +1070,7 @@ class SyntheticPatientBuilder {
       title: condition.template.problem.display,
       problems: [condition.problem],
     });
-    const t = c.topics[0] as TopicDraft;
+    const t = c.topics[0];
     this.note(c, t, 'history', rng.pick(['Feels well in himself; no new symptoms.', 'Some tiredness. Sleeping well.', 'Managing well at home.', 'Worse over the last fortnight.'].map((s) => (this.sex === 'female' ? s.replace('himself', 'herself') : s))));
     const m = rng.pick(condition.template.measures.length > 0 ? condition.template.measures : (['bp'] as const));
     if (m === 'bp' || m === 'pulse' || m === 'weight') this.measure(c, t, m, condition);
@@ -1088,7 +1088,7 @@ class SyntheticPatientBuilder {
       title: template.title,
       telephone: template.telephone === true,
     });
-    const t = c.topics[0] as TopicDraft;
+    const t = c.topics[0];
     const problem = template.problem && rng.chance(problemChance)
       ? this.problem(template.problem, n, c, t, { significance: 'minor', endN: Math.max(0, n - template.lasts) })
       : undefined;
@@ -1139,7 +1139,7 @@ class SyntheticPatientBuilder {
       const year = cal.year - k;
       const n = cal.daysAgo(year, 10, rng.int(2, 28));
       const c = this.consult(n, { type: 'Flu clinic', performerId: CLARKE, title: 'Influenza vaccination' });
-      const t = c.topics[0] as TopicDraft;
+      const t = c.topics[0];
       const id = this.id('imm');
       this.immunisations.push({
         ...this.inConsult(c, id, 2),
@@ -1161,7 +1161,7 @@ class SyntheticPatientBuilder {
     // Pneumococcal vaccination at 65, when the patient was registered then.
     if (pneumococcal) {
       const c = this.consult(at65, { type: 'Nurse clinic', performerId: CLARKE, title: 'Pneumococcal vaccination' });
-      const t = c.topics[0] as TopicDraft;
+      const t = c.topics[0];
       const id = this.id('imm');
       this.immunisations.push({
         ...this.inConsult(c, id, 2),

@@ -3,24 +3,25 @@
  * process (tests) never share anything.
  */
 import { randomUUID } from 'node:crypto';
+
 import compression from 'compression';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+
 import type { Clock } from './clock';
-import { OPS_PATHS, type AppConfig } from './config';
+import { type AppConfig,OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
 import {
   bodyReader,
-  fhirRoutes,
-  parseJsonBody,
   type FhirEndpoint,
   type FhirReadEndpoint,
+  fhirRoutes,
+  parseJsonBody,
 } from './http/fhir-routes';
-import { foundationsEndpoints } from './operations/patient/endpoints';
 import type { Logger } from './logger';
-import type { ClinicalRepository } from './record/repository';
+import { foundationsEndpoints } from './operations/patient/endpoints';
 import { admission } from './ops/admission';
 import { askedFor } from './ops/asked-for';
 import { codingSchemes } from './ops/coding-schemes';
@@ -29,6 +30,7 @@ import { requestObserver } from './ops/observe';
 import { createOps, type Ops } from './ops/ops';
 import { factsOf } from './ops/request-facts';
 import { TimedRepository } from './ops/timed-repository';
+import type { ClinicalRepository } from './record/repository';
 import { INTERACTIONS } from './spine/interactions';
 import { capabilityStatement, type SoftwareInfo } from './structured/capability-statement';
 import { getStructuredRecord } from './structured/get-structured-record';

@@ -3,6 +3,7 @@
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
+
 import type { RepositoryConfig } from './record/open-repository';
 import type { ClinicalArea } from './structured/structured-query';
 
@@ -17,7 +18,7 @@ export interface AppConfig {
   /** The FHIR service root path, e.g. /P99001/STU3/1/gpconnect/structured (no trailing slash). */
   readonly basePath: string;
   readonly providerAsid: string;
-  /** Practice-level switch for all GP Connect provider APIs (request digest §8.1). */
+  /** Practice-level switch for all GP Connect provider APIs (Non-functional requirements — Enablement). */
   readonly gpConnectEnabled: boolean;
   /** The Access Record Structured capability switch. */
   readonly structuredEnabled: boolean;
@@ -98,7 +99,8 @@ const asid = makeValidator<string>((value) => {
   return value;
 });
 
-/** The ten switchable areas of request digest §8.2: the nine clinical areas and documents. */
+/** The ten switchable areas of Configuration for supported clinical areas: the nine clinical areas and
+ * documents. */
 const SWITCHABLE_AREAS: readonly string[] = [...CLINICAL_AREAS, 'documents'];
 
 const areaList = makeValidator<ReadonlySet<string>>((value) => {
@@ -161,7 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       HOST: str({ default: '0.0.0.0' }),
       BASE_PATH: basePath({ default: DEFAULTS.BASE_PATH }),
       PROVIDER_ASID: asid({ default: DEFAULTS.PROVIDER_ASID }),
-      // Default: on for the embedded test practice, off for a real store (request digest §8.1 "ships disabled").
+      // Default: on for the embedded test practice, off for a real store (Non-functional requirements —
+      // Enablement).
       GPC_ENABLED: bool({ default: undefined }),
       GPC_STRUCTURED_ENABLED: bool({ default: undefined }),
       REPOSITORY: str({ default: 'memory', choices: ['memory', 'postgres'] }),

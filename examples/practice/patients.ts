@@ -1,7 +1,7 @@
 /**
  * The patients of the embedded test practice, at the NHS numbers of the GP Connect provider
- * acceptance suite (test-patients.md §A), plus our own. Dates that must move with the calendar are
- * computed from `today`, so the data never goes stale.
+ * acceptance suite (docs/spec-notes.md "Provider test pack — test patients"), plus our own. Dates that must
+ * move with the calendar are computed from `today`, so the data never goes stale.
  */
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import type { Patient } from '../../src/record/people';
@@ -52,7 +52,7 @@ export function testPatients(today: CalendarDate): Patient[] {
       id: 'patient21', nhsNumber: '9690938142', name: { family: 'Morris', given: ['Leo'], prefix: ['Mr'] }, gender: 'male', birthDate: d('1977-03-03'),
       registration: { type: 'R', status: 'inactive', startDate: d('2010-05-01'), endDate: d('2023-09-30') },
     }),
-    // Our own patients (DEVELOPERS.md / issue 3): the clinical-risk record, a large record, a temporary resident.
+    // Our own patients (issue 3): the clinical-risk record, a large record, a temporary resident.
     registered({ id: 'risk1', nhsNumber: '9690939009', name: { family: 'Fletcher', given: ['Dorothy'], prefix: ['Mrs'] }, gender: 'female', birthDate: d('1944-05-06') }),
     registered({ id: 'large1', nhsNumber: '9690939017', name: { family: 'Pearson', given: ['William'], prefix: ['Mr'] }, gender: 'male', birthDate: d('1952-11-11'), usualGpId: 'prac-okafor' }),
     registered({ id: 'nogap1', nhsNumber: '9690939033', name: { family: 'Barnes', given: ['Peter'], prefix: ['Mr'] }, gender: 'male', birthDate: d('1961-07-19') }),

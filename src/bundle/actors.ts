@@ -1,4 +1,5 @@
-/** The key actors of every Bundle (response digest §1.3): Patient, practice, usual GP and their role. */
+/** The key actors of every Bundle (Retrieve a patient’s structured record — Payload response body): Patient,
+ * practice, usual GP and their role. */
 import type {
   Address,
   ContactPoint as FhirContactPoint,
@@ -135,7 +136,8 @@ export function practitionerResource(practitioner: Practitioner): FhirPractition
 
 /**
  * The practitioner's one role, or none: GP Connect's known issue means at most one PractitionerRole
- * per Practitioner, and none when several are in play (response digest §1.3).
+ * per Practitioner, and none when several are in play (Retrieve a patient’s structured record — Payload
+ * response body).
  */
 export function practitionerRoleResource(practitioner: Practitioner): PractitionerRole | undefined {
   if (practitioner.roles.length !== 1) return undefined;
@@ -151,9 +153,9 @@ export function practitionerRoleResource(practitioner: Practitioner): Practition
 }
 
 /**
- * A site (CareConnect-GPC-Location-1, §1.3): versioned like the other administrative actors. The
- * managing organisation is written only when the caller can include it (`hasOrganisation`), so the
- * reference never dangles.
+ * A site (CareConnect-GPC-Location-1, Retrieve a patient’s structured record — Payload response body):
+ * versioned like the other administrative actors. The managing organisation is written only when the caller
+ * can include it (`hasOrganisation`), so the reference never dangles.
  */
 export function locationResource(location: Location, hasOrganisation: (id: string) => boolean = () => true): FhirLocation {
   const managing = location.managingOrganisationId;

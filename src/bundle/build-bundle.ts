@@ -1,10 +1,11 @@
 /**
- * The bundle engine (response digest §1, §2, §3, §5, §6, §8.1): takes what the store loaded for one
- * request (PatientRecord: primary-list items, linked items, what was withheld) and writes the
- * GP Connect structured Bundle: key actors, one primary List per requested area, the "Ended
- * allergies" List, the single linked-problems List, the consultations-* and problems-* secondary
- * Lists, consultation structure Lists, every clinical resource once, the actors they reference, and
- * one OperationOutcome for the warnings.
+ * The bundle engine (Retrieve a patient’s structured record — Payload response body; List page; the clinical
+ * area guidance pages; Linkages — FHIR profiles returned on query; docs/spec-notes.md "Confidentiality";
+ * Configuration for supported clinical areas): takes what the store loaded for one request (PatientRecord:
+ * primary-list items, linked items, what was withheld) and writes the GP Connect structured Bundle: key
+ * actors, one primary List per requested area, the "Ended allergies" List, the single linked-problems List,
+ * the consultations-* and problems-* secondary Lists, consultation structure Lists, every clinical resource
+ * once, the actors they reference, and one OperationOutcome for the warnings.
  *
  * It works in three passes, so that every reference it writes resolves:
  * 1. index: every item the store returned (primary lists first, then linked items) by kind and id;
@@ -12,30 +13,35 @@
  * 2. links: consultation structures and problem links, which decide the orders (issues) that come
  *    in through links, the completed diary entries that become text notes, and whether a resolved
  *    allergy is referenced from outside its List;
- * 3. resources, lists, actors and warnings, placed in the order of §1.4.
+ * 3. resources, lists, actors and warnings, placed in the order of Retrieve a patient’s structured record —
+ * Bundle population illustrated.
  *
- * Decisions (response digest §11 and the brief):
- * - Ended allergies (§2.5, §11 item 1): a resolved allergy is only ever `contained` in the "Ended
+ * Decisions (docs/decisions.md):
+ * - Ended allergies (Allergies guidance — ended allergies; docs/decisions.md): a resolved allergy is only
+ * ever `contained` in the "Ended
  *   allergies" List, whose entries reference it as `#<id>`. When something outside that List refers
  *   to it (a problem's relatedClinicalContent/actualProblem, a consultation Topic or Heading, the
  *   consultations-/problems- "allergies that have been ended" secondary Lists) the List gets an id,
  *   `<patient id>-ended-allergies`, and those references are `List/<that id>#<allergy id>` (the
  *   form NHS consumers such as the GP2GP adaptor resolve). Without outside references the List keeps
- *   no id, as §1.2 asks of query Lists.
+ *   no id, as Bundle page asks of query Lists.
  * - Encounter references (`context`, the allergy's associatedEncounter, Condition.context, …) are
  *   written only when that consultation's Encounter is in the Bundle; otherwise left out (never a
  *   dangling reference, never an Encounter pulled in just for a context link).
  * - A Condition outside the primary Problems list (linked from another area, or a related problem
- *   outside the filter) is not expanded (§3.4, §5.3): its relatedClinicalContent, actualProblem and
+ * outside the filter) is not expanded (Problems guidance; Linkages — FHIR profiles returned on query): its
+ * relatedClinicalContent, actualProblem and
  *   relatedProblemHeader keep only the links to resources that are in the Bundle. Every such
  *   Condition is referenced from the one linked-problems List.
  * - Links into switched-off areas from returned consultations and from primary problems (and from
  *   mappers' `ctx.item`) become `{ display: "<Area> items have been disabled" }` and add one
- *   "… has been disabled" warning per area (§8.1); links into nothing (withheld, out of scope) are
+ * "… has been disabled" warning per area (Configuration for supported clinical areas); links into nothing
+ * (withheld, out of scope) are
  *   left out.
  * - Free-text consultation notes become Comment note Observations but are not "uncategorised data":
- *   they are in no consultations-* secondary List (§3.6).
- * - Ordering (§1.4): key actors, consultations, problems, immunisations, uncategorised data,
+ *   they are in no consultations-* secondary List (Uncategorised data guidance).
+ * - Ordering (Retrieve a patient’s structured record — Bundle population illustrated): key actors,
+ * consultations, problems, immunisations, uncategorised data,
  *   allergies, medication, supplementary actors, OperationOutcome, investigations, referrals, diary
  *   entries, documents; Lists first within each group; items in store order (primary, then linked).
  */
@@ -101,7 +107,7 @@ import { queryList } from './query-list';
 import { deviceResource, healthcareServiceResource } from './supplementary-actors';
 
 export interface BundleContext {
-  /** The request's Ssp-TraceID: the Bundle id (§1.2). */
+  /** The request's Ssp-TraceID: the Bundle id (Bundle page). */
   readonly traceId: string;
   /** Id for the warnings OperationOutcome; injected so a response is reproducible in tests. */
   readonly newId: () => string;
@@ -115,7 +121,8 @@ export function buildBundle(record: PatientRecord, query: StructuredQuery, conte
   return new BundleEngine(record, query, context).build();
 }
 
-/** The placement groups of §1.4, in Bundle order. */
+/** The placement groups of Retrieve a patient’s structured record — Bundle population illustrated, in Bundle
+ * order. */
 const GROUPS = [
   'keyActors',
   'consultations',
@@ -136,7 +143,7 @@ type Group = (typeof GROUPS)[number];
 /** The switchable area a link of this kind points into (documents have their own switch). */
 const kindSwitch = (kind: ItemKind): ClinicalArea | undefined => SWITCHED_BY[KIND_AREA[kind]];
 
-/** The secondary list (consultations-* / problems-*) each kind of link is filed under (§2.3). */
+/** The secondary list (consultations-* / problems-*) each kind of link is filed under (List page). */
 const SECONDARY_KIND: Readonly<Record<ItemKind, LinkedItemKind>> = {
   allergy: 'allergies',
   medicationPlan: 'medication',
@@ -152,7 +159,9 @@ const SECONDARY_KIND: Readonly<Record<ItemKind, LinkedItemKind>> = {
   document: 'documents',
 };
 
-/** Resources once each (dedup on Type/id, §1.5), Lists first, grouped for the §1.4 order. */
+/** Resources once each (dedup on Type/id, Retrieve a patient’s structured record — Payload response body),
+ * Lists first, grouped for the Retrieve a patient’s structured record — Bundle population illustrated
+ * order. */
 class GroupedResources {
   private readonly seen = new Set<string>();
   private readonly lists = new Map<Group, List[]>(GROUPS.map((g) => [g, []]));
@@ -181,7 +190,8 @@ class GroupedResources {
   }
 }
 
-/** References in first-seen order, each once (a List may repeat nothing; §1.5 lets Lists share targets). */
+/** References in first-seen order, each once (a List may repeat nothing; Retrieve a patient’s structured
+ * record — Payload response body lets Lists share targets). */
 class RefList {
   private readonly byKey = new Map<string, Reference>();
 
@@ -372,7 +382,8 @@ class BundleEngine implements MappingContext {
         const entry = ix.diaryEntries.get(id);
         if (!entry) break;
         if (!isCompleted(entry)) return ref('ProcedureRequest', id);
-        // Out of the diary's scope: only inside a consultation, as a text-only note (§5.1, §5.2).
+        // Out of the diary's scope: only inside a consultation, as a text-only note (Linkages — FHIR profiles
+        // returned on query).
         if (!options.inConsultation || (!options.expand && !this.diaryAsNote.has(id))) return undefined;
         this.diaryAsNote.add(id);
         return ref('Observation', id);
@@ -473,9 +484,9 @@ class BundleEngine implements MappingContext {
   }
 
   /**
-   * A problem's links (§4.1): directly linked items and consultations, the items of topics linked to
-   * it and those topics' consultations, and the consultations in which linked items were recorded.
-   * A primary problem (`expand`) also files them in the problems-* Lists and writes placeholders.
+   * A problem's links (ProblemHeader (Condition) page): directly linked items and consultations, the items of
+   * topics linked to it and those topics' consultations, and the consultations in which linked items were
+   * recorded. A primary problem (`expand`) also files them in the problems-* Lists and writes placeholders.
    */
   private problemLinks(problem: Problem, expand: boolean): ProblemLinks {
     const options: RefOptions = { expand, inConsultation: false };
@@ -503,7 +514,8 @@ class BundleEngine implements MappingContext {
     let actualProblem: Reference | undefined;
     const actual = problem.actualProblem;
     if (actual) {
-      if (actual.kind === 'investigation') add(actual); // the report, through relatedClinicalContent (§4.1)
+      // The report, through relatedClinicalContent (ProblemHeader (Condition) page).
+      if (actual.kind === 'investigation') add(actual);
       else {
         actualProblem = this.refFor(actual, options);
         if (actualProblem) {
@@ -590,7 +602,8 @@ class BundleEngine implements MappingContext {
 
   // ---- pass 3: lists -------------------------------------------------------------------------
 
-  /** The warnings a query List carries: confidential-items when it lost an item, then the patient-level ones (§2.6). */
+  /** The warnings a query List carries: confidential-items when it lost an item, then the patient-level ones
+   * (List page — warning codes). */
   private listWarnings(confidential: boolean): ListWarning[] {
     const p = this.record.patient;
     return [
@@ -608,7 +621,7 @@ class BundleEngine implements MappingContext {
       entries,
       warnings: this.listWarnings(confidential),
       ...(extra.id !== undefined && { id: extra.id }),
-      ...(extra.contained && { contained: extra.contained as List['contained'] }),
+      ...(extra.contained && { contained: extra.contained }),
     });
   }
 
@@ -673,7 +686,8 @@ class BundleEngine implements MappingContext {
       out.addList('allergies', this.list(PRIMARY_LISTS.allergies, this.present('AllergyIntolerance', ids(active)), result.withheldConfidential));
     }
     // "Ended allergies": requested with includeResolvedAllergies, or needed because a returned
-    // consultation or problem brought in a resolved allergy (§2.5). Present even when empty if requested.
+    // consultation or problem brought in a resolved allergy (Allergies guidance — ended allergies). Present
+    // even when empty if requested.
     if (q.allergies?.includeResolved || contained.length > 0) {
       out.addList(
         'allergies',
@@ -709,8 +723,8 @@ class BundleEngine implements MappingContext {
 
   /**
    * Every actor a resource referenced, and what those actors reference in turn (a role's or site's
-   * organisation, a service's provider). At most one PractitionerRole per Practitioner (§1.3), and
-   * only when its organisation can be included too.
+   * organisation, a service's provider). At most one PractitionerRole per Practitioner (Retrieve a patient’s
+   * structured record — Payload response body), and only when its organisation can be included too.
    */
   private emitActors(): void {
     const r = this.record;

@@ -1,7 +1,7 @@
 /**
- * Every List the structured Bundle can carry, as one table of codes and titles (response digest
- * §2.2, §2.3, §2.4), the warning codes with their note texts (§2.6), and the empty-list reason (§2.7).
- * A reviewer can check each row against the spec.
+ * Every List the structured Bundle can carry, as one table of codes and titles (List page; List page —
+ * consultation structure), the warning codes with their note texts (List page — warning codes), and the
+ * empty-list reason (List page — empty lists). A reviewer can check each row against the spec.
  */
 import { displayDate, type CalendarDate } from '../fhir/dates';
 import type { ClinicalArea } from '../structured/structured-query';
@@ -25,7 +25,7 @@ const snomedList = (code: string, display: string, title = display): ListDefinit
   code: { system: SNOMED, code, display },
 });
 
-/** Primary lists, one per clinical area, plus "Ended allergies" (§2.2). */
+/** Primary lists, one per clinical area, plus "Ended allergies" (List page). */
 export const PRIMARY_LISTS = {
   allergies: snomedList('886921000000105', 'Allergies and adverse reactions'),
   endedAllergies: snomedList('1103671000000101', 'Ended allergies'),
@@ -39,7 +39,7 @@ export const PRIMARY_LISTS = {
   uncategorisedData: snomedList('826501000000100', 'Miscellaneous record', 'Uncategorised data'),
 } as const satisfies Record<string, ListDefinition>;
 
-/** The kinds of item a consultation or problem can hold, each with its secondary-list wording (§2.3). */
+/** The kinds of item a consultation or problem can hold, each with its secondary-list wording (List page). */
 export type LinkedItemKind =
   | 'allergies'
   | 'endedAllergies'
@@ -88,10 +88,10 @@ export const PROBLEM_SECONDARY_LISTS: Readonly<Partial<Record<LinkedItemKind, Li
   uncategorisedData: secondary('problems-uncategorised-data-related-to-problems'),
 };
 
-/** The one list of problems linked from any area's items (§2.3, "special"). */
+/** The one list of problems linked from any area's items (List page, "special"). */
 export const LINKED_PROBLEMS_LIST = secondary('problems-linked-problems-not-relating-to-the-primary-query');
 
-/** Consultation-structure lists (§2.4). */
+/** Consultation-structure lists (List page — consultation structure). */
 export const STRUCTURE_LIST_CODES = {
   consultation: { system: SNOMED, code: '325851000000107', display: 'Consultation' },
   topic: { system: SNOMED, code: '25851000000105', display: 'Topic (EHR)' },
@@ -103,7 +103,7 @@ export type ListWarning =
   | { readonly code: 'data-in-transit'; readonly since: CalendarDate }
   | { readonly code: 'data-awaiting-filing'; readonly since: CalendarDate };
 
-/** The note text the spec gives each warning code (§2.6). */
+/** The note text the spec gives each warning code (List page — warning codes). */
 export function warningNote(warning: ListWarning): string {
   switch (warning.code) {
     case 'confidential-items':
@@ -132,8 +132,8 @@ export const CLINICAL_SETTING_EXTENSION = {
 };
 
 /**
- * The display-only entry that replaces a link into a switched-off area (§8.1:
- * "<Clinical area> items have been disabled", e.g. "Referral items have been disabled").
+ * The display-only entry that replaces a link into a switched-off area (Configuration for supported clinical
+ * areas: "<Clinical area> items have been disabled", e.g. "Referral items have been disabled").
  */
 export const DISABLED_ITEMS_TEXT: Readonly<Record<ClinicalArea, string>> = {
   allergies: 'Allergy items have been disabled',
@@ -147,7 +147,7 @@ export const DISABLED_ITEMS_TEXT: Readonly<Record<ClinicalArea, string>> = {
   diaryEntries: 'Diary entry items have been disabled',
 };
 
-/** A link to a document while the Documents switch is off (response digest §8.1). */
+/** A link to a document while the Documents switch is off (Configuration for supported clinical areas). */
 export const DOCUMENTS_DISABLED_TEXT = 'Document items have been disabled';
 
 /** What a mapper's link to an item that is in no area of the Bundle becomes (withheld or out of scope). */

@@ -1,13 +1,14 @@
 /**
  * The contract between the bundle engine and the per-area mappers. A mapper turns one domain item
  * into its GP Connect resource(s) and asks the context for every reference it writes, so that the
- * engine knows which actors to include and can replace links into disabled areas (response digest
- * §1.3, §8.1). Mappers are pure apart from those calls.
+ * engine knows which actors to include and can replace links into disabled areas (Retrieve a patient’s
+ * structured record — Payload response body; Configuration for supported clinical areas). Mappers are pure
+ * apart from those calls.
  */
 import type { Identifier, Reference } from 'fhir/r3';
 import type { ActorRef, ItemKind, ItemRef } from '../record/model';
 
-/** The FHIR resource type each kind of linked item becomes (response digest §4.1 reference table). */
+/** The FHIR resource type each kind of linked item becomes (ProblemHeader (Condition) page). */
 export const ITEM_TARGET = {
   allergy: 'AllergyIntolerance',
   medicationPlan: 'MedicationRequest',
@@ -27,7 +28,7 @@ export interface MappingContext {
   /** `Patient/<id>`: every subject and patient reference. */
   readonly patient: Reference;
   readonly practiceId: string;
-  /** The supplier-scoped business identifier of an item (response digest §1.2: persistent, global). */
+  /** The supplier-scoped business identifier of an item (Bundle page: persistent, global). */
   identifier(id: string, guid?: string, namespace?: 'record-item' | 'medication-statement'): Identifier;
   /** A reference to an administrative actor; the engine includes that actor in the Bundle. */
   actor(ref: ActorRef): Reference;
@@ -36,9 +37,10 @@ export interface MappingContext {
   location(id: string): Reference;
   /**
    * A reference to a clinical item. When the item's area is switched off the engine returns the
-   * display-only placeholder of §8.1 instead; when the item is in no area of this Bundle (out of
-   * scope), a display-only reference saying so, so that no reference dangles. A resolved allergy is
-   * referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see build-bundle.ts).
+   * display-only placeholder of Configuration for supported clinical areas instead; when the item is in no
+   * area of this Bundle (out of scope), a display-only reference saying so, so that no reference dangles. A
+   * resolved allergy is referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see
+   * build-bundle.ts).
    */
   item(ref: ItemRef): Reference;
   /**

@@ -1,5 +1,5 @@
 /**
- * Builds a primary or secondary query List (response digest §2.1): no id, status current, mode
+ * Builds a primary or secondary query List (List page): no id, status current, mode
  * snapshot, exact title and code, one note joining every warning text and the empty-list text.
  */
 import type { List, Reference } from 'fhir/r3';
@@ -17,8 +17,8 @@ import {
 export interface QueryListInput {
   readonly definition: ListDefinition;
   /**
-   * Query lists carry no id (§1.2). The one exception is the "Ended allergies" List when resources
-   * outside it reference a resolved allergy it contains (`List/<id>#<allergy id>`, §11 item 1).
+   * Query lists carry no id (Bundle page). The one exception is the "Ended allergies" List when resources
+   * outside it reference a resolved allergy it contains (`List/<id>#<allergy id>`, docs/decisions.md).
    */
   readonly id?: string;
   readonly patientId: string;

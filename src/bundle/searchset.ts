@@ -3,6 +3,7 @@
  * written by the same mapper as the structured record's Patient, so demographics are identical.
  */
 import type { Bundle } from 'fhir/r3';
+
 import type { Patient } from '../record/people';
 import { patientResource } from './actors';
 

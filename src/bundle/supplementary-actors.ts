@@ -1,7 +1,7 @@
 /**
- * Supplementary actors that only some clinical items reach (response digest §1.3): the HealthcareService a
- * referral is sent to, and the Device (the GP system) that requested a system-generated diary entry.
- * Like the other actors they carry meta.versionId.
+ * Supplementary actors that only some clinical items reach (Retrieve a patient’s structured record — Payload
+ * response body): the HealthcareService a referral is sent to, and the Device (the GP system) that requested
+ * a system-generated diary entry. Like the other actors they carry meta.versionId.
  */
 import type { Device as FhirDevice, HealthcareService as FhirHealthcareService } from 'fhir/r3';
 import type { Device, HealthcareService } from '../record/people';

@@ -9,6 +9,7 @@
  * both are classified below, so nothing here needs a fallback to raw fetch.
  */
 import Client from 'fhir-kit-client';
+
 import { isObject, type JsonObject } from './request';
 
 export type CallOutcome =

@@ -1,16 +1,18 @@
 /**
- * The clinical risk of the multi-area searches (response digest §5.4, request digest §5.1): medication
- * reached through problems or consultations is returned whatever `medicationSearchFromDate` says, with
- * no flag. Such medication sits in `consultations-medications-contained-in-consultations` and
+ * The clinical risk of the multi-area searches (docs/spec-notes.md "Multi area searches — clinical risk",
+ * Retrieve a patient’s structured record — Not permitted parameter combinations): medication reached through
+ * problems or consultations is returned whatever `medicationSearchFromDate` says, with no flag. Such
+ * medication sits in `consultations-medications-contained-in-consultations` and
  * `problems-medications-related-to-problems` (as MedicationRequest references) and NOT in the primary
- * "Medications and medical devices" list. When it is older than the search date, the record shown
- * looks continuous while the period between that medication and the search date may hold medication
- * that is in no part of the response (a stopped anticoagulant linked to nothing, for instance).
+ * "Medications and medical devices" list. When it is older than the search date, the record shown looks
+ * continuous while the period between that medication and the search date may hold medication that is in no
+ * part of the response (a stopped anticoagulant linked to nothing, for instance).
  *
  * This module finds those medications in a Bundle, using only what the Bundle carries.
  */
 import { PRIMARY_LISTS, STRUCTURE_LIST_CODES } from '../bundle/list-definitions';
 import { addDays, daysBetween, partialDateInterval, type CalendarDate } from '../fhir/dates';
+import { jsonText } from '../fhir/json';
 import { isObject, type Json, type JsonObject } from './request';
 import { firstCoding, isQueryList, listCode, resources } from './summary';
 
@@ -27,7 +29,8 @@ export interface RiskMedication {
   readonly statement?: string;
   readonly prescriptionType?: string;
   readonly start?: string;
-  /** The last day the medication was active (the end of its active interval, §3.2). */
+  /** The last day the medication was active (the end of its active interval, Cross-organisation audit and
+   * provenance — JWT claims). */
   readonly end: CalendarDate;
   /** Titles of the secondary lists it was found in. */
   readonly via: readonly string[];
@@ -54,7 +57,8 @@ function conceptName(concept: Json | undefined): string | undefined {
   return str(concept.text) ?? str(firstCoding(concept)?.display) ?? str(firstCoding(concept)?.code);
 }
 
-/** Every `valueReference.reference` anywhere in a resource's extensions (problem links, §4.1). */
+/** Every `valueReference.reference` anywhere in a resource's extensions (problem links, Retrieve a patient’s
+ * structured record — Payload request body). */
 function extensionReferences(value: Json, out: Set<string> = new Set()): Set<string> {
   if (Array.isArray(value)) value.forEach((v) => extensionReferences(v, out));
   else if (isObject(value)) {
@@ -78,8 +82,9 @@ function lastDay(value: string | undefined): CalendarDate | undefined {
 
 /**
  * Medications that arrived only through problems or consultations and whose active interval ended
- * before `searchFrom`. An authorisation with no end is treated as the spec does (§3.2): an acute (or
- * delayed prescription) is active on its start date only; anything else is ongoing, hence not older.
+ * before `searchFrom`. An authorisation with no end is treated as the spec does (Cross-organisation audit and
+ * provenance — JWT claims): an acute (or delayed prescription) is active on its start date only; anything
+ * else is ongoing, hence not older.
  */
 export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): ClinicalRiskReport {
   const all = resources(bundle);
@@ -126,7 +131,7 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
   const medications: RiskMedication[] = [];
   for (const [plan, via] of linkedPlans) {
     const statement = statementOfPlan.get(plan);
-    const statementRef = statement ? `MedicationStatement/${String(statement.id)}` : undefined;
+    const statementRef = statement ? `MedicationStatement/${jsonText(statement.id)}` : undefined;
     if (statementRef && primary.has(statementRef)) continue; // it also matched the medication search
     const planResource = byRef.get(plan);
     const effective = isObject(statement?.effectivePeriod) ? statement.effectivePeriod : undefined;
@@ -151,7 +156,7 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
       plan;
     const problems = conditions
       .filter(({ refs }) => [...requests].some((r) => refs.has(r)))
-      .map(({ c }) => conceptName(c.code) ?? `Condition/${String(c.id)}`);
+      .map(({ c }) => conceptName(c.code) ?? `Condition/${jsonText(c.id)}`);
     const consultations = new Set<string>();
     for (const list of structureLists) {
       const items = (Array.isArray(list.entry) ? list.entry : []).map((e) => (isObject(e) ? refOf(e.item) : undefined));

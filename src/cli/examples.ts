@@ -11,22 +11,24 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+
 import type { CalendarDate } from '../fhir/dates';
+import { jsonText } from '../fhir/json';
 import {
   callGetStructuredRecord,
+  type CallOutcome,
   callWithRetry,
   describeOperationOutcome,
-  type CallOutcome,
   type RetryPolicy,
 } from './client';
 import {
+  type ConsumerIdentity,
   isObject,
+  type JsonObject,
   readRequestFile,
   resolvePlaceholders,
   spineHeaders,
   withNhsNumber,
-  type ConsumerIdentity,
-  type JsonObject,
 } from './request';
 import { isQueryList, resources, summariseBundle } from './summary';
 
@@ -120,14 +122,14 @@ export function compare(outcome: CallOutcome, expected: Expected, traceId: strin
     }
     case 'bundle': {
       const summary = summariseBundle(outcome.bundle);
-      const titles = new Set(resources(outcome.bundle).filter(isQueryList).map((l) => String(l.title)));
+      const titles = new Set(resources(outcome.bundle).filter(isQueryList).map((l) => jsonText(l.title)));
       const got = `${outcome.status}, ${titles.size} list${titles.size === 1 ? '' : 's'}${summary.warnings.length > 0 ? `, ${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'}` : ''}`;
       if (outcome.status !== expected.status) {
         failures.push(`expected HTTP ${expected.status}${expected.spineCode ? ` ${expected.spineCode}` : ''}, got ${outcome.status} and a Bundle`);
         return { got, failures };
       }
-      if (outcome.bundle.id !== traceId) failures.push(`Bundle.id ${String(outcome.bundle.id)} is not the Ssp-TraceID ${traceId}`);
-      if (outcome.bundle.type !== 'collection') failures.push(`Bundle.type is ${String(outcome.bundle.type)}, not collection`);
+      if (outcome.bundle.id !== traceId) failures.push(`Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID ${traceId}`);
+      if (outcome.bundle.type !== 'collection') failures.push(`Bundle.type is ${jsonText(outcome.bundle.type)}, not collection`);
       const missing = (expected.lists ?? []).filter((t) => !titles.has(t));
       if (missing.length > 0) failures.push(`missing List${missing.length === 1 ? '' : 's'}: ${missing.map((t) => `"${t}"`).join(', ')}`);
       if (expected.warnings !== undefined) {

@@ -7,20 +7,25 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseWholeDate, type CalendarDate } from '../fhir/dates';
+
+import { type CalendarDate,parseWholeDate } from '../fhir/dates';
+import { jsonText } from '../fhir/json';
 import {
   callGetStructuredRecord,
+  type CallOutcome,
   callPatientSearch,
   callWithRetry,
   DEFAULT_RETRY,
   describeOperationOutcome,
-  type CallOutcome,
   type RetryPolicy,
 } from './client';
 import { findClinicalRisk, renderClinicalRisk } from './clinical-risk';
 import { defaultExamplesDir, expectedText, loadExamples, runExample } from './examples';
+import { renderPatients } from './patient-summary';
 import {
+  type ConsumerIdentity,
   DEFAULT_IDENTITY,
+  type JsonObject,
   londonToday,
   medicationSearchFromDate,
   medicationSearchFromValue,
@@ -33,10 +38,7 @@ import {
   spineHeaders,
   wholeRecordSearch,
   withNhsNumber,
-  type ConsumerIdentity,
-  type JsonObject,
 } from './request';
-import { renderPatients } from './patient-summary';
 import { renderSummary, summariseBundle } from './summary';
 
 export const EXIT = { ok: 0, failed: 1, clinicalRisk: 2, usage: 64 } as const;
@@ -191,7 +193,7 @@ type Values = Record<string, string | boolean | undefined>;
 
 function parse<O extends ParseArgsConfig['options']>(args: string[], options: O): Values {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -370,7 +372,7 @@ async function record(args: string[], io: Io): Promise<number> {
   io.out(renderSummary(summariseBundle(outcome.bundle)));
   if (outcome.bundle.id !== traceId) {
     io.out('');
-    io.out(`Note: Bundle.id ${String(outcome.bundle.id)} is not the Ssp-TraceID sent (${traceId}); the spec requires them to be equal.`);
+    io.out(`Note: Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID sent (${traceId}); the spec requires them to be equal.`);
   }
   const out = text(values, 'out');
   if (out) {

@@ -1,12 +1,15 @@
 /**
- * What a GP Connect consumer sends (request digest §2 headers, §3 JWT, §4–§5 Parameters): the Ssp-*
- * headers, an unsigned JWT for the consumer's user, organisation and device, the predefined searches,
- * and resolution of the spec's `today()-365 days` placeholder to a real date.
+ * What a GP Connect consumer sends (Retrieve a patient’s structured record — Request headers;
+ * Cross-organisation audit and provenance — JSON Web Token; Retrieve a patient’s structured record — Payload
+ * request body; Retrieve a patient’s structured record — Not permitted parameter combinations): the Ssp-*
+ * headers, an unsigned JWT for the consumer's user, organisation and device, the predefined searches, and
+ * resolution of the spec's `today()-365 days` placeholder to a real date.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
 import { londonDate } from '../clock';
-import { addDays, parseWholeDate, type CalendarDate } from '../fhir/dates';
+import { addDays, type CalendarDate,parseWholeDate } from '../fhir/dates';
 import { INTERACTIONS } from '../spine/interactions';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
@@ -32,7 +35,8 @@ export interface ConsumerIdentity {
   readonly device: { readonly system: string; readonly id: string; readonly model: string; readonly version: string };
 }
 
-/** The spec's example ASIDs (request digest §2.1) and a plausible hospital user: what the embedded practice accepts. */
+/** The spec's example ASIDs (Retrieve a patient’s structured record — Request headers) and a plausible
+ * hospital user: what the embedded practice accepts. */
 export const DEFAULT_IDENTITY: ConsumerIdentity = {
   consumerAsid: '200000000115',
   providerAsid: '200000000116',
@@ -51,7 +55,8 @@ export const DEFAULT_IDENTITY: ConsumerIdentity = {
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** The JWT claims (request digest §3.2): `exp` is exactly `iat + 300`, `sub` equals the practitioner id. */
+/** The JWT claims (Cross-organisation audit and provenance — JWT claims): `exp` is exactly `iat + 300`, `sub`
+ * equals the practitioner id. */
 export function jwtClaims(identity: ConsumerIdentity, audience: string, nowSeconds: number): Record<string, unknown> {
   const p = identity.practitioner;
   return {
@@ -85,12 +90,15 @@ export function jwtClaims(identity: ConsumerIdentity, audience: string, nowSecon
   };
 }
 
-/** An unsigned GP Connect JWT: header `{"alg":"none","typ":"JWT"}`, empty signature, trailing dot (§3.1). */
+/** An unsigned GP Connect JWT: header `{"alg":"none","typ":"JWT"}`, empty signature, trailing dot
+ * (Cross-organisation audit and provenance — JSON Web Token). */
 export function unsignedJwt(claims: Record<string, unknown>): string {
   return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
 }
 
-/** Every header of one getstructuredrecord request; a new trace id and a new token each time (§2.1, §3.1). */
+/** Every header of one getstructuredrecord request; a new trace id and a new token each time (Retrieve a
+ * patient’s structured record — Request headers; Cross-organisation audit and provenance — JSON Web
+ * Token). */
 export function spineHeaders(
   identity: ConsumerIdentity,
   serviceRoot: string,
@@ -121,10 +129,10 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The spec's placeholder for "one year ago" (multi-area search skeletons, request digest §5.2). */
+/** The spec's placeholder for "one year ago" (multi-area search skeletons, Multi area searches). */
 export const YEAR_AGO = 'today()-365 days';
 
-/** Predefined search 1 exactly as the spec publishes it, placeholder included (request digest §5.2). */
+/** Predefined search 1 exactly as the spec publishes it, placeholder included (Multi area searches). */
 export function predefinedSearch(search: 1 | 2, nhsNumber: string): JsonObject {
   const parameter: Json[] = [
     { name: 'patientNHSNumber', valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber } },
@@ -208,7 +216,7 @@ export function nhsNumberOf(body: JsonObject): string | undefined {
 /** `today()`, `today()-365 days`, `today()+30 days` (whole string; spaces optional; "day" or "days"). */
 const PLACEHOLDER = /^today\(\)\s*(?:([+-])\s*(\d{1,5})\s*days?)?$/;
 
-/** Today as the provider sees it: the Europe/London calendar date (request digest D-1). */
+/** Today as the provider sees it: the Europe/London calendar date (D-1). */
 export function londonToday(now: Date = new Date()): CalendarDate {
   return londonDate(now);
 }

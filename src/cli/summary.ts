@@ -1,7 +1,7 @@
 /**
- * A per-area summary of a structured Bundle, read only from what the Bundle carries (response digest
- * §2): each query List's title, code, entry count, warning codes and empty reason, grouped by the
- * clinical area it belongs to, plus the warnings of the Bundle's OperationOutcome (§8).
+ * A per-area summary of a structured Bundle, read only from what the Bundle carries (List page): each query
+ * List's title, code, entry count, warning codes and empty reason, grouped by the clinical area it belongs
+ * to, plus the warnings of the Bundle's OperationOutcome (Configuration for supported clinical areas).
  */
 import { PRIMARY_LISTS, STRUCTURE_LIST_CODES, WARNING_CODE_EXTENSION } from '../bundle/list-definitions';
 import { isObject, type Json, type JsonObject } from './request';
@@ -42,7 +42,8 @@ const AREA_OF_PRIMARY: ReadonlyMap<string, string> = new Map([
   [PRIMARY_LISTS.diaryEntries.code.code, 'Diary entries'],
 ]);
 
-/** The order the spec's "Bundle population illustrated" diagram suggests (response digest §1.4). */
+/** The order the spec's "Bundle population illustrated" diagram suggests (Retrieve a patient’s structured
+ * record — Bundle population illustrated). */
 const AREA_ORDER = [
   'Consultations', 'Problems', 'Immunisations', 'Uncategorised data', 'Allergies', 'Medication',
   'Investigations', 'Referrals', 'Diary entries', 'Linked problems', 'Other',
@@ -64,7 +65,8 @@ export function listCode(list: JsonObject): string {
   return str(firstCoding(list.code)?.code) ?? '';
 }
 
-/** A query List (primary or secondary), not a Consultation/Topic/Heading structure List (§2.4). */
+/** A query List (primary or secondary), not a Consultation/Topic/Heading structure List (List page —
+ * consultation structure). */
 export function isQueryList(resource: JsonObject): boolean {
   return resource.resourceType === 'List' && !STRUCTURE_CODES.has(listCode(resource));
 }

@@ -1,5 +1,5 @@
 /**
- * FHIR content negotiation (request digest §2.3): `_format` overrides Accept; with neither, the
+ * FHIR content negotiation (FHIR API guidance — Content types): `_format` overrides Accept; with neither, the
  * request's Content-Type; with none, JSON. XML is recognised but not yet served (415, D-7).
  */
 export type WireFormat = 'json' | 'xml';

@@ -1,7 +1,7 @@
 /**
  * Calendar dates, done once. A CalendarDate is an ISO `YYYY-MM-DD` string that is a real date; ISO
  * strings of four-digit years sort chronologically, so comparisons are plain string comparisons.
- * FHIR partial dates (`YYYY`, `YYYY-MM`) become inclusive intervals (response digest §3.10).
+ * FHIR partial dates (`YYYY`, `YYYY-MM`) become inclusive intervals (docs/decisions.md "Partial dates").
  */
 import { addDays as dfAddDays, differenceInCalendarDays, format, isValid, lastDayOfMonth, parseISO } from 'date-fns';
 

@@ -7,7 +7,7 @@ function spineDetails(code: SpineCode, text?: string): OperationOutcomeIssue['de
   return text === undefined ? { coding } : { coding, text };
 }
 
-/** The single-issue OperationOutcome of an error response (request digest §6.1). */
+/** The single-issue OperationOutcome of an error response (Error handling guidance — OperationOutcome). */
 export function errorOutcome(code: SpineCode, diagnostics: string): OperationOutcome {
   return {
     resourceType: 'OperationOutcome',
@@ -15,7 +15,7 @@ export function errorOutcome(code: SpineCode, diagnostics: string): OperationOut
     issue: [
       {
         severity: 'error',
-        code: SPINE_CODES[code].issueCode as OperationOutcomeIssue['code'],
+        code: SPINE_CODES[code].issueCode,
         details: spineDetails(code),
         diagnostics,
       },
@@ -25,7 +25,8 @@ export function errorOutcome(code: SpineCode, diagnostics: string): OperationOut
 
 /**
  * A warning carried inside a 200 Bundle: an unrecognised parameter or a disabled clinical area
- * (request digest §7, §8.2). `text` goes to details.text and `diagnostics` names the parameter.
+ * (API Version Compatibility — Forwards compatibility; Configuration for supported clinical areas). `text`
+ * goes to details.text and `diagnostics` names the parameter.
  */
 export interface BundleWarning {
   readonly text: string;

@@ -1,7 +1,7 @@
 /**
  * The Spine error and warning codes this provider emits, with the HTTP status, FHIR issue type and
- * display that GP Connect 1.6.2 prescribes for each (request digest §6.2). Every OperationOutcome
- * is rendered from this one table.
+ * display that GP Connect 1.6.2 prescribes for each (Error handling guidance — Spine error and warning
+ * codes). Every OperationOutcome is rendered from this one table.
  */
 export const SPINE_CODES = {
   BAD_REQUEST: { status: 400, issueCode: 'invalid', display: 'Bad request' },

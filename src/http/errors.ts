@@ -38,7 +38,7 @@ function fromBodyReader(error: HttpErrorLike): GpcError | undefined {
 
 export function toGpcError(error: unknown): GpcError | undefined {
   if (error instanceof GpcError) return error;
-  if (typeof error === 'object' && error !== null) return fromBodyReader(error as HttpErrorLike);
+  if (typeof error === 'object' && error !== null) return fromBodyReader(error);
   return undefined;
 }
 

@@ -1,10 +1,10 @@
 /**
- * The FHIR endpoints under BASE_PATH, and the order every request is checked in (request digest
- * §6.4): route and verb, Ssp-* headers, admission (throttle, shed, maintenance), JWT, enablement,
- * content type, then the body.
+ * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27): route and verb, Ssp-*
+ * headers, admission (throttle, shed, maintenance), JWT, enablement, content type, then the body.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
+
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { formatOf, negotiateFormat } from '../fhir/content-negotiation';
@@ -135,7 +135,7 @@ export function bodyReader(limit: number): (req: Request, res: Response) => Prom
   return (req, res) =>
     new Promise((resolve, reject) => {
       raw(req, res, (error?: unknown) => {
-        if (error) reject(error);
+        if (error) reject(error instanceof Error ? error : new Error('request body could not be read'));
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });
     });

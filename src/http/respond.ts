@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import type { Resource } from 'fhir/r3';
 import { FHIR_JSON_CONTENT_TYPE } from '../fhir/content-negotiation';
-import { GpcError } from '../fhir/gpc-error';
+import { type GpcError } from '../fhir/gpc-error';
 import { errorOutcome } from '../fhir/operation-outcome';
 
 /** Sends pre-serialised or serialisable FHIR JSON with the exact header the spec asks for. */

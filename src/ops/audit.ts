@@ -1,6 +1,6 @@
 /**
- * The audit trail (request digest §9): one JSON line per API request, success or failure, on its own
- * winston logger and stream, never switched off, never holding clinical content.
+ * The audit trail (Non-functional requirements): one JSON line per API request, success or failure, on its
+ * own winston logger and stream, never switched off, never holding clinical content.
  *
  * Tamper evidence: every line carries `seq` (1, 2, 3... per process) and
  * `hash` = hex sha256(previous line's hash + this line's canonical JSON without `hash`), where
@@ -9,7 +9,7 @@
  * chain across restarts. Deleting, inserting, reordering or editing any line breaks every hash after
  * it; verifyAuditChain() checks a file.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
@@ -38,7 +38,8 @@ export function canonicalJson(value: AuditJson): string {
 }
 
 export function chainHash(previousHash: string, canonical: string): string {
-  return createHash('sha256').update(previousHash).update(canonical).digest('hex');
+  // One-shot crypto.hash (Node 20.12+): the same bytes as updating with each string in turn.
+  return hash('sha256', previousHash + canonical, 'hex');
 }
 
 /** The hash the last complete line of an existing audit file ends its chain with, if any. */

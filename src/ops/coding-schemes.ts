@@ -80,7 +80,7 @@ export function codingSchemesDocument(software: SoftwareInfo) {
     gpConnect: { version: GP_CONNECT_VERSION, versionsServed: GP_CONNECT_VERSIONS_SERVED, fhirVersion: '3.0.1' },
     record: {
       codingSchemes: RECORD_CODING_SCHEMES,
-      // The spec also allows Read v2, CTV3 and supplier drug codes (response digest §4); none is used.
+      // The spec also allows Read v2, CTV3 and supplier drug codes (the FHIR resource pages); none is used.
       otherCodeSystems: [],
     },
     protocol: { codingSchemes: PROTOCOL_SCHEMES },

@@ -40,7 +40,8 @@ export interface MetricsOptions {
  */
 const MAX_CONSUMER_LABELS = 500;
 
-/** Seconds; the 1 s and 3 s buckets are the spec's SHOULD and SHALL for a query API (request digest §9). */
+/** Seconds; the 1 s and 3 s buckets are the spec's SHOULD and SHALL for a query API (Non-functional
+ * requirements). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10];
 /** Bytes, 1 KB to 32 MB in powers of 4. */
 const SIZE_BUCKETS = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 33554432];

@@ -5,6 +5,7 @@
  * neither measured nor audited: they are not API requests, and probes would drown the trail.
  */
 import type { Request, RequestHandler, Response } from 'express';
+
 import { truncate } from '../fhir/text';
 import type { Logger } from '../logger';
 import type { AuditEvent, AuditJson, AuditLog } from './audit';

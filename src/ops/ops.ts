@@ -48,7 +48,7 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     file: settings.maintenanceFile,
     pollMs: settings.maintenancePollMs,
     onChange: (on, file) => {
-      // The spec asks for every enablement toggle to be audited (request digest §9).
+      // The spec asks for every enablement toggle to be audited (Non-functional requirements).
       audit.record({ type: 'config.change', setting: 'maintenance', value: on, file });
       options.logger.warn(on ? 'maintenance mode on' : 'maintenance mode off', { file });
     },
@@ -67,7 +67,8 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     gpConnectVersion: GP_CONNECT_VERSION,
     providerAsid: config.providerAsid,
     basePath: config.basePath,
-    // The practice's enablement toggles as they stand at start (request digest §8, §9).
+    // The practice's enablement toggles as they stand at start (Configuration for supported clinical areas;
+    // Non-functional requirements).
     enablement: {
       gpConnectEnabled: config.gpConnectEnabled,
       structuredEnabled: config.structuredEnabled,

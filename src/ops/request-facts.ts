@@ -3,6 +3,7 @@
  * res.locals loosely; this is the one typed view of it that logging, metrics and audit read.
  */
 import type { Response } from 'express';
+
 import type { SpineCode } from '../fhir/spine-codes';
 import type { GateResult } from '../http/fhir-routes';
 import type { Interaction } from '../spine/interactions';

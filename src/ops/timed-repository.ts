@@ -3,9 +3,9 @@
  * the operation handed it. Created for each request (a few fields), so no state is shared between
  * requests, and the operation's code is untouched.
  */
-import type { ClinicalRepository, PatientRecord } from '../record/repository';
 import type { PatientCriteria } from '../record/patient-directory';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/people';
+import type { ClinicalRepository, PatientRecord } from '../record/repository';
 import type { StructuredQuery } from '../structured/structured-query';
 
 export class TimedRepository implements ClinicalRepository {

@@ -3,17 +3,22 @@
  * Every rule lives here or in filters.ts / redact.ts, never in a store:
  *
  * 1. Primary lists: each requested area's candidates through its filter (filters.ts), in dataset
- *    order; confidential items that passed are withheld and flag the list (§6); so do confidential
+ * order; confidential items that passed are withheld and flag the list (docs/spec-notes.md
+ * "Confidentiality"); so do confidential
  *    parts of a report or confidential issues of a plan (their part is removed).
- * 2. Linkage (§5), never transitive:
+ * 2. Linkage (Linkages — FHIR profiles returned on query), never transitive:
  *    - a primary consultation brings every item in its structure, the problems on its topics and in
- *      its headings, and the problems linked to those items (medications included, §5.1.3);
+ * its headings, and the problems linked to those items (medications included, Linkages — FHIR profiles
+ * returned on query);
  *    - a primary problem brings its related problems (even those outside the filter; not expanded),
- *      its linked and promoted items, the items filed under a topic naming it (§4.1), the consultations
+ * its linked and promoted items, the items filed under a topic naming it (ProblemHeader (Condition) page),
+ * the consultations
  *      linked to it or naming it on a topic, the consultations in which its linked items were recorded
- *      (Encounters only), and the problems linked to its items EXCEPT for medication: §5.2's
+ * (Encounters only), and the problems linked to its items EXCEPT for medication: Linkages — FHIR profiles
+ * returned on query's
  *      medication bullet, unlike every other, has no "plus linked problems", and we follow it literally;
- *    - any other primary item brings the problems directly linked to it (§5.3);
+ * - any other primary item brings the problems directly linked to it (Linkages — FHIR profiles returned on
+ * query);
  *    - referrals and diary entries reached anywhere bring their supporting items (not expanded).
  *    A medication issue reached by a link brings its whole plan. Everything reached only through links
  *    goes into `linked`, never duplicating a primary item.
@@ -241,7 +246,7 @@ class Assembly {
     return next;
   }
 
-  /** §5.1: a primary consultation's structure. */
+  /** Linkages — FHIR profiles returned on query: a primary consultation's structure. */
   private linkConsultation(consultation: Consultation, next: Pending[]): void {
     for (const topic of consultation.topics) {
       for (const id of topic.problemIds ?? []) this.consider({ kind: 'problem', id }, 'content', 'consultation', next);
@@ -253,7 +258,8 @@ class Assembly {
     }
   }
 
-  /** §5.2 and §4.1: a primary problem's links. */
+  /** Linkages — FHIR profiles returned on query; ProblemHeader (Condition) page: a primary problem's
+   * links. */
   private linkProblem(problem: Problem, next: Pending[]): void {
     for (const related of problem.relatedProblems ?? []) this.consider({ kind: 'problem', id: related.problemId }, 'problemItem', 'problem', next);
     if (problem.actualProblem) this.consider(problem.actualProblem, 'problemItem', 'problem', next);
@@ -367,7 +373,7 @@ class Assembly {
   private addLinked(entry: AnyPlaced): void {
     if (this.primaryKeys.has(refKey(refTo(entry.area, entry.item)))) return;
     let area = this.linked.get(entry.area);
-    if (!area) this.linked.set(entry.area, (area = new Map()));
+    if (!area) this.linked.set(entry.area, (area = new Map<string, AnyPlaced>()));
     area.set(entry.item.id, entry);
   }
 
@@ -395,8 +401,8 @@ class Assembly {
   /**
    * Linked content in dataset order. A linked consultation is sent as its Encounter only; it keeps
    * just the topics that name a primary problem (their item refs and those problem links), so the
-   * bundle can write a problem's indirect links (§4.1 "items under a consultation topic linked to the
-   * problem") without dangling references.
+   * bundle can write a problem's indirect links (ProblemHeader (Condition) page "items under a consultation
+   * topic linked to the problem") without dangling references.
    */
   private linkedRecord(): PatientClinicalRecord | undefined {
     const record: { [A in RecordArea]?: AreaItem<A>[] } = {};
@@ -414,7 +420,7 @@ class Assembly {
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }
-    return Object.keys(record).length > 0 ? (record as PatientClinicalRecord) : undefined;
+    return Object.keys(record).length > 0 ? (record) : undefined;
   }
 
   actorIds(patient: Patient): ActorIdSet {

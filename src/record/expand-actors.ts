@@ -1,4 +1,5 @@
-/** Which actors a request needs, done once for every store (response digest §1.3). */
+/** Which actors a request needs, done once for every store (Retrieve a patient’s structured record — Payload
+ * response body). */
 import type { ActorIds } from './item-refs';
 import type { Device, HealthcareService, Location, Organisation, Practitioner } from './people';
 import type { Actors } from './source';
@@ -11,7 +12,8 @@ export interface ActorLookup {
   readonly devices: ReadonlyMap<string, Device>;
 }
 
-/** The requested actors plus the organisations they name (§1.3), in a fixed order. */
+/** The requested actors plus the organisations they name (Retrieve a patient’s structured record — Payload
+ * response body), in a fixed order. */
 export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
   const pick = <T>(map: ReadonlyMap<string, T>, wanted: readonly string[]): T[] =>
     wanted.flatMap((id) => {

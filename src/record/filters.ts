@@ -1,13 +1,13 @@
 /**
- * Every clinical area's primary-list filter (response digest §3), as pure predicates over domain
- * items and the StructuredQuery, decided in this one place. The in-memory store, the PostgreSQL store
+ * Every clinical area's primary-list filter (the clinical area guidance pages), as pure predicates over
+ * domain items and the StructuredQuery, decided in this one place. The in-memory store, the PostgreSQL store
  * (which may push a superset down into SQL) and the assembly code all end with exactly these
  * predicates, so every store gives the same answer.
  *
- * Dates (§3.10): a record's date stands for the days it may mean (`2018` → 2018-01-01..2018-12-31,
- * `2018-03` → the whole month, a dateTime → its own calendar day) and is compared with the inclusive
- * search window by OVERLAP: kept when recordEnd ≥ searchStart and recordStart ≤ searchEnd. A record
- * whose filter date is unknown (absent or unparseable) is always returned. Search bounds are whole
+ * Dates (docs/decisions.md "Partial dates"): a record's date stands for the days it may mean (`2018` →
+ * 2018-01-01..2018-12-31, `2018-03` → the whole month, a dateTime → its own calendar day) and is compared
+ * with the inclusive search window by OVERLAP: kept when recordEnd ≥ searchStart and recordStart ≤ searchEnd.
+ * A record whose filter date is unknown (absent or unparseable) is always returned. Search bounds are whole
  * CalendarDates, which compare as strings.
  */
 import { partialDateInterval, type CalendarDate } from '../fhir/dates';
@@ -46,7 +46,8 @@ export function spanOf(date: PartialDate | DatePeriod | undefined): RecordSpan |
   return end ? { start: start.start, end: end.end } : { start: start.start };
 }
 
-/** §3.10 overlap of a record span with an inclusive window; either window end may be open. */
+/** docs/decisions.md "Partial dates" overlap of a record span with an inclusive window; either window end may
+ * be open. */
 export function overlaps(span: RecordSpan, window: DateWindow): boolean {
   const afterStart = window.start === undefined || span.end === undefined || span.end >= window.start;
   const beforeEnd = window.end === undefined || span.start <= window.end;
@@ -60,17 +61,17 @@ export function inWindow(date: PartialDate | DatePeriod | undefined, window: Dat
   return span === undefined || overlaps(span, window);
 }
 
-// ── Allergies (§3.1): no filter; resolved allergies only with includeResolvedAllergies ──────────────
+// ── Allergies (Allergies guidance): no filter; resolved allergies only with includeResolvedAllergies ───────
 
 /** An allergy is resolved when the GP system recorded its end. */
 export function isResolvedAllergy(allergy: Allergy): boolean {
   return allergy.ended !== undefined;
 }
 
-// ── Medication (§3.2) ─────────────────────────────────────────────────────────────────────────────
+// ── Medication (Medication guidance) ───────────────────────────────────────────────────────────────────────
 
 /**
- * Items exempt from `medicationSearchFromDate`. DECISION (§11 item 16): only
+ * Items exempt from `medicationSearchFromDate`. DECISION (docs/decisions.md): only
  * `prescribed-by-another-organisation` (hospital or other provider medication that this practice does
  * not manage, often without reliable end dates). `prescribed-by-previous-practice` items are NOT
  * exempt: they arrive by GP2GP with the previous practice's authorisation dates and ends, so the date
@@ -82,9 +83,10 @@ export function isExemptFromMedicationDate(plan: MedicationPlan): boolean {
 }
 
 /**
- * The plan's active interval (§3.2): from its start to its effective end (medication-period.ts, which
- * the bundle writes too); with no end an acute (or delayed-prescribing) plan is active on its start
- * date only, anything else (repeat, repeat-dispensing, no type) is ongoing. Undefined: start unknown.
+ * The plan's active interval (Medication guidance): from its start to its effective end
+ * (medication-period.ts, which the bundle writes too); with no end an acute (or delayed-prescribing) plan is
+ * active on its start date only, anything else (repeat, repeat-dispensing, no type) is ongoing. Undefined:
+ * start unknown.
  */
 export function medicationActiveSpan(plan: MedicationPlan): RecordSpan | undefined {
   const start = partialDateInterval(plan.start);
@@ -104,9 +106,10 @@ export function medicationMatches(plan: MedicationPlan, searchFromDate: Calendar
   return span === undefined || overlaps(span, { start: searchFromDate });
 }
 
-// ── Consultations (§3.3) ──────────────────────────────────────────────────────────────────────────
+// ── Consultations (Consultations guidance) ─────────────────────────────────────────────────────────────────
 
-/** A consultation with no item or note anywhere in its structure is suppressed (§3.3 "Suppress empty consultations"). */
+/** A consultation with no item or note anywhere in its structure is suppressed (Consultations guidance
+ * "Suppress empty consultations"). */
 export function hasContent(consultation: Consultation): boolean {
   return consultation.topics.some((topic) =>
     topic.headings ? topic.headings.some((h) => h.entries.length > 0) : topic.entries.length > 0,
@@ -115,7 +118,7 @@ export function hasContent(consultation: Consultation): boolean {
 
 /**
  * `consultationSearchPeriod`: the start bound is checked on period.start and the end bound on
- * period.end, falling back to period.start when there is no end (§11 item 4), each partial date by
+ * period.end, falling back to period.start when there is no end (docs/decisions.md), each partial date by
  * overlap. Undated consultations (no period, or an unparseable start) are always returned.
  */
 export function consultationInPeriod(consultation: Consultation, window: DateWindow | undefined): boolean {
@@ -140,8 +143,9 @@ function recencyKey(start: PartialDate): readonly [CalendarDate, number] | undef
 /**
  * `includeNumberOfMostRecent` = N: the N dated consultations with the latest period.start (a year or
  * month counts from its first day; the same day is ordered by time when both have one). Ties at the
- * N-th place are broken by dataset order, so exactly N dated consultations are kept. DECISION (§11 item
- * 4): undated consultations are always returned (§3.10) and do not count toward N.
+ * N-th place are broken by dataset order, so exactly N dated consultations are kept. DECISION
+ * (docs/decisions.md item 4): undated consultations are always returned (docs/decisions.md "Partial dates")
+ * and do not count toward N.
  */
 export function selectMostRecent(consultations: readonly Consultation[], n: number): Consultation[] {
   const dated: { readonly c: Consultation; readonly key: readonly [CalendarDate, number]; readonly index: number }[] = [];
@@ -175,7 +179,7 @@ export function selectConsultations(
   return withContent.filter((c) => consultationInPeriod(c, filter.searchPeriod));
 }
 
-// ── Problems (§3.4, with the project's filterSignificance and union of repeated includeProblems) ────
+// ── Problems (Problems guidance; the 1.6.0/1.6.1 extras: docs/decisions.md "Deviations") ──────────
 
 /** One filter: every part it gives must match; a filter with neither part matches every problem. */
 export function problemPassesFilter(problem: Problem, filter: ProblemFilter): boolean {
@@ -190,7 +194,7 @@ export function problemMatches(problem: Problem, filters: readonly ProblemFilter
   return filters.length === 0 || filters.some((f) => problemPassesFilter(problem, f));
 }
 
-// ── Immunisations (§3.5): no date filter ──────────────────────────────────────────────────────────
+// ── Immunisations (Immunisations guidance): no date filter ─────────────────────────────────────────────────
 
 export function immunisationMatches(immunisation: Immunisation, includeNotGiven: boolean): boolean {
   return includeNotGiven || immunisation.notGiven !== true;
@@ -201,7 +205,8 @@ export function immunisationStatusMatches(status: ImmunisationStatusRecord, incl
   return includeStatus && status.enteredInError !== true;
 }
 
-// ── Uncategorised data (§3.6), investigations (§3.7), referrals (§3.8) ───────────────────────────
+// ── Uncategorised data (Uncategorised data guidance), investigations (Investigations guidance), referrals
+// (Referrals guidance) ──
 
 /** On the effective date or period; no effective date: always returned. */
 export function observationMatches(observation: Observation, window: DateWindow | undefined): boolean {
@@ -218,7 +223,7 @@ export function referralMatches(referral: Referral, window: DateWindow | undefin
   return !isEnteredInError('referrals', referral) && inWindow(referral.authored, window);
 }
 
-// ── Diary entries (§3.9) ──────────────────────────────────────────────────────────────────────────
+// ── Diary entries (Diary entries guidance) ─────────────────────────────────────────────────────────────────
 
 /** Only incomplete entries: completed and cancelled ones are out of the diary search's scope. */
 export function isIncompleteDiaryEntry(entry: DiaryEntry): boolean {
@@ -250,8 +255,8 @@ export function isEnteredInError(area: 'referrals' | 'immunisationStatuses', ite
 // ── The whole table: which items of each requested area pass its filter ───────────────────────────
 
 /**
- * One predicate per primary list, reading only its own area's query part (§3 "each area's part
- * parameters affect only that area"). Consultations are a selection over the whole set
+ * One predicate per primary list, reading only its own area's query part (the clinical area guidance pages
+ * "each area's part parameters affect only that area"). Consultations are a selection over the whole set
  * (`selectConsultations`), not a per-item predicate, because of includeNumberOfMostRecent.
  */
 export const PRIMARY_FILTERS = {

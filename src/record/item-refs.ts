@@ -103,7 +103,7 @@ export function sameRef(a: ItemRef, b: ItemRef): boolean {
 
 /** The reference to an area's item (a plan for medication). */
 export function refTo<A extends RecordArea>(area: A, item: AreaItem<A>): ItemRef {
-  return { kind: AREA_KIND[area], id: item.id } as ItemRef;
+  return { kind: AREA_KIND[area], id: item.id };
 }
 
 /** Every item reference held in a consultation's structure (topic problem links and entries), notes excluded. */
@@ -117,7 +117,8 @@ export function consultationRefs(consultation: Consultation): ItemRef[] {
   return refs;
 }
 
-/** The links a problem makes (§4.1): related problems, the promoted item and the directly linked items. */
+/** The links a problem makes (ProblemHeader (Condition) page): related problems, the promoted item and the
+ * directly linked items. */
 export function problemLinkRefs(problem: Problem): ItemRef[] {
   return [
     ...(problem.relatedProblems ?? []).map((r): ItemRef => ({ kind: 'problem', id: r.problemId })),

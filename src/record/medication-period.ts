@@ -1,14 +1,14 @@
 /**
- * A medication plan's effective period (response digest §4.2), decided once: the bundle writes it as
+ * A medication plan's effective period (MedicationStatement page), decided once: the bundle writes it as
  * MedicationStatement.effectivePeriod and the `medicationSearchFromDate` filter reads the same value
- * (§3.2 "the active interval mirrors effectivePeriod"), so they can never disagree.
+ * (Medication guidance "the active interval mirrors effectivePeriod"), so they can never disagree.
  */
 import { addDays, partialDateInterval } from '../fhir/dates';
 import type { MedicationPlan, PartialDate, PrescriptionType } from './model';
 
 /**
- * §3.2: `acute` and (our interpretation) `delayed-prescribing` are acute; everything else, including a
- * legacy plan with no type and `repeat-dispensing`, is treated as repeat.
+ * Medication guidance: `acute` and (our interpretation) `delayed-prescribing` are acute; everything else,
+ * including a legacy plan with no type and `repeat-dispensing`, is treated as repeat.
  */
 export function isAcute(type: PrescriptionType | undefined): boolean {
   return type === 'acute' || type === 'delayed-prescribing';
@@ -16,9 +16,9 @@ export function isAcute(type: PrescriptionType | undefined): boolean {
 
 /**
  * The end of the effective period as the bundle writes it: the recorded end; for an ended plan
- * (`completed` or `stopped`) with none, §4.2's fallbacks in order: the last issue's start + its supply
- * duration, then the date the plan was stopped, then the start. Undefined while an active plan has no
- * recorded end ("leave it null while active").
+ * (`completed` or `stopped`) with none, MedicationStatement page's fallbacks in order: the last issue's start
+ * + its supply duration, then the date the plan was stopped, then the start. Undefined while an active plan
+ * has no recorded end ("leave it null while active").
  */
 export function effectiveEnd(plan: MedicationPlan): PartialDate | undefined {
   if (plan.end !== undefined) return plan.end;

@@ -1,6 +1,7 @@
 /**
- * Who may be shared (request digest §4.6). A patient who may not be shared is reported exactly as one
- * who is not on the system, so a consumer cannot learn that a sensitive or deceased patient exists.
+ * Who may be shared (docs/spec-notes.md "Retrieve a patient’s structured record — Who may be shared"). A
+ * patient who may not be shared is reported exactly as one who is not on the system, so a consumer cannot
+ * learn that a sensitive or deceased patient exists.
  */
 import { GpcError } from '../fhir/gpc-error';
 import { mayBeFound } from './patient-directory';

@@ -40,7 +40,8 @@ export const NHS_NUMBER_STATUS_DISPLAY: Readonly<Record<NhsNumberStatus, string>
   '08': 'Trace postponed (baby under six weeks old)',
 };
 
-/** CareConnect-RegistrationType-1 codes; only Regular/GMS patients are served (request digest §4.6). */
+/** CareConnect-RegistrationType-1 codes; only Regular/GMS patients are served (docs/spec-notes.md "Retrieve a
+ * patient’s structured record — Who may be shared"). */
 export type RegistrationType = 'R' | 'T' | 'E' | 'IN' | 'S' | 'P';
 
 export const REGISTRATION_TYPE_DISPLAY: Readonly<Record<RegistrationType, string>> = {
@@ -94,7 +95,7 @@ export interface Organisation {
   readonly version: string;
 }
 
-/** The GP practice this provider serves, with its switches (request digest §8). */
+/** The GP practice this provider serves, with its switches (Configuration for supported clinical areas). */
 export interface Practice extends Organisation {
   /** Practitioners and locations of the practice, so that any record item can point at them. */
   readonly locationIds?: readonly string[];
@@ -125,7 +126,8 @@ export interface Location {
   readonly version: string;
 }
 
-/** A service at an organisation that can receive a referral (→ CareConnect HealthcareService, §4.10). */
+/** A service at an organisation that can receive a referral (→ CareConnect HealthcareService, Retrieve a
+ * patient’s structured record — Payload request body). */
 export interface HealthcareService {
   readonly id: string;
   readonly name: string;
@@ -133,7 +135,8 @@ export interface HealthcareService {
   readonly version: string;
 }
 
-/** The GP system itself, as requester of a system-generated diary entry (→ GPConnect-Device-1, §4.11). */
+/** The GP system itself, as requester of a system-generated diary entry (→ GPConnect-Device-1, Retrieve a
+ * patient’s structured record — Payload request body). */
 export interface Device {
   readonly id: string;
   /** What the device is, e.g. "GP clinical system". */

@@ -1,7 +1,8 @@
 /**
- * Confidentiality (§6): which items are never shared, and copies of returned items with every
- * reference to them removed. References into switched-off areas are NOT removed here: the bundle
- * writes the "... items have been disabled" placeholder for them (§8.1).
+ * Confidentiality (docs/spec-notes.md "Confidentiality"): which items are never shared, and copies of
+ * returned items with every reference to them removed. References into switched-off areas are NOT removed
+ * here: the bundle writes the "... items have been disabled" placeholder for them (Configuration for
+ * supported clinical areas).
  */
 import type { WithheldItem } from './source';
 import type {
@@ -105,7 +106,8 @@ export function redactPlan(plan: MedicationPlan, hidden: Hidden): { readonly ite
 
 const openResults = (results: readonly TestResult[]): TestResult[] => results.filter((r) => r.confidential !== true);
 
-/** A report without its confidential groups and results (§6: "any part of a DiagnosticReport"). */
+/** A report without its confidential groups and results (docs/spec-notes.md "Confidentiality": "any part of a
+ * DiagnosticReport"). */
 export function redactReport(report: InvestigationReport, hidden: Hidden): { readonly item: InvestigationReport; readonly partsWithheld: boolean } {
   let r = redactContext(report, hidden);
   if (r.groups) {
@@ -127,27 +129,27 @@ export function hasConfidentialParts(report: InvestigationReport): boolean {
 export function redactItem<A extends RecordArea>(area: A, item: AreaItem<A>, hidden: Hidden): AreaItem<A> {
   switch (area) {
     case 'problems':
-      return redactProblem(item as Problem, hidden) as AreaItem<A>;
+      return redactProblem(item as Problem, hidden);
     case 'consultations':
-      return redactConsultation(item as Consultation, hidden) as AreaItem<A>;
+      return redactConsultation(item as Consultation, hidden);
     case 'medication':
-      return redactPlan(item as MedicationPlan, hidden).item as AreaItem<A>;
+      return redactPlan(item as MedicationPlan, hidden).item;
     case 'investigations':
-      return redactReport(item as InvestigationReport, hidden).item as AreaItem<A>;
+      return redactReport(item as InvestigationReport, hidden).item;
     case 'referrals': {
       const r = redactContext(item as Referral, hidden);
-      return (r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r) as AreaItem<A>;
+      return (r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r);
     }
     case 'diaryEntries': {
       const d = redactContext(item as DiaryEntry, hidden);
-      return (d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d) as AreaItem<A>;
+      return (d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d);
     }
     case 'uncategorisedData': {
       const o = redactContext(item as Observation, hidden);
       if (o.kind !== 'bloodPressure' && o.parentId !== undefined && hidden({ kind: 'observation', id: o.parentId })) {
-        return without(o, 'parentId') as AreaItem<A>;
+        return without(o, 'parentId');
       }
-      return o as AreaItem<A>;
+      return o;
     }
     default:
       return redactContext(item as AreaItem<A> & { readonly consultationId?: string }, hidden);

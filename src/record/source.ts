@@ -9,11 +9,11 @@
  *   loadItems        (item rounds 2, 3) everything reached through links, all refs of a round at once
  *   loadActors                        1 round trip
  *
- * Why three item rounds suffice: linkage is never followed transitively (§5). Round 1 gives the
- * primary candidates and the hub (all problems, the topic→problem links with the refs in those topics,
- * and which items are withheld), which is enough to know every item a primary list links to: the
- * content of primary consultations, the items linked to primary problems (directly or through a topic
- * naming them), the consultations linked to primary problems, and the supporting info of primary
+ * Why three item rounds suffice: linkage is never followed transitively (Linkages — FHIR profiles returned on
+ * query). Round 1 gives the primary candidates and the hub (all problems, the topic→problem links with the
+ * refs in those topics, and which items are withheld), which is enough to know every item a primary list
+ * links to: the content of primary consultations, the items linked to primary problems (directly or through a
+ * topic naming them), the consultations linked to primary problems, and the supporting info of primary
  * referrals and diary entries (round 2). Round 2's items name the last things needed: the consultations
  * in which items linked to a primary problem were recorded, and the supporting info of linked referrals
  * and diary entries (round 3). Round 3's items are consultations sent as Encounters only and supporting
@@ -49,7 +49,8 @@ export interface TopicLink {
   readonly refs: readonly ItemRef[];
 }
 
-/** Why an item is never shared: confidential (§6), or recorded as entered in error. */
+/** Why an item is never shared: confidential (docs/spec-notes.md "Confidentiality"), or recorded as entered
+ * in error. */
 export interface WithheldItem {
   readonly ref: ItemRef;
   readonly reason: 'confidential' | 'enteredInError';

@@ -1,7 +1,8 @@
 /**
- * The endpoints this provider serves and what each demands: the Access Record Structured
- * capability, and the Foundations reads and patient search that let a consumer find the patient and
- * resolve every reference of a structured record (docs/decisions.md D-60).
+ * The endpoints this provider serves and what each demands: the Access Record Structured capability
+ * (Retrieve a patient’s structured record — Request operation), and the Foundations reads and patient
+ * search that let a consumer find the patient and resolve every reference of a structured record
+ * (docs/decisions.md D-60).
  */
 export interface Interaction {
   readonly name:

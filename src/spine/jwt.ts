@@ -117,7 +117,7 @@ function humanName(resource: Json, claim: string): string {
   const first = Array.isArray(names) ? names.find(isJsonObject) : undefined;
   if (!first) throw bad(`JWT ${claim} claim must have a name`);
   const parts = [first.prefix, first.given, first.family]
-    .flatMap((p) => (Array.isArray(p) ? p : [p]))
+    .flatMap((p): unknown[] => (Array.isArray(p) ? (p as unknown[]) : [p]))
     .filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   if (parts.length === 0) throw bad(`JWT ${claim} claim must have a name`);
   return parts.join(' ');
@@ -132,7 +132,8 @@ function checkScope(scope: string, interaction: Interaction): void {
   }
 }
 
-/** Decode the unsigned GP Connect JWT and apply every claim rule of request digest §3 (D-10 to D-16). */
+/** Decode the unsigned GP Connect JWT and apply every claim rule of Cross-organisation audit and provenance —
+ * JSON Web Token (D-10 to D-16). */
 export function checkJwt(authorization: string | undefined, interaction: Interaction, now: Date): JwtClaims {
   if (authorization === undefined || authorization.trim() === '') throw bad('Authorization header is missing');
   const match = /^Bearer\s+(\S+)$/.exec(authorization.trim());

@@ -21,7 +21,8 @@ function required(header: HeaderLookup, name: string): string {
   return value;
 }
 
-/** Request digest §2.2: every Ssp-* header present, the interaction id matching the endpoint, Ssp-To ours. */
+/** Retrieve a patient’s structured record — Request headers: every Ssp-* header present, the interaction id
+ * matching the endpoint, Ssp-To ours. */
 export function checkSspHeaders(header: HeaderLookup, interaction: Interaction, providerAsid: string): SspEnvelope {
   const traceId = required(header, 'Ssp-TraceID');
   const fromAsid = required(header, 'Ssp-From');

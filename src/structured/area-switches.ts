@@ -1,6 +1,7 @@
 /**
- * Per-practice clinical-area switches (request digest §8.2): a disabled area is not loaded, and each
- * requested one adds the warning "<parameter> has been disabled" to the Bundle's OperationOutcome.
+ * Per-practice clinical-area switches (Configuration for supported clinical areas): a disabled area is not
+ * loaded, and each requested one adds the warning "<parameter> has been disabled" to the Bundle's
+ * OperationOutcome.
  */
 import type { BundleWarning } from '../fhir/operation-outcome';
 import { AREA_PARAMETER_NAME } from './operation-definition';
@@ -11,7 +12,8 @@ export function disabledAreaWarning(area: ClinicalArea): BundleWarning {
   return { text: `${name} has been disabled`, diagnostics: name };
 }
 
-/** The Documents switch's warning: the spec names it after the resource (request digest §8.2). */
+/** The Documents switch's warning: the spec names it after the resource (Configuration for supported clinical
+ * areas). */
 export const DOCUMENTS_DISABLED_WARNING: BundleWarning = {
   text: 'DocumentReferences has been disabled',
   diagnostics: 'DocumentReferences',

@@ -1,6 +1,6 @@
 /**
  * Parameters → StructuredQuery: parse and check the body, then apply the not-permitted combinations
- * unless the request is one of the predefined searches (request digest §6.4 steps 5 to 10).
+ * unless the request is one of the predefined searches (D-27).
  */
 import type { CalendarDate } from '../fhir/dates';
 import { GpcError } from '../fhir/gpc-error';

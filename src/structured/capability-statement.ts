@@ -1,9 +1,11 @@
-/** The structured CapabilityStatement (request digest §1.3), built once at start from data. */
+/** The structured CapabilityStatement (Get the FHIR capability statement (Access Record Structured)), built
+ * once at start from data. */
 import type {
   CapabilityStatement,
   CapabilityStatementRestResource,
   CapabilityStatementRestResourceSearchParam,
 } from 'fhir/r3';
+
 import { OPERATION_DEFINITION_URL, SYSTEM } from '../fhir/profiles';
 
 const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
@@ -33,7 +35,7 @@ const PROFILES = [
 ].map((p) => ({ reference: `${SD}${p}` }));
 
 export const GP_CONNECT_VERSION = '1.6.2';
-/** Earlier minor versions whose consumers are served (DEVELOPERS.md project decisions). */
+/** Earlier minor versions whose consumers are served (docs/decisions.md "Deviations"). */
 export const GP_CONNECT_VERSIONS_SERVED = ['1.6.0', '1.6.1', '1.6.2'] as const;
 
 export interface SoftwareInfo {

@@ -1,7 +1,8 @@
 /**
- * The not-permitted parameter combinations (request digest §5.1), one row per rule, checked line by
- * line against the spec. A part counts as present whatever its value. C14 is the 1.6.0/1.6.1
- * `filterSignificance` rule kept for earlier consumers (DEVELOPERS.md project decision).
+ * The not-permitted parameter combinations (Retrieve a patient’s structured record — Not permitted parameter
+ * combinations), one row per rule, checked line by line against the spec. A part counts as present whatever
+ * its value. C14 is the 1.6.0/1.6.1 `filterSignificance` rule kept for earlier consumers (docs/decisions.md
+ * "Deviations").
  */
 import type { AreaParameterName } from './operation-definition';
 

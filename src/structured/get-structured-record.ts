@@ -1,5 +1,5 @@
 /**
- * The operation: body → StructuredQuery → patient checks → record → Bundle (request digest §6.4
+ * The operation: body → StructuredQuery → patient checks → record → Bundle (D-27
  * steps 5 to 12). No HTTP here; the transport hands over the parsed body and the trace id.
  */
 import type { Bundle } from 'fhir/r3';

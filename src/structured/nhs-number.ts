@@ -1,6 +1,7 @@
 /**
- * NHS number format and Modulus 11 check (request digest §4.5): exactly ten ASCII digits, nothing
- * stripped first (D-24); weights 10..2 over the first nine; check = 11 - (sum mod 11), 11 → 0, 10 → invalid.
+ * NHS number format and Modulus 11 check (docs/spec-notes.md "NHS Number (NHS Data Dictionary)"): exactly ten
+ * ASCII digits, nothing stripped first (D-24); weights 10..2 over the first nine; check = 11 - (sum mod 11),
+ * 11 → 0, 10 → invalid.
  */
 export function isValidNhsNumber(value: string): boolean {
   if (!/^[0-9]{10}$/.test(value)) return false;

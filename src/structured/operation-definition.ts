@@ -1,7 +1,7 @@
 /**
  * GPConnect-GetStructuredRecord-Operation-1 (1.16) as data: every parameter, its parts, their FHIR
- * types and cardinality (request digest §4.2). The parser, the combination rules and the
- * CapabilityStatement read this one declaration.
+ * types and cardinality (Retrieve a patient’s structured record — Payload request body). The parser, the
+ * combination rules and the CapabilityStatement read this one declaration.
  */
 import type { ClinicalArea } from './structured-query';
 
@@ -19,7 +19,8 @@ export interface PartDefinition {
 
 export interface AreaParameterDefinition {
   readonly area: ClinicalArea;
-  /** Whether the parameter may repeat (includeProblems, for 1.6.0/1.6.1 consumers; DEVELOPERS.md). */
+  /** Whether the parameter may repeat (includeProblems, for 1.6.0/1.6.1 consumers; docs/decisions.md
+   * "Deviations"). */
   readonly repeats: boolean;
   readonly parts: Readonly<Record<string, PartDefinition>>;
 }
@@ -53,7 +54,7 @@ export const AREA_PARAMETERS = {
     repeats: true,
     parts: {
       filterStatus: { type: 'code', min: 0, codes: ['active', 'inactive'] },
-      // Removed in 1.6.2; kept for 1.6.0/1.6.1 consumers (DEVELOPERS.md project decision).
+      // Removed in 1.6.2; kept for 1.6.0/1.6.1 consumers (docs/decisions.md "Deviations").
       filterSignificance: { type: 'code', min: 0, codes: ['major', 'minor'] },
     },
   },

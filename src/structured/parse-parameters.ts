@@ -1,7 +1,8 @@
 /**
- * Raw Parameters JSON → the recognised parameters, checked in the order of request digest §6.4
+ * Raw Parameters JSON → the recognised parameters, checked in the order of D-27
  * (steps 5 to 9): shape (V1), duplicates (V7, V17), recognised and patient parameters (V2 to V6),
- * then each part's type, value and date rules (V8 to V19). Unknown names become warnings (§7).
+ * then each part's type, value and date rules (V8 to V19). Unknown names become warnings (API Version
+ * Compatibility — Forwards compatibility).
  */
 import { parseWholeDate, type CalendarDate } from '../fhir/dates';
 import { GpcError } from '../fhir/gpc-error';
@@ -117,7 +118,8 @@ function checkConformance(parameters: readonly RawParameter[]): void {
   }
 }
 
-/** Unrecognised names, reported at the coarsest level (request digest §7). */
+/** Unrecognised names, reported at the coarsest level (API Version Compatibility — Forwards
+ * compatibility). */
 function collectWarnings(parameters: readonly RawParameter[]): BundleWarning[] {
   const names: string[] = [];
   for (const p of parameters) {

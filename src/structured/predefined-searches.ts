@@ -1,5 +1,5 @@
 /**
- * The two predefined multi-area searches (request digest §5.2) as an allow-list, and the matcher of
+ * The two predefined multi-area searches (Multi area searches) as an allow-list, and the matcher of
  * decision D-25: order and unrecognised names are ignored; anything else that differs means the
  * request is not predefined and the combination table applies.
  */

@@ -1,7 +1,8 @@
 import type { CalendarDate } from '../fhir/dates';
 import type { BundleWarning } from '../fhir/operation-outcome';
 
-/** An inclusive date window; either end may be open (request digest V16). */
+/** An inclusive date window; either end may be open (docs/spec-notes.md "Retrieve a patient’s structured
+ * record — Payload request body"). */
 export interface DateWindow {
   readonly start?: CalendarDate;
   readonly end?: CalendarDate;
@@ -34,18 +35,19 @@ export interface StructuredQuery {
   readonly investigations?: { readonly searchPeriod?: DateWindow };
   readonly referrals?: { readonly searchPeriod?: DateWindow };
   readonly diaryEntries?: { readonly searchDate?: CalendarDate };
-  /** Which predefined multi-area search this request is, when it is one (request digest §5.2). */
+  /** Which predefined multi-area search this request is, when it is one (Multi area searches). */
   readonly predefinedSearch?: 1 | 2;
   /**
    * Warnings for the Bundle's OperationOutcome: unrecognised parameters and parts in request order,
    * then the requested areas that are switched off at this practice.
    */
   readonly warnings: readonly BundleWarning[];
-  /** Areas switched off at this practice: never loaded, and links into them are replaced (response digest §8.1). */
+  /** Areas switched off at this practice: never loaded, and links into them are replaced (Configuration for
+   * supported clinical areas). */
   readonly disabledAreas: ReadonlySet<ClinicalArea>;
   /**
-   * The Documents switch (request digest §8.2): documents have no parameter of their own, so when it
-   * is off the DocumentReferences that links would bring are replaced and warned about.
+   * The Documents switch (Configuration for supported clinical areas): documents have no parameter of their
+   * own, so when it is off the DocumentReferences that links would bring are replaced and warned about.
    */
   readonly documentsDisabled?: boolean;
 }

@@ -1,6 +1,8 @@
 /**
- * The four core area mappers through the engine: AllergyIntolerance (§4.5), medication (§4.2–§4.4),
- * ProblemHeader Condition (§4.1), Encounter, structure Lists and comment notes (§2.4, §4.6, §4.8).
+ * The four core area mappers through the engine: AllergyIntolerance (AllergyIntolerance page), medication
+ * (MedicationStatement page; MedicationRequest page; Medication page), ProblemHeader Condition (ProblemHeader
+ * (Condition) page), Encounter, structure Lists and comment notes (List page — consultation structure;
+ * Encounter page; Observation pages).
  */
 import type { AllergyIntolerance, Bundle, Condition, Encounter, Extension, List, MedicationRequest, MedicationStatement, Observation } from 'fhir/r3';
 import type { MedicationPlan } from '../../src/record/model';
@@ -29,7 +31,7 @@ const valid = (bundle: Bundle) => expect(bundleErrors(bundle)).toEqual([]);
 const ext = (r: { extension?: Extension[] }, suffix: string) => (r.extension ?? []).filter((e) => e.url.endsWith(suffix));
 const sub = (e: Extension | undefined) => Object.fromEntries((e?.extension ?? []).map((s) => [s.url, s]));
 
-describe('AllergyIntolerance (§4.5)', () => {
+describe('AllergyIntolerance (AllergyIntolerance page)', () => {
   const allergies = (...items: Parameters<typeof allergy>[]) =>
     build(record({ allergies: { active: area(items.map(([id, extra]) => allergy(id, extra))) } }), query({ allergies: { includeResolved: false } }));
 
@@ -72,7 +74,7 @@ describe('AllergyIntolerance (§4.5)', () => {
     expect(a('a3').reaction?.[0].description).toBe('Went blotchy');
   });
 
-  it('"No known allergies" is an ordinary AllergyIntolerance in the active list (§3.1)', () => {
+  it('"No known allergies" is an ordinary AllergyIntolerance in the active list (Allergies guidance)', () => {
     const bundle = allergies(['nka', { code: { code: '716186003', display: 'No known allergy' } }]);
     valid(bundle);
     expect(find<AllergyIntolerance>(bundle, 'AllergyIntolerance', 'nka').code?.coding?.[0].code).toBe('716186003');
@@ -87,7 +89,7 @@ describe('AllergyIntolerance (§4.5)', () => {
   });
 });
 
-describe('medication (§4.2–§4.4)', () => {
+describe('medication (MedicationStatement page; MedicationRequest page; Medication page)', () => {
   const meds = (plans: MedicationPlan[], includePrescriptionIssues = true) =>
     build(record({ medication: area(plans) }), query({ medication: { includePrescriptionIssues } }));
 
@@ -182,7 +184,7 @@ describe('medication (§4.2–§4.4)', () => {
         dosageLastChanged: '2026-02-01',
         notes: { patient: 'Take in the morning', prescriber: 'Review BP' },
         quantity: { text: '28 tablet(s)' },
-      } as Partial<MedicationPlan>),
+      }),
     ]);
     valid(bundle);
     const request = find<MedicationRequest>(bundle, 'MedicationRequest', 'm1');
@@ -220,7 +222,7 @@ describe('medication (§4.2–§4.4)', () => {
   });
 });
 
-describe('ProblemHeader Condition (§4.1)', () => {
+describe('ProblemHeader Condition (ProblemHeader (Condition) page)', () => {
   it('significance, category, status, asserter, related problems (target first), related content and actual problem', () => {
     const bundle = build(
       record({
@@ -298,7 +300,7 @@ describe('ProblemHeader Condition (§4.1)', () => {
   });
 });
 
-describe('consultations (§2.4, §4.6, §4.8)', () => {
+describe('consultations (List page — consultation structure; Encounter page; Observation pages)', () => {
   const consultationBundle = () =>
     build(
       record({

@@ -1,8 +1,8 @@
 /**
  * Readers for the HTTP tests: the embedded test practice as written (the oracle for what a patient's
- * record holds), a request helper that returns a validated Bundle, and the List titles of §2.
- * Expected counts are derived from the dataset with the spec's plain rules, so the tests keep
- * asserting exact numbers while the records are extended.
+ * record holds), a request helper that returns a validated Bundle, and the List titles of Retrieve a
+ * patient’s structured record — Request headers. Expected counts are derived from the dataset with the spec's
+ * plain rules, so the tests keep asserting exact numbers while the records are extended.
  */
 import type { Bundle, Condition, List, Resource } from 'fhir/r3';
 import { testPractice } from '../../examples/practice';
@@ -87,7 +87,8 @@ export function list(bundle: Bundle, title: string): List {
   return found;
 }
 
-/** An empty List exactly as the assurance suite checks it (§2.7): no entries, emptyReason, one note. */
+/** An empty List exactly as the assurance suite checks it (Retrieve a patient’s structured record — Request
+ * headers): no entries, emptyReason, one note. */
 export function expectEmptyList(l: List, noteText = 'Information not available'): void {
   expect(l.entry ?? []).toEqual([]);
   expect(l.emptyReason).toEqual(EMPTY_REASON);
@@ -126,7 +127,8 @@ export const many = <T>(x: T | T[] | undefined): T[] => ([] as T[]).concat(x ?? 
 /** The first reference of an element @types/fhir types as `Reference | Reference[]` (MedicationRequest.basedOn). */
 export const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) => many(x)[0]?.reference;
 
-/** The calendar days a recorded date may mean (§3.10): a year, a month, or the day as written. */
+/** The calendar days a recorded date may mean (Cross-organisation audit and provenance — JSON Web Token): a
+ * year, a month, or the day as written. */
 export function recordedDays(value: string): [string, string] {
   if (/^\d{4}$/.test(value)) return [`${value}-01-01`, `${value}-12-31`];
   if (/^\d{4}-\d{2}$/.test(value)) {
@@ -145,7 +147,8 @@ export interface ExpectedList {
   readonly confidential: boolean;
 }
 
-/** Active allergies (§3.1), as the primary List's entries. */
+/** Active allergies (Cross-organisation audit and provenance — JSON Web Token), as the primary List's
+ * entries. */
 export const activeAllergyRefs = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => !a.ended).map((a) => `AllergyIntolerance/${a.id}`);
 
 /** Ended allergies, as the entries of "Ended allergies" (contained resources). */
@@ -154,7 +157,8 @@ export const endedAllergyRefs = (nhs: string) => shared(raw(nhs).record.allergie
 /** Every shared problem, as the primary Problems List's entries. */
 export const problemRefs = (nhs: string) => shared(raw(nhs).record.problems).map((p) => `Condition/${p.id}`);
 
-/** §3.5: given ones (not-given with includeNotGiven), then the status records (includeStatus, never entered in error). */
+/** Cross-organisation audit and provenance — JSON Web Token: given ones (not-given with includeNotGiven),
+ * then the status records (includeStatus, never entered in error). */
 export function expectedImmunisations(nhs: string, includeNotGiven = false, includeStatus = true): ExpectedList {
   const rec = raw(nhs).record;
   const imms = (rec.immunisations ?? []).filter((i) => includeNotGiven || i.notGiven !== true);
@@ -166,7 +170,8 @@ export function expectedImmunisations(nhs: string, includeNotGiven = false, incl
   };
 }
 
-/** §5.3: the problems directly linked to the returned items (shared ones), and whether a confidential one was withheld. */
+/** D-25: the problems directly linked to the returned items (shared ones), and whether a confidential one was
+ * withheld. */
 export function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
   const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
   const linking = (raw(nhs).record.problems ?? []).filter((p) =>
@@ -175,7 +180,7 @@ export function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: st
   return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
 }
 
-// ---- the predefined searches (request digest §5.2) ---------------------------------------------------
+// ---- the predefined searches (Multi area searches) ---------------------------------------------------
 
 /** Search 1's primary Lists as the record says: three consultations, every problem, the active and ended allergies, some medication. */
 export function expectSearch1Lists(bundle: Bundle, nhs: string): void {

@@ -1,6 +1,9 @@
 /**
- * The bundle engine as a whole (response digest §1): envelope, key actors, ordering (§1.4), dedup
- * (§1.5), supplementary actors and PractitionerRole (§1.3), disabled areas (§8.1), determinism.
+ * The bundle engine as a whole (Retrieve a patient’s structured record — Payload response body): envelope,
+ * key actors, ordering (Retrieve a patient’s structured record — Bundle population illustrated), dedup
+ * (Retrieve a patient’s structured record — Payload response body), supplementary actors and PractitionerRole
+ * (Retrieve a patient’s structured record — Payload response body), disabled areas (Configuration for
+ * supported clinical areas), determinism.
  */
 import type { Bundle, Encounter, List, MedicationStatement } from 'fhir/r3';
 import { bundleErrors } from '../support/profiles';
@@ -31,7 +34,7 @@ import {
 
 const valid = (bundle: Bundle) => expect(bundleErrors(bundle)).toEqual([]);
 
-describe('envelope and key actors (§1.2, §1.3)', () => {
+describe('envelope and key actors (Bundle page; Retrieve a patient’s structured record — Payload response body)', () => {
   it('with no area requested: the four key actors only, id = trace id, collection, no fullUrl', () => {
     const bundle = build(record(), query());
     valid(bundle);
@@ -65,7 +68,7 @@ describe('envelope and key actors (§1.2, §1.3)', () => {
   });
 });
 
-describe('supplementary actors (§1.3)', () => {
+describe('supplementary actors (Retrieve a patient’s structured record — Payload response body)', () => {
   it('every practitioner, organisation and location a resource references is included, once', () => {
     const bundle = build(
       record({
@@ -97,7 +100,7 @@ describe('supplementary actors (§1.3)', () => {
   });
 });
 
-describe('ordering (§1.4) and determinism', () => {
+describe('ordering (Retrieve a patient’s structured record — Bundle population illustrated) and determinism', () => {
   const everything = () =>
     record({
       allergies: { active: area([allergy('a1')]) },
@@ -153,7 +156,7 @@ describe('ordering (§1.4) and determinism', () => {
   });
 });
 
-describe('deduplication (§1.5)', () => {
+describe('deduplication (Retrieve a patient’s structured record — Payload response body)', () => {
   it('a medication both in the medication search and inside a consultation and linked from a problem is one resource', () => {
     const bundle = build(
       record({
@@ -172,7 +175,7 @@ describe('deduplication (§1.5)', () => {
   });
 });
 
-describe('switched-off areas (§8.1)', () => {
+describe('switched-off areas (Configuration for supported clinical areas)', () => {
   it('a consultation link into a disabled area becomes a display-only entry and one warning per area', () => {
     const bundle = build(
       record({

@@ -39,7 +39,8 @@ export const NURSE: Practitioner = {
   roles: [{ id: 'role-nurse', organisationId: PRACTICE.id, jobRole: { code: 'R0690', display: 'Practice Nurse' } }],
   version: '3',
 };
-/** Two roles in play: GP Connect's known issue means no PractitionerRole at all for him (§1.3). */
+/** Two roles in play: GP Connect's known issue means no PractitionerRole at all for him (Retrieve a patient’s
+ * structured record — Payload response body). */
 export const LOCUM: Practitioner = {
   id: 'prac-locum',
   name: { family: 'Hussain', given: ['Imran'] },
@@ -142,7 +143,7 @@ export function observation(id: string, extra: Partial<Observation> = {}): Obser
     effective: '2025-05-05',
     value: { type: 'quantity', value: 70, unit: 'kg', ucum: 'kg' },
     ...extra,
-  } as Observation;
+  };
 }
 
 export function referral(id: string, extra: Partial<Referral> = {}): Referral {

@@ -1,5 +1,5 @@
 /**
- * List rules (response digest §2): primary lists per requested area, the "Ended allergies" List with
+ * List rules (List page): primary lists per requested area, the "Ended allergies" List with
  * contained resources, the one linked-problems List, consultations-* and problems-* secondary Lists,
  * warning codes and notes, empty lists.
  */
@@ -33,7 +33,7 @@ const EMPTY_REASON = {
 const CONFIDENTIAL = 'Items excluded due to confidentiality and/or patient preferences.';
 const LINKED = 'Problems - linked problems not relating to the primary query';
 
-describe('primary lists (§2.1, §2.2)', () => {
+describe('primary lists (List page)', () => {
   it('one List per requested area, even when empty, with exact title and SNOMED code, no id', () => {
     const bundle = build(
       record(),
@@ -88,7 +88,7 @@ describe('primary lists (§2.1, §2.2)', () => {
   });
 });
 
-describe('"Ended allergies" (§2.5, §11 item 1)', () => {
+describe('"Ended allergies" (Allergies guidance — ended allergies; docs/decisions.md)', () => {
   const ended = (id: string, reason?: string) => allergy(id, { ended: { date: '2021-05-01', ...(reason && { reason }) } });
 
   it('resolved allergies are contained and referenced as #id; never top-level; the List has no id', () => {
@@ -143,7 +143,7 @@ describe('"Ended allergies" (§2.5, §11 item 1)', () => {
     expect(titles(bundle)).not.toContain('Allergies and adverse reactions');
   });
 
-  it('brought in by a consultation although allergies were not requested (§2.5)', () => {
+  it('brought in by a consultation although allergies were not requested (Allergies guidance — ended allergies)', () => {
     const bundle = build(
       record({
         consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'allergy', id: 'a2' }] }] })]),
@@ -162,7 +162,7 @@ describe('"Ended allergies" (§2.5, §11 item 1)', () => {
   });
 });
 
-describe('the linked-problems List (§2.3)', () => {
+describe('the linked-problems List (List page)', () => {
   it('absent when nothing is linked; one List with every linked Condition when there is', () => {
     const without = build(record({ allergies: { active: area([allergy('a1')]) } }), query({ allergies: { includeResolved: false } }));
     expect(titles(without)).toEqual(['Allergies and adverse reactions']);
@@ -213,7 +213,7 @@ describe('the linked-problems List (§2.3)', () => {
   });
 });
 
-describe('secondary lists (§2.3)', () => {
+describe('secondary lists (List page)', () => {
   const consultationRecord = () =>
     record({
       consultations: area([
@@ -241,7 +241,8 @@ describe('secondary lists (§2.3)', () => {
       LINKED,
     ]);
     expect(entryRefs(listTitled(bundle, 'Consultations - medications contained in consultations'))).toEqual(['MedicationRequest/m1-i1']);
-    // Only the issue referenced in the consultation comes in (§5.1), with its plan, statement and Medication.
+    // Only the issue referenced in the consultation comes in (Linkages — FHIR profiles returned on query),
+    // with its plan, statement and Medication.
     expect(resources(bundle, 'MedicationRequest').map((r) => r.id).sort()).toEqual(['m1', 'm1-i1']);
     expect(resources(bundle, 'MedicationStatement').map((r) => r.id)).toEqual(['m1']);
     for (const list of queryLists(bundle)) expect(list.code?.coding?.[0].display).toBe(list.title);
@@ -300,7 +301,7 @@ describe('secondary lists (§2.3)', () => {
     ]);
     expect(entryRefs(listTitled(bundle, 'Problems - uncategorised data related to problems'))).toEqual(['Observation/o2', 'Observation/o1']);
     expect(entryRefs(listTitled(bundle, 'Problems - consultations related to problems'))).toEqual(['Encounter/c1', 'Encounter/c2']);
-    // Linked consultations bring their Encounter only, never their structure Lists (§3.4).
+    // Linked consultations bring their Encounter only, never their structure Lists (Problems guidance).
     expect(structureLists(bundle)).toEqual([]);
   });
 
@@ -320,7 +321,7 @@ describe('secondary lists (§2.3)', () => {
   });
 });
 
-describe('warnings (§2.6) and empty lists (§2.7)', () => {
+describe('warnings (List page — warning codes) and empty lists (List page — empty lists)', () => {
   it('every match confidential: empty list, emptyReason, warning, and one note joining both texts', () => {
     const bundle = build(record({ allergies: { active: area([], true) } }), query({ allergies: { includeResolved: false } }));
     valid(bundle);

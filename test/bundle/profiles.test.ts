@@ -1,6 +1,7 @@
 /**
  * The schemas in profiles/ and the Bundle checks of test/support/profiles.ts catch what they claim to
- * (response digest §1.2, §1.5, §2, §4): each case breaks one rule of an otherwise valid Bundle.
+ * (Bundle page; Retrieve a patient’s structured record — Payload response body; List page; the FHIR resource
+ * pages): each case breaks one rule of an otherwise valid Bundle.
  */
 import type { Bundle, List } from 'fhir/r3';
 import { bundleErrors, bundleIntegrityErrors, resourceErrors } from '../support/profiles';

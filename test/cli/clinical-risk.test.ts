@@ -1,7 +1,7 @@
 /**
- * The clinical-risk finder on hand-made Bundles (response digest §5.4): only medication that is
- * reached through a consultations-/problems- medication list, is not in the primary medication list,
- * and ended before the search date is reported.
+ * The clinical-risk finder on hand-made Bundles (docs/spec-notes.md "Multi area searches — clinical risk"):
+ * only medication that is reached through a consultations-/problems- medication list, is not in the primary
+ * medication list, and ended before the search date is reported.
  */
 import type { CalendarDate } from '../../src/fhir/dates';
 import { findClinicalRisk, renderClinicalRisk } from '../../src/cli/clinical-risk';
@@ -24,7 +24,8 @@ const problemMeds = (refs: string[]) =>
 const consultationMeds = (refs: string[]) =>
   list(SECONDARY, 'consultations-medications-contained-in-consultations', 'Consultations - medications contained in consultations', refs);
 
-/** A plan, its statement and its Medication (plus optional issue), as a provider maps them (§4.2–4.4). */
+/** A plan, its statement and its Medication (plus optional issue), as a provider maps them
+ * (MedicationStatement page–4.4). */
 function medication(id: string, name: string, type: string | undefined, start: string, end?: string): JsonObject[] {
   const period = { start, ...(end && { end }) };
   return [

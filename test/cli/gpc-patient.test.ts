@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+
 import { systemClock } from '../../src/clock';
 import { BASE, NHS, testApp } from '../support/app';
 

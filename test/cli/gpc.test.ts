@@ -81,6 +81,7 @@ function practiceWithRecentParacetamol(today: CalendarDate): PracticeDataset {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- loose walk over a parsed Bundle
 type Json = Record<string, any>;
 
 const lists = (bundle: Json): Json[] =>

@@ -95,7 +95,7 @@ describe('gpc request: placeholders', () => {
       {
         resourceType: 'Parameters',
         parameter: [{ name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: 'today()-62 days', end: 'today()' } }] }],
-      } as JsonObject,
+      },
       TODAY,
     );
     expect(JSON.stringify(withPeriod)).toContain('"valuePeriod":{"start":"2026-09-20","end":"2026-11-21"}');

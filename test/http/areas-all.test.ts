@@ -1,9 +1,10 @@
 /**
- * Several areas in one request (response digest §1.5, §2.2, §2.3, §5, §7; test-patients.md §1.3):
- * predefined search 2 on patient2, and all nine areas with no date filter for patient2 and the large
- * patient. The combined Bundle must be exactly what the single-area requests give, merged: every
- * primary List once with the same entries, the consultations-* and problems-* secondary Lists of the
- * consultation and problem requests, every resource once (no duplicates), every reference resolving.
+ * Several areas in one request (Retrieve a patient’s structured record — Payload response body; List page;
+ * Linkages — FHIR profiles returned on query; docs/spec-notes.md "Provider test pack — test patients"):
+ * predefined search 2 on patient2, and all nine areas with no date filter for patient2 and the large patient.
+ * The combined Bundle must be exactly what the single-area requests give, merged: every primary List once
+ * with the same entries, the consultations-* and problems-* secondary Lists of the consultation and problem
+ * requests, every resource once (no duplicates), every reference resolving.
  */
 import type { Bundle, Condition, List } from 'fhir/r3';
 import { NHS, rel, testApp } from '../support/app';
@@ -33,7 +34,8 @@ const ALL_NINE: readonly AreaRequest[] = [
   { parameter: area('includeDiaryEntries'), titles: [TITLE.diary] },
 ];
 
-/** Predefined search 2 (request digest §5.2, response digest §5.4), area by area. */
+/** Predefined search 2 (Multi area searches, docs/spec-notes.md "Multi area searches — clinical risk"), area
+ * by area. */
 const SEARCH_2: readonly AreaRequest[] = [
   { parameter: area('includeConsultations', int('includeNumberOfMostRecent', 3)), titles: [TITLE.consultations] },
   { parameter: area('includeProblems'), titles: [TITLE.problems] },
@@ -65,7 +67,8 @@ function keysOf(bundle: Bundle): string[] {
     .map((r) => `${r.resourceType}/${r.id}`);
 }
 
-/** A List's content as compared across Bundles: entries (in no particular order, §1.4), warnings and note. */
+/** A List's content as compared across Bundles: entries (in no particular order, Retrieve a patient’s
+ * structured record — Bundle population illustrated), warnings and note. */
 function contentOf(l: List) {
   return {
     entries: refsOf(l).sort(),

@@ -1,7 +1,8 @@
 /**
- * Allergies through HTTP (response digest §2.2, §2.5, §2.7, §3.1, §4.5; test-patients.md §1): the
- * exact Lists per patient, entry counts from the embedded record, ended allergies only contained,
- * empty lists, warnings. Every Bundle is validated by expectBundle (schemas, duplicates, references).
+ * Allergies through HTTP (List page; Allergies guidance — ended allergies; List page — empty lists; Allergies
+ * guidance; AllergyIntolerance page; docs/spec-notes.md "Provider test pack — test patients"): the exact
+ * Lists per patient, entry counts from the embedded record, ended allergies only contained, empty lists,
+ * warnings. Every Bundle is validated by expectBundle (schemas, duplicates, references).
  */
 import type { AllergyIntolerance, Condition } from 'fhir/r3';
 import { NHS, testApp } from '../support/app';

@@ -1,7 +1,8 @@
 /**
- * Consultations through HTTP (response digest §2.3, §2.4, §3.3, §4.6, §5.1; test-patients.md §1): the
- * List of consultations, structure Lists, consultations-* secondary Lists, both part parameters at
- * their boundaries, and consultations together with problems.
+ * Consultations through HTTP (List page; List page — consultation structure; Consultations guidance;
+ * Encounter page; Linkages — FHIR profiles returned on query; docs/spec-notes.md "Provider test pack — test
+ * patients"): the List of consultations, structure Lists, consultations-* secondary Lists, both part
+ * parameters at their boundaries, and consultations together with problems.
  */
 import type { Bundle, Condition, Encounter, List, Location, MedicationRequest } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
@@ -19,7 +20,8 @@ const encounters = (b: Bundle) => resources<Encounter>(b, 'Encounter');
 const CODE = { consultation: '325851000000107', topic: '25851000000105', heading: '24781000000107' };
 const levelOf = (l: List) => l.code?.coding?.[0].code;
 
-/** Consultations with anything in them (empty ones are suppressed, §3.3), shared ones only. */
+/** Consultations with anything in them (empty ones are suppressed, Consultations guidance), shared ones
+ * only. */
 function withContent(nhs: string): Consultation[] {
   return shared(raw(nhs).record.consultations).filter((c) =>
     c.topics.some((tp) => (tp.headings ? tp.headings.some((h) => h.entries.length > 0) : tp.entries.length > 0)),

@@ -1,10 +1,12 @@
 /**
- * Diary entries through HTTP (response digest §2.2, §2.6, §2.7, §3.9, §3.10, §4.11, §5.3;
- * test-patients.md §1): the exact Lists per suite patient with entry counts from the embedded record
- * (and the same ids from the repository), requesters in the Bundle, empty lists and warnings, and
- * diaryEntriesSearchDate at its boundaries: today returns the overdue entries and not the future ones,
- * today+3650 reaches ten years ahead, completed and cancelled entries never, a year-month or year-only
- * planned date counts from its first day, a planned period from its start, undated entries always.
+ * Diary entries through HTTP (List page; List page — warning codes; List page — empty lists; Diary entries
+ * guidance; docs/decisions.md "Partial dates"; ProcedureRequest (diary entry) page; Linkages — FHIR profiles
+ * returned on query; docs/spec-notes.md "Provider test pack — test patients"): the exact Lists per suite
+ * patient with entry counts from the embedded record (and the same ids from the repository), requesters in
+ * the Bundle, empty lists and warnings, and diaryEntriesSearchDate at its boundaries: today returns the
+ * overdue entries and not the future ones, today+3650 reaches ten years ahead, completed and cancelled
+ * entries never, a year-month or year-only planned date counts from its first day, a planned period from its
+ * start, undated entries always.
  */
 import type { Bundle, ProcedureRequest } from 'fhir/r3';
 import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
@@ -32,7 +34,7 @@ function firstDay(planned: DiaryEntry['planned']): string | undefined {
   return v.slice(0, 10);
 }
 
-/** §3.9: incomplete only; planned on or before the search date; undated always. */
+/** Diary entries guidance: incomplete only; planned on or before the search date; undated always. */
 function passes(e: DiaryEntry, searchDate?: string): boolean {
   if (e.status === 'completed' || e.status === 'cancelled') return false;
   const first = firstDay(e.planned);
@@ -169,12 +171,12 @@ describe('patient4: no diary entries', () => {
 
 // ---- diaryEntriesSearchDate at its boundaries, on a purpose-made record -------------------------
 
-describe('diaryEntriesSearchDate on a purpose-made record (planned on or before the date, §3.9, §3.10)', () => {
+describe('diaryEntriesSearchDate on a purpose-made record (planned on or before the date, Diary entries guidance; docs/decisions.md "Partial dates")', () => {
   const records = {
     p: {
       diaryEntries: [
         diary('d-overdue', rel(-7) as CalendarDate),
-        diary('d-today', TODAY as CalendarDate, { requester: { kind: 'device', id: 'device-gp' } }),
+        diary('d-today', TODAY, { requester: { kind: 'device', id: 'device-gp' } }),
         diary('d-tomorrow', rel(1) as CalendarDate, { requester: { kind: 'organisation', id: 'org-hospital' } }),
         diary('d-month-now', TODAY.slice(0, 7) as DiaryEntry['planned']),
         diary('d-month-next', '2026-12'),
@@ -184,7 +186,7 @@ describe('diaryEntriesSearchDate on a purpose-made record (planned on or before 
         diary('d-far', rel(3650) as CalendarDate),
         diary('d-far-plus', rel(3651) as CalendarDate),
         diary('d-undated', undefined),
-        diary('d-active', TODAY as CalendarDate, { status: 'active' }),
+        diary('d-active', TODAY, { status: 'active' }),
         diary('d-completed', rel(-3) as CalendarDate, { status: 'completed' }),
         diary('d-cancelled', rel(-3) as CalendarDate, { status: 'cancelled' }),
         diary('d-secret', rel(2) as CalendarDate, { confidential: true }),

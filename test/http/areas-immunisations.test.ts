@@ -1,9 +1,11 @@
 /**
- * Immunisations through HTTP (response digest §2.2, §2.6, §2.7, §3.5, §4.7, §4.8, §5.3; test-patients.md
- * §1): the exact Lists per suite patient with entry counts from the embedded record (and the same ids
- * from the repository), empty lists and warnings, includeNotGiven and includeStatus in every
- * combination, status records referenced from the Immunisations List and never returned as
- * uncategorised data. Every Bundle is validated by expectBundle (schemas, duplicates, references).
+ * Immunisations through HTTP (List page; List page — warning codes; List page — empty lists; Immunisations
+ * guidance; Immunization page; Observation pages; Linkages — FHIR profiles returned on query;
+ * docs/spec-notes.md "Provider test pack — test patients"): the exact Lists per suite patient with entry
+ * counts from the embedded record (and the same ids from the repository), empty lists and warnings,
+ * includeNotGiven and includeStatus in every combination, status records referenced from the Immunisations
+ * List and never returned as uncategorised data. Every Bundle is validated by expectBundle (schemas,
+ * duplicates, references).
  */
 import type { Bundle, Immunization, Observation } from 'fhir/r3';
 import { NHS, testApp } from '../support/app';
@@ -70,7 +72,7 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
       expect(o.category).toBeUndefined();
       expect(o.issued).toEqual(expect.any(String));
     }
-    // The ended dissent: effectivePeriod with a start and an end (§3.5).
+    // The ended dissent: effectivePeriod with a start and an end (Immunisations guidance).
     const ended = (rec.immunisationStatuses ?? []).find((s) => !s.enteredInError && typeof s.effective === 'object' && s.effective.end !== undefined);
     const o = observations(bundle).find((x) => x.id === ended?.id);
     expect(o?.effectivePeriod).toEqual({ start: expect.any(String), end: expect.any(String) });

@@ -1,14 +1,16 @@
 /**
- * Investigations through HTTP (response digest §2.2, §2.6, §2.7, §3.7, §3.10, §4.8, §4.9, §5.3;
- * test-patients.md §1): the exact Lists per suite patient with entry counts from the embedded record
- * (and the same ids from the repository), the whole report bundle (DiagnosticReport, ProcedureRequest,
- * Specimen, test group / result / filing-comment Observations, present and referenced), empty lists
- * and warnings, and investigationSearchPeriod at its boundaries on DiagnosticReport.issued.
+ * Investigations through HTTP (List page; List page — warning codes; List page — empty lists; Investigations
+ * guidance; docs/decisions.md "Partial dates"; Observation pages; DiagnosticReport page; Linkages — FHIR
+ * profiles returned on query; docs/spec-notes.md "Provider test pack — test patients"): the exact Lists per
+ * suite patient with entry counts from the embedded record (and the same ids from the repository), the whole
+ * report bundle (DiagnosticReport, ProcedureRequest, Specimen, test group / result / filing-comment
+ * Observations, present and referenced), empty lists and warnings, and investigationSearchPeriod at its
+ * boundaries on DiagnosticReport.issued.
  *
  * `issued` is a FHIR instant (always a full timestamp), so there is no year-only or year-month report:
- * the partial-date rules of §3.10 are exercised on the other dated areas; here the boundaries are the
- * report's calendar day, taken as recorded (a timestamp late in the day with a negative offset stays on
- * its own day).
+ * the partial-date rules of docs/decisions.md "Partial dates" are exercised on the other dated areas; here
+ * the boundaries are the report's calendar day, taken as recorded (a timestamp late in the day with a
+ * negative offset stays on its own day).
  */
 import type { Bundle, DiagnosticReport, Observation, ProcedureRequest, Specimen } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
@@ -41,7 +43,8 @@ function expectedReports(nhs: string, start?: string, end?: string) {
   };
 }
 
-/** What one report must bring (§3.7, §4.9), confidential groups and results left out with what hangs off them. */
+/** What one report must bring (Investigations guidance; DiagnosticReport page), confidential groups and
+ * results left out with what hangs off them. */
 function partsOf(r: InvestigationReport) {
   const comments = (fcs: readonly FilingComment[] | undefined) => (fcs ?? []).map((fc) => fc.id);
   const open = (rs: readonly TestResult[]) => rs.filter((x) => !x.confidential);
@@ -70,7 +73,8 @@ const reportsOf = (b: Bundle) => resources<DiagnosticReport>(b, 'DiagnosticRepor
 const observations = (b: Bundle) => resources<Observation>(b, 'Observation');
 const ids = (prefix: string, xs: readonly string[]) => xs.map((x) => `${prefix}/${x}`);
 
-/** Every report of the Bundle is complete: its parts are present, and referenced the way §4.9 says. */
+/** Every report of the Bundle is complete: its parts are present, and referenced the way DiagnosticReport
+ * page says. */
 function expectCompleteReports(bundle: Bundle, reports: readonly InvestigationReport[]): void {
   const byId = new Map(reportsOf(bundle).map((r) => [r.id, r]));
   const obs = new Map(observations(bundle).map((o) => [o.id, o]));

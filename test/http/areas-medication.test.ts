@@ -1,7 +1,8 @@
 /**
- * Medication through HTTP (response digest §3.2, §4.2–§4.4, §5.4; test-patients.md §1): the Lists per
- * patient, the statement/plan/order/Medication chain, includePrescriptionIssues and
- * medicationSearchFromDate at their boundaries, prescribed elsewhere, warnings.
+ * Medication through HTTP (Medication guidance; MedicationStatement page; MedicationRequest page; Medication
+ * page; docs/spec-notes.md "Multi area searches — clinical risk"; docs/spec-notes.md "Provider test pack —
+ * test patients"): the Lists per patient, the statement/plan/order/Medication chain,
+ * includePrescriptionIssues and medicationSearchFromDate at their boundaries, prescribed elsewhere, warnings.
  */
 import type { Bundle, Extension, MedicationRequest, MedicationStatement } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
@@ -57,7 +58,8 @@ function expectChains(bundle: Bundle): void {
     expect(plan?.intent).toBe('plan');
     expect(o.medicationReference).toEqual(plan?.medicationReference);
   }
-  // Acute plans have at most one issue (test-patients §1.3); repeats carry repeat information.
+  // Acute plans have at most one issue (docs/spec-notes.md "Provider test pack — test patients"); repeats
+  // carry repeat information.
   for (const p of plans(bundle)) {
     const n = orders(bundle).filter((o) => firstRef(o.basedOn) === `MedicationRequest/${p.id}`).length;
     if (typeOf(p) === 'acute') expect(n).toBeLessThanOrEqual(1);
@@ -196,9 +198,9 @@ describe('other patients', () => {
     }
   });
 
-  // test-patients.md §1.6: the suite wants both sub-extensions on patient5's repeat plans, so every
-  // repeat there must record its number of authorised issues (data, not mapping: §4.3 writes
-  // numberOfRepeatPrescriptionsAllowed only when the record has one).
+  // docs/spec-notes.md "Provider test pack — test patients": the suite wants both sub-extensions on
+  // patient5's repeat plans, so every repeat there must record its number of authorised issues (data, not
+  // mapping: MedicationRequest page writes numberOfRepeatPrescriptionsAllowed only when the record has one).
   it('patient5: repeat plans carry repeat information with the issued and allowed counts', async () => {
     const bundle = await fetchBundle(t, NHS.patient5, meds(issues(true)));
     const repeats = plans(bundle).filter((p) => typeOf(p) === 'repeat');

@@ -1,7 +1,8 @@
 /**
- * The two predefined multi-area searches (response digest §5.4, test-patients.md §1.3), the clinical
- * risk they carry (risk1: an older medication arrives only through a problem's secondary List), and the
- * full record of the large patient (valid, no duplicates, no dangling references).
+ * The two predefined multi-area searches (docs/spec-notes.md "Multi area searches — clinical risk",
+ * docs/spec-notes.md "Provider test pack — test patients"), the clinical risk they carry (risk1: an older
+ * medication arrives only through a problem's secondary List), and the full record of the large patient
+ * (valid, no duplicates, no dangling references).
  */
 import type { Bundle, Immunization, MedicationRequest, MedicationStatement } from 'fhir/r3';
 import { NHS, rel, testApp } from '../support/app';
@@ -70,7 +71,7 @@ describe('patient2', () => {
   });
 });
 
-describe('risk1: the clinical risk of the predefined searches (§5.4)', () => {
+describe('risk1: the clinical risk of the predefined searches (docs/spec-notes.md "Multi area searches — clinical risk")', () => {
   let bundle: Bundle;
   beforeAll(async () => {
     bundle = await search(predefinedSearch1(NHS.risk1, YEAR_AGO));
@@ -80,7 +81,8 @@ describe('risk1: the clinical risk of the predefined searches (§5.4)', () => {
     expect(idsOf(bundle, 'MedicationStatement')).toContain('MedicationStatement/r1-med-paracetamol');
     expect(refsOf(list(bundle, TITLE.medication))).not.toContain('MedicationStatement/r1-med-paracetamol');
     expect(refsOf(list(bundle, 'Problems - medications related to problems'))).toContain('MedicationRequest/r1-med-paracetamol');
-    // No flag of any kind on it (§5.4): no warning on the medication list, no OperationOutcome.
+    // No flag of any kind on it (docs/spec-notes.md "Multi area searches — clinical risk"): no warning on the
+    // medication list, no OperationOutcome.
     expect((list(bundle, TITLE.medication).extension ?? []).filter((x) => x.url.endsWith('ListWarningCode-1'))).toEqual([]);
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });

@@ -1,7 +1,8 @@
 /**
- * Problems through HTTP (response digest §3.4, §4.1, §5.2; test-patients.md §1): the primary Problems
- * list and its filters at their boundaries, the problems-* secondary Lists, the linked-problems List,
- * related problems, what linked consultations bring (the Encounter only).
+ * Problems through HTTP (Problems guidance; ProblemHeader (Condition) page; Linkages — FHIR profiles returned
+ * on query; docs/spec-notes.md "Provider test pack — test patients"): the primary Problems list and its
+ * filters at their boundaries, the problems-* secondary Lists, the linked-problems List, related problems,
+ * what linked consultations bring (the Encounter only).
  */
 import type { Bundle, Condition, Encounter, Extension } from 'fhir/r3';
 import { NHS, testApp } from '../support/app';

@@ -1,10 +1,12 @@
 /**
- * Outbound referrals through HTTP (response digest §2.2, §2.6, §2.7, §3.8, §3.10, §4.10, §5.3, §6;
- * test-patients.md §1): the exact Lists per suite patient with entry counts from the embedded record
- * (and the same ids from the repository), recipients and supporting items in the Bundle, empty lists,
- * confidential-items (patient16) and data-in-transit (patient13), and referralSearchPeriod at its
- * boundaries on authoredOn: whole dates on either bound, open-ended windows, undated referrals, and
- * year-only and year-month referral dates against windows that cut through them (overlap, §3.10).
+ * Outbound referrals through HTTP (List page; List page — warning codes; List page — empty lists; Referrals
+ * guidance; docs/decisions.md "Partial dates"; ReferralRequest page; Linkages — FHIR profiles returned on
+ * query; docs/spec-notes.md "Confidentiality"; docs/spec-notes.md "Provider test pack — test patients"): the
+ * exact Lists per suite patient with entry counts from the embedded record (and the same ids from the
+ * repository), recipients and supporting items in the Bundle, empty lists, confidential-items (patient16) and
+ * data-in-transit (patient13), and referralSearchPeriod at its boundaries on authoredOn: whole dates on
+ * either bound, open-ended windows, undated referrals, and year-only and year-month referral dates against
+ * windows that cut through them (overlap, docs/decisions.md "Partial dates").
  */
 import type { Bundle, DocumentReference, HealthcareService, ReferralRequest } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
@@ -21,7 +23,7 @@ const referrals = (start?: string, end?: string) => periodArea('includeReferrals
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
-/** §3.8: never entered in error; on authoredOn by overlap, undated always. */
+/** Referrals guidance: never entered in error; on authoredOn by overlap, undated always. */
 function passes(r: Referral, start?: string, end?: string): boolean {
   if (r.status === 'entered-in-error') return false;
   if (r.authored === undefined) return true;
@@ -53,7 +55,7 @@ function expectReferralResources(bundle: Bundle, expected: readonly Referral[]):
     expect(rr.authoredOn).toBe(r.authored);
     expect(present(rr.requester?.agent.reference)).toBe(true);
     const actorRecipients = (r.recipients ?? []).filter((x) => x.kind !== 'text');
-    expect(many(rr.recipient).map((x) => x.reference)).toEqual(actorRecipients.map((x) => `${TYPE[x.kind as keyof typeof TYPE]}/${(x as { id: string }).id}`));
+    expect(many(rr.recipient).map((x) => x.reference)).toEqual(actorRecipients.map((x) => `${TYPE[x.kind]}/${(x as { id: string }).id}`));
     for (const x of many(rr.recipient)) expect(present(x.reference)).toBe(true);
     for (const text of (r.recipients ?? []).filter((x) => x.kind === 'text')) expect((rr.note ?? []).map((n) => n.text)).toContain(`Recipient: ${(text as { text: string }).text}`);
     for (const s of rr.supportingInfo ?? []) expect(present(s.reference)).toBe(true);
@@ -190,7 +192,7 @@ describe('patient4: no referrals', () => {
 
 // ---- referralSearchPeriod at its boundaries, on a purpose-made record ---------------------------
 
-describe('referralSearchPeriod on a purpose-made record (overlap, inclusive, §3.10)', () => {
+describe('referralSearchPeriod on a purpose-made record (overlap, inclusive, docs/decisions.md "Partial dates")', () => {
   const records = {
     p: {
       referrals: [

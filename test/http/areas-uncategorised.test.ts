@@ -1,9 +1,11 @@
 /**
- * Uncategorised data through HTTP (response digest §2.2, §2.6, §2.7, §3.6, §3.10, §4.8, §5.3;
- * test-patients.md §1): the exact Lists per suite patient with entry counts from the embedded record
- * (and the same ids from the repository), empty lists and warnings, and uncategorisedDataSearchPeriod
- * at its boundaries: whole dates on either bound, open-ended windows, undated items, and year-only,
- * year-month and period-dated items against windows that cut through them (overlap, §3.10).
+ * Uncategorised data through HTTP (List page; List page — warning codes; List page — empty lists;
+ * Uncategorised data guidance; docs/decisions.md "Partial dates"; Observation pages; Linkages — FHIR profiles
+ * returned on query; docs/spec-notes.md "Provider test pack — test patients"): the exact Lists per suite
+ * patient with entry counts from the embedded record (and the same ids from the repository), empty lists and
+ * warnings, and uncategorisedDataSearchPeriod at its boundaries: whole dates on either bound, open-ended
+ * windows, undated items, and year-only, year-month and period-dated items against windows that cut through
+ * them (overlap, docs/decisions.md "Partial dates").
  */
 import type { Bundle, Observation } from 'fhir/r3';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
@@ -20,7 +22,8 @@ const uncategorised = (start?: string, end?: string) => periodArea('includeUncat
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
-/** Overlap of an effective date or period with an inclusive window; undated: always (§3.6, §3.10). */
+/** Overlap of an effective date or period with an inclusive window; undated: always (Uncategorised data
+ * guidance; docs/decisions.md "Partial dates"). */
 function inWindow(effective: PartialDate | DatePeriod | undefined, start?: string, end?: string): boolean {
   if (effective === undefined) return true;
   const from = recordedDays(typeof effective === 'string' ? effective : effective.start)[0];
@@ -177,7 +180,7 @@ describe('patient4: no uncategorised data', () => {
 
 // ---- uncategorisedDataSearchPeriod at its boundaries, on a purpose-made record ------------------
 
-describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclusive, §3.10)', () => {
+describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclusive, docs/decisions.md "Partial dates")', () => {
   const app = purposeMadeApp(
     {
       dated: {

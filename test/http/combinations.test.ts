@@ -1,7 +1,8 @@
 /**
- * Not-permitted parameter combinations (request digest §5.1; vectors N01 to N13, A01 to A05) and the
- * project's rule C14 (includeProblems.filterSignificance with includeConsultations). The rule table
- * below is written from the digest, not imported from src, so the two are checked against each other.
+ * Not-permitted parameter combinations (Retrieve a patient’s structured record — Not permitted parameter
+ * combinations; vectors N01 to N13, A01 to A05) and the project's rule C14
+ * (includeProblems.filterSignificance with includeConsultations). The rule table below is written from the
+ * specification page, not imported from src, so the two are checked against each other.
  */
 import { NHS, TODAY, postRecord, rel, testApp } from '../support/app';
 import { expectBundle, expectError, warningsOf } from '../support/fhir';
@@ -31,7 +32,8 @@ const DIARY = [date('diaryEntriesSearchDate', rel(30)), date('diaryEntriesSearch
 const NOT_GIVEN = [bool('includeNotGiven', false), bool('includeNotGiven', true)];
 const STATUS = [bool('includeStatus', true), bool('includeStatus', false)];
 
-/** Request digest §5.1, C1 to C13, plus the project's C14. */
+/** Retrieve a patient’s structured record — Not permitted parameter combinations, C1 to C13, plus the
+ * project's C14. */
 const RULES: readonly Rule[] = [
   { id: 'C1', when: 'includeConsultations', parameter: 'includeMedication', part: 'medicationSearchFromDate', values: MEDICATION_DATES },
   { id: 'C2', when: 'includeConsultations', parameter: 'includeUncategorisedData', part: 'uncategorisedDataSearchPeriod', values: UNCATEGORISED },
@@ -57,7 +59,7 @@ function describePart(p: Part): string {
   return `${name}=${JSON.stringify(Object.values(value)[0])}`;
 }
 
-describe('§5.1 rules, every rule with every value: → 422 INVALID_PARAMETER naming the rule and the part', () => {
+describe('Not permitted parameter combinations, every rule with every value: → 422 INVALID_PARAMETER naming the rule and the part', () => {
   const rows = RULES.flatMap((rule) => rule.values.map((value) => [rule.id, `${rule.when} + ${rule.parameter}{${describePart(value)}}`, rule, value] as const));
 
   it.each(rows)('%s %s → 422', async (_id, _title, rule, value) => {
@@ -89,7 +91,8 @@ interface NVector {
   readonly part: string;
 }
 
-/** Request digest §11.4: N01 to N07 on P(includeConsultations), N08 to N13 on P(includeProblems). */
+/** docs/spec-notes.md "Test vectors": N01 to N07 on P(includeConsultations), N08 to N13 on
+ * P(includeProblems). */
 const N_CONSULTATIONS: readonly NVector[] = [
   { id: 'N01', added: area('includeMedication', date('medicationSearchFromDate', rel(-365))), rule: 'C1', part: 'includeMedication.medicationSearchFromDate' },
   { id: 'N02', added: area('includeUncategorisedData', period('uncategorisedDataSearchPeriod', rel(-30), TODAY)), rule: 'C2', part: 'includeUncategorisedData.uncategorisedDataSearchPeriod' },
@@ -108,7 +111,7 @@ const N_PROBLEMS: readonly NVector[] = [
   { id: 'N13', added: area('includeImmunisations', bool('includeStatus', false)), rule: 'C13', part: 'includeImmunisations.includeStatus' },
 ];
 
-describe('N: not-permitted combination vectors (request digest §11.4) → 422 INVALID_PARAMETER', () => {
+describe('N: not-permitted combination vectors (docs/spec-notes.md "Test vectors") → 422 INVALID_PARAMETER', () => {
   it.each(N_CONSULTATIONS.map((v) => [v.id, v.rule, v.part, v] as const))('%s P(includeConsultations) + %s part %s → 422', async (_id, _rule, _part, v) => {
     expectError(await postRecord(t, P(area('includeConsultations'), v.added)), 422, 'INVALID_PARAMETER', ruleId(v.rule), v.part);
   });
@@ -138,7 +141,7 @@ describe('N: not-permitted combination vectors (request digest §11.4) → 422 I
   });
 });
 
-describe('A: permitted combination vectors (request digest §11.4) → 200', () => {
+describe('A: permitted combination vectors (docs/spec-notes.md "Test vectors") → 200', () => {
   const A: readonly [string, string, Parameter[]][] = [
     ['A01', 'includeConsultations{includeNumberOfMostRecent:3} + includeProblems', [area('includeConsultations', int('includeNumberOfMostRecent', 3)), area('includeProblems')]],
     ['A02', 'includeConsultations + includeInvestigations{investigationSearchPeriod:{T-90,T}}', [area('includeConsultations'), area('includeInvestigations', period('investigationSearchPeriod', rel(-90), TODAY))]],

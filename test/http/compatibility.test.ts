@@ -1,6 +1,7 @@
 /**
- * Forwards compatibility and clinical-area configuration (request digest §7, §8.2; vectors F01 to
- * F08), with the project decision on includeProblems.filterSignificance (1.6.0/1.6.1 consumers).
+ * Forwards compatibility and clinical-area configuration (API Version Compatibility — Forwards compatibility;
+ * Configuration for supported clinical areas; vectors F01 to F08), with the project decision on
+ * includeProblems.filterSignificance (1.6.0/1.6.1 consumers).
  */
 import type { Bundle, OperationOutcome, OperationOutcomeIssue } from 'fhir/r3';
 import { NHS, postRecord, rel, testApp } from '../support/app';
@@ -22,7 +23,8 @@ function warning(text: string, diagnostics: string): OperationOutcomeIssue {
 const unrecognised = (name: string) => warning(`${name} is an unrecognised parameter`, name);
 const disabled = (name: string) => warning(`${name} has been disabled`, name);
 
-/** The single warnings OperationOutcome of a 200 Bundle, checked for the shape §7 requires. */
+/** The single warnings OperationOutcome of a 200 Bundle, checked for the shape API Version Compatibility —
+ * Forwards compatibility requires. */
 function outcomeOf(bundle: Bundle): OperationOutcome {
   const outcome = warningsOf(bundle);
   expect(outcome).toBeDefined();
@@ -39,7 +41,7 @@ async function warningsFor(body: unknown, client = t): Promise<OperationOutcomeI
   return outcomeOf(expectBundle(await postRecord(client, body))).issue;
 }
 
-describe('F: forwards compatibility and configuration vectors (request digest §11.3)', () => {
+describe('F: forwards compatibility and configuration vectors (docs/spec-notes.md "Test vectors")', () => {
   it('F01 + top-level includeFoo (no value) → 200, one warning "includeFoo is an unrecognised parameter"', async () => {
     expect(await warningsFor(P(area('includeFoo')))).toEqual([unrecognised('includeFoo')]);
   });
@@ -130,7 +132,7 @@ describe('F: forwards compatibility and configuration vectors (request digest §
   });
 });
 
-describe('warning rules (§7)', () => {
+describe('warning rules (API Version Compatibility — Forwards compatibility)', () => {
   it('no warnings → no OperationOutcome in the Bundle', async () => {
     const body = P(area('includeAllergies', bool('includeResolvedAllergies', true)), area('includeProblems', code('filterStatus', 'active')));
     expect(warningsOf(expectBundle(await postRecord(t, body)))).toBeUndefined();

@@ -1,7 +1,8 @@
 /**
- * The Documents switch (request digest §8.2, response digest §8.1): documents have no parameter, so
- * with `documents` in GPC_DISABLED_AREAS the DocumentReferences that links would bring are left out,
- * each link becomes "Document items have been disabled", and one warning names DocumentReferences.
+ * The Documents switch (Configuration for supported clinical areas, Configuration for supported clinical
+ * areas): documents have no parameter, so with `documents` in GPC_DISABLED_AREAS the DocumentReferences that
+ * links would bring are left out, each link becomes "Document items have been disabled", and one warning
+ * names DocumentReferences.
  */
 import type { DocumentReference, List } from 'fhir/r3';
 import { NHS, postRecord, testApp } from '../support/app';

@@ -3,6 +3,7 @@
  * Organization, Practitioner and Location by id, each with its interaction id, scope and 404.
  */
 import type { Bundle } from 'fhir/r3';
+
 import { NHS, postRecord, testApp } from '../support/app';
 import { expectError } from '../support/fhir';
 import { FOUNDATIONS, getFhir, NHS_SYSTEM } from '../support/patient-search';

@@ -260,7 +260,7 @@ addBody('empty body', '');
 for (let n = 0; n < 30; n++) {
   const b = clone(BASES.allAreasButConsultationsAndProblems) as Record<string, Json>;
   b.resourceType = pick([randomText(1, 20, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'), 'Bundle', 'Patient', 'parameters', 'PARAMETERS', 'Parameter']);
-  addBody(`resourceType ${b.resourceType as string}`, b);
+  addBody(`resourceType ${b.resourceType}`, b);
 }
 
 // 4. Random bytes and random printable text.
@@ -469,7 +469,7 @@ async function send(c: FuzzCase): Promise<Answer> {
   // Bytes go out exactly as generated: superagent would otherwise JSON-serialise a Buffer body.
   req = req.serialize((data: unknown) => data as string);
   const res = c.body === undefined ? await req : await req.send(Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body, 'utf8'));
-  return { status: res.status, headers: res.headers as Record<string, string>, text: res.body as string };
+  return { status: res.status, headers: res.headers, text: res.body as string };
 }
 
 /** The Spine code of an error answer, or undefined. */

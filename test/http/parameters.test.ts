@@ -1,6 +1,7 @@
 /**
- * The Parameters body (request digest §4; vectors B01 to B33 and the V-rules no vector covers),
- * the patient checks of §4.6, and "today" as the Europe/London date of the injected clock (D-1).
+ * The Parameters body (Retrieve a patient’s structured record — Payload request body; vectors B01 to B33 and
+ * the V-rules no vector covers), the patient checks of docs/spec-notes.md "Retrieve a patient’s structured
+ * record — Who may be shared", and "today" as the Europe/London date of the injected clock (D-1).
  */
 import { fixedClock } from '../../src/clock';
 import { NHS, TODAY, postRecord, rel, testApp } from '../support/app';
@@ -39,7 +40,7 @@ interface Vector {
 const MED = 'includeMedication.medicationSearchFromDate';
 const CONS = 'includeConsultations.consultationSearchPeriod';
 
-/** Request digest §11.2, row by row. */
+/** docs/spec-notes.md "Test vectors", row by row. */
 const B_VECTORS: readonly Vector[] = [
   { id: 'B01', title: 'body {not json', body: '{not json', expected: fail(422, 'INVALID_RESOURCE', 'JSON') },
   { id: 'B02', title: 'body {"resourceType":"Patient"}', body: { resourceType: 'Patient' }, expected: fail(422, 'INVALID_RESOURCE', 'Parameters', 'Patient') },
@@ -172,7 +173,7 @@ async function check(body: unknown, expected: Expected, client = t) {
   expectError(res, expected.status, expected.code, ...expected.mentions);
 }
 
-describe('B: body and parameter validation vectors (request digest §11.2)', () => {
+describe('B: body and parameter validation vectors (docs/spec-notes.md "Test vectors")', () => {
   it.each(B_VECTORS.map((v) => [`${v.id} ${v.title} → ${v.expected.status === 200 ? '200' : `${v.expected.status} ${v.expected.code}`}`, v] as const))(
     '%s',
     async (_name, v) => {
@@ -199,7 +200,7 @@ describe('B: body and parameter validation vectors (request digest §11.2)', () 
   });
 });
 
-describe('patient checks (§4.6): every patient who may not be shared → 404 "Patient not found"', () => {
+describe('patient checks (docs/spec-notes.md "Retrieve a patient’s structured record — Who may be shared"): every patient who may not be shared → 404 "Patient not found"', () => {
   it.each([
     ['patient9 (sensitive)', NHS.patient9],
     ['patient18 (deceased)', NHS.patient18],
@@ -228,7 +229,7 @@ describe('patient checks (§4.6): every patient who may not be shared → 404 "P
   });
 });
 
-describe('V-rules of §4.3 that no vector covers', () => {
+describe('V-rules of docs/spec-notes.md "Retrieve a patient’s structured record — Payload request body" that no vector covers', () => {
   const cases: readonly [string, unknown, Expected][] = [
     // V1
     ['V1 an empty body', '', fail(422, 'INVALID_RESOURCE')],
@@ -302,10 +303,10 @@ describe('V-rules of §4.3 that no vector covers', () => {
     ['V18 includeNumberOfMostRecent 1', P(area('includeConsultations', int('includeNumberOfMostRecent', 1))), ok],
     ['V19 filterStatus is case-sensitive (Active)', P(area('includeProblems', code('filterStatus', 'Active'))), fail(422, 'INVALID_PARAMETER', 'includeProblems.filterStatus')],
     ['V19 filterStatus inactive', P(area('includeProblems', code('filterStatus', 'inactive'))), ok],
-    // Order of checks (§6.4): the first failure wins
-    ['§6.4 a duplicate (V7) is reported before a missing NHS number (V3)', parameters(area('includeAllergies', bool('includeResolvedAllergies', true)), area('includeAllergies', bool('includeResolvedAllergies', true))), fail(422, 'INVALID_RESOURCE', 'includeAllergies')],
-    ['§6.4 a bad NHS number (V6) is reported before a bad part (V11)', parameters(nhsNumber('9999999990'), area('includeMedication', date('medicationSearchFromDate', '2014'))), fail(400, 'INVALID_NHS_NUMBER', 'patientNHSNumber')],
-    ['§6.4 a bad part (V12) is reported before the patient lookup', parameters(nhsNumber(NHS.notInSystem), area('includeMedication', date('medicationSearchFromDate', rel(1)))), fail(422, 'INVALID_PARAMETER', MED)],
+    // Order of checks (D-27): the first failure wins
+    ['D-27 a duplicate (V7) is reported before a missing NHS number (V3)', parameters(area('includeAllergies', bool('includeResolvedAllergies', true)), area('includeAllergies', bool('includeResolvedAllergies', true))), fail(422, 'INVALID_RESOURCE', 'includeAllergies')],
+    ['D-27 a bad NHS number (V6) is reported before a bad part (V11)', parameters(nhsNumber('9999999990'), area('includeMedication', date('medicationSearchFromDate', '2014'))), fail(400, 'INVALID_NHS_NUMBER', 'patientNHSNumber')],
+    ['D-27 a bad part (V12) is reported before the patient lookup', parameters(nhsNumber(NHS.notInSystem), area('includeMedication', date('medicationSearchFromDate', rel(1)))), fail(422, 'INVALID_PARAMETER', MED)],
   ];
 
   it.each(cases.map(([title, body, expected]) => [`${title} → ${expected.status === 200 ? '200' : `${expected.status} ${expected.code}`}`, body, expected] as const))(

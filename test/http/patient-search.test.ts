@@ -4,7 +4,8 @@
  */
 import type { Bundle, CapabilityStatement, Patient as FhirPatient } from 'fhir/r3';
 import type { Response } from 'supertest';
-import { getMetadata, NHS, postRecord, testApp, type TestApp } from '../support/app';
+
+import { getMetadata, NHS, postRecord, type TestApp, testApp } from '../support/app';
 import { expectError } from '../support/fhir';
 import {
   ACCENTED,

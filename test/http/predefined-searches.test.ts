@@ -1,5 +1,5 @@
 /**
- * The two predefined multi-area searches (request digest §5.2, §5.3, D-25; vectors S01 to S11):
+ * The two predefined multi-area searches (Multi area searches; D-25; vectors S01 to S11):
  * exempt from C1/C8 only when the request is exactly one of them, and every single change that
  * matters makes it an ordinary request again (→ 422 naming the rule it breaks).
  */
@@ -45,7 +45,7 @@ async function expect422(params: Parameter[], ...mentions: (string | RegExp)[]) 
 /** C1 is the first rule a predefined search breaks once it stops being one. */
 const C1 = /\bC1\b/;
 
-describe('S: predefined search vectors (request digest §11.5)', () => {
+describe('S: predefined search vectors (docs/spec-notes.md "Test vectors")', () => {
   it('S01 predefined search 1 exactly, medicationSearchFromDate = T-365 → 200, no warnings', async () => {
     expect(warningsOf(await expectOk(search1()))).toBeUndefined();
   });

@@ -1,5 +1,7 @@
 /**
- * Transport, Spine headers and JWT (request digest §1 to §3; vectors H01 to H19), against createApp.
+ * Transport, Spine headers and JWT (Retrieve a patient’s structured record — Request operation; Retrieve a
+ * patient’s structured record — Request headers; Cross-organisation audit and provenance — JSON Web Token;
+ * vectors H01 to H19), against createApp.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,7 +42,7 @@ const practitionerOf = (c: Claims) => c.requesting_practitioner as Record<string
 const deviceOf = (c: Claims) => c.requesting_device as Record<string, unknown>;
 const organizationOf = (c: Claims) => c.requesting_organization as Record<string, unknown>;
 
-describe('H: transport, headers and JWT vectors (request digest §11.1)', () => {
+describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vectors")', () => {
   it('H01 GET /metadata → 200 CapabilityStatement: fhirVersion 3.0.1, version 1.6.2, gpc.getstructuredrecord → _history/1.16, software, format application/fhir+json only (XML not served: decision D-7)', async () => {
     const res = await getMetadata(t);
     expect(res.status).toBe(200);
@@ -226,7 +228,7 @@ describe('H: transport, headers and JWT vectors (request digest §11.1)', () => 
   });
 });
 
-describe('routing and verbs (§1.2, D-3)', () => {
+describe('routing and verbs (Retrieve a patient’s structured record — Request operation, D-3)', () => {
   it('the percent-encoded operation path %24gpc.getstructuredrecord → 200 Bundle', async () => {
     const res = await sendTo(t, 'post', `${BASE}/Patient/%24gpc.getstructuredrecord`, { interaction: INTERACTION.record })
       .set('Content-Type', 'application/fhir+json;charset=utf-8')
@@ -272,7 +274,7 @@ describe('the migrate operation E3 is not implemented (D-26)', () => {
   });
 });
 
-describe('response headers (§2.3, §2.4)', () => {
+describe('response headers (FHIR API guidance — Content types; FHIR API guidance — HTTP response headers)', () => {
   const off = testApp({ env: { GPC_STRUCTURED_ENABLED: 'false' } });
   const cases: [string, () => Promise<{ status: number; headers: Record<string, string> }>, number][] = [
     ['200 metadata', () => getMetadata(t), 200],
@@ -322,7 +324,7 @@ describe('response headers (§2.3, §2.4)', () => {
   });
 });
 
-describe('transfer encodings (§2.3)', () => {
+describe('transfer encodings (FHIR API guidance — Content types)', () => {
   it('a request body sent with Transfer-Encoding: chunked (no Content-Length) → 200', async () => {
     const server = http.createServer(t.app).listen(0, '127.0.0.1');
     try {
@@ -386,7 +388,7 @@ describe('transfer encodings (§2.3)', () => {
   });
 });
 
-describe('Ssp headers (§2.2)', () => {
+describe('Ssp headers (Retrieve a patient’s structured record — Request headers)', () => {
   it.each([
     ['an underscore', 'abc_def'],
     ['a space', 'abc def'],
@@ -440,7 +442,7 @@ describe('Ssp headers (§2.2)', () => {
   });
 });
 
-describe('content types (§2.3)', () => {
+describe('content types (FHIR API guidance — Content types)', () => {
   it.each(['application/fhir+json', 'application/json', 'application/json+fhir', '*/*', 'application/fhir+json;charset=utf-8'])(
     'Accept: %s → 200 JSON',
     async (accept) => {
@@ -462,7 +464,7 @@ describe('content types (§2.3)', () => {
   });
 });
 
-describe('JWT rules (request digest §3.4)', () => {
+describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance")', () => {
   const ALL_CLAIMS = [
     'iss', 'sub', 'aud', 'exp', 'iat', 'reason_for_request', 'requested_scope',
     'requesting_device', 'requesting_organization', 'requesting_practitioner',

@@ -1,9 +1,11 @@
 /** Issue 7.6 and 7.1 (log line): version and coding-scheme discovery; the per-request log line. */
 import { Writable } from 'node:stream';
+
 import request from 'supertest';
 import winston from 'winston';
+
 import { createApp } from '../../src/app';
-import { CONSUMER_ASID, NHS, getMetadata, postRecord, testApp, type TestApp } from '../support/app';
+import { CONSUMER_ASID, getMetadata, NHS, postRecord, type TestApp,testApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 

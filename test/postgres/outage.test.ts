@@ -9,7 +9,7 @@ import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { seedDataset } from '../../src/record/postgres/seed';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/record/postgres/throwaway-server';
-import { NHS, postRecord, TEST_NOW, testApp, type TestApp } from '../support/app';
+import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';
 import { FOUNDATIONS, getFhir, searchPatients } from '../support/patient-search';

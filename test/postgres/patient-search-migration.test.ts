@@ -6,10 +6,10 @@ import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { migrate } from '../../src/record/postgres/migrate';
 import { backfillPatientSearch } from '../../src/record/postgres/patient-search-columns';
-import { seedDataset } from '../../src/record/postgres/seed';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
-import { createTestDatabase, TEST_DB_OPTIONS, type TestDatabase } from '../support/postgres';
+import { seedDataset } from '../../src/record/postgres/seed';
 import { TODAY } from '../support/app';
+import { createTestDatabase, TEST_DB_OPTIONS, type TestDatabase } from '../support/postgres';
 
 describe('migration 002_patient_search', () => {
   let database: TestDatabase;

@@ -38,7 +38,7 @@ describe('store configuration', () => {
     expect(() => loadConfig({ DB_POOL_SIZE: '0' })).toThrow(/Invalid configuration: DB_POOL_SIZE must be a whole number/);
   });
 
-  it('the practice switches default on for the embedded practice and off for PostgreSQL (request digest §8.1)', () => {
+  it('the practice switches default on for the embedded practice and off for PostgreSQL (Non-functional requirements — Enablement)', () => {
     const memory = loadConfig({});
     expect([memory.gpConnectEnabled, memory.structuredEnabled]).toEqual([true, true]);
     const postgres = loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' });

@@ -160,7 +160,7 @@ export const note = (id: string, extra: { confidential?: boolean } = {}): Consul
 export const given = (id: string, extra: Partial<GivenImmunisation> = {}): GivenImmunisation => ({
   ...base(id),
   procedure: snomed('170433008', 'Second hepatitis A vaccination'),
-  date: '2019-01-01' as CalendarDate,
+  date: '2019-01-01',
   ...extra,
 });
 

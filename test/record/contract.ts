@@ -1,8 +1,9 @@
 /**
  * The ClinicalRepository contract, written once and run against every store (memory now, PostgreSQL
  * later): `describeRepositoryContract('postgres', async (dataset, clock) => ...)`. Each block builds a
- * small purpose-made dataset (contract-fixtures.ts) so that every rule of response digest §3, §5, §6
- * and §8.1 is tested at its boundaries.
+ * small purpose-made dataset (contract-fixtures.ts) so that every rule of the clinical area guidance pages;
+ * Linkages — FHIR profiles returned on query; docs/spec-notes.md "Confidentiality" and Configuration for
+ * supported clinical areas is tested at its boundaries.
  */
 import { fixedClock, type Clock } from '../../src/clock';
 import type { PracticeDataset } from '../../src/record/dataset';
@@ -107,7 +108,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('allergies (§3.1)', () => {
+    describe('allergies (Allergies guidance)', () => {
       const load = useRecords({ p: { allergies: [allergy('active'), allergy('resolved', { ended: { date: d('2020-01-01') } })] } });
 
       it('returns active allergies only, with no ended list, without includeResolvedAllergies', async () => {
@@ -123,7 +124,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('medication: active on or after medicationSearchFromDate (§3.2)', () => {
+    describe('medication: active on or after medicationSearchFromDate (Medication guidance)', () => {
       const load = useRecords({
         p: {
           medication: [
@@ -221,7 +222,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('date windows, partial and unknown dates (§3.6, §3.10)', () => {
+    describe('date windows, partial and unknown dates (Uncategorised data guidance; docs/decisions.md "Partial dates")', () => {
       const load = useRecords({
         p: {
           uncategorisedData: [
@@ -268,7 +269,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('investigations and referrals (§3.7, §3.8)', () => {
+    describe('investigations and referrals (Investigations guidance; Referrals guidance)', () => {
       const load = useRecords({
         p: {
           investigations: [report('r-10th', '2019-05-10T09:00:00+01:00'), report('r-11th', '2019-05-11T00:10:00+01:00')],
@@ -298,7 +299,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('consultations (§3.3)', () => {
+    describe('consultations (Consultations guidance)', () => {
       const content = (id: string) => [ref.observation(`obs-${id}`)];
       const load = useRecords({
         p: {
@@ -353,7 +354,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('problems (§3.4 and the project’s filterSignificance / union)', () => {
+    describe('problems (Problems guidance and the project’s filterSignificance / union)', () => {
       const load = useRecords({
         p: {
           problems: [
@@ -391,7 +392,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('immunisations (§3.5)', () => {
+    describe('immunisations (Immunisations guidance)', () => {
       const load = useRecords({
         p: {
           immunisations: [given('given'), notGiven('not-given')],
@@ -417,7 +418,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('diary entries: incomplete, planned on or before the search date (§3.9)', () => {
+    describe('diary entries: incomplete, planned on or before the search date (Diary entries guidance)', () => {
       const load = useRecords({
         p: {
           diaryEntries: [
@@ -451,7 +452,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('confidentiality (§6)', () => {
+    describe('confidentiality (docs/spec-notes.md "Confidentiality")', () => {
       const records: Record<string, PatientClinicalRecord> = {
         p: {
           allergies: [allergy('a-ok'), allergy('SECRET-allergy', { confidential: true }), allergy('a-ended', { ended: { date: d('2020-01-01') } })],
@@ -621,7 +622,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('linkage from consultations (§5.1)', () => {
+    describe('linkage from consultations (Linkages — FHIR profiles returned on query)', () => {
       const load = useRecords({
         p: {
           consultations: [
@@ -658,7 +659,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
         expect(record.linked?.consultations).toBeUndefined();
       });
 
-      it('brings a referenced issue’s whole plan, whatever the medication filter (§5.4)', async () => {
+      it('brings a referenced issue’s whole plan, whatever the medication filter (docs/spec-notes.md "Multi area searches — clinical risk")', async () => {
         const record = await load(query({ consultations: {}, medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') } }));
         expect(record.medication?.items).toEqual([]);
         expect(ids(record.linked?.medication)).toEqual(['m3']);
@@ -688,7 +689,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('linkage from problems (§5.2, §4.1)', () => {
+    describe('linkage from problems (Linkages — FHIR profiles returned on query; ProblemHeader (Condition) page)', () => {
       const load = useRecords({
         p: {
           problems: [
@@ -738,7 +739,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
         expect(ids(record.linked?.documents)).toEqual(['doc1']);
       });
 
-      it('brings the problems linked to linked items, except for medication (§5.2 literally)', async () => {
+      it('brings the problems linked to linked items, except for medication (Linkages — FHIR profiles returned on query, read literally)', async () => {
         const record = await load(active);
         // p5 is linked to o1 (linked to p1); p3 is linked to a1 but is primary; p4 is linked only to medication m2.
         expect(ids(record.linked?.problems)).toContain('p5');
@@ -774,7 +775,7 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
     });
 
-    describe('linkage from other areas (§5.3)', () => {
+    describe('linkage from other areas (Linkages — FHIR profiles returned on query)', () => {
       const load = useRecords({
         p: {
           allergies: [allergy('a1')],

@@ -1,11 +1,11 @@
 import { testPractice } from '../../examples/practice';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
+import type { PatientClinicalRecord } from '../../src/record/model';
 import type { Actors, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
-import type { StructuredQuery } from '../../src/structured/structured-query';
-import type { PatientClinicalRecord } from '../../src/record/model';
 import { DatasetError, validateDataset } from '../../src/record/validate-dataset';
+import type { StructuredQuery } from '../../src/structured/structured-query';
 import { describeRepositoryContract } from './contract';
 import {
   consultation,
@@ -102,7 +102,7 @@ describe('round trips per request (source.ts)', () => {
 /** A store that returns every row in reverse order, as a SQL store without ORDER BY might. */
 function reversingSource(inner: RecordSource): RecordSource {
   const reverseItems = (items: PlacedItems): PlacedItems =>
-    Object.fromEntries(Object.entries(items).map(([area, list]) => [area, [...(list as readonly unknown[])].reverse()])) as PlacedItems;
+    Object.fromEntries(Object.entries(items).map(([area, list]) => [area, [...(list as readonly unknown[])].reverse()]));
   return {
     ...countingSource(inner).source,
     loadCandidates: async (p, q) => {

@@ -27,7 +27,7 @@ export const INTERACTION = {
   metadata: 'urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1',
 } as const;
 
-/** Test NHS numbers (test-patients.md §A). */
+/** Test NHS numbers (docs/spec-notes.md "Provider test pack — test patients"). */
 export const NHS = {
   patient1: '9690937278',
   patient2: '9690937286',

@@ -15,7 +15,8 @@ import { NHS, postRecord, TODAY, testApp, type TestApp } from './app';
 import { expectOperationOutcome } from './fhir';
 import { nhsNumber, parameters, type Parameter } from './parameters';
 
-// ---- the suite patients (test-patients.md §1) -------------------------------------------------------
+// ---- the suite patients (docs/spec-notes.md "Provider test pack — test patients")
+// -------------------------------------------------------
 
 /** The acceptance-suite patients whose record may be shared: every single-area test runs on each. */
 export const SUITE_PATIENTS = [
@@ -67,7 +68,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export const transitNote = (registeredOn: string) =>
   `Patient record transfer from previous GP practice not yet complete; information recorded before ${registeredOn.slice(8, 10)}-${MONTHS[Number(registeredOn.slice(5, 7)) - 1]}-${registeredOn.slice(0, 4)} may be missing.`;
 
-/** The List's warning extensions and its single note exactly as §2.6/§2.7 build them; emptyReason only when empty. */
+/** The List's warning extensions and its single note exactly as List page — warning codes/List page — empty
+ * lists build them; emptyReason only when empty. */
 export function expectListState(l: List, nhs: string, confidential: boolean): void {
   const p = raw(nhs).patient;
   const empty = (l.entry ?? []).length === 0;

@@ -1,6 +1,7 @@
 /** Assertions on FHIR responses that every HTTP test makes the same way. */
 import type { Bundle, OperationOutcome } from 'fhir/r3';
 import type { Response } from 'supertest';
+import { validateBundle } from './profiles';
 
 export function expectOperationOutcome(res: Response, status: number, spineCode: string): OperationOutcome {
   expect({ status: res.status, code: res.body?.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({ status, code: spineCode });
@@ -21,11 +22,11 @@ export function expectBundle(res: Response): Bundle {
   const bundle = res.body as Bundle;
   expect(bundle.resourceType).toBe('Bundle');
   expect(bundle.type).toBe('collection');
-  return (require('./profiles') as typeof import('./profiles')).validateBundle(bundle);
+  return validateBundle(bundle);
 }
 
 export function resourcesOf<T extends { resourceType: string }>(bundle: Bundle, type: T['resourceType']): T[] {
-  return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is never => r?.resourceType === type) as T[];
+  return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is never => r?.resourceType === type);
 }
 
 /** The warnings OperationOutcome of a Bundle, if any. */
@@ -35,7 +36,8 @@ export function warningsOf(bundle: Bundle): OperationOutcome | undefined {
   return outcomes[0];
 }
 
-/** The Spine code system and the NOT_IMPLEMENTED warning coding of §7. */
+/** The Spine code system and the NOT_IMPLEMENTED warning coding of API Version Compatibility — Forwards
+ * compatibility. */
 export const SPINE_CODE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
 export const OPERATION_OUTCOME_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1';
 

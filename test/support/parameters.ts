@@ -30,7 +30,7 @@ export function parameters(...parameter: Parameter[]): Record<string, unknown> {
   return { resourceType: 'Parameters', parameter };
 }
 
-/** Predefined search 1 (request digest §5.2) for a patient, with the medication date given. */
+/** Predefined search 1 (Multi area searches) for a patient, with the medication date given. */
 export function predefinedSearch1(nhs: string, medicationFrom: string): Parameter[] {
   return [
     nhsNumber(nhs),

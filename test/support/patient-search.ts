@@ -1,10 +1,11 @@
 /** The embedded practice plus patients for the patient search tests: accented names and a crowd. */
 import request from 'supertest';
+
 import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData, PracticeDataset } from '../../src/record/dataset';
 import type { Patient } from '../../src/record/people';
-import { spineHeaders, TODAY, type SendOptions, type TestApp } from './app';
+import { type SendOptions, spineHeaders, type TestApp, TODAY } from './app';
 
 export const FOUNDATIONS = {
   search: 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1',

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/record/postgres/throwaway-server';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var gpcThrowawayPostgres: ThrowawayPostgres | undefined;
 }
 

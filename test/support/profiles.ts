@@ -1,7 +1,8 @@
 /**
  * Profile validation for every Bundle a test receives: each resource against the JSON Schema of its
  * meta.profile[0] (profiles/<ProfileName>.schema.json, ajv), plus the Bundle-level rules no single
- * schema can see (response digest §1.2, §1.5): no duplicate Type/id, no dangling reference.
+ * schema can see (Bundle page; Retrieve a patient’s structured record — Payload response body): no duplicate
+ * Type/id, no dangling reference.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -5,11 +5,11 @@
  */
 import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { PatientRecord, ClinicalRepository } from '../../src/record/repository';
-import type { PatientCriteria } from '../../src/record/patient-directory';
 import type { PracticeDataset } from '../../src/record/dataset';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import type { PatientCriteria } from '../../src/record/patient-directory';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/people';
+import type { ClinicalRepository,PatientRecord } from '../../src/record/repository';
 import type { StructuredQuery } from '../../src/structured/structured-query';
 import { postgresRepositoryFor } from './postgres';
 

@@ -1,4 +1,4 @@
-/** src/fhir/content-negotiation.ts: request digest §2.3, D-7, D-8, D-9. */
+/** src/fhir/content-negotiation.ts: FHIR API guidance — Content types; D-7; D-8; D-9. */
 import { FHIR_JSON_CONTENT_TYPE, formatOf, negotiateFormat } from '../../src/fhir/content-negotiation';
 
 describe('formatOf: the accepted spellings (D-9)', () => {

@@ -1,7 +1,8 @@
-/** NHS number format and Modulus 11 (request digest §4.5), with the digest's worked values. */
+/** NHS number format and Modulus 11 (docs/spec-notes.md "NHS Number (NHS Data Dictionary)"), with its
+ * worked values. */
 import { isValidNhsNumber } from '../../src/structured/nhs-number';
 
-describe('isValidNhsNumber: the worked values of request digest §4.5', () => {
+describe('isValidNhsNumber: the worked values of docs/spec-notes.md "NHS Number (NHS Data Dictionary)"', () => {
   it.each([
     ['9999999999', true, 'sum 486, r 2, check 9'],
     ['9000000009', true, 'valid'],

@@ -1,5 +1,6 @@
 /**
- * Shared vocabulary and small builders for the acceptance-suite patients' records (test-patients.md).
+ * Shared vocabulary and small builders for the acceptance-suite patients' records (docs/spec-notes.md
+ * "Provider test pack — test patients").
  *
  * Every code below is a real SNOMED CT concept (dm+d products are SNOMED concepts too) with the term a
  * UK GP system displays for it. Ids are unique across the whole practice: `<patient prefix>-<kind>-<name>`.

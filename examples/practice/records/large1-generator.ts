@@ -325,7 +325,7 @@ class Large1Generator {
   }
 
   private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.rand() * items.length)] as T;
+    return items[Math.floor(this.rand() * items.length)];
   }
 
   /** Roughly normal noise (sum of three uniforms). */
@@ -540,7 +540,7 @@ class Large1Generator {
   private observation(draft: ConsultDraft, heading: Heading, code: CodedConcept, extra: Partial<Observation> = {}): string {
     this.obsCount += 1;
     const id = `l1-obs-${this.obsCount}`;
-    this.observations.push({ ...this.inConsult(draft, id, 3), code, effective: this.day(draft.n), ...extra } as Observation);
+    this.observations.push({ ...this.inConsult(draft, id, 3), code, effective: this.day(draft.n), ...extra });
     this.ref(draft, heading, { kind: 'observation', id });
     return id;
   }
@@ -550,7 +550,7 @@ class Large1Generator {
       kind: 'bloodPressure',
       systolic: Math.round(systolic),
       diastolic: Math.round(diastolic),
-    } as Partial<Observation>);
+    });
   }
 
   private quantity(draft: ConsultDraft, code: CodedConcept, value: number, unit: string, ucum: string): string {

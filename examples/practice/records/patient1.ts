@@ -4,9 +4,10 @@ import { OBSERVATION, stamp } from './common';
 
 /**
  * patient1 (9690937278), the suite's "empty" patient and the target of most negative tests
- * (test-patients.md §1.2): NO allergies of any kind — not even a "No known allergies" entry, so both
- * allergy lists come back empty with no warning — and NO medication, current, repeat or past.
- * Other areas may hold data; a little uncategorised data shows the record itself is not empty.
+ * (docs/spec-notes.md "Provider test pack — test patients"): NO allergies of any kind — not even a "No known
+ * allergies" entry, so both allergy lists come back empty with no warning — and NO medication, current,
+ * repeat or past. Other areas may hold data; a little uncategorised data shows the record itself is not
+ * empty.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const checked = addDays(today, -210);

@@ -3,11 +3,11 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, everyDays, issuesOn, PRODUCT, QTY, REACTION, stamp } from './common';
 
 /**
- * patient12 (9690938614), merged record with "prescribed elsewhere" medication (test-patients.md §1.9):
- * an active codeine intolerance and an ended grass pollen allergy; PAST medication only (no current or
- * repeat): an amoxicillin acute and a stopped metformin repeat prescribed here, naproxen prescribed by
- * the hospital rheumatology clinic (another organisation) and citalopram prescribed by his previous
- * practice (imported by GP2GP); no problems.
+ * patient12 (9690938614), merged record with "prescribed elsewhere" medication (docs/spec-notes.md "Provider
+ * test pack — test patients"): an active codeine intolerance and an ended grass pollen allergy; PAST
+ * medication only (no current or repeat): an amoxicillin acute and a stopped metformin repeat prescribed
+ * here, naproxen prescribed by the hospital rheumatology clinic (another organisation) and citalopram
+ * prescribed by his previous practice (imported by GP2GP); no problems.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const amoxicillinDay = addDays(today, -300);

@@ -3,11 +3,11 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, issuesOn, PRODUCT, QTY, REACTION, REFERRAL, stamp } from './common';
 
 /**
- * patient13 (9690938096), record in transit (test-patients.md §1.10): she registered 20 days ago and the
- * GP2GP transfer of her old record is incomplete (a patient-level flag in patients.ts, so every list
- * carries `data-in-transit`). What the new practice has recorded since: an active penicillin allergy
- * and an outgrown cow's milk allergy taken at the new-patient check, her citalopram continued as a
- * repeat, and a physiotherapy referral; no problems.
+ * patient13 (9690938096), record in transit (docs/spec-notes.md "Provider test pack — test patients"): she
+ * registered 20 days ago and the GP2GP transfer of her old record is incomplete (a patient-level flag in
+ * patients.ts, so every list carries `data-in-transit`). What the new practice has recorded since: an active
+ * penicillin allergy and an outgrown cow's milk allergy taken at the new-patient check, her citalopram
+ * continued as a repeat, and a physiotherapy referral; no problems.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const newPatientCheck = addDays(today, -18);

@@ -3,7 +3,8 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, everyDays, issuesOn, PRODUCT, QTY, REACTION, REFERRAL, stamp } from './common';
 
 /**
- * patient16 (9690938118), confidential items and legacy ended allergies (test-patients.md §1.12):
+ * patient16 (9690938118), confidential items and legacy ended allergies (docs/spec-notes.md "Provider test
+ * pack — test patients"):
  * - active allergies: penicillin, plus a codeine allergy held back at the patient's request
  *   (confidential: withheld, and the allergy list carries `confidential-items`);
  * - ended allergies migrated from a legacy system with NO end reason (the bundle writes "No information

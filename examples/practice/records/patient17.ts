@@ -3,8 +3,8 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, REACTION, stamp } from './common';
 
 /**
- * patient17 (9690938126), has ended allergies (test-patients.md §1.13): an active grass pollen allergy
- * and two ended ones (amoxicillin, bee venom).
+ * patient17 (9690938126), has ended allergies (docs/spec-notes.md "Provider test pack — test patients"): an
+ * active grass pollen allergy and two ended ones (amoxicillin, bee venom).
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   return {

@@ -3,10 +3,10 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, issuesOn, PRODUCT, QTY, REACTION } from './common';
 
 /**
- * patient18 (9690938681), DECEASED on 17 February 2024 (test-patients.md §1.14): refused with
- * PATIENT_NOT_FOUND. His record is closed, so its dates are fixed and precede the death date
- * (relative dates would drift past it): an active penicillin allergy and an amlodipine repeat stopped
- * on his death.
+ * patient18 (9690938681), DECEASED on 17 February 2024 (docs/spec-notes.md "Provider test pack — test
+ * patients"): refused with PATIENT_NOT_FOUND. His record is closed, so its dates are fixed and precede the
+ * death date (relative dates would drift past it): an active penicillin allergy and an amlodipine repeat
+ * stopped on his death.
  */
 export function record(_today: CalendarDate): PatientClinicalRecord {
   const d = (iso: string) => iso as CalendarDate;

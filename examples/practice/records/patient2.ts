@@ -1,6 +1,6 @@
 /**
  * patient2 (9690937286), Mrs Margaret Anne Hughes, born 1948: the "everything, linked to problems"
- * patient of the acceptance suite (test-patients.md §B row 2, §1.3).
+ * patient of the acceptance suite (docs/spec-notes.md "Provider test pack — test patients").
  *
  * A woman in her late seventies with hypertension (about 10½ years), type 2 diabetes (9 years) with
  * background retinopathy, atrial fibrillation on apixaban (7 years), lifelong asthma, osteoarthritis
@@ -17,7 +17,8 @@
  * - problems: a parent/child pair (diabetes / retinopathy), active+major, active+minor and inactive
  *   problems, links to every kind of item, problems recorded in consultations. No item is linked from
  *   two problems and the related pair shares status and significance, so every problem filter of the
- *   suite returns exactly the Conditions of its primary list ("Condition count == entries", §1.3);
+ * suite returns exactly the Conditions of its primary list ("Condition count == entries", docs/spec-notes.md
+ * "Provider test pack — test patients");
  * - consultations: sixteen, seven of them within [today-3y, today-1d], with History / Examination /
  *   Plan headings, topics linked to problems, a flat topic, free-text notes, a draft;
  * - immunisations (given, given elsewhere, not given), consent/dissent records, uncategorised data
@@ -656,7 +657,8 @@ export function record(today: CalendarDate): PatientClinicalRecord {
         salbutamolRx(SHARMA),
       ),
     },
-    // Citalopram: current repeat, CONFIDENTIAL at the patient's request (never exported, §6).
+    // Citalopram: current repeat, CONFIDENTIAL at the patient's request (never exported, docs/spec-notes.md
+    // "Confidentiality").
     {
       id: ID.planCitalopram,
       recorded: at(dLowMood, '16:02'),
@@ -772,7 +774,8 @@ export function record(today: CalendarDate): PatientClinicalRecord {
       interpretation: { text: 'Above target' },
     },
     {
-      // Recorded in the low-mood consultation; confidential at the patient's request (§6).
+      // Recorded in the low-mood consultation; confidential at the patient's request (docs/spec-notes.md
+      // "Confidentiality").
       id: ID.obsAlcohol,
       recorded: at(dLowMood, '15:58'),
       recorderId: SHARMA,
@@ -832,7 +835,8 @@ export function record(today: CalendarDate): PatientClinicalRecord {
       value: { type: 'quantity', value: 162, unit: 'cm', ucum: 'cm' },
     },
     {
-      // Summarised from the paper notes with no date: always returned by period searches (§3.10).
+      // Summarised from the paper notes with no date: always returned by period searches (docs/decisions.md
+      // "Partial dates").
       id: ID.obsSmoking,
       recorded: at(monthsAgo(124), '14:32'),
       recorderId: CLARKE,
@@ -1231,7 +1235,7 @@ export function record(today: CalendarDate): PatientClinicalRecord {
       planned: addDays(addMonths(today, 120), -1),
     },
     {
-      // Completed: never returned by the diary search (§3.9).
+      // Completed: never returned by the diary search (Diary entries guidance).
       id: ID.diaryBloodsDone,
       recorded: at(addMonths(today, -12), '10:31'),
       recorderId: SHARMA,

@@ -3,9 +3,9 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, issuesOn, PRODUCT, QTY, REACTION } from './common';
 
 /**
- * patient21 (9690938142), INACTIVE: his registration ended on 30 September 2023 (test-patients.md
- * §1.15), so he is refused with PATIENT_NOT_FOUND. The record stops at deregistration, so its dates are
- * fixed within the registration: an active aspirin allergy and a past acute.
+ * patient21 (9690938142), INACTIVE: his registration ended on 30 September 2023 (docs/spec-notes.md "Provider
+ * test pack — test patients"), so he is refused with PATIENT_NOT_FOUND. The record stops at deregistration,
+ * so its dates are fixed within the registration: an active aspirin allergy and a past acute.
  */
 export function record(_today: CalendarDate): PatientClinicalRecord {
   const paracetamolDay = '2023-06-14' as CalendarDate;

@@ -16,8 +16,8 @@ import {
 } from './common';
 
 /**
- * patient3 (9690937294), the "no problems" patient (test-patients.md §1.4): data in most areas and
- * NOTHING linked to a problem, because there are NO problems at all.
+ * patient3 (9690937294), the "no problems" patient (docs/spec-notes.md "Provider test pack — test patients"):
+ * data in most areas and NOTHING linked to a problem, because there are NO problems at all.
  * - allergies: two active (aspirin, grass pollen) and one ended (penicillin, de-labelled after a
  *   negative challenge);
  * - medication: PAST only — an amoxicillin acute (given after the de-labelling) and a citalopram

@@ -3,9 +3,9 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, REACTION, stamp } from './common';
 
 /**
- * patient4 (9690937308), "no clinical data except allergies" (test-patients.md §1.5): active allergies
- * (latex, codeine) and one ended allergy (ibuprofen), and NOTHING in any other area, so every other
- * area's list comes back empty with "Information not available".
+ * patient4 (9690937308), "no clinical data except allergies" (docs/spec-notes.md "Provider test pack — test
+ * patients"): active allergies (latex, codeine) and one ended allergy (ibuprofen), and NOTHING in any other
+ * area, so every other area's list comes back empty with "Information not available".
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   return {

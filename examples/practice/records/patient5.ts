@@ -3,10 +3,10 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, everyDays, issuesOn, PRODUCT, QTY, stamp } from './common';
 
 /**
- * patient5 (9690937375), explicit "No known allergies" (test-patients.md §1.6): the allergy record is a
- * single NKA entry (SNOMED 716186003) held as an allergy item, with no real allergies and no ended
- * ones; CURRENT medication (an amoxicillin acute issued three days ago) and REPEAT medication
- * (metformin, amlodipine); no past medication; no problems.
+ * patient5 (9690937375), explicit "No known allergies" (docs/spec-notes.md "Provider test pack — test
+ * patients"): the allergy record is a single NKA entry (SNOMED 716186003) held as an allergy item, with no
+ * real allergies and no ended ones; CURRENT medication (an amoxicillin acute issued three days ago) and
+ * REPEAT medication (metformin, amlodipine); no past medication; no problems.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const acuteDay = addDays(today, -3);

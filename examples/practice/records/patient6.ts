@@ -3,8 +3,8 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, REACTION, stamp } from './common';
 
 /**
- * patient6 (9690937383), allergies with no problem links (test-patients.md §1.7): active peanut and
- * cat dander allergies, an ended childhood amoxicillin reaction; no problems.
+ * patient6 (9690937383), allergies with no problem links (docs/spec-notes.md "Provider test pack — test
+ * patients"): active peanut and cat dander allergies, an ended childhood amoxicillin reaction; no problems.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   return {

@@ -3,8 +3,9 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, everyDays, issuesOn, PRODUCT, QTY, REACTION, stamp } from './common';
 
 /**
- * patient7 (9690937391), allergies with no problem links (test-patients.md §1.7): an active aspirin
- * allergy, an ended bee venom allergy (immunotherapy completed), one repeat medication; no problems.
+ * patient7 (9690937391), allergies with no problem links (docs/spec-notes.md "Provider test pack — test
+ * patients"): an active aspirin allergy, an ended bee venom allergy (immunotherapy completed), one repeat
+ * medication; no problems.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const amlodipineIssues = everyDays(addDays(today, -20), 28, 7);

@@ -3,8 +3,8 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, everyDays, issuesOn, PRODUCT, QTY, REACTION, stamp } from './common';
 
 /**
- * patient8 (9690937405), allergies with no problem links (test-patients.md §1.7): an active NSAID
- * allergy, an outgrown cow's milk allergy, one repeat medication; no problems.
+ * patient8 (9690937405), allergies with no problem links (docs/spec-notes.md "Provider test pack — test
+ * patients"): an active NSAID allergy, an outgrown cow's milk allergy, one repeat medication; no problems.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const citalopramIssues = everyDays(addDays(today, -9), 28, 5);

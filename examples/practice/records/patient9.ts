@@ -3,9 +3,9 @@ import type { PatientClinicalRecord } from '../../../src/record/model';
 import { AGENT, everyDays, issuesOn, PRODUCT, QTY, REACTION, stamp } from './common';
 
 /**
- * patient9 (9690938533), flagged SENSITIVE on the Spine (test-patients.md §1.8): always refused with
- * PATIENT_NOT_FOUND. The record is real (active and ended allergies, a repeat) so that the refusal is
- * shown to come from the flag, not from a lack of data.
+ * patient9 (9690938533), flagged SENSITIVE on the Spine (docs/spec-notes.md "Provider test pack — test
+ * patients"): always refused with PATIENT_NOT_FOUND. The record is real (active and ended allergies, a
+ * repeat) so that the refusal is shown to come from the flag, not from a lack of data.
  */
 export function record(today: CalendarDate): PatientClinicalRecord {
   const citalopramIssues = everyDays(addDays(today, -6), 28, 4);

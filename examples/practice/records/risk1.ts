@@ -1,6 +1,6 @@
 /**
  * risk1 (Mrs Dorothy Fletcher, NHS 9690939009): the clinical risk of the predefined multi-area searches
- * (response digest §5.4, request digest §5.2).
+ * (docs/spec-notes.md "Multi area searches — clinical risk", Multi area searches).
  *
  * Predefined search 1 asks for the 3 most recent consultations, all problems, allergies (with resolved)
  * and medication from today−365. With this record it returns:

@@ -1,7 +1,7 @@
 /**
- * Allergies → CareConnect-GPC-AllergyIntolerance-1 (response digest §3.1, §4.5). An ended allergy is
- * mapped by the same function (clinicalStatus resolved, allergyEnd extension); the engine puts it only
- * inside the "Ended allergies" List (§2.5).
+ * Allergies → CareConnect-GPC-AllergyIntolerance-1 (Allergies guidance; AllergyIntolerance page). An ended
+ * allergy is mapped by the same function (clinicalStatus resolved, allergyEnd extension); the engine puts it
+ * only inside the "Ended allergies" List (Allergies guidance — ended allergies).
  */
 import type { AllergyIntolerance, AllergyIntoleranceReaction, CodeableConcept, Extension } from 'fhir/r3';
 import type { Allergy, AllergyReaction } from '../../record/model';
@@ -23,8 +23,8 @@ function nullFlavor(code: keyof typeof NULL_FLAVOR): CodeableConcept {
 }
 
 /**
- * At most one reaction with one manifestation (§4.5). With no coded manifestation: NI when only a
- * severity is known, UNC when there is text (which goes in `description`), otherwise ASKU.
+ * At most one reaction with one manifestation (AllergyIntolerance page). With no coded manifestation: NI when
+ * only a severity is known, UNC when there is text (which goes in `description`), otherwise ASKU.
  */
 function reaction(r: AllergyReaction): AllergyIntoleranceReaction {
   const manifestation = r.manifestation

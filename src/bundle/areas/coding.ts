@@ -1,7 +1,8 @@
 /**
  * Small shared builders for the area mappers: CodeableConcepts from the record's concepts (SNOMED with
  * the description-id extension, plus the GP system's other code systems), quantities, clinical dates,
- * and the "name: value" text that qualifiers become (response digest §4 shared conventions, §4.7, §4.8).
+ * and the "name: value" text that qualifiers become (the FHIR resource pages; Immunization page; Observation
+ * pages).
  */
 import type { Annotation, CodeableConcept, Coding, Meta, Period, Quantity as FhirQuantity, Reference } from 'fhir/r3';
 import type {
@@ -26,7 +27,8 @@ const OTHER_SYSTEM: Readonly<Record<OtherCodeSystem, string>> = {
   gemscript: AREA_SYSTEM.gemscript,
 };
 
-/** `meta` of a clinical resource: the profile only, never versionId or lastUpdated (§4 shared conventions). */
+/** `meta` of a clinical resource: the profile only, never versionId or lastUpdated (the FHIR resource pages
+ * shared conventions). */
 export function clinicalMeta(profile: string): Meta {
   return { profile: [profile] };
 }
@@ -101,7 +103,8 @@ export function period(p: DatePeriod): Period {
   return { start: p.start, ...(p.end !== undefined && { end: p.end }) };
 }
 
-/** `effectiveDateTime` or `effectivePeriod` (an ended consent or dissent uses the period, §3.5). */
+/** `effectiveDateTime` or `effectivePeriod` (an ended consent or dissent uses the period, Immunisations
+ * guidance). */
 export function effective(value: PartialDate | DatePeriod | undefined): { effectiveDateTime?: string; effectivePeriod?: Period } {
   if (value === undefined) return {};
   return isPeriod(value) ? { effectivePeriod: period(value) } : { effectiveDateTime: value };
@@ -118,7 +121,7 @@ export function qualifierText(q: Qualifier): string {
 }
 
 /**
- * `Observation.comment`: the qualifiers first, then the free text (§4.8), one per line.
+ * `Observation.comment`: the qualifiers first, then the free text (Observation pages), one per line.
  * Undefined when there is nothing to say.
  */
 export function commentText(qualifiers: readonly Qualifier[] | undefined, text: string | undefined): string | undefined {
@@ -140,8 +143,8 @@ export function noteElement(annotations: readonly Annotation[]): { note?: Annota
 }
 
 /**
- * Performers of a lab part (§4.8 test group, §4.9 DiagnosticReport): Organizations, and Practitioners
- * only alongside an Organization.
+ * Performers of a lab part (Observation pages test group, DiagnosticReport page DiagnosticReport):
+ * Organizations, and Practitioners only alongside an Organization.
  */
 export function labPerformers(
   performers: readonly ActorRef<'organisation' | 'practitioner'>[] | undefined,

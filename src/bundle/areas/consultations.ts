@@ -1,7 +1,8 @@
 /**
- * Consultations (response digest §2.4, §3.3, §4.6, §4.8, §5.1): the Encounter, the structure Lists
- * (Consultation → Topic → Heading, or a flat Topic holding items), and the free-text "Comment note"
- * Observations that exist only inside a consultation.
+ * Consultations (List page — consultation structure; Consultations guidance; Encounter page; Observation
+ * pages; Linkages — FHIR profiles returned on query): the Encounter, the structure Lists (Consultation →
+ * Topic → Heading, or a flat Topic holding items), and the free-text "Comment note" Observations that exist
+ * only inside a consultation.
  */
 import type { CodeableConcept, Encounter, EncounterParticipant, List, ListEntry, Observation, Reference } from 'fhir/r3';
 import { PROFILE } from '../../fhir/profiles';
@@ -25,7 +26,8 @@ const STRUCTURE_ORDER = {
   coding: [{ system: CORE_SYSTEM.listOrder, code: 'system', display: 'Sorted by System' }],
 };
 
-/** When the consultation was last edited: the `date` of every structure List (§2.4). */
+/** When the consultation was last edited: the `date` of every structure List (List page — consultation
+ * structure). */
 export function lastEdited(c: Consultation): Timestamp {
   return c.lastEdited ?? c.recorded;
 }
@@ -72,7 +74,8 @@ export function encounterResource(c: Consultation, ctx: MappingContext): Encount
   };
 }
 
-/** A free-text note as a "Comment note" Observation (§4.8: status final, comment, performer, issued). */
+/** A free-text note as a "Comment note" Observation (Observation pages: status final, comment, performer,
+ * issued). */
 export function commentNoteResource(note: ConsultationNote, c: Consultation, ctx: MappingContext): Observation {
   const encounter = ctx.encounter(c.id);
   return {
@@ -93,7 +96,8 @@ export function commentNoteResource(note: ConsultationNote, c: Consultation, ctx
 
 /**
  * A completed or cancelled diary entry referenced from a consultation: out of the diary search's scope,
- * so it comes out as a text-only comment-note Observation holding its full text (§5.1).
+ * so it comes out as a text-only comment-note Observation holding its full text (Linkages — FHIR profiles
+ * returned on query).
  */
 export function completedDiaryEntryNoteResource(entry: DiaryEntry, ctx: MappingContext): Observation {
   const encounter = ctx.encounter(entry.consultationId);
@@ -136,15 +140,16 @@ export interface ConsultationStructure {
   readonly notes: ConsultationNote[];
 }
 
-/** Notes first (§4.8: a comment note is always the first item under its heading), otherwise display order. */
+/** Notes first (Observation pages: a comment note is always the first item under its heading), otherwise
+ * display order. */
 function notesFirst(entries: readonly ConsultationEntry[]): ConsultationEntry[] {
   return [...entries.filter((e) => e.kind === 'note'), ...entries.filter((e) => e.kind !== 'note')];
 }
 
 /**
- * The structure Lists of one returned consultation (§2.4): ids on every level (derived from the
- * consultation id and position when the record has none), encounter, date and orderedBy system on
- * every level, no warnings, no note. Empty headings, topics and consultations are suppressed.
+ * The structure Lists of one returned consultation (List page — consultation structure): ids on every level
+ * (derived from the consultation id and position when the record has none), encounter, date and orderedBy
+ * system on every level, no warnings, no note. Empty headings, topics and consultations are suppressed.
  */
 export function consultationStructure(c: Consultation, ctx: MappingContext, resolver: StructureResolver): ConsultationStructure {
   const encounter: Reference = ctx.encounter(c.id) ?? { reference: `Encounter/${c.id}` };
@@ -170,7 +175,8 @@ export function consultationStructure(c: Consultation, ctx: MappingContext, reso
     const found: ConsultationNote[] = [];
     for (const entry of notesFirst(entries)) {
       if (entry.kind === 'note') {
-        if (entry.confidential) continue; // withheld like any confidential item (§6)
+        // Withheld like any confidential item (docs/spec-notes.md "Confidentiality").
+        if (entry.confidential) continue;
         refs.push({ reference: `Observation/${entry.id}` });
         found.push(entry);
         continue;

@@ -1,11 +1,12 @@
-/** Diary (recall) entries, medication reviews included (response digest §3.9, §4.11 ProcedureRequest). */
+/** Diary (recall) entries, medication reviews included (Diary entries guidance; ProcedureRequest (diary
+ * entry) page). */
 import type { ProcedureRequest } from 'fhir/r3';
 import type { DiaryEntry } from '../../record/model';
 import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, conceptCodeableConcept, isPeriod, noteElement, notes, period } from './coding';
 import { AREA_PROFILE } from './urls';
 
-/** SNOMED 314529007, which a medication review MAY use (§4.11). */
+/** SNOMED 314529007, which a medication review MAY use (ProcedureRequest (diary entry) page). */
 export const MEDICATION_REVIEW_DUE = { code: '314529007', display: 'Medication review due' } as const;
 
 function occurrence(entry: DiaryEntry): Pick<ProcedureRequest, 'occurrenceDateTime' | 'occurrencePeriod'> {

@@ -1,5 +1,5 @@
 /**
- * Document metadata (response digest §3.11 DocumentReference): never the content, which Access Document
+ * Document metadata (Documents guidance): never the content, which Access Document
  * serves as a Binary; `content.attachment.url` points there.
  */
 import type { DocumentReference, Reference } from 'fhir/r3';
@@ -10,7 +10,8 @@ import { AREA_PROFILE } from './urls';
 
 /**
  * The optional capability an engine's context may add so that attachments carry the full URL of the
- * Binary in Access Document (§3.11). MappingContext has no base URL today (open point for the engine).
+ * Binary in Access Document (Documents guidance). MappingContext has no base URL today (open point for the
+ * engine).
  */
 export interface BinaryUrlContext {
   binaryUrl(binaryId: string): string;

@@ -1,6 +1,7 @@
 /**
- * Immunisations (response digest §3.5, §4.7): the Immunization resource for given and not-given
- * vaccinations, and the consent/dissent/invitation status records as uncategorised-shape Observations.
+ * Immunisations (Immunisations guidance; Immunization page): the Immunization resource for given and
+ * not-given vaccinations, and the consent/dissent/invitation status records as uncategorised-shape
+ * Observations.
  */
 import type {
   CodeableConcept,
@@ -17,7 +18,7 @@ import { clinicalMeta, codeableConcept, conceptCodeableConcept, dateOnly, noteEl
 import { uncategorisedShape } from './observations';
 import { AREA_EXTENSION, AREA_PROFILE, AREA_SYSTEM } from './urls';
 
-/** vaccineCode when the vaccine is not known (§4.7). */
+/** vaccineCode when the vaccine is not known (Immunization page). */
 function unknownVaccine(): CodeableConcept {
   return { coding: [{ system: AREA_SYSTEM.nullFlavor, code: 'UNK', display: 'unknown' }] };
 }
@@ -58,7 +59,7 @@ function protocol(p: VaccinationProtocol): ImmunizationVaccinationProtocol {
 
 /**
  * Details sent only for a given vaccine: site, route, dose, manufacturer, lot, expiry, explanation.reason
- * and the protocol. A not-given vaccine gets explanation.reasonNotGiven instead (§4.7).
+ * and the protocol. A not-given vaccine gets explanation.reasonNotGiven instead (Immunization page).
  */
 function givenOrNot(item: Immunisation, ctx: MappingContext): Partial<Immunization> {
   if (item.notGiven === true) {
@@ -105,8 +106,8 @@ export function immunizationResource(item: Immunisation, ctx: MappingContext): I
 
 /**
  * A consent, dissent or invitation record filed under immunisations, in the uncategorised-data shape
- * (§3.5, §4.8); an ended consent or dissent has an `effective` period, so it comes out as effectivePeriod.
- * Entered-in-error records are the engine's to leave out.
+ * (Immunisations guidance; Observation pages); an ended consent or dissent has an `effective` period, so it
+ * comes out as effectivePeriod. Entered-in-error records are the engine's to leave out.
  */
 export function immunisationStatusResource(item: ImmunisationStatusRecord, ctx: MappingContext): FhirObservation {
   return uncategorisedShape(item, ctx);

@@ -1,5 +1,5 @@
 /**
- * Investigations (response digest §3.7, §4.8 test group / test result / filing comment, §4.9): one lab
+ * Investigations (Investigations guidance; Observation pages; DiagnosticReport page): one lab
  * report becomes a DiagnosticReport plus its request summary (ProcedureRequest), Specimens, test group
  * headers, test results and filing comments. The parts reference each other directly (they travel
  * together); links to other clinical items go through the context.
@@ -39,10 +39,10 @@ import {
 import { COMMENT_NOTE, observationValue, referenceRange } from './observations';
 import { AREA_EXTENSION, AREA_PROFILE, AREA_SYSTEM } from './urls';
 
-/** SNOMED 721981007, the fixed DiagnosticReport.code (§4.9). */
+/** SNOMED 721981007, the fixed DiagnosticReport.code (DiagnosticReport page). */
 export const DIAGNOSTIC_STUDIES_REPORT = { code: '721981007', display: 'Diagnostic studies report' } as const;
 
-/** ProcedureRequest.code.text when the test request has no code (§4.9). */
+/** ProcedureRequest.code.text when the test request has no code (DiagnosticReport page). */
 export const NO_CODE_AVAILABLE = 'No code available';
 
 /**
@@ -205,8 +205,9 @@ function reportIdentifiers(report: InvestigationReport, ctx: MappingContext): Id
  * filing comments).
  *
  * DiagnosticReport.result lists the group headers, the standalone results and every filing comment,
- * never a result that sits in a group (§4.9). Confidential groups and results (§2.6) are withheld with
- * everything hanging off them; the engine sets the list warning from the domain model.
+ * never a result that sits in a group (DiagnosticReport page). Confidential groups and results (List page —
+ * warning codes) are withheld with everything hanging off them; the engine sets the list warning from the
+ * domain model.
  */
 export function investigationResources(
   report: InvestigationReport,

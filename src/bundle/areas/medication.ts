@@ -1,11 +1,13 @@
 /**
- * Medication (response digest §3.2, §4.2–§4.4): one plan (authorisation) becomes a MedicationStatement,
- * a MedicationRequest with intent `plan` and a Medication; each issue a MedicationRequest with intent
- * `order` based on the plan. All four share the plan's Medication.
+ * Medication (Medication guidance; MedicationStatement page; MedicationRequest page; Medication page): one
+ * plan (authorisation) becomes a MedicationStatement, a MedicationRequest with intent `plan` and a
+ * Medication; each issue a MedicationRequest with intent `order` based on the plan. All four share the plan's
+ * Medication.
  *
  * Ids: the statement, the plan request and the Medication take the plan's record id (they are of
  * different resource types); an order takes the issue's id. Problems and consultation lists reference
- * `MedicationRequest/<plan id>` or `MedicationRequest/<issue id>` (§4.1 reference table).
+ * `MedicationRequest/<plan id>` or `MedicationRequest/<issue id>` (ProblemHeader (Condition) page reference
+ * table).
  */
 import type {
   Annotation,
@@ -37,7 +39,8 @@ import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, codeableConcept } from './coding';
 import { AREA_SYSTEM } from './urls';
 
-/** The drug dictionaries a product held only in the supplier's own codes may use (§4 shared conventions). */
+/** The drug dictionaries a product held only in the supplier's own codes may use (the FHIR resource pages
+ * shared conventions). */
 const OTHER_DRUG_SYSTEM = {
   readv2: AREA_SYSTEM.readv2,
   ctv3: AREA_SYSTEM.ctv3,
@@ -62,18 +65,19 @@ const PRESCRIBING_AGENCY_DISPLAY: Readonly<Record<AgencyCode, string>> = {
   'prescribed-by-previous-practice': 'Prescribed by previous practice',
 };
 
-/** Dosage text when the GP system holds none (§4.2). */
+/** Dosage text when the GP system holds none (MedicationStatement page). */
 export const NO_DOSAGE = 'No information available';
 
-/** Acute-like plans: the statement status is the issue's, and there is no repeat information (§3.2, §4.2). */
+/** Acute-like plans: the statement status is the issue's, and there is no repeat information (Medication
+ * guidance; MedicationStatement page). */
 export function isAcute(plan: MedicationPlan): boolean {
   return isAcuteType(plan.prescriptionType);
 }
 
 /**
- * The effective period (§4.2), from the record layer's one definition (medication-period.ts) that the
- * `medicationSearchFromDate` filter also reads, so the two never disagree. The plan's
- * `dispenseRequest.validityPeriod` repeats it.
+ * The effective period (MedicationStatement page), from the record layer's one definition
+ * (medication-period.ts) that the `medicationSearchFromDate` filter also reads, so the two never disagree.
+ * The plan's `dispenseRequest.validityPeriod` repeats it.
  */
 export function effectivePeriod(plan: MedicationPlan): Period {
   const end = effectiveEnd(plan);
@@ -81,7 +85,7 @@ export function effectivePeriod(plan: MedicationPlan): Period {
 }
 
 function prescriptionTypeExtension(type: PrescriptionType | undefined): Extension[] {
-  if (type === undefined) return []; // legacy record without a type: left out (§4.3)
+  if (type === undefined) return []; // legacy record without a type: left out (MedicationRequest page)
   return [
     {
       url: CORE_EXTENSION.prescriptionType,
@@ -91,8 +95,9 @@ function prescriptionTypeExtension(type: PrescriptionType | undefined): Extensio
 }
 
 /**
- * Repeat information on the plan (§4.3) for repeat, repeat-dispensing and untyped plans, or any plan
- * that records repeat details: issued count always (0 when never issued), allowed and expiry when known.
+ * Repeat information on the plan (MedicationRequest page) for repeat, repeat-dispensing and untyped plans, or
+ * any plan that records repeat details: issued count always (0 when never issued), allowed and expiry when
+ * known.
  */
 function repeatInformationExtension(plan: MedicationPlan): Extension[] {
   if (isAcute(plan) && plan.repeat === undefined) return [];
@@ -109,7 +114,7 @@ function repeatInformationExtension(plan: MedicationPlan): Extension[] {
   ];
 }
 
-/** Only a stopped plan says why (§4.3: not for a plan that merely expired). */
+/** Only a stopped plan says why (MedicationRequest page: not for a plan that merely expired). */
 function statusReasonExtension(plan: MedicationPlan): Extension[] {
   if (plan.status !== 'stopped') return [];
   return [
@@ -128,7 +133,8 @@ function dateForDisplay(date: PartialDate): string {
   return whole ? displayDate(whole) : date;
 }
 
-/** Dosage text, with the spec's warning appended when the dose changed within the period (§4.2). */
+/** Dosage text, with the spec's warning appended when the dose changed within the period (MedicationStatement
+ * page). */
 export function dosageText(details: PrescriptionDetails, dosageLastChanged?: PartialDate): string {
   const text = details.dosage ?? NO_DOSAGE;
   return dosageLastChanged === undefined
@@ -184,7 +190,8 @@ function labelledNotes(level: string, n: MedicationNotes | undefined): string[] 
   return NOTE_LABELS.filter(([key]) => n[key]).map(([key, label]) => `${level}${label} ${n[key]}`);
 }
 
-/** Every note of the plan and its issues, labelled by level, joined into one Annotation (§4.2). */
+/** Every note of the plan and its issues, labelled by level, joined into one Annotation (MedicationStatement
+ * page). */
 function statementNote(plan: MedicationPlan): Annotation[] {
   const parts = [
     ...labelledNotes('', plan.notes),
@@ -204,14 +211,16 @@ function prescribingAgency(plan: MedicationPlan): Extension {
   };
 }
 
-/** The latest issue's date, except for repeat-dispensed and prescribed-elsewhere items (§4.2). */
+/** The latest issue's date, except for repeat-dispensed and prescribed-elsewhere items (MedicationStatement
+ * page). */
 function lastIssueDate(plan: MedicationPlan): Extension[] {
   const last = plan.issues[plan.issues.length - 1];
   if (!last || plan.prescriptionType === 'repeat-dispensing' || plan.prescribedElsewhere) return [];
   return [{ url: CORE_EXTENSION.lastIssueDate, valueDateTime: last.date }];
 }
 
-/** Repeats take the plan's status; acutes the (latest) issue's, unless the plan was stopped (§4.2). */
+/** Repeats take the plan's status; acutes the (latest) issue's, unless the plan was stopped
+ * (MedicationStatement page). */
 function statementStatus(plan: MedicationPlan): MedicationStatement['status'] {
   const last = plan.issues[plan.issues.length - 1];
   if (isAcute(plan) && last && plan.status !== 'stopped') return last.status ?? 'completed';
@@ -256,7 +265,7 @@ function requester(ctx: MappingContext, practitionerId: string, onBehalfOf: stri
   };
 }
 
-/** The authorisation: MedicationRequest intent `plan` (§4.3). */
+/** The authorisation: MedicationRequest intent `plan` (MedicationRequest page). */
 export function medicationPlanRequestResource(plan: MedicationPlan, ctx: MappingContext): MedicationRequest {
   const extension = [...prescriptionTypeExtension(plan.prescriptionType), ...repeatInformationExtension(plan), ...statusReasonExtension(plan)];
   const context = ctx.encounter(plan.consultationId);
@@ -281,7 +290,7 @@ export function medicationPlanRequestResource(plan: MedicationPlan, ctx: Mapping
   };
 }
 
-/** One issue: MedicationRequest intent `order`, based on its plan (§4.3). */
+/** One issue: MedicationRequest intent `order`, based on its plan (MedicationRequest page). */
 export function medicationOrderResource(plan: MedicationPlan, issue: MedicationIssue, ctx: MappingContext): MedicationRequest {
   const context = ctx.encounter(issue.consultationId);
   const eps = issue.eps;
@@ -319,5 +328,5 @@ function definedOnly(issue: MedicationIssue): PrescriptionDetails {
   for (const key of ['dosage', 'patientInstruction', 'quantity', 'supplyDays'] as const) {
     if (issue[key] !== undefined) out[key] = issue[key];
   }
-  return out as PrescriptionDetails;
+  return out;
 }

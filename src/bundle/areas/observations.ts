@@ -1,7 +1,8 @@
 /**
- * Uncategorised data (response digest §3.6, §4.8): the uncategorised-shape Observation, the blood-pressure
- * triple with systolic/diastolic components, and the value/range helpers that investigation results reuse.
- * Immunisation status records (§3.5) use the same shape (see immunisations.ts).
+ * Uncategorised data (Uncategorised data guidance; Observation pages): the uncategorised-shape Observation,
+ * the blood-pressure triple with systolic/diastolic components, and the value/range helpers that
+ * investigation results reuse. Immunisation status records (Immunisations guidance) use the same shape (see
+ * immunisations.ts).
  */
 import type {
   CodeableConcept,
@@ -34,7 +35,7 @@ import {
 } from './coding';
 import { AREA_PROFILE, AREA_SYSTEM } from './urls';
 
-/** SNOMED 37331000000100 "Comment note": narrative notes and filing comments (§4.8). */
+/** SNOMED 37331000000100 "Comment note": narrative notes and filing comments (Observation pages). */
 export const COMMENT_NOTE = { code: '37331000000100', display: 'Comment note' } as const;
 
 interface Code {
@@ -52,8 +53,8 @@ const SYSTOLIC_ARTERIAL: Code = { code: '72313002', display: 'Systolic arterial 
 const DIASTOLIC_ARTERIAL: Code = { code: '1091811000000102', display: 'Diastolic arterial pressure' };
 
 /**
- * DECISION (§11.10): when no panel/header code was recorded, only a systolic and/or diastolic code, the
- * panel is 75367002 "Blood pressure" (preferred-term description 125176019), as the blood-pressure
+ * DECISION (docs/decisions.md): when no panel/header code was recorded, only a systolic and/or diastolic
+ * code, the panel is 75367002 "Blood pressure" (preferred-term description 125176019), as the blood-pressure
  * Observation page requires for exactly this case; 163020007 (the uncategorised guidance's suggestion) is a
  * finding we would be asserting without it being recorded. Its components are the generic arterial pair.
  */
@@ -63,7 +64,8 @@ export const DEFAULT_BLOOD_PRESSURE: BloodPressureCodes = {
   diastolic: DIASTOLIC_ARTERIAL,
 };
 
-/** The panel → systolic/diastolic pairs of §4.8 (one table; check it against the spec line by line). */
+/** The panel → systolic/diastolic pairs of Observation pages (one table; check it against the spec line by
+ * line). */
 export const BLOOD_PRESSURE_CODES: readonly BloodPressureCodes[] = [
   { panel: { code: '163020007', display: 'O/E - blood pressure reading' }, systolic: SYSTOLIC_ARTERIAL, diastolic: DIASTOLIC_ARTERIAL },
   {
@@ -138,7 +140,8 @@ export function observationValue(value: ObservationValue): Partial<FhirObservati
   }
 }
 
-/** `referenceRange`: numeric bounds in the value's unit; `<`/`>` bounds stay in `text` (§4.8). */
+/** `referenceRange`: numeric bounds in the value's unit; `<`/`>` bounds stay in `text` (Observation
+ * pages). */
 export function referenceRange(range: ReferenceRange, value: ObservationValue | undefined): ObservationReferenceRange[] {
   const unit = value?.type === 'quantity' ? { unit: value.unit, ...(value.ucum && { system: AREA_SYSTEM.ucum, code: value.ucum }) } : {};
   const entry: ObservationReferenceRange = {
@@ -149,7 +152,7 @@ export function referenceRange(range: ReferenceRange, value: ObservationValue | 
   return Object.keys(entry).length > 0 ? [entry] : [];
 }
 
-/** Performers of an uncategorised-shape item; the recorder when none is recorded (§4.8). */
+/** Performers of an uncategorised-shape item; the recorder when none is recorded (Observation pages). */
 function performers(item: ObservationCommon, ctx: MappingContext): Reference[] {
   return item.performers && item.performers.length > 0
     ? item.performers.map((p) => ctx.actor(p))
@@ -157,9 +160,9 @@ function performers(item: ObservationCommon, ctx: MappingContext): Reference[] {
 }
 
 /**
- * The uncategorised-data shape shared by every item of §3.6 and the immunisation status records:
- * status `final`, `issued` = the audit time, performer falling back to the recorder, comment = the
- * qualifiers then the text. Not used: basedOn, category, dataAbsentReason, method, specimen, device.
+ * The uncategorised-data shape shared by every item of Uncategorised data guidance and the immunisation
+ * status records: status `final`, `issued` = the audit time, performer falling back to the recorder, comment
+ * = the qualifiers then the text. Not used: basedOn, category, dataAbsentReason, method, specimen, device.
  */
 export function uncategorisedShape(item: ObservationCommon, ctx: MappingContext, code: CodeableConcept = codeableConcept(item.code)): FhirObservation {
   const context = ctx.encounter(item.consultationId);

@@ -1,7 +1,7 @@
 /**
- * Problems → CareConnect-GPC-ProblemHeader-Condition-1 (response digest §3.4, §4.1). The engine works
- * out the links (which items and consultations are in this Bundle, placeholders for switched-off
- * areas) and hands them over as references; this module only writes them in the profile's shape.
+ * Problems → CareConnect-GPC-ProblemHeader-Condition-1 (Problems guidance; ProblemHeader (Condition) page).
+ * The engine works out the links (which items and consultations are in this Bundle, placeholders for
+ * switched-off areas) and hands them over as references; this module only writes them in the profile's shape.
  */
 import type { Condition, Extension, Reference } from 'fhir/r3';
 import type { Problem, RelatedProblem } from '../../record/model';
@@ -10,7 +10,8 @@ import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, codeableConcept, noteElement, notes } from './coding';
 
 export interface ProblemLinks {
-  /** The promoted item (never a DiagnosticReport: that goes in relatedClinicalContent, §4.1). */
+  /** The promoted item (never a DiagnosticReport: that goes in relatedClinicalContent, ProblemHeader
+   * (Condition) page). */
   readonly actualProblem?: Reference;
   readonly relatedProblems: readonly { readonly type: RelatedProblem['type']; readonly target: Reference }[];
   /** Linked items and consultations, each once. */

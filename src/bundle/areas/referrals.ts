@@ -1,4 +1,4 @@
-/** Outbound referrals (response digest §3.8, §4.10 ReferralRequest). */
+/** Outbound referrals (Referrals guidance; ReferralRequest page). */
 import type { Annotation, Reference, ReferralRequest } from 'fhir/r3';
 import type { Referral, ReferralRecipient } from '../../record/model';
 import type { MappingContext } from '../mapping-context';
@@ -25,8 +25,9 @@ function isTextRecipient(r: ReferralRecipient): r is TextRecipient {
 
 /**
  * `note`: the free-text note, then what has no element of its own, as key/value pairs: a priority that
- * is not an eRS code, recipients that cannot be referenced, and the cancellation (DECISION §11.9: status
- * stays the profile's fixed `unknown`; a cancelled referral says so in a note).
+ * is not an eRS code, recipients that cannot be referenced, and the cancellation (Decision
+ * (docs/decisions.md, "Bundle"): status stays the profile's fixed `unknown`; a cancelled referral says so in
+ * a note).
  */
 function referralNotes(item: Referral): Annotation[] {
   const texts = [

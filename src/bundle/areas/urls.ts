@@ -1,7 +1,8 @@
 /**
- * Profile, extension and code-system URLs of the areas in this folder (response digest §4.7–§4.11,
- * §3.11, §1.3). Kept here rather than in fhir/profiles.ts so the area mappers do not edit a shared file;
- * the lead may fold them in later.
+ * Profile, extension and code-system URLs of the areas in this folder (Immunization page; Observation pages;
+ * DiagnosticReport page; ReferralRequest page; ProcedureRequest (diary entry) page; Documents guidance;
+ * Retrieve a patient’s structured record — Payload response body). Kept here rather than in fhir/profiles.ts
+ * so the area mappers do not edit a shared file; the lead may fold them in later.
  */
 const NHS_SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
 const HL7UK_SD = 'https://fhir.hl7.org.uk/STU3/StructureDefinition/';
@@ -20,13 +21,15 @@ export const AREA_PROFILE = {
 } as const;
 
 export const AREA_EXTENSION = {
-  /** §4.7: the profile's hl7.org.uk URLs, not the fhir.nhs.uk "GPC" variants of the examples (§10, §11.3). */
+  /** Immunization page: the profile's hl7.org.uk URLs, not the fhir.nhs.uk "GPC" variants of the examples
+   * (docs/decisions.md). */
   parentPresent: `${HL7UK_SD}Extension-CareConnect-ParentPresent-1`,
   dateRecorded: `${HL7UK_SD}Extension-CareConnect-DateRecorded-1`,
   vaccinationProcedure: `${HL7UK_SD}Extension-CareConnect-VaccinationProcedure-1`,
-  /** §4 shared conventions; sub-extensions `descriptionId` (valueId) and `descriptionDisplay` (valueString). */
+  /** the FHIR resource pages shared conventions; sub-extensions `descriptionId` (valueId) and
+   * `descriptionDisplay` (valueString). */
   sctDescId: `${HL7UK_SD}Extension-coding-sctdescid`,
-  /** §4.9: on Specimen.collection. */
+  /** DiagnosticReport page: on Specimen.collection. */
   fastingStatus: `${HL7UK_SD}Extension-CareConnect-FastingStatus-1`,
 } as const;
 
@@ -40,7 +43,7 @@ export const AREA_SYSTEM = {
   gemscript: 'https://fhir.hl7.org.uk/Id/resipuk-gemscript-drug-codes',
   ucum: 'http://unitsofmeasure.org',
   nullFlavor: 'http://hl7.org/fhir/v3/NullFlavor',
-  /** HL7 v2 table 0443 (provider role): EP entering, AP administering (§4.7). */
+  /** HL7 v2 table 0443 (provider role): EP entering, AP administering (Immunization page). */
   providerRole: 'http://hl7.org/fhir/v2/0443',
   doseStatus: 'http://hl7.org/fhir/vaccination-protocol-dose-status',
   dataAbsentReason: 'http://hl7.org/fhir/data-absent-reason',
@@ -51,6 +54,6 @@ export const AREA_SYSTEM = {
   fastingStatus: 'http://hl7.org/fhir/v2/0916',
   requestPriority: 'http://hl7.org/fhir/request-priority',
   ubrn: 'https://fhir.nhs.uk/Id/UBRN',
-  /** PMIP report id (§4.9). */
+  /** PMIP report id (DiagnosticReport page). */
   pmipReportId: 'urn:oid:2.16.840.1.113883.2.1.4.5.5',
 } as const;

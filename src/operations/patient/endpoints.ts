@@ -4,20 +4,21 @@
  */
 import type { Request, Response } from 'express';
 import type { Resource } from 'fhir/r3';
-import { logicalIdOf, type FhirEndpoint, type FhirReadEndpoint } from '../../http/fhir-routes';
-import { TimedRepository } from '../../ops/timed-repository';
+
+import { type FhirEndpoint, type FhirReadEndpoint, logicalIdOf } from '../../http/fhir-routes';
 import { factsOf } from '../../ops/request-facts';
+import { TimedRepository } from '../../ops/timed-repository';
 import type { ClinicalRepository } from '../../record/repository';
-import { INTERACTIONS, type Interaction } from '../../spine/interactions';
+import { type Interaction, INTERACTIONS } from '../../spine/interactions';
 import { findPatients } from './find-patients';
 import {
+  type ReadDeps,
   readLocation,
   readOrganization,
   readPatient,
   readPractitioner,
-  type ReadDeps,
 } from './read-resources';
-import { searchTerms, type SearchLimits } from './search-parameters';
+import { type SearchLimits, searchTerms } from './search-parameters';
 
 export interface FoundationsDeps {
   readonly repository: ClinicalRepository;

@@ -4,6 +4,7 @@
  * are simply not among the matches: an empty Bundle, never an error that would reveal them.
  */
 import type { Bundle } from 'fhir/r3';
+
 import { patientSearchset } from '../../bundle/searchset';
 import { GpcError } from '../../fhir/gpc-error';
 import type { Patient } from '../../record/people';

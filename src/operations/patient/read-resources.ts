@@ -9,6 +9,7 @@ import type {
   Patient as FhirPatient,
   Practitioner as FhirPractitioner,
 } from 'fhir/r3';
+
 import {
   locationResource,
   organizationResource,

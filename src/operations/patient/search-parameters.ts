@@ -10,9 +10,9 @@ import { GpcError } from '../../fhir/gpc-error';
 import { SYSTEM } from '../../fhir/profiles';
 import { truncate } from '../../fhir/text';
 import {
-  normaliseName,
   type BirthDateCondition,
   type DateComparator,
+  normaliseName,
   type PatientCriteria,
 } from '../../record/patient-directory';
 import { isValidNhsNumber } from '../../structured/nhs-number';

@@ -6,13 +6,13 @@
  */
 import type { ClinicalArea, StructuredQuery } from '../../structured/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
-import { consultationRefs, RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../item-refs';
+import { expandActors } from '../expand-actors';
+import { type ActorIds, type AreaItem, consultationRefs, RECORD_AREAS, type RecordArea,refKey, refTo } from '../item-refs';
 import type { ItemRef } from '../model';
+import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import { validateDataset } from '../validate-dataset';
-import { expandActors } from '../expand-actors';
-import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
 const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = {
@@ -121,7 +121,7 @@ export class MemorySource implements RecordSource {
       const hit = index.byRef.get(refKey(ref));
       if (!hit) continue;
       let area = found.get(hit.area);
-      if (!area) found.set(hit.area, (area = new Map()));
+      if (!area) found.set(hit.area, (area = new Map<string, Placed<AreaItem<RecordArea>>>()));
       area.set(hit.placed.item.id, hit.placed);
     }
     const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
@@ -161,7 +161,7 @@ function placeArea<A extends RecordArea>(
 ): void {
   const items = (data.record[area] ?? []) as readonly AreaItem<A>[];
   const list = items.map((item, seq): Placed<AreaItem<A>> => ({ seq, item }));
-  (placed as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] })[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
+  (placed)[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
   for (const p of list) {
     const entry = { area, placed: p } as AnyPlaced;
     byRef.set(refKey(refTo(area, p.item)), entry);

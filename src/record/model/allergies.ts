@@ -1,7 +1,8 @@
-/** Allergies and adverse reactions (§3.1, §4.5 AllergyIntolerance). */
+/** Allergies and adverse reactions (Allergies guidance; AllergyIntolerance page AllergyIntolerance). */
 import type { ClinicalItem, CodedConcept, PartialDate, Qualifier } from './common';
 
-/** The single reaction GP Connect carries (§4.5: at most one reaction with one manifestation). */
+/** The single reaction GP Connect carries (AllergyIntolerance page: at most one reaction with one
+ * manifestation). */
 export interface AllergyReaction {
   /** Coded manifestation; absent → a nullFlavor (NI with severity only, UNC with text only, else ASKU). */
   readonly manifestation?: CodedConcept;
@@ -11,7 +12,8 @@ export interface AllergyReaction {
   readonly severity?: 'mild' | 'moderate' | 'severe' | 'life-threatening';
 }
 
-/** How an allergy was ended; its presence is what makes an allergy resolved ("Ended allergies", §2.5). */
+/** How an allergy was ended; its presence is what makes an allergy resolved ("Ended allergies", Allergies
+ * guidance — ended allergies). */
 export interface AllergyEnd {
   readonly date: PartialDate;
   /** Absent (legacy data): the bundle writes "No information available" (test patient16). */

@@ -1,7 +1,7 @@
 /**
  * What every clinical item of the GP record shares, and the small value types the areas reuse.
- * No FHIR here (ARCHITECTURE "record/ never sees FHIR"): the bundle layer maps these to the GP Connect
- * profiles of response.md §4.
+ * No FHIR here (the record layer never sees FHIR): the bundle layer maps these to the GP Connect
+ * profiles of the FHIR resource pages.
  */
 import type { CalendarDate } from '../../fhir/dates';
 
@@ -15,8 +15,9 @@ export type Timestamp = `${number}-${number}-${number}T${string}` | `${CalendarD
 /**
  * A clinical date at the precision it was recorded, in FHIR's own string form: `YYYY`, `YYYY-MM`,
  * `YYYY-MM-DD` or a full Timestamp. The bundle copies it unchanged; every date filter turns it into an
- * interval with `partialDateInterval` (fhir/dates.ts) and compares by overlap (§3.10). Where a field of
- * this type is optional, absent means "date unknown": date filters always return such items.
+ * interval with `partialDateInterval` (fhir/dates.ts) and compares by overlap (docs/decisions.md "Partial
+ * dates"). Where a field of this type is optional, absent means "date unknown": date filters always return
+ * such items.
  */
 export type PartialDate = CalendarDate | Timestamp | `${number}` | `${number}-${number}` | `${number}-${number}-${number}`;
 
@@ -26,7 +27,8 @@ export interface DatePeriod {
   readonly end?: PartialDate;
 }
 
-/** Source code systems other than SNOMED CT that GP Connect allows alongside it (§4 shared conventions). */
+/** Source code systems other than SNOMED CT that GP Connect allows alongside it (the FHIR resource pages
+ * shared conventions). */
 export type OtherCodeSystem = 'readv2' | 'ctv3' | 'emis-drug' | 'egton' | 'multilex' | 'gemscript';
 
 export interface OtherCode {
@@ -37,7 +39,8 @@ export interface OtherCode {
 
 /**
  * A SNOMED CT coded concept (dm+d products are SNOMED concepts too) as the GP system holds it.
- * Degraded GP2GP entries use the transfer-degraded code with the original term in `text` (§4.4, §4.5).
+ * Degraded GP2GP entries use the transfer-degraded code with the original term in `text` (Medication page;
+ * AllergyIntolerance page).
  */
 export interface CodedConcept {
   readonly code: string;
@@ -59,7 +62,8 @@ export interface TextConcept {
 
 export type Concept = CodedConcept | TextConcept;
 
-/** A labelled value with no element of its own; written as "name: value" into a note or comment (§4.5, §4.7, §4.8). */
+/** A labelled value with no element of its own; written as "name: value" into a note or comment
+ * (AllergyIntolerance page; Immunization page; Observation pages). */
 export interface Qualifier {
   readonly name: string;
   readonly value: string;
@@ -73,7 +77,8 @@ export interface Quantity {
   readonly comparator?: '<' | '<=' | '>=' | '>';
 }
 
-/** The kinds of administrative actor an item may point at (§1.3 supplementary actors). */
+/** The kinds of administrative actor an item may point at (Retrieve a patient’s structured record — Payload
+ * response body supplementary actors). */
 export type ActorKind = 'practitioner' | 'organisation' | 'healthcareService' | 'device';
 
 /** A pointer to a dataset actor by id; `ActorRef<'practitioner' | 'organisation'>` narrows where a profile allows fewer. */
@@ -81,7 +86,8 @@ export type ActorRef<K extends ActorKind = ActorKind> = {
   readonly [P in K]: { readonly kind: P; readonly id: string };
 }[K];
 
-/** What every item of the record carries, consultations included (§1.2 identifiers, §6 confidentiality). */
+/** What every item of the record carries, consultations included (Bundle page identifiers, docs/spec-notes.md
+ * "Confidentiality" confidentiality). */
 export interface ItemMetadata {
   /** The GP system's id, unique within the practice for its kind; becomes the FHIR logical id. */
   readonly id: string;
@@ -93,8 +99,8 @@ export interface ItemMetadata {
   readonly recorderId: string;
   /**
    * Private, sealed, practice-confidential, in the RCGP exclusion set or held back by patient preference:
-   * never exported nor referenced; the lists it would have been in carry `confidential-items` (§6).
-   * Absent: not confidential.
+   * never exported nor referenced; the lists it would have been in carry `confidential-items`
+   * (docs/spec-notes.md "Confidentiality"). Absent: not confidential.
    */
   readonly confidential?: boolean;
 }
@@ -103,8 +109,8 @@ export interface ItemMetadata {
 export interface ClinicalItem extends ItemMetadata {
   /**
    * The consultation in which the item was recorded (→ context / encounter; also makes that consultation
-   * "related clinical content" of a problem linked to the item, §4.1). The item should then also appear
-   * in that consultation's topics. Absent: recorded outside any consultation.
+   * "related clinical content" of a problem linked to the item, ProblemHeader (Condition) page). The item
+   * should then also appear in that consultation's topics. Absent: recorded outside any consultation.
    */
   readonly consultationId?: string;
 }

@@ -1,14 +1,14 @@
 /**
- * Consultations (§3.3, §2.4 structure Lists, §4.6 Encounter): a consultation holds topics, a topic holds
- * headings or (flat) items directly, a heading holds items, each in display order. Items live in their
- * own areas; the structure only references them.
+ * Consultations (Consultations guidance; List page — consultation structure structure Lists, Encounter page
+ * Encounter): a consultation holds topics, a topic holds headings or (flat) items directly, a heading holds
+ * items, each in display order. Items live in their own areas; the structure only references them.
  */
 import type { Concept, ItemMetadata, PartialDate, Timestamp } from './common';
 import type { ItemRef } from './patient-record';
 
 /**
  * Free text written in a consultation with no code: exists only inside its consultation and becomes a
- * "Comment note" Observation, first under its heading (§3.6, §4.8).
+ * "Comment note" Observation, first under its heading (Uncategorised data guidance; Observation pages).
  */
 export interface ConsultationNote {
   readonly kind: 'note';
@@ -20,7 +20,7 @@ export interface ConsultationNote {
   readonly recorded?: Timestamp;
   /** Absent: the consultation's performer, else its recorder. */
   readonly recorderId?: string;
-  /** Withheld like any confidential item (§6). */
+  /** Withheld like any confidential item (docs/spec-notes.md "Confidentiality"). */
   readonly confidential?: boolean;
 }
 
@@ -44,7 +44,8 @@ interface TopicCommon {
   readonly problemIds?: readonly string[];
 }
 
-/** A topic never mixes headings and items (§2.4): either headings, or items directly (a "flat" topic). */
+/** A topic never mixes headings and items (List page — consultation structure): either headings, or items
+ * directly (a "flat" topic). */
 export type Topic =
   | (TopicCommon & { readonly headings: readonly Heading[]; readonly entries?: never })
   | (TopicCommon & { readonly entries: readonly ConsultationEntry[]; readonly headings?: never });

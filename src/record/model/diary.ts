@@ -1,4 +1,5 @@
-/** Diary (recall) entries, medication reviews included (§3.9, §4.11 diary ProcedureRequest). */
+/** Diary (recall) entries, medication reviews included (Diary entries guidance; ProcedureRequest (diary
+ * entry) page diary ProcedureRequest). */
 import type { ActorRef, ClinicalItem, Concept, DatePeriod, PartialDate } from './common';
 import type { ItemRef } from './patient-record';
 
@@ -9,7 +10,8 @@ export interface DiaryEntry extends ClinicalItem {
   readonly planned?: PartialDate | DatePeriod;
   /**
    * Only incomplete (active) entries are returned by the diary search; completed ones referenced from
-   * a consultation come out as text-only Observations (§5.1). Absent: active.
+   * a consultation come out as text-only Observations (Linkages — FHIR profiles returned on query). Absent:
+   * active.
    */
   readonly status?: 'active' | 'completed' | 'cancelled';
   readonly reasons?: readonly Concept[];

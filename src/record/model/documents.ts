@@ -1,6 +1,6 @@
 /**
- * Document metadata (§3.11 DocumentReference): no include parameter of its own; reached only through
- * consultations, problems and referrals. The content itself is served by Access Document.
+ * Document metadata (Documents guidance DocumentReference): no include parameter of its own; reached only
+ * through consultations, problems and referrals. The content itself is served by Access Document.
  */
 import type { ClinicalItem, Concept, PartialDate } from './common';
 

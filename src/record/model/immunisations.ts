@@ -1,4 +1,5 @@
-/** Immunisations (§3.5, §4.7 Immunization) and the consent/dissent status records filed with them. */
+/** Immunisations (Immunisations guidance; Immunization page Immunization) and the consent/dissent status
+ * records filed with them. */
 import type { ClinicalItem, CodedConcept, Concept, PartialDate, Quantity, Qualifier } from './common';
 import type { ObservationCommon } from './observations';
 
@@ -22,7 +23,7 @@ interface ImmunisationCommon extends ClinicalItem {
   readonly reportOrigin?: Concept;
   /** The administering clinician, when not the recorder. */
   readonly administeredById?: string;
-  /** Where it was given; only if given (or due) in that consultation's location (§4.7). */
+  /** Where it was given; only if given (or due) in that consultation's location (Immunization page). */
   readonly locationId?: string;
   readonly qualifiers?: readonly Qualifier[];
   readonly note?: string;
@@ -60,8 +61,8 @@ export type Immunisation = GivenImmunisation | NotGivenImmunisation;
 
 /**
  * A consent, dissent or invitation record filed under immunisations: returned with `includeStatus` as
- * an uncategorised-shape Observation, never for uncategorised-data requests (§3.5). An ended consent or
- * dissent has an `effective` period with an end.
+ * an uncategorised-shape Observation, never for uncategorised-data requests (Immunisations guidance). An
+ * ended consent or dissent has an `effective` period with an end.
  */
 export interface ImmunisationStatusRecord extends ObservationCommon {
   /** Entered in error: never returned. */

@@ -1,7 +1,7 @@
 /**
- * Investigations: EDIFACT lab reports as filed in the GP system (§3.7, §4.8 test group / result /
- * filing comment, §4.9 DiagnosticReport, Specimen, ProcedureRequest). A report owns all its parts; item
- * references point at the report (kind `investigation`).
+ * Investigations: EDIFACT lab reports as filed in the GP system (Investigations guidance; Observation pages
+ * test group / result / filing comment, DiagnosticReport page DiagnosticReport, Specimen, ProcedureRequest).
+ * A report owns all its parts; item references point at the report (kind `investigation`).
  */
 import type { ActorRef, ClinicalItem, CodedConcept, Concept, PartialDate, Quantity, Timestamp } from './common';
 import type { ObservationValue, ReferenceRange } from './observations';
@@ -41,7 +41,7 @@ export interface Specimen extends ReportPart {
   readonly note?: string;
 }
 
-/** A clinician's filing comment on the report, a group or a result (status `unknown`, §4.8). */
+/** A clinician's filing comment on the report, a group or a result (status `unknown`, Observation pages). */
 export interface FilingComment extends ReportPart {
   /** When the item was filed (→ effective). */
   readonly filed: Timestamp;
@@ -62,7 +62,8 @@ export interface TestResult extends ReportPart {
   readonly comment?: string;
   readonly specimenId?: string;
   readonly filingComments?: readonly FilingComment[];
-  /** A confidential part withholds that part and warns on the lists the report is in (§2.6). */
+  /** A confidential part withholds that part and warns on the lists the report is in (List page — warning
+   * codes). */
   readonly confidential?: boolean;
 }
 

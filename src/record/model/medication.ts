@@ -1,20 +1,20 @@
 /**
  * Medication as a GP system holds it: an authorisation (plan) with its issues. One plan becomes a
  * MedicationStatement, a MedicationRequest (intent plan) and a Medication; each issue a MedicationRequest
- * (intent order) (§3.2, §4.2–§4.4).
+ * (intent order) (Medication guidance; MedicationStatement page; MedicationRequest page; Medication page).
  */
 import type { ClinicalItem, CodedConcept, OtherCode, PartialDate } from './common';
 
 /**
  * CareConnect-PrescriptionType-1. The date filter treats `acute` and `delayed-prescribing` as acute and
- * everything else, including a plan with no type, as repeat (§3.2).
+ * everything else, including a plan with no type, as repeat (Medication guidance).
  */
 export type PrescriptionType = 'acute' | 'repeat' | 'repeat-dispensing' | 'delayed-prescribing';
 
 /**
  * Medication prescribed outside this practice (→ prescribingAgency). Items prescribed by another
- * organisation are returned whatever `medicationSearchFromDate` says (§3.2); whether previous-practice
- * items are too is a filter decision (§11 item 16).
+ * organisation are returned whatever `medicationSearchFromDate` says (Medication guidance); whether
+ * previous-practice items are too is a filter decision (docs/decisions.md).
  */
 export interface PrescribedElsewhere {
   readonly agency: 'prescribed-by-another-organisation' | 'prescribed-by-previous-practice';
@@ -34,7 +34,7 @@ export type MedicinalProduct =
 /** A numeric quantity, or text only (→ the MedicationQuantityText extension, e.g. "28 capsule(s)"). */
 export type MedicationQuantity = { readonly value: number; readonly unit: string } | { readonly text: string };
 
-/** Notes at one level, joined into MedicationStatement.note with these labels (§4.2). */
+/** Notes at one level, joined into MedicationStatement.note with these labels (MedicationStatement page). */
 export interface MedicationNotes {
   /** "Patient Notes:" */
   readonly patient?: string;
@@ -93,12 +93,14 @@ export interface MedicationPlanDetails extends ClinicalItem, PrescriptionDetails
   readonly prescribedElsewhere?: PrescribedElsewhere;
   /**
    * Start of the effective period: the authorised date; when the GP system has none, the first issue
-   * date, else the recorded date (§4.2). The date filter and the bundle both read this one value.
+   * date, else the recorded date (MedicationStatement page). The date filter and the bundle both read this
+   * one value.
    */
   readonly start: PartialDate;
   /**
    * End of the effective period as the GP system records it. Absent while active; for an ended plan
-   * with no recorded end the bundle and filter fall back per §4.2 (an acute with no end ends on `start`).
+   * with no recorded end the bundle and filter fall back per MedicationStatement page (an acute with no end
+   * ends on `start`).
    */
   readonly end?: PartialDate;
   /** Date of the latest dose change within the effective period (→ the WARNING appended to the dosage). */

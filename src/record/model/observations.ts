@@ -1,6 +1,6 @@
 /**
- * Uncategorised data (§3.6, §4.8 Observation): coded items that belong to no other area, blood
- * pressure readings, and inbound referrals. Investigation results reuse the value types.
+ * Uncategorised data (Uncategorised data guidance; Observation pages Observation): coded items that belong to
+ * no other area, blood pressure readings, and inbound referrals. Investigation results reuse the value types.
  */
 import type { ActorRef, ClinicalItem, CodedConcept, Concept, DatePeriod, PartialDate, Quantity, Qualifier } from './common';
 
@@ -10,7 +10,7 @@ export type ObservationValue =
   | { readonly type: 'coded'; readonly value: CodedConcept }
   | { readonly type: 'range'; readonly low?: Quantity; readonly high?: Quantity };
 
-/** A reference range in the value's unit; bounds written as `<`/`>` text go in `text` (§4.8). */
+/** A reference range in the value's unit; bounds written as `<`/`>` text go in `text` (Observation pages). */
 export interface ReferenceRange {
   readonly low?: number;
   readonly high?: number;
@@ -44,8 +44,8 @@ export interface SimpleObservation extends ObservationCommon {
 
 /**
  * A blood-pressure triple: `code` is the panel (163020007, 163035008 sitting, …); the bundle takes the
- * systolic/diastolic component codes that pair with it from the §4.8 table. A missing reading → a
- * component with dataAbsentReason. Values are mm[Hg].
+ * systolic/diastolic component codes that pair with it from the Observation pages table. A missing reading →
+ * a component with dataAbsentReason. Values are mm[Hg].
  */
 export interface BloodPressure extends ObservationCommon {
   readonly kind: 'bloodPressure';

@@ -1,4 +1,5 @@
-/** A patient's whole clinical record, and the item reference that problems and consultations link with (§5). */
+/** A patient's whole clinical record, and the item reference that problems and consultations link with
+ * (Linkages — FHIR profiles returned on query). */
 import type { Allergy } from './allergies';
 import type { Consultation } from './consultations';
 import type { DiaryEntry } from './diary';
@@ -11,8 +12,8 @@ import type { Problem } from './problems';
 import type { Referral } from './referrals';
 
 /**
- * What a link can point at, one kind per FHIR reference target of §4.1 (a medication link names the
- * plan or one of its issues; an investigation link names the report).
+ * What a link can point at, one kind per FHIR reference target of ProblemHeader (Condition) page (a
+ * medication link names the plan or one of its issues; an investigation link names the report).
  */
 export type ItemKind =
   | 'allergy'

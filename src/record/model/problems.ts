@@ -1,4 +1,5 @@
-/** Problems (§3.4, §4.1 ProblemHeader Condition). Links run from the problem, as in the profile. */
+/** Problems (Problems guidance; ProblemHeader (Condition) page ProblemHeader Condition). Links run from the
+ * problem, as in the profile. */
 import type { ClinicalItem, CodedConcept, PartialDate } from './common';
 import type { ItemRef } from './patient-record';
 
@@ -30,8 +31,8 @@ export interface Problem extends ClinicalItem {
   readonly relatedProblems?: readonly RelatedProblem[];
   /**
    * Items and consultations linked directly to the problem (→ relatedClinicalContent). The bundle adds
-   * what is linked indirectly (§4.1): items in topics linked to the problem, and the consultations in
-   * which linked items were recorded.
+   * what is linked indirectly (ProblemHeader (Condition) page): items in topics linked to the problem, and
+   * the consultations in which linked items were recorded.
    */
   readonly linkedItems?: readonly Exclude<ItemRef, { readonly kind: 'problem' }>[];
 }

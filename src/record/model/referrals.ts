@@ -1,4 +1,4 @@
-/** Outbound referrals (§3.8, §4.10 ReferralRequest). */
+/** Outbound referrals (Referrals guidance; ReferralRequest page ReferralRequest). */
 import type { ActorRef, ClinicalItem, CodedConcept, Concept, PartialDate } from './common';
 import type { ItemRef } from './patient-record';
 

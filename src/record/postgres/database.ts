@@ -55,7 +55,7 @@ export class Database {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await work(async (text, values = []) => (await client.query(text, values as unknown[])).rows);
+      const result = await work(async (text, values = []) => (await client.query<QueryResultRow>(text, values as unknown[])).rows);
       await client.query('COMMIT');
       return result;
     } catch (error) {

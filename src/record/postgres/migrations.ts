@@ -1,4 +1,5 @@
 import type { QueryResultRow } from 'pg';
+
 import { backfillPatientSearch } from './patient-search-columns';
 
 /**

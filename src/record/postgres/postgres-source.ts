@@ -5,12 +5,12 @@
  * code re-applies the exact predicates, so SQL only ever needs to return a superset.
  */
 import type { StructuredQuery } from '../../structured/structured-query';
+import { expandActors } from '../expand-actors';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
-import { expandActors } from '../expand-actors';
 import type { PatientCriteria } from '../patient-directory';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';
@@ -43,7 +43,8 @@ class Params {
   }
 }
 
-/** §3.10 overlap of a stored [lo, hi] span with a window; an undated row (lo NULL) always qualifies. */
+/** docs/decisions.md "Partial dates" overlap of a stored [lo, hi] span with a window; an undated row (lo
+ * NULL) always qualifies. */
 function overlapSql(p: Params, window: { start?: string; end?: string } | undefined): string {
   if (!window) return 'true';
   const start = p.add(window.start, 'date');

@@ -19,7 +19,8 @@ const ACTOR_TYPE: Readonly<Record<ActorKind, string>> = {
   device: 'Device',
 };
 
-/** The §8.1 placeholder text of a switched-off area, keyed by the linked item's kind. */
+/** The Configuration for supported clinical areas placeholder text of a switched-off area, keyed by the
+ * linked item's kind. */
 const DISABLED_TEXT: Partial<Record<ItemKind, string>> = {
   referral: 'Referral items have been disabled',
   document: 'Document items have been disabled',
@@ -33,7 +34,8 @@ export interface FakeContextOptions {
   readonly encounters?: readonly string[];
   /** Areas switched off: links to their items become display-only placeholders. */
   readonly disabled?: readonly ItemKind[];
-  /** Resolved allergies, referenced inside the "Ended allergies" List as `List/<id>#<allergy id>` (§2.5). */
+  /** Resolved allergies, referenced inside the "Ended allergies" List as `List/<id>#<allergy id>` (Allergies
+   * guidance — ended allergies). */
   readonly endedAllergies?: readonly string[];
 }
 

@@ -209,7 +209,7 @@ describe('observationResource — blood pressure', () => {
     },
   );
 
-  it('uses the §4.8 table pairs', () => {
+  it('uses the Observation pages table pairs', () => {
     expect(BLOOD_PRESSURE_CODES.map((r) => `${r.panel.code}/${r.systolic.code}/${r.diastolic.code}`)).toEqual([
       '163020007/72313002/1091811000000102',
       '386534000/271649006/271650006',
@@ -220,7 +220,7 @@ describe('observationResource — blood pressure', () => {
     ]);
   });
 
-  it('DECISION §11.10: with only a component code recorded, the panel defaults to 75367002 "Blood pressure"', () => {
+  it('Decision (docs/decisions.md, "Bundle"): with only a component code recorded, the panel defaults to 75367002 "Blood pressure"', () => {
     const o = expectValid(observationResource(bp({ code: { code: '271649006', display: 'Systolic blood pressure' } }), fakeContext()));
     expect(DEFAULT_BLOOD_PRESSURE.panel.code).toBe('75367002');
     expect(o.code.coding?.[0]).toEqual({

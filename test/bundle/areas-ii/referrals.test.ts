@@ -1,4 +1,3 @@
-import type { ReferralRequest } from 'fhir/r3';
 import { referralResource } from '../../../src/bundle/areas/referrals';
 import { AREA_PROFILE } from '../../../src/bundle/areas/urls';
 import type { Referral } from '../../../src/record/model';
@@ -129,7 +128,7 @@ describe('referralResource', () => {
     expect(r.note).toContainEqual({ text: 'Priority: Two week wait' });
   });
 
-  it('DECISION §11.9: a cancelled referral keeps status unknown and says so in note', () => {
+  it('Decision (docs/decisions.md, "Bundle"): a cancelled referral keeps status unknown and says so in note', () => {
     const r = expectValid(referralResource({ ...referral, status: 'cancelled' }, fakeContext()));
     expect(r.status).toBe('unknown');
     expect(r.note).toContainEqual({ text: 'Status: cancelled' });
@@ -149,7 +148,7 @@ describe('referralResource', () => {
     expectInvalid({ ...rr, status: 'active' });
     expectInvalid({ ...rr, supportingInfo: [{ reference: 'Condition/p1' }] });
     const { reasonCode: _rc, ...noReason } = rr;
-    expectInvalid(noReason as ReferralRequest);
+    expectInvalid(noReason);
     expectInvalid({ ...rr, recipient: [{ reference: 'PractitionerRole/r1' }] });
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Our own patients of the embedded test practice, asserted through the repository (the store's
- * filters and linkage, response digest §3 and §5), not by reading the record modules:
- * - risk1 reproduces the clinical risk of the predefined searches (§5.4): a date-limited medication
+ * filters and linkage, the clinical area guidance pages; Linkages — FHIR profiles returned on query), not by
+ * reading the record modules:
+ * - risk1 reproduces the clinical risk of the predefined searches (Retrieve a patient’s structured record —
+ * Not permitted parameter combinations): a date-limited medication
  *   list next to problems and consultations that hides an anticoagulant stopped 13 months ago;
  * - large1 is a large, deterministic, 20-year record for size tests.
  */
@@ -26,7 +28,8 @@ const base = (nhsNumber: string, today: CalendarDate) => ({
   disabledAreas: new Set<never>(),
 });
 
-/** Predefined search 1 (request digest §5.2): last 3 consultations, problems, allergies, last year's medication. */
+/** Predefined search 1 (Multi area searches): last 3 consultations, problems, allergies, last year's
+ * medication. */
 function predefinedSearch1(nhsNumber: string, today: CalendarDate): StructuredQuery {
   return {
     ...base(nhsNumber, today),
@@ -103,7 +106,7 @@ describe.each([
     expect(ids(record.medication?.items)).not.toContain(PARACETAMOL);
   });
 
-  it('leaves the warfarin of 14–13 months ago out of the whole response: the gap of §5.4', () => {
+  it('leaves the warfarin of 14–13 months ago out of the whole response: the gap the not-permitted combinations guard against', () => {
     const json = JSON.stringify(record);
     expect(json).not.toContain(WARFARIN);
     expect(json).not.toContain(WARFARIN_CODE);
@@ -149,7 +152,7 @@ describe('large1: a large multimorbid record', () => {
     const consultations = record.consultations?.items ?? [];
     expect(consultations.length).toBeGreaterThanOrEqual(100);
     const starts = consultations.map((c) => String(c.period?.start).slice(0, 10)).sort();
-    expect(daysBetween(calendarDate(starts[0]!), TODAY)).toBeGreaterThanOrEqual(20 * 365 + 5);
+    expect(daysBetween(calendarDate(starts[0]), TODAY)).toBeGreaterThanOrEqual(20 * 365 + 5);
   });
 
   it('holds 30+ problems, many uncategorised observations, 20+ investigation reports, 20 years of flu vaccination', () => {
@@ -164,7 +167,7 @@ describe('large1: a large multimorbid record', () => {
     expect(record.diaryEntries?.items.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('withholds its confidential items and says so (§6)', () => {
+  it('withholds its confidential items and says so (Error handling guidance)', () => {
     const json = JSON.stringify(record);
     expect(json).not.toContain('l1-cons-counselling');
     expect(json).not.toContain('l1-ref-counselling');

@@ -1,7 +1,7 @@
 /**
- * patient2 (9690937286), the "everything, linked to problems" patient (test-patients.md §B row 2, §1.3),
- * checked through the repository contract: what the memory store returns for each area's query, not
- * what the record module happens to contain.
+ * patient2 (9690937286), the "everything, linked to problems" patient (docs/spec-notes.md "Provider test pack
+ * — test patients"), checked through the repository contract: what the memory store returns for each area's
+ * query, not what the record module happens to contain.
  */
 import { testPractice } from '../../../examples/practice';
 import { londonDate } from '../../../src/clock';
@@ -40,7 +40,7 @@ function interval(date: PartialDate): { start: CalendarDate; end: CalendarDate }
 
 const isAcute = (plan: MedicationPlan) => plan.prescriptionType === 'acute' || plan.prescriptionType === 'delayed-prescribing';
 
-/** Last day of a plan's active interval (§3.2); undefined = ongoing. */
+/** Last day of a plan's active interval (Medication guidance); undefined = ongoing. */
 function activeUntil(plan: MedicationPlan): CalendarDate | undefined {
   if (plan.end !== undefined) return interval(plan.end).end;
   return isAcute(plan) ? interval(plan.start).end : undefined;

@@ -1,8 +1,9 @@
 /**
  * The acceptance-suite patients of the embedded test practice hold exactly the characteristics
- * test-patients.md requires (the §B sheet and §1.x), asserted through the repository — what a request
- * would see — not by reading the record modules. A last test pins "today" a year later: the dates are
- * relative, so the requirements must still hold.
+ * docs/spec-notes.md "Provider test pack — test patients" requires (the test pack's prerequisites sheet and
+ * feature files), asserted through the repository — what a request would see —
+ * not by reading the record modules. A last test pins "today" a year later: the dates are relative, so the
+ * requirements must still hold.
  */
 import { testPractice } from '../../../examples/practice';
 import { addDays, addMonths, calendarDate, type CalendarDate } from '../../../src/fhir/dates';
@@ -247,7 +248,7 @@ describe('acceptance-suite patients of the embedded test practice', () => {
     it(name, () => check(TODAY));
   }
 
-  describe('who may be shared (test-patients.md §1.17)', () => {
+  describe('who may be shared (docs/spec-notes.md "Provider test pack — test patients")', () => {
     const refused: readonly [Key, string, string][] = [
       ['patient9', 'PATIENT_NOT_FOUND', 'sensitive'],
       ['patient10', 'PATIENT_NOT_FOUND', 'sensitive'],
