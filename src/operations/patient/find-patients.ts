@@ -5,6 +5,7 @@
  */
 import type { Bundle } from 'fhir/r3';
 
+import { patientResource } from '../../bundle/actors';
 import { patientSearchset } from '../../bundle/searchset';
 import { GpcError } from '../../fhir/gpc-error';
 import type { Patient } from '../../record/people';
@@ -44,6 +45,7 @@ export async function findPatients(
     .now()
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
-  const bundle = patientSearchset(found, { id: deps.newId(), date, practiceId: deps.practiceId });
+  const resources = found.map((patient) => patientResource(patient, deps.practiceId));
+  const bundle = patientSearchset(resources, { id: deps.newId(), date });
   return { query, patients: found, bundle };
 }

@@ -2,9 +2,10 @@
  * The patients table's search columns, computed by the shared directory code (normaliseName,
  * mayBeFound) so that SQL selects exactly the patients the in-memory store would.
  */
+import type { QueryResultRow } from 'pg';
+
 import { mayBeFound, normaliseName } from '../patient-directory';
 import type { Patient } from '../people';
-import type { MigrationQuery } from './migrations';
 
 export interface PatientSearchColumns {
   readonly family_norm: string;
@@ -22,10 +23,13 @@ export function patientSearchColumns(patient: Patient): PatientSearchColumns {
   };
 }
 
+/** One statement in the migration's transaction (migrations.ts MigrationQuery). */
+type Query = (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>;
+
 const BATCH = 1000;
 
 /** Fills the columns of patients loaded before migration 002, a batch at a time. */
-export async function backfillPatientSearch(query: MigrationQuery): Promise<void> {
+export async function backfillPatientSearch(query: Query): Promise<void> {
   for (;;) {
     const rows = await query('SELECT id, detail FROM patients WHERE findable IS NULL LIMIT $1', [BATCH]);
     if (rows.length === 0) return;
