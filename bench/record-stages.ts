@@ -1,12 +1,14 @@
 /**
  * Where a whole-record request spends its time, stage by stage, for a rich and a large record over the
- * in-memory store: record assembly (filters, linkage, redaction), FHIR mapping, serialisation.
+ * in-memory store: record assembly (filters, linkage, redaction), FHIR mapping, serialisation to JSON
+ * and, beside it, to FHIR XML (both to the bytes sent).
  * Run: npm run bench:stages [-- --iterations 30]
  */
 import { parseArgs } from 'node:util';
 import { testPractice } from '../examples/practice';
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
+import { serialise } from '../src/http/respond';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
 import type { StructuredQuery } from '../src/structured/structured-query';
 import { percentile } from './worker-run';
@@ -38,13 +40,14 @@ async function main(): Promise<void> {
   const iterations = Number(values.iterations);
   const repository = new MemoryRepository(testPractice(systemClock.today()));
   console.log(`whole-record request, in-memory store, ${iterations} iterations each (after 3 warm-up)`);
-  console.log('patient    stage        p50 ms   p95 ms   bundle');
+  console.log('patient    stage        p50 ms   p95 ms   bundle (serialise: JSON bytes; xml: XML bytes)');
   for (const [name, nhs] of Object.entries(PATIENTS)) {
     const query = wholeRecord(nhs);
     const patient = await repository.findPatient(nhs);
     if (!patient) throw new Error(`${name} not found`);
-    const times = { assemble: [] as number[], map: [] as number[], serialise: [] as number[] };
+    const times = { assemble: [] as number[], map: [] as number[], serialise: [] as number[], xml: [] as number[] };
     let bytes = 0;
+    let xmlBytes = 0;
     let entries = 0;
     for (let i = 0; i < iterations + 3; i++) {
       let t = process.hrtime.bigint();
@@ -54,18 +57,23 @@ async function main(): Promise<void> {
       const bundle = buildBundle(record, query, { traceId: 'bench', newId: () => 'bench-oo', date: new Date().toISOString(), warnings: [] });
       const map = elapsed(t);
       t = process.hrtime.bigint();
-      const json = JSON.stringify(bundle);
-      const serialise = elapsed(t);
+      const json = serialise(bundle, 'json');
+      const jsonMs = elapsed(t);
+      t = process.hrtime.bigint();
+      const xml = serialise(bundle, 'xml');
+      const xmlMs = elapsed(t);
       if (i < 3) continue;
       times.assemble.push(assemble);
       times.map.push(map);
-      times.serialise.push(serialise);
-      bytes = Buffer.byteLength(json);
+      times.serialise.push(jsonMs);
+      times.xml.push(xmlMs);
+      bytes = json.length;
+      xmlBytes = xml.length;
       entries = bundle.entry?.length ?? 0;
     }
     for (const [stage, list] of Object.entries(times)) {
       console.log(
-        `${name.padEnd(10)} ${stage.padEnd(11)} ${percentile(list, 50).toFixed(1).padStart(7)}  ${percentile(list, 95).toFixed(1).padStart(7)}   ${entries} entries, ${(bytes / 1024).toFixed(0)} KiB`,
+        `${name.padEnd(10)} ${stage.padEnd(11)} ${percentile(list, 50).toFixed(1).padStart(7)}  ${percentile(list, 95).toFixed(1).padStart(7)}   ${entries} entries, ${((stage === 'xml' ? xmlBytes : bytes) / 1024).toFixed(0)} KiB`,
       );
     }
   }

@@ -18,8 +18,9 @@ import {
   type FhirEndpoint,
   type FhirReadEndpoint,
   fhirRoutes,
-  parseJsonBody,
+  parseBody,
 } from './http/fhir-routes';
+import { serialise } from './http/respond';
 import type { Logger } from './logger';
 import { foundationsEndpoints } from './operations/patient/endpoints';
 import { admission } from './ops/admission';
@@ -54,18 +55,16 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, repository, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   const readBody = bodyReader(config.bodyLimitBytes);
-  // The CapabilityStatement never changes while the process runs: serialise it once.
-  const metadata = Buffer.from(
-    JSON.stringify(
-      capabilityStatement(deps.software, { demographicSearch: config.patientSearch.demographicEnabled }),
-    ),
-    'utf8',
-  );
+  // The CapabilityStatement never changes while the process runs: serialise it once in each format.
+  const statement = capabilityStatement(deps.software, {
+    demographicSearch: config.patientSearch.demographicEnabled,
+  });
+  const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
-    handle: async (req, res, gate) => {
-      const body = parseJsonBody(await readBody(req, res));
+    handle: async (req, res, gate, formats) => {
+      const body = parseBody(await readBody(req, res), formats.body);
       const facts = factsOf(res);
       facts.asked = askedFor(body);
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
@@ -81,7 +80,7 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.
-        const bytes = Buffer.from(JSON.stringify(bundle), 'utf8');
+        const bytes = serialise(bundle, formats.answer);
         facts.bundleBytes = bytes.length;
         return bytes;
       } finally {
@@ -91,7 +90,11 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
     },
   };
   return {
-    '/metadata': { method: 'GET', interaction: INTERACTIONS.metadata, handle: async () => metadata },
+    '/metadata': {
+      method: 'GET',
+      interaction: INTERACTIONS.metadata,
+      handle: async (_req, _res, _gate, formats) => metadata[formats.answer],
+    },
     '/Patient/$gpc.getstructuredrecord': getRecord,
     '/Patient/%24gpc.getstructuredrecord': getRecord,
   };

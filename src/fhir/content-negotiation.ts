@@ -1,13 +1,27 @@
 /**
- * FHIR content negotiation (FHIR API guidance — Content types): `_format` overrides Accept; with neither, the
- * request's Content-Type; with none, JSON. XML is recognised but not yet served (415, D-7).
+ * FHIR content negotiation (GP Connect 1.6.2 "FHIR API guidance", content types; FHIR STU3 "RESTful
+ * API", content types and encodings): `_format` overrides Accept; with neither, the
+ * request's Content-Type; with none, JSON. JSON and XML are both served (D-7).
  */
 export type WireFormat = 'json' | 'xml';
 
 export const FHIR_JSON_CONTENT_TYPE = 'application/fhir+json;charset=utf-8';
+export const FHIR_XML_CONTENT_TYPE = 'application/fhir+xml;charset=utf-8';
 
+export const CONTENT_TYPES: Readonly<Record<WireFormat, string>> = {
+  json: FHIR_JSON_CONTENT_TYPE,
+  xml: FHIR_XML_CONTENT_TYPE,
+};
+
+// The spellings FHIR STU3 gives for `_format`, plus the pre-1.3.1 `+fhir` forms (D-9).
 const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'json']);
-const XML_TYPES = new Set(['application/fhir+xml', 'application/xml', 'application/xml+fhir', 'xml']);
+const XML_TYPES = new Set([
+  'application/fhir+xml',
+  'application/xml',
+  'application/xml+fhir',
+  'xml',
+  'text/xml',
+]);
 const ANY_TYPES = new Set(['*/*', 'application/*']);
 
 /** The format one media type names, or undefined when it names none we know. */
@@ -51,14 +65,22 @@ export function negotiateFormat(input: NegotiationInput): WireFormat | { unsuppo
     return f === 'any' ? 'json' : f;
   }
   if (accept !== undefined && accept.trim() !== '') {
-    // Serve the best format we support among those accepted, whatever its rank.
-    const formats = acceptable(accept);
-    if (formats.some((f) => f === 'json' || f === 'any')) return 'json';
-    if (formats.includes('xml')) return 'xml';
-    return { unsupported: `Accept: ${accept}` };
+    // The client's first choice by q-value (then by position); a wildcard means JSON.
+    const best = acceptable(accept)[0];
+    if (best === undefined) return { unsupported: `Accept: ${accept}` };
+    return best === 'xml' ? 'xml' : 'json';
   }
   if (contentType !== undefined && contentType.trim() !== '') {
     if (formatOf(contentType) === 'xml') return 'xml';
   }
   return 'json';
+}
+
+/**
+ * The format to answer in whatever else fails, errors included: what the client asked for when it
+ * named a format we serve, JSON otherwise (a 415 for an unknown format is itself answered in JSON).
+ */
+export function answerFormat(input: NegotiationInput): WireFormat {
+  const negotiated = negotiateFormat(input);
+  return typeof negotiated === 'object' ? 'json' : negotiated;
 }

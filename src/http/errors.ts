@@ -58,6 +58,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    sendError(res, rendered);
+    sendError(req, res, rendered);
   };
 }

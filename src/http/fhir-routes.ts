@@ -7,13 +7,14 @@ import type { Resource } from 'fhir/r3';
 
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
-import { formatOf, negotiateFormat } from '../fhir/content-negotiation';
+import { formatOf, negotiateFormat, type WireFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
+import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
-import { sendFhir } from './respond';
+import { negotiationOf, sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
 export interface GateResult {
@@ -22,11 +23,22 @@ export interface GateResult {
   readonly claims: JwtClaims;
 }
 
+/** The format of the answer (negotiated) and of the request body (its Content-Type; JSON when none). */
+export interface Formats {
+  readonly answer: WireFormat;
+  readonly body: WireFormat;
+}
+
 export interface FhirEndpoint {
   readonly method: 'GET' | 'POST';
   readonly interaction: Interaction;
-  /** Produces the response resource (or pre-serialised JSON) for a request that passed the gate. */
-  readonly handle: (req: Request, res: Response, gate: GateResult) => Promise<Resource | Buffer>;
+  /** Produces the response resource (or its bytes in `formats.answer`) for a request that passed the gate. */
+  readonly handle: (
+    req: Request,
+    res: Response,
+    gate: GateResult,
+    formats: Formats,
+  ) => Promise<Resource | Buffer>;
 }
 
 /** An endpoint whose path carries a logical id (a FHIR read): `/Patient/[id]`. */
@@ -51,12 +63,6 @@ export interface FhirRoutesDeps {
   readonly admit?: (req: Request, res: Response, envelope: SspEnvelope) => void;
 }
 
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return undefined;
-}
-
 function checkEnablement(config: AppConfig, interaction: Interaction): void {
   if (!config.gpConnectEnabled) {
     throw new GpcError('ACCESS DENIED', 'GP Connect is disabled at this practice.');
@@ -66,25 +72,29 @@ function checkEnablement(config: AppConfig, interaction: Interaction): void {
   }
 }
 
-function checkFormats(req: Request, method: 'GET' | 'POST'): void {
-  const negotiated = negotiateFormat({
-    formatParameter: firstString(req.query._format),
-    accept: req.header('Accept'),
-    contentType: req.header('Content-Type'),
-  });
-  if (negotiated === 'xml') {
-    throw new GpcError('UNSUPPORTED_MEDIA_TYPE', 'application/fhir+xml is not supported; request application/fhir+json');
-  }
+/** The response format, and for a POST the body's format (JSON when no Content-Type is sent). */
+function checkFormats(req: Request, method: 'GET' | 'POST'): Formats {
+  const negotiated = negotiateFormat(negotiationOf(req));
   if (typeof negotiated === 'object') {
-    throw new GpcError('UNSUPPORTED_MEDIA_TYPE', `${truncate(negotiated.unsupported)} is not a supported FHIR format; use application/fhir+json`);
-  }
-  const contentType = req.header('Content-Type');
-  if (method === 'POST' && contentType !== undefined && contentType.trim() !== '' && formatOf(contentType) !== 'json') {
     throw new GpcError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Content-Type ${truncate(contentType)} is not supported; send application/fhir+json`,
+      `${truncate(negotiated.unsupported)} is not a supported FHIR format; ` +
+        'use application/fhir+json or application/fhir+xml',
     );
   }
+  const contentType = req.header('Content-Type');
+  if (method !== 'POST' || contentType === undefined || contentType.trim() === '') {
+    return { answer: negotiated, body: 'json' };
+  }
+  const body = formatOf(contentType);
+  if (body !== 'json' && body !== 'xml') {
+    throw new GpcError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type ${truncate(contentType)} is not supported; ` +
+        'send application/fhir+json or application/fhir+xml',
+    );
+  }
+  return { answer: negotiated, body };
 }
 
 /** Operations of this capability that this provider does not implement: 501 NOT_IMPLEMENTED (D-26). */
@@ -122,8 +132,9 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
       const gate: GateResult = { interaction: endpoint.interaction, envelope, claims };
       res.locals.gate = gate;
       checkEnablement(config, endpoint.interaction);
-      checkFormats(req, endpoint.method);
-      sendFhir(res, 200, await endpoint.handle(req, res, gate));
+      const formats = checkFormats(req, endpoint.method);
+      res.locals.format = formats.answer;
+      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats), formats.answer);
     };
     run().catch(next);
   };
@@ -143,15 +154,18 @@ export function bodyReader(limit: number): (req: Request, res: Response) => Prom
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** JSON body → value; anything that is not UTF-8 JSON is INVALID_RESOURCE (V1, D-17). */
-export function parseJsonBody(bytes: Buffer): unknown {
+function bodyText(bytes: Buffer): string {
   if (bytes.length === 0) throw new GpcError('INVALID_RESOURCE', 'Request body is empty; send a FHIR Parameters resource');
-  let text: string;
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new GpcError('INVALID_RESOURCE', 'Request body is not valid UTF-8');
   }
+}
+
+/** JSON body → value; anything that is not UTF-8 JSON is INVALID_RESOURCE (V1, D-17). */
+export function parseJsonBody(bytes: Buffer): unknown {
+  const text = bodyText(bytes);
   try {
     return JSON.parse(text);
   } catch {
@@ -159,8 +173,30 @@ export function parseJsonBody(bytes: Buffer): unknown {
   }
 }
 
+/**
+ * XML body → the JSON form of the resource, so that every later check treats it exactly as its JSON
+ * twin; XML that is not well-formed, carries a DOCTYPE or is not FHIR is INVALID_RESOURCE (V1, D-17).
+ */
+export function parseXmlBody(bytes: Buffer): unknown {
+  const text = bodyText(bytes);
+  try {
+    return parseFhirXml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    if (error instanceof XmlReadError) {
+      const detail = truncate(error.message, 300);
+      throw new GpcError('INVALID_RESOURCE', `Request body could not be parsed as FHIR XML: ${detail}`);
+    }
+    throw error;
+  }
+}
+
+/** The request body in the format its Content-Type names. */
+export function parseBody(bytes: Buffer, format: WireFormat): unknown {
+  return format === 'xml' ? parseXmlBody(bytes) : parseJsonBody(bytes);
+}
 
 /** The logical id of a read's path (`/Patient/abc` → `abc`); the router has already checked its syntax. */
 export function logicalIdOf(path: string): string {
   return path.split('/')[2] ?? '';
 }
+

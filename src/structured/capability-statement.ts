@@ -98,8 +98,8 @@ export function capabilityStatement(
     software: { name: software.name, version: software.version, releaseDate: software.releaseDate },
     fhirVersion: '3.0.1',
     acceptUnknown: 'both',
-    // XML is not served yet (decision D-7): only the format we answer in is advertised.
-    format: ['application/fhir+json'],
+    // Both are served (D-7); the acceptance suite checks that both are listed.
+    format: ['application/fhir+json', 'application/fhir+xml'],
     profile: [
       ...PROFILES,
       { reference: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1/_history/1.0' },

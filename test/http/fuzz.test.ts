@@ -23,6 +23,7 @@ import {
   validJwtClaims,
 } from '../support/app';
 import { jwt, type Claims } from '../support/jwt';
+import { bodyOf, FHIR_XML } from '../support/xml';
 import { area, bool, code, date, int, nhsNumber, parameters, period } from '../support/parameters';
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +476,7 @@ async function send(c: FuzzCase): Promise<Answer> {
 /** The Spine code of an error answer, or undefined. */
 function spineCodeOf(answer: Answer): string | undefined {
   try {
-    const code = (JSON.parse(answer.text) as { issue?: { details?: { coding?: { code?: unknown }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;
+    const code = (bodyOf(answer) as { issue?: { details?: { coding?: { code?: unknown }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;
     return typeof code === 'string' ? code : undefined;
   } catch {
     return undefined;
@@ -485,15 +486,17 @@ function spineCodeOf(answer: Answer): string | undefined {
 /** What is wrong with an answer, or undefined when it is a proper FHIR client error. */
 function problemWith(answer: Answer): string | undefined {
   if (answer.status < 400 || answer.status > 499) return `status ${answer.status}`;
-  if (answer.headers['content-type'] !== 'application/fhir+json;charset=utf-8') return `content-type ${answer.headers['content-type']}`;
+  // An XML answer where the request asked for XML (Accept: application/xml…), JSON otherwise.
+  const type = answer.headers['content-type'];
+  if (type !== 'application/fhir+json;charset=utf-8' && type !== FHIR_XML) return `content-type ${type}`;
   if (answer.headers['cache-control'] !== 'no-store') return 'no Cache-Control: no-store';
   if (answer.text.length > 4096) return `an error body of ${answer.text.length} characters`;
   if (/\n\s+at |node_modules|\.ts:\d+|\/work\/|RangeError|TypeError|SyntaxError/.test(answer.text)) return 'internals in the body';
   let body: { resourceType?: unknown; issue?: { severity?: unknown; code?: unknown; diagnostics?: unknown }[] };
   try {
-    body = JSON.parse(answer.text);
+    body = bodyOf(answer);
   } catch {
-    return 'the body is not JSON';
+    return 'the body is not FHIR JSON or XML';
   }
   if (body.resourceType !== 'OperationOutcome') return `resourceType ${String(body.resourceType)}`;
   const issue = body.issue?.[0];

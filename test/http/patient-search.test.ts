@@ -79,11 +79,15 @@ describe('Find a patient by NHS number (search:patient-1)', () => {
     expect(ids(await searchPatients(t, byNhs(NHS.patient15)))).toEqual(['patient15']);
   });
 
-  it('accepts _format=application/fhir+json and refuses XML with 415', async () => {
+  it('answers in the format _format asks for: JSON, or FHIR XML', async () => {
     expect(ids(await searchPatients(t, `${byNhs(NHS.patient2)}&_format=application/fhir%2Bjson`))).toEqual([
       'patient2',
     ]);
-    expectError(await searchPatients(t, `${byNhs(NHS.patient2)}&_format=xml`), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const xml = await searchPatients(t, `${byNhs(NHS.patient2)}&_format=xml`);
+    expect(xml.status).toBe(200);
+    expect(xml.headers['content-type']).toBe('application/fhir+xml;charset=utf-8');
+    expect(xml.text).toContain('<type value="searchset"/>');
+    expect(xml.text).toContain('<value value="9690937286"/>');
   });
 
   it.each([

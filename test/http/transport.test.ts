@@ -43,7 +43,7 @@ const deviceOf = (c: Claims) => c.requesting_device as Record<string, unknown>;
 const organizationOf = (c: Claims) => c.requesting_organization as Record<string, unknown>;
 
 describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vectors")', () => {
-  it('H01 GET /metadata → 200 CapabilityStatement: fhirVersion 3.0.1, version 1.6.2, gpc.getstructuredrecord → _history/1.16, software, format application/fhir+json only (XML not served: decision D-7)', async () => {
+  it('H01 GET /metadata → 200 CapabilityStatement: fhirVersion 3.0.1, version 1.6.2, gpc.getstructuredrecord → _history/1.16, software, format lists JSON and XML (D-7)', async () => {
     const res = await getMetadata(t);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(FHIR_JSON);
@@ -58,24 +58,16 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
     expect(cs.software?.name).toEqual(expect.any(String));
     expect(cs.software?.version).toEqual(expect.any(String));
     expect(cs.software?.releaseDate).toEqual(expect.any(String));
-    expect(cs.format).toContain('application/fhir+json');
-    // D-7: XML is not served, so it is not advertised either.
-    expect(cs.format).not.toContain('application/fhir+xml');
+    // D-7: both formats are served and advertised (the XML scenarios are in test/http/xml.test.ts).
+    expect(cs.format).toEqual(['application/fhir+json', 'application/fhir+xml']);
   });
 
-  it('H01 (D-7) GET /metadata with Accept: application/fhir+xml alone → 415 UNSUPPORTED_MEDIA_TYPE OperationOutcome (not-supported)', async () => {
-    const res = await getMetadata(t, { headers: { Accept: 'application/fhir+xml' } });
+  it('H01 (D-8) GET /metadata with Accept: text/html alone → 415 UNSUPPORTED_MEDIA_TYPE OperationOutcome (not-supported)', async () => {
+    const res = await getMetadata(t, { headers: { Accept: 'text/html' } });
     const oo = expectOperationOutcome(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(oo.issue[0].code).toBe('not-supported');
     expect(oo.issue[0].details?.coding?.[0].display).toBe('Unsupported media type');
-  });
-
-  it('H01 (D-7) GET /metadata?_format=xml → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    expectOperationOutcome(await getMetadata(t, {}, `${METADATA_PATH}?_format=xml`), 415, 'UNSUPPORTED_MEDIA_TYPE');
-  });
-
-  it('H01 (D-7) POST the operation with Accept: application/fhir+xml → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    expectOperationOutcome(await postRecord(t, P(), { headers: { Accept: 'application/fhir+xml' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(oo.issue[0].diagnostics).toContain('application/fhir+xml');
   });
 
   it('H02 E1 with only patientNHSNumber → 200 collection Bundle, id = Ssp-TraceID, no OperationOutcome, Cache-Control: no-store', async () => {
@@ -285,7 +277,7 @@ describe('response headers (FHIR API guidance — Content types; FHIR API guidan
     ['400 invalid NHS number', () => postRecord(t, parameters(nhsNumber('9999999990'))), 400],
     ['403 disabled', () => getMetadata(off), 403],
     ['404 patient not found', () => postRecord(t, parameters(nhsNumber('9100000000'))), 404],
-    ['415 XML requested', () => getMetadata(t, { headers: { Accept: 'application/fhir+xml' } }), 415],
+    ['415 unknown format requested', () => getMetadata(t, { headers: { Accept: 'text/html' } }), 415],
     ['422 unparseable body', () => postRecord(t, '{not json'), 422],
   ];
   it.each(cases)('%s: Cache-Control: no-store and Content-Type exactly application/fhir+json;charset=utf-8', async (_what, send, status) => {
@@ -452,7 +444,7 @@ describe('content types (FHIR API guidance — Content types)', () => {
 
   it.each([
     ['Accept: text/html', { Accept: 'text/html' }],
-    ['Content-Type: application/fhir+xml', { 'Content-Type': 'application/fhir+xml' }],
+    ['Content-Type: application/fhir+turtle', { 'Content-Type': 'application/fhir+turtle' }],
     ['Content-Type: text/plain', { 'Content-Type': 'text/plain' }],
   ])('POST with %s → 415 UNSUPPORTED_MEDIA_TYPE', async (_what, headers) => {
     expectOperationOutcome(await postRecord(t, P(), { headers }), 415, 'UNSUPPORTED_MEDIA_TYPE');

@@ -15,13 +15,14 @@ describe('formatOf: the accepted spellings (D-9)', () => {
     ['application/xml', 'xml'],
     ['application/xml+fhir', 'xml'],
     ['xml', 'xml'],
+    ['text/xml', 'xml'],
     ['*/*', 'any'],
     ['application/*', 'any'],
   ])('%s → %s', (type, format) => {
     expect(formatOf(type)).toBe(format);
   });
 
-  it.each(['text/html', 'text/plain', 'text/xml', 'application/fhir+turtle', 'ttl', '', 'fhir+json', 'text/*'])('%s → not a FHIR format', (type) => {
+  it.each(['text/html', 'text/plain', 'text/json', 'application/fhir+turtle', 'ttl', '', 'fhir+json', 'text/*'])('%s → not a FHIR format', (type) => {
     expect(formatOf(type)).toBeUndefined();
   });
 });
@@ -57,8 +58,11 @@ describe('negotiateFormat', () => {
     ['application/fhir+json', 'json'],
     ['application/fhir+xml', 'xml'],
     ['*/*', 'json'],
-    ['application/fhir+xml, application/fhir+json', 'json'],
-    ['application/fhir+xml;q=1.0, application/fhir+json;q=0.1', 'json'],
+    ['application/fhir+xml, application/fhir+json', 'xml'],
+    ['application/fhir+json, application/fhir+xml', 'json'],
+    ['application/fhir+xml;q=1.0, application/fhir+json;q=0.1', 'xml'],
+    ['application/fhir+xml;q=0.5, application/fhir+json', 'json'],
+    ['application/fhir+xml, */*;q=0.1', 'xml'],
     ['text/html, application/fhir+xml', 'xml'],
     ['text/html, */*;q=0.8', 'json'],
   ])('Accept: %s → %s', (accept, format) => {
