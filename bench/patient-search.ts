@@ -146,7 +146,7 @@ async function main(): Promise<number> {
   const { randomBytes } = await import('node:crypto');
   const { Writable } = await import('node:stream');
   const { Client } = await import('pg');
-  const { testPractice } = await import('../examples/practice');
+  const { testPractice } = await import('../src/record/memory/embedded-practice');
   const { createApp } = await import('../src/app');
   const { fixedClock } = await import('../src/clock');
   const { loadConfig } = await import('../src/config');
@@ -155,10 +155,10 @@ async function main(): Promise<number> {
   const { migrate } = await import('../src/record/postgres/migrate');
   const { PostgresRepository } = await import('../src/record/postgres/postgres-repository');
   const { seedDataset } = await import('../src/record/postgres/seed');
-  const { startThrowawayPostgres } = await import('../src/record/postgres/throwaway-server');
+  const { startThrowawayPostgres } = await import('../tools/throwaway-postgres');
   const { softwareInfo } = await import('../src/software');
-  const { nhsCheckDigit } = await import('./synthetic-practice');
-  const { jwt, validClaims } = await import('../test/support/jwt');
+  const { nhsCheckDigit } = await import('../tools/synthetic-practice');
+  const { jwt, validClaims } = await import('../tools/test-jwt');
 
   const patients = Number(opts.patients);
   const requests = Number(opts.requests);

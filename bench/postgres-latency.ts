@@ -12,7 +12,7 @@
  * PostgreSQL: DATABASE_URL when set (it must be allowed to CREATE DATABASE: the bench makes a fresh
  * database beside the one named and drops it at the end), else a throwaway cluster from Debian's server
  * binaries (startThrowawayPostgres), deleted at the end. The bench migrates the fresh database, seeds
- * the embedded practice plus N synthetic patients (bench/synthetic-practice.ts) with seedDataset, runs
+ * the embedded practice plus N synthetic patients (tools/synthetic-practice.ts) with seedDataset, runs
  * ANALYZE, and prints the seed time and row counts. It then builds two apps in this process, one over
  * PostgresRepository and one over a MemoryRepository holding the same dataset, listens on ephemeral
  * 127.0.0.1 ports (loopback only), and sends predefined search 2 (medicationSearchFromDate today-365,
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const { Writable } = await import('node:stream');
   const { loadavg, cpus } = await import('node:os');
   const { Client } = await import('pg');
-  const { testPractice } = await import('../examples/practice');
+  const { testPractice } = await import('../src/record/memory/embedded-practice');
   const { createApp } = await import('../src/app');
   const { fixedClock } = await import('../src/clock');
   const { loadConfig } = await import('../src/config');
@@ -183,11 +183,11 @@ async function main(): Promise<void> {
   const { PostgresRepository } = await import('../src/record/postgres/postgres-repository');
   const { TABLE_ORDER } = await import('../src/record/postgres/rows');
   const { seedDataset } = await import('../src/record/postgres/seed');
-  const { startThrowawayPostgres } = await import('../src/record/postgres/throwaway-server');
+  const { startThrowawayPostgres } = await import('../tools/throwaway-postgres');
   const { softwareInfo } = await import('../src/software');
-  const { jwt, validClaims } = await import('../test/support/jwt');
+  const { jwt, validClaims } = await import('../tools/test-jwt');
   const { parameters, predefinedSearch2 } = await import('../test/support/parameters');
-  const { summariseMix, syntheticPatients, syntheticProfile } = await import('./synthetic-practice');
+  const { summariseMix, syntheticPatients, syntheticProfile } = await import('../tools/synthetic-practice');
 
   const log = (line = '') => console.log(line);
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -280,7 +280,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_BURST: '1000000',
       MAX_IN_FLIGHT: '10000',
-      MAX_EVENT_LOOP_UTILISATION: '1',
+      MAX_QUEUE_DELAY_MS: '0',
       MAINTENANCE_FILE: '',
     });
     const software = softwareInfo();

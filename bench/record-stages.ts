@@ -5,12 +5,12 @@
  * Run: npm run bench:stages [-- --iterations 30]
  */
 import { parseArgs } from 'node:util';
-import { testPractice } from '../examples/practice';
+import { testPractice } from '../src/record/memory/embedded-practice';
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
 import { serialise } from '../src/http/respond';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import type { StructuredQuery } from '../src/structured/structured-query';
+import type { StructuredQuery } from '../src/contract/structured-query';
 import { percentile } from './worker-run';
 
 const PATIENTS = { patient2: '9690937286', large1: '9690939017' } as const;

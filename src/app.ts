@@ -23,6 +23,8 @@ import {
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
 import { foundationsEndpoints } from './operations/patient/endpoints';
+import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
+import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 import { admission } from './ops/admission';
 import { askedFor } from './ops/asked-for';
 import { codingSchemes } from './ops/coding-schemes';
@@ -33,8 +35,6 @@ import { factsOf } from './ops/request-facts';
 import { TimedRepository } from './ops/timed-repository';
 import type { ClinicalRepository } from './record/repository';
 import { INTERACTIONS } from './spine/interactions';
-import { capabilityStatement, type SoftwareInfo } from './structured/capability-statement';
-import { getStructuredRecord } from './structured/get-structured-record';
 
 export interface AppDeps {
   readonly config: AppConfig;
@@ -54,7 +54,6 @@ export interface AppDeps {
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, repository, clock } = deps;
   const newId = deps.newId ?? randomUUID;
-  const readBody = bodyReader(config.bodyLimitBytes);
   // The CapabilityStatement never changes while the process runs: serialise it once in each format.
   const statement = capabilityStatement(deps.software, {
     demographicSearch: config.patientSearch.demographicEnabled,
@@ -63,8 +62,8 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
-    handle: async (req, res, gate, formats) => {
-      const body = parseBody(await readBody(req, res), formats.body);
+    handle: async (_req, res, gate, formats, raw) => {
+      const body = parseBody(raw, formats.body);
       const facts = factsOf(res);
       facts.asked = askedFor(body);
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
@@ -142,6 +141,8 @@ export function createApp(deps: AppDeps): Express {
     const { contentType, body } = await ops.metrics.exposition();
     res.status(200).type(contentType).send(body);
   });
+  const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
+  const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
   const { search, reads } = foundations(deps);
   app.use(
     config.basePath,
@@ -150,7 +151,9 @@ export function createApp(deps: AppDeps): Express {
       clock,
       endpoints: { ...endpoints(deps), '/Patient': search },
       reads,
-      admit: admission({ ...ops, config: config.ops }),
+      admit,
+      acquireSlot,
+      readBody,
     }),
   );
   app.use((req, _res, next) => {

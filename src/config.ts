@@ -5,12 +5,10 @@
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
 
 import type { RepositoryConfig } from './record/open-repository';
-import type { ClinicalArea } from './structured/structured-query';
+import { CLINICAL_AREAS, SWITCH_NAMES } from './contract/areas';
+import type { ClinicalArea } from './contract/structured-query';
 
-export const CLINICAL_AREAS: readonly ClinicalArea[] = [
-  'allergies', 'medication', 'consultations', 'problems', 'immunisations',
-  'uncategorisedData', 'investigations', 'referrals', 'diaryEntries',
-];
+export { CLINICAL_AREAS };
 
 export interface AppConfig {
   readonly port: number;
@@ -51,14 +49,16 @@ export interface OpsConfig {
   readonly metricsPath: string;
   /** Where the audit trail goes: "stdout" or a file path (appended to). It cannot be switched off. */
   readonly auditLog: string;
-  /** Per consumer (Ssp-From) sustained rate, requests per minute. */
-  readonly rateLimitPerMinute: number;
+  /** Per consumer (Ssp-From) sustained rate, requests per minute; undefined (the default) is off. */
+  readonly rateLimitPerMinute: number | undefined;
   /** Per consumer burst: the token bucket's capacity. */
   readonly rateLimitBurst: number;
   /** Global limit on FHIR requests admitted and not yet answered; beyond it requests are shed (503). */
   readonly maxInFlight: number;
-  /** Event-loop utilisation (0..1) above which requests are shed (503); 1 turns the check off. */
-  readonly maxEventLoopUtilisation: number;
+  /** Queueing delay (ms) above which requests are shed (503) while others are in flight; 0 turns it off. */
+  readonly maxQueueDelayMs: number;
+  /** Deadline for reading a request body, from when the read starts; beyond it 408. */
+  readonly bodyTimeoutMs: number;
   /** Retry-After (seconds) on a shed request or one that arrives while the process drains. */
   readonly retryAfterSeconds: number;
   /** A file whose existence puts the service in maintenance; "" disables the switch. */
@@ -95,13 +95,14 @@ const databaseUrl = makeValidator<string>((value) => {
 });
 
 const asid = makeValidator<string>((value) => {
-  if (!/^[0-9]{1,20}$/.test(value)) throw new Error('must be an ASID: 1 to 20 digits');
+  // As Ssp-To is checked (src/spine/ssp-headers.ts): Spine ASIDs are 12 digits.
+  if (!/^[0-9]{1,12}$/.test(value)) throw new Error('must be an ASID: 1 to 12 digits');
   return value;
 });
 
 /** The ten switchable areas of Configuration for supported clinical areas: the nine clinical areas and
  * documents. */
-const SWITCHABLE_AREAS: readonly string[] = [...CLINICAL_AREAS, 'documents'];
+const SWITCHABLE_AREAS: readonly string[] = SWITCH_NAMES;
 
 const areaList = makeValidator<ReadonlySet<string>>((value) => {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -129,13 +130,6 @@ function wholeNumber(min: number, max: number) {
     return n;
   });
 }
-
-/** A share: a number greater than 0 and at most 1. */
-const fraction = makeValidator<number>((value) => {
-  const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new Error('must be a number greater than 0 and at most 1');
-  return n;
-});
 
 const auditTarget = makeValidator<string>((value) => {
   if (value.trim() === '') throw new Error('must be "stdout" or a file path; the audit trail cannot be switched off');
@@ -182,10 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
       METRICS_PATH: basePath({ default: '/metrics' }),
       AUDIT_LOG: auditTarget({ default: 'stdout' }),
-      RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: 600 }),
+      // Off unless set (docs/decisions.md, "Admission").
+      RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: undefined }),
       RATE_LIMIT_BURST: wholeNumber(1, 1_000_000)({ default: 60 }),
       MAX_IN_FLIGHT: wholeNumber(1, 100_000)({ default: 64 }),
-      MAX_EVENT_LOOP_UTILISATION: fraction({ default: 0.6 }),
+      MAX_QUEUE_DELAY_MS: wholeNumber(0, 60_000)({ default: 200 }),
+      BODY_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
       RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 1 }),
       MAINTENANCE_FILE: str({ default: DEFAULTS.MAINTENANCE_FILE }),
       MAINTENANCE_POLL_MS: wholeNumber(0, 60_000)({ default: 1000 }),
@@ -246,7 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       rateLimitBurst: e.RATE_LIMIT_BURST,
       maxInFlight: e.MAX_IN_FLIGHT,
-      maxEventLoopUtilisation: e.MAX_EVENT_LOOP_UTILISATION,
+      maxQueueDelayMs: e.MAX_QUEUE_DELAY_MS,
+      bodyTimeoutMs: e.BODY_TIMEOUT_MS,
       retryAfterSeconds: e.RETRY_AFTER_SECONDS,
       maintenanceFile: e.MAINTENANCE_FILE.trim(),
       maintenancePollMs: e.MAINTENANCE_POLL_MS,

@@ -1,5 +1,4 @@
 /** Process entry: read config, pick the repository, listen, shut down gracefully. */
-import { testPractice } from '../examples/practice';
 import { createApp } from './app';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, type AppConfig } from './config';
@@ -38,7 +37,9 @@ async function main(): Promise<void> {
   }
   let repository: ClinicalRepository;
   try {
-    repository = await openRepository(config.repository, testPractice, systemClock.today());
+    // The ~5k-line embedded test practice is loaded only when the memory store is chosen.
+    const embedded = async () => (await import('./record/memory/embedded-practice')).testPractice;
+    repository = await openRepository(config.repository, embedded, systemClock.today());
   } catch (error) {
     return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
   }

@@ -22,7 +22,7 @@ import {
   type PersonName,
   type PostalAddress,
   type Practitioner,
-} from '../record/people';
+} from '../record/model/people';
 
 export const ref = (type: string, id: string): Reference => ({ reference: `${type}/${id}` });
 
@@ -103,10 +103,9 @@ export function patientResource(patient: Patient, practiceId: string): FhirPatie
     gender: patient.gender,
     birthDate: patient.birthDate,
     ...(patient.address && { address: [{ ...address(patient.address), use: 'home' }] }),
-    generalPractitioner: [
-      ...(patient.usualGpId ? [ref('Practitioner', patient.usualGpId)] : []),
-      ref('Organization', practiceId),
-    ],
+    // One reference (CareConnect-GPC-Patient-1 has 0..1): the usual GP, else the registered practice,
+    // which managingOrganization names in any case (D-33).
+    generalPractitioner: [patient.usualGpId ? ref('Practitioner', patient.usualGpId) : ref('Organization', practiceId)],
     managingOrganization: ref('Organization', practiceId),
   };
 }

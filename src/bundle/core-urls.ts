@@ -59,6 +59,9 @@ export const CORE_SYSTEM = {
  * supplier-specific system). One namespace per practice; a MedicationStatement, which shares its
  * plan's record id, has a namespace of its own so that the two identifiers never collide.
  */
-export function itemIdentifierSystem(odsCode: string, kind: 'record-item' | 'medication-statement' = 'record-item'): string {
+export function itemIdentifierSystem(
+  odsCode: string,
+  kind: 'record-item' | 'medication-statement' | 'healthcare-service' = 'record-item',
+): string {
   return `urn:gpconnect-structured:${odsCode}:${kind}`;
 }

@@ -6,23 +6,13 @@
  * apart from those calls.
  */
 import type { Identifier, Reference } from 'fhir/r3';
+import { ITEM_KINDS } from '../contract/item-kinds';
 import type { ActorRef, ItemKind, ItemRef } from '../record/model';
 
-/** The FHIR resource type each kind of linked item becomes (ProblemHeader (Condition) page). */
-export const ITEM_TARGET = {
-  allergy: 'AllergyIntolerance',
-  medicationPlan: 'MedicationRequest',
-  medicationIssue: 'MedicationRequest',
-  problem: 'Condition',
-  consultation: 'Encounter',
-  immunisation: 'Immunization',
-  immunisationStatus: 'Observation',
-  observation: 'Observation',
-  investigation: 'DiagnosticReport',
-  referral: 'ReferralRequest',
-  diaryEntry: 'ProcedureRequest',
-  document: 'DocumentReference',
-} as const satisfies Record<ItemKind, string>;
+/** The FHIR resource type each kind of linked item becomes (from the item-kind table). */
+export const ITEM_TARGET = Object.fromEntries(Object.entries(ITEM_KINDS).map(([kind, row]) => [kind, row.target])) as {
+  readonly [K in ItemKind]: (typeof ITEM_KINDS)[K]['target'];
+};
 
 export interface MappingContext {
   /** `Patient/<id>`: every subject and patient reference. */
@@ -37,10 +27,9 @@ export interface MappingContext {
   location(id: string): Reference;
   /**
    * A reference to a clinical item. When the item's area is switched off the engine returns the
-   * display-only placeholder of Configuration for supported clinical areas instead; when the item is in no
-   * area of this Bundle (out of scope), a display-only reference saying so, so that no reference dangles. A
-   * resolved allergy is referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see
-   * build-bundle.ts).
+   * display-only placeholder of §8.1 instead; when the item is in no area of this Bundle (out of
+   * scope), a display-only reference saying so, so that no reference dangles. A resolved allergy is
+   * referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see build-bundle.ts).
    */
   item(ref: ItemRef): Reference;
   /**

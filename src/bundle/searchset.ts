@@ -1,9 +1,11 @@
 /**
- * The Foundations search answer: a `searchset` Bundle of CareConnect-GPC-Patient-1 resources, each
- * written by the caller with the structured record's own Patient mapper (actors.ts), so demographics
- * are identical.
+ * The Foundations search answer: a GPConnect-Searchset-Bundle-1 of CareConnect-GPC-Patient-1 resources,
+ * each written by the caller with the structured record's own Patient mapper (actors.ts), so demographics
+ * are identical. The profile forbids `total` and `entry.search` (both 0..0), so neither is sent (D-60).
  */
 import type { Bundle, Patient } from 'fhir/r3';
+
+const SEARCHSET_BUNDLE_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1';
 
 export interface SearchsetContext {
   readonly id: string;
@@ -15,9 +17,8 @@ export function patientSearchset(patients: readonly Patient[], context: Searchse
   return {
     resourceType: 'Bundle',
     id: context.id,
-    meta: { lastUpdated: context.date },
+    meta: { lastUpdated: context.date, profile: [SEARCHSET_BUNDLE_PROFILE] },
     type: 'searchset',
-    total: patients.length,
-    entry: patients.map((resource) => ({ resource, search: { mode: 'match' } })),
+    entry: patients.map((resource) => ({ resource })),
   };
 }

@@ -14,7 +14,8 @@ const YEAR = /^(\d{4})$/;
 /** `YYYY-MM-DD` that is a real calendar date (2023-02-29 is not), else undefined. */
 export function parseWholeDate(value: string): CalendarDate | undefined {
   const m = WHOLE_DATE.exec(value);
-  if (!m) return undefined;
+  // FHIR's date type has no year 0000 (nor has PostgreSQL's): the earliest is 0001-01-01.
+  if (!m || m[1] === '0000') return undefined;
   const d = parseISO(value);
   if (!isValid(d) || format(d, 'yyyy-MM-dd') !== value) return undefined;
   return value as CalendarDate;

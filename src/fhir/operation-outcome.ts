@@ -1,10 +1,16 @@
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r3';
 import { PROFILE } from './profiles';
-import { SPINE_CODES, codeSystemOf, type SpineCode } from './spine-codes';
+import { SPINE_CODES, SPINE_ERROR_CODE_SYSTEM, type SpineCode, wireSpineCode } from './spine-codes';
 
+/**
+ * details.coding is always one Spine code (GPConnect-OperationOutcome-1 binds it, required, with the
+ * system fixed). A provider-local condition names itself in details.text (D-34).
+ */
 function spineDetails(code: SpineCode, text?: string): OperationOutcomeIssue['details'] {
-  const coding = [{ system: codeSystemOf(code), code, display: SPINE_CODES[code].display }];
-  return text === undefined ? { coding } : { coding, text };
+  const wire = wireSpineCode(code);
+  const coding = [{ system: SPINE_ERROR_CODE_SYSTEM, code: wire, display: SPINE_CODES[wire].display }];
+  const detailsText = text ?? (wire === code ? undefined : `${code}: ${SPINE_CODES[code].display}`);
+  return detailsText === undefined ? { coding } : { coding, text: detailsText };
 }
 
 /** The single-issue OperationOutcome of an error response (Error handling guidance — OperationOutcome). */

@@ -19,26 +19,43 @@ export const SPINE_CODES = {
   INVALID_PARAMETER: { status: 422, issueCode: 'invalid', display: 'Invalid parameter' },
   INTERNAL_SERVER_ERROR: { status: 500, issueCode: 'processing', display: 'Unexpected internal server error' },
   NOT_IMPLEMENTED: { status: 501, issueCode: 'not-supported', display: 'Not implemented' },
-  // Provider-local codes: conditions GP Connect has no Spine code for (docs/decisions.md, "Local error codes").
-  REQUEST_TIMEOUT: { status: 408, issueCode: 'timeout', display: 'Request not received in time', local: true },
-  PAYLOAD_TOO_LARGE: { status: 413, issueCode: 'too-long', display: 'Request body too large', local: true },
-  REQUEST_HEADERS_TOO_LARGE: { status: 431, issueCode: 'too-long', display: 'Request headers too large', local: true },
-  TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', local: true },
-  // A patient search that matches more patients than it may return: narrow it (D-63).
+  // Conditions GP Connect has no Spine code for (docs/decisions.md, D-34): on the wire they carry the
+  // nearest Spine code (`spine`) for the required binding, their own name in details.text, their own
+  // HTTP status and FHIR issue type. The name stays the key here, in metrics and in the audit trail.
+  REQUEST_TIMEOUT: { status: 408, issueCode: 'timeout', display: 'Request not received in time', spine: 'BAD_REQUEST' },
+  PAYLOAD_TOO_LARGE: { status: 413, issueCode: 'too-long', display: 'Request body too large', spine: 'BAD_REQUEST' },
+  REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    issueCode: 'too-long',
+    display: 'Request headers too large',
+    spine: 'BAD_REQUEST',
+  },
+  TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', spine: 'BAD_REQUEST' },
+  // A patient search that matches more patients than it may return: narrow it (D-63). Sent as
+  // BAD_REQUEST with its own name in details.text (D-34).
   TOO_MANY_MATCHES: {
     status: 422,
     issueCode: 'too-costly',
     display: 'Too many matches; narrow the search',
-    local: true,
+    spine: 'BAD_REQUEST',
   },
-  SERVICE_UNAVAILABLE: { status: 503, issueCode: 'transient', display: 'Service unavailable', local: true },
-} as const satisfies Record<string, { status: number; issueCode: string; display: string; local?: true }>;
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    issueCode: 'transient',
+    display: 'Service unavailable',
+    spine: 'INTERNAL_SERVER_ERROR',
+  },
+} as const satisfies Record<
+  string,
+  { status: number; issueCode: string; display: string; spine?: 'BAD_REQUEST' | 'INTERNAL_SERVER_ERROR' }
+>;
 
 export type SpineCode = keyof typeof SPINE_CODES;
 
 export const SPINE_ERROR_CODE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
-export const LOCAL_ERROR_CODE_SYSTEM = 'urn:gpconnect-structured:provider-error-code';
 
-export function codeSystemOf(code: SpineCode): string {
-  return 'local' in SPINE_CODES[code] ? LOCAL_ERROR_CODE_SYSTEM : SPINE_ERROR_CODE_SYSTEM;
+/** The Spine code a condition is sent with: itself, or for a provider-local condition the nearest one. */
+export function wireSpineCode(code: SpineCode): SpineCode {
+  const entry = SPINE_CODES[code];
+  return 'spine' in entry ? entry.spine : code;
 }

@@ -1,6 +1,7 @@
 /**
- * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27): route and verb, Ssp-*
- * headers, admission (throttle, shed, maintenance), JWT, enablement, content type, then the body.
+ * The FHIR endpoints under BASE_PATH, and the order every request is checked in (D-27 and D-A2):
+ * route and verb, Ssp-* headers, admission (drain, maintenance, consumer rate), JWT, enablement,
+ * content type, the body read, then the global limits (in flight, queue).
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
@@ -13,7 +14,7 @@ import { truncate } from '../fhir/text';
 import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
-import { checkSspHeaders, type SspEnvelope } from '../spine/ssp-headers';
+import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import { negotiationOf, sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
@@ -32,12 +33,16 @@ export interface Formats {
 export interface FhirEndpoint {
   readonly method: 'GET' | 'POST';
   readonly interaction: Interaction;
-  /** Produces the response resource (or its bytes in `formats.answer`) for a request that passed the gate. */
+  /**
+   * Produces the response resource (or its bytes in `formats.answer`) for a request that passed the
+   * gate; `body` is the request body, read (and inflated) before the request took its in-flight slot.
+   */
   readonly handle: (
     req: Request,
     res: Response,
     gate: GateResult,
     formats: Formats,
+    body: Buffer,
   ) => Promise<Resource | Buffer>;
 }
 
@@ -57,10 +62,14 @@ export interface FhirRoutesDeps {
   /** Reads by resource type; matched after the exact paths, so `/Patient/$gpc…` is never a read. */
   readonly reads?: readonly FhirReadEndpoint[];
   /**
-   * Throttling, load shedding, maintenance and drain (src/ops/admission.ts): runs once the Ssp-*
-   * headers identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
+   * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
+   * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
    */
   readonly admit?: (req: Request, res: Response, envelope: SspEnvelope) => void;
+  /** The global limits (in flight, queueing delay): once the body has been read. Throws a GpcError. */
+  readonly acquireSlot?: (res: Response) => Promise<void>;
+  /** Reads a POST body (bounded in size and time). */
+  readonly readBody: (req: Request, res: Response) => Promise<Buffer>;
 }
 
 function checkEnablement(config: AppConfig, interaction: Interaction): void {
@@ -125,7 +134,12 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
         throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${req.path}; use ${endpoint.method}`);
       }
       res.locals.interaction = endpoint.interaction;
-      const envelope = checkSspHeaders((name) => req.header(name), endpoint.interaction, config.providerAsid);
+      const envelope = checkSspHeaders(
+        (name) => req.header(name),
+        endpoint.interaction,
+        config.providerAsid,
+        rawHeaderCount(req.rawHeaders),
+      );
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
@@ -134,18 +148,35 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
       checkEnablement(config, endpoint.interaction);
       const formats = checkFormats(req, endpoint.method);
       res.locals.format = formats.answer;
-      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats), formats.answer);
+      const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
+      await deps.acquireSlot?.(res);
+      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats, body), formats.answer);
     };
     run().catch(next);
   };
 }
 
-/** Reads the raw request body (at most `limit` bytes, gzip/deflate inflated) once the gate has passed. */
-export function bodyReader(limit: number): (req: Request, res: Response) => Promise<Buffer> {
+/**
+ * Reads the raw request body once the gate has passed: at most `limit` bytes after gzip/deflate
+ * inflation (so a gzip bomb stops at the limit with 413), within `timeoutMs` of starting (408, and the
+ * connection is closed so a trickling client holds nothing more).
+ */
+export function bodyReader(
+  limit: number,
+  timeoutMs: number,
+): (req: Request, res: Response) => Promise<Buffer> {
   const raw = express.raw({ type: () => true, limit });
   return (req, res) =>
     new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new GpcError('REQUEST_TIMEOUT', `The request body was not received within ${timeoutMs} ms`, {
+            Connection: 'close',
+          }),
+        );
+      }, timeoutMs);
       raw(req, res, (error?: unknown) => {
+        clearTimeout(timer);
         if (error) reject(error instanceof Error ? error : new Error('request body could not be read'));
         else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       });

@@ -2,13 +2,13 @@
  * Coding-scheme discovery: which terminologies, editions and releases the record this service serves
  * is coded in, answered as JSON at GET /coding-schemes (outside BASE_PATH, no Spine headers).
  *
- * The values below describe the embedded test practice (examples/practice), which is coded against
+ * The values below describe the embedded test practice (src/record/memory/embedded-practice), which is coded against
  * these releases. A vendor plugging in its own ClinicalRepository states its own store's releases
  * here: this module is the one place they are written down.
  */
 import type { RequestHandler } from 'express';
-import { LOCAL_ERROR_CODE_SYSTEM, SPINE_CODES, SPINE_ERROR_CODE_SYSTEM } from '../fhir/spine-codes';
-import { GP_CONNECT_VERSION, GP_CONNECT_VERSIONS_SERVED, type SoftwareInfo } from '../structured/capability-statement';
+import { SPINE_CODES, SPINE_ERROR_CODE_SYSTEM } from '../fhir/spine-codes';
+import { GP_CONNECT_VERSION, GP_CONNECT_VERSIONS_SERVED, type SoftwareInfo } from '../operations/structured-record/capability-statement';
 
 export interface CodingScheme {
   readonly name: string;
@@ -61,15 +61,11 @@ const PROTOCOL_SCHEMES: readonly CodingScheme[] = [
     system: SPINE_ERROR_CODE_SYSTEM,
     release: `GP Connect ${GP_CONNECT_VERSION}`,
     local: false,
-  },
-  {
-    name: 'Provider-local error codes',
-    system: LOCAL_ERROR_CODE_SYSTEM,
-    release: '1',
-    local: true,
-    note: 'Conditions GP Connect has no Spine code for (see CHANGELOG.md)',
+    note:
+      'Conditions with no Spine code of their own carry the nearest Spine code and name themselves in ' +
+      'details.text (see CHANGELOG.md)',
     codes: Object.entries(SPINE_CODES)
-      .filter(([, entry]) => 'local' in entry)
+      .filter(([, entry]) => 'spine' in entry)
       .map(([code]) => code),
   },
 ];

@@ -29,16 +29,17 @@ export interface MetricsOptions {
   /** Read at scrape time, so the gauges are always exact without per-request bookkeeping. */
   readonly inFlight: () => number;
   readonly maxInFlight: number;
-  readonly eventLoopUtilisation: () => number;
+  readonly queueDelaySeconds: () => number;
   readonly maintenance: () => boolean;
   readonly software: { readonly version: string; readonly gpConnectVersion: string };
 }
 
 /**
- * A consumer ASID is a label; Ssp-From values are validated but not known in advance, so the number
- * of distinct label values is capped to keep a misbehaving caller from exhausting memory.
+ * A consumer ASID is a label only once Ssp-From has validated as an ASID (12 digits at most; anything
+ * else is "unknown"); ASIDs are not known in advance, so at most this many distinct ones get a label of
+ * their own and the rest share "other". A caller inventing ASIDs grows /metrics by a bounded amount.
  */
-const MAX_CONSUMER_LABELS = 500;
+export const MAX_CONSUMER_LABELS = 100;
 
 /** Seconds; the 1 s and 3 s buckets are the spec's SHOULD and SHALL for a query API (Non-functional
  * requirements). */
@@ -91,11 +92,13 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: 'gpc_event_loop_utilisation',
-      help: 'Share of the last window the event loop was busy (0..1), as the load shedder sees it',
+      name: 'gpc_queue_delay_seconds',
+      help:
+        'How long admitted requests wait for the event loop before their handler runs ' +
+        '(median of the last 100 ms window), as the load shedder sees it',
       registers,
       collect() {
-        this.set(options.eventLoopUtilisation());
+        this.set(options.queueDelaySeconds());
       },
     });
     new Gauge({ name: 'gpc_requests_in_flight_limit', help: 'MAX_IN_FLIGHT', registers }).set(options.maxInFlight);

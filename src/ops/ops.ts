@@ -4,7 +4,7 @@
  */
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
-import { GP_CONNECT_VERSION, type SoftwareInfo } from '../structured/capability-statement';
+import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-record/capability-statement';
 import { AuditLog, type AuditTarget } from './audit';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';
@@ -16,7 +16,8 @@ export interface Ops {
   readonly audit: AuditLog;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
-  readonly rateLimiter: ConsumerRateLimiter;
+  /** Absent unless RATE_LIMIT_PER_MINUTE is set. */
+  readonly rateLimiter?: ConsumerRateLimiter;
   readonly shedder: LoadShedder;
 }
 
@@ -41,9 +42,12 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
   const lifecycle = new Lifecycle();
   const shedder = new LoadShedder({
     maxInFlight: settings.maxInFlight,
-    maxEventLoopUtilisation: settings.maxEventLoopUtilisation,
+    maxQueueDelayMs: settings.maxQueueDelayMs,
   });
-  const rateLimiter = new ConsumerRateLimiter({ perMinute: settings.rateLimitPerMinute, burst: settings.rateLimitBurst });
+  const rateLimiter =
+    settings.rateLimitPerMinute === undefined
+      ? undefined
+      : new ConsumerRateLimiter({ perMinute: settings.rateLimitPerMinute, burst: settings.rateLimitBurst });
   const maintenance = new MaintenanceSwitch({
     file: settings.maintenanceFile,
     pollMs: settings.maintenancePollMs,
@@ -56,7 +60,7 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
   const metrics = new Metrics({
     processMetrics: options.processMetrics,
     inFlight: () => shedder.inFlight,
-    eventLoopUtilisation: () => shedder.eventLoopUtilisation,
+    queueDelaySeconds: () => shedder.queueDelayMs / 1000,
     maxInFlight: settings.maxInFlight,
     maintenance: () => maintenance.isOn(),
     software: { version: options.software.version, gpConnectVersion: GP_CONNECT_VERSION },
@@ -76,10 +80,11 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     },
     maintenance: { file: maintenance.file ?? null, on: maintenance.isOn() },
     throttling: {
-      rateLimitPerMinute: settings.rateLimitPerMinute,
+      rateLimitPerMinute: settings.rateLimitPerMinute ?? null,
       rateLimitBurst: settings.rateLimitBurst,
       maxInFlight: settings.maxInFlight,
-      maxEventLoopUtilisation: settings.maxEventLoopUtilisation,
+      maxQueueDelayMs: settings.maxQueueDelayMs,
+      bodyTimeoutMs: settings.bodyTimeoutMs,
     },
   });
   return { metrics, audit, maintenance, lifecycle, rateLimiter, shedder };

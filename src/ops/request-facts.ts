@@ -8,7 +8,7 @@ import type { SpineCode } from '../fhir/spine-codes';
 import type { GateResult } from '../http/fhir-routes';
 import type { Interaction } from '../spine/interactions';
 import type { SspEnvelope } from '../spine/ssp-headers';
-import type { StructuredQuery } from '../structured/structured-query';
+import type { StructuredQuery } from '../contract/structured-query';
 import type { AskedFor } from './asked-for';
 
 export interface RequestFacts {

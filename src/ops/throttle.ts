@@ -3,6 +3,7 @@
  * abused service stays responsive for everyone else. Hand-written: each is a few lines, and both
  * must run inside the gate, after the Ssp-* headers identify the consumer (docs/decisions.md).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface RateLimitOptions {
   /** Sustained rate per consumer. */
@@ -64,62 +65,93 @@ export interface LoadShedderOptions {
   /** Requests admitted and not yet answered. */
   readonly maxInFlight: number;
   /**
-   * Event-loop utilisation (0..1) above which new requests are shed; 1 turns this check off. The
-   * in-flight limit protects a slow store; this protects the CPU: when the loop is saturated every
-   * request waits behind every other, so admitting more only makes everyone slower.
+   * Queueing delay (ms) above which new requests are shed while others are in flight; 0 turns this
+   * check off. The in-flight limit protects a slow store; this protects the CPU: when admitted
+   * requests wait this long for their turn on the event loop, admitting more only makes everyone
+   * slower.
    */
-  readonly maxEventLoopUtilisation: number;
+  readonly maxQueueDelayMs: number;
   /** Monotonic milliseconds. */
   readonly now?: () => number;
-  /** Cumulative event-loop utilisation of this thread (injected by tests). */
-  readonly eventLoopUtilisation?: typeof performance.eventLoopUtilization;
-  /** Uniform in [0, 1) (injected by tests). */
-  readonly random?: () => number;
+  /** The event loop's delay (injected by tests); perf_hooks.monitorEventLoopDelay by default. */
+  readonly loopDelay?: LoopDelaySampler;
+}
+
+export interface LoopDelaySampler {
+  /** The median event-loop delay (ms) since the last call, or undefined without a sample; starts afresh. */
+  take(): number | undefined;
+}
+
+/** How often the event-loop delay is sampled (a timer's lateness), in ms. */
+const LOOP_DELAY_RESOLUTION_MS = 10;
+
+export function monitorLoopDelay(): LoopDelaySampler {
+  const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  histogram.enable();
+  return {
+    take() {
+      if (histogram.count === 0) return undefined;
+      // The histogram holds the whole interval between timer runs: the delay is what exceeds the resolution.
+      const ms = Math.max(0, histogram.percentile(50) / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+      histogram.reset();
+      return ms;
+    },
+  };
 }
 
 /**
- * Utilisation is measured over windows of this length, sampled lazily by the requests themselves.
- * Short, so that a surge is met before a queue builds (a 500 ms window reacted too late in
- * bench/load.ts); proportional shedding keeps a short window from overreacting to one GC pause.
+ * Waits are gathered in windows of this length; the standing queue is the larger of two medians over
+ * the last window with samples: the waits of admitted requests for their turn (work queued ahead of
+ * them), and the event loop's delay (how long anything newly ready, such as a request arriving,
+ * waits for the loop). Medians rather than CoDel's minimum: requests that become ready together run
+ * one after another, so the first of each batch waits nothing even when the rest wait long; a median
+ * still ignores one wait behind a GC pause.
  */
-const UTILISATION_WINDOW_MS = 100;
+export const QUEUE_WINDOW_MS = 100;
+/** A standing queue older than this (no request admitted since) is forgotten, so admission resumes. */
+export const QUEUE_MEMORY_MS = 1000;
+/** Samples kept per window (the median of the first ones is as good as of all). */
+const MAX_SAMPLES = 1000;
 
 /**
- * The global limits: requests in flight, and the event loop's utilisation over the last window.
- * A slot is taken when a request is admitted and given back when its response closes (sent, failed
- * or aborted), so a slot can never leak.
+ * The global limits: requests in flight, and how long admitted requests wait for the event loop
+ * before their handler runs (docs/decisions.md, "Admission"). Never utilisation: a loop kept busy
+ * by one request at a time is the goal, not overload. A slot is taken once the request's body has
+ * been read, and given back when its response closes (sent, failed or aborted), so it never leaks.
  */
 export class LoadShedder {
   private current = 0;
   private readonly now: () => number;
-  private readonly elu: typeof performance.eventLoopUtilization;
-  private previous: ReturnType<typeof performance.eventLoopUtilization>;
-  private sampledAt: number;
-  private utilisation = 0;
-  private readonly random: () => number;
+  private windowStart: number;
+  private samples: number[] = [];
+  private readonly loopDelay: LoopDelaySampler;
+  /** The standing queue of the last window with samples, and when that window ended. */
+  private standing = 0;
+  private standingAt: number;
 
   constructor(private readonly options: LoadShedderOptions) {
     this.now = options.now ?? (() => performance.now());
-    this.elu = options.eventLoopUtilisation ?? ((a, b) => performance.eventLoopUtilization(a, b));
-    this.random = options.random ?? Math.random;
-    this.previous = this.elu();
-    this.sampledAt = this.now();
+    this.loopDelay = options.loopDelay ?? monitorLoopDelay();
+    this.windowStart = this.now();
+    this.standingAt = this.windowStart;
   }
 
   get inFlight(): number {
     return this.current;
   }
 
-  /** The event loop's utilisation over the last complete window (0..1). */
-  get eventLoopUtilisation(): number {
-    this.sample();
-    return this.utilisation;
+  /** The standing queueing delay in ms (0 once nothing has been admitted for QUEUE_MEMORY_MS). */
+  get queueDelayMs(): number {
+    this.roll();
+    return this.now() - this.standingAt >= QUEUE_MEMORY_MS ? 0 : this.standing;
   }
 
   /** A release function when there is room; otherwise why the request must be shed. */
-  tryAcquire(): (() => void) | 'in-flight' | 'event-loop' {
+  tryAcquire(): (() => void) | 'in-flight' | 'queue' {
     if (this.current >= this.options.maxInFlight) return 'in-flight';
-    if (this.random() < this.shedShare()) return 'event-loop';
+    // Alone, a request cannot queue behind anyone: a lone client is never shed, however busy the loop.
+    const limit = this.options.maxQueueDelayMs;
+    if (limit > 0 && this.current > 0 && this.queueDelayMs > limit) return 'queue';
     this.current += 1;
     let released = false;
     return () => {
@@ -129,26 +161,24 @@ export class LoadShedder {
     };
   }
 
-  /**
-   * The share of new requests to shed: nothing at or below the limit, rising in proportion to the
-   * excess, everything from half-way between the limit and full utilisation (a loop that busy is
-   * saturated). Proportional rather than all-or-nothing, so that the load does not swing between
-   * "shed everyone" and "admit everyone" from one window to the next: that would admit bursts, and
-   * bursts are what make the admitted requests slow.
-   */
-  private shedShare(): number {
-    const limit = this.options.maxEventLoopUtilisation;
-    if (limit >= 1) return 0;
-    const excess = this.eventLoopUtilisation - limit;
-    return excess <= 0 ? 0 : Math.min(1, excess / ((1 - limit) / 2));
+  /** An admitted request waited `ms` for the event loop before its handler ran. */
+  recordWait(ms: number): void {
+    this.roll();
+    if (this.samples.length < MAX_SAMPLES) this.samples.push(ms);
   }
 
-  private sample(): void {
+  private roll(): void {
     const now = this.now();
-    if (now - this.sampledAt < UTILISATION_WINDOW_MS) return;
-    const current = this.elu();
-    this.utilisation = this.elu(current, this.previous).utilization;
-    this.previous = current;
-    this.sampledAt = now;
+    if (now - this.windowStart < QUEUE_WINDOW_MS) return;
+    const delay = this.loopDelay.take();
+    if (this.samples.length > 0 || delay !== undefined) {
+      const sorted = this.samples.sort((a, b) => a - b);
+      const waited = sorted.length > 0 ? sorted[Math.floor((sorted.length - 1) / 2)] : 0;
+      this.standing = Math.max(waited, delay ?? 0);
+      // When that window ended: a window that ended long ago says less about now.
+      this.standingAt = this.windowStart + QUEUE_WINDOW_MS;
+      this.samples = [];
+    }
+    this.windowStart = now;
   }
 }

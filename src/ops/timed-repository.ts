@@ -3,10 +3,10 @@
  * the operation handed it. Created for each request (a few fields), so no state is shared between
  * requests, and the operation's code is untouched.
  */
+import type { StructuredQuery } from '../contract/structured-query';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/model/people';
 import type { PatientCriteria } from '../record/patient-directory';
-import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/people';
 import type { ClinicalRepository, PatientRecord } from '../record/repository';
-import type { StructuredQuery } from '../structured/structured-query';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */

@@ -28,7 +28,8 @@
  *    into switched-off areas are kept but their items are not loaded (confidential ones: removed).
  * 4. Actors: every one any returned item names, with the organisations they name in turn.
  */
-import type { ClinicalArea, StructuredQuery } from '../structured/structured-query';
+import { CLINICAL_AREAS } from '../contract/areas';
+import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
@@ -52,7 +53,7 @@ import type {
   Problem,
   Topic,
 } from './model';
-import type { Patient, Practice } from './people';
+import type { Patient, Practice } from './model/people';
 import { hasConfidentialParts, redactConsultation, redactItem, redactPlan, WithheldIndex } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink } from './source';
@@ -80,6 +81,16 @@ interface Selected<T> {
   readonly items: readonly Placed<T>[];
   readonly withheldConfidential: boolean;
 }
+
+/**
+ * The areas with rules of their own below (allergies: active and ended; consultations: a selection;
+ * problems: from the hub; immunisations: two record areas). Every other area in the registry is
+ * plain: its items are in the record area of the same name and pass PRIMARY_FILTERS[area].
+ */
+type SpecialArea = 'allergies' | 'consultations' | 'problems' | 'immunisations';
+type PlainArea = Exclude<ClinicalArea, SpecialArea>;
+const SPECIAL_AREAS: readonly ClinicalArea[] = ['allergies', 'consultations', 'problems', 'immunisations'];
+const PLAIN_AREAS = CLINICAL_AREAS.filter((area): area is PlainArea => !SPECIAL_AREAS.includes(area));
 
 /** Item rounds after the candidate round; see source.ts for why two are enough. */
 const LINK_ROUNDS = 2;
@@ -112,15 +123,12 @@ class Assembly {
   private readonly withheldLinks = new Map<string, WithheldLink>();
   private readonly primary: {
     allergies?: { readonly active: Selected<Allergy>; readonly resolved?: Selected<Allergy> };
-    medication?: Selected<MedicationPlan>;
     consultations?: Selected<Consultation>;
     problems?: Selected<Problem>;
     immunisations?: Selected<AreaItem<'immunisations'>> & { readonly statuses: Selected<ImmunisationStatusRecord> };
-    uncategorisedData?: Selected<AreaItem<'uncategorisedData'>>;
-    investigations?: Selected<AreaItem<'investigations'>>;
-    referrals?: Selected<AreaItem<'referrals'>>;
-    diaryEntries?: Selected<AreaItem<'diaryEntries'>>;
-  } = {};
+    /** Every other requested area: one record area of the same name, one per-item filter. */
+    plain: Map<PlainArea, Selected<AreaItem<PlainArea>>>;
+  } = { plain: new Map() };
 
   constructor(
     private readonly query: StructuredQuery,
@@ -152,10 +160,6 @@ class Assembly {
         }),
       };
     }
-    if (q.medication) {
-      const mq = q.medication;
-      this.primary.medication = this.select('medication', c.medication ?? [], (p) => PRIMARY_FILTERS.medication(p, mq));
-    }
     if (q.consultations) {
       const all = bySeq(c.consultations ?? []);
       const chosen = new Set(selectConsultations(all.map((p) => p.item), q.consultations));
@@ -172,21 +176,12 @@ class Assembly {
       const statuses = this.select('immunisationStatuses', c.immunisationStatuses ?? [], (s) => PRIMARY_FILTERS.immunisationStatuses(s, iq));
       this.primary.immunisations = { ...given, withheldConfidential: given.withheldConfidential || statuses.withheldConfidential, statuses };
     }
-    if (q.uncategorisedData) {
-      const uq = q.uncategorisedData;
-      this.primary.uncategorisedData = this.select('uncategorisedData', c.uncategorisedData ?? [], (o) => PRIMARY_FILTERS.uncategorisedData(o, uq));
-    }
-    if (q.investigations) {
-      const iq = q.investigations;
-      this.primary.investigations = this.select('investigations', c.investigations ?? [], (r) => PRIMARY_FILTERS.investigations(r, iq));
-    }
-    if (q.referrals) {
-      const rq = q.referrals;
-      this.primary.referrals = this.select('referrals', c.referrals ?? [], (r) => PRIMARY_FILTERS.referrals(r, rq));
-    }
-    if (q.diaryEntries) {
-      const dq = q.diaryEntries;
-      this.primary.diaryEntries = this.select('diaryEntries', c.diaryEntries ?? [], (d) => PRIMARY_FILTERS.diaryEntries(d, dq));
+    for (const area of PLAIN_AREAS) {
+      const areaQuery = q[area];
+      if (areaQuery === undefined) continue;
+      const passes = PRIMARY_FILTERS[area] as (item: AreaItem<PlainArea>, query: typeof areaQuery) => boolean;
+      const candidates = (c[area] ?? []) as readonly Placed<AreaItem<PlainArea>>[];
+      this.primary.plain.set(area, this.select<PlainArea>(area, candidates, (item) => passes(item, areaQuery)));
     }
   }
 
@@ -231,13 +226,9 @@ class Assembly {
     const p = this.primary;
     const others: AnyPlaced[] = [
       ...placedAs('allergies', [...(p.allergies?.active.items ?? []), ...(p.allergies?.resolved?.items ?? [])]),
-      ...placedAs('medication', p.medication?.items ?? []),
       ...placedAs('immunisations', p.immunisations?.items ?? []),
       ...placedAs('immunisationStatuses', p.immunisations?.statuses.items ?? []),
-      ...placedAs('uncategorisedData', p.uncategorisedData?.items ?? []),
-      ...placedAs('investigations', p.investigations?.items ?? []),
-      ...placedAs('referrals', p.referrals?.items ?? []),
-      ...placedAs('diaryEntries', p.diaryEntries?.items ?? []),
+      ...[...p.plain].flatMap(([area, selected]) => placedAs(area, selected.items)),
     ];
     for (const entry of others) {
       this.linkProblemsOf(entry, { via: 'linkedProblem' });
@@ -447,7 +438,6 @@ class Assembly {
           ...(p.allergies.resolved && { resolved: this.result('allergies', p.allergies.resolved) }),
         },
       }),
-      ...(p.medication && { medication: this.result('medication', p.medication) }),
       ...(p.consultations && { consultations: this.result('consultations', p.consultations) }),
       ...(p.problems && { problems: this.result('problems', p.problems) }),
       ...(p.immunisations && {
@@ -456,10 +446,7 @@ class Assembly {
           statuses: this.result('immunisationStatuses', p.immunisations.statuses).items,
         },
       }),
-      ...(p.uncategorisedData && { uncategorisedData: this.result('uncategorisedData', p.uncategorisedData) }),
-      ...(p.investigations && { investigations: this.result('investigations', p.investigations) }),
-      ...(p.referrals && { referrals: this.result('referrals', p.referrals) }),
-      ...(p.diaryEntries && { diaryEntries: this.result('diaryEntries', p.diaryEntries) }),
+      ...Object.fromEntries([...p.plain].map(([area, selected]) => [area, this.result(area, selected)])),
     };
     const linked = this.linkedRecord();
     const all: (readonly [RecordArea, AreaItem<RecordArea>])[] = [];
@@ -467,15 +454,11 @@ class Assembly {
       for (const item of items ?? []) all.push([area, item]);
     };
     add('allergies', [...(areas.allergies?.active.items ?? []), ...(areas.allergies?.resolved?.items ?? [])]);
-    add('medication', areas.medication?.items);
     add('consultations', areas.consultations?.items);
     add('problems', areas.problems?.items);
     add('immunisations', areas.immunisations?.items);
     add('immunisationStatuses', areas.immunisations?.statuses);
-    add('uncategorisedData', areas.uncategorisedData?.items);
-    add('investigations', areas.investigations?.items);
-    add('referrals', areas.referrals?.items);
-    add('diaryEntries', areas.diaryEntries?.items);
+    for (const area of p.plain.keys()) add(area, areas[area]?.items);
     for (const area of RECORD_AREAS) add(area, linked?.[area]);
     return { areas, ...(linked && { linked }), all };
   }

@@ -1,7 +1,7 @@
 /** Which actors a request needs, done once for every store (Retrieve a patient’s structured record — Payload
  * response body). */
 import type { ActorIds } from './item-refs';
-import type { Device, HealthcareService, Location, Organisation, Practitioner } from './people';
+import type { Device, HealthcareService, Location, Organisation, Practitioner } from './model/people';
 import type { Actors } from './source';
 
 export interface ActorLookup {

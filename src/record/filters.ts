@@ -11,7 +11,7 @@
  * CalendarDates, which compare as strings.
  */
 import { partialDateInterval, type CalendarDate } from '../fhir/dates';
-import type { DateWindow, ProblemFilter, StructuredQuery } from '../structured/structured-query';
+import type { DateWindow, ProblemFilter, StructuredQuery } from '../contract/structured-query';
 import type {
   Allergy,
   Consultation,
@@ -26,7 +26,7 @@ import type {
   Problem,
   Referral,
 } from './model';
-import { effectiveEnd, isAcute } from './medication-period';
+import { effectiveEnd, isAcute } from './model/medication-period';
 
 /** The days a record's date covers; `end` absent: open-ended (ongoing). */
 export interface RecordSpan {

@@ -3,7 +3,9 @@
  * are keyed, which references an item holds, and which actors it names. The assembly code, the
  * load-time dataset check and the stores all read these, so they cannot disagree about what a link is.
  */
-import type { ClinicalArea } from '../structured/structured-query';
+import { AREA_KIND, ITEM_KINDS } from '../contract/item-kinds';
+import type { RecordArea } from '../contract/record-areas';
+import { documentAuthor } from './model/documents';
 import type {
   ActorRef,
   Allergy,
@@ -22,75 +24,22 @@ import type {
   Referral,
 } from './model';
 
-/** The arrays of a patient's record (`PatientClinicalRecord` keys). */
-export type RecordArea = keyof PatientClinicalRecord;
+export { RECORD_AREAS, type RecordArea } from '../contract/record-areas';
+export { AREA_KIND } from '../contract/item-kinds';
+export { SWITCHED_BY } from '../contract/areas';
 
 /** The element type of one record area. */
 export type AreaItem<A extends RecordArea> = NonNullable<PatientClinicalRecord[A]>[number];
 
-/** Every record area, in the order output and indexes walk them. */
-export const RECORD_AREAS = [
-  'allergies',
-  'medication',
-  'problems',
-  'consultations',
-  'immunisations',
-  'immunisationStatuses',
-  'uncategorisedData',
-  'investigations',
-  'referrals',
-  'diaryEntries',
-  'documents',
-] as const satisfies readonly RecordArea[];
-
 /** Where the item a reference names is held (a medication issue lives inside its plan). */
-export const KIND_AREA = {
-  allergy: 'allergies',
-  medicationPlan: 'medication',
-  medicationIssue: 'medication',
-  problem: 'problems',
-  consultation: 'consultations',
-  immunisation: 'immunisations',
-  immunisationStatus: 'immunisationStatuses',
-  observation: 'uncategorisedData',
-  investigation: 'investigations',
-  referral: 'referrals',
-  diaryEntry: 'diaryEntries',
-  document: 'documents',
-} as const satisfies Record<ItemKind, RecordArea>;
+export const KIND_AREA = Object.fromEntries(
+  Object.entries(ITEM_KINDS).map(([kind, row]) => [kind, row.recordArea]),
+) as { readonly [K in ItemKind]: (typeof ITEM_KINDS)[K]['recordArea'] };
 
-/** The reference kind of each area's own items (issues are reached through their plan). */
-export const AREA_KIND = {
-  allergies: 'allergy',
-  medication: 'medicationPlan',
-  problems: 'problem',
-  consultations: 'consultation',
-  immunisations: 'immunisation',
-  immunisationStatuses: 'immunisationStatus',
-  uncategorisedData: 'observation',
-  investigations: 'investigation',
-  referrals: 'referral',
-  diaryEntries: 'diaryEntry',
-  documents: 'document',
-} as const satisfies Record<RecordArea, ItemKind>;
-
-/**
- * The switchable clinical area (query.disabledAreas) each record area belongs to. Documents have no
- * ClinicalArea: their own switch is not part of the query, so they are never "disabled" here.
- */
-export const SWITCHED_BY: Readonly<Record<RecordArea, ClinicalArea | undefined>> = {
-  allergies: 'allergies',
-  medication: 'medication',
-  problems: 'problems',
-  consultations: 'consultations',
-  immunisations: 'immunisations',
-  immunisationStatuses: 'immunisations',
-  uncategorisedData: 'uncategorisedData',
-  investigations: 'investigations',
-  referrals: 'referrals',
-  diaryEntries: 'diaryEntries',
-  documents: undefined,
-};
+// The registry's record areas are exactly the record's arrays.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const recordAreasMatch: SameKeys<RecordArea, keyof PatientClinicalRecord> = true;
+void recordAreasMatch;
 
 /** `kind:id`: the identity of a reference (ids are unique per kind within a patient). */
 export function refKey(ref: ItemRef): string {
@@ -275,9 +224,9 @@ export function collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, 
       into.actor((item as DiaryEntry).requester);
       return;
     case 'documents': {
-      const d = item as ClinicalDocument;
-      into.practitioner(d.authorId);
-      into.organisation(d.authorOrganisationId);
+      const author = documentAuthor(item as ClinicalDocument);
+      if (author?.kind === 'organisation') into.organisation(author.id);
+      if (author?.kind === 'practitioner') into.practitioner(author.id);
       return;
     }
   }

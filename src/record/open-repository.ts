@@ -21,13 +21,16 @@ export type RepositoryConfig =
 
 export class RepositoryStartError extends Error {}
 
+/** Loads the practice a memory store serves; called only when the memory store is chosen. */
+export type EmbeddedPractice = () => Promise<(today: CalendarDate) => PracticeDataset>;
+
 /** The store, ready to answer; `embedded` supplies the test practice for the memory store. */
 export async function openRepository(
   config: RepositoryConfig,
-  embedded: (today: CalendarDate) => PracticeDataset,
+  embedded: EmbeddedPractice,
   today: CalendarDate,
 ): Promise<ClinicalRepository> {
-  if (config.kind === 'memory') return new MemoryRepository(embedded(today));
+  if (config.kind === 'memory') return new MemoryRepository((await embedded())(today));
   const repository = new PostgresRepository(config);
   const where = describeUrl(config.url);
   try {

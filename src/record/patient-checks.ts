@@ -4,8 +4,8 @@
  * learn that a sensitive or deceased patient exists.
  */
 import { GpcError } from '../fhir/gpc-error';
+import type { Patient } from './model/people';
 import { mayBeFound } from './patient-directory';
-import type { Patient } from './people';
 
 const NOT_FOUND = 'No patient with this NHS number is registered at this practice';
 

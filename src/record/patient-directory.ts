@@ -4,7 +4,7 @@
  * stores use the predicates below, so they find and order patients identically.
  */
 import type { CalendarDate } from '../fhir/dates';
-import type { Location, Organisation, Patient, Practitioner } from './people';
+import type { Location, Organisation, Patient, Practitioner } from './model/people';
 
 /** FHIR date comparators the demographic search accepts on `birthdate`. */
 export type DateComparator = 'eq' | 'ge' | 'le';

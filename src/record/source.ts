@@ -23,11 +23,11 @@
  * transaction): the shared code fails the request rather than return a reference it asked for and did
  * not get.
  */
-import type { StructuredQuery } from '../structured/structured-query';
+import type { StructuredQuery } from '../contract/structured-query';
 import type { ActorIds, AreaItem, RecordArea } from './item-refs';
 import type { ItemRef } from './model';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientDirectory } from './patient-directory';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './people';
 
 /**
  * An item with its place in the patient's record: its position in the dataset order of its area

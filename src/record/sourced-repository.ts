@@ -2,10 +2,10 @@
  * A ClinicalRepository over any RecordSource: the store supplies bulk reads, the shared assembly code
  * (assemble-record.ts) applies every rule. The in-memory and PostgreSQL stores are both this class.
  */
-import type { StructuredQuery } from '../structured/structured-query';
+import type { StructuredQuery } from '../contract/structured-query';
 import { loadRecord } from './assemble-record';
+import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientCriteria } from './patient-directory';
-import type { Location, Organisation, Patient, Practice, Practitioner } from './people';
 import type { ClinicalRepository, PatientRecord } from './repository';
 import type { RecordSource } from './source';
 

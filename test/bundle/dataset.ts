@@ -5,7 +5,7 @@
  * plain rules, so the tests keep asserting exact numbers while the records are extended.
  */
 import type { Bundle, Condition, List, Resource } from 'fhir/r3';
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData } from '../../src/record/dataset';
 import type { ItemRef } from '../../src/record/model';

@@ -15,9 +15,9 @@ import type {
   Referral,
   Timestamp,
 } from '../../src/record/model';
-import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/people';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
 import type { PatientRecord } from '../../src/record/repository';
-import type { ClinicalArea, StructuredQuery } from '../../src/structured/structured-query';
+import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TRACE_ID = '5d0a1c52-3f1e-4a5b-9a0e-2f6c7b1d9e44';
 export const NOW = '2026-11-21T12:00:00Z';

@@ -1,11 +1,11 @@
 /**
- * The schemas in profiles/ and the Bundle checks of test/support/profiles.ts catch what they claim to
- * (Bundle page; Retrieve a patient’s structured record — Payload response body; List page; the FHIR resource
- * pages): each case breaks one rule of an otherwise valid Bundle.
+ * The official profiles and the Bundle checks (tools/validator) catch what they claim to (Bundle page;
+ * Retrieve a patient’s structured record — Payload response body; List page; the FHIR resource pages):
+ * each case breaks one rule of an otherwise valid Bundle.
  */
 import type { Bundle, List } from 'fhir/r3';
 import { bundleErrors, bundleIntegrityErrors, resourceErrors } from '../support/profiles';
-import { allergy, area, build, consultation, find, observation, query, queryLists, record, structureLists } from './fixtures';
+import { allergy, area, build, consultation, find, observation, query, queryLists, record } from './fixtures';
 
 function sample(): Bundle {
   return build(
@@ -24,55 +24,35 @@ it('the sample Bundle is valid', () => {
   expect(bundleErrors(sample())).toEqual([]);
 });
 
-describe('schemas reject', () => {
-  it('a Bundle entry with fullUrl, a Bundle with total, a wrong type', () => {
-    const b = clone(sample());
-    (b.entry![0] as { fullUrl?: string }).fullUrl = 'urn:uuid:1';
-    expect(resourceErrors(b)).not.toEqual([]);
+// The official profiles (tools/validator). Rules only the spec pages state (no id on a query List, no
+// fullUrl, versionId on actors, no note on a structure List) are not in the 1.5.0 profiles: the
+// engine's own tests assert them on its output.
+describe('the official profiles reject', () => {
+  it('a Bundle with total, a wrong type', () => {
     expect(resourceErrors({ ...sample(), total: 3 })).not.toEqual([]);
     expect(resourceErrors({ ...sample(), type: 'searchset' })).not.toEqual([]);
   });
 
-  it('a resource with no meta.profile, or a profile with no schema', () => {
+  it('a resource with no meta.profile, or a profile not in profiles/', () => {
     expect(resourceErrors({ resourceType: 'Patient', id: 'x' })).toEqual(['Patient/x: no meta.profile']);
-    expect(resourceErrors({ resourceType: 'Patient', id: 'x', meta: { profile: ['https://example.org/nothing'] } })[0]).toMatch(/no schema/);
+    expect(resourceErrors({ resourceType: 'Patient', id: 'x', meta: { profile: ['https://example.org/nothing'] } })[0]).toMatch(
+      /not in the assets/,
+    );
   });
 
-  it('query List: an id, a missing emptyReason on an empty list, a wrong title for its code, a warning code not in the value set', () => {
+  it('query List: no entries and no emptyReason, an emptyReason that is not coded, a warning code not in the value set', () => {
     const list = queryLists(sample()).find((l) => l.title === 'List of consultations')!;
     expect(resourceErrors(list)).toEqual([]);
-    expect(resourceErrors({ ...list, id: 'x' })).not.toEqual([]);
-    expect(resourceErrors({ ...list, title: 'Consultations' })).not.toEqual([]);
     expect(resourceErrors({ ...list, entry: undefined })).not.toEqual([]);
-    expect(resourceErrors({ ...list, source: { reference: 'Practitioner/prac-gp' } })).not.toEqual([]);
-    expect(
-      resourceErrors({ ...list, extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1', valueCode: 'other' }] }),
-    ).not.toEqual([]);
+    const warning = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1';
+    expect(resourceErrors({ ...list, extension: [{ url: warning, valueCode: 'other' }] })).not.toEqual([]);
     const empty: List = { ...list, entry: undefined, emptyReason: { text: 'none' }, note: [{ text: 'Information not available' }] };
     expect(resourceErrors(empty)).not.toEqual([]);
   });
 
-  it('structure List: no id, no encounter, a warning code, a note', () => {
-    const topic = structureLists(sample())[1];
-    expect(resourceErrors(topic)).toEqual([]);
-    const { id: _id, ...noId } = topic;
-    expect(resourceErrors(noId)).not.toEqual([]);
-    const { encounter: _e, ...noEncounter } = topic;
-    expect(resourceErrors(noEncounter)).not.toEqual([]);
-    expect(
-      resourceErrors({ ...topic, extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1', valueCode: 'data-in-transit' }] }),
-    ).not.toEqual([]);
-    expect(resourceErrors({ ...topic, note: [{ text: 'x' }] })).not.toEqual([]);
-  });
-
-  it('Patient without versionId; Encounter without the REC participant; a List with meta.versionId', () => {
-    const b = sample();
-    const patient = find(b, 'Patient', 'pat-1');
-    expect(resourceErrors({ ...patient, meta: { profile: patient.meta!.profile } })).not.toEqual([]);
-    const encounter = find(b, 'Encounter', 'c1') as { participant?: unknown[] };
+  it('Encounter without participants', () => {
+    const encounter = find(sample(), 'Encounter', 'c1') as { participant?: unknown[] };
     expect(resourceErrors({ ...encounter, participant: [] })).not.toEqual([]);
-    const list = queryLists(b)[0];
-    expect(resourceErrors({ ...list, meta: { ...list.meta, versionId: '1' } })).not.toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { systemClock } from '../../src/clock';
 import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
 import type { PracticeDataset } from '../../src/record/dataset';

@@ -7,6 +7,7 @@ import type { Bundle } from 'fhir/r3';
 import { NHS, postRecord, testApp } from '../support/app';
 import { expectError } from '../support/fhir';
 import { FOUNDATIONS, getFhir, NHS_SYSTEM } from '../support/patient-search';
+import { validateResource } from '../support/profiles';
 
 const t = testApp();
 const PATIENT_SCOPE = 'patient/*.read';
@@ -44,6 +45,7 @@ describe('Foundations reads', () => {
       expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toMatchObject({ resourceType: type, id });
+      validateResource(res.body);
       const inRecord = (await recordResources()).get(`${type}/${id}`);
       expect(inRecord).toBeDefined();
       expect(res.body).toEqual(inRecord);

@@ -22,7 +22,7 @@ import {
   testApp,
   validJwtClaims,
 } from '../support/app';
-import { jwt, type Claims } from '../support/jwt';
+import { jwt, type Claims } from '../../tools/test-jwt';
 import { bodyOf, FHIR_XML } from '../support/xml';
 import { area, bool, code, date, int, nhsNumber, parameters, period } from '../support/parameters';
 
@@ -473,10 +473,16 @@ async function send(c: FuzzCase): Promise<Answer> {
   return { status: res.status, headers: res.headers, text: res.body as string };
 }
 
-/** The Spine code of an error answer, or undefined. */
+/**
+ * The condition of an error answer: its Spine code, or for a provider-local condition (sent under the
+ * nearest Spine code, D-34) the name in details.text; undefined when there is none.
+ */
 function spineCodeOf(answer: Answer): string | undefined {
   try {
-    const code = (bodyOf(answer) as { issue?: { details?: { coding?: { code?: unknown }[] } }[] }).issue?.[0]?.details?.coding?.[0]?.code;
+    type Issue = { details?: { coding?: { code?: unknown }[]; text?: unknown } };
+    const details = (bodyOf(answer) as { issue?: Issue[] }).issue?.[0]?.details;
+    const local = typeof details?.text === 'string' ? /^([A-Z_]+): /.exec(details.text)?.[1] : undefined;
+    const code = local ?? details?.coding?.[0]?.code;
     return typeof code === 'string' ? code : undefined;
   } catch {
     return undefined;

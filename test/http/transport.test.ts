@@ -22,7 +22,7 @@ import {
   validJwtClaims,
 } from '../support/app';
 import { expectBundle, expectError, expectOperationOutcome, resourcesOf, warningsOf } from '../support/fhir';
-import { jwt, type Claims } from '../support/jwt';
+import { jwt, type Claims } from '../../tools/test-jwt';
 import { nhsNumber, parameters } from '../support/parameters';
 
 const t = testApp();

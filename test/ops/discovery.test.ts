@@ -30,18 +30,22 @@ describe('version and coding-scheme discovery', () => {
     });
     expect(dmd).toMatchObject({ system: 'http://snomed.info/sct', releaseDate: '2025-10-20', local: false });
     expect(dmd.name).toContain('dm+d');
-    const local = (res.body.protocol.codingSchemes as Record<string, unknown>[]).find((s) => s.local === true);
-    expect(local).toMatchObject({
-      system: 'urn:gpconnect-structured:provider-error-code',
-      codes: [
-        'REQUEST_TIMEOUT',
-        'PAYLOAD_TOO_LARGE',
-        'REQUEST_HEADERS_TOO_LARGE',
-        'TOO_MANY_REQUESTS',
-        'TOO_MANY_MATCHES',
-        'SERVICE_UNAVAILABLE',
-      ],
-    });
+    // No code system of our own any more: local conditions travel under Spine codes (D-34).
+    const protocol = res.body.protocol.codingSchemes as Record<string, unknown>[];
+    expect(protocol.filter((s) => s.local === true)).toEqual([]);
+    expect(protocol).toEqual([
+      expect.objectContaining({
+        system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1',
+        codes: [
+          'REQUEST_TIMEOUT',
+          'PAYLOAD_TOO_LARGE',
+          'REQUEST_HEADERS_TOO_LARGE',
+          'TOO_MANY_REQUESTS',
+          'TOO_MANY_MATCHES',
+          'SERVICE_UNAVAILABLE',
+        ],
+      }),
+    ]);
   });
 
   it('the CapabilityStatement names the software, its version and the GP Connect versions served', async () => {

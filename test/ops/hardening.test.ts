@@ -6,6 +6,7 @@ import request from 'supertest';
 import { createHttpServer } from '../../src/ops/server';
 import { INTERACTION, NHS, RECORD_PATH, getMetadata, postRecord, spineHeaders, testApp, type TestApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
+import { validateResource } from '../support/profiles';
 import { nhsNumber, parameters } from '../support/parameters';
 
 function expectSecurityHeaders(headers: Record<string, string>): void {
@@ -78,18 +79,19 @@ describe('timeouts on slow clients', () => {
   }
 
   /** The OperationOutcome in a raw HTTP answer. */
-  function outcomeOf(received: string): { code: string; headers: string } {
+  function outcomeOf(received: string): { code: string; text?: string; headers: string } {
     const [headers, body] = received.split('\r\n\r\n');
-    const outcome = JSON.parse(body) as { resourceType: string; issue: { details: { coding: { code: string }[] } }[] };
+    const outcome = JSON.parse(body) as { resourceType: string; issue: { details: { coding: { code: string }[]; text?: string } }[] };
     expect(outcome.resourceType).toBe('OperationOutcome');
-    return { code: outcome.issue[0].details.coding[0].code, headers };
+    validateResource(outcome);
+    return { code: outcome.issue[0].details.coding[0].code, text: outcome.issue[0].details.text, headers };
   }
 
   it('headers that never finish: 408 with an OperationOutcome, and the connection closed', async () => {
     const { received, ms } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nSsp-From: 1`);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
-    const { code, headers } = outcomeOf(received);
-    expect(code).toBe('REQUEST_TIMEOUT');
+    const { code, text, headers } = outcomeOf(received);
+    expect({ code, text }).toEqual({ code: 'BAD_REQUEST', text: 'REQUEST_TIMEOUT: Request not received in time' });
     expect(headers).toContain('Content-Type: application/fhir+json;charset=utf-8');
     expect(headers).toContain('Cache-Control: no-store');
     expect(ms).toBeLessThan(3000);
@@ -98,7 +100,8 @@ describe('timeouts on slow clients', () => {
   it('headers larger than Node accepts (a huge JWT): 431 with an OperationOutcome', async () => {
     const { received } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'x'.repeat(40_000)}\r\n\r\n`);
     expect(received).toMatch(/^HTTP\/1\.1 431 /);
-    expect(outcomeOf(received).code).toBe('REQUEST_HEADERS_TOO_LARGE');
+    const { code, text } = outcomeOf(received);
+    expect({ code, text }).toEqual({ code: 'BAD_REQUEST', text: 'REQUEST_HEADERS_TOO_LARGE: Request headers too large' });
   });
 
   it('a request line that is not HTTP: 400 BAD_REQUEST with an OperationOutcome', async () => {

@@ -3,10 +3,12 @@ import request from 'supertest';
 import { ConsumerRateLimiter, LoadShedder } from '../../src/ops/throttle';
 import { NHS, getMetadata, postRecord, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
-import { nhsNumber, parameters } from '../support/parameters';
+import { allAreas, nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
 
 const OTHER_CONSUMER = '918999198738';
+/** No event-loop delay samples: the unit tests drive the admitted requests' waits alone. */
+const noDelay = { take: () => undefined };
 const body = parameters(nhsNumber(NHS.patient2));
 
 describe('per-consumer rate limit', () => {
@@ -18,7 +20,11 @@ describe('per-consumer rate limit', () => {
     const limited = await postRecord(t, body);
     const outcome = expectOperationOutcome(limited, 429, 'TOO_MANY_REQUESTS');
     expect(outcome.issue[0].code).toBe('throttled');
-    expect(outcome.issue[0].details?.coding?.[0]?.system).toBe('urn:gpconnect-structured:provider-error-code');
+    // No Spine code for throttling: the nearest one, with the condition in details.text (D-34).
+    expect(outcome.issue[0].details).toEqual({
+      coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1', code: 'BAD_REQUEST', display: 'Bad request' }],
+      text: 'TOO_MANY_REQUESTS: Too many requests',
+    });
     expect(outcome.issue[0].diagnostics).toContain('200000000115');
     // 2 a minute: the next token is about 30 s away.
     const retryAfter = Number(limited.headers['retry-after']);
@@ -94,7 +100,7 @@ describe('load shedding (global in-flight limit)', () => {
   });
 
   it('LoadShedder: a release function works once', () => {
-    const shedder = new LoadShedder({ maxInFlight: 1, maxEventLoopUtilisation: 1 });
+    const shedder = new LoadShedder({ maxInFlight: 1, maxQueueDelayMs: 0, loopDelay: noDelay });
     const release = shedder.tryAcquire();
     expect(typeof release).toBe('function');
     expect(shedder.tryAcquire()).toBe('in-flight');
@@ -106,61 +112,84 @@ describe('load shedding (global in-flight limit)', () => {
   });
 });
 
-describe('load shedding (event-loop utilisation)', () => {
-  it('sheds in proportion to how far the last window was busier than the limit, all of it from half-way to saturation', () => {
+describe('load shedding (queueing delay)', () => {
+  it('sheds only while others are in flight and the last window\'s median wait is over the limit', () => {
     let now = 0;
-    let active = 0;
-    let dice = 0;
-    // A fake cumulative ELU: `active` ms busy out of `now` ms.
-    const elu = ((current?: { idle: number; active: number }, previous?: { idle: number; active: number }) => {
-      const sample = { idle: now - active, active, utilization: now === 0 ? 0 : active / now };
-      if (!current) return sample;
-      const base = previous ?? { idle: 0, active: 0 };
-      const dActive = current.active - base.active;
-      const dIdle = current.idle - base.idle;
-      return { idle: dIdle, active: dActive, utilization: dActive / (dActive + dIdle) };
-    }) as typeof performance.eventLoopUtilization;
-    const shedder = new LoadShedder({
-      maxInFlight: 100,
-      maxEventLoopUtilisation: 0.8,
-      now: () => now,
-      eventLoopUtilisation: elu,
-      random: () => dice,
-    });
-    const admitted = () => typeof shedder.tryAcquire() === 'function';
+    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now, loopDelay: noDelay });
+    const first = shedder.tryAcquire();
+    expect(typeof first).toBe('function');
+    // A batch that became ready together: the first waited nothing, the others behind it.
+    for (const wait of [0, 80, 160]) shedder.recordWait(wait);
     now = 100;
-    active = 50; // 0.5: below the limit, nothing shed
-    dice = 0;
-    expect(admitted()).toBe(true);
+    expect(shedder.queueDelayMs).toBe(80);
+    expect(shedder.tryAcquire()).toBe('queue');
+    // Alone, a request cannot queue behind anyone: admitted whatever the delay.
+    if (typeof first === 'function') first();
+    const lone = shedder.tryAcquire();
+    expect(typeof lone).toBe('function');
+    // One long wait (a GC pause) among short ones is no queue.
+    for (const wait of [300, 2, 4]) shedder.recordWait(wait);
     now = 200;
-    active = 135; // 0.85: a quarter of the way from the limit to full utilisation, half shed
-    dice = 0.49;
-    expect(admitted()).toBe(false);
-    dice = 0.51;
-    expect(admitted()).toBe(true);
-    // Within the same window the share stands.
-    now = 250;
-    dice = 0.49;
-    expect(admitted()).toBe(false);
+    expect(shedder.queueDelayMs).toBe(4);
+    expect(typeof shedder.tryAcquire()).toBe('function');
+    // A window with long waits, then nothing admitted for a second: forgotten, admission resumes.
+    shedder.recordWait(500);
     now = 300;
-    active = 225; // 0.9: half-way to full utilisation, everything shed
-    dice = 0.999;
-    expect(shedder.tryAcquire()).toBe('event-loop');
-    now = 400;
-    active = 235; // 0.1: admitted again
-    dice = 0;
-    expect(admitted()).toBe(true);
+    expect(shedder.queueDelayMs).toBe(500);
+    expect(shedder.tryAcquire()).toBe('queue');
+    now = 1250;
+    expect(shedder.queueDelayMs).toBe(500);
+    now = 1300;
+    expect(shedder.queueDelayMs).toBe(0);
+    expect(typeof shedder.tryAcquire()).toBe('function');
   });
 
-  it('a saturated event loop: 503 SERVICE_UNAVAILABLE with Retry-After', async () => {
-    const t = testApp({ env: { MAX_EVENT_LOOP_UTILISATION: '0.5' } });
-    expectBundle(await postRecord(t, body));
-    // Keep the loop busy for more than a whole window (100 ms).
-    const until = performance.now() + 250;
-    while (performance.now() < until);
-    const res = await postRecord(t, body);
-    const outcome = expectOperationOutcome(res, 503, 'SERVICE_UNAVAILABLE');
+  it('the event loop\'s delay counts as queueing too: what a newly arrived request waits for the loop', () => {
+    let now = 0;
+    let delay: number | undefined = 120;
+    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now, loopDelay: { take: () => delay } });
+    const first = shedder.tryAcquire();
+    shedder.recordWait(1);
+    now = 100;
+    expect(shedder.queueDelayMs).toBe(120);
+    expect(shedder.tryAcquire()).toBe('queue');
+    // Alone, never shed.
+    if (typeof first === 'function') first();
+    expect(typeof shedder.tryAcquire()).toBe('function');
+    delay = 5;
+    now = 200;
+    expect(shedder.queueDelayMs).toBe(5);
+    expect(typeof shedder.tryAcquire()).toBe('function');
+  });
+
+  it('MAX_QUEUE_DELAY_MS=0 turns the check off', () => {
+    let now = 0;
+    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 0, now: () => now, loopDelay: noDelay });
+    shedder.tryAcquire();
+    shedder.recordWait(10_000);
+    now = 100;
+    expect(typeof shedder.tryAcquire()).toBe('function');
+  });
+
+  it('real overload (clients that keep sending more than the loop can serve): some shed with 503 + Retry-After', async () => {
+    const t = testApp({ env: { MAX_QUEUE_DELAY_MS: '20', MAX_IN_FLIGHT: '1000' } });
+    const whole = parameters(...allAreas(NHS.patient2));
+    const results: request.Response[] = [];
+    // Ten clients, each sending its next request as soon as the last is answered.
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < 6; i++) results.push(await postRecord(t, whole));
+      }),
+    );
+    const shed = results.filter((r) => r.status === 503);
+    expect(shed.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    expect(results.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    const outcome = expectOperationOutcome(shed[0], 503, 'SERVICE_UNAVAILABLE');
     expect(outcome.issue[0].diagnostics).toContain('overloaded');
-    expect(res.headers['retry-after']).toBe('1');
+    expect(shed[0].headers['retry-after']).toBe('1');
+    expect(t.ops.shedder.inFlight).toBe(0);
+    // Served again once the queue has gone.
+    expectBundle(await postRecord(t, body));
   });
 });

@@ -3,12 +3,12 @@
  * never a hang or a crash, and 200s again once it is back, without restarting the server.
  * This file starts its own PostgreSQL so that stopping it disturbs no other test.
  */
-import { testPractice } from '../../examples/practice';
 import { fixedClock } from '../../src/clock';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { seedDataset } from '../../src/record/postgres/seed';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/record/postgres/throwaway-server';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
 import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';

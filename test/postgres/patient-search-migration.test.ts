@@ -2,8 +2,8 @@
  * Migration 002 on a database loaded before it: the search columns of existing patients are filled
  * by the shared code, so searches find them exactly as they find freshly seeded ones.
  */
-import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { migrate } from '../../src/record/postgres/migrate';
 import { backfillPatientSearch } from '../../src/record/postgres/patient-search-columns';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';

@@ -1,5 +1,5 @@
 /** A request costs a small, fixed number of SQL statements, however large the record. */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { fixedClock } from '../../src/clock';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { NHS, postRecord, TEST_NOW, testApp, type TestApp } from '../support/app';

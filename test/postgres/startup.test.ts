@@ -9,11 +9,11 @@ import { Client } from 'pg';
 import { ConfigError, loadConfig } from '../../src/config';
 import { migrate } from '../../src/record/postgres/migrate';
 import { Database } from '../../src/record/postgres/database';
-import { freePort } from '../../src/record/postgres/throwaway-server';
+import { freePort } from '../../tools/throwaway-postgres';
 import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { systemClock } from '../../src/clock';
-import { jwt, validClaims } from '../support/jwt';
+import { jwt, validClaims } from '../../tools/test-jwt';
 import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
 import { nhsNumber, parameters } from '../support/parameters';
 
@@ -89,7 +89,7 @@ describe('starting over PostgreSQL', () => {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url, GPC_ENABLED: 'true', GPC_STRUCTURED_ENABLED: 'true',
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
-        MAX_EVENT_LOOP_UTILISATION: '1' },
+        MAX_QUEUE_DELAY_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

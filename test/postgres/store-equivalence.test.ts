@@ -3,7 +3,7 @@
  * clinical area (and the whole record, and both predefined searches), the PostgreSQL Bundle equals
  * the in-memory one (trace ids are the same by construction, so nothing is ignored).
  */
-import { testPractice } from '../../examples/practice';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { fixedClock } from '../../src/clock';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { postRecord, rel, TEST_NOW, testApp, type TestApp } from '../support/app';

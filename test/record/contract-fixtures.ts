@@ -25,8 +25,8 @@ import type {
   Timestamp,
   Topic,
 } from '../../src/record/model';
-import type { Patient, Practice, Practitioner } from '../../src/record/people';
-import type { ClinicalArea, StructuredQuery } from '../../src/structured/structured-query';
+import type { Patient, Practice, Practitioner } from '../../src/record/model/people';
+import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TODAY = '2026-11-21' as CalendarDate;
 export const NOW = '2026-11-21T12:00:00Z';
@@ -207,7 +207,7 @@ export const diary = (id: string, planned: DiaryEntry['planned'], extra: Partial
 export const document = (id: string, extra: Partial<ClinicalDocument> = {}): ClinicalDocument => ({
   ...base(id),
   type: { text: 'Letter' },
-  attachment: { binaryId: `bin-${id}`, contentType: 'application/pdf' },
+  attachment: { binaryId: `bin-${id}`, contentType: 'application/pdf', sizeBytes: 1024 },
   ...extra,
 });
 

@@ -9,7 +9,7 @@ import { fixedClock, type Clock } from '../../src/clock';
 import type { PracticeDataset } from '../../src/record/dataset';
 import type { PatientClinicalRecord } from '../../src/record/model';
 import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import {
   allergy,
   consultation,

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger';
 import type { ClinicalRepository } from '../../src/record/repository';
 import { createOps, type Ops } from '../../src/ops/ops';
 import { AuditCapture } from './audit';
-import { jwt, validClaims, type Claims } from './jwt';
+import { jwt, validClaims, type Claims } from '../../tools/test-jwt';
 import { embeddedRepository } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
@@ -82,13 +82,11 @@ export interface TestApp {
 
 export function testApp(options: TestAppOptions = {}): TestApp {
   const clock = options.clock ?? fixedClock(TEST_NOW);
-  // Suites send hundreds of requests as one consumer from a busy test process: throttling and
-  // shedding on event-loop load are off unless a test asks for them (test/ops).
+  // Suites send requests concurrently (Promise.all) from a busy test process: shedding on queueing
+  // delay is off unless a test asks for it (test/ops). The per-consumer rate limit is off by default.
   const config = loadConfig({
     LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-    MAX_EVENT_LOOP_UTILISATION: '1',
+    MAX_QUEUE_DELAY_MS: '0',
     ...options.env,
   });
   const repository = options.repository ?? embeddedRepository(clock.today());

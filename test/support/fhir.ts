@@ -1,10 +1,24 @@
 /** Assertions on FHIR responses that every HTTP test makes the same way. */
 import type { Bundle, OperationOutcome } from 'fhir/r3';
 import type { Response } from 'supertest';
-import { validateBundle } from './profiles';
+import { SPINE_CODES, type SpineCode, wireSpineCode } from '../../src/fhir/spine-codes';
+import { validateBundle, validateResource } from './profiles';
 
+/**
+ * The issue's condition as the tests name it: the Spine code, or for a provider-local condition (sent
+ * under the nearest Spine code, D-34) its own name, read from details.text.
+ */
+export function conditionOf(issue: OperationOutcome['issue'][number] | undefined): string | undefined {
+  const code = issue?.details?.coding?.[0]?.code;
+  const local = /^([A-Z_]+): /.exec(issue?.details?.text ?? '')?.[1];
+  if (local !== undefined && local in SPINE_CODES && code === wireSpineCode(local as SpineCode)) return local;
+  return code;
+}
+
+/** Fails unless the answer is the one-issue error OperationOutcome of `spineCode`, valid for its profile. */
 export function expectOperationOutcome(res: Response, status: number, spineCode: string): OperationOutcome {
-  expect({ status: res.status, code: res.body?.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({ status, code: spineCode });
+  expect({ status: res.status, code: conditionOf(res.body?.issue?.[0]) }).toEqual({ status, code: spineCode });
+  validateResource(res.body);
   expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
   expect(res.headers['cache-control']).toBe('no-store');
   const outcome = res.body as OperationOutcome;

@@ -1,10 +1,10 @@
 /** The embedded practice plus patients for the patient search tests: accented names and a crowd. */
 import request from 'supertest';
 
-import { testPractice } from '../../examples/practice';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData, PracticeDataset } from '../../src/record/dataset';
-import type { Patient } from '../../src/record/people';
+import { testPractice } from '../../src/record/memory/embedded-practice';
+import type { Patient } from '../../src/record/model/people';
 import { type SendOptions, spineHeaders, type TestApp, TODAY } from './app';
 
 export const FOUNDATIONS = {

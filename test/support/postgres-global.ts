@@ -4,7 +4,7 @@
  * started from Debian's server binaries and deleted afterwards.
  */
 import { Client } from 'pg';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/record/postgres/throwaway-server';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
 
 declare global {
    

@@ -3,14 +3,14 @@
  * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practice seeded once per test worker and
  * date), so every HTTP test proves both stores.
  */
-import { testPractice } from '../../examples/practice';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PracticeDataset } from '../../src/record/dataset';
+import { testPractice } from '../../src/record/memory/embedded-practice';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
 import type { PatientCriteria } from '../../src/record/patient-directory';
-import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/people';
-import type { ClinicalRepository,PatientRecord } from '../../src/record/repository';
-import type { StructuredQuery } from '../../src/structured/structured-query';
+import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
 import { postgresRepositoryFor } from './postgres';
 
 export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';

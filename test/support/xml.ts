@@ -1,4 +1,5 @@
 /** Reading FHIR answers in either format, and XML request bodies, for the HTTP tests. */
+import { conditionOf } from './fhir';
 import type { OperationOutcome } from 'fhir/r3';
 import type { Response } from 'supertest';
 
@@ -29,7 +30,7 @@ export function expectXmlOperationOutcome(
     ),
   ).toBe(true);
   const outcome = parseFhirXml(res.text) as unknown as OperationOutcome;
-  expect({ status: res.status, code: outcome.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({
+  expect({ status: res.status, code: conditionOf(outcome.issue?.[0]) }).toEqual({
     status,
     code: spineCode,
   });

@@ -1,6 +1,6 @@
 /** NHS number format and Modulus 11 (docs/spec-notes.md "NHS Number (NHS Data Dictionary)"), with its
  * worked values. */
-import { isValidNhsNumber } from '../../src/structured/nhs-number';
+import { isValidNhsNumber } from '../../src/operations/structured-record/nhs-number';
 
 describe('isValidNhsNumber: the worked values of docs/spec-notes.md "NHS Number (NHS Data Dictionary)"', () => {
   it.each([

@@ -4,6 +4,7 @@
  */
 import type { DocumentReference, Reference } from 'fhir/r3';
 import type { ClinicalDocument } from '../../record/model';
+import { documentAuthor } from '../../record/model/documents';
 import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, conceptCodeableConcept } from './coding';
 import { AREA_PROFILE } from './urls';
@@ -33,10 +34,11 @@ export function binaryUrl(binaryId: string, ctx: MappingContext): string {
 }
 
 export function documentReferenceResource(doc: ClinicalDocument, ctx: MappingContext): DocumentReference {
-  const authors: Reference[] = [
-    ...(doc.authorId !== undefined ? [ctx.practitioner(doc.authorId)] : []),
-    ...(doc.authorOrganisationId !== undefined ? [ctx.organisation(doc.authorOrganisationId)] : []),
-  ];
+  // One author (CareConnect-GPC-DocumentReference-1 has 0..1): the organisation the document came from
+  // when known, else the practitioner who wrote it (D-33).
+  const author = documentAuthor(doc);
+  const authors: Reference[] =
+    author === undefined ? [] : [author.kind === 'organisation' ? ctx.organisation(author.id) : ctx.practitioner(author.id)];
   const a = doc.attachment;
   return {
     resourceType: 'DocumentReference',
@@ -56,7 +58,7 @@ export function documentReferenceResource(doc: ClinicalDocument, ctx: MappingCon
         attachment: {
           contentType: a.contentType,
           url: binaryUrl(a.binaryId, ctx),
-          ...(a.sizeBytes !== undefined && { size: a.sizeBytes }),
+          size: a.sizeBytes,
           ...(a.title && { title: a.title }),
         },
       },

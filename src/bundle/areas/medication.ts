@@ -22,7 +22,7 @@ import type {
   Quantity,
 } from 'fhir/r3';
 import { displayDate, parseWholeDate } from '../../fhir/dates';
-import { effectiveEnd, isAcute as isAcuteType } from '../../record/medication-period';
+import { effectiveEnd, isAcute as isAcuteType } from '../../record/model/medication-period';
 import type {
   MedicationIssue,
   MedicationNotes,

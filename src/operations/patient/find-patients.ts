@@ -8,7 +8,7 @@ import type { Bundle } from 'fhir/r3';
 import { patientResource } from '../../bundle/actors';
 import { patientSearchset } from '../../bundle/searchset';
 import { GpcError } from '../../fhir/gpc-error';
-import type { Patient } from '../../record/people';
+import type { Patient } from '../../record/model/people';
 import type { ClinicalRepository } from '../../record/repository';
 import { parsePatientSearch, type PatientSearchQuery, type SearchLimits } from './search-parameters';
 

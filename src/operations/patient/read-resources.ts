@@ -17,8 +17,8 @@ import {
   practitionerResource,
 } from '../../bundle/actors';
 import { GpcError } from '../../fhir/gpc-error';
+import type { Patient } from '../../record/model/people';
 import { mayBeFound } from '../../record/patient-directory';
-import type { Patient } from '../../record/people';
 import type { ClinicalRepository } from '../../record/repository';
 
 export interface ReadDeps {

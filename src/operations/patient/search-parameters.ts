@@ -15,7 +15,7 @@ import {
   normaliseName,
   type PatientCriteria,
 } from '../../record/patient-directory';
-import { isValidNhsNumber } from '../../structured/nhs-number';
+import { isValidNhsNumber } from '../structured-record/nhs-number';
 
 export interface PatientSearchQuery {
   readonly criteria: PatientCriteria;

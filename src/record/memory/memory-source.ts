@@ -4,28 +4,22 @@
  * in O(1). It hands every requested area's items over unfiltered (a valid superset); the shared
  * assembly code applies the filters.
  */
-import type { ClinicalArea, StructuredQuery } from '../../structured/structured-query';
+import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { expandActors } from '../expand-actors';
-import { type ActorIds, type AreaItem, consultationRefs, RECORD_AREAS, type RecordArea,refKey, refTo } from '../item-refs';
+import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea,refKey, refTo } from '../item-refs';
+import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import type { ItemRef } from '../model';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
 import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import { validateDataset } from '../validate-dataset';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
-const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = {
-  allergies: ['allergies'],
-  medication: ['medication'],
-  consultations: ['consultations'],
-  problems: [],
-  immunisations: ['immunisations', 'immunisationStatuses'],
-  uncategorisedData: ['uncategorisedData'],
-  investigations: ['investigations'],
-  referrals: ['referrals'],
-  diaryEntries: ['diaryEntries'],
-};
+const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = Object.fromEntries(
+  CLINICAL_AREAS.map((area) => [area, area === 'problems' ? [] : [...AREAS[area].recordAreas]]),
+) as unknown as Record<ClinicalArea, readonly RecordArea[]>;
 
 type AnyPlaced = { [A in RecordArea]: { readonly area: A; readonly placed: Placed<AreaItem<A>> } }[RecordArea];
 
@@ -174,40 +168,6 @@ function placeArea<A extends RecordArea>(
 function copyArea<A extends RecordArea>(from: PlacedItems, to: { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }, area: A): void {
   const items = from[area];
   if (items) (to as Record<A, readonly Placed<AreaItem<A>>[]>)[area] = items;
-}
-
-/** Every topic that names a problem, with the refs filed under it. */
-export function topicLinksOf(data: PatientData): TopicLink[] {
-  const links: TopicLink[] = [];
-  for (const consultation of data.record.consultations ?? []) {
-    for (const topic of consultation.topics) {
-      if (!topic.problemIds || topic.problemIds.length === 0) continue;
-      const refs = consultationRefs({ ...consultation, topics: [{ ...topic, problemIds: [] }] });
-      for (const problemId of topic.problemIds) links.push({ consultationId: consultation.id, problemId, refs });
-    }
-  }
-  return links;
-}
-
-/** Every confidential or entered-in-error item of a record; a confidential plan's issues too. */
-export function withheldItemsOf(data: PatientData): WithheldItem[] {
-  const withheld: WithheldItem[] = [];
-  for (const area of RECORD_AREAS) {
-    for (const item of (data.record[area] ?? []) as readonly AreaItem<RecordArea>[]) {
-      const ref = refTo(area, item);
-      if (item.confidential === true) withheld.push({ ref, reason: 'confidential' });
-      else if ('status' in item && item.status === 'entered-in-error') withheld.push({ ref, reason: 'enteredInError' });
-      else if ('enteredInError' in item && item.enteredInError === true) withheld.push({ ref, reason: 'enteredInError' });
-      if (area === 'medication' && 'issues' in item) {
-        for (const issue of item.issues) {
-          if (item.confidential === true || issue.confidential === true) {
-            withheld.push({ ref: { kind: 'medicationIssue', id: issue.id }, reason: 'confidential' });
-          }
-        }
-      }
-    }
-  }
-  return withheld;
 }
 
 function byId<T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> {

@@ -4,7 +4,7 @@
  * items, each in display order. Items live in their own areas; the structure only references them.
  */
 import type { Concept, ItemMetadata, PartialDate, Timestamp } from './common';
-import type { ItemRef } from './patient-record';
+import type { ItemRef } from '../../contract/item-ref';
 
 /**
  * Free text written in a consultation with no code: exists only inside its consultation and becomes a

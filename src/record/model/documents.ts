@@ -16,7 +16,18 @@ export interface ClinicalDocument extends ClinicalItem {
     /** Id of the Binary in the Access Document capability (→ content.attachment.url). */
     readonly binaryId: string;
     readonly contentType: string;
-    readonly sizeBytes?: number;
+    /** Required: CareConnect-GPC-DocumentReference-1 has content.attachment.size 1..1 (D-33). */
+    readonly sizeBytes: number;
     readonly title?: string;
   };
+}
+
+/**
+ * The document's one author (CareConnect-GPC-DocumentReference-1 allows 0..1): the organisation the
+ * document came from when known, else the practitioner who wrote it (D-33).
+ */
+export function documentAuthor(doc: ClinicalDocument): { kind: 'organisation' | 'practitioner'; id: string } | undefined {
+  if (doc.authorOrganisationId !== undefined) return { kind: 'organisation', id: doc.authorOrganisationId };
+  if (doc.authorId !== undefined) return { kind: 'practitioner', id: doc.authorId };
+  return undefined;
 }

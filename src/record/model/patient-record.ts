@@ -1,5 +1,4 @@
-/** A patient's whole clinical record, and the item reference that problems and consultations link with
- * (Linkages — FHIR profiles returned on query). */
+/** A patient's whole clinical record, and the item reference that problems and consultations link with (§5). */
 import type { Allergy } from './allergies';
 import type { Consultation } from './consultations';
 import type { DiaryEntry } from './diary';
@@ -11,26 +10,7 @@ import type { Observation } from './observations';
 import type { Problem } from './problems';
 import type { Referral } from './referrals';
 
-/**
- * What a link can point at, one kind per FHIR reference target of ProblemHeader (Condition) page (a
- * medication link names the plan or one of its issues; an investigation link names the report).
- */
-export type ItemKind =
-  | 'allergy'
-  | 'medicationPlan'
-  | 'medicationIssue'
-  | 'problem'
-  | 'consultation'
-  | 'immunisation'
-  | 'immunisationStatus'
-  | 'observation'
-  | 'investigation'
-  | 'referral'
-  | 'diaryEntry'
-  | 'document';
-
-/** A link to an item of the same patient's record, e.g. `{ kind: 'medicationPlan', id: 'p2-med-1' }`. */
-export type ItemRef = { readonly [K in ItemKind]: { readonly kind: K; readonly id: string } }[ItemKind];
+export type { ItemKind, ItemRef } from '../../contract/item-ref';
 
 /**
  * The clinical record of one patient, one array per area (names follow `ClinicalArea`). Absent: nothing

@@ -4,8 +4,8 @@
  */
 import type { QueryResultRow } from 'pg';
 
+import type { Patient } from '../model/people';
 import { mayBeFound, normaliseName } from '../patient-directory';
-import type { Patient } from '../people';
 
 export interface PatientSearchColumns {
   readonly family_norm: string;

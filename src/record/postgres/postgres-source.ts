@@ -4,13 +4,13 @@
  * indexed columns, items by reference in one statement per round, actors in one. The shared assembly
  * code re-applies the exact predicates, so SQL only ever needs to return a superset.
  */
-import type { StructuredQuery } from '../../structured/structured-query';
+import type { StructuredQuery } from '../../contract/structured-query';
 import { expandActors } from '../expand-actors';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';
+import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
 import type { PatientCriteria } from '../patient-directory';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../people';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';

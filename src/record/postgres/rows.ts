@@ -16,7 +16,7 @@ import {
   spanOf,
 } from '../filters';
 import { AREA_KIND, type RecordArea } from '../item-refs';
-import { topicLinksOf, withheldItemsOf } from '../memory/memory-source';
+import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import type { ClinicalItem, InvestigationReport } from '../model';
 import { patientSearchColumns } from './patient-search-columns';
 

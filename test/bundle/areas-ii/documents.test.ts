@@ -35,7 +35,8 @@ describe('documentReferenceResource', () => {
     expect(doc.subject).toEqual({ reference: 'Patient/pat-1' });
     expect(doc.created).toBe('2024-03-08');
     expect(doc.indexed).toBe(letter.recorded);
-    expect(doc.author).toEqual([{ reference: 'Practitioner/prac-cardio' }, { reference: 'Organization/org-hospital' }]);
+    // One author (the profile's 0..1): the organisation the document came from, before its practitioner (D-33).
+    expect(doc.author).toEqual([{ reference: 'Organization/org-hospital' }]);
     expect(doc.custodian).toEqual({ reference: `Organization/${PRACTICE_ID}` });
     expect(doc.description).toBe('Cardiology clinic letter');
   });
@@ -44,7 +45,8 @@ describe('documentReferenceResource', () => {
     expect(doc.content).toEqual([
       { attachment: { contentType: 'application/pdf', url: 'Binary/bin-77', size: 34567, title: 'Clinic letter.pdf' } },
     ]);
-    expectInvalid({ ...doc, content: [{ attachment: { ...doc.content[0].attachment, data: 'JVBERi0=' } }] });
+    // The size is required by the profile (content.attachment.size 1..1).
+    expectInvalid({ ...doc, content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/bin-77' } }] });
   });
 
   it('uses the full Binary URL when the context can build one', () => {
@@ -61,26 +63,31 @@ describe('documentReferenceResource', () => {
   it('omits what was not recorded', () => {
     const minimal = expectValid(
       documentReferenceResource(
-        { id: 'doc-2', recorded: '2024-03-10T12:00:00+00:00', recorderId: 'p', type: { text: 'Scanned document' }, attachment: { binaryId: 'b2', contentType: 'image/tiff' } },
+        { id: 'doc-2', recorded: '2024-03-10T12:00:00+00:00', recorderId: 'p', type: { text: 'Scanned document' }, attachment: { binaryId: 'b2', contentType: 'image/tiff', sizeBytes: 2048 } },
         fakeContext(),
       ),
     );
     for (const key of ['created', 'author', 'description']) expect(minimal).not.toHaveProperty(key);
-    expect(minimal.content[0].attachment).toEqual({ contentType: 'image/tiff', url: 'Binary/b2' });
+    expect(minimal.content[0].attachment).toEqual({ contentType: 'image/tiff', url: 'Binary/b2', size: 2048 });
   });
 });
 
 describe('supplementary actors', () => {
   it('maps a HealthcareService with its profile, version and provider', () => {
-    const hs = expectValid(healthcareServiceResource({ id: 'hs-ortho', name: 'Orthopaedic outpatients', providedByOrganisationId: 'org-hospital', version: '3' }));
+    const hs = expectValid(healthcareServiceResource({ id: 'hs-ortho', name: 'Orthopaedic outpatients', providedByOrganisationId: 'org-hospital', version: '3' }, 'P99001'));
     expect(hs).toEqual({
       resourceType: 'HealthcareService',
       id: 'hs-ortho',
       meta: { versionId: '3', profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1'] },
+      identifier: [{ system: 'urn:gpconnect-structured:P99001:healthcare-service', value: 'hs-ortho' }],
       providedBy: { reference: 'Organization/org-hospital' },
       name: 'Orthopaedic outpatients',
     });
-    expect(expectValid(healthcareServiceResource({ id: 'hs-2', name: 'Physiotherapy', version: '1' }))).not.toHaveProperty('providedBy');
+    expect(expectValid(healthcareServiceResource({ id: 'hs-2', name: 'Physiotherapy', version: '1' }, 'P99001'))).not.toHaveProperty('providedBy');
+    // The profile requires one identifier: a directory identifier the record holds wins (D-33).
+    const ers = { system: 'https://example.org/Id/service', value: 'S-1' };
+    expect(healthcareServiceResource({ id: 'hs-3', name: 'Dermatology', version: '1', identifier: ers }, 'P99001').identifier).toEqual([ers]);
+    expectInvalid({ ...hs, identifier: undefined });
   });
 
   it('maps a Device with its profile, type, manufacturer and software version', () => {
@@ -89,10 +96,13 @@ describe('supplementary actors', () => {
       resourceType: 'Device',
       id: 'dev-gpsys',
       meta: { versionId: '1', profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Device-1'] },
-      type: { text: 'GP clinical system' },
+      // GPConnect-Device-1: one SNOMED CT coding, no text; the name is the model (D-33).
+      type: { coding: [{ system: 'http://snomed.info/sct', code: '706689003', display: 'Application program software' }] },
+      model: 'GP clinical system',
       manufacturer: 'Example Systems Ltd',
       version: '5.2',
     });
     expectValid(deviceResource({ id: 'dev-2', name: 'Recall engine', version: '1' }));
+    expectInvalid({ ...d, type: { text: 'GP clinical system' } });
   });
 });

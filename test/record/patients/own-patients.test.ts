@@ -7,12 +7,12 @@
  *   list next to problems and consultations that hides an anticoagulant stopped 13 months ago;
  * - large1 is a large, deterministic, 20-year record for size tests.
  */
-import { testPractice } from '../../../examples/practice';
+import { testPractice } from '../../../src/record/memory/embedded-practice';
 import { addDays, calendarDate, daysBetween, type CalendarDate } from '../../../src/fhir/dates';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { ItemRef, PatientClinicalRecord } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { StructuredQuery } from '../../../src/structured/structured-query';
+import type { StructuredQuery } from '../../../src/contract/structured-query';
 
 /** The suite's pinned date (test/support/app.ts TEST_NOW), and the same date a year on. */
 const TODAY = calendarDate('2026-11-21');

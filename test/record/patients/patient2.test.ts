@@ -3,7 +3,7 @@
  * — test patients"), checked through the repository contract: what the memory store returns for each area's
  * query, not what the record module happens to contain.
  */
-import { testPractice } from '../../../examples/practice';
+import { testPractice } from '../../../src/record/memory/embedded-practice';
 import { londonDate } from '../../../src/clock';
 import { addDays, addMonths, partialDateInterval, type CalendarDate } from '../../../src/fhir/dates';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
@@ -18,7 +18,7 @@ import type {
   Problem,
 } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { ProblemFilter } from '../../../src/structured/structured-query';
+import type { ProblemFilter } from '../../../src/contract/structured-query';
 import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';
 
 const NHS_NUMBER = '9690937286';

@@ -5,13 +5,13 @@
  * not by reading the record modules. A last test pins "today" a year later: the dates are relative, so the
  * requirements must still hold.
  */
-import { testPractice } from '../../../examples/practice';
+import { testPractice } from '../../../src/record/memory/embedded-practice';
 import { addDays, addMonths, calendarDate, type CalendarDate } from '../../../src/fhir/dates';
 import { GpcError } from '../../../src/fhir/gpc-error';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/model';
 import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
-import type { Patient } from '../../../src/record/people';
+import type { Patient } from '../../../src/record/model/people';
 import type { PatientRecord } from '../../../src/record/repository';
 import { NHS } from '../../support/app';
 import { EVERY_AREA, query, type AreaQuery } from '../contract-fixtures';

@@ -1,0 +1,99 @@
+/**
+ * Pass 1 of the bundle engine: every item the store returned for this request (primary lists first,
+ * then linked items), by kind and id. Everything indexed goes into the Bundle, so a reference
+ * resolves exactly when its target is here.
+ */
+import type {
+  Allergy,
+  ClinicalDocument,
+  Consultation,
+  DiaryEntry,
+  Immunisation,
+  ImmunisationStatusRecord,
+  InvestigationReport,
+  ItemKind,
+  MedicationIssue,
+  MedicationPlan,
+  Observation,
+  Problem,
+  Referral,
+} from '../../record/model';
+import type { PatientRecord } from '../../record/model/loaded-record';
+
+type Indexed = { readonly id: string; readonly consultationId?: string };
+
+export class ItemIndex {
+  readonly allergies = new Map<string, Allergy>();
+  readonly plans = new Map<string, MedicationPlan>();
+  readonly issues = new Map<string, { readonly plan: MedicationPlan; readonly issue: MedicationIssue }>();
+  readonly problems = new Map<string, Problem>();
+  readonly consultations = new Map<string, Consultation>();
+  readonly immunisations = new Map<string, Immunisation>();
+  readonly immunisationStatuses = new Map<string, ImmunisationStatusRecord>();
+  readonly observations = new Map<string, Observation>();
+  readonly investigations = new Map<string, InvestigationReport>();
+  readonly referrals = new Map<string, Referral>();
+  readonly diaryEntries = new Map<string, DiaryEntry>();
+  readonly documents = new Map<string, ClinicalDocument>();
+
+  /** The item maps by link kind (issues live inside their plans: see `issues`). */
+  readonly byKind: Readonly<Record<Exclude<ItemKind, 'medicationIssue'>, ReadonlyMap<string, Indexed>>> = {
+    allergy: this.allergies,
+    medicationPlan: this.plans,
+    problem: this.problems,
+    consultation: this.consultations,
+    immunisation: this.immunisations,
+    immunisationStatus: this.immunisationStatuses,
+    observation: this.observations,
+    investigation: this.investigations,
+    referral: this.referrals,
+    diaryEntry: this.diaryEntries,
+    document: this.documents,
+  };
+
+  static add<T extends { readonly id: string }>(map: Map<string, T>, items: readonly T[] | undefined): void {
+    for (const item of items ?? []) if (!map.has(item.id)) map.set(item.id, item);
+  }
+
+  addPlans(plans: readonly MedicationPlan[] | undefined): void {
+    for (const plan of plans ?? []) {
+      if (this.plans.has(plan.id)) continue;
+      this.plans.set(plan.id, plan);
+      for (const issue of plan.issues) if (!this.issues.has(issue.id)) this.issues.set(issue.id, { plan, issue });
+    }
+  }
+}
+
+/** Indexes one request's record: each area's primary items, then its linked ones. */
+export function indexRecord(r: PatientRecord): ItemIndex {
+  const linked = r.linked ?? {};
+  const ix = new ItemIndex();
+  ItemIndex.add(ix.allergies, r.allergies?.active.items);
+  ItemIndex.add(ix.allergies, r.allergies?.resolved?.items);
+  ItemIndex.add(ix.allergies, linked.allergies);
+  ix.addPlans(r.medication?.items);
+  ix.addPlans(linked.medication);
+  ItemIndex.add(ix.problems, r.problems?.items);
+  ItemIndex.add(ix.problems, linked.problems);
+  ItemIndex.add(ix.consultations, r.consultations?.items);
+  ItemIndex.add(ix.consultations, linked.consultations);
+  ItemIndex.add(ix.immunisations, r.immunisations?.items);
+  ItemIndex.add(ix.immunisations, linked.immunisations);
+  ItemIndex.add(ix.immunisationStatuses, r.immunisations?.statuses);
+  ItemIndex.add(ix.immunisationStatuses, linked.immunisationStatuses);
+  ItemIndex.add(ix.observations, r.uncategorisedData?.items);
+  ItemIndex.add(ix.observations, linked.uncategorisedData);
+  ItemIndex.add(ix.investigations, r.investigations?.items);
+  ItemIndex.add(ix.investigations, linked.investigations);
+  ItemIndex.add(ix.referrals, r.referrals?.items);
+  ItemIndex.add(ix.referrals, linked.referrals);
+  ItemIndex.add(ix.diaryEntries, r.diaryEntries?.items);
+  ItemIndex.add(ix.diaryEntries, linked.diaryEntries);
+  ItemIndex.add(ix.documents, linked.documents);
+  return ix;
+}
+
+/** A completed or cancelled diary entry is out of the diary's scope (a text note in a consultation only). */
+export function isCompleted(entry: DiaryEntry): boolean {
+  return entry.status === 'completed' || entry.status === 'cancelled';
+}

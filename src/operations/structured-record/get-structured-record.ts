@@ -1,0 +1,37 @@
+/**
+ * The operation: body → StructuredQuery → patient checks → record → Bundle (D-27
+ * steps 5 to 12). No HTTP here; the transport hands over the parsed body and the trace id.
+ */
+import type { Bundle } from 'fhir/r3';
+import type { Clock } from '../../clock';
+import { buildBundle } from '../../bundle/build-bundle';
+import { checkPatientMayBeShared } from '../../record/patient-checks';
+import type { ClinicalRepository } from '../../record/repository';
+import { applyAreaSwitches } from './area-switches';
+import { buildStructuredQuery } from './build-query';
+import type { MedicationDateTolerance } from './predefined-searches';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
+
+export interface OperationDeps {
+  readonly repository: ClinicalRepository;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly predefinedMedicationDays: MedicationDateTolerance;
+  readonly disabledAreas: ReadonlySet<ClinicalArea>;
+  readonly documentsDisabled: boolean;
+}
+
+export interface OperationResult {
+  readonly query: StructuredQuery;
+  readonly bundle: Bundle;
+}
+
+export async function getStructuredRecord(body: unknown, traceId: string, deps: OperationDeps): Promise<OperationResult> {
+  const parsed = buildStructuredQuery(body, deps.clock.today(), deps.predefinedMedicationDays);
+  const query = applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
+  const patient = checkPatientMayBeShared(await deps.repository.findPatient(query.nhsNumber));
+  const record = await deps.repository.loadRecord(patient, query);
+  const date = deps.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const bundle = buildBundle(record, query, { traceId, newId: deps.newId, date, warnings: query.warnings });
+  return { query, bundle };
+}
