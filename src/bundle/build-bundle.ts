@@ -18,27 +18,31 @@
  *    (engine/grouped-resources.ts).
  *
  * Decisions (docs/decisions.md, "Bundle"):
- * - Ended allergies (§2.5, §11 item 1): a resolved allergy is only ever `contained` in the "Ended
+ * - Ended allergies (Allergies guidance — ended allergies; docs/decisions.md): a resolved allergy is only
+ * ever `contained` in the "Ended
  *   allergies" List, whose entries reference it as `#<id>`. When something outside that List refers
  *   to it (a problem's relatedClinicalContent/actualProblem, a consultation Topic or Heading, the
  *   consultations-/problems- "allergies that have been ended" secondary Lists) the List gets an id,
  *   `<patient id>-ended-allergies`, and those references are `List/<that id>#<allergy id>` (the
  *   form NHS consumers such as the GP2GP adaptor resolve). Without outside references the List keeps
- *   no id, as §1.2 asks of query Lists.
+ *   no id, as the Bundle page asks of query Lists.
  * - Encounter references (`context`, the allergy's associatedEncounter, Condition.context, …) are
  *   written only when that consultation's Encounter is in the Bundle; otherwise left out (never a
  *   dangling reference, never an Encounter pulled in just for a context link).
  * - A Condition outside the primary Problems list (linked from another area, or a related problem
- *   outside the filter) is not expanded (§3.4, §5.3): its relatedClinicalContent, actualProblem and
+ * outside the filter) is not expanded (Problems guidance; Linkages — FHIR profiles returned on query): its
+ * relatedClinicalContent, actualProblem and
  *   relatedProblemHeader keep only the links to resources that are in the Bundle. Every such
  *   Condition is referenced from the one linked-problems List.
  * - Links into switched-off areas from returned consultations and from primary problems (and from
  *   mappers' `ctx.item`) become `{ display: "<Area> items have been disabled" }` and add one
- *   "… has been disabled" warning per area (§8.1); links into nothing (withheld, out of scope) are
+ * "… has been disabled" warning per area (Configuration for supported clinical areas); links into nothing
+ * (withheld, out of scope) are
  *   left out.
  * - Free-text consultation notes become Comment note Observations but are not "uncategorised data":
- *   they are in no consultations-* secondary List (§3.6).
- * - Ordering (§1.4): key actors, consultations, problems, immunisations, uncategorised data,
+ *   they are in no consultations-* secondary List (Uncategorised data guidance).
+ * - Ordering (Retrieve a patient’s structured record — Bundle population illustrated): key actors,
+ * consultations, problems, immunisations, uncategorised data,
  *   allergies, medication, supplementary actors, OperationOutcome, investigations, referrals, diary
  *   entries, documents; Lists first within each group; items in store order (primary, then linked).
  */

@@ -34,7 +34,7 @@ export const PROBLEM_SECONDARY_LISTS: Readonly<Partial<Record<LinkedItemKind, Li
 /** The one list of problems linked from any area's items ("special" secondary list). */
 export const LINKED_PROBLEMS_LIST = secondaryList('problems-linked-problems-not-relating-to-the-primary-query');
 
-/** Consultation-structure lists (§2.4). */
+/** Consultation-structure lists (List page — consultation structure). */
 export const STRUCTURE_LIST_CODES = {
   consultation: { system: SNOMED, code: '325851000000107', display: 'Consultation' },
   topic: { system: SNOMED, code: '25851000000105', display: 'Topic (EHR)' },
@@ -46,7 +46,7 @@ export type ListWarning =
   | { readonly code: 'data-in-transit'; readonly since: CalendarDate }
   | { readonly code: 'data-awaiting-filing'; readonly since: CalendarDate };
 
-/** The note text the spec gives each warning code (§2.6). */
+/** The note text the spec gives each warning code (List page — warning codes). */
 export function warningNote(warning: ListWarning): string {
   switch (warning.code) {
     case 'confidential-items':

@@ -27,9 +27,10 @@ export interface MappingContext {
   location(id: string): Reference;
   /**
    * A reference to a clinical item. When the item's area is switched off the engine returns the
-   * display-only placeholder of §8.1 instead; when the item is in no area of this Bundle (out of
-   * scope), a display-only reference saying so, so that no reference dangles. A resolved allergy is
-   * referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see build-bundle.ts).
+   * display-only placeholder of Configuration for supported clinical areas instead; when the item is in no
+   * area of this Bundle (out of scope), a display-only reference saying so, so that no reference dangles. A
+   * resolved allergy is referenced inside the "Ended allergies" List (`List/<id>#<allergy id>`, see
+   * build-bundle.ts).
    */
   item(ref: ItemRef): Reference;
   /**

@@ -2,16 +2,15 @@
  * Faults Node answers on the raw socket (src/ops/server.ts) come in XML when the request, as far as it
  * was read, asked for XML.
  */
+import type { OperationOutcome } from 'fhir/r3';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 
-import type { OperationOutcome } from 'fhir/r3';
-
 import { parseFhirXml } from '../../src/fhir/xml/read-xml';
 import { createHttpServer, formatOfRawRequest } from '../../src/ops/server';
-import { INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
 import { conditionOf } from '../support/fhir';
+import { INTERACTION, METADATA_PATH, RECORD_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
 
 describe('formatOfRawRequest', () => {
   it.each<[string, string]>([
@@ -66,7 +65,6 @@ describe('raw-socket faults in XML', () => {
     expect(headers).toContain('Cache-Control: no-store');
     const outcome = parseFhirXml(body) as unknown as OperationOutcome;
     expect(outcome.resourceType).toBe('OperationOutcome');
-    // A local condition (D-34) travels under its nearest Spine code with its own name in details.text.
     return conditionOf(outcome.issue[0]) ?? '';
   }
 

@@ -25,14 +25,15 @@ export interface AreaResult<T> {
   readonly items: readonly T[];
   /**
    * An item that passed the filters (or part of such an investigation report) was confidential and left
-   * out: the primary list carries `confidential-items` (§2.6, §6), even when `items` is empty.
+   * out: the primary list carries `confidential-items` (List page — warning codes; docs/spec-notes.md
+   * "Confidentiality"), even when `items` is empty.
    */
   readonly withheldConfidential: boolean;
 }
 
 /** What each requested area's primary list holds, one member per ClinicalArea. */
 export interface AreaResults {
-  /** `resolved` is present only with `includeResolvedAllergies` ("Ended allergies", §3.1). */
+  /** `resolved` is present only with `includeResolvedAllergies` ("Ended allergies", Allergies guidance). */
   readonly allergies: { readonly active: AreaResult<Allergy>; readonly resolved?: AreaResult<Allergy> };
   /**
    * Plans passing `medicationSearchFromDate`, each with all its issues (the issue count and last issue
@@ -55,7 +56,8 @@ export interface AreaResults {
 
 /**
  * Where a confidential item was left out of linked content, so the bundle can put `confidential-items`
- * on the secondary list it would have been in (§2.6, §6):
+ * on the secondary list it would have been in (List page — warning codes; docs/spec-notes.md
+ * "Confidentiality"):
  * - `consultation`: referenced from a returned consultation's structure (a topic's problem link counts
  *   as kind `problem`; a confidential free-text note as kind `observation`; a confidential problem
  *   linked to an item of the structure as kind `problem`; a report with a confidential part as kind
@@ -77,7 +79,8 @@ export type WithheldLink =
  * consultation structure, a problem's links, a referral's or diary entry's supporting info) has been
  * removed; `withheldConfidential` and `withheldLinks` say where something was left out. Items of
  * switched-off areas are not loaded, but references to them are kept (unless the item is confidential)
- * so the bundle can write the "... items have been disabled" placeholder (§8.1).
+ * so the bundle can write the "... items have been disabled" placeholder (Configuration for supported
+ * clinical areas).
  */
 export interface PatientRecord extends Partial<Pick<AreaResults, ClinicalArea>> {
   readonly patient: Patient;
@@ -90,14 +93,15 @@ export interface PatientRecord extends Partial<Pick<AreaResults, ClinicalArea>> 
   readonly healthcareServices?: readonly HealthcareService[];
   readonly devices?: readonly Device[];
   /**
-   * Items reached only through links (§5), none of which is in a primary list above: the content of
-   * returned consultations, items linked to primary problems, problems linked to primary-list items,
-   * related problems outside the problem filter, the plans (with all issues) of linked issues, the
-   * supporting items of returned referrals and diary entries, and the consultations linked to primary problems, naming one on a topic, or in which their linked items were
-   * recorded (for those, only the Encounter is sent; their topics are narrowed to the topics naming a
-   * primary problem, holding only item references, so the bundle can write a problem's indirect links,
-   * §4.1). Problems outside the primary list keep their own links, which may name items not loaded
-   * (their content is not expanded, §3.4). Absent: nothing linked.
+   * Items reached only through links (Linkages — FHIR profiles returned on query), none of which is in a
+   * primary list above: the content of returned consultations, items linked to primary problems, problems
+   * linked to primary-list items, related problems outside the problem filter, the plans (with all issues) of
+   * linked issues, the supporting items of returned referrals and diary entries, and the consultations linked
+   * to primary problems, naming one on a topic, or in which their linked items were recorded (for those, only
+   * the Encounter is sent; their topics are narrowed to the topics naming a primary problem, holding only
+   * item references, so the bundle can write a problem's indirect links, ProblemHeader (Condition) page).
+   * Problems outside the primary list keep their own links, which may name items not loaded (their content is
+   * not expanded, Problems guidance). Absent: nothing linked.
    */
   readonly linked?: PatientClinicalRecord;
   /** Absent or empty: nothing was left out of linked content. */

@@ -1,4 +1,5 @@
-/** A patient's whole clinical record, and the item reference that problems and consultations link with (§5). */
+/** A patient's whole clinical record, and the item reference that problems and consultations link with
+ * (Linkages — FHIR profiles returned on query). */
 import type { Allergy } from './allergies';
 import type { Consultation } from './consultations';
 import type { DiaryEntry } from './diary';
