@@ -14,9 +14,16 @@ import { type AppConfig,OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { errorHandler } from './http/errors';
-import { bodyReader, type FhirEndpoint, fhirRoutes, parseBody } from './http/fhir-routes';
+import {
+  bodyReader,
+  type FhirEndpoint,
+  type FhirReadEndpoint,
+  fhirRoutes,
+  parseBody,
+} from './http/fhir-routes';
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
+import { foundationsEndpoints } from './operations/patient/endpoints';
 import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
 import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 import { admission } from './ops/admission';
@@ -50,7 +57,9 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, repository, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   // The CapabilityStatement never changes while the process runs: serialise it once in each format.
-  const statement = capabilityStatement(deps.software);
+  const statement = capabilityStatement(deps.software, {
+    demographicSearch: config.patientSearch.demographicEnabled,
+  });
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
     method: 'POST',
@@ -90,6 +99,15 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
     '/Patient/$gpc.getstructuredrecord': getRecord,
     '/Patient/%24gpc.getstructuredrecord': getRecord,
   };
+}
+
+function foundations(deps: AppDeps): { search: FhirEndpoint; reads: FhirReadEndpoint[] } {
+  return foundationsEndpoints({
+    repository: deps.repository,
+    limits: deps.config.patientSearch,
+    newId: deps.newId ?? randomUUID,
+    now: () => deps.clock.now(),
+  });
 }
 
 /** The headers a browser consumer may send and read (the CapabilityStatement says `cors: true`, D-43). */
@@ -179,9 +197,18 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   });
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
+  const { search, reads } = foundations(deps);
   app.use(
     config.basePath,
-    fhirRoutes({ config, clock: deps.clock, endpoints: endpoints(deps), admit, acquireSlot, readBody }),
+    fhirRoutes({
+      config,
+      clock: deps.clock,
+      endpoints: { ...endpoints(deps), '/Patient': search },
+      reads,
+      admit,
+      acquireSlot,
+      readBody,
+    }),
   );
   app.use((req, _res, next) => {
     next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));

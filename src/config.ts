@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly documentsDisabled: boolean;
   /** Predefined search recognition: medicationSearchFromDate this many days before today (D-25). */
   readonly predefinedMedicationDays: { readonly minDays: number; readonly maxDays: number };
+  /** Patient search and the demographic search (docs/decisions.md D-62, D-63). */
+  readonly patientSearch: PatientSearchConfig;
   /** Maximum Parameters body, in bytes (D-31). */
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
@@ -46,6 +48,13 @@ export interface TlsConfig {
   readonly clientCaFile?: string;
   /** Accept only client certificates whose CN or DNS subjectAltName is one of these. */
   readonly clientNames?: readonly string[];
+}
+
+export interface PatientSearchConfig {
+  /** The demographic search (family, given, birthdate) beyond GP Connect's identifier search. */
+  readonly demographicEnabled: boolean;
+  /** Most patients one search may return; a search matching more is asked to narrow (D-63). */
+  readonly maxResults: number;
 }
 
 /** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
@@ -192,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PREDEFINED_MEDICATION_DAYS_MIN: num({ default: 365 }),
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
       BODY_LIMIT: byteSize({ default: 1024 * 1024 }),
+      PATIENT_DEMOGRAPHIC_SEARCH: bool({ default: true }),
+      PATIENT_SEARCH_MAX_RESULTS: wholeNumber(1, 1000)({ default: 50 }),
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
       METRICS_PATH: basePath({ default: '/metrics' }),
@@ -265,6 +276,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     documentsDisabled: e.GPC_DISABLED_AREAS.has('documents'),
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
+    patientSearch: {
+      demographicEnabled: e.PATIENT_DEMOGRAPHIC_SEARCH,
+      maxResults: e.PATIENT_SEARCH_MAX_RESULTS,
+    },
     logLevel: e.LOG_LEVEL,
     ops: {
       metricsPath: e.METRICS_PATH,

@@ -5,15 +5,16 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Resource } from 'fhir/r3';
+
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { formatOf, negotiateFormat, type WireFormat } from '../fhir/content-negotiation';
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
+import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
-import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
 import { negotiationOf, sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
@@ -45,10 +46,21 @@ export interface FhirEndpoint {
   ) => Promise<Resource | Buffer>;
 }
 
+/** An endpoint whose path carries a logical id (a FHIR read): `/Patient/[id]`. */
+export interface FhirReadEndpoint extends FhirEndpoint {
+  /** The resource type: the first path segment. */
+  readonly resourceType: string;
+}
+
+/** A FHIR logical id (FHIR STU3 `id` datatype). */
+const LOGICAL_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
 export interface FhirRoutesDeps {
   readonly config: AppConfig;
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
+  /** Reads by resource type; matched after the exact paths, so `/Patient/$gpc…` is never a read. */
+  readonly reads?: readonly FhirReadEndpoint[];
   /**
    * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
    * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
@@ -60,11 +72,11 @@ export interface FhirRoutesDeps {
   readonly readBody: (req: Request, res: Response) => Promise<Buffer>;
 }
 
-function checkEnablement(config: AppConfig): void {
+function checkEnablement(config: AppConfig, interaction: Interaction): void {
   if (!config.gpConnectEnabled) {
     throw new GpcError('ACCESS DENIED', 'GP Connect is disabled at this practice.');
   }
-  if (!config.structuredEnabled) {
+  if (interaction.capability === 'structured' && !config.structuredEnabled) {
     throw new GpcError('ACCESS DENIED', 'The Access Record Structured capability is disabled at this practice.');
   }
 }
@@ -103,8 +115,14 @@ const NOT_IMPLEMENTED_OPERATIONS: ReadonlySet<string> = new Set([
 /** A router for BASE_PATH: exact, case-sensitive paths; an unknown path or verb is a 400 OperationOutcome. */
 export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
   const { config, clock, endpoints } = deps;
+  const reads = new Map((deps.reads ?? []).map((r) => [r.resourceType, r]));
+  const readEndpoint = (path: string): FhirEndpoint | undefined => {
+    const [, type, id, ...rest] = path.split('/');
+    return rest.length === 0 && id !== undefined && LOGICAL_ID.test(id) ? reads.get(type) : undefined;
+  };
   return (req: Request, res: Response, next: NextFunction) => {
-    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, req.path) ? endpoints[req.path] : undefined;
+    const exact = Object.prototype.hasOwnProperty.call(endpoints, req.path);
+    const endpoint = exact ? endpoints[req.path] : readEndpoint(req.path);
     const run = async () => {
       if (!endpoint) {
         if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(req.path)) {
@@ -127,7 +145,7 @@ export function fhirRoutes(deps: FhirRoutesDeps): RequestHandler {
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
       const gate: GateResult = { interaction: endpoint.interaction, envelope, claims };
       res.locals.gate = gate;
-      checkEnablement(config);
+      checkEnablement(config, endpoint.interaction);
       const formats = checkFormats(req, endpoint.method);
       res.locals.format = formats.answer;
       const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
@@ -206,5 +224,10 @@ export function parseXmlBody(bytes: Buffer): unknown {
 /** The request body in the format its Content-Type names. */
 export function parseBody(bytes: Buffer, format: WireFormat): unknown {
   return format === 'xml' ? parseXmlBody(bytes) : parseJsonBody(bytes);
+}
+
+/** The logical id of a read's path (`/Patient/abc` → `abc`); the router has already checked its syntax. */
+export function logicalIdOf(path: string): string {
+  return path.split('/')[2] ?? '';
 }
 

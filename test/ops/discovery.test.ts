@@ -1,9 +1,11 @@
 /** Issue 7.6 and 7.1 (log line): version and coding-scheme discovery; the per-request log line. */
 import { Writable } from 'node:stream';
+
 import request from 'supertest';
 import winston from 'winston';
+
 import { createApp } from '../../src/app';
-import { CONSUMER_ASID, NHS, getMetadata, postRecord, testApp, type TestApp } from '../support/app';
+import { CONSUMER_ASID, getMetadata, NHS, postRecord, type TestApp,testApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 
@@ -34,7 +36,14 @@ describe('version and coding-scheme discovery', () => {
     expect(protocol).toEqual([
       expect.objectContaining({
         system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1',
-        codes: ['REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'REQUEST_HEADERS_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE'],
+        codes: [
+          'REQUEST_TIMEOUT',
+          'PAYLOAD_TOO_LARGE',
+          'REQUEST_HEADERS_TOO_LARGE',
+          'TOO_MANY_REQUESTS',
+          'TOO_MANY_MATCHES',
+          'SERVICE_UNAVAILABLE',
+        ],
       }),
     ]);
   });

@@ -5,11 +5,12 @@
  * code re-applies the exact predicates, so SQL only ever needs to return a superset.
  */
 import type { StructuredQuery } from '../../contract/structured-query';
+import { expandActors } from '../expand-actors';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
-import { expandActors } from '../expand-actors';
+import type { PatientCriteria } from '../patient-directory';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';
@@ -103,6 +104,45 @@ function placeRows(rows: readonly ItemRow[]): { items: PlacedItems; problems: Pl
   return { items: items as PlacedItems, problems };
 }
 
+/** This database holds one practice: rows are found only under its ODS code ($1). */
+const SERVES = 'EXISTS (SELECT 1 FROM practice WHERE ods_code = $1)';
+
+/** A LIKE pattern matching values that start with `prefix`, whatever characters it holds. */
+function startsWith(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const COMPARATOR_SQL = { eq: '=', ge: '>=', le: '<=' } as const;
+
+/**
+ * One statement, with only the conditions the search has (so the planner sees each as it is): the
+ * family prefix and birth date use patients_family_birth, a birth date alone patients_birth.
+ */
+export function patientSearchSql(
+  odsCode: string,
+  criteria: PatientCriteria,
+  limit: number,
+): { text: string; values: unknown[] } {
+  const p = new Params(odsCode);
+  const where = ['findable', SERVES.replace('$1', '$1::text')];
+  // The column's own type (char(10)): compared as text, the unique index would not be used.
+  if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'char(10)')}`);
+  if (criteria.family !== undefined) {
+    where.push(`family_norm LIKE ${p.add(startsWith(criteria.family), 'text')}`);
+  }
+  if (criteria.given !== undefined) {
+    const pattern = p.add(startsWith(criteria.given), 'text');
+    where.push(`EXISTS (SELECT 1 FROM unnest(given_norm) g WHERE g LIKE ${pattern})`);
+  }
+  for (const c of criteria.birthDate ?? []) {
+    where.push(`birth_date ${COMPARATOR_SQL[c.comparator]} ${p.add(c.date, 'date')}`);
+  }
+  const text = `SELECT detail FROM patients WHERE ${where.join(' AND ')}
+    ORDER BY family_norm, COALESCE(given_norm[1], ''), birth_date, nhs_number
+    LIMIT ${p.add(limit, 'integer')}`;
+  return { text, values: p.values };
+}
+
 export class PostgresSource implements RecordSource {
   constructor(private readonly db: Database) {}
 
@@ -114,6 +154,43 @@ export class PostgresSource implements RecordSource {
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
     const rows = await this.db.query<{ detail: Patient }>('SELECT detail FROM patients WHERE nhs_number = $1', [nhsNumber]);
+    return rows[0]?.detail;
+  }
+
+  async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    const { text, values } = patientSearchSql(odsCode, criteria, limit);
+    const rows = await this.db.query<{ detail: Patient }>(text, values);
+    return rows.map((r) => r.detail);
+  }
+
+  async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.readOne<Patient>('patients', odsCode, id);
+  }
+
+  async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    const rows = await this.db.query<{ detail: Organisation }>(
+      `SELECT detail FROM practice WHERE ods_code = $1 AND id = $2
+       UNION ALL SELECT o.detail FROM organisations o WHERE o.id = $2 AND ${SERVES}`,
+      [odsCode, id],
+    );
+    return rows[0]?.detail;
+  }
+
+  async readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.readOne<Practitioner>('practitioners', odsCode, id);
+  }
+
+  async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.readOne<Location>('locations', odsCode, id);
+  }
+
+  private async readOne<T>(
+    table: 'patients' | 'practitioners' | 'locations',
+    odsCode: string,
+    id: string,
+  ): Promise<T | undefined> {
+    const sql = `SELECT o.detail FROM ${table} o WHERE o.id = $2 AND ${SERVES}`;
+    const rows = await this.db.query<{ detail: T }>(sql, [odsCode, id]);
     return rows[0]?.detail;
   }
 
