@@ -15,9 +15,16 @@ import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { basePathMatcher } from './http/base-path';
 import { errorHandler } from './http/errors';
-import { bodyReader, type FhirEndpoint, fhirRoutes, parseBody } from './http/fhir-routes';
+import {
+  bodyReader,
+  type FhirEndpoint,
+  type FhirReadEndpoint,
+  fhirRoutes,
+  parseBody,
+} from './http/fhir-routes';
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
+import { foundationsEndpoints } from './operations/patient/endpoints';
 import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
 import { getStructuredRecord } from './operations/structured-record/get-structured-record';
 import { admission } from './ops/admission';
@@ -52,7 +59,9 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
   const { config, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   // The CapabilityStatement never changes while the process runs: serialise it once in each format.
-  const statement = capabilityStatement(deps.software);
+  const statement = capabilityStatement(deps.software, {
+    demographicSearch: config.patientSearch.demographicEnabled,
+  });
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
     method: 'POST',
@@ -93,6 +102,14 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
     '/Patient/$gpc.getstructuredrecord': getRecord,
     '/Patient/%24gpc.getstructuredrecord': getRecord,
   };
+}
+
+function foundations(deps: AppDeps): { search: FhirEndpoint; reads: FhirReadEndpoint[] } {
+  return foundationsEndpoints({
+    limits: deps.config.patientSearch,
+    newId: deps.newId ?? randomUUID,
+    now: () => deps.clock.now(),
+  });
 }
 
 /** The headers a browser consumer may send and read (the CapabilityStatement says `cors: true`, D-43). */
@@ -186,7 +203,16 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   });
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
-  const routes = fhirRoutes({ clock: deps.clock, practices: deps.practices, endpoints: endpoints(deps), admit, acquireSlot, readBody });
+  const { search, reads } = foundations(deps);
+  const routes = fhirRoutes({
+    clock: deps.clock,
+    practices: deps.practices,
+    endpoints: { ...endpoints(deps), '/Patient': search },
+    reads,
+    admit,
+    acquireSlot,
+    readBody,
+  });
   app.use((req, res, next) => {
     const target = underBase(req.path);
     if (target) routes(req, res, next, target);

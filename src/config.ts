@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly basePath: string;
   /** Predefined search recognition: medicationSearchFromDate this many days before today (D-25). */
   readonly predefinedMedicationDays: { readonly minDays: number; readonly maxDays: number };
+  /** Patient search and the demographic search (docs/decisions.md D-62, D-63). */
+  readonly patientSearch: PatientSearchConfig;
   /** Maximum Parameters body, in bytes (D-31). */
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
@@ -39,6 +41,13 @@ export interface TlsConfig {
   readonly clientCaFile?: string;
   /** Accept only client certificates whose CN or DNS subjectAltName is one of these. */
   readonly clientNames?: readonly string[];
+}
+
+export interface PatientSearchConfig {
+  /** The demographic search (family, given, birthdate) beyond GP Connect's identifier search. */
+  readonly demographicEnabled: boolean;
+  /** Most patients one search may return; a search matching more is asked to narrow (D-63). */
+  readonly maxResults: number;
 }
 
 /** Monitoring, audit, throttling, maintenance, shutdown and server timeouts (issue 7). */
@@ -175,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PREDEFINED_MEDICATION_DAYS_MIN: num({ default: 365 }),
       PREDEFINED_MEDICATION_DAYS_MAX: num({ default: 366 }),
       BODY_LIMIT: byteSize({ default: 1024 * 1024 }),
+      PATIENT_DEMOGRAPHIC_SEARCH: bool({ default: true }),
+      PATIENT_SEARCH_MAX_RESULTS: wholeNumber(1, 1000)({ default: 50 }),
       LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug', 'silent'] }),
       // Operating the service: the defaults and their reasons are in docs/decisions.md.
       METRICS_PATH: plainPath({ default: '/metrics' }),
@@ -251,6 +262,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     basePath: e.BASE_PATH,
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
+    patientSearch: {
+      demographicEnabled: e.PATIENT_DEMOGRAPHIC_SEARCH,
+      maxResults: e.PATIENT_SEARCH_MAX_RESULTS,
+    },
     logLevel: e.LOG_LEVEL,
     ops: {
       metricsPath: e.METRICS_PATH,

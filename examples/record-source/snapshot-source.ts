@@ -9,10 +9,11 @@
 import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { PracticeDataset } from '../../src/record/dataset';
 import { expandActors } from '../../src/record/expand-actors';
-import { RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../../src/record/item-refs';
+import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea,refKey, refTo } from '../../src/record/item-refs';
 import { topicLinksOf, withheldItemsOf } from '../../src/record/link-hub';
 import type { ItemRef } from '../../src/record/model';
-import type { Patient, Practice } from '../../src/record/model/people';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
+import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../../src/record/patient-directory';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
 
@@ -27,6 +28,36 @@ export class SnapshotSource implements RecordSource {
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
     return this.snapshot.patients.find((p) => p.patient.nhsNumber === nhsNumber)?.patient;
+  }
+
+  /**
+   * The patient directory (Foundations search and reads), scoped to the practice's ODS code: the shared
+   * helpers decide who may be found, who matches and in what order.
+   */
+  async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    if (!this.serves(odsCode)) return [];
+    return this.snapshot.patients
+      .map((d) => d.patient)
+      .filter((p) => mayBeFound(p) && matchesCriteria(p, criteria))
+      .sort(comparePatients)
+      .slice(0, limit);
+  }
+
+  async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.serves(odsCode) ? this.snapshot.patients.find((p) => p.patient.id === id)?.patient : undefined;
+  }
+
+  async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    const s = this.snapshot;
+    return this.serves(odsCode) ? [s.practice, ...s.organisations].find((o) => o.id === id) : undefined;
+  }
+
+  async readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.serves(odsCode) ? this.snapshot.practitioners.find((p) => p.id === id) : undefined;
+  }
+
+  async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.serves(odsCode) ? this.snapshot.locations.find((l) => l.id === id) : undefined;
   }
 
   /**
@@ -73,6 +104,10 @@ export class SnapshotSource implements RecordSource {
 
   async close(): Promise<void> {}
 
+  private serves(odsCode: string): boolean {
+    return odsCode === this.snapshot.practice.odsCode;
+  }
+
   private patientData(patient: Patient) {
     const data = this.snapshot.patients.find((p) => p.patient.id === patient.id);
     if (!data) throw new Error(`no record for patient ${patient.id}`);
@@ -88,7 +123,7 @@ export class SnapshotSource implements RecordSource {
       const placed = items.flatMap((item, seq) => (keep(area, item) ? [{ seq, item }] : []));
       if (placed.length > 0) (out as Record<RecordArea, Placed<AreaItem<RecordArea>>[]>)[area] = placed;
     }
-    return out as PlacedItems;
+    return out;
   }
 }
 

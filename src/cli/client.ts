@@ -9,6 +9,7 @@
  * both are classified below, so nothing here needs a fallback to raw fetch.
  */
 import Client from 'fhir-kit-client';
+
 import { isObject, type JsonObject } from './request';
 
 export type CallOutcome =
@@ -128,6 +129,40 @@ export async function callGetStructuredRecord(options: CallOptions): Promise<Cal
   }
 }
 
+export interface SearchCallOptions {
+  readonly baseUrl: string;
+  readonly headers: Record<string, string>;
+  /** Search parameters, each once (the CLI never repeats one). */
+  readonly searchParams: Record<string, string>;
+  readonly timeoutMs: number;
+}
+
+/** One Foundations patient search (GET [base]/Patient?…), classified like the record call. */
+export async function callPatientSearch(options: SearchCallOptions): Promise<CallOutcome> {
+  let client: Client;
+  try {
+    client = new Client({ baseUrl: options.baseUrl });
+  } catch (error) {
+    return { kind: 'unreachable', message: `Invalid --base ${options.baseUrl}: ${(error as Error).message}` };
+  }
+  try {
+    const data: unknown = await client.search({
+      resourceType: 'Patient',
+      searchParams: options.searchParams,
+      options: { headers: options.headers, signal: AbortSignal.timeout(options.timeoutMs) },
+    });
+    const { response } = Client.httpFor(data as JsonObject & { resourceType: string });
+    return classify(response.status, data, response.headers.get('content-type') ?? '');
+  } catch (error) {
+    if (isKitHttpError(error)) {
+      const headers = error.config?.headers;
+      const contentType = headers?.get?.('content-type') ?? '';
+      return classify(error.response.status, error.response.data, contentType, headers?.get?.('retry-after'));
+    }
+    return { kind: 'unreachable', message: unreachableMessage(error, options.baseUrl, options.timeoutMs) };
+  }
+}
+
 export interface RetryPolicy {
   /** How many times a 429 or 503 is retried (0: never). */
   readonly retries: number;
@@ -143,13 +178,14 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, maxWaitSeconds: 30 };
  * (503) with a Retry-After it is willing to wait for. Each attempt is a new request: `attempt()` builds
  * fresh headers, because GP Connect wants a new Ssp-TraceID and a new JWT for every request.
  */
-export async function callWithRetry<T extends { readonly options: CallOptions }>(
+export async function callWithRetry<O, T extends { readonly options: O }>(
   attempt: () => T,
   policy: RetryPolicy,
+  call: (options: O) => Promise<CallOutcome>,
 ): Promise<{ readonly outcome: CallOutcome; readonly request: T }> {
   for (let tries = 0; ; tries += 1) {
     const request = attempt();
-    const outcome = await callGetStructuredRecord(request.options);
+    const outcome = await call(request.options);
     if (outcome.kind !== 'operationOutcome' && outcome.kind !== 'notFhir') return { outcome, request };
     const wait = outcome.retryAfterSeconds;
     if (wait === undefined || tries >= policy.retries || wait > policy.maxWaitSeconds) return { outcome, request };

@@ -11,17 +11,24 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+
 import type { CalendarDate } from '../fhir/dates';
 import { jsonText } from '../fhir/json';
-import { callWithRetry, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
 import {
+  callGetStructuredRecord,
+  type CallOutcome,
+  callWithRetry,
+  describeOperationOutcome,
+  type RetryPolicy,
+} from './client';
+import {
+  type ConsumerIdentity,
   isObject,
+  type JsonObject,
   readRequestFile,
   resolvePlaceholders,
   spineHeaders,
   withNhsNumber,
-  type ConsumerIdentity,
-  type JsonObject,
 } from './request';
 import { isQueryList, resources, summariseBundle } from './summary';
 
@@ -162,7 +169,7 @@ export async function runExample(example: ExampleCase, options: RunOptions): Pro
   const { outcome, request } = await callWithRetry(() => {
     const { traceId, headers } = spineHeaders(options.identity, options.baseUrl);
     return { traceId, options: { baseUrl: options.baseUrl, headers, body: sent, timeoutMs: options.timeoutMs } };
-  }, options.retry);
+  }, options.retry, callGetStructuredRecord);
   const { got, failures, diagnostics } = compare(outcome, example.expected, request.traceId);
   return {
     name: example.name,

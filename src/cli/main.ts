@@ -7,13 +7,25 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseWholeDate, type CalendarDate } from '../fhir/dates';
+
+import { type CalendarDate,parseWholeDate } from '../fhir/dates';
 import { jsonText } from '../fhir/json';
-import { callWithRetry, DEFAULT_RETRY, describeOperationOutcome, type CallOutcome, type RetryPolicy } from './client';
+import {
+  callGetStructuredRecord,
+  type CallOutcome,
+  callPatientSearch,
+  callWithRetry,
+  DEFAULT_RETRY,
+  describeOperationOutcome,
+  type RetryPolicy,
+} from './client';
 import { findClinicalRisk, renderClinicalRisk } from './clinical-risk';
 import { defaultExamplesDir, expectedText, loadExamples, runExample } from './examples';
+import { renderPatients } from './patient-summary';
 import {
+  type ConsumerIdentity,
   DEFAULT_IDENTITY,
+  type JsonObject,
   londonToday,
   medicationSearchFromDate,
   medicationSearchFromValue,
@@ -26,8 +38,6 @@ import {
   spineHeaders,
   wholeRecordSearch,
   withNhsNumber,
-  type ConsumerIdentity,
-  type JsonObject,
 } from './request';
 import { renderSummary, summariseBundle } from './summary';
 
@@ -73,7 +83,8 @@ const MAIN_HELP = `gpc: a GP Connect Access Record: Structured 1.6.2 consumer (F
 Usage:
   gpc record   --base URL --nhs NHS [--search predefined-1|predefined-2|all|FILE.json] [--out FILE]
   gpc examples --base URL [--dir DIR] [--nhs NHS] [--only TEXT] [--verbose]
-  gpc help [record|examples]
+  gpc patient  --base URL (--nhs NHS | [--family F] [--given G] [--birthdate D]) [--nhs NHS]
+  gpc help [record|examples|patient]
 
 --base is the provider's FHIR service root, for example
   http://localhost:8080/P99001/STU3/1/gpconnect/structured
@@ -129,6 +140,28 @@ Prints one line per example (PASS or FAIL, what was expected, what came back) an
 ${COMMON_HELP}
 
 ${EXIT_HELP}`;
+
+const PATIENT_HELP = `gpc patient: find a patient (GET [base]/Patient?…) before asking for the record
+
+Usage:
+  gpc patient --base URL --nhs NHS
+  gpc patient --base URL [--family F] [--given G] [--birthdate [eq|ge|le]YYYY-MM-DD] [--nhs NHS]
+
+  --base URL        the provider's FHIR service root (required)
+  --nhs NHS         GP Connect Foundations "Find a patient": identifier=https://fhir.nhs.uk/Id/nhs-number|NHS
+  --family F        the start of the family name (case and accents ignored)
+  --given G         the start of any given name
+  --birthdate D     the date of birth, or a bound on it with ge or le
+  --count N         at most N patients (_count); the provider asks to narrow a search matching more
+  --trace-id ID     Ssp-TraceID to send [a new UUID]
+
+family, given and birthdate are this provider's demographic search (IM1), beyond GP Connect: another
+provider may refuse them. Every search is audited with its terms: search only for a patient you are
+caring for. Prints one row per patient (NHS number, name, birth date, gender, address, logical id).
+
+${COMMON_HELP}
+
+Exit codes: 0 the search was answered (even with no patient); 1 it failed; 64 a bad command line.`;
 
 class UsageError extends Error {}
 
@@ -328,7 +361,7 @@ async function record(args: string[], io: Io): Promise<number> {
     const built = spineHeaders(identity, baseUrl, fixedTraceId === undefined ? {} : { traceId: fixedTraceId });
     io.out(`Ssp-TraceID: ${built.traceId}`);
     return { traceId: built.traceId, options: { baseUrl, headers: built.headers, body: sent, timeoutMs } };
-  }, retry);
+  }, retry, callGetStructuredRecord);
   const { traceId } = request;
   if (outcome.kind !== 'bundle') {
     explainFailure(outcome, io);
@@ -360,6 +393,56 @@ async function record(args: string[], io: Io): Promise<number> {
       return EXIT.clinicalRisk;
     }
   }
+  return EXIT.ok;
+}
+
+const SEARCH_INTERACTION = 'urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1';
+
+async function patient(args: string[], io: Io): Promise<number> {
+  const values = parse(args, {
+    ...COMMON_OPTIONS,
+    family: { type: 'string' },
+    given: { type: 'string' },
+    birthdate: { type: 'string' },
+    count: { type: 'string' },
+    'trace-id': { type: 'string' },
+  });
+  if (values.help) {
+    io.out(PATIENT_HELP);
+    return EXIT.ok;
+  }
+  const baseUrl = baseOf(values);
+  const identity = identityOf(values);
+  const timeoutMs = timeoutOf(values);
+  const searchParams: Record<string, string> = {};
+  const nhs = text(values, 'nhs');
+  if (nhs !== undefined) searchParams.identifier = `https://fhir.nhs.uk/Id/nhs-number|${nhs}`;
+  for (const name of ['family', 'given', 'birthdate'] as const) {
+    const v = text(values, name);
+    if (v !== undefined) searchParams[name] = v;
+  }
+  if (Object.keys(searchParams).length === 0) {
+    throw new UsageError('give --nhs, or one or more of --family, --given, --birthdate');
+  }
+  const count = text(values, 'count');
+  if (count !== undefined) searchParams._count = count;
+  io.out(`GET ${baseUrl}/Patient?${new URLSearchParams(searchParams).toString()}`);
+  const fixedTraceId = text(values, 'trace-id');
+  const { outcome } = await callWithRetry(() => {
+    const built = spineHeaders(identity, baseUrl, {
+      interactionId: SEARCH_INTERACTION,
+      ...(fixedTraceId !== undefined && { traceId: fixedTraceId }),
+    });
+    io.out(`Ssp-TraceID: ${built.traceId}`);
+    return { options: { baseUrl, headers: built.headers, searchParams, timeoutMs } };
+  }, retryOf(values, io), callPatientSearch);
+  if (outcome.kind !== 'bundle') {
+    explainFailure(outcome, io);
+    return EXIT.failed;
+  }
+  io.out(`HTTP ${outcome.status} ${outcome.contentType}`);
+  io.out('');
+  io.out(renderPatients(outcome.bundle));
   return EXIT.ok;
 }
 
@@ -425,12 +508,19 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await record(rest, io);
       case 'examples':
         return await examples(rest, io);
+      case 'patient':
+        return await patient(rest, io);
       case undefined:
       case 'help':
       case '--help':
       case '-h': {
         const topic = rest[0];
-        io.out(topic === 'record' ? RECORD_HELP : topic === 'examples' ? EXAMPLES_HELP : MAIN_HELP);
+        const help: Record<string, string> = {
+          record: RECORD_HELP,
+          examples: EXAMPLES_HELP,
+          patient: PATIENT_HELP,
+        };
+        io.out((topic !== undefined && help[topic]) || MAIN_HELP);
         return command === undefined ? EXIT.usage : EXIT.ok;
       }
       default:

@@ -7,8 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
 import { londonDate } from '../clock';
-import { addDays, parseWholeDate, type CalendarDate } from '../fhir/dates';
+import { addDays, type CalendarDate,parseWholeDate } from '../fhir/dates';
 import { INTERACTIONS } from '../spine/interactions';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
@@ -101,7 +102,7 @@ export function unsignedJwt(claims: Record<string, unknown>): string {
 export function spineHeaders(
   identity: ConsumerIdentity,
   serviceRoot: string,
-  options: { readonly traceId?: string; readonly now?: Date } = {},
+  options: { readonly traceId?: string; readonly now?: Date; readonly interactionId?: string } = {},
 ): { readonly traceId: string; readonly headers: Record<string, string> } {
   const traceId = options.traceId ?? randomUUID();
   const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
@@ -111,7 +112,7 @@ export function spineHeaders(
       'Ssp-TraceID': traceId,
       'Ssp-From': identity.consumerAsid,
       'Ssp-To': identity.providerAsid,
-      'Ssp-InteractionID': RECORD_INTERACTION,
+      'Ssp-InteractionID': options.interactionId ?? RECORD_INTERACTION,
       Authorization: `Bearer ${unsignedJwt(jwtClaims(identity, serviceRoot, nowSeconds))}`,
       Accept: 'application/fhir+json',
       'Content-Type': 'application/fhir+json;charset=utf-8',

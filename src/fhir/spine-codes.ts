@@ -11,7 +11,8 @@ export const SPINE_CODES = {
   NO_PATIENT_CONSENT: { status: 403, issueCode: 'forbidden', display: 'Patient has not provided consent to share data' },
   'ACCESS DENIED': { status: 403, issueCode: 'forbidden', display: 'Access denied' },
   PATIENT_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Patient not found' },
-  ORGANISATION_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Organisation not found' },
+  ORGANISATION_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Organisation record not found' },
+  PRACTITIONER_NOT_FOUND: { status: 404, issueCode: 'not-found', display: 'Practitioner record not found' },
   NO_RECORD_FOUND: { status: 404, issueCode: 'not-found', display: 'No record found' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issueCode: 'not-supported', display: 'Unsupported media type' },
   INVALID_RESOURCE: { status: 422, issueCode: 'invalid', display: 'Invalid validation of resource' },
@@ -30,6 +31,14 @@ export const SPINE_CODES = {
     spine: 'BAD_REQUEST',
   },
   TOO_MANY_REQUESTS: { status: 429, issueCode: 'throttled', display: 'Too many requests', spine: 'BAD_REQUEST' },
+  // A patient search that matches more patients than it may return: narrow it (D-63). Sent as
+  // BAD_REQUEST with its own name in details.text (D-34).
+  TOO_MANY_MATCHES: {
+    status: 422,
+    issueCode: 'too-costly',
+    display: 'Too many matches; narrow the search',
+    spine: 'BAD_REQUEST',
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     issueCode: 'transient',

@@ -49,10 +49,21 @@ export interface FhirEndpoint {
   ) => Promise<Resource | Buffer>;
 }
 
+/** An endpoint whose path carries a logical id (a FHIR read): `/Patient/[id]`. */
+export interface FhirReadEndpoint extends FhirEndpoint {
+  /** The resource type: the first path segment. */
+  readonly resourceType: string;
+}
+
+/** A FHIR logical id (FHIR STU3 `id` datatype). */
+const LOGICAL_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
 export interface FhirRoutesDeps {
   readonly clock: Clock;
   readonly endpoints: Readonly<Record<string, FhirEndpoint>>;
   readonly practices: PracticeStore;
+  /** Reads by resource type; matched after the exact paths, so `/Patient/$gpc…` is never a read. */
+  readonly reads?: readonly FhirReadEndpoint[];
   /**
    * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
    * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
@@ -64,11 +75,11 @@ export interface FhirRoutesDeps {
   readonly readBody: (req: Request, res: Response) => Promise<Buffer>;
 }
 
-function checkEnablement(settings: PracticeSettings): void {
+function checkEnablement(settings: PracticeSettings, interaction: Interaction): void {
   if (!settings.gpConnectEnabled) {
     throw new GpcError('ACCESS DENIED', 'GP Connect is disabled at this practice.');
   }
-  if (!settings.structuredEnabled) {
+  if (interaction.capability === 'structured' && !settings.structuredEnabled) {
     throw new GpcError('ACCESS DENIED', 'The Access Record Structured capability is disabled at this practice.');
   }
 }
@@ -119,8 +130,16 @@ async function practiceOf(practices: PracticeStore, odsCode: string): Promise<Se
  */
 export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
   const { clock, endpoints } = deps;
+  const reads = new Map((deps.reads ?? []).map((r) => [r.resourceType, r]));
+  const readEndpoint = (path: string): FhirEndpoint | undefined => {
+    const [, type, id, ...rest] = path.split('/');
+    return rest.length === 0 && id !== undefined && LOGICAL_ID.test(id) ? reads.get(type) : undefined;
+  };
   return (req, res, next, target) => {
-    const endpoint = Object.prototype.hasOwnProperty.call(endpoints, target.path) ? endpoints[target.path] : undefined;
+    const exact = Object.prototype.hasOwnProperty.call(endpoints, target.path);
+    const endpoint = exact ? endpoints[target.path] : readEndpoint(target.path);
+    // The path below the practice's base, for endpoints that read it (logicalIdOf).
+    res.locals.fhirPath = target.path;
     const run = async () => {
       if (!endpoint) {
         if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(target.path)) {
@@ -146,7 +165,7 @@ export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, 
       const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
       const gate: GateResult = { interaction: endpoint.interaction, practice, envelope, claims };
       res.locals.gate = gate;
-      checkEnablement(practice.settings);
+      checkEnablement(practice.settings, endpoint.interaction);
       const formats = checkFormats(req, endpoint.method);
       res.locals.format = formats.answer;
       const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
@@ -225,5 +244,11 @@ export function parseXmlBody(bytes: Buffer): unknown {
 /** The request body in the format its Content-Type names. */
 export function parseBody(bytes: Buffer, format: WireFormat): unknown {
   return format === 'xml' ? parseXmlBody(bytes) : parseJsonBody(bytes);
+}
+
+/** The logical id of a read's path (`/Patient/abc` → `abc`); the router has already checked its syntax. */
+export function logicalIdOf(res: Response): string {
+  const path: unknown = res.locals.fhirPath;
+  return typeof path === 'string' ? (path.split('/')[2] ?? '') : '';
 }
 

@@ -10,7 +10,7 @@ import type { Request, RequestHandler, Response } from 'express';
 
 import { truncate } from '../fhir/text';
 import type { Logger } from '../logger';
-import type { AuditEvent, AuditLog, AuditRecord } from './audit';
+import type { AuditEvent, AuditJson, AuditLog, AuditRecord } from './audit';
 import type { Metrics } from './metrics';
 import { gateRelease } from './release-gate';
 import { factsOf, type RequestFacts } from './request-facts';
@@ -71,7 +71,11 @@ export function requestAuditEvent(
       : null,
     reason: claims?.reasonForRequest ?? null,
     scope: claims?.requestedScope ?? null,
-    nhsNumber: facts.query?.nhsNumber ?? asked?.nhsNumber ?? null,
+    nhsNumber: facts.query?.nhsNumber ?? asked?.nhsNumber ?? facts.patientNhsNumber ?? null,
+    ...(facts.search && {
+      search: { terms: facts.search.terms as AuditJson, matches: facts.search.matches ?? null },
+    }),
+    ...(facts.resource !== undefined && { resource: facts.resource }),
     requested: asked
       ? { areas: asked.areas, filters: asked.filters, predefinedSearch: facts.query?.predefinedSearch ?? null }
       : null,

@@ -24,6 +24,12 @@ export interface RequestFacts {
   query?: StructuredQuery;
   /** What the Parameters body asked for, read when it parsed (kept for a request that fails later). */
   asked?: AskedFor;
+  /** A patient search's terms as sent (bounded), and how many patients it returned (D-64). */
+  search?: { readonly terms: Readonly<Record<string, readonly string[]>>; matches?: number };
+  /** What a Foundations read asked for, e.g. `Patient/patient2`. */
+  resource?: string;
+  /** The NHS number of the patient a search or read returned, when exactly one. */
+  patientNhsNumber?: string;
   /** Spine code of an error response (respond.ts). */
   spineCode?: SpineCode;
   /** Time spent in the clinical repository for this request. */

@@ -3,9 +3,10 @@
  * the operation handed it. Created for each request (a few fields), so no state is shared between
  * requests, and the operation's code is untouched.
  */
-import type { ClinicalRepository, PatientRecord } from '../record/repository';
-import type { Patient, Practice } from '../record/model/people';
 import type { StructuredQuery } from '../contract/structured-query';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/model/people';
+import type { PatientCriteria } from '../record/patient-directory';
+import type { ClinicalRepository, PatientRecord } from '../record/repository';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */
@@ -35,6 +36,26 @@ export class TimedRepository implements ClinicalRepository {
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     this.query = query;
     return this.timed(() => this.inner.loadRecord(patient, query));
+  }
+
+  searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    return this.timed(() => this.inner.searchPatients(odsCode, criteria, limit));
+  }
+
+  readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.timed(() => this.inner.readPatient(odsCode, id));
+  }
+
+  readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    return this.timed(() => this.inner.readOrganisation(odsCode, id));
+  }
+
+  readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.timed(() => this.inner.readPractitioner(odsCode, id));
+  }
+
+  readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.timed(() => this.inner.readLocation(odsCode, id));
   }
 
   isReady(): Promise<boolean> {

@@ -5,19 +5,13 @@
  */
 import { GpcError } from '../fhir/gpc-error';
 import type { Patient } from './model/people';
+import { mayBeFound } from './patient-directory';
 
 const NOT_FOUND = 'No patient with this NHS number is registered at this practice';
 
 /** Throws PATIENT_NOT_FOUND or NO_PATIENT_CONSENT; returns the patient when the record may be shared. */
 export function checkPatientMayBeShared(patient: Patient | undefined): Patient {
-  if (
-    !patient ||
-    patient.sensitive ||
-    patient.deceasedDate !== undefined ||
-    patient.registration.status !== 'active' ||
-    patient.registration.type !== 'R' ||
-    patient.nhsNumberStatus !== '01'
-  ) {
+  if (!patient || !mayBeFound(patient)) {
     throw new GpcError('PATIENT_NOT_FOUND', NOT_FOUND);
   }
   if (patient.sharingConsent === 'dissented') {

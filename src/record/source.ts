@@ -27,6 +27,7 @@ import type { StructuredQuery } from '../contract/structured-query';
 import type { ActorIds, AreaItem, RecordArea } from './item-refs';
 import type { ItemRef } from './model';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './model/people';
+import type { PatientDirectory } from './patient-directory';
 
 /**
  * An item with its place in the patient's record: its position in the dataset order of its area
@@ -90,7 +91,8 @@ export interface Actors {
   readonly devices: readonly Device[];
 }
 
-export interface RecordSource {
+/** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */
+export interface RecordSource extends PatientDirectory {
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state. */
   findPatient(nhsNumber: string): Promise<Patient | undefined>;

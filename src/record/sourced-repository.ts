@@ -4,7 +4,8 @@
  */
 import type { StructuredQuery } from '../contract/structured-query';
 import { loadRecord } from './assemble-record';
-import type { Patient, Practice } from './model/people';
+import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
+import type { PatientCriteria } from './patient-directory';
 import type { ClinicalRepository, PatientRecord } from './repository';
 import type { RecordSource } from './source';
 
@@ -21,6 +22,26 @@ export class SourcedRepository implements ClinicalRepository {
 
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     return loadRecord(this.source, patient, query);
+  }
+
+  searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    return this.source.searchPatients(odsCode, criteria, limit);
+  }
+
+  readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.source.readPatient(odsCode, id);
+  }
+
+  readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    return this.source.readOrganisation(odsCode, id);
+  }
+
+  readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.source.readPractitioner(odsCode, id);
+  }
+
+  readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.source.readLocation(odsCode, id);
   }
 
   isReady(): Promise<boolean> {

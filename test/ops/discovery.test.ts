@@ -36,7 +36,14 @@ describe('version and coding-scheme discovery', () => {
     expect(protocol).toEqual([
       expect.objectContaining({
         system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1',
-        codes: ['REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'REQUEST_HEADERS_TOO_LARGE', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE'],
+        codes: [
+          'REQUEST_TIMEOUT',
+          'PAYLOAD_TOO_LARGE',
+          'REQUEST_HEADERS_TOO_LARGE',
+          'TOO_MANY_REQUESTS',
+          'TOO_MANY_MATCHES',
+          'SERVICE_UNAVAILABLE',
+        ],
       }),
     ]);
   });

@@ -12,6 +12,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/thro
 import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';
+import { FOUNDATIONS, getFhir, searchPatients } from '../support/patient-search';
 
 const clock = fixedClock(TEST_NOW);
 const body = parameters(nhsNumber(NHS.patient2), area('includeAllergies', bool('includeResolvedAllergies', false)));
@@ -51,5 +52,25 @@ describe('database outage during a run', () => {
     server.start();
     expectBundle(await postRecord(app, body));
     expect(await repository.isReady()).toBe(true);
+  }, 60_000);
+
+  it('a patient search or read gets 503 with Retry-After while the database is down', async () => {
+    // A fresh app: its first search must find the practice through the database.
+    const fresh = testApp({ clock, repository });
+    const search = () => searchPatients(fresh, 'family=hughes&birthdate=1948-09-30');
+    server.stop();
+    try {
+      const read = await getFhir(fresh, '/Patient/patient2', FOUNDATIONS.readPatient, 'patient/*.read');
+      for (const res of [await search(), read]) {
+        const outcome = expectOperationOutcome(res, 503, 'SERVICE_UNAVAILABLE');
+        expect(res.headers['retry-after']).toBe('7');
+        expect(outcome.issue[0].diagnostics).not.toMatch(/ECONNREFUSED|SELECT|postgres/i);
+      }
+    } finally {
+      server.start();
+    }
+    const res = await search();
+    expect(res.status).toBe(200);
+    expect(res.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['patient2']);
   }, 60_000);
 });

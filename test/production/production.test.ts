@@ -74,7 +74,7 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
     if (code !== 0) throw new Error(`exit ${code}\n${output.slice(-4000)}`);
     // Pruned: the compiler is gone, so nothing can have compiled at start.
     expect(existsSync(join(dir, 'gpconnect-structured', 'node_modules', 'typescript'))).toBe(false);
-    expect(output).toContain('migrations applied: 001_clinical_record, 002_many_practices');
+    expect(output).toContain('migrations applied: 001_clinical_record, 002_patient_search, 003_many_practices');
     expect(output).toMatch(/practice P99002 replaced: 3 patients/);
     expect(output).toMatch(/^P99002 +Canal Street Surgery +asid=200000000216/m);
     expect(output).toContain('HTTP 200 application/fhir+json');

@@ -42,6 +42,11 @@ function countingSource(inner: RecordSource): { readonly source: RecordSource; r
     loadCandidates: (p, q) => count('loadCandidates', inner.loadCandidates(p, q)),
     loadItems: (p, refs) => count('loadItems', inner.loadItems(p, refs)),
     loadActors: (ids) => count('loadActors', inner.loadActors(ids)),
+    searchPatients: (ods, crit, limit) => count('searchPatients', inner.searchPatients(ods, crit, limit)),
+    readPatient: (ods, id) => count('readPatient', inner.readPatient(ods, id)),
+    readOrganisation: (ods, id) => count('readOrganisation', inner.readOrganisation(ods, id)),
+    readPractitioner: (ods, id) => count('readPractitioner', inner.readPractitioner(ods, id)),
+    readLocation: (ods, id) => count('readLocation', inner.readLocation(ods, id)),
     isReady: () => inner.isReady(),
     close: () => inner.close(),
   };

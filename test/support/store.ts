@@ -18,8 +18,12 @@ import {
   type ServedPractice,
   type SettingsChange,
 } from '../../src/record/practices';
-import type { ClinicalRepository } from '../../src/record/repository';
-import { createTestDatabase, TEST_DB_OPTIONS } from './postgres';
+import type { StructuredQuery } from '../../src/contract/structured-query';
+import type { PracticeDataset } from '../../src/record/dataset';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
+import type { PatientCriteria } from '../../src/record/patient-directory';
+import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
+import { createTestDatabase, postgresRepositoryFor, TEST_DB_OPTIONS } from './postgres';
 
 export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';
 
@@ -101,4 +105,44 @@ export function embeddedPractices(today: CalendarDate): PracticeStore {
 /** The test practice in memory, for tests that need its repository itself. */
 export function embeddedRepository(today: CalendarDate): ClinicalRepository {
   return new MemoryRepository(testPractice(today));
+}
+
+/** A repository whose store is opened on first use (testApp is synchronous; seeding is not). */
+class DeferredRepository implements ClinicalRepository {
+  constructor(private readonly ready: Promise<ClinicalRepository>) {}
+  async practice(): Promise<Practice> {
+    return (await this.ready).practice();
+  }
+  async findPatient(nhsNumber: string): Promise<Patient | undefined> {
+    return (await this.ready).findPatient(nhsNumber);
+  }
+  async loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
+    return (await this.ready).loadRecord(patient, query);
+  }
+  async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    return (await this.ready).searchPatients(odsCode, criteria, limit);
+  }
+  async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return (await this.ready).readPatient(odsCode, id);
+  }
+  async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    return (await this.ready).readOrganisation(odsCode, id);
+  }
+  async readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return (await this.ready).readPractitioner(odsCode, id);
+  }
+  async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return (await this.ready).readLocation(odsCode, id);
+  }
+  async isReady(): Promise<boolean> {
+    return (await this.ready).isReady();
+  }
+  /** Shared by every app of the file; the database goes with the test cluster. */
+  async close(): Promise<void> {}
+}
+
+/** A test's own dataset in the store under test (seeded once per call: call it once per file). */
+export function repositoryFor(dataset: PracticeDataset): ClinicalRepository {
+  if (TEST_STORE === 'memory') return new MemoryRepository(dataset);
+  return new DeferredRepository(postgresRepositoryFor(dataset).then((r) => r.repository));
 }

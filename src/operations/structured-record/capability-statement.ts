@@ -1,7 +1,12 @@
 /** The structured CapabilityStatement (Get the FHIR capability statement (Access Record Structured)), built
  * once at start from data. */
-import type { CapabilityStatement } from 'fhir/r3';
-import { OPERATION_DEFINITION_URL } from '../../fhir/profiles';
+import type {
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  CapabilityStatementRestResourceSearchParam,
+} from 'fhir/r3';
+
+import { OPERATION_DEFINITION_URL, SYSTEM } from '../../fhir/profiles';
 
 const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
 
@@ -40,7 +45,45 @@ export interface SoftwareInfo {
   readonly publisher: string;
 }
 
-export function capabilityStatement(software: SoftwareInfo): CapabilityStatement {
+export interface CapabilityOptions {
+  /** Whether the demographic patient search parameters are served (PATIENT_DEMOGRAPHIC_SEARCH). */
+  readonly demographicSearch: boolean;
+}
+
+/** The Foundations interactions served beside the operation: the reads and the patient search. */
+function foundationsResources(options: CapabilityOptions): CapabilityStatementRestResource[] {
+  const searchParam: CapabilityStatementRestResourceSearchParam[] = [
+    { name: 'identifier', type: 'token', documentation: `NHS number: ${SYSTEM.nhsNumber}|NNNNNNNNNN` },
+    ...(options.demographicSearch
+      ? ([
+          { name: 'family', type: 'string', documentation: 'Start of the family name, any case or accents' },
+          { name: 'given', type: 'string', documentation: 'Start of any given name, any case or accents' },
+          { name: 'birthdate', type: 'date', documentation: 'YYYY-MM-DD, optionally after eq, ge or le' },
+        ] as const)
+      : []),
+    { name: '_count', type: 'number', documentation: 'Most patients returned; more matches: narrow it' },
+  ];
+  const read = (type: string, profile: string): CapabilityStatementRestResource => ({
+    type,
+    profile: { reference: `${SD}${profile}` },
+    interaction: [{ code: 'read' }],
+  });
+  return [
+    {
+      ...read('Patient', 'CareConnect-GPC-Patient-1'),
+      interaction: [{ code: 'read' }, { code: 'search-type' }],
+      searchParam,
+    },
+    read('Organization', 'CareConnect-GPC-Organization-1'),
+    read('Practitioner', 'CareConnect-GPC-Practitioner-1'),
+    read('Location', 'CareConnect-GPC-Location-1'),
+  ];
+}
+
+export function capabilityStatement(
+  software: SoftwareInfo,
+  options: CapabilityOptions = { demographicSearch: true },
+): CapabilityStatement {
   return {
     resourceType: 'CapabilityStatement',
     version: GP_CONNECT_VERSION,
@@ -66,6 +109,7 @@ export function capabilityStatement(software: SoftwareInfo): CapabilityStatement
         mode: 'server',
         // True, as the spec's template has it, and served: src/app.ts answers CORS (D-43).
         security: { cors: true },
+        resource: foundationsResources(options),
         operation: [{ name: 'gpc.getstructuredrecord', definition: { reference: OPERATION_DEFINITION_URL } }],
       },
     ],

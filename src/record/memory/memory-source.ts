@@ -7,13 +7,14 @@
 import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
-import { RECORD_AREAS, refKey, refTo, type ActorIds, type AreaItem, type RecordArea } from '../item-refs';
+import { expandActors } from '../expand-actors';
+import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea,refKey, refTo } from '../item-refs';
+import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import type { ItemRef } from '../model';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
+import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
-import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import { validateDataset } from '../validate-dataset';
-import { expandActors } from '../expand-actors';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
 const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = Object.fromEntries(
@@ -61,6 +62,40 @@ export class MemorySource implements RecordSource {
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
     return this.byNhsNumber.get(nhsNumber)?.data.patient;
+  }
+
+  async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    if (!this.serves(odsCode)) return [];
+    if (criteria.nhsNumber !== undefined) {
+      const one = this.byNhsNumber.get(criteria.nhsNumber)?.data.patient;
+      return one && mayBeFound(one) && matchesCriteria(one, criteria) && limit > 0 ? [one] : [];
+    }
+    return this.dataset.patients
+      .map((d) => d.patient)
+      .filter((p) => mayBeFound(p) && matchesCriteria(p, criteria))
+      .sort(comparePatients)
+      .slice(0, limit);
+  }
+
+  async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.serves(odsCode) ? this.byPatientId.get(id)?.data.patient : undefined;
+  }
+
+  async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    return this.serves(odsCode) ? this.organisations.get(id) : undefined;
+  }
+
+  async readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.serves(odsCode) ? this.practitioners.get(id) : undefined;
+  }
+
+  async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.serves(odsCode) ? this.locations.get(id) : undefined;
+  }
+
+  /** This store holds one practice: another practice's ODS code finds nothing. */
+  private serves(odsCode: string): boolean {
+    return odsCode === this.dataset.practice.odsCode;
   }
 
   async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {

@@ -16,6 +16,7 @@ export async function migrate(db: Database): Promise<string[]> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       await query(migration.sql);
+      await migration.after?.(query);
       await query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
       applied.push(migration.version);
     }

@@ -1,3 +1,7 @@
+import type { QueryResultRow } from 'pg';
+
+import { backfillPatientSearch } from './patient-search-columns';
+
 /**
  * The PostgreSQL schema, as ordered migrations (kept in TypeScript so a build carries them).
  *
@@ -11,7 +15,14 @@
 export interface Migration {
   readonly version: string;
   readonly sql: string;
+  /**
+   * Work SQL cannot do, run in the same transaction after `sql`: filling derived columns of rows
+   * already loaded with the shared TypeScript code that computes them at load time.
+   */
+  readonly after?: (query: MigrationQuery) => Promise<void>;
 }
+
+export type MigrationQuery = (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>;
 
 /** The per-patient item tables: key columns every clinical area shares. */
 const itemTable = (name: string, extra: string) => `
@@ -233,5 +244,29 @@ CREATE INDEX documents_patient ON documents (patient_id);
 CREATE INDEX confidential_allergies ON allergies (patient_id) WHERE confidential;
 `,
   },
-  { version: '002_many_practices', sql: manyPractices() },
+  {
+    // The patient directory (Foundations search and the demographic search): normalised names in
+    // code-unit order ("C"), so a name prefix is an index range scan and both stores sort alike.
+    version: '002_patient_search',
+    sql: `
+ALTER TABLE patients
+  ADD COLUMN family_norm text COLLATE "C",
+  ADD COLUMN given_norm  text[] COLLATE "C",
+  ADD COLUMN birth_date  date,
+  ADD COLUMN findable    boolean;
+CREATE INDEX patients_family_birth ON patients (family_norm, birth_date) WHERE findable;
+CREATE INDEX patients_birth ON patients (birth_date) WHERE findable;
+`,
+    after: backfillPatientSearch,
+  },
+  {
+    // After 002_patient_search: every key and index scoped by practice, the search indexes too.
+    version: '003_many_practices',
+    sql: `${manyPractices()}
+DROP INDEX IF EXISTS patients_family_birth;
+DROP INDEX IF EXISTS patients_birth;
+CREATE INDEX patients_family_birth ON patients (practice_ods, family_norm, birth_date) WHERE findable;
+CREATE INDEX patients_birth ON patients (practice_ods, birth_date) WHERE findable;
+`,
+  },
 ];

@@ -5,11 +5,12 @@
  * code re-applies the exact predicates, so SQL only ever needs to return a superset.
  */
 import type { StructuredQuery } from '../../contract/structured-query';
+import { expandActors } from '../expand-actors';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';
 import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
-import { expandActors } from '../expand-actors';
+import type { PatientCriteria } from '../patient-directory';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';
@@ -31,11 +32,12 @@ function selectArea(area: RecordArea, where: string): string {
   return `SELECT '${area}'::text AS area, p.seq, ${detail} AS detail FROM ${table} p WHERE p.practice_ods = $1 AND p.patient_id = $2 AND (${where})`;
 }
 
-/** Collects positional parameters for one statement: $1 is always the practice, $2 the patient. */
+/** Collects positional parameters for one statement: $1 is always the practice, $2 the patient if any. */
 class Params {
   readonly values: unknown[] = [];
-  constructor(odsCode: string, patientId: string) {
-    this.values.push(odsCode, patientId);
+  constructor(odsCode: string, patientId?: string) {
+    this.values.push(odsCode);
+    if (patientId !== undefined) this.values.push(patientId);
   }
   add(value: unknown, cast: string): string {
     this.values.push(value ?? null);
@@ -104,6 +106,43 @@ function placeRows(rows: readonly ItemRow[]): { items: PlacedItems; problems: Pl
   return { items: items as PlacedItems, problems };
 }
 
+/** A LIKE pattern matching values that start with `prefix`, whatever characters it holds. */
+function startsWith(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const COMPARATOR_SQL = { eq: '=', ge: '>=', le: '<=' } as const;
+
+/**
+ * One statement, with only the conditions the search has (so the planner sees each as it is): the
+ * family prefix and birth date use patients_family_birth, a birth date alone patients_birth (each
+ * led by the practice).
+ */
+export function patientSearchSql(
+  odsCode: string,
+  criteria: PatientCriteria,
+  limit: number,
+): { text: string; values: unknown[] } {
+  const p = new Params(odsCode);
+  const where = ['practice_ods = $1::text', 'findable'];
+  // The column's own type (char(10)): compared as text, the unique index would not be used.
+  if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'char(10)')}`);
+  if (criteria.family !== undefined) {
+    where.push(`family_norm LIKE ${p.add(startsWith(criteria.family), 'text')}`);
+  }
+  if (criteria.given !== undefined) {
+    const pattern = p.add(startsWith(criteria.given), 'text');
+    where.push(`EXISTS (SELECT 1 FROM unnest(given_norm) g WHERE g LIKE ${pattern})`);
+  }
+  for (const c of criteria.birthDate ?? []) {
+    where.push(`birth_date ${COMPARATOR_SQL[c.comparator]} ${p.add(c.date, 'date')}`);
+  }
+  const text = `SELECT detail FROM patients WHERE ${where.join(' AND ')}
+    ORDER BY family_norm, COALESCE(given_norm[1], ''), birth_date, nhs_number
+    LIMIT ${p.add(limit, 'integer')}`;
+  return { text, values: p.values };
+}
+
 /** One practice's reads: every statement names the practice ($1), so no row of another can come back. */
 export class PostgresSource implements RecordSource {
   constructor(
@@ -122,6 +161,47 @@ export class PostgresSource implements RecordSource {
       'SELECT detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
       [this.odsCode, nhsNumber],
     );
+    return rows[0]?.detail;
+  }
+
+  async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
+    // This source reads one practice: another practice's patients are never found here.
+    if (odsCode !== this.odsCode) return [];
+    const { text, values } = patientSearchSql(odsCode, criteria, limit);
+    const rows = await this.db.query<{ detail: Patient }>(text, values);
+    return rows.map((r) => r.detail);
+  }
+
+  async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
+    return this.readOne<Patient>('patients', odsCode, id);
+  }
+
+  async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
+    if (odsCode !== this.odsCode) return undefined;
+    const rows = await this.db.query<{ detail: Organisation }>(
+      `SELECT detail FROM practice WHERE ods_code = $1 AND id = $2
+       UNION ALL SELECT o.detail FROM organisations o WHERE o.practice_ods = $1 AND o.id = $2`,
+      [odsCode, id],
+    );
+    return rows[0]?.detail;
+  }
+
+  async readPractitioner(odsCode: string, id: string): Promise<Practitioner | undefined> {
+    return this.readOne<Practitioner>('practitioners', odsCode, id);
+  }
+
+  async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
+    return this.readOne<Location>('locations', odsCode, id);
+  }
+
+  private async readOne<T>(
+    table: 'patients' | 'practitioners' | 'locations',
+    odsCode: string,
+    id: string,
+  ): Promise<T | undefined> {
+    if (odsCode !== this.odsCode) return undefined;
+    const sql = `SELECT o.detail FROM ${table} o WHERE o.practice_ods = $1 AND o.id = $2`;
+    const rows = await this.db.query<{ detail: T }>(sql, [odsCode, id]);
     return rows[0]?.detail;
   }
 

@@ -18,6 +18,7 @@ import {
 import { AREA_KIND, type RecordArea } from '../item-refs';
 import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import type { ClinicalItem, InvestigationReport } from '../model';
+import { patientSearchColumns } from './patient-search-columns';
 
 export type Row = Record<string, unknown>;
 
@@ -75,7 +76,14 @@ function emptyRows(): Rows {
 function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
   const { patient, record } = data;
   const pid = patient.id;
-  rows.patients.push({ id: pid, seq: patientSeq, nhs_number: patient.nhsNumber, usual_gp_id: patient.usualGpId ?? null, detail: patient });
+  rows.patients.push({
+    id: pid,
+    seq: patientSeq,
+    nhs_number: patient.nhsNumber,
+    usual_gp_id: patient.usualGpId ?? null,
+    detail: patient,
+    ...patientSearchColumns(patient),
+  });
   (record.allergies ?? []).forEach((a, seq) => rows.allergies.push({ ...base(pid, seq, a), resolved: isResolvedAllergy(a), detail: a }));
   (record.medication ?? []).forEach((plan, seq) => {
     const span = medicationActiveSpan(plan);
