@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
 import { systemClock } from '../../src/clock';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { BASE, NHS, testApp } from '../support/app';
 
 jest.setTimeout(120_000);
@@ -43,7 +44,12 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-const PATIENT2_ROW = /9690937286\s+Mrs Margaret Anne HUGHES\s+1948-09-30\s+female\s+.*patient2/;
+/**
+ * patient2's birth date as the server holds it today: the embedded practice's dates are shifted to
+ * the real clock's today (data/practices, `datesRelativeTo`), birth dates included.
+ */
+const BORN = testPractice(systemClock.today()).patients.find((p) => p.patient.id === 'patient2')?.patient.birthDate ?? '';
+const PATIENT2_ROW = new RegExp(`9690937286\\s+Mrs Margaret Anne HUGHES\\s+${BORN}\\s+female\\s+.*patient2`);
 
 describe('gpc patient', () => {
   it('finds patient2 by NHS number', async () => {
@@ -59,7 +65,7 @@ describe('gpc patient', () => {
   });
 
   it('finds patient2 by family name and birth date', async () => {
-    const run = await gpc('patient', '--base', base, '--family', 'hughes', '--birthdate', '1948-09-30');
+    const run = await gpc('patient', '--base', base, '--family', 'hughes', '--birthdate', BORN);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(PATIENT2_ROW);
   });

@@ -4,9 +4,10 @@
  */
 import type { Bundle } from 'fhir/r3';
 
-import { NHS, postRecord, testApp } from '../support/app';
+import { BASE, NHS, postRecord, testApp } from '../support/app';
 import { expectError } from '../support/fhir';
-import { FOUNDATIONS, getFhir, NHS_SYSTEM } from '../support/patient-search';
+import { byNhs, FOUNDATIONS, getFhir, NHS_SYSTEM, searchPatients } from '../support/patient-search';
+import { P99002_ASID } from '../support/store';
 import { validateResource } from '../support/profiles';
 
 const t = testApp();
@@ -75,6 +76,22 @@ describe('Foundations reads', () => {
     },
   );
 
+  it('reads only the practice the URL names: P99001 ids and patients are not found at P99002', async () => {
+    const at2 = { ods: 'P99002', headers: { 'Ssp-To': P99002_ASID } };
+    expectError(await getFhir(t, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE, at2), 404, 'PATIENT_NOT_FOUND');
+    expectError(
+      await getFhir(t, '/Organization/practice-p99001', FOUNDATIONS.readOrganization, ORG_SCOPE, at2),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    const search = await searchPatients(t, byNhs(NHS.patient2), at2);
+    expect(search.status).toBe(200);
+    expect((search.body as Bundle).entry ?? []).toEqual([]);
+    const own = await getFhir(t, '/Organization/practice-p99002', FOUNDATIONS.readOrganization, ORG_SCOPE, at2);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ resourceType: 'Organization', id: 'practice-p99002' });
+  });
+
   it('needs the interaction id of the resource read', async () => {
     const res = await getFhir(t, '/Patient/patient2', FOUNDATIONS.search, PATIENT_SCOPE);
     expectError(res, 400, 'BAD_REQUEST', 'urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1');
@@ -104,17 +121,17 @@ describe('Foundations reads', () => {
     const { default: request } = await import('supertest');
     const { spineHeaders } = await import('../support/app');
     const res = await request(t.app)
-      .delete(`${t.config.basePath}/Patient/patient2`)
+      .delete(`${BASE}/Patient/patient2`)
       .set(spineHeaders(t, FOUNDATIONS.readPatient, PATIENT_SCOPE));
     expectError(res, 400, 'BAD_REQUEST', 'DELETE');
   });
 
   it('follows the GP Connect switch but not the structured capability switch', async () => {
-    const structuredOff = testApp({ env: { GPC_STRUCTURED_ENABLED: 'false' } });
+    const structuredOff = testApp({ settings: { P99001: { structuredEnabled: false } } });
     expect(
       (await getFhir(structuredOff, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE)).status,
     ).toBe(200);
-    const allOff = testApp({ env: { GPC_ENABLED: 'false' } });
+    const allOff = testApp({ settings: { P99001: { gpConnectEnabled: false } } });
     expectError(
       await getFhir(allOff, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE),
       403,

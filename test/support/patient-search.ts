@@ -82,7 +82,7 @@ export function getFhir(
   options: SendOptions = {},
 ): request.Test {
   return request(t.app)
-    .get(`${t.config.basePath}${path}`)
+    .get(`${t.config.basePath.replace('{ods}', options.ods ?? 'P99001')}${path}`)
     .set(spineHeaders(t, interaction, scope, options));
 }
 
