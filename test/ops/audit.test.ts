@@ -199,11 +199,11 @@ describe('audit trail', () => {
       const file = join(dir, 'audit.log');
       const now = () => new Date('2026-11-21T12:00:00Z');
       const one = new AuditLog({ file }, { now });
-      one.record({ type: 'service.start' });
-      one.record({ type: 'request', outcome: { status: 200 } });
+      await one.record({ type: 'service.start' });
+      await one.record({ type: 'request', outcome: { status: 200 } });
       await one.close();
       const two = new AuditLog({ file }, { now });
-      two.record({ type: 'service.start' });
+      await two.record({ type: 'service.start' });
       await two.close();
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       expect(lines.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([1, 2, 1]);
@@ -222,7 +222,7 @@ describe('audit trail', () => {
       const file = join(dir, 'audit.log');
       writeFileSync(file, 'not json\n');
       const log = new AuditLog({ file }, { now: () => new Date() });
-      log.record({ type: 'service.start' });
+      await log.record({ type: 'service.start' });
       await log.close();
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       expect(verifyAuditChain(lines.slice(1))).toEqual({ ok: true, records: 1 });

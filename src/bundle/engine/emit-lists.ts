@@ -91,7 +91,7 @@ function list(
     entries,
     warnings: listWarnings(state, confidential),
     ...(extra.id !== undefined && { id: extra.id }),
-    ...(extra.contained && { contained: extra.contained as List['contained'] }),
+    ...(extra.contained && { contained: extra.contained }),
   });
 }
 

@@ -299,10 +299,10 @@ export function parseParameters(body: unknown, today: CalendarDate): RecognisedP
     const values = new Map<string, PartValue>();
     for (const part of p.parts) {
       if (!Object.prototype.hasOwnProperty.call(definition.parts, part.name)) continue;
-      const partDefinition: PartDefinition = definition.parts[part.name as keyof typeof definition.parts];
+      const partDefinition: PartDefinition = definition.parts[part.name];
       values.set(part.name, readPart(`${p.name}.${part.name}`, partDefinition, part.entry, today));
     }
-    for (const [partName, partDefinition] of Object.entries(definition.parts) as [string, PartDefinition][]) {
+    for (const [partName, partDefinition] of Object.entries<PartDefinition>(definition.parts)) {
       if (partDefinition.min === 1 && !values.has(partName)) {
         throw invalidParameter(`${p.name}.${partName} is mandatory when ${p.name} is requested`);
       }
