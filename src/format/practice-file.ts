@@ -118,8 +118,8 @@ export class PracticeFileParser {
 const FULL_DATE = /^(\d{4}-\d{2}-\d{2})(T.*)?$/;
 
 /**
- * Every full date (YYYY-MM-DD) and dateTime moved by `days`; partial dates (YYYY, YYYY-MM) and
- * everything else unchanged. A dateTime keeps its time of day and offset.
+ * Every full date (YYYY-MM-DD) and dateTime moved by `days`, except birth dates; partial dates
+ * (YYYY, YYYY-MM) and everything else unchanged. A dateTime keeps its time of day and offset.
  */
 export function shiftDates(value: unknown, days: number): unknown {
   if (typeof value === 'string') {
@@ -130,7 +130,11 @@ export function shiftDates(value: unknown, days: number): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => shiftDates(v, days));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftDates(v, days)]));
+    // A birth date is identity, not history: consumers find and confirm the patient by it, so it
+    // never moves (the test practice's birth dates were always absolute).
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'birthDate' ? v : shiftDates(v, days)]),
+    );
   }
   return value;
 }

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
 import { systemClock } from '../../src/clock';
-import { testPractice } from '../../src/record/memory/memory-practices';
 import { BASE, NHS, testApp } from '../support/app';
 
 jest.setTimeout(120_000);
@@ -44,11 +43,8 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-/**
- * patient2's birth date as the server holds it today: the embedded practice's dates are shifted to
- * the real clock's today (data/practices, `datesRelativeTo`), birth dates included.
- */
-const BORN = testPractice(systemClock.today()).patients.find((p) => p.patient.id === 'patient2')?.patient.birthDate ?? '';
+/** patient2's birth date: absolute in the embedded practice whatever the day (docs/data-format.md). */
+const BORN = '1948-09-30';
 const PATIENT2_ROW = new RegExp(`9690937286\\s+Mrs Margaret Anne HUGHES\\s+${BORN}\\s+female\\s+.*patient2`);
 
 describe('gpc patient', () => {
