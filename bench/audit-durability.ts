@@ -26,7 +26,7 @@ import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { type AuditFileHandle, AuditLog, type AuditTarget,openAuditFile } from '../src/ops/audit';
+import { type AuditFileHandle, AuditLog, type AuditTarget, openAuditFile } from '../src/ops/audit';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
 import { testPractice } from '../src/record/memory/memory-practices';
@@ -42,7 +42,8 @@ const RECORDS = Number(env.BENCH_RECORDS ?? 2000);
 const REQUESTS = Number(env.BENCH_REQUESTS ?? 300);
 const baseDir = env.BENCH_AUDIT_DIR ?? join(process.cwd(), '.bench-audit');
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 0);
 
 /** A request record about the size of a real one (~900 bytes of JSON). */
@@ -55,8 +56,17 @@ const REQUEST_EVENT = {
   path: '/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord',
   consumerAsid: '200000000115',
   providerAsid: '200000000116',
-  organisation: { odsCode: 'RR8', odsSystem: 'https://fhir.nhs.uk/Id/ods-organization-code', name: 'Leeds Teaching Hospitals NHS Trust' },
-  practitioner: { id: '1', sdsUserId: '111222333444', sdsRoleProfileId: '444555666777', name: 'Dr Claire Jones' },
+  organisation: {
+    odsCode: 'RR8',
+    odsSystem: 'https://fhir.nhs.uk/Id/ods-organization-code',
+    name: 'Leeds Teaching Hospitals NHS Trust',
+  },
+  practitioner: {
+    id: '1',
+    sdsUserId: '111222333444',
+    sdsRoleProfileId: '444555666777',
+    name: 'Dr Claire Jones',
+  },
   device: { identifier: 'CONS-APP-4', model: 'Consumer product name', version: '5.3.0' },
   reason: 'directcare',
   scope: 'patient/*.read',
@@ -124,7 +134,10 @@ async function partTwo(dir: string): Promise<void> {
   const body = JSON.stringify({
     resourceType: 'Parameters',
     parameter: [
-      { name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937286' } },
+      {
+        name: 'patientNHSNumber',
+        valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937286' },
+      },
       { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies', valueBoolean: true }] },
     ],
   });
@@ -136,7 +149,10 @@ async function partTwo(dir: string): Promise<void> {
   for (const [label, audit, fsync] of settings) {
     const logger = createLogger('silent');
     const software = softwareInfo();
-    const ops = createOps({ ...config, ops: { ...config.ops, auditFsync: fsync } }, { software, logger, now: () => new Date(), audit });
+    const ops = createOps(
+      { ...config, ops: { ...config.ops, auditFsync: fsync } },
+      { software, logger, now: () => new Date(), audit },
+    );
     const dataset = testPractice(systemClock.today());
     const practices = singlePracticeStore(dataset.practice, allOn(ASID), new MemoryRepository(dataset));
     const app = createApp({ config, practices, clock: systemClock, logger, software, ops }, ops);

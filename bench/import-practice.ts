@@ -16,14 +16,20 @@ const TS_NODE = [require.resolve('ts-node/dist/bin.js'), '--transpile-only'];
 
 function run(args: string[], env: NodeJS.ProcessEnv, stdout?: NodeJS.WritableStream): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...TS_NODE, ...args], { cwd: ROOT, env, stdio: ['ignore', stdout ? 'pipe' : 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, [...TS_NODE, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', stdout ? 'pipe' : 'inherit', 'pipe'],
+    });
     if (stdout) child.stdout?.pipe(stdout);
     let err = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
       process.stderr.write(chunk);
     });
-    child.on('close', (code) => (code === 0 ? done(err) : fail(new Error(`${args.join(' ')} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? done(err) : fail(new Error(`${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -38,13 +44,17 @@ async function main(): Promise<void> {
     const out = createWriteStream(file);
     await run(['tools/synthetic-practice-file.ts', String(count), 'P99100'], process.env, out);
     await new Promise((done) => out.end(done));
-    process.stdout.write(`wrote ${count} patients (${(statSync(file).size / 1048576).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `wrote ${count} patients (${(statSync(file).size / 1048576).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     const env = { ...process.env, DATABASE_URL: url };
     await run(['src/cli/admin.ts', 'migrate'], env);
     started = Date.now();
     const log = await run(['src/cli/admin.ts', 'import', file], env);
     const peak = /peak (\d+) MB resident/.exec(log)?.[1];
-    process.stdout.write(`gpc-admin import: ${count} patients in ${((Date.now() - started) / 1000).toFixed(1)} s (check and load), peak RSS ${peak} MB\n`);
+    process.stdout.write(
+      `gpc-admin import: ${count} patients in ${((Date.now() - started) / 1000).toFixed(1)} s (check and load), peak RSS ${peak} MB\n`,
+    );
   } finally {
     server?.destroy();
     rmSync(dir, { recursive: true, force: true });

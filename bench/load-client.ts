@@ -47,7 +47,11 @@ interface Answer {
   readonly body: string;
 }
 
-function send(job: ClientJob, agent: http.Agent, consumer: string): Promise<Answer | 'hung' | 'stale-socket' | { error: string }> {
+function send(
+  job: ClientJob,
+  agent: http.Agent,
+  consumer: string,
+): Promise<Answer | 'hung' | 'stale-socket' | { error: string }> {
   return new Promise((resolve) => {
     const req = http.request(
       {
@@ -56,7 +60,11 @@ function send(job: ClientJob, agent: http.Agent, consumer: string): Promise<Answ
         method: 'POST',
         path: job.path,
         agent,
-        headers: { ...job.headers, 'Ssp-From': consumer, 'Content-Length': String(Buffer.byteLength(job.body)) },
+        headers: {
+          ...job.headers,
+          'Ssp-From': consumer,
+          'Content-Length': String(Buffer.byteLength(job.body)),
+        },
         timeout: job.timeoutMs,
       },
       (res) => {
@@ -65,7 +73,8 @@ function send(job: ClientJob, agent: http.Agent, consumer: string): Promise<Answ
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
-            retryAfter: typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined,
+            retryAfter:
+              typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined,
             body: Buffer.concat(chunks).toString('utf8'),
           }),
         );
@@ -149,7 +158,18 @@ export async function runClients(job: ClientJob): Promise<ClientResult> {
   };
   await Promise.all(Array.from({ length: job.clients }, (_, i) => client(i)));
   agent.destroy();
-  return { total, byStatus, latencies200, sentAt200, hung, errors, errorCodes, staleRetries, malformed, elapsedMs: performance.now() - started };
+  return {
+    total,
+    byStatus,
+    latencies200,
+    sentAt200,
+    hung,
+    errors,
+    errorCodes,
+    staleRetries,
+    malformed,
+    elapsedMs: performance.now() - started,
+  };
 }
 
 if (parentPort && workerData) {

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
+import type { StructuredQuery } from '../src/contract/structured-query';
 import { createLogger } from '../src/logger';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
@@ -32,7 +33,6 @@ import { MemoryRepository } from '../src/record/memory/memory-repository';
 import type { Patient } from '../src/record/model/people';
 import { allOn, singlePracticeStore } from '../src/record/practices';
 import type { PatientRecord } from '../src/record/repository';
-import type { StructuredQuery } from '../src/contract/structured-query';
 import { softwareInfo } from '../src/software';
 import { jwt, validClaims } from '../tools/test-jwt';
 import type { ClientJob, ClientResult } from './load-client';
@@ -56,7 +56,8 @@ class LatencyRepository extends MemoryRepository {
   }
 }
 
-const runClient = (job: ClientJob) => runInWorker<ClientJob, ClientResult>(join(__dirname, 'load-client.ts'), job);
+const runClient = (job: ClientJob) =>
+  runInWorker<ClientJob, ClientResult>(join(__dirname, 'load-client.ts'), job);
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
@@ -102,7 +103,10 @@ async function main(): Promise<void> {
     body: JSON.stringify({
       resourceType: 'Parameters',
       parameter: [
-        { name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937286' } },
+        {
+          name: 'patientNHSNumber',
+          valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9690937286' },
+        },
         { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies', valueBoolean: false }] },
       ],
     }),
@@ -121,13 +125,23 @@ async function main(): Promise<void> {
   await runClient({ ...job, clients: 1, durationMs: 2000, maxRequests: 200 });
   const unloaded = await runClient({ ...job, clients: 1, durationMs: 15_000, maxRequests: 600 });
   const unloadedP99 = percentile(unloaded.latencies200, 99);
-  console.log(`unloaded: ${unloaded.latencies200.length} requests, p50 ${ms(percentile(unloaded.latencies200, 50))}, p99 ${ms(unloadedP99)}`);
+  console.log(
+    `unloaded: ${unloaded.latencies200.length} requests, p50 ${ms(percentile(unloaded.latencies200, 50))}, p99 ${ms(unloadedP99)}`,
+  );
 
   console.log(`loaded: ${clients} concurrent clients over ${consumerCount} consumers for ${seconds} s ...`);
   // The clients start over the first second (a ramp, as in the spec's RAMP tests), then all run to the end.
-  const loaded = await runClient({ ...job, clients, durationMs: seconds * 1000, maxRequests: 5_000_000, rampMs: 1000 });
+  const loaded = await runClient({
+    ...job,
+    clients,
+    durationMs: seconds * 1000,
+    maxRequests: 5_000_000,
+    rampMs: 1000,
+  });
   const loadedP99 = percentile(loaded.latencies200, 99);
-  console.log(`machine load average after: ${loadavg()[0].toFixed(1)} (other processes compete for the same 2 cores)`);
+  console.log(
+    `machine load average after: ${loadavg()[0].toFixed(1)} (other processes compete for the same 2 cores)`,
+  );
   const ratio = loadedP99 / unloadedP99;
 
   const statuses = Object.keys(loaded.byStatus);
@@ -138,8 +152,12 @@ async function main(): Promise<void> {
     'no request hung (10 s client timeout)': loaded.hung === 0,
     'p99 of the 200s within 2x of unloaded': ratio <= 2,
   };
-  console.log(`total requests: ${loaded.total} in ${(loaded.elapsedMs / 1000).toFixed(1)} s (${Math.round(loaded.total / (loaded.elapsedMs / 1000))}/s)`);
-  console.log(`by status: ${JSON.stringify(loaded.byStatus)}; connection errors: ${loaded.errors} ${JSON.stringify(loaded.errorCodes)}; stale keep-alive sockets retried: ${loaded.staleRetries}; hung: ${loaded.hung}`);
+  console.log(
+    `total requests: ${loaded.total} in ${(loaded.elapsedMs / 1000).toFixed(1)} s (${Math.round(loaded.total / (loaded.elapsedMs / 1000))}/s)`,
+  );
+  console.log(
+    `by status: ${JSON.stringify(loaded.byStatus)}; connection errors: ${loaded.errors} ${JSON.stringify(loaded.errorCodes)}; stale keep-alive sockets retried: ${loaded.staleRetries}; hung: ${loaded.hung}`,
+  );
   console.log(
     `200s: ${loaded.latencies200.length}, p50 ${ms(percentile(loaded.latencies200, 50))}, p99 ${ms(loadedP99)}; ` +
       `unloaded p99 ${ms(unloadedP99)}; ratio ${ratio.toFixed(2)}`,
@@ -147,8 +165,12 @@ async function main(): Promise<void> {
   if (env.BENCH_TIMELINE === 'true') {
     // p99 of the 200s sent in each second: shows whether the tail is a start-up burst or steady.
     for (let second = 0; second < seconds; second++) {
-      const inSecond = loaded.latencies200.filter((_, i) => Math.floor(loaded.sentAt200[i] / 1000) === second);
-      console.log(`  second ${second}: ${inSecond.length} x 200, p50 ${ms(percentile(inSecond, 50))}, p99 ${ms(percentile(inSecond, 99))}`);
+      const inSecond = loaded.latencies200.filter(
+        (_, i) => Math.floor(loaded.sentAt200[i] / 1000) === second,
+      );
+      console.log(
+        `  second ${second}: ${inSecond.length} x 200, p50 ${ms(percentile(inSecond, 50))}, p99 ${ms(percentile(inSecond, 99))}`,
+      );
     }
   }
   if (loaded.malformed.length > 0) console.log(`malformed answers: ${loaded.malformed.join(' | ')}`);

@@ -331,9 +331,12 @@ async function main(): Promise<number> {
           const t0 = performance.now();
           let status = 0;
           try {
-            const res = await fetch(`http://127.0.0.1:${port}${config.basePath.replace('{ods}', embedded.practice.odsCode)}/Patient?${query}`, {
-              headers: headers(),
-            });
+            const res = await fetch(
+              `http://127.0.0.1:${port}${config.basePath.replace('{ods}', embedded.practice.odsCode)}/Patient?${query}`,
+              {
+                headers: headers(),
+              },
+            );
             await res.arrayBuffer();
             status = res.status;
           } catch {

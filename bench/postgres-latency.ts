@@ -75,12 +75,24 @@ interface ClientResult {
 
 // ---- The client (worker thread) ----------------------------------------------------------------
 
-function send(job: ClientJob, agents: Readonly<Record<Store, http.Agent>>, planned: Planned, traceId: string): Promise<Outcome> {
+function send(
+  job: ClientJob,
+  agents: Readonly<Record<Store, http.Agent>>,
+  planned: Planned,
+  traceId: string,
+): Promise<Outcome> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   return new Promise((resolve) => {
     const done = (status: number, bytes: number, error?: string) =>
-      resolve({ store: planned.store, patient: planned.patient, status, ms: elapsed(), bytes, ...(error !== undefined && { error }) });
+      resolve({
+        store: planned.store,
+        patient: planned.patient,
+        status,
+        ms: elapsed(),
+        bytes,
+        ...(error !== undefined && { error }),
+      });
     const req = http.request(
       {
         host: '127.0.0.1',
@@ -88,7 +100,11 @@ function send(job: ClientJob, agents: Readonly<Record<Store, http.Agent>>, plann
         method: 'POST',
         path: job.path,
         agent: agents[planned.store],
-        headers: { ...job.headers, 'Ssp-TraceID': traceId, 'Content-Length': String(Buffer.byteLength(planned.body)) },
+        headers: {
+          ...job.headers,
+          'Ssp-TraceID': traceId,
+          'Content-Length': String(Buffer.byteLength(planned.body)),
+        },
         timeout: job.timeoutMs,
       },
       (res) => {
@@ -100,7 +116,11 @@ function send(job: ClientJob, agents: Readonly<Record<Store, http.Agent>>, plann
         });
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          done(status, bytes, status === 200 ? undefined : Buffer.concat(head).toString('utf8').slice(0, 400));
+          done(
+            status,
+            bytes,
+            status === 200 ? undefined : Buffer.concat(head).toString('utf8').slice(0, 400),
+          );
         });
         res.on('error', (e) => done(0, bytes, e.message));
       },
@@ -136,7 +156,6 @@ const inWorker = (job: ClientJob) => runInWorker<ClientJob, ClientResult>(__file
 
 // ---- Statistics --------------------------------------------------------------------------------
 
-
 const sortedOf = (values: readonly number[]) => [...values].sort((a, b) => a - b);
 const fmt = (ms: number) => (Number.isNaN(ms) ? '   n/a' : ms.toFixed(1).padStart(7));
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -155,7 +174,8 @@ function options(argv: readonly string[]) {
   };
   const known = ['patients', 'requests', 'concurrency', 'seed', 'max-seconds', 'warmup'];
   const unknown = argv.filter((a) => a.startsWith('--') && !known.includes(a.slice(2).split('=')[0]));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown option ${unknown.join(' ')}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   return {
     patients: Math.max(1, value('patients', 10_000)),
     requests: Math.max(1, value('requests', 400)),
@@ -204,8 +224,10 @@ async function main(): Promise<void> {
   try {
     const clock = fixedClock(new Date());
     const today = clock.today();
-    log(`bench:postgres  patients=${opts.patients} requests=${opts.requests}/store concurrency=${opts.concurrency} seed=${opts.seed} ` +
-      `today=${today}; ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}`);
+    log(
+      `bench:postgres  patients=${opts.patients} requests=${opts.requests}/store concurrency=${opts.concurrency} seed=${opts.seed} ` +
+        `today=${today}; ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}`,
+    );
 
     // -- PostgreSQL: a fresh database --
     let adminUrl = process.env.DATABASE_URL;
@@ -216,7 +238,9 @@ async function main(): Promise<void> {
       const server = await startThrowawayPostgres();
       cleanups.push(() => server.destroy());
       adminUrl = server.url;
-      log(`PostgreSQL: throwaway cluster on 127.0.0.1:${server.port} (started in ${seconds(Date.now() - started)})`);
+      log(
+        `PostgreSQL: throwaway cluster on 127.0.0.1:${server.port} (started in ${seconds(Date.now() - started)})`,
+      );
     }
     const admin = async (sql: string) => {
       const client = new Client({ connectionString: adminUrl });
@@ -234,7 +258,8 @@ async function main(): Promise<void> {
     url.pathname = `/${name}`;
     const versionClient = new Client({ connectionString: url.toString() });
     await versionClient.connect();
-    const version = (await versionClient.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+    const version = (await versionClient.query<{ server_version: string }>('SHOW server_version')).rows[0]
+      ?.server_version;
     await versionClient.end();
     log(`database ${name} (PostgreSQL ${version})`);
 
@@ -245,14 +270,38 @@ async function main(): Promise<void> {
     const dataset = { ...embedded, patients: [...embedded.patients, ...synthetic] };
     log(`generated ${synthetic.length} synthetic patients in ${seconds(Date.now() - started)} (${mb()})`);
     const mix = summariseMix(synthetic, opts.seed);
-    const areas = ['allergies', 'problems', 'consultations', 'medicationPlans', 'medicationIssues', 'immunisations', 'observations', 'investigations', 'testResults', 'referrals', 'diaryEntries'] as const;
-    log(`  average items per patient  ${'profile'.padEnd(12)} ${'n'.padStart(5)}  ${areas.map((a) => a.replace('medication', 'med').slice(0, 10).padStart(10)).join(' ')}`);
+    const areas = [
+      'allergies',
+      'problems',
+      'consultations',
+      'medicationPlans',
+      'medicationIssues',
+      'immunisations',
+      'observations',
+      'investigations',
+      'testResults',
+      'referrals',
+      'diaryEntries',
+    ] as const;
+    log(
+      `  average items per patient  ${'profile'.padEnd(12)} ${'n'.padStart(5)}  ${areas.map((a) => a.replace('medication', 'med').slice(0, 10).padStart(10)).join(' ')}`,
+    );
     for (const [profile, { patients, average }] of Object.entries(mix)) {
-      log(`                             ${profile.padEnd(12)} ${String(patients).padStart(5)}  ${areas.map((a) => String(average[a]).padStart(10)).join(' ')}`);
+      log(
+        `                             ${profile.padEnd(12)} ${String(patients).padStart(5)}  ${areas.map((a) => String(average[a]).padStart(10)).join(' ')}`,
+      );
     }
 
     // -- Seed PostgreSQL --
-    const repository = new PostgresRepository({ url: url.toString(), poolSize: opts.concurrency + 2, statementTimeoutMs: 60_000, retryAfterSeconds: 5 }, embedded.practice.odsCode);
+    const repository = new PostgresRepository(
+      {
+        url: url.toString(),
+        poolSize: opts.concurrency + 2,
+        statementTimeoutMs: 60_000,
+        retryAfterSeconds: 5,
+      },
+      embedded.practice.odsCode,
+    );
     cleanups.push(() => repository.close());
     started = Date.now();
     await migrate(repository.database);
@@ -263,15 +312,24 @@ async function main(): Promise<void> {
     started = Date.now();
     await repository.database.query('ANALYZE');
     const analyzeMs = Date.now() - started;
-    log(`migrated in ${seconds(migrated)}; seeded ${seeded} patients in ${seconds(seedMs)} (${Math.round(seeded / (seedMs / 1000))} patients/s); ANALYZE ${seconds(analyzeMs)} (${mb()})`);
+    log(
+      `migrated in ${seconds(migrated)}; seeded ${seeded} patients in ${seconds(seedMs)} (${Math.round(seeded / (seedMs / 1000))} patients/s); ANALYZE ${seconds(analyzeMs)} (${mb()})`,
+    );
     const counts = await repository.database.query<{ table: string; rows: string }>(
       TABLE_ORDER.map((t) => `SELECT '${t}' AS table, count(*)::text AS rows FROM ${t}`).join(' UNION ALL '),
     );
-    const size = await repository.database.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
+    const size = await repository.database.query<{ size: string }>(
+      'SELECT pg_size_pretty(pg_database_size(current_database())) AS size',
+    );
     const totalRows = counts.reduce((sum, r) => sum + Number(r.rows), 0);
     log(`rows (${totalRows} in all, database ${size[0]?.size}):`);
     for (let i = 0; i < counts.length; i += 4) {
-      log(`  ${counts.slice(i, i + 4).map((r) => `${r.table} ${r.rows}`.padEnd(34)).join('')}`);
+      log(
+        `  ${counts
+          .slice(i, i + 4)
+          .map((r) => `${r.table} ${r.rows}`.padEnd(34))
+          .join('')}`,
+      );
     }
 
     // -- The in-memory store over the same dataset --
@@ -293,8 +351,18 @@ async function main(): Promise<void> {
     const discard = () => new Writable({ write: (_chunk, _encoding, callback) => callback() });
     const ports = {} as Record<Store, number>;
     for (const store of STORES) {
-      const ops = createOps(config, { software, logger, now: () => clock.now(), audit: { stream: discard() }, processMetrics: false });
-      const practices = singlePracticeStore(embedded.practice, allOn(ASID), store === 'postgres' ? repository : memory);
+      const ops = createOps(config, {
+        software,
+        logger,
+        now: () => clock.now(),
+        audit: { stream: discard() },
+        processMetrics: false,
+      });
+      const practices = singlePracticeStore(
+        embedded.practice,
+        allOn(ASID),
+        store === 'postgres' ? repository : memory,
+      );
       const app = createApp({ config, practices, clock, logger, software, ops });
       const server = createHttpServer(app, config, { audit: ops.audit, logger });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -324,7 +392,9 @@ async function main(): Promise<void> {
       const out: Planned[] = [];
       for (let i = 0; i < count; i++) {
         const patient = Math.floor(random() * synthetic.length);
-        const body = JSON.stringify(parameters(...predefinedSearch2((synthetic[patient]).patient.nhsNumber, medicationFrom)));
+        const body = JSON.stringify(
+          parameters(...predefinedSearch2(synthetic[patient].patient.nhsNumber, medicationFrom)),
+        );
         const order: readonly Store[] = i % 2 === 0 ? STORES : [...STORES].reverse();
         for (const store of order) out.push({ store, patient, body });
       }
@@ -350,31 +420,47 @@ async function main(): Promise<void> {
       started = Date.now();
       const warm = await inWorker({ ...baseJob, requests: plan(opts.warmup), maxMs: 60_000 });
       const bad = warm.outcomes.filter((o) => o.status !== 200).length;
-      log(`warm-up: ${warm.outcomes.length} requests in ${seconds(Date.now() - started)}${bad > 0 ? `, ${bad} not 200` : ''}`);
+      log(
+        `warm-up: ${warm.outcomes.length} requests in ${seconds(Date.now() - started)}${bad > 0 ? `, ${bad} not 200` : ''}`,
+      );
     }
 
     const queriesBefore = repository.database.queryCount;
     const loadBefore = loadavg()[0] ?? 0;
-    const result = await inWorker({ ...baseJob, requests: plan(opts.requests), maxMs: opts.maxSeconds * 1000 });
+    const result = await inWorker({
+      ...baseJob,
+      requests: plan(opts.requests),
+      maxMs: opts.maxSeconds * 1000,
+    });
     const queries = repository.database.queryCount - queriesBefore;
-    log(`measured: ${result.outcomes.length} requests in ${seconds(result.elapsedMs)} at concurrency ${opts.concurrency}` +
-      `${result.skipped > 0 ? `, ${result.skipped} not sent (time bound ${opts.maxSeconds} s)` : ''}; load average ${loadBefore.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} (${mb()})`);
+    log(
+      `measured: ${result.outcomes.length} requests in ${seconds(result.elapsedMs)} at concurrency ${opts.concurrency}` +
+        `${result.skipped > 0 ? `, ${result.skipped} not sent (time bound ${opts.maxSeconds} s)` : ''}; load average ${loadBefore.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)} (${mb()})`,
+    );
 
     // -- Report --
     const of = (store: Store) => result.outcomes.filter((o) => o.store === store);
     const ok = (store: Store) => of(store).filter((o) => o.status === 200);
-    const stats = Object.fromEntries(STORES.map((store) => [store, sortedOf(ok(store).map((o) => o.ms))])) as Record<Store, number[]>;
+    const stats = Object.fromEntries(
+      STORES.map((store) => [store, sortedOf(ok(store).map((o) => o.ms))]),
+    ) as Record<Store, number[]>;
     log();
-    log(`predefined search 2 latency (ms, client-side, full body)     n     p50     p90     p99     max    mean`);
+    log(
+      `predefined search 2 latency (ms, client-side, full body)     n     p50     p90     p99     max    mean`,
+    );
     for (const store of STORES) {
       const s = stats[store];
       const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
-      log(`  ${store.padEnd(58)} ${String(s.length).padStart(5)} ${fmt(percentile(s, 50))} ${fmt(percentile(s, 90))} ${fmt(percentile(s, 99))} ${fmt(s[s.length - 1] ?? Number.NaN)} ${fmt(mean)}`);
+      log(
+        `  ${store.padEnd(58)} ${String(s.length).padStart(5)} ${fmt(percentile(s, 50))} ${fmt(percentile(s, 90))} ${fmt(percentile(s, 99))} ${fmt(s[s.length - 1] ?? Number.NaN)} ${fmt(mean)}`,
+      );
     }
     const ratio = (p: number) => (percentile(stats.postgres, p) / percentile(stats.memory, p)).toFixed(2);
     log(`  ratio PG/memory: p50 ${ratio(50)}x, p90 ${ratio(90)}x, p99 ${ratio(99)}x`);
     const pgDone = of('postgres').length;
-    log(`  SQL statements per PG request: ${(queries / Math.max(1, pgDone)).toFixed(2)} (${queries} statements / ${pgDone} requests)`);
+    log(
+      `  SQL statements per PG request: ${(queries / Math.max(1, pgDone)).toFixed(2)} (${queries} statements / ${pgDone} requests)`,
+    );
 
     const byProfile = new Map<string, Record<Store, number[]>>();
     for (const o of result.outcomes) {
@@ -390,13 +476,17 @@ async function main(): Promise<void> {
       if (!entry) continue;
       const pg = sortedOf(entry.postgres);
       const mem = sortedOf(entry.memory);
-      log(`    ${profile.padEnd(12)} n=${String(pg.length).padStart(4)}  postgres ${fmt(percentile(pg, 50))} / ${fmt(percentile(pg, 99))}   memory ${fmt(percentile(mem, 50))} / ${fmt(percentile(mem, 99))}`);
+      log(
+        `    ${profile.padEnd(12)} n=${String(pg.length).padStart(4)}  postgres ${fmt(percentile(pg, 50))} / ${fmt(percentile(pg, 99))}   memory ${fmt(percentile(mem, 50))} / ${fmt(percentile(mem, 99))}`,
+      );
     }
 
     for (const store of STORES) {
       const sizes = sortedOf(ok(store).map((o) => o.bytes));
       if (sizes.length > 0) {
-        log(`  bundle size (${store}): min ${kb(sizes[0])}, median ${kb(percentile(sizes, 50))}, p99 ${kb(percentile(sizes, 99))}, max ${kb(sizes[sizes.length - 1])}`);
+        log(
+          `  bundle size (${store}): min ${kb(sizes[0])}, median ${kb(percentile(sizes, 50))}, p99 ${kb(percentile(sizes, 99))}, max ${kb(sizes[sizes.length - 1])}`,
+        );
       }
     }
     const sizeBy = (store: Store) => new Map(ok(store).map((o) => [o.patient, o.bytes]));
@@ -404,15 +494,24 @@ async function main(): Promise<void> {
     const memSizes = sizeBy('memory');
     const both = [...pgSizes.keys()].filter((p) => memSizes.has(p));
     const differing = both.filter((p) => pgSizes.get(p) !== memSizes.get(p));
-    log(`  same bundle size from both stores: ${both.length - differing.length}/${both.length} patients` +
-      (differing.length > 0 ? ` (differ: ${differing.slice(0, 5).map((p) => synthetic[p]?.patient.id).join(', ')})` : ''));
+    log(
+      `  same bundle size from both stores: ${both.length - differing.length}/${both.length} patients` +
+        (differing.length > 0
+          ? ` (differ: ${differing
+              .slice(0, 5)
+              .map((p) => synthetic[p]?.patient.id)
+              .join(', ')})`
+          : ''),
+    );
 
     const notOk = result.outcomes.filter((o) => o.status !== 200);
     for (const store of STORES) {
       const bad = notOk.filter((o) => o.store === store);
       const byStatus: Record<string, number> = {};
       for (const o of bad) byStatus[String(o.status)] = (byStatus[String(o.status)] ?? 0) + 1;
-      log(`  non-200 (${store}): ${bad.length}${bad.length > 0 ? ` ${JSON.stringify(byStatus)}; first: ${bad[0]?.error ?? ''}` : ''}`);
+      log(
+        `  non-200 (${store}): ${bad.length}${bad.length > 0 ? ` ${JSON.stringify(byStatus)}; first: ${bad[0]?.error ?? ''}` : ''}`,
+      );
     }
     if (notOk.length > 0 || stats.postgres.length === 0 || stats.memory.length === 0) failed = true;
   } finally {

@@ -8,10 +8,10 @@ import { parseArgs } from 'node:util';
 
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
+import type { StructuredQuery } from '../src/contract/structured-query';
 import { serialise } from '../src/http/respond';
 import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import type { StructuredQuery } from '../src/contract/structured-query';
 import { percentile } from './worker-run';
 
 const PATIENTS = { patient2: '9690937286', large1: '9690939017' } as const;
@@ -46,7 +46,12 @@ async function main(): Promise<void> {
     const query = wholeRecord(nhs);
     const patient = await repository.findPatient(nhs);
     if (!patient) throw new Error(`${name} not found`);
-    const times = { assemble: [] as number[], map: [] as number[], serialise: [] as number[], xml: [] as number[] };
+    const times = {
+      assemble: [] as number[],
+      map: [] as number[],
+      serialise: [] as number[],
+      xml: [] as number[],
+    };
     let bytes = 0;
     let xmlBytes = 0;
     let entries = 0;
@@ -55,7 +60,12 @@ async function main(): Promise<void> {
       const record = await repository.loadRecord(patient, query);
       const assemble = elapsed(t);
       t = process.hrtime.bigint();
-      const bundle = buildBundle(record, query, { traceId: 'bench', newId: () => 'bench-oo', date: new Date().toISOString(), warnings: [] });
+      const bundle = buildBundle(record, query, {
+        traceId: 'bench',
+        newId: () => 'bench-oo',
+        date: new Date().toISOString(),
+        warnings: [],
+      });
       const map = elapsed(t);
       t = process.hrtime.bigint();
       const json = serialise(bundle, 'json');

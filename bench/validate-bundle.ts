@@ -2,11 +2,11 @@
  * How long the profile validator (tools/validator) takes over whole records: the cost every HTTP test
  * pays per Bundle. Run: npx ts-node --transpile-only bench/validate-bundle.ts
  */
-import { testPractice } from '../src/record/memory/memory-practices';
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
-import { MemoryRepository } from '../src/record/memory/memory-repository';
 import type { StructuredQuery } from '../src/contract/structured-query';
+import { testPractice } from '../src/record/memory/memory-practices';
+import { MemoryRepository } from '../src/record/memory/memory-repository';
 import { bundleErrors, loadAssets } from '../tools/validator';
 import { percentile } from './worker-run';
 

@@ -116,14 +116,25 @@ function foundations(deps: AppDeps): { search: FhirEndpoint; reads: FhirReadEndp
 const CORS_OPTIONS: cors.CorsOptions = {
   origin: '*',
   methods: ['GET', 'POST'],
-  allowedHeaders: ['Ssp-TraceID', 'Ssp-From', 'Ssp-To', 'Ssp-InteractionID', 'Authorization', 'Accept', 'Content-Type'],
+  allowedHeaders: [
+    'Ssp-TraceID',
+    'Ssp-From',
+    'Ssp-To',
+    'Ssp-InteractionID',
+    'Authorization',
+    'Accept',
+    'Content-Type',
+  ],
   exposedHeaders: ['Retry-After'],
   maxAge: 600,
 };
 
 /** An app's ops: the ones given, or its own from config (tests that need none). */
 export function opsOf(deps: AppDeps): Ops {
-  return deps.ops ?? createOps(deps.config, { software: deps.software, logger: deps.logger, now: () => deps.clock.now() });
+  return (
+    deps.ops ??
+    createOps(deps.config, { software: deps.software, logger: deps.logger, now: () => deps.clock.now() })
+  );
 }
 
 /**
@@ -137,14 +148,25 @@ export function createAdminApp(deps: AppDeps, ops: Ops): Express {
   app.set('etag', false);
   app.use((req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.once('close', () => logger.debug('admin request', { method: req.method, path: truncate(req.path, 200), status: res.statusCode }));
+    res.once('close', () =>
+      logger.debug('admin request', {
+        method: req.method,
+        path: truncate(req.path, 200),
+        status: res.statusCode,
+      }),
+    );
     next();
   });
   app.use(helmet());
   app.get(OPS_PATHS.live, liveness());
   app.get(
     OPS_PATHS.ready,
-    readiness({ practices: deps.practices, maintenance: ops.maintenance, lifecycle: ops.lifecycle, audit: ops.audit }),
+    readiness({
+      practices: deps.practices,
+      maintenance: ops.maintenance,
+      lifecycle: ops.lifecycle,
+      audit: ops.audit,
+    }),
   );
   app.get(config.ops.metricsPath, async (_req, res) => {
     const { contentType, body } = await ops.metrics.exposition();
@@ -219,7 +241,12 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     else next();
   });
   app.use((req, _res, next) => {
-    next(new GpcError('BAD_REQUEST', `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`));
+    next(
+      new GpcError(
+        'BAD_REQUEST',
+        `Unknown route: ${truncate(req.method)} ${truncate(req.path)}; the FHIR base is ${config.basePath}`,
+      ),
+    );
   });
   app.use(errorHandler(logger));
   return app;

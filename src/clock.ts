@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
+
 import type { CalendarDate } from './fhir/dates';
 
 /** "Now" and "today"; injected everywhere so tests can pin the date (D-1: today is Europe/London). */

@@ -133,18 +133,26 @@ function wholeNumber(min: number, max: number) {
 }
 
 const auditTarget = makeValidator<string>((value) => {
-  if (value.trim() === '') throw new Error('must be "stdout" or a file path; the audit trail cannot be switched off');
+  if (value.trim() === '')
+    throw new Error('must be "stdout" or a file path; the audit trail cannot be switched off');
   return value.trim();
 });
 
 const nameList = makeValidator<readonly string[]>((value) => {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new Error('must list one or more certificate subject names, comma-separated');
   return names;
 });
 
 /** Paths the service answers outside BASE_PATH without Spine headers (src/ops). */
-export const OPS_PATHS = { live: '/health/live', ready: '/health/ready', codingSchemes: '/coding-schemes' } as const;
+export const OPS_PATHS = {
+  live: '/health/live',
+  ready: '/health/ready',
+  codingSchemes: '/coding-schemes',
+} as const;
 
 /** Defaults describe the embedded test practice; each is documented in the README. */
 export const DEFAULTS = {
@@ -159,7 +167,12 @@ export const DEFAULTS = {
 export class ConfigError extends Error {}
 
 /** Settings of the one-practice releases that are now per-practice data in the store. */
-const MOVED_TO_STORE = ['PROVIDER_ASID', 'GPC_ENABLED', 'GPC_STRUCTURED_ENABLED', 'GPC_DISABLED_AREAS'] as const;
+const MOVED_TO_STORE = [
+  'PROVIDER_ASID',
+  'GPC_ENABLED',
+  'GPC_STRUCTURED_ENABLED',
+  'GPC_DISABLED_AREAS',
+] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = cleanEnv(
@@ -235,10 +248,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const tls = tlsOf(e);
   if (tls === undefined && (e.TLS_CLIENT_CA_FILE !== undefined || e.TLS_CLIENT_NAMES !== undefined)) {
-    throw new ConfigError('Invalid configuration: TLS_CLIENT_CA_FILE and TLS_CLIENT_NAMES need TLS_CERT_FILE and TLS_KEY_FILE');
+    throw new ConfigError(
+      'Invalid configuration: TLS_CLIENT_CA_FILE and TLS_CLIENT_NAMES need TLS_CERT_FILE and TLS_KEY_FILE',
+    );
   }
   if (tls !== undefined && tls.clientNames !== undefined && tls.clientCaFile === undefined) {
-    throw new ConfigError('Invalid configuration: TLS_CLIENT_NAMES needs TLS_CLIENT_CA_FILE (client certificates are only asked for then)');
+    throw new ConfigError(
+      'Invalid configuration: TLS_CLIENT_NAMES needs TLS_CLIENT_CA_FILE (client certificates are only asked for then)',
+    );
   }
   if (e.ADMIN_PORT !== 0 && e.ADMIN_PORT === e.PORT) {
     throw new ConfigError(`Invalid configuration: ADMIN_PORT ${e.ADMIN_PORT} must differ from PORT`);
@@ -248,10 +265,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const underBase = basePathMatcher(e.BASE_PATH);
   const clash = opsPaths.find((p) => underBase(p) !== undefined);
   if (clash !== undefined) {
-    throw new ConfigError(`Invalid configuration: ${clash} and BASE_PATH ${e.BASE_PATH} overlap; operational paths live outside the FHIR base`);
+    throw new ConfigError(
+      `Invalid configuration: ${clash} and BASE_PATH ${e.BASE_PATH} overlap; operational paths live outside the FHIR base`,
+    );
   }
   if (Object.values(OPS_PATHS).some((p) => p === e.METRICS_PATH)) {
-    throw new ConfigError(`Invalid configuration: METRICS_PATH ${e.METRICS_PATH} is taken by another operational endpoint`);
+    throw new ConfigError(
+      `Invalid configuration: METRICS_PATH ${e.METRICS_PATH} is taken by another operational endpoint`,
+    );
   }
   return {
     port: e.PORT,
@@ -295,7 +316,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             retryAfterSeconds: e.DB_RETRY_AFTER_SECONDS,
             practiceCacheMs: e.PRACTICE_CACHE_MS,
           }
-        : { kind: 'memory', practiceFiles: e.PRACTICE_FILES.split(',').map((f) => f.trim()).filter((f) => f !== '') },
+        : {
+            kind: 'memory',
+            practiceFiles: e.PRACTICE_FILES.split(',')
+              .map((f) => f.trim())
+              .filter((f) => f !== ''),
+          },
   };
 }
 

@@ -30,12 +30,21 @@ async function main(): Promise<void> {
   const software = softwareInfo();
   // An audit trail that cannot be written does not stop the start (a full disk must not crash-loop):
   // the service runs not ready and refuses every answer with 503 until it can write (D-40).
-  const ops: Ops = createOps(config, { software, logger, now: () => systemClock.now(), processMetrics: true });
+  const ops: Ops = createOps(config, {
+    software,
+    logger,
+    now: () => systemClock.now(),
+    processMetrics: true,
+  });
   let practices: PracticeStore;
   try {
     practices = await openPractices(config.repository, systemClock.today());
   } catch (error) {
-    return fail(error instanceof RepositoryStartError ? error.message : `Cannot open the clinical record store: ${String(error)}`);
+    return fail(
+      error instanceof RepositoryStartError
+        ? error.message
+        : `Cannot open the clinical record store: ${String(error)}`,
+    );
   }
   for (const notice of startupNotices(await practices.list().catch(() => []))) logger.warn(notice);
   // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
@@ -58,11 +67,17 @@ async function main(): Promise<void> {
     });
   });
   const admin = createAdminServer(createAdminApp(deps, ops));
-  admin.on('error', (error) => fail(`Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}`));
+  admin.on('error', (error) =>
+    fail(`Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}`),
+  );
   admin.listen(config.adminPort, config.adminHost, () => {
     const address = admin.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.adminPort;
-    logger.info('admin listening', { url: `http://${config.adminHost}:${port}`, health: '/health/live, /health/ready', metrics: config.ops.metricsPath });
+    logger.info('admin listening', {
+      url: `http://${config.adminHost}:${port}`,
+      health: '/health/live, /health/ready',
+      metrics: config.ops.metricsPath,
+    });
   });
 
   // SIGHUP: read the TLS certificate, key and client CA again, without dropping connections.
@@ -91,7 +106,11 @@ async function main(): Promise<void> {
     }
     stopping = true;
     clearInterval(poll);
-    logger.info('shutting down', { signal, graceMs: config.ops.shutdownGraceMs, inFlight: ops.lifecycle.openRequests });
+    logger.info('shutting down', {
+      signal,
+      graceMs: config.ops.shutdownGraceMs,
+      inFlight: ops.lifecycle.openRequests,
+    });
     void gracefulShutdown({
       server,
       lifecycle: ops.lifecycle,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
 import type { SoftwareInfo } from './operations/structured-record/capability-statement';
 
 /** The nearest package.json above this module, in a checkout (src/) or a build (dist/src/). */

@@ -1,5 +1,5 @@
 import { MemoryRepository } from '../src/record/memory/memory-repository';
-import { getMetadata,NHS, postRecord, testApp } from './support/app';
+import { getMetadata, NHS, postRecord, testApp } from './support/app';
 import { expectBundle, expectOperationOutcome, warningsOf } from './support/fhir';
 import { nhsNumber, parameters } from './support/parameters';
 import { OverlayStore, TEST_STORE } from './support/store';
@@ -8,7 +8,9 @@ describe(`smoke (${TEST_STORE} store)`, () => {
   const t = testApp();
   it('runs on the store under test', async () => {
     expect(t.practices instanceof OverlayStore).toBe(true);
-    expect((await t.practices.find('P99001'))?.repository instanceof MemoryRepository).toBe(TEST_STORE === 'memory');
+    expect((await t.practices.find('P99001'))?.repository instanceof MemoryRepository).toBe(
+      TEST_STORE === 'memory',
+    );
   });
   it('answers metadata and a patient-only request', async () => {
     const meta = await getMetadata(t);
@@ -18,6 +20,10 @@ describe(`smoke (${TEST_STORE} store)`, () => {
     expect(warningsOf(bundle)).toBeUndefined();
   });
   it('rejects a bad NHS number', async () => {
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber('9999999990'))), 400, 'INVALID_NHS_NUMBER');
+    expectOperationOutcome(
+      await postRecord(t, parameters(nhsNumber('9999999990'))),
+      400,
+      'INVALID_NHS_NUMBER',
+    );
   });
 });

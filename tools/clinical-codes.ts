@@ -118,7 +118,11 @@ export interface IssueTemplate {
  * The issues of a plan, one per date, numbered `<planId>-issue-1..n` (plan and issue ids both become
  * MedicationRequest ids, so they must differ). Each issue is valid for its supply duration.
  */
-export function issuesOn(planId: string, dates: readonly CalendarDate[], template: IssueTemplate): MedicationIssue[] {
+export function issuesOn(
+  planId: string,
+  dates: readonly CalendarDate[],
+  template: IssueTemplate,
+): MedicationIssue[] {
   return dates.map((date, i) => ({
     id: `${planId.replace('-plan-', '-issue-')}-${i + 1}`,
     recorded: stamp(date, '11:30:00'),

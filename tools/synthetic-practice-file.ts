@@ -8,11 +8,11 @@
  */
 import { once } from 'node:events';
 
-import { syntheticPatients } from './synthetic-practice';
 import { systemClock } from '../src/clock';
 import { headerOf, patientLine } from '../src/format/practice-file';
 import { testPractice } from '../src/record/memory/memory-practices';
 import { allOn } from '../src/record/practices';
+import { syntheticPatients } from './synthetic-practice';
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? '1000');

@@ -27,6 +27,7 @@
  * tools/terminology.ts, the tables the embedded practice was written from), else the small tables below.
  */
 import type { CalendarDate } from '../src/fhir/dates';
+import { nhsCheckDigit } from '../src/operations/structured-record/nhs-number';
 import type { PatientData } from '../src/record/dataset';
 import type {
   Allergy,
@@ -53,17 +54,29 @@ import type {
   Topic,
 } from '../src/record/model';
 import type { Patient } from '../src/record/model/people';
-import { nhsCheckDigit } from '../src/operations/structured-record/nhs-number';
+import {
+  AGENT,
+  DIARY,
+  OBSERVATION,
+  PATHOLOGY,
+  PRODUCT,
+  REACTION,
+  REFERRAL,
+  VACCINATION,
+} from './clinical-codes';
 import { mix, Rng } from './random';
 import { DRUG, SCT as TERMS } from './terminology';
-import { AGENT, DIARY, OBSERVATION, PATHOLOGY, PRODUCT, REACTION, REFERRAL, VACCINATION } from './clinical-codes';
 
 // ---- The mix -----------------------------------------------------------------------------------
 
 export type SyntheticProfile = 'healthy' | 'longTerm' | 'multimorbid';
 
 /** Share of each profile; a patient's profile is the first draw of its own PRNG. */
-export const SYNTHETIC_MIX: Readonly<Record<SyntheticProfile, number>> = { healthy: 0.6, longTerm: 0.3, multimorbid: 0.1 };
+export const SYNTHETIC_MIX: Readonly<Record<SyntheticProfile, number>> = {
+  healthy: 0.6,
+  longTerm: 0.3,
+  multimorbid: 0.1,
+};
 
 /** First NHS number tried (then counted up, skipping invalid check digits). */
 export const SYNTHETIC_NHS_BASE = 9_000_000_000;
@@ -139,18 +152,90 @@ const tablets = (value: number) => ({ value, unit: 'tablet' });
 const capsules = (value: number) => ({ value, unit: 'capsule' });
 
 const DRUGS = {
-  amlodipine5: { key: 'amlodipine5', product: PRODUCT.amlodipine5, dosage: 'One tablet once a day', quantity: tablets(28), supplyDays: 28 },
-  ramipril5: { key: 'ramipril5', product: DRUG_PRODUCT.ramipril5, dosage: 'One capsule once a day', quantity: capsules(28), supplyDays: 28 },
-  bendroflumethiazide: { key: 'bendroflumethiazide', product: DRUG_PRODUCT.bendroflumethiazide, dosage: 'One tablet in the morning', quantity: tablets(28), supplyDays: 28 },
-  metformin500: { key: 'metformin500', product: PRODUCT.metformin500, dosage: 'One tablet twice a day with meals', quantity: tablets(56), supplyDays: 28 },
-  atorvastatin20: { key: 'atorvastatin20', product: DRUG_PRODUCT.atorvastatin20, dosage: 'One tablet at night', quantity: tablets(28), supplyDays: 28 },
-  salbutamol: { key: 'salbutamol', product: DRUG_PRODUCT.salbutamol, dosage: 'Two puffs up to four times a day when required', quantity: { value: 1, unit: 'inhaler' }, supplyDays: 56 },
-  apixaban5: { key: 'apixaban5', product: DRUG_PRODUCT.apixaban5, dosage: 'One tablet twice a day', quantity: tablets(56), supplyDays: 28 },
-  bisoprolol5: { key: 'bisoprolol5', product: DRUG_PRODUCT.bisoprolol5, dosage: 'One tablet once a day', quantity: tablets(28), supplyDays: 28 },
-  aspirin75: { key: 'aspirin75', product: DRUG_PRODUCT.aspirin75, dosage: 'One tablet once a day', quantity: tablets(28), supplyDays: 28 },
-  citalopram20: { key: 'citalopram20', product: PRODUCT.citalopram20, dosage: 'One tablet once a day', quantity: tablets(28), supplyDays: 28 },
-  paracetamol500: { key: 'paracetamol500', product: PRODUCT.paracetamol500, dosage: 'Two tablets up to four times a day when required', quantity: tablets(100), supplyDays: 56 },
-  furosemide40: { key: 'furosemide40', product: DRUG_PRODUCT.furosemide40, dosage: 'One tablet in the morning', quantity: tablets(28), supplyDays: 28 },
+  amlodipine5: {
+    key: 'amlodipine5',
+    product: PRODUCT.amlodipine5,
+    dosage: 'One tablet once a day',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
+  ramipril5: {
+    key: 'ramipril5',
+    product: DRUG_PRODUCT.ramipril5,
+    dosage: 'One capsule once a day',
+    quantity: capsules(28),
+    supplyDays: 28,
+  },
+  bendroflumethiazide: {
+    key: 'bendroflumethiazide',
+    product: DRUG_PRODUCT.bendroflumethiazide,
+    dosage: 'One tablet in the morning',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
+  metformin500: {
+    key: 'metformin500',
+    product: PRODUCT.metformin500,
+    dosage: 'One tablet twice a day with meals',
+    quantity: tablets(56),
+    supplyDays: 28,
+  },
+  atorvastatin20: {
+    key: 'atorvastatin20',
+    product: DRUG_PRODUCT.atorvastatin20,
+    dosage: 'One tablet at night',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
+  salbutamol: {
+    key: 'salbutamol',
+    product: DRUG_PRODUCT.salbutamol,
+    dosage: 'Two puffs up to four times a day when required',
+    quantity: { value: 1, unit: 'inhaler' },
+    supplyDays: 56,
+  },
+  apixaban5: {
+    key: 'apixaban5',
+    product: DRUG_PRODUCT.apixaban5,
+    dosage: 'One tablet twice a day',
+    quantity: tablets(56),
+    supplyDays: 28,
+  },
+  bisoprolol5: {
+    key: 'bisoprolol5',
+    product: DRUG_PRODUCT.bisoprolol5,
+    dosage: 'One tablet once a day',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
+  aspirin75: {
+    key: 'aspirin75',
+    product: DRUG_PRODUCT.aspirin75,
+    dosage: 'One tablet once a day',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
+  citalopram20: {
+    key: 'citalopram20',
+    product: PRODUCT.citalopram20,
+    dosage: 'One tablet once a day',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
+  paracetamol500: {
+    key: 'paracetamol500',
+    product: PRODUCT.paracetamol500,
+    dosage: 'Two tablets up to four times a day when required',
+    quantity: tablets(100),
+    supplyDays: 56,
+  },
+  furosemide40: {
+    key: 'furosemide40',
+    product: DRUG_PRODUCT.furosemide40,
+    dosage: 'One tablet in the morning',
+    quantity: tablets(28),
+    supplyDays: 28,
+  },
 } as const satisfies Record<string, DrugTemplate>;
 
 type DrugKey = keyof typeof DRUGS;
@@ -207,84 +292,222 @@ interface ConditionTemplate {
 
 const CONDITIONS: readonly ConditionTemplate[] = [
   {
-    key: 'htn', problem: sct('59621000', 'Essential hypertension'), significance: 'major', minAge: 30,
-    drugs: ['amlodipine5'], addOns: ['ramipril5', 'bendroflumethiazide'], measures: ['bp', 'weight'], panels: ['ue'], flu: false,
-    presenting: 'Clinic and home readings consistently above 150/95.', review: 'Home readings within target. No side effects.',
+    key: 'htn',
+    problem: sct('59621000', 'Essential hypertension'),
+    significance: 'major',
+    minAge: 30,
+    drugs: ['amlodipine5'],
+    addOns: ['ramipril5', 'bendroflumethiazide'],
+    measures: ['bp', 'weight'],
+    panels: ['ue'],
+    flu: false,
+    presenting: 'Clinic and home readings consistently above 150/95.',
+    review: 'Home readings within target. No side effects.',
   },
   {
-    key: 't2dm', problem: sct('44054006', 'Type 2 diabetes mellitus'), significance: 'major', minAge: 30,
-    drugs: ['metformin500'], addOns: ['atorvastatin20'], measures: ['bp', 'weight', 'hba1c', 'footExam'], panels: ['ue', 'hba1c', 'lipids'], flu: true,
-    presenting: 'Thirst and tiredness; HbA1c 58 mmol/mol on two samples.', review: 'No hypoglycaemia. Diet reviewed. Retinal screening up to date.',
+    key: 't2dm',
+    problem: sct('44054006', 'Type 2 diabetes mellitus'),
+    significance: 'major',
+    minAge: 30,
+    drugs: ['metformin500'],
+    addOns: ['atorvastatin20'],
+    measures: ['bp', 'weight', 'hba1c', 'footExam'],
+    panels: ['ue', 'hba1c', 'lipids'],
+    flu: true,
+    presenting: 'Thirst and tiredness; HbA1c 58 mmol/mol on two samples.',
+    review: 'No hypoglycaemia. Diet reviewed. Retinal screening up to date.',
   },
   {
-    key: 'chol', problem: sct('13644009', 'Hypercholesterolaemia'), significance: 'minor', minAge: 35,
-    drugs: ['atorvastatin20'], addOns: [], measures: [], panels: ['lipids', 'lft'], flu: false,
-    presenting: 'QRISK3 14%. Lifestyle advice given; statin agreed.', review: 'Tolerating statin, no muscle aches.',
+    key: 'chol',
+    problem: sct('13644009', 'Hypercholesterolaemia'),
+    significance: 'minor',
+    minAge: 35,
+    drugs: ['atorvastatin20'],
+    addOns: [],
+    measures: [],
+    panels: ['lipids', 'lft'],
+    flu: false,
+    presenting: 'QRISK3 14%. Lifestyle advice given; statin agreed.',
+    review: 'Tolerating statin, no muscle aches.',
   },
   {
-    key: 'asthma', problem: sct('195967001', 'Asthma'), significance: 'major', minAge: 5,
-    drugs: ['salbutamol'], addOns: [], measures: ['smoking'], panels: [], flu: true,
-    presenting: 'Night cough and wheeze; peak flow variability 25%.', review: 'Inhaler technique checked. No night waking.',
+    key: 'asthma',
+    problem: sct('195967001', 'Asthma'),
+    significance: 'major',
+    minAge: 5,
+    drugs: ['salbutamol'],
+    addOns: [],
+    measures: ['smoking'],
+    panels: [],
+    flu: true,
+    presenting: 'Night cough and wheeze; peak flow variability 25%.',
+    review: 'Inhaler technique checked. No night waking.',
   },
   {
-    key: 'copd', problem: sct('13645005', 'Chronic obstructive lung disease'), significance: 'major', minAge: 45,
-    drugs: ['salbutamol'], addOns: [], measures: ['smoking', 'weight'], panels: [], flu: true,
-    presenting: 'Breathless on hills; spirometry FEV1/FVC 0.62.', review: 'MRC dyspnoea grade 2. Rescue pack discussed.',
+    key: 'copd',
+    problem: sct('13645005', 'Chronic obstructive lung disease'),
+    significance: 'major',
+    minAge: 45,
+    drugs: ['salbutamol'],
+    addOns: [],
+    measures: ['smoking', 'weight'],
+    panels: [],
+    flu: true,
+    presenting: 'Breathless on hills; spirometry FEV1/FVC 0.62.',
+    review: 'MRC dyspnoea grade 2. Rescue pack discussed.',
   },
   {
-    key: 'af', problem: sct('49436004', 'Atrial fibrillation'), significance: 'major', minAge: 55,
-    drugs: ['apixaban5', 'bisoprolol5'], addOns: [], measures: ['pulse', 'bp'], panels: ['fbc', 'ue'], flu: true, referral: REFER.cardiology,
-    presenting: 'Palpitations for two weeks. ECG: atrial fibrillation, rate 112.', review: 'Rate controlled. No bleeding on anticoagulation.',
+    key: 'af',
+    problem: sct('49436004', 'Atrial fibrillation'),
+    significance: 'major',
+    minAge: 55,
+    drugs: ['apixaban5', 'bisoprolol5'],
+    addOns: [],
+    measures: ['pulse', 'bp'],
+    panels: ['fbc', 'ue'],
+    flu: true,
+    referral: REFER.cardiology,
+    presenting: 'Palpitations for two weeks. ECG: atrial fibrillation, rate 112.',
+    review: 'Rate controlled. No bleeding on anticoagulation.',
   },
   {
-    key: 'angina', problem: sct('194828000', 'Angina pectoris'), significance: 'major', minAge: 50,
-    drugs: ['aspirin75'], addOns: ['atorvastatin20'], measures: ['bp', 'pulse'], panels: ['lipids'], flu: true, referral: REFER.cardiology,
-    presenting: 'Central chest tightness walking uphill, eases with rest.', review: 'Angina stable, GTN rarely needed.',
+    key: 'angina',
+    problem: sct('194828000', 'Angina pectoris'),
+    significance: 'major',
+    minAge: 50,
+    drugs: ['aspirin75'],
+    addOns: ['atorvastatin20'],
+    measures: ['bp', 'pulse'],
+    panels: ['lipids'],
+    flu: true,
+    referral: REFER.cardiology,
+    presenting: 'Central chest tightness walking uphill, eases with rest.',
+    review: 'Angina stable, GTN rarely needed.',
   },
   {
-    key: 'mood', problem: sct('231504006', 'Mixed anxiety and depressive disorder'), significance: 'minor', minAge: 18,
-    drugs: ['citalopram20'], addOns: [], measures: [], panels: [], flu: false, referral: REFER.counselling, resolves: true,
-    presenting: 'Low mood, poor sleep and worry for two months. PHQ-9 15.', review: 'Mood improving. PHQ-9 8.',
+    key: 'mood',
+    problem: sct('231504006', 'Mixed anxiety and depressive disorder'),
+    significance: 'minor',
+    minAge: 18,
+    drugs: ['citalopram20'],
+    addOns: [],
+    measures: [],
+    panels: [],
+    flu: false,
+    referral: REFER.counselling,
+    resolves: true,
+    presenting: 'Low mood, poor sleep and worry for two months. PHQ-9 15.',
+    review: 'Mood improving. PHQ-9 8.',
   },
   {
-    key: 'ckd', problem: sct('433144002', 'Chronic kidney disease stage 3'), significance: 'major', minAge: 55,
-    drugs: [], addOns: ['ramipril5'], measures: ['bp'], panels: ['ue', 'acr'], flu: true,
-    presenting: 'eGFR below 60 on three occasions over six months.', review: 'eGFR stable. Avoiding NSAIDs.',
+    key: 'ckd',
+    problem: sct('433144002', 'Chronic kidney disease stage 3'),
+    significance: 'major',
+    minAge: 55,
+    drugs: [],
+    addOns: ['ramipril5'],
+    measures: ['bp'],
+    panels: ['ue', 'acr'],
+    flu: true,
+    presenting: 'eGFR below 60 on three occasions over six months.',
+    review: 'eGFR stable. Avoiding NSAIDs.',
   },
   {
-    key: 'oa', problem: sct('239873007', 'Osteoarthritis of knee'), significance: 'minor', minAge: 50,
-    drugs: ['paracetamol500'], addOns: [], measures: ['weight'], panels: [], flu: false, referral: REFER.physiotherapy,
-    presenting: 'Knee pain worse on stairs; crepitus, no effusion.', review: 'Managing with exercises and paracetamol.',
+    key: 'oa',
+    problem: sct('239873007', 'Osteoarthritis of knee'),
+    significance: 'minor',
+    minAge: 50,
+    drugs: ['paracetamol500'],
+    addOns: [],
+    measures: ['weight'],
+    panels: [],
+    flu: false,
+    referral: REFER.physiotherapy,
+    presenting: 'Knee pain worse on stairs; crepitus, no effusion.',
+    review: 'Managing with exercises and paracetamol.',
   },
   {
-    key: 'hf', problem: sct('84114007', 'Heart failure'), significance: 'major', minAge: 60,
-    drugs: ['furosemide40'], addOns: ['bisoprolol5', 'ramipril5'], measures: ['weight', 'bp', 'pulse'], panels: ['ue'], flu: true, referral: REFER.cardiology,
-    presenting: 'Breathless lying flat, ankle oedema. Echo: reduced ejection fraction.', review: 'Weight stable. No orthopnoea.',
+    key: 'hf',
+    problem: sct('84114007', 'Heart failure'),
+    significance: 'major',
+    minAge: 60,
+    drugs: ['furosemide40'],
+    addOns: ['bisoprolol5', 'ramipril5'],
+    measures: ['weight', 'bp', 'pulse'],
+    panels: ['ue'],
+    flu: true,
+    referral: REFER.cardiology,
+    presenting: 'Breathless lying flat, ankle oedema. Echo: reduced ejection fraction.',
+    review: 'Weight stable. No orthopnoea.',
   },
   {
-    key: 'gout', problem: sct('90560007', 'Gout'), significance: 'minor', minAge: 40,
-    drugs: [], addOns: [], measures: [], panels: ['ue'], flu: false,
-    presenting: 'Hot swollen first MTP joint.', review: 'No flares this year.',
+    key: 'gout',
+    problem: sct('90560007', 'Gout'),
+    significance: 'minor',
+    minAge: 40,
+    drugs: [],
+    addOns: [],
+    measures: [],
+    panels: ['ue'],
+    flu: false,
+    presenting: 'Hot swollen first MTP joint.',
+    review: 'No flares this year.',
   },
   {
-    key: 'bph', problem: sct('266569009', 'Benign prostatic hyperplasia'), significance: 'minor', minAge: 55, sex: 'male',
-    drugs: [], addOns: [], measures: [], panels: [], flu: false,
-    presenting: 'Hesitancy, poor stream, nocturia twice.', review: 'Symptoms stable.',
+    key: 'bph',
+    problem: sct('266569009', 'Benign prostatic hyperplasia'),
+    significance: 'minor',
+    minAge: 55,
+    sex: 'male',
+    drugs: [],
+    addOns: [],
+    measures: [],
+    panels: [],
+    flu: false,
+    presenting: 'Hesitancy, poor stream, nocturia twice.',
+    review: 'Symptoms stable.',
   },
   {
-    key: 'obesity', problem: sct('414916001', 'Obesity'), significance: 'minor', minAge: 18,
-    drugs: [], addOns: [], measures: ['weight'], panels: [], flu: false,
-    presenting: 'BMI 33. Weight management discussed.', review: 'Weight discussed, referred to local programme.',
+    key: 'obesity',
+    problem: sct('414916001', 'Obesity'),
+    significance: 'minor',
+    minAge: 18,
+    drugs: [],
+    addOns: [],
+    measures: ['weight'],
+    panels: [],
+    flu: false,
+    presenting: 'BMI 33. Weight management discussed.',
+    review: 'Weight discussed, referred to local programme.',
   },
   {
-    key: 'gord', problem: sct('235595009', 'Gastro-oesophageal reflux disease'), significance: 'minor', minAge: 25,
-    drugs: [], addOns: [], measures: [], panels: [], flu: false,
-    presenting: 'Heartburn after meals, no dysphagia or weight loss.', review: 'Symptoms controlled with lifestyle measures.',
+    key: 'gord',
+    problem: sct('235595009', 'Gastro-oesophageal reflux disease'),
+    significance: 'minor',
+    minAge: 25,
+    drugs: [],
+    addOns: [],
+    measures: [],
+    panels: [],
+    flu: false,
+    presenting: 'Heartburn after meals, no dysphagia or weight loss.',
+    review: 'Symptoms controlled with lifestyle measures.',
   },
 ];
 
 /** The conditions a one-or-two-condition patient draws from (the common ones). */
-const COMMON_CONDITIONS = new Set(['htn', 't2dm', 'chol', 'asthma', 'mood', 'oa', 'copd', 'gout', 'obesity', 'gord']);
+const COMMON_CONDITIONS = new Set([
+  'htn',
+  't2dm',
+  'chol',
+  'asthma',
+  'mood',
+  'oa',
+  'copd',
+  'gout',
+  'obesity',
+  'gord',
+]);
 
 interface EpisodeTemplate {
   readonly title: string;
@@ -296,31 +519,126 @@ interface EpisodeTemplate {
   readonly plan?: string;
   readonly temperature?: boolean;
   readonly telephone?: boolean;
-  readonly acute?: { readonly product: CodedConcept; readonly dosage: string; readonly quantity: { readonly value: number; readonly unit: string }; readonly days: number };
+  readonly acute?: {
+    readonly product: CodedConcept;
+    readonly dosage: string;
+    readonly quantity: { readonly value: number; readonly unit: string };
+    readonly days: number;
+  };
 }
 
-const AMOXICILLIN = { product: PRODUCT.amoxicillin500, dosage: 'One capsule three times a day for 5 days', quantity: capsules(15), days: 5 };
+const AMOXICILLIN = {
+  product: PRODUCT.amoxicillin500,
+  dosage: 'One capsule three times a day for 5 days',
+  quantity: capsules(15),
+  days: 5,
+};
 
 const EPISODES: readonly EpisodeTemplate[] = [
-  { title: 'Chest infection', problem: SCT.lrti, lasts: 14, history: 'Productive cough and fever for five days.', examination: 'Crackles at the left base.', temperature: true, acute: AMOXICILLIN },
-  { title: 'Cough', problem: SCT.acuteBronchitis, lasts: 21, history: 'Dry cough for a week after a cold, no fever.', plan: 'Viral. Advice and safety-netting.' },
-  { title: 'Red eye', problem: SCT.conjunctivitis, lasts: 7, history: 'Sticky red eye for two days, vision normal.', plan: 'Self-care advice; return if vision affected.' },
-  { title: 'Ear pain', problem: SCT.otitisExterna, lasts: 10, history: 'Itchy painful ear canal.', examination: 'Inflamed canal with debris, drum intact.' },
-  { title: 'Diarrhoea and vomiting', problem: SCT.gastroenteritis, lasts: 5, history: 'Diarrhoea and vomiting for 24 hours, drinking fluids.', plan: 'Oral fluids; return if blood or not drinking.', telephone: true },
   {
-    title: 'Back pain', problem: SCT.lowBackPain, lasts: 42, history: 'Mechanical low back pain after lifting.', examination: 'No red flags. Straight leg raise normal.',
-    acute: { product: PRODUCT.naproxen500, dosage: 'One tablet twice a day with food for 7 days', quantity: tablets(14), days: 7 },
+    title: 'Chest infection',
+    problem: SCT.lrti,
+    lasts: 14,
+    history: 'Productive cough and fever for five days.',
+    examination: 'Crackles at the left base.',
+    temperature: true,
+    acute: AMOXICILLIN,
   },
   {
-    title: 'Leg pain', problem: SCT.sciatica, lasts: 60, history: 'Pain radiating down the leg to the calf.', examination: 'Straight leg raise limited at 50 degrees.',
-    acute: { product: PRODUCT.ibuprofen400, dosage: 'One tablet three times a day with food', quantity: tablets(21), days: 7 },
+    title: 'Cough',
+    problem: SCT.acuteBronchitis,
+    lasts: 21,
+    history: 'Dry cough for a week after a cold, no fever.',
+    plan: 'Viral. Advice and safety-netting.',
   },
-  { title: 'Painful rash', problem: SCT.herpesZoster, lasts: 30, history: 'Burning pain then a band of blisters.', examination: 'Dermatomal vesicular rash.' },
-  { title: 'Numb fingers', problem: SCT.carpalTunnel, lasts: 120, history: 'Tingling of the thumb and fingers at night.', examination: 'Positive Phalen test.' },
-  { title: 'Heel pain', problem: SCT.plantarFasciitis, lasts: 180, history: 'Morning heel pain on first steps for six weeks.' },
-  { title: 'Painful stiff shoulder', problem: SCT.frozenShoulder, lasts: 300, history: 'Shoulder pain and stiffness for three months.', examination: 'Global restriction, external rotation most affected.' },
-  { title: 'Sore throat', lasts: 0, history: 'Sore throat and runny nose for three days, eating and drinking.', plan: 'Viral. Paracetamol and fluids.', telephone: true },
-  { title: 'Headache', lasts: 0, history: 'Tension-type headache, no red flags.', plan: 'Reassured. Analgesia and sleep advice.' },
+  {
+    title: 'Red eye',
+    problem: SCT.conjunctivitis,
+    lasts: 7,
+    history: 'Sticky red eye for two days, vision normal.',
+    plan: 'Self-care advice; return if vision affected.',
+  },
+  {
+    title: 'Ear pain',
+    problem: SCT.otitisExterna,
+    lasts: 10,
+    history: 'Itchy painful ear canal.',
+    examination: 'Inflamed canal with debris, drum intact.',
+  },
+  {
+    title: 'Diarrhoea and vomiting',
+    problem: SCT.gastroenteritis,
+    lasts: 5,
+    history: 'Diarrhoea and vomiting for 24 hours, drinking fluids.',
+    plan: 'Oral fluids; return if blood or not drinking.',
+    telephone: true,
+  },
+  {
+    title: 'Back pain',
+    problem: SCT.lowBackPain,
+    lasts: 42,
+    history: 'Mechanical low back pain after lifting.',
+    examination: 'No red flags. Straight leg raise normal.',
+    acute: {
+      product: PRODUCT.naproxen500,
+      dosage: 'One tablet twice a day with food for 7 days',
+      quantity: tablets(14),
+      days: 7,
+    },
+  },
+  {
+    title: 'Leg pain',
+    problem: SCT.sciatica,
+    lasts: 60,
+    history: 'Pain radiating down the leg to the calf.',
+    examination: 'Straight leg raise limited at 50 degrees.',
+    acute: {
+      product: PRODUCT.ibuprofen400,
+      dosage: 'One tablet three times a day with food',
+      quantity: tablets(21),
+      days: 7,
+    },
+  },
+  {
+    title: 'Painful rash',
+    problem: SCT.herpesZoster,
+    lasts: 30,
+    history: 'Burning pain then a band of blisters.',
+    examination: 'Dermatomal vesicular rash.',
+  },
+  {
+    title: 'Numb fingers',
+    problem: SCT.carpalTunnel,
+    lasts: 120,
+    history: 'Tingling of the thumb and fingers at night.',
+    examination: 'Positive Phalen test.',
+  },
+  {
+    title: 'Heel pain',
+    problem: SCT.plantarFasciitis,
+    lasts: 180,
+    history: 'Morning heel pain on first steps for six weeks.',
+  },
+  {
+    title: 'Painful stiff shoulder',
+    problem: SCT.frozenShoulder,
+    lasts: 300,
+    history: 'Shoulder pain and stiffness for three months.',
+    examination: 'Global restriction, external rotation most affected.',
+  },
+  {
+    title: 'Sore throat',
+    lasts: 0,
+    history: 'Sore throat and runny nose for three days, eating and drinking.',
+    plan: 'Viral. Paracetamol and fluids.',
+    telephone: true,
+  },
+  {
+    title: 'Headache',
+    lasts: 0,
+    history: 'Tension-type headache, no red flags.',
+    plan: 'Reassured. Analgesia and sleep advice.',
+  },
 ];
 
 interface Analyte {
@@ -333,18 +651,46 @@ interface Analyte {
   readonly spread: number;
 }
 
-const analyte = (code: string, display: string, unit: string, mean: number, spread: number, decimals: number, low?: number, high?: number): Analyte => ({
-  code: sct(code, display), unit, mean, spread, decimals, ...(low !== undefined && { low }), ...(high !== undefined && { high }),
+const analyte = (
+  code: string,
+  display: string,
+  unit: string,
+  mean: number,
+  spread: number,
+  decimals: number,
+  low?: number,
+  high?: number,
+): Analyte => ({
+  code: sct(code, display),
+  unit,
+  mean,
+  spread,
+  decimals,
+  ...(low !== undefined && { low }),
+  ...(high !== undefined && { high }),
 });
 
-const PANELS: Readonly<Record<Exclude<Panel, 'hba1c' | 'acr'>, { readonly code: CodedConcept; readonly analytes: readonly Analyte[] }>> = {
+const PANELS: Readonly<
+  Record<
+    Exclude<Panel, 'hba1c' | 'acr'>,
+    { readonly code: CodedConcept; readonly analytes: readonly Analyte[] }
+  >
+> = {
   ue: {
     code: SCT.ue,
     analytes: [
       analyte('1020681000000107', 'Sodium level', 'mmol/L', 139, 2, 0, 133, 146),
       analyte('1000651000000109', 'Serum potassium level', 'mmol/L', 4.5, 0.3, 1, 3.5, 5.3),
       analyte('1000731000000107', 'Serum creatinine level', 'umol/L', 95, 15, 0, 59, 104),
-      analyte('1011481000000105', 'eGFR (estimated glomerular filtration rate) using creatinine Chronic Kidney Disease Epidemiology Collaboration equation per 1.73 square metres', 'mL/min/1.73m2', 68, 12, 0, 60),
+      analyte(
+        '1011481000000105',
+        'eGFR (estimated glomerular filtration rate) using creatinine Chronic Kidney Disease Epidemiology Collaboration equation per 1.73 square metres',
+        'mL/min/1.73m2',
+        68,
+        12,
+        0,
+        60,
+      ),
     ],
   },
   fbc: {
@@ -360,8 +706,25 @@ const PANELS: Readonly<Record<Exclude<Panel, 'hba1c' | 'acr'>, { readonly code: 
     code: SCT.lipids,
     analytes: [
       analyte('1005671000000105', 'Serum cholesterol level', 'mmol/L', 4.6, 0.6, 1, undefined, 5),
-      analyte('1005681000000107', 'Serum high density lipoprotein cholesterol level', 'mmol/L', 1.2, 0.15, 2, 1),
-      analyte('1014501000000104', 'Calculated low density lipoprotein cholesterol level', 'mmol/L', 2.6, 0.5, 1, undefined, 3),
+      analyte(
+        '1005681000000107',
+        'Serum high density lipoprotein cholesterol level',
+        'mmol/L',
+        1.2,
+        0.15,
+        2,
+        1,
+      ),
+      analyte(
+        '1014501000000104',
+        'Calculated low density lipoprotein cholesterol level',
+        'mmol/L',
+        2.6,
+        0.5,
+        1,
+        undefined,
+        3,
+      ),
       analyte('1005691000000109', 'Serum triglycerides level', 'mmol/L', 1.6, 0.4, 1, undefined, 1.7),
     ],
   },
@@ -376,21 +739,123 @@ const PANELS: Readonly<Record<Exclude<Panel, 'hba1c' | 'acr'>, { readonly code: 
   },
 };
 const HBA1C_LAB = analyte(SCT.hba1c.code, SCT.hba1c.display, 'mmol/mol', 54, 6, 0, undefined, 48);
-const URINE_ACR = analyte('1023491000000104', 'Urine albumin:creatinine ratio', 'mg/mmol', 2.4, 1, 1, undefined, 3);
+const URINE_ACR = analyte(
+  '1023491000000104',
+  'Urine albumin:creatinine ratio',
+  'mg/mmol',
+  2.4,
+  1,
+  1,
+  undefined,
+  3,
+);
 
 // ---- Demographics ------------------------------------------------------------------------------
 
 const FAMILY = [
-  'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Robinson', 'Wright', 'Thompson', 'Evans',
-  'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Khan', 'Ahmed', 'Patel', 'Hussain', 'Begum',
-  'Kowalski', 'Nowak', 'Okonkwo', 'Murphy', "O'Brien", 'Campbell', 'Stewart', 'Hughes', 'Edwards', 'Lee', 'Shaw',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Robinson',
+  'Wright',
+  'Thompson',
+  'Evans',
+  'Walker',
+  'White',
+  'Roberts',
+  'Green',
+  'Hall',
+  'Wood',
+  'Jackson',
+  'Clarke',
+  'Khan',
+  'Ahmed',
+  'Patel',
+  'Hussain',
+  'Begum',
+  'Kowalski',
+  'Nowak',
+  'Okonkwo',
+  'Murphy',
+  "O'Brien",
+  'Campbell',
+  'Stewart',
+  'Hughes',
+  'Edwards',
+  'Lee',
+  'Shaw',
 ];
 const GIVEN = {
-  male: ['Oliver', 'George', 'Harry', 'Jack', 'Jacob', 'Noah', 'Charlie', 'Muhammad', 'Thomas', 'Oscar', 'William', 'James', 'David', 'John', 'Peter', 'Michael', 'Ali', 'Tomasz'],
-  female: ['Olivia', 'Amelia', 'Isla', 'Ava', 'Emily', 'Sophie', 'Grace', 'Mia', 'Poppy', 'Ella', 'Margaret', 'Susan', 'Patricia', 'Fatima', 'Aisha', 'Anna', 'Joan', 'Mary'],
+  male: [
+    'Oliver',
+    'George',
+    'Harry',
+    'Jack',
+    'Jacob',
+    'Noah',
+    'Charlie',
+    'Muhammad',
+    'Thomas',
+    'Oscar',
+    'William',
+    'James',
+    'David',
+    'John',
+    'Peter',
+    'Michael',
+    'Ali',
+    'Tomasz',
+  ],
+  female: [
+    'Olivia',
+    'Amelia',
+    'Isla',
+    'Ava',
+    'Emily',
+    'Sophie',
+    'Grace',
+    'Mia',
+    'Poppy',
+    'Ella',
+    'Margaret',
+    'Susan',
+    'Patricia',
+    'Fatima',
+    'Aisha',
+    'Anna',
+    'Joan',
+    'Mary',
+  ],
 } as const;
-const STREETS = ['Mill Lane', 'Church Street', 'Victoria Road', 'Park Avenue', 'Station Road', 'Kirkstall Road', 'Otley Road', 'Harehills Lane', 'Roundhay Road', 'York Road', 'Meanwood Road', 'Chapel Street'];
-const DISTRICTS = [['LS6', 'Headingley'], ['LS7', 'Chapel Allerton'], ['LS8', 'Roundhay'], ['LS9', 'Burmantofts'], ['LS11', 'Beeston'], ['LS12', 'Armley'], ['LS13', 'Bramley'], ['LS17', 'Moortown']] as const;
+const STREETS = [
+  'Mill Lane',
+  'Church Street',
+  'Victoria Road',
+  'Park Avenue',
+  'Station Road',
+  'Kirkstall Road',
+  'Otley Road',
+  'Harehills Lane',
+  'Roundhay Road',
+  'York Road',
+  'Meanwood Road',
+  'Chapel Street',
+];
+const DISTRICTS = [
+  ['LS6', 'Headingley'],
+  ['LS7', 'Chapel Allerton'],
+  ['LS8', 'Roundhay'],
+  ['LS9', 'Burmantofts'],
+  ['LS11', 'Beeston'],
+  ['LS12', 'Armley'],
+  ['LS13', 'Bramley'],
+  ['LS17', 'Moortown'],
+] as const;
 const LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
 // ---- Deterministic randomness ------------------------------------------------------------------
@@ -423,7 +888,10 @@ function* nhsNumbers(): Generator<string> {
 // ---- Dates -------------------------------------------------------------------------------------
 
 const DAY_MS = 86_400_000;
-const HHMM = Array.from({ length: 24 * 60 }, (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+const HHMM = Array.from(
+  { length: 24 * 60 },
+  (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`,
+);
 
 /** Days before `today` → dates and timestamps, without date-fns (hundreds of thousands per run). */
 class Calendar {
@@ -549,7 +1017,18 @@ class SyntheticPatientBuilder {
   private readonly diary: DiaryEntry[] = [];
   private readonly allergies: Allergy[] = [];
   private readonly documents: ClinicalDocument[] = [];
-  private readonly count: Record<IdKind, number> = { cons: 0, prob: 0, med: 0, obs: 0, imm: 0, inv: 0, ref: 0, diary: 0, allergy: 0, doc: 0 };
+  private readonly count: Record<IdKind, number> = {
+    cons: 0,
+    prob: 0,
+    med: 0,
+    obs: 0,
+    imm: 0,
+    inv: 0,
+    ref: 0,
+    diary: 0,
+    allergy: 0,
+    doc: 0,
+  };
   private readonly conditions: ChronicCondition[] = [];
   private readonly courses: Course[] = [];
   /** Annual reviews, oldest first. */
@@ -572,9 +1051,16 @@ class SyntheticPatientBuilder {
     this.usualGp = rng.chance(0.5) ? SHARMA : OKAFOR;
     this.otherGp = this.usualGp === SHARMA ? OKAFOR : SHARMA;
     this.ageYears =
-      profile === 'multimorbid' ? rng.int(58, 94) : profile === 'longTerm' ? rng.int(35, 88) : rng.chance(0.15) ? rng.int(1, 17) : rng.int(18, 80);
+      profile === 'multimorbid'
+        ? rng.int(58, 94)
+        : profile === 'longTerm'
+          ? rng.int(35, 88)
+          : rng.chance(0.15)
+            ? rng.int(1, 17)
+            : rng.int(18, 80);
     this.birthN = this.ageYears * 365 + rng.int(0, 364);
-    const years = profile === 'multimorbid' ? rng.int(10, 30) : profile === 'longTerm' ? rng.int(4, 25) : rng.int(1, 20);
+    const years =
+      profile === 'multimorbid' ? rng.int(10, 30) : profile === 'longTerm' ? rng.int(4, 25) : rng.int(1, 20);
     this.regN = Math.max(60, Math.min(this.birthN - 14, years * 365 + rng.int(0, 364)));
   }
 
@@ -599,7 +1085,15 @@ class SyntheticPatientBuilder {
       gender: this.sex,
       birthDate: this.cal.date(this.birthN),
       address: { lines: [`${rng.int(1, 240)} ${rng.pick(STREETS)}`], city: 'Leeds', district, postcode },
-      ...(this.ageYears >= 16 && { telecom: [{ system: 'phone' as const, value: `07700 900${String(rng.int(0, 999)).padStart(3, '0')}`, use: 'mobile' as const }] }),
+      ...(this.ageYears >= 16 && {
+        telecom: [
+          {
+            system: 'phone' as const,
+            value: `07700 900${String(rng.int(0, 999)).padStart(3, '0')}`,
+            use: 'mobile' as const,
+          },
+        ],
+      }),
       registration: { type: 'R', status: 'active', startDate: this.cal.date(this.regN) },
       sensitive: false,
       sharingConsent: 'consented',
@@ -615,7 +1109,8 @@ class SyntheticPatientBuilder {
     this.newPatientCheck();
     this.allergyHistory();
     if (this.profile !== 'healthy') this.chronicHistory();
-    const episodes = this.profile === 'healthy' ? rng.int(1, 4) : this.profile === 'longTerm' ? rng.int(2, 8) : 0;
+    const episodes =
+      this.profile === 'healthy' ? rng.int(1, 4) : this.profile === 'longTerm' ? rng.int(2, 8) : 0;
     for (let i = 0; i < episodes; i++) this.episode(rng.int(1, this.regN - 1), 0.4);
     this.vaccinations();
     if (this.profile === 'multimorbid') {
@@ -624,7 +1119,11 @@ class SyntheticPatientBuilder {
       const chronic = this.conditions.filter((c) => c.n > 30);
       while (this.consults.length < target) {
         if (chronic.length > 0 && rng.chance(0.5)) this.followUp(rng.pick(chronic));
-        else this.episode(rng.int(1, this.regN - 1), this.problems.length < 5 ? 1 : this.problems.length < 10 ? 0.3 : 0);
+        else
+          this.episode(
+            rng.int(1, this.regN - 1),
+            this.problems.length < 5 ? 1 : this.problems.length < 10 ? 0.3 : 0,
+          );
       }
     }
     return this.finish();
@@ -634,15 +1133,26 @@ class SyntheticPatientBuilder {
     const { rng } = this;
     const n = Math.max(1, this.regN - rng.int(0, Math.min(28, this.regN - 1)));
     const child = (this.birthN - n) / 365 < 16;
-    const c = this.consult(n, { type: 'New patient check', performerId: CLARKE, title: 'New patient registration' });
+    const c = this.consult(n, {
+      type: 'New patient check',
+      performerId: CLARKE,
+      title: 'New patient registration',
+    });
     const t = c.topics[0];
-    this.note(c, t, 'history', child ? 'Registered with parent. Immunisations up to date per red book.' : 'New registration. No significant past history reported.');
+    this.note(
+      c,
+      t,
+      'history',
+      child
+        ? 'Registered with parent. Immunisations up to date per red book.'
+        : 'New registration. No significant past history reported.',
+    );
     if (!child) {
       this.bloodPressure(c, t, 122 + rng.noise(10), 78 + rng.noise(6));
       this.smoking(c, t);
       this.quantity(c, t, OBSERVATION.alcoholUnits, rng.int(0, 18), 'units/week', '{units}/wk', 'history');
     }
-    this.weight(c, t, child ? 8 + (this.birthN - n) / 365 * 3 : 78 + rng.noise(12));
+    this.weight(c, t, child ? 8 + ((this.birthN - n) / 365) * 3 : 78 + rng.noise(12));
   }
 
   private allergyHistory(): void {
@@ -651,7 +1161,12 @@ class SyntheticPatientBuilder {
     const count = r < 0.5 ? 0 : r < 0.8 ? 1 : r < 0.95 ? 2 : 3;
     if (count === 0) {
       if (rng.chance(0.4)) {
-        this.allergies.push({ id: this.id('allergy'), recorded: this.cal.at(this.regN - 1, 630), recorderId: CLARKE, code: AGENT.noKnownAllergy });
+        this.allergies.push({
+          id: this.id('allergy'),
+          recorded: this.cal.at(this.regN - 1, 630),
+          recorderId: CLARKE,
+          code: AGENT.noKnownAllergy,
+        });
       }
       return;
     }
@@ -671,24 +1186,43 @@ class SyntheticPatientBuilder {
       const n = rng.int(1, this.regN - 1);
       const inConsult = rng.chance(0.5);
       const severity: NonNullable<Allergy['reaction']>['severity'] =
-        agent.reaction === REACTION.anaphylaxis ? 'life-threatening' : rng.pick(['mild', 'moderate'] as const);
+        agent.reaction === REACTION.anaphylaxis
+          ? 'life-threatening'
+          : rng.pick(['mild', 'moderate'] as const);
       const base = {
         code: agent.code,
         category: agent.category,
-        type: agent.category === 'medication' && rng.chance(0.3) ? ('intolerance' as const) : ('allergy' as const),
+        type:
+          agent.category === 'medication' && rng.chance(0.3)
+            ? ('intolerance' as const)
+            : ('allergy' as const),
         onset: String(this.cal.year - rng.int(1, Math.max(1, Math.floor(this.ageYears / 2)))) as `${number}`,
         reaction: { manifestation: agent.reaction, severity },
-        ...(rng.chance(0.1) && { ended: { date: this.cal.date(Math.max(0, n - rng.int(30, 400))), reason: 'Tolerated a later course without reaction' } }),
+        ...(rng.chance(0.1) && {
+          ended: {
+            date: this.cal.date(Math.max(0, n - rng.int(30, 400))),
+            reason: 'Tolerated a later course without reaction',
+          },
+        }),
       };
       if (inConsult) {
-        const c = this.consult(n, { type: 'Surgery consultation', performerId: this.usualGp, title: 'Allergy' });
+        const c = this.consult(n, {
+          type: 'Surgery consultation',
+          performerId: this.usualGp,
+          title: 'Allergy',
+        });
         const t = c.topics[0];
         this.note(c, t, 'history', `Reaction to ${agent.code.display.toLowerCase()} reported.`);
         const id = this.id('allergy');
         this.allergies.push({ ...this.inConsult(c, id, 6), ...base });
         t.plan.push({ kind: 'allergy', id });
       } else {
-        this.allergies.push({ id: this.id('allergy'), recorded: this.cal.at(n, 600 + rng.int(0, 300)), recorderId: this.usualGp, ...base });
+        this.allergies.push({
+          id: this.id('allergy'),
+          recorded: this.cal.at(n, 600 + rng.int(0, 300)),
+          recorderId: this.usualGp,
+          ...base,
+        });
       }
     }
   }
@@ -697,7 +1231,9 @@ class SyntheticPatientBuilder {
 
   private chronicHistory(): void {
     const { rng } = this;
-    const eligible = rng.shuffle(CONDITIONS.filter((c) => c.minAge <= this.ageYears - 2 && (c.sex === undefined || c.sex === this.sex)));
+    const eligible = rng.shuffle(
+      CONDITIONS.filter((c) => c.minAge <= this.ageYears - 2 && (c.sex === undefined || c.sex === this.sex)),
+    );
     const chosen: ConditionTemplate[] = [];
     if (this.profile === 'longTerm') {
       // The first condition is one treated with a repeat; a second may be any common one.
@@ -713,13 +1249,16 @@ class SyntheticPatientBuilder {
       // At least five repeat medications: take further conditions that bring a drug.
       for (const c of eligible) {
         if (drugsOf(chosen) >= 5 || chosen.length >= 8) break;
-        if (!chosen.includes(c) && c.drugs.some((d) => !chosen.some((x) => x.drugs.includes(d)))) chosen.push(c);
+        if (!chosen.includes(c) && c.drugs.some((d) => !chosen.some((x) => x.drugs.includes(d))))
+          chosen.push(c);
       }
     }
     // Diagnosed over the last years of the record, oldest first.
     const span = Math.min(this.regN - 200, this.profile === 'multimorbid' ? 10 * 365 : 9 * 365);
     // At least 400 days ago, so that every ongoing condition has had an annual review.
-    const onsets = chosen.map(() => rng.int(Math.max(400, Math.floor(span / 5)), Math.max(401, span))).sort((a, b) => b - a);
+    const onsets = chosen
+      .map(() => rng.int(Math.max(400, Math.floor(span / 5)), Math.max(401, span)))
+      .sort((a, b) => b - a);
     chosen.forEach((template, i) => this.diagnose(template, onsets[i]));
     this.relateConditions();
     this.annualReviews();
@@ -727,12 +1266,15 @@ class SyntheticPatientBuilder {
     const wantedRepeats = this.profile === 'multimorbid' ? rng.int(5, 10) : 0;
     const started = new Map<DrugKey, Course>();
     for (const condition of this.conditions) {
-      for (const key of condition.template.drugs) this.startCourse(key, condition, condition.n, condition.problem.consult as ConsultDraft, started);
+      for (const key of condition.template.drugs)
+        this.startCourse(key, condition, condition.n, condition.problem.consult as ConsultDraft, started);
     }
     for (const condition of rng.shuffle(this.conditions)) {
       for (const key of condition.template.addOns) {
         const due = this.profile === 'multimorbid' ? started.size < wantedRepeats : rng.chance(0.3);
-        const review = this.reviews.find((r) => r.n < condition.n - 300 && (condition.endN === undefined || r.n > condition.endN));
+        const review = this.reviews.find(
+          (r) => r.n < condition.n - 300 && (condition.endN === undefined || r.n > condition.endN),
+        );
         if (due && review) this.startCourse(key, condition, review.n, review, started);
       }
     }
@@ -745,10 +1287,17 @@ class SyntheticPatientBuilder {
 
   private diagnose(template: ConditionTemplate, n: number): void {
     const { rng } = this;
-    const c = this.consult(n, { type: 'Surgery consultation', performerId: rng.chance(0.7) ? this.usualGp : this.otherGp, title: template.problem.display });
+    const c = this.consult(n, {
+      type: 'Surgery consultation',
+      performerId: rng.chance(0.7) ? this.usualGp : this.otherGp,
+      title: template.problem.display,
+    });
     const t = c.topics[0];
     const endN = template.resolves ? Math.max(1, n - rng.int(300, 800)) : undefined;
-    const problem = this.problem(template.problem, n, c, t, { significance: template.significance, ...(endN !== undefined && { endN }) });
+    const problem = this.problem(template.problem, n, c, t, {
+      significance: template.significance,
+      ...(endN !== undefined && { endN }),
+    });
     this.note(c, t, 'history', template.presenting);
     if (template.measures.includes('bp')) this.bloodPressure(c, t, 152 + rng.noise(8), 94 + rng.noise(5));
     if (template.measures.includes('pulse')) this.pulse(c, t, 88 + rng.noise(10));
@@ -780,7 +1329,11 @@ class SyntheticPatientBuilder {
     for (let n = first - 365 + rng.int(-20, 20); n > 15; n -= 365 + rng.int(-25, 25)) {
       const active = this.activeOn(n);
       if (active.length === 0) continue;
-      const review = this.consult(n, { type: 'Chronic disease review', performerId: rng.chance(0.6) ? CLARKE : this.usualGp, title: '' });
+      const review = this.consult(n, {
+        type: 'Chronic disease review',
+        performerId: rng.chance(0.6) ? CLARKE : this.usualGp,
+        title: '',
+      });
       review.topics.length = 0;
       const done = new Set<Measure>();
       for (const condition of active) {
@@ -816,7 +1369,10 @@ class SyntheticPatientBuilder {
         this.pulse(c, t, 72 + rng.noise(8));
         return;
       case 'footExam':
-        this.observation(c, t, 'examination', { code: SCT.diabeticFootExam, comment: 'Foot pulses palpable, monofilament sensation intact. Low risk.' });
+        this.observation(c, t, 'examination', {
+          code: SCT.diabeticFootExam,
+          comment: 'Foot pulses palpable, monofilament sensation intact. Low risk.',
+        });
         return;
       case 'smoking':
         this.smoking(c, t);
@@ -824,7 +1380,13 @@ class SyntheticPatientBuilder {
     }
   }
 
-  private startCourse(key: DrugKey, condition: ChronicCondition, n: number, consult: ConsultDraft, started: Map<DrugKey, Course>): void {
+  private startCourse(
+    key: DrugKey,
+    condition: ChronicCondition,
+    n: number,
+    consult: ConsultDraft,
+    started: Map<DrugKey, Course>,
+  ): void {
     const existing = started.get(key);
     if (existing) {
       // One course serves several conditions (bisoprolol for AF and heart failure): link it to both.
@@ -832,9 +1394,21 @@ class SyntheticPatientBuilder {
       return;
     }
     const drug = DRUGS[key];
-    const topic = consult.topics.find((t) => t.problemIds.includes(condition.problem.id)) ?? (consult.topics[0]);
-    const stop = condition.endN !== undefined ? { n: condition.endN, reason: 'Course completed, symptoms resolved' } : undefined;
-    const course: Course = { drug, problems: [condition.problem], start: n, startConsult: consult, startTopic: topic, interval: drug.supplyDays, ...(stop && { stop }) };
+    const topic =
+      consult.topics.find((t) => t.problemIds.includes(condition.problem.id)) ?? consult.topics[0];
+    const stop =
+      condition.endN !== undefined
+        ? { n: condition.endN, reason: 'Course completed, symptoms resolved' }
+        : undefined;
+    const course: Course = {
+      drug,
+      problems: [condition.problem],
+      start: n,
+      startConsult: consult,
+      startTopic: topic,
+      interval: drug.supplyDays,
+      ...(stop && { stop }),
+    };
     started.set(key, course);
     this.courses.push(course);
   }
@@ -843,14 +1417,22 @@ class SyntheticPatientBuilder {
   private issueCourse(course: Course): void {
     const { rng, cal } = this;
     const stopN = course.stop?.n ?? 0;
-    const boundaries: { n: number; consult: ConsultDraft; topic: TopicDraft }[] = [{ n: course.start, consult: course.startConsult, topic: course.startTopic }];
+    const boundaries: { n: number; consult: ConsultDraft; topic: TopicDraft }[] = [
+      { n: course.start, consult: course.startConsult, topic: course.startTopic },
+    ];
     for (const review of this.reviews) {
       if (review.n < course.start - 30 && review.n > stopN + 20) {
-        const topic = review.topics.find((t) => course.problems.some((p) => t.problemIds.includes(p.id))) ?? (review.topics[0]);
+        const topic =
+          review.topics.find((t) => course.problems.some((p) => t.problemIds.includes(p.id))) ??
+          review.topics[0];
         boundaries.push({ n: review.n, consult: review, topic });
       }
     }
-    const details = { dosage: course.drug.dosage, quantity: course.drug.quantity, supplyDays: course.drug.supplyDays };
+    const details = {
+      dosage: course.drug.dosage,
+      quantity: course.drug.quantity,
+      supplyDays: course.drug.supplyDays,
+    };
     let prior: string | undefined;
     boundaries.forEach((boundary, index) => {
       const next = boundaries[index + 1];
@@ -888,7 +1470,11 @@ class SyntheticPatientBuilder {
       const plan: MedicationPlan = next
         ? { ...base, status: 'completed' }
         : course.stop
-          ? { ...base, status: 'stopped', discontinued: { date: cal.date(course.stop.n), reason: course.stop.reason } }
+          ? {
+              ...base,
+              status: 'stopped',
+              discontinued: { date: cal.date(course.stop.n), reason: course.stop.reason },
+            }
           : { ...base, status: 'active' };
       this.plans.push(plan);
       boundary.topic.plan.push({ kind: 'medicationPlan', id });
@@ -919,7 +1505,12 @@ class SyntheticPatientBuilder {
     for (const condition of withReferral.slice(0, wanted)) {
       const template = condition.template.referral as ReferralTemplate;
       const n = Math.max(2, condition.n - rng.int(30, 200));
-      const c = this.consult(n, { type: 'Surgery consultation', performerId: this.usualGp, title: condition.template.problem.display, problems: [condition.problem] });
+      const c = this.consult(n, {
+        type: 'Surgery consultation',
+        performerId: this.usualGp,
+        title: condition.template.problem.display,
+        problems: [condition.problem],
+      });
       const t = c.topics[0];
       this.note(c, t, 'history', 'Symptoms persisting despite treatment.');
       const id = this.id('ref');
@@ -945,7 +1536,12 @@ class SyntheticPatientBuilder {
           created: this.cal.date(filedN + 3),
           authorId: HUSSAIN,
           authorOrganisationId: HOSPITAL,
-          attachment: { binaryId: `${doc}-binary`, contentType: 'application/pdf', sizeBytes: 30_000 + rng.int(0, 40_000), title: 'Cardiology clinic letter' },
+          attachment: {
+            binaryId: `${doc}-binary`,
+            contentType: 'application/pdf',
+            sizeBytes: 30_000 + rng.int(0, 40_000),
+            title: 'Cardiology clinic letter',
+          },
         });
         condition.problem.linkedItems.push({ kind: 'document', id: doc });
       }
@@ -964,7 +1560,7 @@ class SyntheticPatientBuilder {
         status: due > 0 ? 'completed' : 'active',
         reasons: [{ text: 'Annual chronic disease review' }],
       });
-      (review.topics[0]).plan.push({ kind: 'diaryEntry', id });
+      review.topics[0].plan.push({ kind: 'diaryEntry', id });
     });
     if (this.profile === 'multimorbid') {
       this.diary.push({
@@ -994,7 +1590,12 @@ class SyntheticPatientBuilder {
       if (n < 5) continue;
       const active = this.activeOn(n);
       const bpCondition = active.find((c) => c.template.measures.includes('bp'));
-      const c = this.consult(n, { type: 'Nurse clinic', performerId: CLARKE, title: 'Blood pressure check', problems: bpCondition ? [bpCondition.problem] : [] });
+      const c = this.consult(n, {
+        type: 'Nurse clinic',
+        performerId: CLARKE,
+        title: 'Blood pressure check',
+        problems: bpCondition ? [bpCondition.problem] : [],
+      });
       const t = c.topics[0];
       this.bloodPressure(c, t, 134 + rng.noise(10), 80 + rng.noise(6));
       this.weight(c, t, 84 + rng.noise(8));
@@ -1012,10 +1613,33 @@ class SyntheticPatientBuilder {
       problems: [condition.problem],
     });
     const t = c.topics[0];
-    this.note(c, t, 'history', rng.pick(['Feels well in himself; no new symptoms.', 'Some tiredness. Sleeping well.', 'Managing well at home.', 'Worse over the last fortnight.'].map((s) => (this.sex === 'female' ? s.replace('himself', 'herself') : s))));
-    const m = rng.pick(condition.template.measures.length > 0 ? condition.template.measures : (['bp'] as const));
+    this.note(
+      c,
+      t,
+      'history',
+      rng.pick(
+        [
+          'Feels well in himself; no new symptoms.',
+          'Some tiredness. Sleeping well.',
+          'Managing well at home.',
+          'Worse over the last fortnight.',
+        ].map((s) => (this.sex === 'female' ? s.replace('himself', 'herself') : s)),
+      ),
+    );
+    const m = rng.pick(
+      condition.template.measures.length > 0 ? condition.template.measures : (['bp'] as const),
+    );
     if (m === 'bp' || m === 'pulse' || m === 'weight') this.measure(c, t, m, condition);
-    this.note(c, t, 'plan', rng.pick(['Continue current treatment.', 'Safety-netting advice given.', 'Review at next annual check.']));
+    this.note(
+      c,
+      t,
+      'plan',
+      rng.pick([
+        'Continue current treatment.',
+        'Safety-netting advice given.',
+        'Review at next annual check.',
+      ]),
+    );
   }
 
   // -- episodes and vaccinations --
@@ -1030,12 +1654,19 @@ class SyntheticPatientBuilder {
       telephone: template.telephone === true,
     });
     const t = c.topics[0];
-    const problem = template.problem && rng.chance(problemChance)
-      ? this.problem(template.problem, n, c, t, { significance: 'minor', endN: Math.max(0, n - template.lasts) })
-      : undefined;
+    const problem =
+      template.problem && rng.chance(problemChance)
+        ? this.problem(template.problem, n, c, t, {
+            significance: 'minor',
+            endN: Math.max(0, n - template.lasts),
+          })
+        : undefined;
     this.note(c, t, 'history', template.history);
     if (template.temperature) {
-      this.observation(c, t, 'examination', { code: SCT.temperature, value: { type: 'quantity', value: round(37.8 + rng.next(), 1), unit: 'degrees C', ucum: 'Cel' } });
+      this.observation(c, t, 'examination', {
+        code: SCT.temperature,
+        value: { type: 'quantity', value: round(37.8 + rng.next(), 1), unit: 'degrees C', ucum: 'Cel' },
+      });
     }
     if (template.examination) this.note(c, t, 'examination', template.examination);
     if (template.plan) this.note(c, t, 'plan', template.plan);
@@ -1058,7 +1689,15 @@ class SyntheticPatientBuilder {
       start: this.cal.date(c.n),
       end,
       ...details,
-      issues: [{ ...this.inConsult(c, `${id}-i1`, 7), date: this.cal.date(c.n), validUntil: end, status: endN > 0 ? 'completed' : 'active', ...details }],
+      issues: [
+        {
+          ...this.inConsult(c, `${id}-i1`, 7),
+          date: this.cal.date(c.n),
+          validUntil: end,
+          status: endN > 0 ? 'completed' : 'active',
+          ...details,
+        },
+      ],
     });
     t.plan.push({ kind: 'medicationPlan', id }, { kind: 'medicationIssue', id: `${id}-i1` });
     return id;
@@ -1066,7 +1705,8 @@ class SyntheticPatientBuilder {
 
   private vaccinations(): void {
     const { rng, cal } = this;
-    const flu = this.profile !== 'healthy' && (this.conditions.some((c) => c.template.flu) || this.ageYears >= 65);
+    const flu =
+      this.profile !== 'healthy' && (this.conditions.some((c) => c.template.flu) || this.ageYears >= 65);
     // At-risk patients every autumn (up to ten); the healthy once or twice (pneumococcal counting as one).
     const at65 = this.birthN - 65 * 365 - rng.int(0, 200);
     const pneumococcal = at65 > 0 && at65 < this.regN;
@@ -1075,7 +1715,9 @@ class SyntheticPatientBuilder {
       const n = cal.daysAgo(cal.year - k, 10, 28);
       return n > 0 && n < this.regN - 30;
     });
-    const offsets = flu ? autumns.slice(0, 10) : rng.shuffle(autumns.slice(0, 6)).slice(0, rng.int(pneumococcal ? 0 : 1, pneumococcal ? 1 : 2));
+    const offsets = flu
+      ? autumns.slice(0, 10)
+      : rng.shuffle(autumns.slice(0, 6)).slice(0, rng.int(pneumococcal ? 0 : 1, pneumococcal ? 1 : 2));
     for (const k of offsets) {
       const year = cal.year - k;
       const n = cal.daysAgo(year, 10, rng.int(2, 28));
@@ -1094,14 +1736,22 @@ class SyntheticPatientBuilder {
         dose: { value: 0.5, unit: 'ml', ucum: 'mL' },
         lotNumber: `FL${year}${rng.int(100, 999)}`,
         expiryDate: `${year + 1}-06`,
-        protocol: { doseSequence: 1, targetDiseases: [SCT.influenza], description: `Seasonal influenza ${year}/${String(year + 1).slice(2)}` },
+        protocol: {
+          doseSequence: 1,
+          targetDiseases: [SCT.influenza],
+          description: `Seasonal influenza ${year}/${String(year + 1).slice(2)}`,
+        },
       });
       t.plan.push({ kind: 'immunisation', id });
       this.note(c, t, 'plan', 'Consent given verbally. No immediate reaction.');
     }
     // Pneumococcal vaccination at 65, when the patient was registered then.
     if (pneumococcal) {
-      const c = this.consult(at65, { type: 'Nurse clinic', performerId: CLARKE, title: 'Pneumococcal vaccination' });
+      const c = this.consult(at65, {
+        type: 'Nurse clinic',
+        performerId: CLARKE,
+        title: 'Pneumococcal vaccination',
+      });
       const t = c.topics[0];
       const id = this.id('imm');
       this.immunisations.push({
@@ -1130,7 +1780,10 @@ class SyntheticPatientBuilder {
       code: a.code,
       value: { type: 'quantity', value, unit: a.unit, ucum: a.unit },
       ...((a.low !== undefined || a.high !== undefined) && {
-        referenceRange: { ...(a.low !== undefined && { low: a.low }), ...(a.high !== undefined && { high: a.high }) },
+        referenceRange: {
+          ...(a.low !== undefined && { low: a.low }),
+          ...(a.high !== undefined && { high: a.high }),
+        },
       }),
       ...(high && { interpretation: { text: 'Above high reference limit' } }),
       ...(low && { interpretation: { text: 'Below low reference limit' } }),
@@ -1158,16 +1811,27 @@ class SyntheticPatientBuilder {
     for (const panel of panels) {
       if (panel === 'hba1c') results.push(this.result(id, 'hba1c', HBA1C_LAB, blood.id));
       else if (panel === 'acr') {
-        const urine: Specimen = { id: `${id}-spec-urine`, type: SCT.urine, accessionId: `${blood.accessionId ?? ''}U`, collected: cal.at(n, 575) };
+        const urine: Specimen = {
+          id: `${id}-spec-urine`,
+          type: SCT.urine,
+          accessionId: `${blood.accessionId ?? ''}U`,
+          collected: cal.at(n, 575),
+        };
         specimens.push(urine);
         results.push(this.result(id, 'acr', URINE_ACR, urine.id));
       } else {
         g += 1;
         const def = PANELS[panel];
-        groups.push({ id: `${id}-g${g}`, code: def.code, results: def.analytes.map((a, i) => this.result(id, `g${g}-r${i + 1}`, a, blood.id)) });
+        groups.push({
+          id: `${id}-g${g}`,
+          code: def.code,
+          results: def.analytes.map((a, i) => this.result(id, `g${g}-r${i + 1}`, a, blood.id)),
+        });
       }
     }
-    const abnormal = [...groups.flatMap((x) => x.results), ...results].some((r) => r.interpretation !== undefined);
+    const abnormal = [...groups.flatMap((x) => x.results), ...results].some(
+      (r) => r.interpretation !== undefined,
+    );
     this.reports.push({
       id,
       recorded: cal.at(issuedN, 960),
@@ -1200,7 +1864,13 @@ class SyntheticPatientBuilder {
 
   private consult(
     n: number,
-    options: { type: string; performerId: string; title: string; problems?: readonly ProblemDraft[]; telephone?: boolean },
+    options: {
+      type: string;
+      performerId: string;
+      title: string;
+      problems?: readonly ProblemDraft[];
+      telephone?: boolean;
+    },
   ): ConsultDraft {
     const draft: ConsultDraft = {
       id: this.id('cons'),
@@ -1218,7 +1888,13 @@ class SyntheticPatientBuilder {
   }
 
   private topic(c: ConsultDraft, title: string, problems: readonly ProblemDraft[]): TopicDraft {
-    const topic: TopicDraft = { title, problemIds: problems.map((p) => p.id), history: [], examination: [], plan: [] };
+    const topic: TopicDraft = {
+      title,
+      problemIds: problems.map((p) => p.id),
+      history: [],
+      examination: [],
+      plan: [],
+    };
     c.topics.push(topic);
     return topic;
   }
@@ -1230,7 +1906,12 @@ class SyntheticPatientBuilder {
 
   /** Metadata of an item recorded in a consultation (the caller adds the reference to a heading). */
   private inConsult(c: ConsultDraft, id: string, minutes: number) {
-    return { id, recorded: this.cal.at(c.n, c.minute + minutes), recorderId: c.performerId, consultationId: c.id };
+    return {
+      id,
+      recorded: this.cal.at(c.n, c.minute + minutes),
+      recorderId: c.performerId,
+      consultationId: c.id,
+    };
   }
 
   private problem(
@@ -1257,14 +1938,27 @@ class SyntheticPatientBuilder {
     return draft;
   }
 
-  private observation(c: ConsultDraft, t: TopicDraft, heading: HeadingKey, fields: Omit<Extract<Observation, { kind?: 'simple' }>, 'id' | 'recorded' | 'recorderId'>): string {
+  private observation(
+    c: ConsultDraft,
+    t: TopicDraft,
+    heading: HeadingKey,
+    fields: Omit<Extract<Observation, { kind?: 'simple' }>, 'id' | 'recorded' | 'recorderId'>,
+  ): string {
     const id = this.id('obs');
     this.observations.push({ ...this.inConsult(c, id, 3), effective: this.cal.date(c.n), ...fields });
     t[heading].push({ kind: 'observation', id });
     return id;
   }
 
-  private quantity(c: ConsultDraft, t: TopicDraft, code: CodedConcept, value: number, unit: string, ucum: string, heading: HeadingKey = 'examination'): string {
+  private quantity(
+    c: ConsultDraft,
+    t: TopicDraft,
+    code: CodedConcept,
+    value: number,
+    unit: string,
+    ucum: string,
+    heading: HeadingKey = 'examination',
+  ): string {
     return this.observation(c, t, heading, { code, value: { type: 'quantity', value, unit, ucum } });
   }
 
@@ -1295,22 +1989,34 @@ class SyntheticPatientBuilder {
   private smoking(c: ConsultDraft, t: TopicDraft): void {
     const r = this.rng.next();
     const code = r < 0.55 ? OBSERVATION.neverSmoked : r < 0.85 ? SCT.exSmoker : SCT.smoker;
-    this.observation(c, t, 'history', { code, ...(code === SCT.smoker && { comment: 'Smoking cessation advice given.' }) });
+    this.observation(c, t, 'history', {
+      code,
+      ...(code === SCT.smoker && { comment: 'Smoking cessation advice given.' }),
+    });
   }
 
   // -- finish --
 
   private finish(): PatientClinicalRecord {
     const { cal } = this;
-    const byDate = <T extends { readonly recorded: Timestamp; readonly id: string }>(items: readonly T[]): T[] =>
-      [...items].sort((a, b) => (a.recorded === b.recorded ? (a.id < b.id ? -1 : 1) : a.recorded < b.recorded ? -1 : 1));
+    const byDate = <T extends { readonly recorded: Timestamp; readonly id: string }>(
+      items: readonly T[],
+    ): T[] =>
+      [...items].sort((a, b) =>
+        a.recorded === b.recorded ? (a.id < b.id ? -1 : 1) : a.recorded < b.recorded ? -1 : 1,
+      );
     const consultations = this.consults.map((d): Consultation => {
       const start = cal.at(d.n, d.minute);
       const topics = d.topics
         .map((t): Topic => {
           const headings: Heading[] = [];
-          for (const [key, title] of HEADINGS) if (t[key].length > 0) headings.push({ title, entries: t[key] });
-          return { ...(t.title !== '' && { title: t.title }), ...(t.problemIds.length > 0 && { problemIds: t.problemIds }), headings };
+          for (const [key, title] of HEADINGS)
+            if (t[key].length > 0) headings.push({ title, entries: t[key] });
+          return {
+            ...(t.title !== '' && { title: t.title }),
+            ...(t.problemIds.length > 0 && { problemIds: t.problemIds }),
+            headings,
+          };
         })
         .filter((t) => (t.headings?.length ?? 0) > 0 || (t.problemIds?.length ?? 0) > 0);
       return {
@@ -1339,7 +2045,10 @@ class SyntheticPatientBuilder {
       ...(p.linkedItems.length > 0 && { linkedItems: p.linkedItems }),
     }));
     const record: { -readonly [K in keyof PatientClinicalRecord]: PatientClinicalRecord[K] } = {};
-    const put = <K extends keyof PatientClinicalRecord>(key: K, items: NonNullable<PatientClinicalRecord[K]>) => {
+    const put = <K extends keyof PatientClinicalRecord>(
+      key: K,
+      items: NonNullable<PatientClinicalRecord[K]>,
+    ) => {
       if (items.length > 0) record[key] = items;
     };
     put('allergies', byDate(this.allergies));
@@ -1404,17 +2113,30 @@ export function recordSize(record: PatientClinicalRecord): RecordSize {
     problems: record.problems?.length ?? 0,
     consultations: consultations.length,
     consultationNotes: consultations.reduce(
-      (sum, c) => sum + c.topics.reduce((s, t) => s + (t.headings ? t.headings.flatMap((h) => h.entries) : t.entries).filter((e) => e.kind === 'note').length, 0),
+      (sum, c) =>
+        sum +
+        c.topics.reduce(
+          (s, t) =>
+            s +
+            (t.headings ? t.headings.flatMap((h) => h.entries) : t.entries).filter((e) => e.kind === 'note')
+              .length,
+          0,
+        ),
       0,
     ),
     medicationPlans: medication.length,
     repeatPlans: medication.filter((p) => p.prescriptionType === 'repeat').length,
-    repeatCourses: medication.filter((p) => p.prescriptionType === 'repeat' && !medication.some((q) => q.priorPlanId === p.id)).length,
+    repeatCourses: medication.filter(
+      (p) => p.prescriptionType === 'repeat' && !medication.some((q) => q.priorPlanId === p.id),
+    ).length,
     medicationIssues: medication.reduce((sum, p) => sum + p.issues.length, 0),
     immunisations: record.immunisations?.length ?? 0,
     observations: record.uncategorisedData?.length ?? 0,
     investigations: investigations.length,
-    testResults: investigations.reduce((sum, r) => sum + (r.results?.length ?? 0) + (r.groups ?? []).reduce((s, g) => s + g.results.length, 0), 0),
+    testResults: investigations.reduce(
+      (sum, r) => sum + (r.results?.length ?? 0) + (r.groups ?? []).reduce((s, g) => s + g.results.length, 0),
+      0,
+    ),
     referrals: record.referrals?.length ?? 0,
     diaryEntries: record.diaryEntries?.length ?? 0,
     documents: record.documents?.length ?? 0,
@@ -1422,13 +2144,19 @@ export function recordSize(record: PatientClinicalRecord): RecordSize {
 }
 
 /** Average RecordSize per profile, with the number of patients of each (profiles from `syn<n>` ids). */
-export function summariseMix(patients: Iterable<PatientData>, seed = 1): Record<SyntheticProfile, { patients: number; average: RecordSize }> {
+export function summariseMix(
+  patients: Iterable<PatientData>,
+  seed = 1,
+): Record<SyntheticProfile, { patients: number; average: RecordSize }> {
   const totals = new Map<SyntheticProfile, { patients: number; sum: RecordSize }>();
   for (const data of patients) {
     const n = Number(data.patient.id.slice(3));
     const profile = syntheticProfile(n, seed);
     const size = recordSize(data.record);
-    const entry = totals.get(profile) ?? { patients: 0, sum: Object.fromEntries(Object.keys(size).map((k) => [k, 0])) as unknown as RecordSize };
+    const entry = totals.get(profile) ?? {
+      patients: 0,
+      sum: Object.fromEntries(Object.keys(size).map((k) => [k, 0])) as unknown as RecordSize,
+    };
     entry.patients += 1;
     for (const key of Object.keys(size) as (keyof RecordSize)[]) entry.sum[key] += size[key];
     totals.set(profile, entry);
@@ -1437,7 +2165,9 @@ export function summariseMix(patients: Iterable<PatientData>, seed = 1): Record<
   for (const profile of ['healthy', 'longTerm', 'multimorbid'] as const) {
     const entry = totals.get(profile);
     if (!entry) continue;
-    const average = Object.fromEntries(Object.entries(entry.sum).map(([k, v]) => [k, round(v / entry.patients, 1)])) as unknown as RecordSize;
+    const average = Object.fromEntries(
+      Object.entries(entry.sum).map(([k, v]) => [k, round(v / entry.patients, 1)]),
+    ) as unknown as RecordSize;
     out[profile] = { patients: entry.patients, average };
   }
   return out;

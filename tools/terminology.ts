@@ -33,7 +33,10 @@ export const SCT = {
   hypercholesterolaemia: { code: '13644009', display: 'Hypercholesterolaemia' },
   angina: { code: '194828000', display: 'Angina pectoris' },
   copd: { code: '13645005', display: 'Chronic obstructive lung disease' },
-  copdExacerbation: { code: '195951007', display: 'Acute exacerbation of chronic obstructive airways disease' },
+  copdExacerbation: {
+    code: '195951007',
+    display: 'Acute exacerbation of chronic obstructive airways disease',
+  },
   atrialFibrillation: { code: '49436004', display: 'Atrial fibrillation' },
   ckd3: { code: '433144002', display: 'Chronic kidney disease stage 3' },
   gout: { code: '90560007', display: 'Gout' },
@@ -61,14 +64,22 @@ export const SCT = {
   bmi: { code: '60621009', display: 'Body mass index' },
   pulseRate: { code: '78564009', display: 'Pulse rate' },
   temperature: { code: '703421000', display: 'Temperature' },
-  hba1c: { code: '999791000000106', display: 'Haemoglobin A1c level - International Federation of Clinical Chemistry and Laboratory Medicine standardised' },
+  hba1c: {
+    code: '999791000000106',
+    display:
+      'Haemoglobin A1c level - International Federation of Clinical Chemistry and Laboratory Medicine standardised',
+  },
   exSmoker: { code: '8517006', display: 'Ex-smoker' },
   alcoholUnits: { code: '1082641000000106', display: 'Alcohol units consumed per week' },
   diabeticFootExam: { code: '401191002', display: 'Diabetic foot examination' },
   // allergies
   ramipril: { code: '386872004', display: 'Ramipril' },
   cough: { code: '49727002', display: 'Cough' },
-  degradedDrugAllergy: { code: '196461000000101', display: 'Transfer-degraded drug allergy', text: 'Co-trimoxazole allergy (rash)' },
+  degradedDrugAllergy: {
+    code: '196461000000101',
+    display: 'Transfer-degraded drug allergy',
+    text: 'Co-trimoxazole allergy (rash)',
+  },
   // immunisations
   seasonalFluVaccination: { code: '822851000000102', display: 'Seasonal influenza vaccination' },
   influenzaVaccine: { code: '46233009', display: 'Influenza virus vaccine' },

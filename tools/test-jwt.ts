@@ -29,7 +29,10 @@ export function validClaims(nowSeconds: number, scope = 'patient/*.read'): Claim
       identifier: [
         { system: 'https://fhir.nhs.uk/Id/sds-user-id', value: '111222333444' },
         { system: 'https://fhir.nhs.uk/Id/sds-role-profile-id', value: '444555666777' },
-        { system: 'https://consumersupplier.com/Id/user-guid', value: '98ed4f78-814d-4266-8d5b-cde742f3093c' },
+        {
+          system: 'https://consumersupplier.com/Id/user-guid',
+          value: '98ed4f78-814d-4266-8d5b-cde742f3093c',
+        },
       ],
       name: [{ family: 'Jones', given: ['Claire'], prefix: ['Dr'] }],
     },

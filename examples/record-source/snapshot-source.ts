@@ -9,11 +9,23 @@
 import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { PracticeDataset } from '../../src/record/dataset';
 import { expandActors } from '../../src/record/expand-actors';
-import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea,refKey, refTo } from '../../src/record/item-refs';
+import {
+  type ActorIds,
+  type AreaItem,
+  RECORD_AREAS,
+  type RecordArea,
+  refKey,
+  refTo,
+} from '../../src/record/item-refs';
 import { topicLinksOf, withheldItemsOf } from '../../src/record/link-hub';
 import type { ItemRef } from '../../src/record/model';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
-import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../../src/record/patient-directory';
+import {
+  comparePatients,
+  matchesCriteria,
+  mayBeFound,
+  type PatientCriteria,
+} from '../../src/record/patient-directory';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
 
@@ -44,7 +56,9 @@ export class SnapshotSource implements RecordSource {
   }
 
   async readPatient(odsCode: string, id: string): Promise<Patient | undefined> {
-    return this.serves(odsCode) ? this.snapshot.patients.find((p) => p.patient.id === id)?.patient : undefined;
+    return this.serves(odsCode)
+      ? this.snapshot.patients.find((p) => p.patient.id === id)?.patient
+      : undefined;
   }
 
   async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
@@ -88,7 +102,8 @@ export class SnapshotSource implements RecordSource {
   /** The actors asked for, plus the organisations they name (the shared helper does the walk). */
   async loadActors(ids: ActorIds): Promise<Actors> {
     const s = this.snapshot;
-    const byId = <T extends { readonly id: string }>(items: readonly T[]) => new Map(items.map((i) => [i.id, i]));
+    const byId = <T extends { readonly id: string }>(items: readonly T[]) =>
+      new Map(items.map((i) => [i.id, i]));
     return expandActors(ids, {
       practitioners: byId(s.practitioners),
       organisations: byId([s.practice, ...s.organisations]),
@@ -115,7 +130,10 @@ export class SnapshotSource implements RecordSource {
   }
 
   /** The patient's items that `keep` accepts, by area, each with its place (its index in the area). */
-  private placed(patient: Patient, keep: (area: RecordArea, item: AreaItem<RecordArea>) => boolean): PlacedItems {
+  private placed(
+    patient: Patient,
+    keep: (area: RecordArea, item: AreaItem<RecordArea>) => boolean,
+  ): PlacedItems {
     const record = this.patientData(patient).record;
     const out: MutablePlaced = {};
     for (const area of RECORD_AREAS) {

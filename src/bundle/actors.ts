@@ -11,17 +11,18 @@ import type {
   PractitionerRole,
   Reference,
 } from 'fhir/r3';
+
 import { EXTENSION, PROFILE, SYSTEM } from '../fhir/profiles';
 import {
-  NHS_NUMBER_STATUS_DISPLAY,
-  REGISTRATION_TYPE_DISPLAY,
   type ContactPoint,
   type Location,
+  NHS_NUMBER_STATUS_DISPLAY,
   type Organisation,
   type Patient,
   type PersonName,
   type PostalAddress,
   type Practitioner,
+  REGISTRATION_TYPE_DISPLAY,
 } from '../record/model/people';
 
 export const ref = (type: string, id: string): Reference => ({ reference: `${type}/${id}` });
@@ -64,13 +65,20 @@ export function patientResource(patient: Patient, practiceId: string): FhirPatie
         extension: [
           {
             url: 'registrationPeriod',
-            valuePeriod: { start: registration.startDate, ...(registration.endDate && { end: registration.endDate }) },
+            valuePeriod: {
+              start: registration.startDate,
+              ...(registration.endDate && { end: registration.endDate }),
+            },
           },
           {
             url: 'registrationType',
             valueCodeableConcept: {
               coding: [
-                { system: SYSTEM.registrationType, code: registration.type, display: REGISTRATION_TYPE_DISPLAY[registration.type] },
+                {
+                  system: SYSTEM.registrationType,
+                  code: registration.type,
+                  display: REGISTRATION_TYPE_DISPLAY[registration.type],
+                },
               ],
             },
           },
@@ -105,7 +113,9 @@ export function patientResource(patient: Patient, practiceId: string): FhirPatie
     ...(patient.address && { address: [{ ...address(patient.address), use: 'home' }] }),
     // One reference (CareConnect-GPC-Patient-1 has 0..1): the usual GP, else the registered practice,
     // which managingOrganization names in any case (D-33).
-    generalPractitioner: [patient.usualGpId ? ref('Practitioner', patient.usualGpId) : ref('Organization', practiceId)],
+    generalPractitioner: [
+      patient.usualGpId ? ref('Practitioner', patient.usualGpId) : ref('Organization', practiceId),
+    ],
     managingOrganization: ref('Organization', practiceId),
   };
 }
@@ -127,7 +137,9 @@ export function practitionerResource(practitioner: Practitioner): FhirPractition
     resourceType: 'Practitioner',
     id: practitioner.id,
     meta: { versionId: practitioner.version, profile: [PROFILE.practitioner] },
-    ...(practitioner.sdsUserId && { identifier: [{ system: SYSTEM.sdsUserId, value: practitioner.sdsUserId }] }),
+    ...(practitioner.sdsUserId && {
+      identifier: [{ system: SYSTEM.sdsUserId, value: practitioner.sdsUserId }],
+    }),
     name: [humanName(practitioner.name)],
     ...(practitioner.gender && { gender: practitioner.gender }),
   };
@@ -147,7 +159,9 @@ export function practitionerRoleResource(practitioner: Practitioner): Practition
     meta: { profile: [PROFILE.practitionerRole] },
     practitioner: ref('Practitioner', practitioner.id),
     organization: ref('Organization', role.organisationId),
-    code: [{ coding: [{ system: SYSTEM.sdsJobRoleName, code: role.jobRole.code, display: role.jobRole.display }] }],
+    code: [
+      { coding: [{ system: SYSTEM.sdsJobRoleName, code: role.jobRole.code, display: role.jobRole.display }] },
+    ],
   };
 }
 
@@ -156,15 +170,21 @@ export function practitionerRoleResource(practitioner: Practitioner): Practition
  * versioned like the other administrative actors. The managing organisation is written only when the caller
  * can include it (`hasOrganisation`), so the reference never dangles.
  */
-export function locationResource(location: Location, hasOrganisation: (id: string) => boolean = () => true): FhirLocation {
+export function locationResource(
+  location: Location,
+  hasOrganisation: (id: string) => boolean = () => true,
+): FhirLocation {
   const managing = location.managingOrganisationId;
   return {
     resourceType: 'Location',
     id: location.id,
     meta: { versionId: location.version, profile: [PROFILE.location] },
-    ...(location.odsSiteCode && { identifier: [{ system: SYSTEM.odsSiteCode, value: location.odsSiteCode }] }),
+    ...(location.odsSiteCode && {
+      identifier: [{ system: SYSTEM.odsSiteCode, value: location.odsSiteCode }],
+    }),
     name: location.name,
     ...(location.address && { address: address(location.address) }),
-    ...(managing !== undefined && hasOrganisation(managing) && { managingOrganization: ref('Organization', managing) }),
+    ...(managing !== undefined &&
+      hasOrganisation(managing) && { managingOrganization: ref('Organization', managing) }),
   };
 }

@@ -47,6 +47,7 @@
  *   entries, documents; Lists first within each group; items in store order (primary, then linked).
  */
 import type { Bundle, FhirResource } from 'fhir/r3';
+
 import type { StructuredQuery } from '../contract/structured-query';
 import { PROFILE } from '../fhir/profiles';
 import type { PatientRecord } from '../record/model/loaded-record';
@@ -56,7 +57,7 @@ import { emitClinical, emitKeyActors } from './engine/emit-resources';
 import { emitWarnings } from './engine/emit-warnings';
 import { allProblemLinks, consultationStructures } from './engine/problem-links';
 import { mappingContext } from './engine/references';
-import { newBundleState, type BundleContext } from './engine/state';
+import { type BundleContext, newBundleState } from './engine/state';
 
 export type { BundleContext } from './engine/state';
 

@@ -5,17 +5,26 @@
  */
 import { AREAS, CLINICAL_AREAS, DOCUMENTS_SWITCH } from '../contract/areas';
 import { LINKED_LISTS, type LinkedItemKind } from '../contract/item-kinds';
-import { secondaryList, SNOMED, snomedList, type ListCode, type ListDefinition } from '../contract/list-definition';
+import {
+  type ListCode,
+  type ListDefinition,
+  secondaryList,
+  SNOMED,
+  snomedList,
+} from '../contract/list-definition';
 import type { ClinicalArea } from '../contract/structured-query';
-import { displayDate, type CalendarDate } from '../fhir/dates';
+import { type CalendarDate, displayDate } from '../fhir/dates';
 
+export type { LinkedItemKind } from '../contract/item-kinds';
 export type { ListCode, ListDefinition } from '../contract/list-definition';
 export { SECONDARY_LIST_SYSTEM } from '../contract/list-definition';
-export type { LinkedItemKind } from '../contract/item-kinds';
 
 /** Primary lists, one per clinical area (from the area registry), plus "Ended allergies". */
 export const PRIMARY_LISTS: Readonly<Record<ClinicalArea | 'endedAllergies', ListDefinition>> = {
-  ...(Object.fromEntries(CLINICAL_AREAS.map((area) => [area, AREAS[area].primaryList])) as Record<ClinicalArea, ListDefinition>),
+  ...(Object.fromEntries(CLINICAL_AREAS.map((area) => [area, AREAS[area].primaryList])) as Record<
+    ClinicalArea,
+    ListDefinition
+  >),
   endedAllergies: snomedList('1103671000000101', 'Ended allergies'),
 };
 
@@ -29,10 +38,13 @@ export const CONSULTATION_SECONDARY_LISTS: Readonly<Partial<Record<LinkedItemKin
   secondaryLists('consultation');
 
 /** `problems-*` secondary lists, by the kind of item they hold. */
-export const PROBLEM_SECONDARY_LISTS: Readonly<Partial<Record<LinkedItemKind, ListDefinition>>> = secondaryLists('problem');
+export const PROBLEM_SECONDARY_LISTS: Readonly<Partial<Record<LinkedItemKind, ListDefinition>>> =
+  secondaryLists('problem');
 
 /** The one list of problems linked from any area's items ("special" secondary list). */
-export const LINKED_PROBLEMS_LIST = secondaryList('problems-linked-problems-not-relating-to-the-primary-query');
+export const LINKED_PROBLEMS_LIST = secondaryList(
+  'problems-linked-problems-not-relating-to-the-primary-query',
+);
 
 /** Consultation-structure lists (List page — consultation structure). */
 export const STRUCTURE_LIST_CODES = {
@@ -68,10 +80,13 @@ export const EMPTY_REASON = {
     },
   ],
 };
-export const WARNING_CODE_EXTENSION = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1';
+export const WARNING_CODE_EXTENSION =
+  'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1';
 export const CLINICAL_SETTING_EXTENSION = {
   url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ClinicalSetting-1',
-  valueCodeableConcept: { coding: [{ system: SNOMED, code: '1060971000000108', display: 'General practice service' }] },
+  valueCodeableConcept: {
+    coding: [{ system: SNOMED, code: '1060971000000108', display: 'General practice service' }],
+  },
 };
 
 /** The display-only entry that replaces a link into a switched-off area (from the area registry). */

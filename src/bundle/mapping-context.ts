@@ -6,11 +6,14 @@
  * apart from those calls.
  */
 import type { Identifier, Reference } from 'fhir/r3';
+
 import { ITEM_KINDS } from '../contract/item-kinds';
 import type { ActorRef, ItemKind, ItemRef } from '../record/model';
 
 /** The FHIR resource type each kind of linked item becomes (from the item-kind table). */
-export const ITEM_TARGET = Object.fromEntries(Object.entries(ITEM_KINDS).map(([kind, row]) => [kind, row.target])) as {
+export const ITEM_TARGET = Object.fromEntries(
+  Object.entries(ITEM_KINDS).map(([kind, row]) => [kind, row.target]),
+) as {
   readonly [K in ItemKind]: (typeof ITEM_KINDS)[K]['target'];
 };
 

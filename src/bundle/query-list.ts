@@ -3,15 +3,16 @@
  * snapshot, exact title and code, one note joining every warning text and the empty-list text.
  */
 import type { List, Reference } from 'fhir/r3';
+
 import { PROFILE } from '../fhir/profiles';
 import {
   CLINICAL_SETTING_EXTENSION,
   EMPTY_LIST_NOTE,
   EMPTY_REASON,
-  WARNING_CODE_EXTENSION,
-  warningNote,
   type ListDefinition,
   type ListWarning,
+  WARNING_CODE_EXTENSION,
+  warningNote,
 } from './list-definitions';
 
 export interface QueryListInput {
@@ -48,7 +49,11 @@ export function queryList(input: QueryListInput): List {
     code: { coding: [{ ...definition.code }] },
     subject: { reference: `Patient/${input.patientId}` },
     date: input.date,
-    orderedBy: { coding: [{ system: 'http://hl7.org/fhir/list-order', code: 'event-date', display: 'Sorted by Event Date' }] },
+    orderedBy: {
+      coding: [
+        { system: 'http://hl7.org/fhir/list-order', code: 'event-date', display: 'Sorted by Event Date' },
+      ],
+    },
     ...(notes.length > 0 && { note: [{ text: notes.join(' ') }] }),
     ...(entries.length > 0 ? { entry: entries.map((item) => ({ item })) } : { emptyReason: EMPTY_REASON }),
   };

@@ -4,6 +4,7 @@
  * a system-generated diary entry. Like the other actors they carry meta.versionId.
  */
 import type { Device as FhirDevice, HealthcareService as FhirHealthcareService } from 'fhir/r3';
+
 import type { Device, HealthcareService } from '../record/model/people';
 import { ref } from './actors';
 import { AREA_PROFILE, AREA_SYSTEM } from './areas/urls';
@@ -18,8 +19,12 @@ export function healthcareServiceResource(hs: HealthcareService, odsCode: string
     resourceType: 'HealthcareService',
     id: hs.id,
     meta: { versionId: hs.version, profile: [AREA_PROFILE.healthcareService] },
-    identifier: [hs.identifier ?? { system: itemIdentifierSystem(odsCode, 'healthcare-service'), value: hs.id }],
-    ...(hs.providedByOrganisationId !== undefined && { providedBy: ref('Organization', hs.providedByOrganisationId) }),
+    identifier: [
+      hs.identifier ?? { system: itemIdentifierSystem(odsCode, 'healthcare-service'), value: hs.id },
+    ],
+    ...(hs.providedByOrganisationId !== undefined && {
+      providedBy: ref('Organization', hs.providedByOrganisationId),
+    }),
     name: hs.name,
   };
 }
@@ -33,7 +38,15 @@ export function deviceResource(d: Device): FhirDevice {
     id: d.id,
     meta: { versionId: d.version, profile: [AREA_PROFILE.device] },
     // GPConnect-Device-1: type is one SNOMED CT coding and no text (D-33); the device's own name is its model.
-    type: { coding: [{ system: AREA_SYSTEM.snomed, code: d.typeCode ?? APPLICATION_SOFTWARE.code, display: d.typeDisplay ?? APPLICATION_SOFTWARE.display }] },
+    type: {
+      coding: [
+        {
+          system: AREA_SYSTEM.snomed,
+          code: d.typeCode ?? APPLICATION_SOFTWARE.code,
+          display: d.typeDisplay ?? APPLICATION_SOFTWARE.display,
+        },
+      ],
+    },
     model: d.name,
     ...(d.manufacturer && { manufacturer: d.manufacturer }),
     ...(d.softwareVersion && { version: d.softwareVersion }),

@@ -51,7 +51,10 @@ class UsageError extends Error {}
 
 function database(io: AdminIo): Database {
   const url = io.env.DATABASE_URL;
-  if (!url) throw new UsageError('DATABASE_URL is not set: name the database, e.g. postgres://gpc@localhost/gpconnect');
+  if (!url)
+    throw new UsageError(
+      'DATABASE_URL is not set: name the database, e.g. postgres://gpc@localhost/gpconnect',
+    );
   return new Database({ url, poolSize: 2, statementTimeoutMs: 600_000, retryAfterSeconds: 5 });
 }
 
@@ -92,14 +95,22 @@ async function runExport(db: Database, args: string[], io: AdminIo): Promise<voi
     out.end();
     await once(out, 'finish');
   }
-  io.err(`exported practice ${values.practice}: ${lines - 1} patients${values.out ? ` to ${values.out}` : ''}`);
+  io.err(
+    `exported practice ${values.practice}: ${lines - 1} patients${values.out ? ` to ${values.out}` : ''}`,
+  );
 }
 
 async function runPractice(args: string[], io: AdminIo): Promise<void> {
   const [verb, ods, ...rest] = args;
   const url = io.env.DATABASE_URL;
   if (!url) throw new UsageError('DATABASE_URL is not set');
-  const store = new PostgresPracticeStore({ url, poolSize: 1, statementTimeoutMs: 30_000, retryAfterSeconds: 5, practiceCacheMs: 0 });
+  const store = new PostgresPracticeStore({
+    url,
+    poolSize: 1,
+    statementTimeoutMs: 30_000,
+    retryAfterSeconds: 5,
+    practiceCacheMs: 0,
+  });
   try {
     if (verb === 'list') {
       for (const p of await store.list()) io.out(describe(p));
@@ -112,15 +123,20 @@ async function runPractice(args: string[], io: AdminIo): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { 'gp-connect': { type: 'boolean' } } });
       change = values['gp-connect'] ? { gpConnectEnabled: false } : { structuredEnabled: false };
     } else if (verb === 'set') {
-      const { values } = parseArgs({ args: rest, options: { asid: { type: 'string' }, 'disabled-areas': { type: 'string' } } });
-      if (values.asid !== undefined && !ASID.test(values.asid)) throw new UsageError(`--asid ${values.asid} is not an ASID (1 to 12 digits)`);
+      const { values } = parseArgs({
+        args: rest,
+        options: { asid: { type: 'string' }, 'disabled-areas': { type: 'string' } },
+      });
+      if (values.asid !== undefined && !ASID.test(values.asid))
+        throw new UsageError(`--asid ${values.asid} is not an ASID (1 to 12 digits)`);
       let areas: ReturnType<typeof parseAreaList> | undefined;
       try {
         areas = values['disabled-areas'] === undefined ? undefined : parseAreaList(values['disabled-areas']);
       } catch (error) {
         throw new UsageError(`--disabled-areas: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (values.asid === undefined && areas === undefined) throw new UsageError('practice set needs --asid or --disabled-areas');
+      if (values.asid === undefined && areas === undefined)
+        throw new UsageError('practice set needs --asid or --disabled-areas');
       change = { asid: values.asid, disabledAreas: areas?.areas, documentsDisabled: areas?.documents };
     } else throw new UsageError(`unknown practice command "${verb ?? ''}"`);
     await store.change(ods, change, { by: userInfo().username, command: ['practice', ...args].join(' ') });
@@ -175,7 +191,8 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       return ADMIN_EXIT.usage;
     }
     // A bad line names file, line and field; anything else is one line, never a stack trace.
-    const message = error instanceof PracticeFileError || error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof PracticeFileError || error instanceof Error ? error.message : String(error);
     io.err(`gpc-admin ${command}: ${message}`);
     if (error instanceof PracticeFileError) io.err('nothing was loaded');
     return ADMIN_EXIT.failed;

@@ -13,8 +13,18 @@ import Client from 'fhir-kit-client';
 import { isObject, type JsonObject } from './request';
 
 export type CallOutcome =
-  | { readonly kind: 'bundle'; readonly status: number; readonly bundle: JsonObject; readonly contentType: string }
-  | { readonly kind: 'operationOutcome'; readonly status: number; readonly outcome: JsonObject; readonly retryAfterSeconds?: number }
+  | {
+      readonly kind: 'bundle';
+      readonly status: number;
+      readonly bundle: JsonObject;
+      readonly contentType: string;
+    }
+  | {
+      readonly kind: 'operationOutcome';
+      readonly status: number;
+      readonly outcome: JsonObject;
+      readonly retryAfterSeconds?: number;
+    }
   | {
       readonly kind: 'notFhir';
       readonly status: number;
@@ -49,7 +59,11 @@ function snippetOf(data: unknown): string {
 }
 
 /** Retry-After as seconds (delta-seconds or an HTTP date), for a 429 or 503 only. */
-function retryAfterOf(status: number, header: string | null | undefined, now: number = Date.now()): number | undefined {
+function retryAfterOf(
+  status: number,
+  header: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if ((status !== 429 && status !== 503) || !header) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim());
   const at = Date.parse(header);
@@ -57,24 +71,41 @@ function retryAfterOf(status: number, header: string | null | undefined, now: nu
 }
 
 /** Classify whatever came back with an HTTP status. */
-function classify(status: number, data: unknown, contentType: string, retryAfterHeader?: string | null): CallOutcome {
+function classify(
+  status: number,
+  data: unknown,
+  contentType: string,
+  retryAfterHeader?: string | null,
+): CallOutcome {
   const retryAfterSeconds = retryAfterOf(status, retryAfterHeader);
   const retry = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
   if (typeof data === 'string') {
-    return { kind: 'notFhir', status, contentType, why: 'the body is not JSON', snippet: snippetOf(data), ...retry };
+    return {
+      kind: 'notFhir',
+      status,
+      contentType,
+      why: 'the body is not JSON',
+      snippet: snippetOf(data),
+      ...retry,
+    };
   }
   if (!isObject(data) || typeof data.resourceType !== 'string') {
     return {
       kind: 'notFhir',
       status,
       contentType,
-      why: isObject(data) && Object.keys(data).length === 0 ? 'the body is empty' : 'the JSON is not a FHIR resource (no resourceType)',
+      why:
+        isObject(data) && Object.keys(data).length === 0
+          ? 'the body is empty'
+          : 'the JSON is not a FHIR resource (no resourceType)',
       snippet: snippetOf(data),
       ...retry,
     };
   }
-  if (data.resourceType === 'OperationOutcome') return { kind: 'operationOutcome', status, outcome: data, ...retry };
-  if (data.resourceType === 'Bundle' && status >= 200 && status < 300) return { kind: 'bundle', status, bundle: data, contentType };
+  if (data.resourceType === 'OperationOutcome')
+    return { kind: 'operationOutcome', status, outcome: data, ...retry };
+  if (data.resourceType === 'Bundle' && status >= 200 && status < 300)
+    return { kind: 'bundle', status, bundle: data, contentType };
   return {
     kind: 'notFhir',
     status,
@@ -123,7 +154,12 @@ export async function callGetStructuredRecord(options: CallOptions): Promise<Cal
   } catch (error) {
     if (isKitHttpError(error)) {
       const headers = error.config?.headers;
-      return classify(error.response.status, error.response.data, headers?.get?.('content-type') ?? '', headers?.get?.('retry-after'));
+      return classify(
+        error.response.status,
+        error.response.data,
+        headers?.get?.('content-type') ?? '',
+        headers?.get?.('retry-after'),
+      );
     }
     return { kind: 'unreachable', message: unreachableMessage(error, options.baseUrl, options.timeoutMs) };
   }
@@ -188,14 +224,20 @@ export async function callWithRetry<O, T extends { readonly options: O }>(
     const outcome = await call(request.options);
     if (outcome.kind !== 'operationOutcome' && outcome.kind !== 'notFhir') return { outcome, request };
     const wait = outcome.retryAfterSeconds;
-    if (wait === undefined || tries >= policy.retries || wait > policy.maxWaitSeconds) return { outcome, request };
+    if (wait === undefined || tries >= policy.retries || wait > policy.maxWaitSeconds)
+      return { outcome, request };
     policy.onRetry?.(outcome.status, wait);
     await new Promise((done) => setTimeout(done, Math.max(wait, 0.1) * 1000));
   }
 }
 
 /** The first issue of an OperationOutcome: Spine code, issue code, diagnostics. */
-export function describeOperationOutcome(outcome: JsonObject): { spineCode?: string; issueCode?: string; diagnostics?: string; display?: string } {
+export function describeOperationOutcome(outcome: JsonObject): {
+  spineCode?: string;
+  issueCode?: string;
+  diagnostics?: string;
+  display?: string;
+} {
   const issue = Array.isArray(outcome.issue) ? outcome.issue.find(isObject) : undefined;
   if (!issue) return {};
   const details = isObject(issue.details) ? issue.details : undefined;

@@ -11,7 +11,7 @@
  * This module finds those medications in a Bundle, using only what the Bundle carries.
  */
 import { PRIMARY_LISTS, STRUCTURE_LIST_CODES } from '../bundle/list-definitions';
-import { addDays, daysBetween, partialDateInterval, type CalendarDate } from '../fhir/dates';
+import { addDays, type CalendarDate, daysBetween, partialDateInterval } from '../fhir/dates';
 import { jsonText } from '../fhir/json';
 import { isObject, type Json, type JsonObject } from './request';
 import { firstCoding, isQueryList, listCode, resources } from './summary';
@@ -89,7 +89,9 @@ function lastDay(value: string | undefined): CalendarDate | undefined {
 export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): ClinicalRiskReport {
   const all = resources(bundle);
   const byRef = new Map<string, JsonObject>();
-  for (const r of all) if (typeof r.resourceType === 'string' && typeof r.id === 'string') byRef.set(`${r.resourceType}/${r.id}`, r);
+  for (const r of all)
+    if (typeof r.resourceType === 'string' && typeof r.id === 'string')
+      byRef.set(`${r.resourceType}/${r.id}`, r);
 
   const queryLists = all.filter(isQueryList);
   const primary = new Set<string>();
@@ -103,12 +105,17 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
   // Plan reference → titles of the secondary lists that reach it (directly or through one of its issues).
   const linkedPlans = new Map<string, Set<string>>();
   const requestsOfPlan = new Map<string, Set<string>>();
-  for (const list of queryLists.filter((l) => (LINKED_MEDICATION_LISTS as readonly string[]).includes(listCode(l)))) {
+  for (const list of queryLists.filter((l) =>
+    (LINKED_MEDICATION_LISTS as readonly string[]).includes(listCode(l)),
+  )) {
     for (const e of Array.isArray(list.entry) ? list.entry : []) {
       const ref = isObject(e) ? refOf(e.item) : undefined;
       if (!ref) continue;
       const request = byRef.get(ref);
-      const plan = request && request.intent === 'order' ? (refOf(Array.isArray(request.basedOn) ? request.basedOn[0] : undefined) ?? ref) : ref;
+      const plan =
+        request && request.intent === 'order'
+          ? (refOf(Array.isArray(request.basedOn) ? request.basedOn[0] : undefined) ?? ref)
+          : ref;
       if (!linkedPlans.has(plan)) linkedPlans.set(plan, new Set());
       linkedPlans.get(plan)!.add(str(list.title) ?? listCode(list));
       if (!requestsOfPlan.has(plan)) requestsOfPlan.set(plan, new Set([plan]));
@@ -124,7 +131,9 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
     }
   }
 
-  const conditions = all.filter((r) => r.resourceType === 'Condition').map((c) => ({ c, refs: extensionReferences(c.extension ?? []) }));
+  const conditions = all
+    .filter((r) => r.resourceType === 'Condition')
+    .map((c) => ({ c, refs: extensionReferences(c.extension ?? []) }));
   const structureCodes: ReadonlySet<string> = new Set(Object.values(STRUCTURE_LIST_CODES).map((c) => c.code));
   const structureLists = all.filter((r) => r.resourceType === 'List' && structureCodes.has(listCode(r)));
 
@@ -148,7 +157,9 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
     if (end === undefined || end >= searchFrom) continue;
 
     const requests = requestsOfPlan.get(plan) ?? new Set([plan]);
-    const medication = byRef.get(refOf(planResource?.medicationReference) ?? refOf(statement?.medicationReference) ?? '');
+    const medication = byRef.get(
+      refOf(planResource?.medicationReference) ?? refOf(statement?.medicationReference) ?? '',
+    );
     const name =
       conceptName(medication?.code) ??
       conceptName(planResource?.medicationCodeableConcept) ??
@@ -159,7 +170,9 @@ export function findClinicalRisk(bundle: JsonObject, searchFrom: CalendarDate): 
       .map(({ c }) => conceptName(c.code) ?? `Condition/${jsonText(c.id)}`);
     const consultations = new Set<string>();
     for (const list of structureLists) {
-      const items = (Array.isArray(list.entry) ? list.entry : []).map((e) => (isObject(e) ? refOf(e.item) : undefined));
+      const items = (Array.isArray(list.entry) ? list.entry : []).map((e) =>
+        isObject(e) ? refOf(e.item) : undefined,
+      );
       if (!items.some((i) => i !== undefined && requests.has(i))) continue;
       const encounter = byRef.get(refOf(list.encounter) ?? '');
       const date = isObject(encounter?.period) ? str(encounter.period.start)?.slice(0, 10) : undefined;
@@ -200,7 +213,9 @@ export function renderClinicalRisk(report: ClinicalRiskReport): string {
   for (const m of report.medications) {
     out.push('');
     out.push(`  ${m.name}`);
-    out.push(`    ${[m.prescriptionType, `${m.start ?? '?'} to ${m.end}`].filter(Boolean).join(', ')}  (${m.statement ?? m.plan})`);
+    out.push(
+      `    ${[m.prescriptionType, `${m.start ?? '?'} to ${m.end}`].filter(Boolean).join(', ')}  (${m.statement ?? m.plan})`,
+    );
     out.push(`    arrived through: ${m.via.join('; ')}`);
     if (m.problems.length > 0) out.push(`    linked from problem: ${m.problems.join('; ')}`);
     if (m.consultations.length > 0) out.push(`    recorded in consultation: ${m.consultations.join('; ')}`);
@@ -211,7 +226,9 @@ export function renderClinicalRisk(report: ClinicalRiskReport): string {
     );
   }
   out.push('');
-  out.push('Do not read the medication shown as the complete history: ask the practice for medication before');
+  out.push(
+    'Do not read the medication shown as the complete history: ask the practice for medication before',
+  );
   out.push(`${report.searchFrom}, or request the medication area without a search date.`);
   return out.join('\n');
 }

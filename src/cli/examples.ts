@@ -78,12 +78,17 @@ function parseExpected(file: string): Expected | string {
   } catch (error) {
     return `${basename(file)} is not valid JSON: ${(error as Error).message}`;
   }
-  if (!isObject(parsed) || typeof parsed.status !== 'number') return `${basename(file)} must be an object with a numeric "status"`;
+  if (!isObject(parsed) || typeof parsed.status !== 'number')
+    return `${basename(file)} must be an object with a numeric "status"`;
   const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
-  if (parsed.spineCode !== undefined && typeof parsed.spineCode !== 'string') return `${basename(file)}: "spineCode" must be a string`;
-  if (parsed.lists !== undefined && !strings(parsed.lists)) return `${basename(file)}: "lists" must be an array of titles`;
-  if (parsed.warnings !== undefined && !strings(parsed.warnings)) return `${basename(file)}: "warnings" must be an array of strings`;
-  if (parsed.patient !== undefined && typeof parsed.patient !== 'string') return `${basename(file)}: "patient" must be a string`;
+  if (parsed.spineCode !== undefined && typeof parsed.spineCode !== 'string')
+    return `${basename(file)}: "spineCode" must be a string`;
+  if (parsed.lists !== undefined && !strings(parsed.lists))
+    return `${basename(file)}: "lists" must be an array of titles`;
+  if (parsed.warnings !== undefined && !strings(parsed.warnings))
+    return `${basename(file)}: "warnings" must be an array of strings`;
+  if (parsed.patient !== undefined && typeof parsed.patient !== 'string')
+    return `${basename(file)}: "patient" must be a string`;
   return parsed as unknown as Expected;
 }
 
@@ -96,14 +101,21 @@ export function loadExamples(dir: string): ExampleCase[] {
     const f = `${name}.json`;
     const expectedFile = join(dir, `${name}.expected.json`);
     const requestFile = join(dir, f);
-    if (!existsSync(expectedFile)) return { name, requestFile, problem: `no ${name}.expected.json beside it` };
+    if (!existsSync(expectedFile))
+      return { name, requestFile, problem: `no ${name}.expected.json beside it` };
     const expected = parseExpected(expectedFile);
-    return typeof expected === 'string' ? { name, requestFile, problem: expected } : { name, requestFile, expected };
+    return typeof expected === 'string'
+      ? { name, requestFile, problem: expected }
+      : { name, requestFile, expected };
   });
 }
 
 /** Compare one answer with its expectation; returns what failed (empty when it passed). */
-export function compare(outcome: CallOutcome, expected: Expected, traceId: string): { got: string; failures: string[]; diagnostics?: string } {
+export function compare(
+  outcome: CallOutcome,
+  expected: Expected,
+  traceId: string,
+): { got: string; failures: string[]; diagnostics?: string } {
   const failures: string[] = [];
   switch (outcome.kind) {
     case 'unreachable':
@@ -113,25 +125,38 @@ export function compare(outcome: CallOutcome, expected: Expected, traceId: strin
     case 'operationOutcome': {
       const oo = describeOperationOutcome(outcome.outcome);
       const got = `${outcome.status} ${oo.spineCode ?? '(no Spine code)'}`;
-      if (outcome.status !== expected.status) failures.push(`expected HTTP ${expected.status}, got ${outcome.status}`);
+      if (outcome.status !== expected.status)
+        failures.push(`expected HTTP ${expected.status}, got ${outcome.status}`);
       if (expected.spineCode !== undefined && oo.spineCode !== expected.spineCode) {
         failures.push(`expected Spine code ${expected.spineCode}, got ${oo.spineCode ?? 'none'}`);
       }
-      if (expected.status < 400 && failures.length === 0) failures.push(`expected a Bundle, got an OperationOutcome`);
+      if (expected.status < 400 && failures.length === 0)
+        failures.push(`expected a Bundle, got an OperationOutcome`);
       return { got, failures, ...(oo.diagnostics && { diagnostics: oo.diagnostics }) };
     }
     case 'bundle': {
       const summary = summariseBundle(outcome.bundle);
-      const titles = new Set(resources(outcome.bundle).filter(isQueryList).map((l) => jsonText(l.title)));
+      const titles = new Set(
+        resources(outcome.bundle)
+          .filter(isQueryList)
+          .map((l) => jsonText(l.title)),
+      );
       const got = `${outcome.status}, ${titles.size} list${titles.size === 1 ? '' : 's'}${summary.warnings.length > 0 ? `, ${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'}` : ''}`;
       if (outcome.status !== expected.status) {
-        failures.push(`expected HTTP ${expected.status}${expected.spineCode ? ` ${expected.spineCode}` : ''}, got ${outcome.status} and a Bundle`);
+        failures.push(
+          `expected HTTP ${expected.status}${expected.spineCode ? ` ${expected.spineCode}` : ''}, got ${outcome.status} and a Bundle`,
+        );
         return { got, failures };
       }
-      if (outcome.bundle.id !== traceId) failures.push(`Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID ${traceId}`);
-      if (outcome.bundle.type !== 'collection') failures.push(`Bundle.type is ${jsonText(outcome.bundle.type)}, not collection`);
+      if (outcome.bundle.id !== traceId)
+        failures.push(`Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID ${traceId}`);
+      if (outcome.bundle.type !== 'collection')
+        failures.push(`Bundle.type is ${jsonText(outcome.bundle.type)}, not collection`);
       const missing = (expected.lists ?? []).filter((t) => !titles.has(t));
-      if (missing.length > 0) failures.push(`missing List${missing.length === 1 ? '' : 's'}: ${missing.map((t) => `"${t}"`).join(', ')}`);
+      if (missing.length > 0)
+        failures.push(
+          `missing List${missing.length === 1 ? '' : 's'}: ${missing.map((t) => `"${t}"`).join(', ')}`,
+        );
       if (expected.warnings !== undefined) {
         const want = [...expected.warnings].sort();
         const have = summary.warnings.map((w) => w.diagnostics ?? '(none)').sort();
@@ -155,7 +180,13 @@ export interface RunOptions {
 }
 
 export async function runExample(example: ExampleCase, options: RunOptions): Promise<ExampleResult> {
-  if (!example.expected) return { name: example.name, passed: false, got: 'not run', failures: [example.problem ?? 'no expectation'] };
+  if (!example.expected)
+    return {
+      name: example.name,
+      passed: false,
+      got: 'not run',
+      failures: [example.problem ?? 'no expectation'],
+    };
   let body: JsonObject;
   try {
     body = readRequestFile(example.requestFile);
@@ -166,10 +197,17 @@ export async function runExample(example: ExampleCase, options: RunOptions): Pro
     return { name: example.name, passed: false, got: 'not run', failures: [(error as Error).message] };
   }
   const sent = body;
-  const { outcome, request } = await callWithRetry(() => {
-    const { traceId, headers } = spineHeaders(options.identity, options.baseUrl);
-    return { traceId, options: { baseUrl: options.baseUrl, headers, body: sent, timeoutMs: options.timeoutMs } };
-  }, options.retry, callGetStructuredRecord);
+  const { outcome, request } = await callWithRetry(
+    () => {
+      const { traceId, headers } = spineHeaders(options.identity, options.baseUrl);
+      return {
+        traceId,
+        options: { baseUrl: options.baseUrl, headers, body: sent, timeoutMs: options.timeoutMs },
+      };
+    },
+    options.retry,
+    callGetStructuredRecord,
+  );
   const { got, failures, diagnostics } = compare(outcome, example.expected, request.traceId);
   return {
     name: example.name,

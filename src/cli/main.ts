@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { type CalendarDate,parseWholeDate } from '../fhir/dates';
+import { type CalendarDate, parseWholeDate } from '../fhir/dates';
 import { jsonText } from '../fhir/json';
 import {
   callGetStructuredRecord,
@@ -236,14 +236,15 @@ function identityOf(values: Values): ConsumerIdentity {
 
 function baseOf(values: Values): string {
   const base = text(values, 'base');
-  if (!base) throw new UsageError('--base URL is required (the provider\'s FHIR service root)');
+  if (!base) throw new UsageError("--base URL is required (the provider's FHIR service root)");
   let url: URL;
   try {
     url = new URL(base);
   } catch {
     throw new UsageError(`--base ${base} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--base ${base} must be an http or https URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--base ${base} must be an http or https URL`);
   return base.replace(/\/+$/, '');
 }
 
@@ -259,18 +260,21 @@ function timeoutOf(values: Values): number {
   const given = text(values, 'timeout');
   if (given === undefined) return 30000;
   const ms = Number(given);
-  if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--timeout ${given} must be a whole number of milliseconds`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new UsageError(`--timeout ${given} must be a whole number of milliseconds`);
   return ms;
 }
 
 function retryOf(values: Values, io: Io): RetryPolicy {
   const given = text(values, 'retries');
   const retries = given === undefined ? DEFAULT_RETRY.retries : Number(given);
-  if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries ${given} must be a whole number`);
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new UsageError(`--retries ${given} must be a whole number`);
   return {
     ...DEFAULT_RETRY,
     retries,
-    onRetry: (status, wait) => io.err(`gpc: HTTP ${status} with Retry-After ${wait} s: sending the request again in ${wait} s`),
+    onRetry: (status, wait) =>
+      io.err(`gpc: HTTP ${status} with Retry-After ${wait} s: sending the request again in ${wait} s`),
   };
 }
 
@@ -294,9 +298,13 @@ function explainFailure(outcome: Exclude<CallOutcome, { kind: 'bundle' }>, io: I
       return;
     }
     case 'notFhir':
-      io.err(`gpc: the provider's answer is not FHIR: HTTP ${outcome.status}, Content-Type ${outcome.contentType || '(none)'}: ${outcome.why}`);
+      io.err(
+        `gpc: the provider's answer is not FHIR: HTTP ${outcome.status}, Content-Type ${outcome.contentType || '(none)'}: ${outcome.why}`,
+      );
       if (outcome.snippet) io.err(`  it begins: ${outcome.snippet}`);
-      io.err('  Check that --base is the FHIR service root (…/STU3/1/gpconnect/structured), not a web page or a proxy.');
+      io.err(
+        '  Check that --base is the FHIR service root (…/STU3/1/gpconnect/structured), not a web page or a proxy.',
+      );
   }
 }
 
@@ -307,7 +315,12 @@ const SEARCH_LABEL: Record<string, string> = {
 };
 
 async function record(args: string[], io: Io): Promise<number> {
-  const values = parse(args, { ...COMMON_OPTIONS, search: { type: 'string' }, out: { type: 'string' }, 'trace-id': { type: 'string' } });
+  const values = parse(args, {
+    ...COMMON_OPTIONS,
+    search: { type: 'string' },
+    out: { type: 'string' },
+    'trace-id': { type: 'string' },
+  });
   if (values.help) {
     io.out(RECORD_HELP);
     return EXIT.ok;
@@ -323,7 +336,8 @@ async function record(args: string[], io: Io): Promise<number> {
   let label: string;
   if (search === 'predefined-1' || search === 'predefined-2' || search === 'all') {
     if (!nhs) throw new UsageError('--nhs NHS is required');
-    body = search === 'all' ? wholeRecordSearch(nhs) : predefinedSearch(search === 'predefined-1' ? 1 : 2, nhs);
+    body =
+      search === 'all' ? wholeRecordSearch(nhs) : predefinedSearch(search === 'predefined-1' ? 1 : 2, nhs);
     label = SEARCH_LABEL[search];
   } else if (search.toLowerCase().endsWith('.json')) {
     try {
@@ -333,7 +347,8 @@ async function record(args: string[], io: Io): Promise<number> {
       throw error;
     }
     if (nhs) body = withNhsNumber(body, nhs);
-    else if (nhsNumberOf(body) === undefined) throw new UsageError(`--nhs NHS is required: ${search} has no patientNHSNumber`);
+    else if (nhsNumberOf(body) === undefined)
+      throw new UsageError(`--nhs NHS is required: ${search} has no patientNHSNumber`);
     label = search;
   } else {
     throw new UsageError(`--search ${search}: expected predefined-1, predefined-2, all or a FILE.json`);
@@ -352,16 +367,26 @@ async function record(args: string[], io: Io): Promise<number> {
   io.out(`Search: ${label}, NHS number ${nhsNumberOf(body) ?? '(none)'}`);
   if (searchFrom) {
     const placeholder = medicationAsWritten !== undefined && medicationAsWritten !== searchFrom;
-    io.out(`Medication from: ${searchFrom}${placeholder ? ` (${medicationAsWritten}; today is ${today}, Europe/London)` : ''}`);
+    io.out(
+      `Medication from: ${searchFrom}${placeholder ? ` (${medicationAsWritten}; today is ${today}, Europe/London)` : ''}`,
+    );
   }
 
   const fixedTraceId = text(values, 'trace-id');
   const sent = body;
-  const { outcome, request } = await callWithRetry(() => {
-    const built = spineHeaders(identity, baseUrl, fixedTraceId === undefined ? {} : { traceId: fixedTraceId });
-    io.out(`Ssp-TraceID: ${built.traceId}`);
-    return { traceId: built.traceId, options: { baseUrl, headers: built.headers, body: sent, timeoutMs } };
-  }, retry, callGetStructuredRecord);
+  const { outcome, request } = await callWithRetry(
+    () => {
+      const built = spineHeaders(
+        identity,
+        baseUrl,
+        fixedTraceId === undefined ? {} : { traceId: fixedTraceId },
+      );
+      io.out(`Ssp-TraceID: ${built.traceId}`);
+      return { traceId: built.traceId, options: { baseUrl, headers: built.headers, body: sent, timeoutMs } };
+    },
+    retry,
+    callGetStructuredRecord,
+  );
   const { traceId } = request;
   if (outcome.kind !== 'bundle') {
     explainFailure(outcome, io);
@@ -372,7 +397,9 @@ async function record(args: string[], io: Io): Promise<number> {
   io.out(renderSummary(summariseBundle(outcome.bundle)));
   if (outcome.bundle.id !== traceId) {
     io.out('');
-    io.out(`Note: Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID sent (${traceId}); the spec requires them to be equal.`);
+    io.out(
+      `Note: Bundle.id ${jsonText(outcome.bundle.id)} is not the Ssp-TraceID sent (${traceId}); the spec requires them to be equal.`,
+    );
   }
   const out = text(values, 'out');
   if (out) {
@@ -428,14 +455,18 @@ async function patient(args: string[], io: Io): Promise<number> {
   if (count !== undefined) searchParams._count = count;
   io.out(`GET ${baseUrl}/Patient?${new URLSearchParams(searchParams).toString()}`);
   const fixedTraceId = text(values, 'trace-id');
-  const { outcome } = await callWithRetry(() => {
-    const built = spineHeaders(identity, baseUrl, {
-      interactionId: SEARCH_INTERACTION,
-      ...(fixedTraceId !== undefined && { traceId: fixedTraceId }),
-    });
-    io.out(`Ssp-TraceID: ${built.traceId}`);
-    return { options: { baseUrl, headers: built.headers, searchParams, timeoutMs } };
-  }, retryOf(values, io), callPatientSearch);
+  const { outcome } = await callWithRetry(
+    () => {
+      const built = spineHeaders(identity, baseUrl, {
+        interactionId: SEARCH_INTERACTION,
+        ...(fixedTraceId !== undefined && { traceId: fixedTraceId }),
+      });
+      io.out(`Ssp-TraceID: ${built.traceId}`);
+      return { options: { baseUrl, headers: built.headers, searchParams, timeoutMs } };
+    },
+    retryOf(values, io),
+    callPatientSearch,
+  );
   if (outcome.kind !== 'bundle') {
     explainFailure(outcome, io);
     return EXIT.failed;
@@ -447,7 +478,12 @@ async function patient(args: string[], io: Io): Promise<number> {
 }
 
 async function examples(args: string[], io: Io): Promise<number> {
-  const values = parse(args, { ...COMMON_OPTIONS, dir: { type: 'string' }, only: { type: 'string' }, verbose: { type: 'boolean' } });
+  const values = parse(args, {
+    ...COMMON_OPTIONS,
+    dir: { type: 'string' },
+    only: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
   if (values.help) {
     io.out(EXAMPLES_HELP);
     return EXIT.ok;
@@ -471,9 +507,12 @@ async function examples(args: string[], io: Io): Promise<number> {
   }
   const only = text(values, 'only');
   if (only !== undefined) cases = cases.filter((c) => c.name.includes(only));
-  if (cases.length === 0) throw new UsageError(`no examples in ${dir}${only !== undefined ? ` matching "${only}"` : ''}`);
+  if (cases.length === 0)
+    throw new UsageError(`no examples in ${dir}${only !== undefined ? ` matching "${only}"` : ''}`);
 
-  io.out(`Sending ${cases.length} example${cases.length === 1 ? '' : 's'} from ${dir} to ${baseUrl} (today() = ${options.today})`);
+  io.out(
+    `Sending ${cases.length} example${cases.length === 1 ? '' : 's'} from ${dir} to ${baseUrl} (today() = ${options.today})`,
+  );
   const width = Math.max(...cases.map((c) => c.name.length));
   const expectedWidth = Math.max(...cases.map((c) => expectedText(c.expected).length));
   let passed = 0;
@@ -496,7 +535,9 @@ async function examples(args: string[], io: Io): Promise<number> {
   }
   const failed = run - passed;
   io.out('');
-  io.out(`Total: ${cases.length} examples, ${passed} passed, ${failed} failed${run < cases.length ? `, ${cases.length - run} not run` : ''}`);
+  io.out(
+    `Total: ${cases.length} examples, ${passed} passed, ${failed} failed${run < cases.length ? `, ${cases.length - run} not run` : ''}`,
+  );
   return passed === cases.length ? EXIT.ok : EXIT.failed;
 }
 
@@ -532,7 +573,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.err('Run "gpc --help" for usage.');
       return EXIT.usage;
     }
-    io.err(`gpc: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    io.err(
+      `gpc: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return EXIT.failed;
   }
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { londonDate } from '../clock';
-import { addDays, type CalendarDate,parseWholeDate } from '../fhir/dates';
+import { addDays, type CalendarDate, parseWholeDate } from '../fhir/dates';
 import { INTERACTIONS } from '../spine/interactions';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
@@ -32,7 +32,12 @@ export interface ConsumerIdentity {
     readonly given: string;
     readonly prefix: string;
   };
-  readonly device: { readonly system: string; readonly id: string; readonly model: string; readonly version: string };
+  readonly device: {
+    readonly system: string;
+    readonly id: string;
+    readonly model: string;
+    readonly version: string;
+  };
 }
 
 /** The spec's example ASIDs (Retrieve a patient’s structured record — Request headers) and a plausible
@@ -50,14 +55,23 @@ export const DEFAULT_IDENTITY: ConsumerIdentity = {
     given: 'Claire',
     prefix: 'Dr',
   },
-  device: { system: 'https://consumer.example.nhs.uk/Id/device', id: 'gpc-cli', model: 'gpc command line consumer', version: '1.0' },
+  device: {
+    system: 'https://consumer.example.nhs.uk/Id/device',
+    id: 'gpc-cli',
+    model: 'gpc command line consumer',
+    version: '1.0',
+  },
 };
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** The JWT claims (Cross-organisation audit and provenance — JWT claims): `exp` is exactly `iat + 300`, `sub`
  * equals the practitioner id. */
-export function jwtClaims(identity: ConsumerIdentity, audience: string, nowSeconds: number): Record<string, unknown> {
+export function jwtClaims(
+  identity: ConsumerIdentity,
+  audience: string,
+  nowSeconds: number,
+): Record<string, unknown> {
   const p = identity.practitioner;
   return {
     iss: identity.issuer,
@@ -75,7 +89,9 @@ export function jwtClaims(identity: ConsumerIdentity, audience: string, nowSecon
     },
     requesting_organization: {
       resourceType: 'Organization',
-      identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: identity.organisation.odsCode }],
+      identifier: [
+        { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: identity.organisation.odsCode },
+      ],
       name: identity.organisation.name,
     },
     requesting_practitioner: {
@@ -181,7 +197,9 @@ export function readRequestFile(file: string): JsonObject {
     throw new RequestFileError(`Request file ${file} is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(parsed) || parsed.resourceType !== 'Parameters' || !Array.isArray(parsed.parameter)) {
-    throw new RequestFileError(`Request file ${file} must hold a FHIR Parameters resource with a "parameter" array`);
+    throw new RequestFileError(
+      `Request file ${file} must hold a FHIR Parameters resource with a "parameter" array`,
+    );
   }
   return parsed;
 }
@@ -199,7 +217,10 @@ export function withNhsNumber(body: JsonObject, nhsNumber: string, addIfMissing 
   } else if (isObject(existing)) {
     existing.valueIdentifier = { system: NHS_NUMBER_SYSTEM, value: nhsNumber };
   } else if (addIfMissing) {
-    parameters.unshift({ name: 'patientNHSNumber', valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber } });
+    parameters.unshift({
+      name: 'patientNHSNumber',
+      valueIdentifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
+    });
   }
   return copy;
 }
@@ -228,7 +249,9 @@ export function resolvePlaceholder(value: string, today: CalendarDate): Calendar
   const m = PLACEHOLDER.exec(value.trim());
   if (!m) {
     if (value.includes('today()')) {
-      throw new PlaceholderError(`Cannot resolve "${value}": write today(), today()-N days or today()+N days`);
+      throw new PlaceholderError(
+        `Cannot resolve "${value}": write today(), today()-N days or today()+N days`,
+      );
     }
     return undefined;
   }
@@ -254,7 +277,8 @@ export function medicationSearchFromValue(body: JsonObject): string | undefined 
   for (const p of parameters) {
     if (!isObject(p) || p.name !== 'includeMedication' || !Array.isArray(p.part)) continue;
     for (const part of p.part) {
-      if (isObject(part) && part.name === 'medicationSearchFromDate' && typeof part.valueDate === 'string') return part.valueDate;
+      if (isObject(part) && part.name === 'medicationSearchFromDate' && typeof part.valueDate === 'string')
+        return part.valueDate;
     }
   }
   return undefined;

@@ -45,8 +45,17 @@ const AREA_OF_PRIMARY: ReadonlyMap<string, string> = new Map([
 /** The order the spec's "Bundle population illustrated" diagram suggests (Retrieve a patient’s structured
  * record — Bundle population illustrated). */
 const AREA_ORDER = [
-  'Consultations', 'Problems', 'Immunisations', 'Uncategorised data', 'Allergies', 'Medication',
-  'Investigations', 'Referrals', 'Diary entries', 'Linked problems', 'Other',
+  'Consultations',
+  'Problems',
+  'Immunisations',
+  'Uncategorised data',
+  'Allergies',
+  'Medication',
+  'Investigations',
+  'Referrals',
+  'Diary entries',
+  'Linked problems',
+  'Other',
 ];
 
 const STRUCTURE_CODES: ReadonlySet<string> = new Set(Object.values(STRUCTURE_LIST_CODES).map((c) => c.code));
@@ -93,7 +102,9 @@ export function summariseList(list: JsonObject): ListSummary {
     code,
     entries: Array.isArray(list.entry) ? list.entry.length : 0,
     warnings,
-    ...(list.emptyReason !== undefined && { emptyReason: str(empty?.code) ?? str(empty?.display) ?? 'present' }),
+    ...(list.emptyReason !== undefined && {
+      emptyReason: str(empty?.code) ?? str(empty?.display) ?? 'present',
+    }),
   };
 }
 
@@ -103,7 +114,9 @@ function patientLabel(patient: JsonObject | undefined): string | undefined {
   const nhs = str(identifiers.find((i) => i.system === 'https://fhir.nhs.uk/Id/nhs-number')?.value);
   const name = Array.isArray(patient.name) ? patient.name.find(isObject) : undefined;
   const parts = name
-    ? [name.prefix, name.given, name.family].flatMap((p) => (Array.isArray(p) ? p : [p])).filter((p): p is string => typeof p === 'string')
+    ? [name.prefix, name.given, name.family]
+        .flatMap((p) => (Array.isArray(p) ? p : [p]))
+        .filter((p): p is string => typeof p === 'string')
     : [];
   const label = parts.join(' ') || str(patient.id) || 'Patient';
   return nhs ? `${label} (NHS ${nhs})` : label;
@@ -145,7 +158,11 @@ export function summariseBundle(bundle: JsonObject): BundleSummary {
 /** Plain text columns, padded to the widest cell. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

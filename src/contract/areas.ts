@@ -7,8 +7,8 @@
  */
 import type { CalendarDate } from '../fhir/dates';
 import type { BundleWarning } from '../fhir/operation-outcome';
-import { snomedList, type ListDefinition } from './list-definition';
-import { booleanOr, booleanPart, periodPart, sentPart, type PartDefinition, type PartValues } from './parts';
+import { type ListDefinition, snomedList } from './list-definition';
+import { booleanOr, booleanPart, type PartDefinition, type PartValues, periodPart, sentPart } from './parts';
 import type { RecordArea } from './record-areas';
 import type {
   ClinicalArea,
@@ -55,7 +55,8 @@ export interface AreaDefinition<A extends ClinicalArea> {
   readonly disabledItemsText: string;
 }
 
-const dateWindow = (name: string) => (occurrences: readonly PartValues[]) => sentPart<'searchPeriod', DateWindow>(occurrences[0], name, 'searchPeriod');
+const dateWindow = (name: string) => (occurrences: readonly PartValues[]) =>
+  sentPart<'searchPeriod', DateWindow>(occurrences[0], name, 'searchPeriod');
 
 /** Rows in the OperationDefinition's parameter order (which the CapabilityStatement and queries keep). */
 export const AREAS = {
@@ -88,7 +89,10 @@ export const AREAS = {
   consultations: {
     parameter: 'includeConsultations',
     repeats: false,
-    parts: { consultationSearchPeriod: periodPart, includeNumberOfMostRecent: { type: 'positiveInt', min: 0 } },
+    parts: {
+      consultationSearchPeriod: periodPart,
+      includeNumberOfMostRecent: { type: 'positiveInt', min: 0 },
+    },
     query: ([p]) => ({
       ...sentPart<'searchPeriod', DateWindow>(p, 'consultationSearchPeriod', 'searchPeriod'),
       ...sentPart<'mostRecent', number>(p, 'includeNumberOfMostRecent', 'mostRecent'),

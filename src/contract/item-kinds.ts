@@ -4,8 +4,8 @@
  * files it under ("List resources — secondary lists"). The record assembly, the reference resolution
  * and the secondary Lists all read this table.
  */
-import { secondaryList, type ListDefinition } from './list-definition';
 import type { ItemKind } from './item-ref';
+import { type ListDefinition, secondaryList } from './list-definition';
 import type { RecordArea } from './record-areas';
 
 /** The kinds of item a consultation or problem can hold, each with its secondary-list wording. */
@@ -38,7 +38,11 @@ export const ITEM_KINDS = {
   problem: { recordArea: 'problems', target: 'Condition', linkedAs: 'problems' },
   consultation: { recordArea: 'consultations', target: 'Encounter', linkedAs: 'consultations' },
   immunisation: { recordArea: 'immunisations', target: 'Immunization', linkedAs: 'immunisations' },
-  immunisationStatus: { recordArea: 'immunisationStatuses', target: 'Observation', linkedAs: 'immunisations' },
+  immunisationStatus: {
+    recordArea: 'immunisationStatuses',
+    target: 'Observation',
+    linkedAs: 'immunisations',
+  },
   observation: { recordArea: 'uncategorisedData', target: 'Observation', linkedAs: 'uncategorisedData' },
   investigation: { recordArea: 'investigations', target: 'DiagnosticReport', linkedAs: 'investigations' },
   referral: { recordArea: 'referrals', target: 'ReferralRequest', linkedAs: 'referrals' },

@@ -15,7 +15,8 @@ export interface ListDefinition {
 }
 
 export const SNOMED = 'http://snomed.info/sct';
-export const SECONDARY_LIST_SYSTEM = 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1';
+export const SECONDARY_LIST_SYSTEM =
+  'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1';
 
 export const snomedList = (code: string, display: string, title = display): ListDefinition => ({
   title,

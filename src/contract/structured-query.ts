@@ -26,7 +26,10 @@ export interface StructuredQuery {
   /** The Europe/London date the request was judged against; every filter uses the same "today". */
   readonly today: CalendarDate;
   readonly allergies?: { readonly includeResolved: boolean };
-  readonly medication?: { readonly includePrescriptionIssues: boolean; readonly searchFromDate?: CalendarDate };
+  readonly medication?: {
+    readonly includePrescriptionIssues: boolean;
+    readonly searchFromDate?: CalendarDate;
+  };
   readonly consultations?: { readonly searchPeriod?: DateWindow; readonly mostRecent?: number };
   /** Problems match when they pass any one filter (several `includeProblems` mean their union). */
   readonly problems?: { readonly filters: readonly ProblemFilter[] };

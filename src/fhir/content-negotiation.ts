@@ -41,7 +41,9 @@ function acceptable(accept: string): (WireFormat | 'any')[] {
       const q = /;\s*q=([0-9.]+)/i.exec(entry);
       return { format: formatOf(entry), q: q ? Number(q[1]) : 1, index };
     })
-    .filter((e): e is { format: WireFormat | 'any'; q: number; index: number } => e.format !== undefined && e.q > 0)
+    .filter(
+      (e): e is { format: WireFormat | 'any'; q: number; index: number } => e.format !== undefined && e.q > 0,
+    )
     .sort((a, b) => b.q - a.q || a.index - b.index)
     .map((e) => e.format);
 }

@@ -1,4 +1,5 @@
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r3';
+
 import { PROFILE } from './profiles';
 import { SPINE_CODES, SPINE_ERROR_CODE_SYSTEM, type SpineCode, wireSpineCode } from './spine-codes';
 

@@ -19,7 +19,8 @@ export const SYSTEM = {
   sdsUserId: 'https://fhir.nhs.uk/Id/sds-user-id',
   sdsRoleProfileId: 'https://fhir.nhs.uk/Id/sds-role-profile-id',
   snomed: 'http://snomed.info/sct',
-  nhsNumberVerificationStatus: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-NHSNumberVerificationStatus-1',
+  nhsNumberVerificationStatus:
+    'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-NHSNumberVerificationStatus-1',
   registrationType: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-RegistrationType-1',
   registrationStatus: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-RegistrationStatus-1',
   sdsJobRoleName: 'https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1',

@@ -7,7 +7,14 @@
 import type { CalendarDate } from '../fhir/dates';
 import { addDays, daysBetween, parseWholeDate } from '../fhir/dates';
 import type { PatientData, PracticeDataset } from '../record/dataset';
-import type { Device, HealthcareService, Location, Organisation, Practice, Practitioner } from '../record/model/people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Practice,
+  Practitioner,
+} from '../record/model/people';
 import type { PracticeSettings } from '../record/practices';
 import { validateHeaderLine, validatePatientLine } from './schema';
 
@@ -63,7 +70,12 @@ export class PracticeFileParser {
 
   /** The header, once the first line has been read. */
   get practiceHeader(): PracticeHeader {
-    if (!this.header) throw new PracticeFileError(this.file, 1, 'the file is empty: the first line must be the practice header');
+    if (!this.header)
+      throw new PracticeFileError(
+        this.file,
+        1,
+        'the file is empty: the first line must be the practice header',
+      );
     return this.header;
   }
 
@@ -82,14 +94,17 @@ export class PracticeFileParser {
       if (problem) this.fail(`header: ${problem}`);
       const header = value as PracticeHeader;
       this.header = header;
-      if (header.datesRelativeTo !== undefined) this.shiftDays = daysBetween(header.datesRelativeTo, this.today);
+      if (header.datesRelativeTo !== undefined)
+        this.shiftDays = daysBetween(header.datesRelativeTo, this.today);
       return undefined;
     }
     const problem = validatePatientLine(value);
     if (problem) this.fail(`patient: ${problem}`);
     const data = (this.shiftDays === 0 ? value : shiftDates(value, this.shiftDays)) as PatientData;
-    if (this.patientIds.has(data.patient.id)) this.fail(`patient.id: ${data.patient.id} is used by an earlier line`);
-    if (this.nhsNumbers.has(data.patient.nhsNumber)) this.fail(`patient.nhsNumber: ${data.patient.nhsNumber} is used by an earlier line`);
+    if (this.patientIds.has(data.patient.id))
+      this.fail(`patient.id: ${data.patient.id} is used by an earlier line`);
+    if (this.nhsNumbers.has(data.patient.nhsNumber))
+      this.fail(`patient.nhsNumber: ${data.patient.nhsNumber} is used by an earlier line`);
     this.patientIds.add(data.patient.id);
     this.nhsNumbers.add(data.patient.nhsNumber);
     return data;
@@ -140,7 +155,11 @@ export function shiftDates(value: unknown, days: number): unknown {
 }
 
 /** The header line for a practice (no anchor: a real practice's dates are absolute). */
-export function headerOf(dataset: Omit<PracticeDataset, 'patients'>, settings: PracticeSettings, datesRelativeTo?: CalendarDate): PracticeHeader {
+export function headerOf(
+  dataset: Omit<PracticeDataset, 'patients'>,
+  settings: PracticeSettings,
+  datesRelativeTo?: CalendarDate,
+): PracticeHeader {
   return {
     format: FORMAT_NAME,
     version: FORMAT_VERSION,

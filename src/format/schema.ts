@@ -14,7 +14,10 @@ const patientLine: ValidateFunction = ajv.compile({ $ref: `${schema.$id}#/$defs/
 
 /** `/record/allergies/2/recorderId` → `record.allergies[2].recorderId`. */
 function fieldOf(error: ErrorObject): string {
-  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let path = '';
   for (const part of parts) path += /^[0-9]+$/.test(part) ? `[${part}]` : path === '' ? part : `.${part}`;
   if (error.keyword === 'required') {
@@ -33,9 +36,11 @@ function describe(validate: ValidateFunction, value: unknown): string | undefine
   const error = validate.errors?.[0];
   if (!error) return 'does not match the schema';
   const what =
-    error.keyword === 'required' ? 'is required'
-    : error.keyword === 'additionalProperties' ? 'is not a field of this format'
-    : (error.message ?? 'is invalid');
+    error.keyword === 'required'
+      ? 'is required'
+      : error.keyword === 'additionalProperties'
+        ? 'is not a field of this format'
+        : (error.message ?? 'is invalid');
   return `${fieldOf(error)} ${what}`;
 }
 

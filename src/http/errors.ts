@@ -20,7 +20,10 @@ function fromBodyReader(error: HttpErrorLike): GpcError | undefined {
     case 'entity.too.large':
       return new GpcError('PAYLOAD_TOO_LARGE', 'Request body exceeds the size this server accepts');
     case 'encoding.unsupported':
-      return new GpcError('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding or charset of the request body is not supported');
+      return new GpcError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Content-Encoding or charset of the request body is not supported',
+      );
     case 'charset.unsupported':
       return new GpcError('UNSUPPORTED_MEDIA_TYPE', 'The charset of the request body must be utf-8');
     case 'request.aborted':
@@ -59,7 +62,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = toGpcError(error);
     const rendered =
       known ??
-      new GpcError('INTERNAL_SERVER_ERROR', 'The server could not complete this request; it has been logged for investigation');
+      new GpcError(
+        'INTERNAL_SERVER_ERROR',
+        'The server could not complete this request; it has been logged for investigation',
+      );
     if (!known) {
       logger.error('unhandled error', {
         traceId: req.header('Ssp-TraceID'),

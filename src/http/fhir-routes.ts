@@ -11,7 +11,12 @@ import { formatOf, negotiateFormat, type WireFormat } from '../fhir/content-nego
 import { GpcError } from '../fhir/gpc-error';
 import { truncate } from '../fhir/text';
 import { parseFhirXml, XmlReadError } from '../fhir/xml/read-xml';
-import { ODS_CODE, type PracticeSettings, type PracticeStore, type ServedPractice } from '../record/practices';
+import {
+  ODS_CODE,
+  type PracticeSettings,
+  type PracticeStore,
+  type ServedPractice,
+} from '../record/practices';
 import type { Interaction } from '../spine/interactions';
 import { checkJwt, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
@@ -80,7 +85,10 @@ function checkEnablement(settings: PracticeSettings, interaction: Interaction): 
     throw new GpcError('ACCESS DENIED', 'GP Connect is disabled at this practice.');
   }
   if (interaction.capability === 'structured' && !settings.structuredEnabled) {
-    throw new GpcError('ACCESS DENIED', 'The Access Record Structured capability is disabled at this practice.');
+    throw new GpcError(
+      'ACCESS DENIED',
+      'The Access Record Structured capability is disabled at this practice.',
+    );
   }
 }
 
@@ -119,7 +127,10 @@ const NOT_IMPLEMENTED_OPERATIONS: ReadonlySet<string> = new Set([
 async function practiceOf(practices: PracticeStore, odsCode: string): Promise<ServedPractice> {
   const practice = ODS_CODE.test(odsCode) ? await practices.find(odsCode) : undefined;
   if (!practice) {
-    throw new GpcError('ORGANISATION_NOT_FOUND', `No practice with ODS code ${truncate(odsCode, 20)} is served at this endpoint`);
+    throw new GpcError(
+      'ORGANISATION_NOT_FOUND',
+      `No practice with ODS code ${truncate(odsCode, 20)} is served at this endpoint`,
+    );
   }
   return practice;
 }
@@ -128,7 +139,9 @@ async function practiceOf(practices: PracticeStore, odsCode: string): Promise<Se
  * The FHIR routes under the base path template: exact, case-sensitive paths below it; an unknown path
  * or verb is a 400 OperationOutcome, an ODS code the store does not hold a 404.
  */
-export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
+export function fhirRoutes(
+  deps: FhirRoutesDeps,
+): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
   const { clock, endpoints } = deps;
   const reads = new Map((deps.reads ?? []).map((r) => [r.resourceType, r]));
   const readEndpoint = (path: string): FhirEndpoint | undefined => {
@@ -143,12 +156,21 @@ export function fhirRoutes(deps: FhirRoutesDeps): (req: Request, res: Response, 
     const run = async () => {
       if (!endpoint) {
         if (req.method === 'POST' && NOT_IMPLEMENTED_OPERATIONS.has(target.path)) {
-          throw new GpcError('NOT_IMPLEMENTED', 'Patient/$gpc.migratestructuredrecord is not implemented by this provider');
+          throw new GpcError(
+            'NOT_IMPLEMENTED',
+            'Patient/$gpc.migratestructuredrecord is not implemented by this provider',
+          );
         }
-        throw new GpcError('BAD_REQUEST', `Unknown resource or operation: ${req.method} ${truncate(target.path)}`);
+        throw new GpcError(
+          'BAD_REQUEST',
+          `Unknown resource or operation: ${req.method} ${truncate(target.path)}`,
+        );
       }
       if (req.method !== endpoint.method) {
-        throw new GpcError('BAD_REQUEST', `HTTP verb ${truncate(req.method)} is not supported for ${target.path}; use ${endpoint.method}`);
+        throw new GpcError(
+          'BAD_REQUEST',
+          `HTTP verb ${truncate(req.method)} is not supported for ${target.path}; use ${endpoint.method}`,
+        );
       }
       res.locals.interaction = endpoint.interaction;
       const practice = await practiceOf(deps.practices, target.odsCode);
@@ -206,7 +228,8 @@ export function bodyReader(
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function bodyText(bytes: Buffer): string {
-  if (bytes.length === 0) throw new GpcError('INVALID_RESOURCE', 'Request body is empty; send a FHIR Parameters resource');
+  if (bytes.length === 0)
+    throw new GpcError('INVALID_RESOURCE', 'Request body is empty; send a FHIR Parameters resource');
   try {
     return utf8.decode(bytes);
   } catch {
@@ -251,4 +274,3 @@ export function logicalIdOf(res: Response): string {
   const path: unknown = res.locals.fhirPath;
   return typeof path === 'string' ? (path.split('/')[2] ?? '') : '';
 }
-

@@ -4,8 +4,8 @@
  * or a patient check is still audited with what it asked for. Only parameter names and the
  * primitive filter values (booleans, dates, counts, codes, periods) are kept: never free text.
  */
-import { truncate } from '../fhir/text';
 import { isJsonObject, type JsonObject } from '../fhir/json';
+import { truncate } from '../fhir/text';
 
 export interface AskedFor {
   readonly nhsNumber: string | null;
@@ -15,7 +15,8 @@ export interface AskedFor {
   readonly filters: Readonly<Record<string, Readonly<Record<string, FilterValue>>>>;
 }
 
-export type FilterValue = boolean | number | string | { readonly start: string | null; readonly end: string | null } | null;
+export type FilterValue =
+  boolean | number | string | { readonly start: string | null; readonly end: string | null } | null;
 
 /** Bounds so that a hostile body cannot make one audit record large. */
 const MAX_PARAMETERS = 20;
@@ -23,7 +24,6 @@ const MAX_PARTS = 10;
 const MAX_TEXT = 40;
 
 type Json = JsonObject;
-
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? truncate(value, MAX_TEXT) : null;
@@ -34,12 +34,14 @@ function primitiveValue(part: Json): FilterValue {
   if (typeof part.valuePositiveInt === 'number') return part.valuePositiveInt;
   if (typeof part.valueDate === 'string') return text(part.valueDate);
   if (typeof part.valueCode === 'string') return text(part.valueCode);
-  if (isJsonObject(part.valuePeriod)) return { start: text(part.valuePeriod.start), end: text(part.valuePeriod.end) };
+  if (isJsonObject(part.valuePeriod))
+    return { start: text(part.valuePeriod.start), end: text(part.valuePeriod.end) };
   return null;
 }
 
 export function askedFor(body: unknown): AskedFor {
-  const parameters = isJsonObject(body) && Array.isArray(body.parameter) ? body.parameter.filter(isJsonObject) : [];
+  const parameters =
+    isJsonObject(body) && Array.isArray(body.parameter) ? body.parameter.filter(isJsonObject) : [];
   let nhsNumber: string | null = null;
   const areas: string[] = [];
   const filters: Record<string, Record<string, FilterValue>> = {};
@@ -51,7 +53,9 @@ export function askedFor(body: unknown): AskedFor {
       continue;
     }
     areas.push(name);
-    const parts = Array.isArray(parameter.part) ? parameter.part.filter(isJsonObject).slice(0, MAX_PARTS) : [];
+    const parts = Array.isArray(parameter.part)
+      ? parameter.part.filter(isJsonObject).slice(0, MAX_PARTS)
+      : [];
     if (parts.length === 0) continue;
     filters[name] = Object.fromEntries(
       parts.flatMap((part) => {

@@ -24,12 +24,7 @@ import type { Writable } from 'node:stream';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type AuditJson =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly AuditJson[]
-  | { readonly [key: string]: AuditJson };
+  null | boolean | number | string | readonly AuditJson[] | { readonly [key: string]: AuditJson };
 
 export type AuditEventType =
   | 'service.start'
@@ -79,7 +74,9 @@ export function canonicalJson(value: AuditJson): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const object = value as { readonly [key: string]: AuditJson };
-    const keys = Object.keys(object).filter((k) => object[k] !== undefined).sort();
+    const keys = Object.keys(object)
+      .filter((k) => object[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -252,7 +249,10 @@ export class AuditLog {
   private firstAttempt: { readonly done: Promise<void>; settle: () => void } | undefined;
   private readonly target: AuditTarget;
 
-  constructor(target: AuditTarget, private readonly options: AuditLogOptions) {
+  constructor(
+    target: AuditTarget,
+    private readonly options: AuditLogOptions,
+  ) {
     this.target = target;
     let settle = () => undefined as void;
     const done = new Promise<void>((resolve) => (settle = resolve));

@@ -7,8 +7,13 @@
  * here: this module is the one place they are written down.
  */
 import type { RequestHandler } from 'express';
+
 import { SPINE_CODES, SPINE_ERROR_CODE_SYSTEM } from '../fhir/spine-codes';
-import { GP_CONNECT_VERSION, GP_CONNECT_VERSIONS_SERVED, type SoftwareInfo } from '../operations/structured-record/capability-statement';
+import {
+  GP_CONNECT_VERSION,
+  GP_CONNECT_VERSIONS_SERVED,
+  type SoftwareInfo,
+} from '../operations/structured-record/capability-statement';
 
 export interface CodingScheme {
   readonly name: string;
@@ -73,7 +78,11 @@ const PROTOCOL_SCHEMES: readonly CodingScheme[] = [
 export function codingSchemesDocument(software: SoftwareInfo) {
   return {
     software: { name: software.name, version: software.version },
-    gpConnect: { version: GP_CONNECT_VERSION, versionsServed: GP_CONNECT_VERSIONS_SERVED, fhirVersion: '3.0.1' },
+    gpConnect: {
+      version: GP_CONNECT_VERSION,
+      versionsServed: GP_CONNECT_VERSIONS_SERVED,
+      fhirVersion: '3.0.1',
+    },
     record: {
       codingSchemes: RECORD_CODING_SCHEMES,
       // The spec also allows Read v2, CTV3 and supplier drug codes (the FHIR resource pages); none is used.

@@ -2,7 +2,7 @@
  * Prometheus metrics for response-time monitoring. One Registry per app: two apps in one process
  * (tests) never share a counter, and nothing is registered on prom-client's global registry.
  */
-import { collectDefaultMetrics,Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Why a request was answered without being served (throttle, maintenance, shutdown). */
 export type RejectReason = 'rate_limited' | 'shed' | 'maintenance' | 'draining';
@@ -113,7 +113,9 @@ export class Metrics {
         this.set(options.queueDelaySeconds());
       },
     });
-    new Gauge({ name: 'gpc_requests_in_flight_limit', help: 'MAX_IN_FLIGHT', registers }).set(options.maxInFlight);
+    new Gauge({ name: 'gpc_requests_in_flight_limit', help: 'MAX_IN_FLIGHT', registers }).set(
+      options.maxInFlight,
+    );
     new Gauge({
       name: 'gpc_maintenance_mode',
       help: '1 while the maintenance switch is on',
@@ -136,7 +138,8 @@ export class Metrics {
   observeRequest(o: RequestObservation): void {
     const consumer = this.consumerLabel(o.consumerAsid);
     this.duration.labels(o.interaction, o.status, o.spineCode, consumer).observe(o.durationSeconds);
-    if (o.repositorySeconds !== undefined) this.repositoryTime.labels(o.interaction).observe(o.repositorySeconds);
+    if (o.repositorySeconds !== undefined)
+      this.repositoryTime.labels(o.interaction).observe(o.repositorySeconds);
     if (o.bundleBytes !== undefined) this.bundleSize.observe(o.bundleBytes);
     this.practiceRequests.labels(this.practiceLabel(o.practiceOds), o.status).inc();
   }

@@ -56,7 +56,11 @@ export function requestAuditEvent(
     practiceOds: facts.odsCode ?? null,
     providerAsid: facts.gate?.practice.settings.asid ?? facts.envelope?.toAsid ?? null,
     organisation: claims
-      ? { odsCode: claims.organization.odsCode, odsSystem: claims.organization.odsSystem, name: claims.organization.name }
+      ? {
+          odsCode: claims.organization.odsCode,
+          odsSystem: claims.organization.odsSystem,
+          name: claims.organization.name,
+        }
       : null,
     practitioner: claims
       ? {
@@ -77,7 +81,11 @@ export function requestAuditEvent(
     }),
     ...(facts.resource !== undefined && { resource: facts.resource }),
     requested: asked
-      ? { areas: asked.areas, filters: asked.filters, predefinedSearch: facts.query?.predefinedSearch ?? null }
+      ? {
+          areas: asked.areas,
+          filters: asked.filters,
+          predefinedSearch: facts.query?.predefinedSearch ?? null,
+        }
       : null,
     // `released`: the answer was about to leave when this was written; false: the connection closed first.
     outcome: { status: released ? res.statusCode : null, spineCode: facts.spineCode ?? null, released },
@@ -151,7 +159,11 @@ export function requestObserver(deps: ObserverDeps): RequestHandler {
       } else if (!res.writableFinished) {
         void audited.then((record) => {
           if (record === undefined) return;
-          const aborted = { type: 'request.aborted', requestSeq: record.seq ?? null, traceId: record.traceId ?? null } as const;
+          const aborted = {
+            type: 'request.aborted',
+            requestSeq: record.seq ?? null,
+            traceId: record.traceId ?? null,
+          } as const;
           audit.record({ ...aborted, durationMs: round(durationMs) }).catch(unrecorded);
         });
       }

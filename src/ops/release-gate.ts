@@ -18,8 +18,15 @@ type Passed = unknown[];
 
 /** Headers that describe the held body; they go with it when it is refused. */
 const REPRESENTATION_HEADERS = [
-  'content-type', 'content-length', 'content-encoding', 'content-language', 'content-location',
-  'location', 'etag', 'last-modified', 'vary',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+  'location',
+  'etag',
+  'last-modified',
+  'vary',
 ];
 const REFUSAL = 'The audit trail cannot be written, so no answer can be released; try again later';
 

@@ -4,11 +4,11 @@
  */
 import type { Response } from 'express';
 
+import type { StructuredQuery } from '../contract/structured-query';
 import type { SpineCode } from '../fhir/spine-codes';
 import type { GateResult } from '../http/fhir-routes';
 import type { Interaction } from '../spine/interactions';
 import type { SspEnvelope } from '../spine/ssp-headers';
-import type { StructuredQuery } from '../contract/structured-query';
 import type { AskedFor } from './asked-for';
 
 export interface RequestFacts {

@@ -55,7 +55,10 @@ function requestedFormat(url: string | undefined, headers: IncomingHttpHeaders):
  */
 export function formatOfRawRequest(raw: Buffer | undefined): WireFormat {
   if (!raw || raw.length === 0) return 'json';
-  const lines = raw.subarray(0, 64 * 1024).toString('latin1').split('\r\n');
+  const lines = raw
+    .subarray(0, 64 * 1024)
+    .toString('latin1')
+    .split('\r\n');
   const target = /^[A-Z]+ (\S+)/.exec(lines[0] ?? '')?.[1];
   const headers: IncomingHttpHeaders = {};
   for (const line of lines.slice(1)) {

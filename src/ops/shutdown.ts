@@ -4,6 +4,7 @@
  * then close the repository and the audit trail.
  */
 import type { Server } from 'node:http';
+
 import type { Response } from 'express';
 
 /** Which requests are open, and whether the process is draining. One per app. */

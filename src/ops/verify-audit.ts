@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-import { type ChainCheck,ChainChecker, GENESIS_HASH } from './audit';
+import { type ChainCheck, ChainChecker, GENESIS_HASH } from './audit';
 
 export interface AuditFileCheck extends ChainCheck {
   /** The file's last line has no newline: a partial write (the service repairs it at its next start). */

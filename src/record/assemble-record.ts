@@ -33,15 +33,15 @@ import type { ClinicalArea, StructuredQuery } from '../contract/structured-query
 import { PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
+  type AreaItem,
   collectActors,
   KIND_AREA,
   RECORD_AREAS,
+  type RecordArea,
   refKey,
   refTo,
   supportingRefsOf,
   SWITCHED_BY,
-  type AreaItem,
-  type RecordArea,
 } from './item-refs';
 import type {
   Allergy,
@@ -59,7 +59,9 @@ import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink } from './source';
 
 /** An item of any area with its place, discriminated by area. */
-type AnyPlaced = { [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> } }[RecordArea];
+type AnyPlaced = {
+  [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> };
+}[RecordArea];
 
 /** What a linked item was reached as, which decides what it brings in turn. */
 type Role =
@@ -95,8 +97,15 @@ const PLAIN_AREAS = CLINICAL_AREAS.filter((area): area is PlainArea => !SPECIAL_
 /** Item rounds after the candidate round; see source.ts for why two are enough. */
 const LINK_ROUNDS = 2;
 
-export async function loadRecord(source: RecordSource, patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
-  const [practice, candidates] = await Promise.all([source.practice(), source.loadCandidates(patient, query)]);
+export async function loadRecord(
+  source: RecordSource,
+  patient: Patient,
+  query: StructuredQuery,
+): Promise<PatientRecord> {
+  const [practice, candidates] = await Promise.all([
+    source.practice(),
+    source.loadCandidates(patient, query),
+  ]);
   const assembly = new Assembly(query, candidates);
   let pending = assembly.linkFromPrimary();
   for (let round = 0; round < LINK_ROUNDS && pending.length > 0; round++) {
@@ -125,7 +134,9 @@ class Assembly {
     allergies?: { readonly active: Selected<Allergy>; readonly resolved?: Selected<Allergy> };
     consultations?: Selected<Consultation>;
     problems?: Selected<Problem>;
-    immunisations?: Selected<AreaItem<'immunisations'>> & { readonly statuses: Selected<ImmunisationStatusRecord> };
+    immunisations?: Selected<AreaItem<'immunisations'>> & {
+      readonly statuses: Selected<ImmunisationStatusRecord>;
+    };
     /** Every other requested area: one record area of the same name, one per-item filter. */
     plain: Map<PlainArea, Selected<AreaItem<PlainArea>>>;
   } = { plain: new Map() };
@@ -138,7 +149,10 @@ class Assembly {
     for (const placed of bySeq(round.problems)) {
       this.problems.set(placed.item.id, placed);
       this.observeOne({ area: 'problems', ...placed });
-      const links = [...(placed.item.actualProblem ? [placed.item.actualProblem] : []), ...(placed.item.linkedItems ?? [])];
+      const links = [
+        ...(placed.item.actualProblem ? [placed.item.actualProblem] : []),
+        ...(placed.item.linkedItems ?? []),
+      ];
       for (const ref of links) push(this.problemsLinking, refKey(ref), placed);
     }
     for (const link of round.topicLinks) push(this.topicLinks, link.problemId, link);
@@ -156,32 +170,52 @@ class Assembly {
       this.primary.allergies = {
         active: this.select('allergies', allergies, (a) => PRIMARY_FILTERS.activeAllergies(a)),
         ...(allergyQuery.includeResolved && {
-          resolved: this.select('allergies', allergies, (a) => PRIMARY_FILTERS.resolvedAllergies(a, allergyQuery)),
+          resolved: this.select('allergies', allergies, (a) =>
+            PRIMARY_FILTERS.resolvedAllergies(a, allergyQuery),
+          ),
         }),
       };
     }
     if (q.consultations) {
       const all = bySeq(c.consultations ?? []);
-      const chosen = new Set(selectConsultations(all.map((p) => p.item), q.consultations));
+      const chosen = new Set(
+        selectConsultations(
+          all.map((p) => p.item),
+          q.consultations,
+        ),
+      );
       this.primary.consultations = this.select('consultations', all, (item) => chosen.has(item));
     }
     if (q.problems) {
       const pq = q.problems;
-      this.primary.problems = this.select('problems', [...this.problems.values()], (p) => PRIMARY_FILTERS.problems(p, pq));
+      this.primary.problems = this.select('problems', [...this.problems.values()], (p) =>
+        PRIMARY_FILTERS.problems(p, pq),
+      );
       for (const p of this.primary.problems.items) this.primaryProblemIds.add(p.item.id);
     }
     if (q.immunisations) {
       const iq = q.immunisations;
-      const given = this.select('immunisations', c.immunisations ?? [], (i) => PRIMARY_FILTERS.immunisations(i, iq));
-      const statuses = this.select('immunisationStatuses', c.immunisationStatuses ?? [], (s) => PRIMARY_FILTERS.immunisationStatuses(s, iq));
-      this.primary.immunisations = { ...given, withheldConfidential: given.withheldConfidential || statuses.withheldConfidential, statuses };
+      const given = this.select('immunisations', c.immunisations ?? [], (i) =>
+        PRIMARY_FILTERS.immunisations(i, iq),
+      );
+      const statuses = this.select('immunisationStatuses', c.immunisationStatuses ?? [], (s) =>
+        PRIMARY_FILTERS.immunisationStatuses(s, iq),
+      );
+      this.primary.immunisations = {
+        ...given,
+        withheldConfidential: given.withheldConfidential || statuses.withheldConfidential,
+        statuses,
+      };
     }
     for (const area of PLAIN_AREAS) {
       const areaQuery = q[area];
       if (areaQuery === undefined) continue;
       const passes = PRIMARY_FILTERS[area] as (item: AreaItem<PlainArea>, query: typeof areaQuery) => boolean;
       const candidates = (c[area] ?? []) as readonly Placed<AreaItem<PlainArea>>[];
-      this.primary.plain.set(area, this.select<PlainArea>(area, candidates, (item) => passes(item, areaQuery)));
+      this.primary.plain.set(
+        area,
+        this.select<PlainArea>(area, candidates, (item) => passes(item, areaQuery)),
+      );
     }
   }
 
@@ -211,7 +245,8 @@ class Assembly {
 
   /** A returned item loses a confidential part (a plan's issue, a report's group or result). */
   private partsWithheld<A extends RecordArea>(area: A, item: AreaItem<A>): boolean {
-    if (area === 'medication') return redactPlan(item as MedicationPlan, (r) => this.withheld.isHidden(r)).partsWithheld;
+    if (area === 'medication')
+      return redactPlan(item as MedicationPlan, (r) => this.withheld.isHidden(r)).partsWithheld;
     if (area === 'investigations') return hasConfidentialParts(item as AreaItem<'investigations'>);
     return false;
   }
@@ -225,7 +260,10 @@ class Assembly {
     for (const { item } of this.primary.problems?.items ?? []) this.linkProblem(item, next);
     const p = this.primary;
     const others: AnyPlaced[] = [
-      ...placedAs('allergies', [...(p.allergies?.active.items ?? []), ...(p.allergies?.resolved?.items ?? [])]),
+      ...placedAs('allergies', [
+        ...(p.allergies?.active.items ?? []),
+        ...(p.allergies?.resolved?.items ?? []),
+      ]),
       ...placedAs('immunisations', p.immunisations?.items ?? []),
       ...placedAs('immunisationStatuses', p.immunisations?.statuses.items ?? []),
       ...[...p.plain].flatMap(([area, selected]) => placedAs(area, selected.items)),
@@ -240,11 +278,13 @@ class Assembly {
   /** Linkages — FHIR profiles returned on query: a primary consultation's structure. */
   private linkConsultation(consultation: Consultation, next: Pending[]): void {
     for (const topic of consultation.topics) {
-      for (const id of topic.problemIds ?? []) this.consider({ kind: 'problem', id }, 'content', 'consultation', next);
+      for (const id of topic.problemIds ?? [])
+        this.consider({ kind: 'problem', id }, 'content', 'consultation', next);
       const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
       for (const entry of entries) {
         if (entry.kind !== 'note') this.consider(entry, 'content', 'consultation', next);
-        else if (entry.confidential === true) this.recordWithheld({ via: 'consultation', kind: 'observation' });
+        else if (entry.confidential === true)
+          this.recordWithheld({ via: 'consultation', kind: 'observation' });
       }
     }
   }
@@ -252,14 +292,16 @@ class Assembly {
   /** Linkages — FHIR profiles returned on query; ProblemHeader (Condition) page: a primary problem's
    * links. */
   private linkProblem(problem: Problem, next: Pending[]): void {
-    for (const related of problem.relatedProblems ?? []) this.consider({ kind: 'problem', id: related.problemId }, 'problemItem', 'problem', next);
+    for (const related of problem.relatedProblems ?? [])
+      this.consider({ kind: 'problem', id: related.problemId }, 'problemItem', 'problem', next);
     if (problem.actualProblem) this.consider(problem.actualProblem, 'problemItem', 'problem', next);
     for (const ref of problem.linkedItems ?? []) this.consider(ref, 'problemItem', 'problem', next);
     if (this.disabled('consultations')) return;
     for (const link of this.topicLinks.get(problem.id) ?? []) {
       const consultation: ItemRef = { kind: 'consultation', id: link.consultationId };
       if (this.withheld.isHidden(consultation)) {
-        if (this.withheld.isConfidential(consultation)) this.recordWithheld({ via: 'problem', kind: 'consultation' });
+        if (this.withheld.isConfidential(consultation))
+          this.recordWithheld({ via: 'problem', kind: 'consultation' });
         continue;
       }
       this.consider(consultation, 'encounter', 'problem', next);
@@ -272,7 +314,12 @@ class Assembly {
    * would have shown them) and dropped; problems come from the hub; references into switched-off
    * areas are left unloaded; the rest is queued for the next round.
    */
-  private consider(ref: ItemRef, role: Role, via: 'consultation' | 'problem' | undefined, next: Pending[]): void {
+  private consider(
+    ref: ItemRef,
+    role: Role,
+    via: 'consultation' | 'problem' | undefined,
+    next: Pending[],
+  ): void {
     const reason = this.withheld.reason(ref);
     if (reason !== undefined) {
       if (reason === 'confidential' && via) this.recordWithheld({ via, kind: ref.kind });
@@ -310,11 +357,14 @@ class Assembly {
       for (const issue of entry.item.issues) {
         const issueRef: ItemRef = { kind: 'medicationIssue', id: issue.id };
         this.loaded.set(refKey(issueRef), entry);
-        if (issue.confidential === true || entry.item.confidential === true) this.withheld.mark(issueRef, 'confidential');
+        if (issue.confidential === true || entry.item.confidential === true)
+          this.withheld.mark(issueRef, 'confidential');
       }
     }
-    if (entry.area === 'referrals' && entry.item.status === 'entered-in-error') this.withheld.mark(ref, 'enteredInError');
-    if (entry.area === 'immunisationStatuses' && entry.item.enteredInError === true) this.withheld.mark(ref, 'enteredInError');
+    if (entry.area === 'referrals' && entry.item.status === 'entered-in-error')
+      this.withheld.mark(ref, 'enteredInError');
+    if (entry.area === 'immunisationStatuses' && entry.item.enteredInError === true)
+      this.withheld.mark(ref, 'enteredInError');
   }
 
   /** Takes a loaded round into `linked` and returns what the next round must load. */
@@ -326,13 +376,16 @@ class Assembly {
       this.addLinked(entry);
       if (role === 'content') {
         this.linkProblemsOf(entry, { via: 'consultation', kind: 'problem' });
-        if (entry.area === 'investigations' && hasConfidentialParts(entry.item)) this.recordWithheld({ via: 'consultation', kind: 'investigation' });
+        if (entry.area === 'investigations' && hasConfidentialParts(entry.item))
+          this.recordWithheld({ via: 'consultation', kind: 'investigation' });
         this.linkSupporting(entry, next);
       } else if (role === 'problemItem') {
         if (entry.area !== 'medication') this.linkProblemsOf(entry, { via: 'problem', kind: 'problem' });
-        if (entry.area === 'investigations' && hasConfidentialParts(entry.item)) this.recordWithheld({ via: 'problem', kind: 'investigation' });
+        if (entry.area === 'investigations' && hasConfidentialParts(entry.item))
+          this.recordWithheld({ via: 'problem', kind: 'investigation' });
         const recordedIn = recordingConsultation(entry, ref);
-        if (recordedIn !== undefined) this.consider({ kind: 'consultation', id: recordedIn }, 'encounter', 'problem', next);
+        if (recordedIn !== undefined)
+          this.consider({ kind: 'consultation', id: recordedIn }, 'encounter', 'problem', next);
         this.linkSupporting(entry, next);
       }
     }
@@ -358,7 +411,8 @@ class Assembly {
   }
 
   private linkSupporting(entry: AnyPlaced, next: Pending[]): void {
-    for (const ref of supportingRefsOf(entry.area, entry.item)) this.consider(ref, 'supporting', undefined, next);
+    for (const ref of supportingRefsOf(entry.area, entry.item))
+      this.consider(ref, 'supporting', undefined, next);
   }
 
   private addLinked(entry: AnyPlaced): void {
@@ -386,7 +440,10 @@ class Assembly {
   private readonly hidden = (ref: ItemRef): boolean => this.withheld.isHidden(ref);
 
   private result<A extends RecordArea>(area: A, selected: Selected<AreaItem<A>>): AreaResult<AreaItem<A>> {
-    return { items: selected.items.map((p) => redactItem(area, p.item, this.hidden)), withheldConfidential: selected.withheldConfidential };
+    return {
+      items: selected.items.map((p) => redactItem(area, p.item, this.hidden)),
+      withheldConfidential: selected.withheldConfidential,
+    };
   }
 
   /**
@@ -397,7 +454,8 @@ class Assembly {
    */
   private linkedRecord(): PatientClinicalRecord | undefined {
     const record: { [A in RecordArea]?: AreaItem<A>[] } = {};
-    const namesPrimaryProblem = (topic: Topic) => (topic.problemIds ?? []).some((id) => this.primaryProblemIds.has(id));
+    const namesPrimaryProblem = (topic: Topic) =>
+      (topic.problemIds ?? []).some((id) => this.primaryProblemIds.has(id));
     for (const area of RECORD_AREAS) {
       const entries = [...(this.linked.get(area)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
       if (entries.length === 0) continue;
@@ -406,12 +464,15 @@ class Assembly {
         const narrowed = redactConsultation(e.item, this.hidden, namesPrimaryProblem);
         return {
           ...narrowed,
-          topics: narrowed.topics.map((t) => ({ ...t, problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)) })),
+          topics: narrowed.topics.map((t) => ({
+            ...t,
+            problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)),
+          })),
         };
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }
-    return Object.keys(record).length > 0 ? (record) : undefined;
+    return Object.keys(record).length > 0 ? record : undefined;
   }
 
   actorIds(patient: Patient): ActorIdSet {
@@ -465,7 +526,9 @@ class Assembly {
 
   toRecord(patient: Patient, practice: Practice, actors: Actors): PatientRecord {
     this.output ??= this.buildOutput();
-    const withheldLinks = [...this.withheldLinks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, l]) => l);
+    const withheldLinks = [...this.withheldLinks.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, l]) => l);
     return {
       patient,
       practice,

@@ -1,6 +1,14 @@
 /** A whole practice's record as a store holds it: the shape the embedded test practice is written in. */
 import type { PatientClinicalRecord } from './model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './model/people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Patient,
+  Practice,
+  Practitioner,
+} from './model/people';
 
 export interface PatientData {
   readonly patient: Patient;

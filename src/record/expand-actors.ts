@@ -27,7 +27,9 @@ export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
     ...ids.organisations,
     ...practitioners.flatMap((p) => p.roles.map((r) => r.organisationId)),
     ...locations.flatMap((l) => (l.managingOrganisationId === undefined ? [] : [l.managingOrganisationId])),
-    ...healthcareServices.flatMap((s) => (s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId])),
+    ...healthcareServices.flatMap((s) =>
+      s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId],
+    ),
   ]);
   return {
     practitioners,

@@ -10,8 +10,8 @@
  * A record whose filter date is unknown (absent or unparseable) is always returned. Search bounds are whole
  * CalendarDates, which compare as strings.
  */
-import { partialDateInterval, type CalendarDate } from '../fhir/dates';
 import type { DateWindow, ProblemFilter, StructuredQuery } from '../contract/structured-query';
+import { type CalendarDate, partialDateInterval } from '../fhir/dates';
 import type {
   Allergy,
   Consultation,
@@ -55,7 +55,10 @@ export function overlaps(span: RecordSpan, window: DateWindow): boolean {
 }
 
 /** A dated record in a search window; no window, or an unknown date, always passes. */
-export function inWindow(date: PartialDate | DatePeriod | undefined, window: DateWindow | undefined): boolean {
+export function inWindow(
+  date: PartialDate | DatePeriod | undefined,
+  window: DateWindow | undefined,
+): boolean {
   if (window === undefined) return true;
   const span = spanOf(date);
   return span === undefined || overlaps(span, window);
@@ -148,7 +151,11 @@ function recencyKey(start: PartialDate): readonly [CalendarDate, number] | undef
  * and do not count toward N.
  */
 export function selectMostRecent(consultations: readonly Consultation[], n: number): Consultation[] {
-  const dated: { readonly c: Consultation; readonly key: readonly [CalendarDate, number]; readonly index: number }[] = [];
+  const dated: {
+    readonly c: Consultation;
+    readonly key: readonly [CalendarDate, number];
+    readonly index: number;
+  }[] = [];
   const keep = new Set<Consultation>();
   consultations.forEach((c, index) => {
     const key = c.period && recencyKey(c.period.start);
@@ -248,8 +255,13 @@ export function diaryEntryMatches(entry: DiaryEntry, searchDate: CalendarDate | 
  * list, never loaded through a link, and references to them are dropped (without a warning, since
  * nothing was withheld).
  */
-export function isEnteredInError(area: 'referrals' | 'immunisationStatuses', item: Referral | ImmunisationStatusRecord): boolean {
-  return area === 'referrals' ? (item as Referral).status === 'entered-in-error' : (item as ImmunisationStatusRecord).enteredInError === true;
+export function isEnteredInError(
+  area: 'referrals' | 'immunisationStatuses',
+  item: Referral | ImmunisationStatusRecord,
+): boolean {
+  return area === 'referrals'
+    ? (item as Referral).status === 'entered-in-error'
+    : (item as ImmunisationStatusRecord).enteredInError === true;
 }
 
 // ── The whole table: which items of each requested area pass its filter ───────────────────────────
@@ -261,15 +273,21 @@ export function isEnteredInError(area: 'referrals' | 'immunisationStatuses', ite
  */
 export const PRIMARY_FILTERS = {
   activeAllergies: (a: Allergy) => !isResolvedAllergy(a),
-  resolvedAllergies: (a: Allergy, q: NonNullable<StructuredQuery['allergies']>) => q.includeResolved && isResolvedAllergy(a),
-  medication: (p: MedicationPlan, q: NonNullable<StructuredQuery['medication']>) => medicationMatches(p, q.searchFromDate),
+  resolvedAllergies: (a: Allergy, q: NonNullable<StructuredQuery['allergies']>) =>
+    q.includeResolved && isResolvedAllergy(a),
+  medication: (p: MedicationPlan, q: NonNullable<StructuredQuery['medication']>) =>
+    medicationMatches(p, q.searchFromDate),
   problems: (p: Problem, q: NonNullable<StructuredQuery['problems']>) => problemMatches(p, q.filters),
-  immunisations: (i: Immunisation, q: NonNullable<StructuredQuery['immunisations']>) => immunisationMatches(i, q.includeNotGiven),
+  immunisations: (i: Immunisation, q: NonNullable<StructuredQuery['immunisations']>) =>
+    immunisationMatches(i, q.includeNotGiven),
   immunisationStatuses: (s: ImmunisationStatusRecord, q: NonNullable<StructuredQuery['immunisations']>) =>
     immunisationStatusMatches(s, q.includeStatus),
-  uncategorisedData: (o: Observation, q: NonNullable<StructuredQuery['uncategorisedData']>) => observationMatches(o, q.searchPeriod),
+  uncategorisedData: (o: Observation, q: NonNullable<StructuredQuery['uncategorisedData']>) =>
+    observationMatches(o, q.searchPeriod),
   investigations: (r: InvestigationReport, q: NonNullable<StructuredQuery['investigations']>) =>
     investigationMatches(r, q.searchPeriod),
-  referrals: (r: Referral, q: NonNullable<StructuredQuery['referrals']>) => referralMatches(r, q.searchPeriod),
-  diaryEntries: (d: DiaryEntry, q: NonNullable<StructuredQuery['diaryEntries']>) => diaryEntryMatches(d, q.searchDate),
+  referrals: (r: Referral, q: NonNullable<StructuredQuery['referrals']>) =>
+    referralMatches(r, q.searchPeriod),
+  diaryEntries: (d: DiaryEntry, q: NonNullable<StructuredQuery['diaryEntries']>) =>
+    diaryEntryMatches(d, q.searchDate),
 } as const;

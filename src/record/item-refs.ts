@@ -5,7 +5,6 @@
  */
 import { AREA_KIND, ITEM_KINDS } from '../contract/item-kinds';
 import type { RecordArea } from '../contract/record-areas';
-import { documentAuthor } from './model/documents';
 import type {
   ActorRef,
   Allergy,
@@ -23,10 +22,11 @@ import type {
   Problem,
   Referral,
 } from './model';
+import { documentAuthor } from './model/documents';
 
-export { RECORD_AREAS, type RecordArea } from '../contract/record-areas';
-export { AREA_KIND } from '../contract/item-kinds';
 export { SWITCHED_BY } from '../contract/areas';
+export { AREA_KIND } from '../contract/item-kinds';
+export { RECORD_AREAS, type RecordArea } from '../contract/record-areas';
 
 /** The element type of one record area. */
 export type AreaItem<A extends RecordArea> = NonNullable<PatientClinicalRecord[A]>[number];
@@ -239,7 +239,10 @@ function collectReportActors(report: InvestigationReport, into: ActorIdSet): voi
   for (const s of report.specimens ?? []) into.practitioner(s.collectorId);
   const comments = [
     ...(report.filingComments ?? []),
-    ...(report.groups ?? []).flatMap((g) => [...(g.filingComments ?? []), ...g.results.flatMap((r) => r.filingComments ?? [])]),
+    ...(report.groups ?? []).flatMap((g) => [
+      ...(g.filingComments ?? []),
+      ...g.results.flatMap((r) => r.filingComments ?? []),
+    ]),
     ...(report.results ?? []).flatMap((r) => r.filingComments ?? []),
   ];
   for (const c of comments) into.practitioner(c.filedById);

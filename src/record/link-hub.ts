@@ -4,7 +4,7 @@
  * error). Every store answers CandidateRound.topicLinks and .withheld from these, so they agree.
  */
 import type { PatientData } from './dataset';
-import { consultationRefs, RECORD_AREAS, refTo, type AreaItem, type RecordArea } from './item-refs';
+import { type AreaItem, consultationRefs, RECORD_AREAS, type RecordArea, refTo } from './item-refs';
 import type { TopicLink, WithheldItem } from './source';
 
 /** Every topic that names a problem, with the refs filed under it. */
@@ -14,7 +14,8 @@ export function topicLinksOf(data: PatientData): TopicLink[] {
     for (const topic of consultation.topics) {
       if (!topic.problemIds || topic.problemIds.length === 0) continue;
       const refs = consultationRefs({ ...consultation, topics: [{ ...topic, problemIds: [] }] });
-      for (const problemId of topic.problemIds) links.push({ consultationId: consultation.id, problemId, refs });
+      for (const problemId of topic.problemIds)
+        links.push({ consultationId: consultation.id, problemId, refs });
     }
   }
   return links;
@@ -27,8 +28,10 @@ export function withheldItemsOf(data: PatientData): WithheldItem[] {
     for (const item of (data.record[area] ?? []) as readonly AreaItem<RecordArea>[]) {
       const ref = refTo(area, item);
       if (item.confidential === true) withheld.push({ ref, reason: 'confidential' });
-      else if ('status' in item && item.status === 'entered-in-error') withheld.push({ ref, reason: 'enteredInError' });
-      else if ('enteredInError' in item && item.enteredInError === true) withheld.push({ ref, reason: 'enteredInError' });
+      else if ('status' in item && item.status === 'entered-in-error')
+        withheld.push({ ref, reason: 'enteredInError' });
+      else if ('enteredInError' in item && item.enteredInError === true)
+        withheld.push({ ref, reason: 'enteredInError' });
       if (area === 'medication' && 'issues' in item) {
         for (const issue of item.issues) {
           if (item.confidential === true || issue.confidential === true) {

@@ -33,29 +33,40 @@ export async function openPractices(config: RepositoryConfig, today: CalendarDat
     try {
       return MemoryPracticeStore.fromFiles(files, today);
     } catch (error) {
-      throw new RepositoryStartError(`Cannot load the practice files: ${error instanceof Error ? error.message : String(error)}`);
+      throw new RepositoryStartError(
+        `Cannot load the practice files: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   const store = new PostgresPracticeStore(config);
   const where = describeUrl(config.url);
   try {
     if (!(await store.database.isReachable())) {
-      throw new RepositoryStartError(`PostgreSQL at ${where} cannot be reached (within DB_STATEMENT_TIMEOUT_MS=${config.statementTimeoutMs})`);
+      throw new RepositoryStartError(
+        `PostgreSQL at ${where} cannot be reached (within DB_STATEMENT_TIMEOUT_MS=${config.statementTimeoutMs})`,
+      );
     }
     const migrated = await store.database
       .query<{ present: boolean }>("SELECT to_regclass('public.schema_migrations') IS NOT NULL AS present")
       .then((rows) => rows[0]?.present === true);
-    if (!migrated) throw new RepositoryStartError(`PostgreSQL at ${where} has no schema: run \`gpc-admin migrate\``);
+    if (!migrated)
+      throw new RepositoryStartError(`PostgreSQL at ${where} has no schema: run \`gpc-admin migrate\``);
     const practices = await store.list().catch((error: unknown) => {
-      throw new RepositoryStartError(`PostgreSQL at ${where} is not migrated to this version (${String(error)}): run \`gpc-admin migrate\``);
+      throw new RepositoryStartError(
+        `PostgreSQL at ${where} is not migrated to this version (${String(error)}): run \`gpc-admin migrate\``,
+      );
     });
     if (practices.length === 0) {
-      throw new RepositoryStartError(`PostgreSQL at ${where} holds no practice: run \`gpc-admin import FILE\` or \`gpc-admin seed\``);
+      throw new RepositoryStartError(
+        `PostgreSQL at ${where} holds no practice: run \`gpc-admin import FILE\` or \`gpc-admin seed\``,
+      );
     }
     return store;
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw error instanceof RepositoryStartError ? error : new RepositoryStartError(`PostgreSQL at ${where}: ${String(error)}`);
+    throw error instanceof RepositoryStartError
+      ? error
+      : new RepositoryStartError(`PostgreSQL at ${where}: ${String(error)}`);
   }
 }
 

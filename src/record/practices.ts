@@ -71,7 +71,10 @@ export function applyChange(settings: PracticeSettings, change: SettingsChange):
 
 /** "medication,documents" → the clinical areas and the Documents switch; throws naming unknown names. */
 export function parseAreaList(value: string): { areas: ClinicalArea[]; documents: boolean } {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = names.filter((n) => !SWITCHABLE_AREAS.includes(n));
   if (unknown.length > 0) {
     throw new Error(`unknown clinical area(s) ${unknown.join(', ')}; known: ${SWITCHABLE_AREAS.join(', ')}`);
@@ -103,5 +106,11 @@ export function singlePracticeStore(
 
 /** Every switch on: a test environment's practice (a real practice's switches ship off). */
 export function allOn(asid: string): PracticeSettings {
-  return { asid, gpConnectEnabled: true, structuredEnabled: true, disabledAreas: [], documentsDisabled: false };
+  return {
+    asid,
+    gpConnectEnabled: true,
+    structuredEnabled: true,
+    disabledAreas: [],
+    documentsDisabled: false,
+  };
 }

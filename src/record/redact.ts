@@ -4,7 +4,7 @@
  * here: the bundle writes the "... items have been disabled" placeholder for them (Configuration for
  * supported clinical areas).
  */
-import type { WithheldItem } from './source';
+import { type AreaItem, type RecordArea, refKey } from './item-refs';
 import type {
   Consultation,
   ConsultationEntry,
@@ -19,7 +19,7 @@ import type {
   TestResult,
   Topic,
 } from './model';
-import { refKey, type AreaItem, type RecordArea } from './item-refs';
+import type { WithheldItem } from './source';
 
 /** The keys of T whose value may be absent. */
 type OptionalKey<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
@@ -60,7 +60,8 @@ export class WithheldIndex {
 /** The reference kept, or undefined when its target is withheld. */
 type Hidden = (ref: ItemRef) => boolean;
 
-const keepRefs = <R extends ItemRef>(refs: readonly R[], hidden: Hidden): R[] => refs.filter((r) => !hidden(r));
+const keepRefs = <R extends ItemRef>(refs: readonly R[], hidden: Hidden): R[] =>
+  refs.filter((r) => !hidden(r));
 
 /** Without its recording consultation when that consultation is withheld (no Encounter reference to it). */
 function redactContext<T extends { readonly consultationId?: string }>(item: T, hidden: Hidden): T {
@@ -77,41 +78,63 @@ export function redactConsultation(
 ): Consultation {
   const entries = (list: readonly ConsultationEntry[]): ConsultationEntry[] =>
     list.filter((e) => (e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e)));
-  const topics = consultation.topics.filter((t) => !narrow || narrow(t)).map((topic): Topic => {
-    const base = topic.problemIds
-      ? { ...topic, problemIds: topic.problemIds.filter((id) => !hidden({ kind: 'problem', id })) }
-      : topic;
-    return base.headings
-      ? { ...base, headings: base.headings.map((h) => ({ ...h, entries: entries(h.entries) })) }
-      : { ...base, entries: entries(base.entries) };
-  });
+  const topics = consultation.topics
+    .filter((t) => !narrow || narrow(t))
+    .map((topic): Topic => {
+      const base = topic.problemIds
+        ? { ...topic, problemIds: topic.problemIds.filter((id) => !hidden({ kind: 'problem', id })) }
+        : topic;
+      return base.headings
+        ? { ...base, headings: base.headings.map((h) => ({ ...h, entries: entries(h.entries) })) }
+        : { ...base, entries: entries(base.entries) };
+    });
   return { ...consultation, topics };
 }
 
 export function redactProblem(problem: Problem, hidden: Hidden): Problem {
   let p = redactContext(problem, hidden);
-  if (p.relatedProblems) p = { ...p, relatedProblems: p.relatedProblems.filter((r) => !hidden({ kind: 'problem', id: r.problemId })) };
+  if (p.relatedProblems)
+    p = {
+      ...p,
+      relatedProblems: p.relatedProblems.filter((r) => !hidden({ kind: 'problem', id: r.problemId })),
+    };
   if (p.linkedItems) p = { ...p, linkedItems: keepRefs(p.linkedItems, hidden) };
   if (p.actualProblem && hidden(p.actualProblem)) p = without(p, 'actualProblem');
   return p;
 }
 
 /** A plan without its confidential issues (and withheld references); `partsWithheld` when an issue went. */
-export function redactPlan(plan: MedicationPlan, hidden: Hidden): { readonly item: MedicationPlan; readonly partsWithheld: boolean } {
+export function redactPlan(
+  plan: MedicationPlan,
+  hidden: Hidden,
+): { readonly item: MedicationPlan; readonly partsWithheld: boolean } {
   const issues = plan.issues.filter((i) => !hidden({ kind: 'medicationIssue', id: i.id }));
-  let p: MedicationPlan = { ...redactContext(plan, hidden), issues: issues.map((i) => redactContext(i, hidden)) };
-  if (p.priorPlanId !== undefined && hidden({ kind: 'medicationPlan', id: p.priorPlanId })) p = without(p, 'priorPlanId');
+  let p: MedicationPlan = {
+    ...redactContext(plan, hidden),
+    issues: issues.map((i) => redactContext(i, hidden)),
+  };
+  if (p.priorPlanId !== undefined && hidden({ kind: 'medicationPlan', id: p.priorPlanId }))
+    p = without(p, 'priorPlanId');
   return { item: p, partsWithheld: issues.length !== plan.issues.length };
 }
 
-const openResults = (results: readonly TestResult[]): TestResult[] => results.filter((r) => r.confidential !== true);
+const openResults = (results: readonly TestResult[]): TestResult[] =>
+  results.filter((r) => r.confidential !== true);
 
 /** A report without its confidential groups and results (docs/spec-notes.md "Confidentiality": "any part of a
  * DiagnosticReport"). */
-export function redactReport(report: InvestigationReport, hidden: Hidden): { readonly item: InvestigationReport; readonly partsWithheld: boolean } {
+export function redactReport(
+  report: InvestigationReport,
+  hidden: Hidden,
+): { readonly item: InvestigationReport; readonly partsWithheld: boolean } {
   let r = redactContext(report, hidden);
   if (r.groups) {
-    r = { ...r, groups: r.groups.filter((g) => g.confidential !== true).map((g): TestGroup => ({ ...g, results: openResults(g.results) })) };
+    r = {
+      ...r,
+      groups: r.groups
+        .filter((g) => g.confidential !== true)
+        .map((g): TestGroup => ({ ...g, results: openResults(g.results) })),
+    };
   }
   if (r.results) r = { ...r, results: openResults(r.results) };
   return { item: r, partsWithheld: hasConfidentialParts(report) };
@@ -120,8 +143,9 @@ export function redactReport(report: InvestigationReport, hidden: Hidden): { rea
 /** Whether a report holds a confidential group or result. */
 export function hasConfidentialParts(report: InvestigationReport): boolean {
   return (
-    (report.groups ?? []).some((g) => g.confidential === true || g.results.some((r) => r.confidential === true)) ||
-    (report.results ?? []).some((r) => r.confidential === true)
+    (report.groups ?? []).some(
+      (g) => g.confidential === true || g.results.some((r) => r.confidential === true),
+    ) || (report.results ?? []).some((r) => r.confidential === true)
   );
 }
 
@@ -138,15 +162,19 @@ export function redactItem<A extends RecordArea>(area: A, item: AreaItem<A>, hid
       return redactReport(item as InvestigationReport, hidden).item;
     case 'referrals': {
       const r = redactContext(item as Referral, hidden);
-      return (r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r);
+      return r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r;
     }
     case 'diaryEntries': {
       const d = redactContext(item as DiaryEntry, hidden);
-      return (d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d);
+      return d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d;
     }
     case 'uncategorisedData': {
       const o = redactContext(item as Observation, hidden);
-      if (o.kind !== 'bloodPressure' && o.parentId !== undefined && hidden({ kind: 'observation', id: o.parentId })) {
+      if (
+        o.kind !== 'bloodPressure' &&
+        o.parentId !== undefined &&
+        hidden({ kind: 'observation', id: o.parentId })
+      ) {
         return without(o, 'parentId');
       }
       return o;

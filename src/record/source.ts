@@ -26,7 +26,15 @@
 import type { StructuredQuery } from '../contract/structured-query';
 import type { ActorIds, AreaItem, RecordArea } from './item-refs';
 import type { ItemRef } from './model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './model/people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Patient,
+  Practice,
+  Practitioner,
+} from './model/people';
 import type { PatientDirectory } from './patient-directory';
 
 /**

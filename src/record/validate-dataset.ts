@@ -17,25 +17,31 @@
 import { partialDateInterval } from '../fhir/dates';
 import type { PatientData, PracticeDataset } from './dataset';
 import {
+  type ActorIds,
   ActorIdSet,
   AREA_KIND,
+  type AreaItem,
   collectActors,
   consultationRefs,
   itemRefsOf,
   RECORD_AREAS,
+  type RecordArea,
   refKey,
   refTo,
-  type ActorIds,
-  type AreaItem,
-  type RecordArea,
 } from './item-refs';
-import type { ItemRef, MedicationPlan, PartialDate, DatePeriod } from './model';
+import type { DatePeriod, ItemRef, MedicationPlan, PartialDate } from './model';
 
 export class DatasetError extends Error {
   constructor(readonly issues: readonly string[]) {
     const shown = issues.slice(0, 20).map((i) => `  - ${i}`);
     const more = issues.length > shown.length ? [`  … and ${issues.length - shown.length} more`] : [];
-    super([`Invalid practice dataset (${issues.length} problem${issues.length === 1 ? '' : 's'}):`, ...shown, ...more].join('\n'));
+    super(
+      [
+        `Invalid practice dataset (${issues.length} problem${issues.length === 1 ? '' : 's'}):`,
+        ...shown,
+        ...more,
+      ].join('\n'),
+    );
     this.name = 'DatasetError';
   }
 }
@@ -58,7 +64,8 @@ function checkPatients(dataset: PracticeDataset, issues: string[]): void {
     if (ids.has(patient.id)) issues.push(`patient ${patient.id}: the patient id is used twice`);
     ids.add(patient.id);
     const other = nhsNumbers.get(patient.nhsNumber);
-    if (other !== undefined) issues.push(`patient ${patient.id}: NHS number ${patient.nhsNumber} is also patient ${other}'s`);
+    if (other !== undefined)
+      issues.push(`patient ${patient.id}: NHS number ${patient.nhsNumber} is also patient ${other}'s`);
     nhsNumbers.set(patient.nhsNumber, patient.id);
   }
 }
@@ -73,7 +80,8 @@ function resourceIds<A extends RecordArea>(area: A, item: AreaItem<A>): [string,
       break;
     case 'medication':
       add('MedicationRequest', item.id, `medicationPlan ${item.id}`);
-      for (const issue of (item as MedicationPlan).issues) add('MedicationRequest', issue.id, `medicationIssue ${issue.id}`);
+      for (const issue of (item as MedicationPlan).issues)
+        add('MedicationRequest', issue.id, `medicationIssue ${issue.id}`);
       break;
     case 'problems':
       add('Condition', item.id, `problem ${item.id}`);
@@ -83,9 +91,12 @@ function resourceIds<A extends RecordArea>(area: A, item: AreaItem<A>): [string,
       add('Encounter', c.id, `consultation ${c.id}`);
       for (const topic of c.topics) {
         if (topic.id !== undefined) add('List', topic.id, `topic ${topic.id} of consultation ${c.id}`);
-        for (const heading of topic.headings ?? []) if (heading.id !== undefined) add('List', heading.id, `heading ${heading.id} of consultation ${c.id}`);
+        for (const heading of topic.headings ?? [])
+          if (heading.id !== undefined)
+            add('List', heading.id, `heading ${heading.id} of consultation ${c.id}`);
         const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
-        for (const e of entries) if (e.kind === 'note') add('Observation', e.id, `note ${e.id} of consultation ${c.id}`);
+        for (const e of entries)
+          if (e.kind === 'note') add('Observation', e.id, `note ${e.id} of consultation ${c.id}`);
       }
       break;
     }
@@ -107,7 +118,11 @@ function resourceIds<A extends RecordArea>(area: A, item: AreaItem<A>): [string,
       const results = [...(r.results ?? []), ...(r.groups ?? []).flatMap((g) => g.results)];
       for (const g of r.groups ?? []) add('Observation', g.id, `test group ${g.id} ${of}`);
       for (const res of results) add('Observation', res.id, `test result ${res.id} ${of}`);
-      const comments = [...(r.filingComments ?? []), ...(r.groups ?? []).flatMap((g) => g.filingComments ?? []), ...results.flatMap((x) => x.filingComments ?? [])];
+      const comments = [
+        ...(r.filingComments ?? []),
+        ...(r.groups ?? []).flatMap((g) => g.filingComments ?? []),
+        ...results.flatMap((x) => x.filingComments ?? []),
+      ];
       for (const fc of comments) add('Observation', fc.id, `filing comment ${fc.id} ${of}`);
       break;
     }
@@ -145,7 +160,8 @@ class ActorDirectory {
   private readonly known: Readonly<Record<keyof ActorIds, ReadonlySet<string>>>;
 
   constructor(dataset: PracticeDataset) {
-    const ids = (items: readonly { readonly id: string }[] | undefined) => new Set((items ?? []).map((i) => i.id));
+    const ids = (items: readonly { readonly id: string }[] | undefined) =>
+      new Set((items ?? []).map((i) => i.id));
     this.known = {
       practitioners: ids(dataset.practitioners),
       organisations: ids([dataset.practice, ...dataset.organisations]),
@@ -165,7 +181,8 @@ class ActorDirectory {
       ['healthcareServices', 'healthcare service'],
       ['devices', 'device'],
     ] as const;
-    for (const [set, label] of kinds) for (const id of named[set]) if (!this.known[set].has(id)) out.push(`${label} ${id}`);
+    for (const [set, label] of kinds)
+      for (const id of named[set]) if (!this.known[set].has(id)) out.push(`${label} ${id}`);
     return out;
   }
 
@@ -174,12 +191,18 @@ class ActorDirectory {
     const check = (what: string, fill: (ids: ActorIdSet) => void) => {
       const ids = new ActorIdSet();
       fill(ids);
-      for (const m of this.missing(ids)) issues.push(`${what} names ${m}, which is not in the practice dataset`);
+      for (const m of this.missing(ids))
+        issues.push(`${what} names ${m}, which is not in the practice dataset`);
     };
-    for (const p of dataset.practitioners) check(`practitioner ${p.id}`, (ids) => p.roles.forEach((r) => ids.organisation(r.organisationId)));
-    for (const l of dataset.locations) check(`location ${l.id}`, (ids) => ids.organisation(l.managingOrganisationId));
-    for (const s of dataset.healthcareServices ?? []) check(`healthcare service ${s.id}`, (ids) => ids.organisation(s.providedByOrganisationId));
-    check(`practice ${dataset.practice.id}`, (ids) => (dataset.practice.locationIds ?? []).forEach((id) => ids.location(id)));
+    for (const p of dataset.practitioners)
+      check(`practitioner ${p.id}`, (ids) => p.roles.forEach((r) => ids.organisation(r.organisationId)));
+    for (const l of dataset.locations)
+      check(`location ${l.id}`, (ids) => ids.organisation(l.managingOrganisationId));
+    for (const s of dataset.healthcareServices ?? [])
+      check(`healthcare service ${s.id}`, (ids) => ids.organisation(s.providedByOrganisationId));
+    check(`practice ${dataset.practice.id}`, (ids) =>
+      (dataset.practice.locationIds ?? []).forEach((id) => ids.location(id)),
+    );
   }
 }
 
@@ -189,7 +212,8 @@ function checkPatient(data: PatientData, actors: ActorDirectory, issues: string[
 
   const usualGp = new ActorIdSet();
   usualGp.practitioner(patient.usualGpId);
-  for (const m of actors.missing(usualGp)) report('usual GP', `names ${m}, which is not in the practice dataset`);
+  for (const m of actors.missing(usualGp))
+    report('usual GP', `names ${m}, which is not in the practice dataset`);
 
   // Every item this patient holds, by ref key (a plan's issues under their own keys).
   const present = new Set<string>();
@@ -212,7 +236,12 @@ function checkPatient(data: PatientData, actors: ActorDirectory, issues: string[
     const keys = new Set<string>();
     for (const ref of consultationRefs(c)) {
       keys.add(refKey(ref));
-      const planId = ref.kind === 'medicationIssue' ? planOfIssue.get(ref.id) : ref.kind === 'medicationPlan' ? ref.id : undefined;
+      const planId =
+        ref.kind === 'medicationIssue'
+          ? planOfIssue.get(ref.id)
+          : ref.kind === 'medicationPlan'
+            ? ref.id
+            : undefined;
       if (planId !== undefined) keys.add(`medication:${planId}`);
     }
     referencedBy.set(c.id, keys);
@@ -221,8 +250,10 @@ function checkPatient(data: PatientData, actors: ActorDirectory, issues: string[
   const checkContext = (what: string, consultationId: string | undefined, keys: readonly string[]) => {
     if (consultationId === undefined) return;
     const refs = referencedBy.get(consultationId);
-    if (!refs) report(what, `was recorded in consultation ${consultationId}, which is not in this patient's record`);
-    else if (!keys.some((k) => refs.has(k))) report(what, `was recorded in consultation ${consultationId}, which does not reference it`);
+    if (!refs)
+      report(what, `was recorded in consultation ${consultationId}, which is not in this patient's record`);
+    else if (!keys.some((k) => refs.has(k)))
+      report(what, `was recorded in consultation ${consultationId}, which does not reference it`);
   };
 
   for (const area of RECORD_AREAS) {
@@ -230,7 +261,8 @@ function checkPatient(data: PatientData, actors: ActorDirectory, issues: string[
       const ref = refTo(area, item);
       const what = `${AREA_KIND[area]} ${item.id}`;
       for (const target of itemRefsOf(area, item)) {
-        if (!present.has(refKey(target))) report(what, `references ${describe(target)}, which is not in this patient's record`);
+        if (!present.has(refKey(target)))
+          report(what, `references ${describe(target)}, which is not in this patient's record`);
       }
       const named = new ActorIdSet();
       collectActors(area, item, named);
@@ -241,14 +273,24 @@ function checkPatient(data: PatientData, actors: ActorDirectory, issues: string[
       }
       if (area === 'medication') {
         for (const issue of (item as MedicationPlan).issues) {
-          checkContext(`medicationIssue ${issue.id}`, issue.consultationId, [`medicationIssue:${issue.id}`, `medication:${item.id}`]);
+          checkContext(`medicationIssue ${issue.id}`, issue.consultationId, [
+            `medicationIssue:${issue.id}`,
+            `medication:${item.id}`,
+          ]);
         }
       }
       for (const date of filterDates(area, item)) {
         if (partialDateInterval(date) === undefined) report(what, `has an unreadable date "${date}"`);
       }
       // DiagnosticReport.issued is a FHIR instant: a partial date would pass the filter but not the profile.
-      if (area === 'investigations' && !/^\d{4}-\d{2}-\d{2}T/.test((item as AreaItem<'investigations'>).issued)) report(what, `has an issued time "${(item as AreaItem<'investigations'>).issued}" that is not a full timestamp`);
+      if (
+        area === 'investigations' &&
+        !/^\d{4}-\d{2}-\d{2}T/.test((item as AreaItem<'investigations'>).issued)
+      )
+        report(
+          what,
+          `has an issued time "${(item as AreaItem<'investigations'>).issued}" that is not a full timestamp`,
+        );
     }
   }
 }

@@ -1,9 +1,9 @@
 import { GpcError } from '../fhir/gpc-error';
-import { SYSTEM } from '../fhir/profiles';
-import type { Interaction } from './interactions';
-import { truncate } from '../fhir/text';
-import { STU3_ELEMENTS, STU3_RESOURCE_TYPES } from './stu3-resources';
 import { isJsonObject, type JsonObject } from '../fhir/json';
+import { SYSTEM } from '../fhir/profiles';
+import { truncate } from '../fhir/text';
+import type { Interaction } from './interactions';
+import { STU3_ELEMENTS, STU3_RESOURCE_TYPES } from './stu3-resources';
 
 /** What the consumer's JWT tells us; kept for audit. Never used to route or look up data. */
 export interface JwtClaims {
@@ -26,12 +26,25 @@ export interface JwtClaims {
 }
 
 const REQUIRED_CLAIMS = [
-  'iss', 'sub', 'aud', 'exp', 'iat', 'reason_for_request', 'requested_scope',
-  'requesting_device', 'requesting_organization', 'requesting_practitioner',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'reason_for_request',
+  'requested_scope',
+  'requesting_device',
+  'requesting_organization',
+  'requesting_practitioner',
 ] as const;
 
 const KNOWN_SCOPES: ReadonlySet<string> = new Set([
-  'patient/*.read', 'patient/*.write', 'organization/*.read', 'organization/*.write', 'conf/N', 'conf/R',
+  'patient/*.read',
+  'patient/*.write',
+  'organization/*.read',
+  'organization/*.write',
+  'conf/N',
+  'conf/R',
 ]);
 
 /** JWT lifetime the spec fixes: exp SHALL be exactly iat + 300 seconds. */
@@ -44,7 +57,6 @@ type Json = JsonObject;
 function bad(diagnostics: string): GpcError {
   return new GpcError('BAD_REQUEST', diagnostics, { 'WWW-Authenticate': 'Bearer' });
 }
-
 
 function decodeSegment(segment: string, what: string): Json {
   if (!BASE64URL.test(segment)) throw bad(`JWT ${what} is not base64url encoded`);
@@ -60,13 +72,15 @@ function decodeSegment(segment: string, what: string): Json {
 
 function nonEmptyString(claims: Json, name: string): string {
   const value = claims[name];
-  if (typeof value !== 'string' || value.trim() === '') throw bad(`JWT ${name} claim must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw bad(`JWT ${name} claim must be a non-empty string`);
   return value;
 }
 
 function integerClaim(claims: Json, name: string): number {
   const value = claims[name];
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(`JWT ${name} claim must be an integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw bad(`JWT ${name} claim must be an integer`);
   return value;
 }
 
@@ -135,7 +149,8 @@ function checkScope(scope: string, interaction: Interaction): void {
 /** Decode the unsigned GP Connect JWT and apply every claim rule of Cross-organisation audit and provenance —
  * JSON Web Token (D-10 to D-16). */
 export function checkJwt(authorization: string | undefined, interaction: Interaction, now: Date): JwtClaims {
-  if (authorization === undefined || authorization.trim() === '') throw bad('Authorization header is missing');
+  if (authorization === undefined || authorization.trim() === '')
+    throw bad('Authorization header is missing');
   const match = /^Bearer\s+(\S+)$/.exec(authorization.trim());
   if (!match) throw bad('Authorization header must be "Bearer <JWT>"');
   const segments = match[1].split('.');
@@ -146,7 +161,8 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
   const algorithm = typeof header.alg === 'string' ? header.alg : 'none';
 
   for (const name of REQUIRED_CLAIMS) {
-    if (claims[name] === undefined || claims[name] === null) throw bad(`JWT ${name} claim is missing or empty`);
+    if (claims[name] === undefined || claims[name] === null)
+      throw bad(`JWT ${name} claim is missing or empty`);
   }
   const issuer = nonEmptyString(claims, 'iss');
   const subject = nonEmptyString(claims, 'sub');
@@ -168,7 +184,9 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
   checkScope(requestedScope, interaction);
 
   const device = claimResource(claims, 'requesting_device', 'Device');
-  const deviceIdentifier = identifiers(device).find((i) => typeof i.value === 'string' && i.value.trim() !== '');
+  const deviceIdentifier = identifiers(device).find(
+    (i) => typeof i.value === 'string' && i.value.trim() !== '',
+  );
   if (!deviceIdentifier) throw bad('JWT requesting_device claim must have an identifier with a value');
   if (typeof device.model !== 'string' || device.model.trim() === '') {
     throw bad('JWT requesting_device claim must have a model');
@@ -183,9 +201,14 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
   }
   // D-14b: a legacy ODS system is accepted (and visible in the audit record).
   const odsIdentifier = identifiers(organization).find(
-    (i) => typeof i.system === 'string' && /ods-organization-code$/.test(i.system) && typeof i.value === 'string' && i.value.trim() !== '',
+    (i) =>
+      typeof i.system === 'string' &&
+      /ods-organization-code$/.test(i.system) &&
+      typeof i.value === 'string' &&
+      i.value.trim() !== '',
   );
-  if (!odsIdentifier) throw bad('JWT requesting_organization claim must have an ODS organization code identifier');
+  if (!odsIdentifier)
+    throw bad('JWT requesting_organization claim must have an ODS organization code identifier');
 
   const practitioner = claimResource(claims, 'requesting_practitioner', 'Practitioner');
   if (typeof practitioner.id !== 'string' || practitioner.id.trim() === '') {
@@ -208,7 +231,11 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
     reasonForRequest: reason,
     requestedScope,
     algorithm,
-    organization: { odsCode: odsIdentifier.value as string, odsSystem: odsIdentifier.system as string, name: organization.name },
+    organization: {
+      odsCode: odsIdentifier.value as string,
+      odsSystem: odsIdentifier.system as string,
+      name: organization.name,
+    },
     practitioner: {
       id: practitioner.id,
       sdsUserId,

@@ -61,7 +61,10 @@ export function checkSspHeaders(
   const toAsid = required(header, 'Ssp-To');
   const interactionId = required(header, 'Ssp-InteractionID');
   if (!FHIR_ID.test(traceId)) {
-    throw new GpcError('BAD_REQUEST', 'Ssp-TraceID header must be a GUID (1 to 64 of A-Z, a-z, 0-9, "-", ".")');
+    throw new GpcError(
+      'BAD_REQUEST',
+      'Ssp-TraceID header must be a GUID (1 to 64 of A-Z, a-z, 0-9, "-", ".")',
+    );
   }
   if (interactionId !== interaction.interactionId) {
     throw new GpcError(
@@ -69,7 +72,10 @@ export function checkSspHeaders(
       `Ssp-InteractionID header "${truncate(interactionId)}" does not match the request; expected ${interaction.interactionId}`,
     );
   }
-  for (const [name, value] of [['Ssp-From', fromAsid], ['Ssp-To', toAsid]] as const) {
+  for (const [name, value] of [
+    ['Ssp-From', fromAsid],
+    ['Ssp-To', toAsid],
+  ] as const) {
     if (!ASID.test(value)) {
       const shown = truncate(value, 20);
       throw new GpcError('BAD_REQUEST', `${name} header "${shown}" is not an ASID (1 to 12 digits)`);

@@ -10,9 +10,9 @@ import type { CalendarDate } from '../../src/fhir/dates';
 import type { PatientData } from '../../src/record/dataset';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import type { ItemRef } from '../../src/record/model';
-import { postRecord, type TestApp,TODAY } from '../support/app';
+import { postRecord, type TestApp, TODAY } from '../support/app';
 import { expectBundle } from '../support/fhir';
-import { nhsNumber, type Parameter,parameters } from '../support/parameters';
+import { nhsNumber, type Parameter, parameters } from '../support/parameters';
 import { entryRefs, queryLists, resources } from './fixtures';
 
 let practice: ReturnType<typeof testPractice> | undefined;
@@ -30,7 +30,8 @@ export function shared<T extends { readonly confidential?: boolean }>(items: rea
   return (items ?? []).filter((i) => !i.confidential);
 }
 
-export const hasConfidential = (items: readonly { readonly confidential?: boolean }[] | undefined) => (items ?? []).some((i) => i.confidential);
+export const hasConfidential = (items: readonly { readonly confidential?: boolean }[] | undefined) =>
+  (items ?? []).some((i) => i.confidential);
 
 /** POST patientNHSNumber + the given area parameters; the Bundle has passed expectBundle (schemas, no duplicates, no dangling references). */
 export async function fetchBundle(t: TestApp, nhs: string, ...areas: Parameter[]): Promise<Bundle> {
@@ -65,10 +66,17 @@ export const PRIMARY_CODE: Readonly<Record<string, string>> = {
 };
 
 export const EMPTY_REASON = {
-  coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1', code: 'no-content-recorded', display: 'No Content Recorded' }],
+  coding: [
+    {
+      system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1',
+      code: 'no-content-recorded',
+      display: 'No Content Recorded',
+    },
+  ],
 };
 export const CONFIDENTIAL_NOTE = 'Items excluded due to confidentiality and/or patient preferences.';
-export const TRANSIT_NOTE = /^Patient record transfer from previous GP practice not yet complete; information recorded before \d{2}-[A-Z][a-z]{2}-\d{4} may be missing\./;
+export const TRANSIT_NOTE =
+  /^Patient record transfer from previous GP practice not yet complete; information recorded before \d{2}-[A-Z][a-z]{2}-\d{4} may be missing\./;
 
 /** The query Lists by title, each title exactly once; primary titles carry their SNOMED code. */
 export function listsByTitle(bundle: Bundle): Map<string, List> {
@@ -76,15 +84,29 @@ export function listsByTitle(bundle: Bundle): Map<string, List> {
   const byTitle = new Map(lists.map((l) => [l.title ?? '', l]));
   expect(byTitle.size).toBe(lists.length);
   for (const [title, list] of byTitle) {
-    if (PRIMARY_CODE[title]) expect(list.code?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: PRIMARY_CODE[title] });
-    else expect(list.code?.coding?.[0]).toEqual({ system: 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1', code: expect.any(String), display: title });
+    if (PRIMARY_CODE[title])
+      expect(list.code?.coding?.[0]).toMatchObject({
+        system: 'http://snomed.info/sct',
+        code: PRIMARY_CODE[title],
+      });
+    else
+      expect(list.code?.coding?.[0]).toEqual({
+        system: 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1',
+        code: expect.any(String),
+        display: title,
+      });
   }
   return byTitle;
 }
 
 export function list(bundle: Bundle, title: string): List {
   const found = listsByTitle(bundle).get(title);
-  if (!found) throw new Error(`no List "${title}" in [${queryLists(bundle).map((l) => l.title).join(', ')}]`);
+  if (!found)
+    throw new Error(
+      `no List "${title}" in [${queryLists(bundle)
+        .map((l) => l.title)
+        .join(', ')}]`,
+    );
   return found;
 }
 
@@ -119,21 +141,28 @@ export function problemLinks(condition: Condition): string[] {
 /** Some Condition of the Bundle links (relatedClinicalContent or actualProblem) a `type` resource that is in the Bundle. */
 export function expectAProblemLinks(bundle: Bundle, type: string): void {
   const present = new Set(idsOf(bundle, type));
-  expect(resources<Condition>(bundle, 'Condition').flatMap(problemLinks).some((r) => present.has(r))).toBe(true);
+  expect(
+    resources<Condition>(bundle, 'Condition')
+      .flatMap(problemLinks)
+      .some((r) => present.has(r)),
+  ).toBe(true);
 }
 
 /** An element @types/fhir types as `T | T[]` (a Reference or several), as an array. */
 export const many = <T>(x: T | T[] | undefined): T[] => ([] as T[]).concat(x ?? []);
 
 /** The first reference of an element @types/fhir types as `Reference | Reference[]` (MedicationRequest.basedOn). */
-export const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) => many(x)[0]?.reference;
+export const firstRef = (x: { reference?: string } | { reference?: string }[] | undefined) =>
+  many(x)[0]?.reference;
 
 /** The calendar days a recorded date may mean (Cross-organisation audit and provenance — JSON Web Token): a
  * year, a month, or the day as written. */
 export function recordedDays(value: string): [string, string] {
   if (/^\d{4}$/.test(value)) return [`${value}-01-01`, `${value}-12-31`];
   if (/^\d{4}-\d{2}$/.test(value)) {
-    const last = new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const last = new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)), 0))
+      .toISOString()
+      .slice(0, 10);
     return [`${value}-01`, last];
   }
   return [value.slice(0, 10), value.slice(0, 10)];
@@ -150,23 +179,41 @@ export interface ExpectedList {
 
 /** Active allergies (Cross-organisation audit and provenance — JSON Web Token), as the primary List's
  * entries. */
-export const activeAllergyRefs = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => !a.ended).map((a) => `AllergyIntolerance/${a.id}`);
+export const activeAllergyRefs = (nhs: string) =>
+  shared(raw(nhs).record.allergies)
+    .filter((a) => !a.ended)
+    .map((a) => `AllergyIntolerance/${a.id}`);
 
 /** Ended allergies, as the entries of "Ended allergies" (contained resources). */
-export const endedAllergyRefs = (nhs: string) => shared(raw(nhs).record.allergies).filter((a) => a.ended).map((a) => `#${a.id}`);
+export const endedAllergyRefs = (nhs: string) =>
+  shared(raw(nhs).record.allergies)
+    .filter((a) => a.ended)
+    .map((a) => `#${a.id}`);
 
 /** Every shared problem, as the primary Problems List's entries. */
 export const problemRefs = (nhs: string) => shared(raw(nhs).record.problems).map((p) => `Condition/${p.id}`);
 
 /** Cross-organisation audit and provenance — JSON Web Token: given ones (not-given with includeNotGiven),
  * then the status records (includeStatus, never entered in error). */
-export function expectedImmunisations(nhs: string, includeNotGiven = false, includeStatus = true): ExpectedList {
+export function expectedImmunisations(
+  nhs: string,
+  includeNotGiven = false,
+  includeStatus = true,
+): ExpectedList {
   const rec = raw(nhs).record;
   const imms = (rec.immunisations ?? []).filter((i) => includeNotGiven || i.notGiven !== true);
-  const statuses = includeStatus ? (rec.immunisationStatuses ?? []).filter((s) => s.enteredInError !== true) : [];
+  const statuses = includeStatus
+    ? (rec.immunisationStatuses ?? []).filter((s) => s.enteredInError !== true)
+    : [];
   return {
-    entries: [...shared(imms).map((i) => `Immunization/${i.id}`), ...shared(statuses).map((s) => `Observation/${s.id}`)],
-    refs: [...shared(imms).map((i): ItemRef => ({ kind: 'immunisation', id: i.id })), ...shared(statuses).map((s): ItemRef => ({ kind: 'immunisationStatus', id: s.id }))],
+    entries: [
+      ...shared(imms).map((i) => `Immunization/${i.id}`),
+      ...shared(statuses).map((s) => `Observation/${s.id}`),
+    ],
+    refs: [
+      ...shared(imms).map((i): ItemRef => ({ kind: 'immunisation', id: i.id })),
+      ...shared(statuses).map((s): ItemRef => ({ kind: 'immunisationStatus', id: s.id })),
+    ],
     confidential: [...imms, ...statuses].some((i) => i.confidential === true),
   };
 }
@@ -176,9 +223,14 @@ export function expectedImmunisations(nhs: string, includeNotGiven = false, incl
 export function linkedProblems(nhs: string, refs: readonly ItemRef[]): { ids: string[]; withheld: boolean } {
   const keys = new Set(refs.map((r) => `${r.kind}/${r.id}`));
   const linking = (raw(nhs).record.problems ?? []).filter((p) =>
-    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) => keys.has(`${l.kind}/${l.id}`)),
+    [...(p.actualProblem ? [p.actualProblem] : []), ...(p.linkedItems ?? [])].some((l) =>
+      keys.has(`${l.kind}/${l.id}`),
+    ),
   );
-  return { ids: shared(linking).map((p) => `Condition/${p.id}`), withheld: linking.some((p) => p.confidential === true) };
+  return {
+    ids: shared(linking).map((p) => `Condition/${p.id}`),
+    withheld: linking.some((p) => p.confidential === true),
+  };
 }
 
 // ---- the predefined searches (Multi area searches) ---------------------------------------------------
@@ -195,5 +247,7 @@ export function expectSearch1Lists(bundle: Bundle, nhs: string): void {
 /** The Lists search 2 adds, as the record says: the given immunisations and status records, every shared uncategorised item. */
 export function expectSearch2AddedLists(bundle: Bundle, nhs: string): void {
   expect(refsOf(list(bundle, TITLE.immunisations))).toEqual(expectedImmunisations(nhs).entries);
-  expect(refsOf(list(bundle, TITLE.uncategorised))).toEqual(shared(raw(nhs).record.uncategorisedData).map((o) => `Observation/${o.id}`));
+  expect(refsOf(list(bundle, TITLE.uncategorised))).toEqual(
+    shared(raw(nhs).record.uncategorisedData).map((o) => `Observation/${o.id}`),
+  );
 }

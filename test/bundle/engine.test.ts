@@ -6,6 +6,7 @@
  * supported clinical areas), determinism.
  */
 import type { Bundle, Encounter, List, MedicationStatement } from 'fhir/r3';
+
 import { bundleErrors } from '../support/profiles';
 import {
   allergy,
@@ -39,23 +40,37 @@ describe('envelope and key actors (Bundle page; Retrieve a patient’s structure
     const bundle = build(record(), query());
     valid(bundle);
     expect(bundle.id).toBe(TRACE_ID);
-    expect(bundle.meta).toEqual({ profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1'] });
+    expect(bundle.meta).toEqual({
+      profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1'],
+    });
     expect(bundle.type).toBe('collection');
-    expect(keys(bundle)).toEqual(['Patient/pat-1', 'Organization/org-practice', 'Practitioner/prac-gp', 'PractitionerRole/role-gp']);
+    expect(keys(bundle)).toEqual([
+      'Patient/pat-1',
+      'Organization/org-practice',
+      'Practitioner/prac-gp',
+      'PractitionerRole/role-gp',
+    ]);
     for (const entry of bundle.entry ?? []) expect(Object.keys(entry)).toEqual(['resource']);
     expect(outcome(bundle)).toBeUndefined();
   });
 
   it('Patient, Organization, Practitioner and Location carry meta.versionId; Lists and clinical resources do not', () => {
     const bundle = build(
-      record({ consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'note', id: 'n1', text: 'Seen' }] }] })]) }),
+      record({
+        consultations: area([
+          consultation('c1', { topics: [{ entries: [{ kind: 'note', id: 'n1', text: 'Seen' }] }] }),
+        ]),
+      }),
       query({ consultations: {} }),
     );
     valid(bundle);
     for (const entry of bundle.entry ?? []) {
       const r = entry.resource!;
       const versioned = ['Patient', 'Organization', 'Practitioner', 'Location'].includes(r.resourceType);
-      expect({ key: `${r.resourceType}/${r.id}`, versioned: r.meta?.versionId !== undefined }).toEqual({ key: `${r.resourceType}/${r.id}`, versioned });
+      expect({ key: `${r.resourceType}/${r.id}`, versioned: r.meta?.versionId !== undefined }).toEqual({
+        key: `${r.resourceType}/${r.id}`,
+        versioned,
+      });
       expect(r.meta?.profile).toHaveLength(1);
     }
     expect(find(bundle, 'Location', 'loc-main').meta?.versionId).toBe('4');
@@ -73,7 +88,12 @@ describe('supplementary actors (Retrieve a patient’s structured record — Pay
     const bundle = build(
       record({
         uncategorisedData: area([observation('o1'), observation('o2')]),
-        medication: area([plan('m1', { onBehalfOfOrganisationId: 'org-hospital', issues: [issue('m1-i1', { recorderId: NURSE.id })] })]),
+        medication: area([
+          plan('m1', {
+            onBehalfOfOrganisationId: 'org-hospital',
+            issues: [issue('m1-i1', { recorderId: NURSE.id })],
+          }),
+        ]),
       }),
       query({ uncategorisedData: {}, medication: { includePrescriptionIssues: true } }),
     );
@@ -84,7 +104,10 @@ describe('supplementary actors (Retrieve a patient’s structured record — Pay
   });
 
   it('a practitioner with more than one role gets no PractitionerRole at all', () => {
-    const bundle = build(record({ uncategorisedData: area([observation('o1', { recorderId: LOCUM.id })]) }), query({ uncategorisedData: {} }));
+    const bundle = build(
+      record({ uncategorisedData: area([observation('o1', { recorderId: LOCUM.id })]) }),
+      query({ uncategorisedData: {} }),
+    );
     valid(bundle);
     expect(resources(bundle, 'Practitioner').map((p) => p.id)).toContain(LOCUM.id);
     expect(resources(bundle, 'PractitionerRole').map((r) => r.id)).toEqual(['role-gp']);
@@ -92,11 +115,17 @@ describe('supplementary actors (Retrieve a patient’s structured record — Pay
 
   it("a consultation's Location and its managing organisation come in", () => {
     const bundle = build(
-      record({ consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'note', id: 'n1', text: 'Seen' }] }] })]) }),
+      record({
+        consultations: area([
+          consultation('c1', { topics: [{ entries: [{ kind: 'note', id: 'n1', text: 'Seen' }] }] }),
+        ]),
+      }),
       query({ consultations: {} }),
     );
     valid(bundle);
-    expect(find<Encounter>(bundle, 'Encounter', 'c1').location).toEqual([{ location: { reference: 'Location/loc-main' } }]);
+    expect(find<Encounter>(bundle, 'Encounter', 'c1').location).toEqual([
+      { location: { reference: 'Location/loc-main' } },
+    ]);
   });
 });
 
@@ -106,7 +135,9 @@ describe('ordering (Retrieve a patient’s structured record — Bundle populati
       allergies: { active: area([allergy('a1')]) },
       medication: area([plan('m1')]),
       problems: area([problem('p1')]),
-      consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] })]),
+      consultations: area([
+        consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] }),
+      ]),
       uncategorisedData: area([observation('o1', { consultationId: 'c1' })]),
       referrals: area([referral('r1')]),
     });
@@ -161,10 +192,19 @@ describe('deduplication (Retrieve a patient’s structured record — Payload re
     const bundle = build(
       record({
         medication: area([plan('m1')]),
-        problems: area([problem('p1', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] }), problem('p2', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] })]),
-        consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'medicationPlan', id: 'm1' }] }] })]),
+        problems: area([
+          problem('p1', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] }),
+          problem('p2', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] }),
+        ]),
+        consultations: area([
+          consultation('c1', { topics: [{ entries: [{ kind: 'medicationPlan', id: 'm1' }] }] }),
+        ]),
       }),
-      query({ medication: { includePrescriptionIssues: true }, problems: { filters: [] }, consultations: {} }),
+      query({
+        medication: { includePrescriptionIssues: true },
+        problems: { filters: [] },
+        consultations: {},
+      }),
     );
     valid(bundle);
     expect(resources<MedicationStatement>(bundle, 'MedicationStatement')).toHaveLength(1);
@@ -181,7 +221,15 @@ describe('switched-off areas (Configuration for supported clinical areas)', () =
       record({
         consultations: area([
           consultation('c1', {
-            topics: [{ entries: [{ kind: 'referral', id: 'r1' }, { kind: 'referral', id: 'r2' }, { kind: 'observation', id: 'o1' }] }],
+            topics: [
+              {
+                entries: [
+                  { kind: 'referral', id: 'r1' },
+                  { kind: 'referral', id: 'r2' },
+                  { kind: 'observation', id: 'o1' },
+                ],
+              },
+            ],
           }),
         ]),
         linked: { uncategorisedData: [observation('o1', { consultationId: 'c1' })] },
@@ -195,20 +243,32 @@ describe('switched-off areas (Configuration for supported clinical areas)', () =
       { display: 'Referral items have been disabled' },
       { reference: 'Observation/o1' },
     ]);
-    expect(outcome(bundle)?.issue.map((i) => [i.details?.text, i.diagnostics])).toEqual([['includeReferrals has been disabled', 'includeReferrals']]);
+    expect(outcome(bundle)?.issue.map((i) => [i.details?.text, i.diagnostics])).toEqual([
+      ['includeReferrals has been disabled', 'includeReferrals'],
+    ]);
   });
 
   it('no second warning when the disabled area was also requested (already among the query warnings)', () => {
     const bundle = build(
       record({ problems: area([problem('p1', { linkedItems: [{ kind: 'referral', id: 'r1' }] })]) }),
-      query({ problems: { filters: [] }, warnings: [{ text: 'includeReferrals has been disabled', diagnostics: 'includeReferrals' }] }, ['referrals']),
+      query(
+        {
+          problems: { filters: [] },
+          warnings: [{ text: 'includeReferrals has been disabled', diagnostics: 'includeReferrals' }],
+        },
+        ['referrals'],
+      ),
     );
     valid(bundle);
     expect(outcome(bundle)?.issue).toHaveLength(1);
-    const condition = find(bundle, 'Condition', 'p1') as { extension?: { url: string; valueReference?: unknown }[] };
-    expect(condition.extension?.filter((e) => e.url.endsWith('RelatedClinicalContent-1')).map((e) => e.valueReference)).toEqual([
-      { display: 'Referral items have been disabled' },
-    ]);
+    const condition = find(bundle, 'Condition', 'p1') as {
+      extension?: { url: string; valueReference?: unknown }[];
+    };
+    expect(
+      condition.extension
+        ?.filter((e) => e.url.endsWith('RelatedClinicalContent-1'))
+        .map((e) => e.valueReference),
+    ).toEqual([{ display: 'Referral items have been disabled' }]);
   });
 
   it('a link to an item that is not in the Bundle (withheld or out of scope) is left out, not dangling', () => {
@@ -227,30 +287,45 @@ describe('encounter references', () => {
     const bundle = build(
       record({
         allergies: { active: area([allergy('a1', { consultationId: 'c-elsewhere' })]) },
-        medication: area([plan('m1', { consultationId: 'c-elsewhere', issues: [issue('m1-i1', { consultationId: 'c-elsewhere' })] })]),
+        medication: area([
+          plan('m1', {
+            consultationId: 'c-elsewhere',
+            issues: [issue('m1-i1', { consultationId: 'c-elsewhere' })],
+          }),
+        ]),
       }),
       query({ allergies: { includeResolved: false }, medication: { includePrescriptionIssues: true } }),
     );
     valid(bundle);
     expect(find(bundle, 'AllergyIntolerance', 'a1')).not.toHaveProperty('extension');
-    for (const r of [...resources(bundle, 'MedicationStatement'), ...resources(bundle, 'MedicationRequest')]) expect(r).not.toHaveProperty('context');
+    for (const r of [...resources(bundle, 'MedicationStatement'), ...resources(bundle, 'MedicationRequest')])
+      expect(r).not.toHaveProperty('context');
   });
 
   it('an item recorded in a returned consultation points at its Encounter', () => {
     const bundle = build(
       record({
-        consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'medicationPlan', id: 'm1' }] }] })]),
+        consultations: area([
+          consultation('c1', { topics: [{ entries: [{ kind: 'medicationPlan', id: 'm1' }] }] }),
+        ]),
         linked: { medication: [plan('m1', { consultationId: 'c1' })] },
       }),
       query({ consultations: {} }),
     );
     valid(bundle);
-    expect(find<MedicationStatement>(bundle, 'MedicationStatement', 'm1').context).toEqual({ reference: 'Encounter/c1' });
+    expect(find<MedicationStatement>(bundle, 'MedicationStatement', 'm1').context).toEqual({
+      reference: 'Encounter/c1',
+    });
   });
 });
 
 it('recorded timestamps pass through unchanged', () => {
-  const bundle = build(record({ allergies: { active: area([allergy('a1', { recorded: T('2020-02-02', '08:00:00') })]) } }), query({ allergies: { includeResolved: false } }));
-  expect((find(bundle, 'AllergyIntolerance', 'a1') as { assertedDate?: string }).assertedDate).toBe('2020-02-02T08:00:00+00:00');
+  const bundle = build(
+    record({ allergies: { active: area([allergy('a1', { recorded: T('2020-02-02', '08:00:00') })]) } }),
+    query({ allergies: { includeResolved: false } }),
+  );
+  expect((find(bundle, 'AllergyIntolerance', 'a1') as { assertedDate?: string }).assertedDate).toBe(
+    '2020-02-02T08:00:00+00:00',
+  );
   expect(GP.id).toBe('prac-gp');
 });

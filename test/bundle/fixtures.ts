@@ -3,7 +3,9 @@
  * they produce. Nothing here reads the embedded test practice: each test states the record it needs.
  */
 import type { Bundle, FhirResource, List, OperationOutcome, Resource } from 'fhir/r3';
+
 import { buildBundle } from '../../src/bundle/build-bundle';
+import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type {
   Allergy,
@@ -17,14 +19,23 @@ import type {
 } from '../../src/record/model';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
 import type { PatientRecord } from '../../src/record/repository';
-import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TRACE_ID = '5d0a1c52-3f1e-4a5b-9a0e-2f6c7b1d9e44';
 export const NOW = '2026-11-21T12:00:00Z';
 export const T = (date: string, time = '10:00:00'): Timestamp => `${date}T${time}+00:00` as Timestamp;
 
-export const PRACTICE: Practice = { id: 'org-practice', odsCode: 'A12345', name: 'Example Surgery', version: '1' };
-export const HOSPITAL: Organisation = { id: 'org-hospital', odsCode: 'RR8', name: 'Leeds Teaching Hospitals', version: '2' };
+export const PRACTICE: Practice = {
+  id: 'org-practice',
+  odsCode: 'A12345',
+  name: 'Example Surgery',
+  version: '1',
+};
+export const HOSPITAL: Organisation = {
+  id: 'org-hospital',
+  odsCode: 'RR8',
+  name: 'Leeds Teaching Hospitals',
+  version: '2',
+};
 const GMP = { code: 'R0260', display: 'General Medical Practitioner' };
 export const GP: Practitioner = {
   id: 'prac-gp',
@@ -36,7 +47,9 @@ export const GP: Practitioner = {
 export const NURSE: Practitioner = {
   id: 'prac-nurse',
   name: { family: 'Clarke', given: ['Helen'] },
-  roles: [{ id: 'role-nurse', organisationId: PRACTICE.id, jobRole: { code: 'R0690', display: 'Practice Nurse' } }],
+  roles: [
+    { id: 'role-nurse', organisationId: PRACTICE.id, jobRole: { code: 'R0690', display: 'Practice Nurse' } },
+  ],
   version: '3',
 };
 /** Two roles in play: GP Connect's known issue means no PractitionerRole at all for him (Retrieve a patient’s
@@ -50,7 +63,13 @@ export const LOCUM: Practitioner = {
   ],
   version: '1',
 };
-export const SURGERY: Location = { id: 'loc-main', name: 'Main surgery', odsSiteCode: 'A12345', managingOrganisationId: PRACTICE.id, version: '4' };
+export const SURGERY: Location = {
+  id: 'loc-main',
+  name: 'Main surgery',
+  odsSiteCode: 'A12345',
+  managingOrganisationId: PRACTICE.id,
+  version: '4',
+};
 
 export const PATIENT: Patient = {
   id: 'pat-1',
@@ -78,7 +97,10 @@ export function record(overrides: Partial<PatientRecord> = {}): PatientRecord {
   };
 }
 
-export function query(overrides: Partial<StructuredQuery> = {}, disabled: ClinicalArea[] = []): StructuredQuery {
+export function query(
+  overrides: Partial<StructuredQuery> = {},
+  disabled: ClinicalArea[] = [],
+): StructuredQuery {
   return {
     nhsNumber: PATIENT.nhsNumber,
     today: '2026-11-21' as CalendarDate,
@@ -90,15 +112,29 @@ export function query(overrides: Partial<StructuredQuery> = {}, disabled: Clinic
 
 export function build(rec: PatientRecord, q: StructuredQuery): Bundle {
   let n = 0;
-  return buildBundle(rec, q, { traceId: TRACE_ID, newId: () => `oo-${++n}`, date: NOW, warnings: q.warnings });
+  return buildBundle(rec, q, {
+    traceId: TRACE_ID,
+    newId: () => `oo-${++n}`,
+    date: NOW,
+    warnings: q.warnings,
+  });
 }
 
-export const area = <T>(items: readonly T[], withheldConfidential = false) => ({ items, withheldConfidential });
+export const area = <T>(items: readonly T[], withheldConfidential = false) => ({
+  items,
+  withheldConfidential,
+});
 
 // ---- items ---------------------------------------------------------------------------------------
 
 export function allergy(id: string, extra: Partial<Allergy> = {}): Allergy {
-  return { id, recorded: T('2019-06-11'), recorderId: GP.id, code: { code: '373270004', display: 'Penicillin' }, ...extra };
+  return {
+    id,
+    recorded: T('2019-06-11'),
+    recorderId: GP.id,
+    code: { code: '373270004', display: 'Penicillin' },
+    ...extra,
+  };
 }
 
 export function issue(id: string, extra: Partial<MedicationIssue> = {}): MedicationIssue {
@@ -173,7 +209,9 @@ export function consultation(id: string, extra: Partial<Consultation> = {}): Con
 // ---- readers -------------------------------------------------------------------------------------
 
 export function resources<T extends Resource = FhirResource>(bundle: Bundle, type: string): T[] {
-  return (bundle.entry ?? []).map((e) => e.resource as Resource).filter((r) => r.resourceType === type) as T[];
+  return (bundle.entry ?? [])
+    .map((e) => e.resource as Resource)
+    .filter((r) => r.resourceType === type) as T[];
 }
 
 /** Query lists (no encounter): primary and secondary. */
@@ -193,11 +231,15 @@ export function listTitled(bundle: Bundle, title: string): List {
   return found[0];
 }
 
-export const entryRefs = (list: List) => (list.entry ?? []).map((e) => e.item.reference ?? `display:${e.item.display}`);
+export const entryRefs = (list: List) =>
+  (list.entry ?? []).map((e) => e.item.reference ?? `display:${e.item.display}`);
 
 export function warningCodes(list: List): string[] {
   return (list.extension ?? [])
-    .filter((e) => e.url === 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1')
+    .filter(
+      (e) =>
+        e.url === 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1',
+    )
     .map((e) => e.valueCode ?? '');
 }
 
@@ -205,7 +247,8 @@ export function outcome(bundle: Bundle): OperationOutcome | undefined {
   return resources<OperationOutcome>(bundle, 'OperationOutcome')[0];
 }
 
-export const keys = (bundle: Bundle) => (bundle.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id ?? ''}`);
+export const keys = (bundle: Bundle) =>
+  (bundle.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id ?? ''}`);
 
 export function find<T extends Resource>(bundle: Bundle, type: string, id: string): T {
   const r = resources<T>(bundle, type).find((x) => x.id === id);

@@ -4,6 +4,7 @@
  * warning codes and notes, empty lists.
  */
 import type { AllergyIntolerance, Bundle } from 'fhir/r3';
+
 import { bundleErrors } from '../support/profiles';
 import {
   allergy,
@@ -28,7 +29,13 @@ import {
 
 const valid = (bundle: Bundle) => expect(bundleErrors(bundle)).toEqual([]);
 const EMPTY_REASON = {
-  coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1', code: 'no-content-recorded', display: 'No Content Recorded' }],
+  coding: [
+    {
+      system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1',
+      code: 'no-content-recorded',
+      display: 'No Content Recorded',
+    },
+  ],
 };
 const CONFIDENTIAL = 'Items excluded due to confidentiality and/or patient preferences.';
 const LINKED = 'Problems - linked problems not relating to the primary query';
@@ -64,8 +71,15 @@ describe('primary lists (List page)', () => {
     ]);
     for (const list of queryLists(bundle)) {
       expect(list.id).toBeUndefined();
-      expect(list.meta).toEqual({ profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1'] });
-      expect([list.status, list.mode, list.subject, list.date]).toEqual(['current', 'snapshot', { reference: 'Patient/pat-1' }, '2026-11-21T12:00:00Z']);
+      expect(list.meta).toEqual({
+        profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1'],
+      });
+      expect([list.status, list.mode, list.subject, list.date]).toEqual([
+        'current',
+        'snapshot',
+        { reference: 'Patient/pat-1' },
+        '2026-11-21T12:00:00Z',
+      ]);
       expect(list.entry).toBeUndefined();
       expect(list.emptyReason).toEqual(EMPTY_REASON);
       expect(list.note).toEqual([{ text: 'Information not available' }]);
@@ -89,11 +103,14 @@ describe('primary lists (List page)', () => {
 });
 
 describe('"Ended allergies" (Allergies guidance — ended allergies; docs/decisions.md)', () => {
-  const ended = (id: string, reason?: string) => allergy(id, { ended: { date: '2021-05-01', ...(reason && { reason }) } });
+  const ended = (id: string, reason?: string) =>
+    allergy(id, { ended: { date: '2021-05-01', ...(reason && { reason }) } });
 
   it('resolved allergies are contained and referenced as #id; never top-level; the List has no id', () => {
     const bundle = build(
-      record({ allergies: { active: area([allergy('a1')]), resolved: area([ended('a2', 'Outgrown'), ended('a3')]) } }),
+      record({
+        allergies: { active: area([allergy('a1')]), resolved: area([ended('a2', 'Outgrown'), ended('a3')]) },
+      }),
       query({ allergies: { includeResolved: true } }),
     );
     valid(bundle);
@@ -106,17 +123,24 @@ describe('"Ended allergies" (Allergies guidance — ended allergies; docs/decisi
       ['a2', 'resolved'],
       ['a3', 'resolved'],
     ]);
-    const endExt = (a: AllergyIntolerance) => a.extension?.find((e) => e.url.endsWith('AllergyIntoleranceEnd-1'))?.extension;
+    const endExt = (a: AllergyIntolerance) =>
+      a.extension?.find((e) => e.url.endsWith('AllergyIntoleranceEnd-1'))?.extension;
     expect(endExt(contained[0])).toEqual([
       { url: 'endDate', valueDateTime: '2021-05-01' },
       { url: 'reasonEnded', valueString: 'Outgrown' },
     ]);
-    expect(endExt(contained[1])?.[1]).toEqual({ url: 'reasonEnded', valueString: 'No information available' });
+    expect(endExt(contained[1])?.[1]).toEqual({
+      url: 'reasonEnded',
+      valueString: 'No information available',
+    });
     expect(resources(bundle, 'AllergyIntolerance').map((a) => a.id)).toEqual(['a1']);
   });
 
   it('with no resolved allergies and includeResolvedAllergies: an empty "Ended allergies" List', () => {
-    const bundle = build(record({ allergies: { active: area([]), resolved: area([]) } }), query({ allergies: { includeResolved: true } }));
+    const bundle = build(
+      record({ allergies: { active: area([]), resolved: area([]) } }),
+      query({ allergies: { includeResolved: true } }),
+    );
     valid(bundle);
     expect(queryLists(bundle)).toHaveLength(2);
     for (const list of queryLists(bundle)) {
@@ -128,7 +152,14 @@ describe('"Ended allergies" (Allergies guidance — ended allergies; docs/decisi
   it('referenced from a problem: the List gets an id and outside references are List/<id>#<allergy>', () => {
     const bundle = build(
       record({
-        problems: area([problem('p1', { linkedItems: [{ kind: 'allergy', id: 'a2' }, { kind: 'allergy', id: 'a1' }] })]),
+        problems: area([
+          problem('p1', {
+            linkedItems: [
+              { kind: 'allergy', id: 'a2' },
+              { kind: 'allergy', id: 'a1' },
+            ],
+          }),
+        ]),
         linked: { allergies: [allergy('a1'), ended('a2')] },
       }),
       query({ problems: { filters: [] } }),
@@ -137,8 +168,12 @@ describe('"Ended allergies" (Allergies guidance — ended allergies; docs/decisi
     const list = listTitled(bundle, 'Ended allergies');
     expect(list.id).toBe('pat-1-ended-allergies');
     expect(entryRefs(list)).toEqual(['#a2']);
-    expect(entryRefs(listTitled(bundle, 'Problems - allergies that have been ended related to problems'))).toEqual(['List/pat-1-ended-allergies#a2']);
-    expect(entryRefs(listTitled(bundle, 'Problems - allergies related to problems'))).toEqual(['AllergyIntolerance/a1']);
+    expect(
+      entryRefs(listTitled(bundle, 'Problems - allergies that have been ended related to problems')),
+    ).toEqual(['List/pat-1-ended-allergies#a2']);
+    expect(entryRefs(listTitled(bundle, 'Problems - allergies related to problems'))).toEqual([
+      'AllergyIntolerance/a1',
+    ]);
     // The primary allergy list is not there: allergies were not requested.
     expect(titles(bundle)).not.toContain('Allergies and adverse reactions');
   });
@@ -164,19 +199,31 @@ describe('"Ended allergies" (Allergies guidance — ended allergies; docs/decisi
 
 describe('the linked-problems List (List page)', () => {
   it('absent when nothing is linked; one List with every linked Condition when there is', () => {
-    const without = build(record({ allergies: { active: area([allergy('a1')]) } }), query({ allergies: { includeResolved: false } }));
+    const without = build(
+      record({ allergies: { active: area([allergy('a1')]) } }),
+      query({ allergies: { includeResolved: false } }),
+    );
     expect(titles(without)).toEqual(['Allergies and adverse reactions']);
 
     const bundle = build(
       record({
         allergies: { active: area([allergy('a1')]) },
         medication: area([plan('m1')]),
-        linked: { problems: [problem('p1', { linkedItems: [{ kind: 'allergy', id: 'a1' }] }), problem('p2', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] })] },
+        linked: {
+          problems: [
+            problem('p1', { linkedItems: [{ kind: 'allergy', id: 'a1' }] }),
+            problem('p2', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] }),
+          ],
+        },
       }),
       query({ allergies: { includeResolved: false }, medication: { includePrescriptionIssues: true } }),
     );
     valid(bundle);
-    expect(titles(bundle)).toEqual([LINKED, 'Allergies and adverse reactions', 'Medications and medical devices']);
+    expect(titles(bundle)).toEqual([
+      LINKED,
+      'Allergies and adverse reactions',
+      'Medications and medical devices',
+    ]);
     const list = listTitled(bundle, LINKED);
     expect(list.code?.coding).toEqual([
       {
@@ -192,7 +239,11 @@ describe('the linked-problems List (List page)', () => {
     const bundle = build(
       record({
         problems: area([problem('p1', { relatedProblems: [{ type: 'child', problemId: 'p2' }] })]),
-        linked: { problems: [problem('p2', { status: 'inactive', relatedProblems: [{ type: 'parent', problemId: 'p1' }] })] },
+        linked: {
+          problems: [
+            problem('p2', { status: 'inactive', relatedProblems: [{ type: 'parent', problemId: 'p1' }] }),
+          ],
+        },
       }),
       query({ problems: { filters: [{ status: 'active' }] } }),
     );
@@ -219,7 +270,18 @@ describe('secondary lists (List page)', () => {
       consultations: area([
         consultation('c1', {
           topics: [
-            { problemIds: ['p1'], headings: [{ title: 'Plan', entries: [{ kind: 'medicationIssue', id: 'm1-i1' }, { kind: 'observation', id: 'o1' }] }] },
+            {
+              problemIds: ['p1'],
+              headings: [
+                {
+                  title: 'Plan',
+                  entries: [
+                    { kind: 'medicationIssue', id: 'm1-i1' },
+                    { kind: 'observation', id: 'o1' },
+                  ],
+                },
+              ],
+            },
           ],
         }),
       ]),
@@ -240,10 +302,16 @@ describe('secondary lists (List page)', () => {
       'Consultations - uncategorised data contained in consultations',
       LINKED,
     ]);
-    expect(entryRefs(listTitled(bundle, 'Consultations - medications contained in consultations'))).toEqual(['MedicationRequest/m1-i1']);
+    expect(entryRefs(listTitled(bundle, 'Consultations - medications contained in consultations'))).toEqual([
+      'MedicationRequest/m1-i1',
+    ]);
     // Only the issue referenced in the consultation comes in (Linkages — FHIR profiles returned on query),
     // with its plan, statement and Medication.
-    expect(resources(bundle, 'MedicationRequest').map((r) => r.id).sort()).toEqual(['m1', 'm1-i1']);
+    expect(
+      resources(bundle, 'MedicationRequest')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['m1', 'm1-i1']);
     expect(resources(bundle, 'MedicationStatement').map((r) => r.id)).toEqual(['m1']);
     for (const list of queryLists(bundle)) expect(list.code?.coding?.[0].display).toBe(list.title);
   });
@@ -251,7 +319,9 @@ describe('secondary lists (List page)', () => {
   it('a secondary list that lost an item carries the warning even with no entries; none without content or warning', () => {
     const bundle = build(
       record({
-        consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] })]),
+        consultations: area([
+          consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] }),
+        ]),
         linked: { uncategorisedData: [observation('o1')] },
         withheldLinks: [{ via: 'consultation', kind: 'medicationPlan' }],
       }),
@@ -262,13 +332,18 @@ describe('secondary lists (List page)', () => {
     expect(meds.entry).toBeUndefined();
     expect(meds.emptyReason).toBeDefined();
     expect(warningCodes(meds)).toEqual(['confidential-items']);
-    expect(warningCodes(listTitled(bundle, 'Consultations - uncategorised data contained in consultations'))).toEqual([]);
+    expect(
+      warningCodes(listTitled(bundle, 'Consultations - uncategorised data contained in consultations')),
+    ).toEqual([]);
     expect(titles(bundle)).not.toContain('Consultations - allergies contained in consultations');
   });
 
   it('no consultations-* or problems-* lists unless consultations / problems were requested directly', () => {
     const bundle = build(
-      record({ medication: area([plan('m1')]), linked: { problems: [problem('p1', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] })] } }),
+      record({
+        medication: area([plan('m1')]),
+        linked: { problems: [problem('p1', { linkedItems: [{ kind: 'medicationPlan', id: 'm1' }] })] },
+      }),
       query({ medication: { includePrescriptionIssues: true } }),
     );
     valid(bundle);
@@ -285,8 +360,16 @@ describe('secondary lists (List page)', () => {
           }),
         ]),
         linked: {
-          consultations: [consultation('c1', { topics: [{ problemIds: ['p1'], entries: [{ kind: 'observation', id: 'o2' }] }] }), consultation('c2')],
-          uncategorisedData: [observation('o1', { consultationId: 'c2' }), observation('o2', { consultationId: 'c1' })],
+          consultations: [
+            consultation('c1', {
+              topics: [{ problemIds: ['p1'], entries: [{ kind: 'observation', id: 'o2' }] }],
+            }),
+            consultation('c2'),
+          ],
+          uncategorisedData: [
+            observation('o1', { consultationId: 'c2' }),
+            observation('o2', { consultationId: 'c1' }),
+          ],
           medication: [plan('m1')],
         },
       }),
@@ -299,8 +382,14 @@ describe('secondary lists (List page)', () => {
       'Problems - medications related to problems',
       'Problems - uncategorised data related to problems',
     ]);
-    expect(entryRefs(listTitled(bundle, 'Problems - uncategorised data related to problems'))).toEqual(['Observation/o2', 'Observation/o1']);
-    expect(entryRefs(listTitled(bundle, 'Problems - consultations related to problems'))).toEqual(['Encounter/c1', 'Encounter/c2']);
+    expect(entryRefs(listTitled(bundle, 'Problems - uncategorised data related to problems'))).toEqual([
+      'Observation/o2',
+      'Observation/o1',
+    ]);
+    expect(entryRefs(listTitled(bundle, 'Problems - consultations related to problems'))).toEqual([
+      'Encounter/c1',
+      'Encounter/c2',
+    ]);
     // Linked consultations bring their Encounter only, never their structure Lists (Problems guidance).
     expect(structureLists(bundle)).toEqual([]);
   });
@@ -315,33 +404,54 @@ describe('secondary lists (List page)', () => {
       query({ medication: { includePrescriptionIssues: true }, problems: { filters: [] } }),
     );
     valid(bundle);
-    expect(warningCodes(listTitled(bundle, 'Medications and medical devices'))).toEqual(['confidential-items']);
-    expect(warningCodes(listTitled(bundle, 'Problems - medications related to problems'))).toEqual(['confidential-items']);
+    expect(warningCodes(listTitled(bundle, 'Medications and medical devices'))).toEqual([
+      'confidential-items',
+    ]);
+    expect(warningCodes(listTitled(bundle, 'Problems - medications related to problems'))).toEqual([
+      'confidential-items',
+    ]);
     expect(warningCodes(listTitled(bundle, 'Problems'))).toEqual([]);
   });
 });
 
 describe('warnings (List page — warning codes) and empty lists (List page — empty lists)', () => {
   it('every match confidential: empty list, emptyReason, warning, and one note joining both texts', () => {
-    const bundle = build(record({ allergies: { active: area([], true) } }), query({ allergies: { includeResolved: false } }));
+    const bundle = build(
+      record({ allergies: { active: area([], true) } }),
+      query({ allergies: { includeResolved: false } }),
+    );
     valid(bundle);
     const list = listTitled(bundle, 'Allergies and adverse reactions');
     expect(list.emptyReason).toEqual(EMPTY_REASON);
     expect(list.extension).toEqual([
-      expect.objectContaining({ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ClinicalSetting-1' }),
-      { url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1', valueCode: 'confidential-items' },
+      expect.objectContaining({
+        url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ClinicalSetting-1',
+      }),
+      {
+        url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1',
+        valueCode: 'confidential-items',
+      },
     ]);
     expect(list.note).toEqual([{ text: `${CONFIDENTIAL} Information not available` }]);
   });
 
   it('data-in-transit (with the registration date) and data-awaiting-filing on every query list, never on structure lists', () => {
-    const patient = { ...PATIENT, recordInTransit: { registeredOn: '2026-11-01' }, dataAwaitingFiling: { since: '2026-10-15' } } as typeof PATIENT;
+    const patient = {
+      ...PATIENT,
+      recordInTransit: { registeredOn: '2026-11-01' },
+      dataAwaitingFiling: { since: '2026-10-15' },
+    } as typeof PATIENT;
     const bundle = build(
       record({
         patient,
         allergies: { active: area([allergy('a1')]) },
-        consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] })]),
-        linked: { uncategorisedData: [observation('o1')], problems: [problem('p1', { linkedItems: [{ kind: 'allergy', id: 'a1' }] })] },
+        consultations: area([
+          consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] }),
+        ]),
+        linked: {
+          uncategorisedData: [observation('o1')],
+          problems: [problem('p1', { linkedItems: [{ kind: 'allergy', id: 'a1' }] })],
+        },
       }),
       query({ allergies: { includeResolved: true }, consultations: {} }),
     );
@@ -354,7 +464,9 @@ describe('warnings (List page — warning codes) and empty lists (List page — 
       const filing =
         'Patient record contains some items in the GP practice workflow that have not been reviewed for inclusion in this message; information recorded before 15-Oct-2026 may be missing.';
       expect(list.note).toHaveLength(1);
-      expect(list.note?.[0].text).toBe(list.entry ? `${transit} ${filing}` : `${transit} ${filing} Information not available`);
+      expect(list.note?.[0].text).toBe(
+        list.entry ? `${transit} ${filing}` : `${transit} ${filing} Information not available`,
+      );
     }
     for (const list of structureLists(bundle)) {
       expect(list.extension ?? []).toEqual([]);
@@ -364,6 +476,10 @@ describe('warnings (List page — warning codes) and empty lists (List page — 
 });
 
 it('List entries carry only item (no date, flag or deleted)', () => {
-  const bundle = build(record({ medication: area([plan('m1'), plan('m2')]) }), query({ medication: { includePrescriptionIssues: false } }));
-  for (const entry of listTitled(bundle, 'Medications and medical devices').entry ?? []) expect(Object.keys(entry)).toEqual(['item']);
+  const bundle = build(
+    record({ medication: area([plan('m1'), plan('m2')]) }),
+    query({ medication: { includePrescriptionIssues: false } }),
+  );
+  for (const entry of listTitled(bundle, 'Medications and medical devices').entry ?? [])
+    expect(Object.keys(entry)).toEqual(['item']);
 });

@@ -4,14 +4,20 @@
  * each case breaks one rule of an otherwise valid Bundle.
  */
 import type { Bundle, List } from 'fhir/r3';
+
 import { bundleErrors, bundleIntegrityErrors, resourceErrors } from '../support/profiles';
 import { allergy, area, build, consultation, find, observation, query, queryLists, record } from './fixtures';
 
 function sample(): Bundle {
   return build(
     record({
-      allergies: { active: area([allergy('a1')]), resolved: area([allergy('a2', { ended: { date: '2020-01-01' } })]) },
-      consultations: area([consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] })]),
+      allergies: {
+        active: area([allergy('a1')]),
+        resolved: area([allergy('a2', { ended: { date: '2020-01-01' } })]),
+      },
+      consultations: area([
+        consultation('c1', { topics: [{ entries: [{ kind: 'observation', id: 'o1' }] }] }),
+      ]),
       linked: { uncategorisedData: [observation('o1')] },
     }),
     query({ allergies: { includeResolved: true }, consultations: {} }),
@@ -35,18 +41,28 @@ describe('the official profiles reject', () => {
 
   it('a resource with no meta.profile, or a profile not in profiles/', () => {
     expect(resourceErrors({ resourceType: 'Patient', id: 'x' })).toEqual(['Patient/x: no meta.profile']);
-    expect(resourceErrors({ resourceType: 'Patient', id: 'x', meta: { profile: ['https://example.org/nothing'] } })[0]).toMatch(
-      /not in the assets/,
-    );
+    expect(
+      resourceErrors({
+        resourceType: 'Patient',
+        id: 'x',
+        meta: { profile: ['https://example.org/nothing'] },
+      })[0],
+    ).toMatch(/not in the assets/);
   });
 
   it('query List: no entries and no emptyReason, an emptyReason that is not coded, a warning code not in the value set', () => {
     const list = queryLists(sample()).find((l) => l.title === 'List of consultations')!;
     expect(resourceErrors(list)).toEqual([]);
     expect(resourceErrors({ ...list, entry: undefined })).not.toEqual([]);
-    const warning = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1';
+    const warning =
+      'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1';
     expect(resourceErrors({ ...list, extension: [{ url: warning, valueCode: 'other' }] })).not.toEqual([]);
-    const empty: List = { ...list, entry: undefined, emptyReason: { text: 'none' }, note: [{ text: 'Information not available' }] };
+    const empty: List = {
+      ...list,
+      entry: undefined,
+      emptyReason: { text: 'none' },
+      note: [{ text: 'Information not available' }],
+    };
     expect(resourceErrors(empty)).not.toEqual([]);
   });
 
@@ -65,8 +81,14 @@ describe('Bundle checks reject', () => {
 
   it('a dangling reference, a contained reference to nothing, a List#fragment to a missing contained resource', () => {
     const b = clone(sample());
-    const topic = b.entry!.map((e) => e.resource as List).find((r) => r.resourceType === 'List' && r.id === 'c1-topic-1')!;
-    topic.entry = [{ item: { reference: 'Observation/missing' } }, { item: { reference: '#nothing' } }, { item: { reference: 'List/c1-consultation#x' } }];
+    const topic = b
+      .entry!.map((e) => e.resource as List)
+      .find((r) => r.resourceType === 'List' && r.id === 'c1-topic-1')!;
+    topic.entry = [
+      { item: { reference: 'Observation/missing' } },
+      { item: { reference: '#nothing' } },
+      { item: { reference: 'List/c1-consultation#x' } },
+    ];
     expect(bundleIntegrityErrors(b)).toEqual([
       'List/c1-topic-1.entry[0].item: dangling Observation/missing',
       'List/c1-topic-1.entry[1].item: dangling #nothing',
@@ -76,7 +98,9 @@ describe('Bundle checks reject', () => {
 
   it('accepts display-only placeholders and #id of contained resources', () => {
     const b = clone(sample());
-    const topic = b.entry!.map((e) => e.resource as List).find((r) => r.resourceType === 'List' && r.id === 'c1-topic-1')!;
+    const topic = b
+      .entry!.map((e) => e.resource as List)
+      .find((r) => r.resourceType === 'List' && r.id === 'c1-topic-1')!;
     topic.entry = [{ item: { display: 'Referral items have been disabled' } }];
     expect(bundleIntegrityErrors(b)).toEqual([]);
   });

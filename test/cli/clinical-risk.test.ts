@@ -3,13 +3,14 @@
  * only medication that is reached through a consultations-/problems- medication list, is not in the primary
  * medication list, and ended before the search date is reported.
  */
-import type { CalendarDate } from '../../src/fhir/dates';
 import { findClinicalRisk, renderClinicalRisk } from '../../src/cli/clinical-risk';
 import type { JsonObject } from '../../src/cli/request';
+import type { CalendarDate } from '../../src/fhir/dates';
 
 const SNOMED = 'http://snomed.info/sct';
 const SECONDARY = 'https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1';
-const PRESCRIPTION_TYPE = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1';
+const PRESCRIPTION_TYPE =
+  'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1';
 const FROM = '2025-11-21' as CalendarDate;
 
 const list = (system: string, code: string, title: string, refs: string[]): JsonObject => ({
@@ -18,23 +19,46 @@ const list = (system: string, code: string, title: string, refs: string[]): Json
   code: { coding: [{ system, code, display: title }] },
   entry: refs.map((reference) => ({ item: { reference } })),
 });
-const primaryMeds = (refs: string[]) => list(SNOMED, '933361000000108', 'Medications and medical devices', refs);
+const primaryMeds = (refs: string[]) =>
+  list(SNOMED, '933361000000108', 'Medications and medical devices', refs);
 const problemMeds = (refs: string[]) =>
-  list(SECONDARY, 'problems-medications-related-to-problems', 'Problems - medications related to problems', refs);
+  list(
+    SECONDARY,
+    'problems-medications-related-to-problems',
+    'Problems - medications related to problems',
+    refs,
+  );
 const consultationMeds = (refs: string[]) =>
-  list(SECONDARY, 'consultations-medications-contained-in-consultations', 'Consultations - medications contained in consultations', refs);
+  list(
+    SECONDARY,
+    'consultations-medications-contained-in-consultations',
+    'Consultations - medications contained in consultations',
+    refs,
+  );
 
 /** A plan, its statement and its Medication (plus optional issue), as a provider maps them
  * (MedicationStatement page–4.4). */
-function medication(id: string, name: string, type: string | undefined, start: string, end?: string): JsonObject[] {
+function medication(
+  id: string,
+  name: string,
+  type: string | undefined,
+  start: string,
+  end?: string,
+): JsonObject[] {
   const period = { start, ...(end && { end }) };
   return [
-    { resourceType: 'Medication', id: `${id}-med`, code: { coding: [{ system: SNOMED, code: '1', display: name }] } },
+    {
+      resourceType: 'Medication',
+      id: `${id}-med`,
+      code: { coding: [{ system: SNOMED, code: '1', display: name }] },
+    },
     {
       resourceType: 'MedicationRequest',
       id,
       intent: 'plan',
-      ...(type && { extension: [{ url: PRESCRIPTION_TYPE, valueCodeableConcept: { coding: [{ code: type }] } }] }),
+      ...(type && {
+        extension: [{ url: PRESCRIPTION_TYPE, valueCodeableConcept: { coding: [{ code: type }] } }],
+      }),
       medicationReference: { reference: `Medication/${id}-med` },
       dispenseRequest: { validityPeriod: period },
     },
@@ -72,7 +96,12 @@ describe('findClinicalRisk', () => {
         resourceType: 'Condition',
         id: 'oa',
         code: { coding: [{ system: SNOMED, code: '239873007', display: 'Osteoarthritis of knee' }] },
-        extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-RelatedClinicalContent-1', valueReference: { reference: 'MedicationRequest/para' } }],
+        extension: [
+          {
+            url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-RelatedClinicalContent-1',
+            valueReference: { reference: 'MedicationRequest/para' },
+          },
+        ],
       },
     );
     const report = findClinicalRisk(b, FROM);
@@ -116,7 +145,12 @@ describe('findClinicalRisk', () => {
       ...medication('legacy', 'Legacy no type', undefined, '2020-01-01'),
       ...medication('recent', 'Ended after the date', 'repeat', '2025-01-01', '2025-11-21'),
       primaryMeds(['MedicationStatement/inprimary-st']),
-      problemMeds(['MedicationRequest/inprimary', 'MedicationRequest/ongoing', 'MedicationRequest/legacy', 'MedicationRequest/recent']),
+      problemMeds([
+        'MedicationRequest/inprimary',
+        'MedicationRequest/ongoing',
+        'MedicationRequest/legacy',
+        'MedicationRequest/recent',
+      ]),
     );
     expect(findClinicalRisk(b, FROM).medications).toEqual([]);
   });

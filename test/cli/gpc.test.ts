@@ -36,10 +36,14 @@ interface Run {
 /** `gpc ...args` in a child process; asynchronous, so the in-process servers keep answering. */
 function gpc(...args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -50,7 +54,9 @@ function gpc(...args: string[]): Promise<Run> {
 }
 
 function listen(server: Server): Promise<number> {
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+  );
 }
 
 function close(server: Server): Promise<void> {
@@ -76,7 +82,12 @@ function practiceWithRecentParacetamol(today: CalendarDate): PracticeDataset {
               recorded: `${month6}T09:20:00+00:00`,
               start: month6,
               end: month6,
-              issues: plan.issues.map((issue) => ({ ...issue, recorded: `${month6}T09:20:00+00:00`, date: month6, validUntil: month6 })),
+              issues: plan.issues.map((issue) => ({
+                ...issue,
+                recorded: `${month6}T09:20:00+00:00`,
+                date: month6,
+                validUntil: month6,
+              })),
             },
       );
       return { ...p, record: { ...p.record, medication } };
@@ -89,7 +100,8 @@ type Json = Record<string, any>;
 
 const lists = (bundle: Json): Json[] =>
   bundle.entry.map((e: Json) => e.resource).filter((r: Json) => r.resourceType === 'List' && !r.id);
-const listByCode = (bundle: Json, code: string): Json | undefined => lists(bundle).find((l) => l.code.coding[0].code === code);
+const listByCode = (bundle: Json, code: string): Json | undefined =>
+  lists(bundle).find((l) => l.code.coding[0].code === code);
 const refsOf = (list: Json | undefined): string[] => (list?.entry ?? []).map((e: Json) => e.item.reference);
 
 describe('gpc, run as a command against in-process servers', () => {
@@ -114,7 +126,9 @@ describe('gpc, run as a command against in-process servers', () => {
     // Something that is not a FHIR server: a web page at the "base".
     htmlServer = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>It works</body></html>');
+      res.end(
+        '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>It works</body></html>',
+      );
     });
     htmlBase = `http://127.0.0.1:${await listen(htmlServer)}${BASE}`;
     // A port that was just free: nothing listens there any more.
@@ -132,7 +146,9 @@ describe('gpc, run as a command against in-process servers', () => {
     it('gpc --help documents both commands and the exit codes', async () => {
       const run = await gpc('--help');
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('gpc record   --base URL --nhs NHS [--search predefined-1|predefined-2|all|FILE.json]');
+      expect(run.stdout).toContain(
+        'gpc record   --base URL --nhs NHS [--search predefined-1|predefined-2|all|FILE.json]',
+      );
       expect(run.stdout).toContain('gpc examples --base URL');
       expect(run.stdout).toMatch(/^ {2}2 {3}record only: the clinical-risk warning was raised/m);
     });
@@ -140,7 +156,15 @@ describe('gpc, run as a command against in-process servers', () => {
     it('gpc record --help lists the identity options; a bad command line exits 64', async () => {
       const help = await gpc('record', '--help');
       expect(help.code).toBe(0);
-      for (const option of ['--consumer-asid', '--provider-asid', '--org-ods', '--practitioner-id', '--device-id', '--out', '--search']) {
+      for (const option of [
+        '--consumer-asid',
+        '--provider-asid',
+        '--org-ods',
+        '--practitioner-id',
+        '--device-id',
+        '--out',
+        '--search',
+      ]) {
         expect(help.stdout).toContain(option);
       }
       const bad = await gpc('record', '--nhs', NHS.risk1);
@@ -154,53 +178,96 @@ describe('gpc, run as a command against in-process servers', () => {
       const run = await gpc('record', '--base', base, '--nhs', NHS.risk1, '--search', 'predefined-1');
       expect(run.stderr).toBe('');
       expect(run.code).toBe(2);
-      expect(run.stdout).toContain(`Medication from: ${medicationFrom} (today()-365 days; today is ${today}, Europe/London)`);
+      expect(run.stdout).toContain(
+        `Medication from: ${medicationFrom} (today()-365 days; today is ${today}, Europe/London)`,
+      );
       expect(run.stdout).toContain('HTTP 200 application/fhir+json');
       // The summary table: the date-limited primary list holds the three recent acutes only.
       expect(run.stdout).toMatch(/^Medication +Medications and medical devices +933361000000108 +3$/m);
-      expect(run.stdout).toMatch(/^ +Problems - medications related to problems +problems-medications-related-to-problems +\d+$/m);
+      expect(run.stdout).toMatch(
+        /^ +Problems - medications related to problems +problems-medications-related-to-problems +\d+$/m,
+      );
 
       const risk = run.stdout.slice(run.stdout.indexOf('CLINICAL RISK'));
-      expect(run.stdout.indexOf('CLINICAL RISK')).toBeGreaterThan(run.stdout.indexOf('Medications and medical devices'));
-      expect(risk).toContain(`CLINICAL RISK: 1 medication older than the medication search date ${medicationFrom} arrived ONLY`);
+      expect(run.stdout.indexOf('CLINICAL RISK')).toBeGreaterThan(
+        run.stdout.indexOf('Medications and medical devices'),
+      );
+      expect(risk).toContain(
+        `CLINICAL RISK: 1 medication older than the medication search date ${medicationFrom} arrived ONLY`,
+      );
       // As the embedded practice file holds it, shifted to today (docs/data-format.md, datesRelativeTo).
-      const risk1 = readPracticeFileSync(embeddedPracticeFiles()[0], today).dataset.patients.find((p) => p.patient.id === 'risk1');
-      const paracetamolDate = risk1?.record.medication?.find((m) => m.id === 'r1-med-paracetamol')?.start as CalendarDate;
+      const risk1 = readPracticeFileSync(embeddedPracticeFiles()[0], today).dataset.patients.find(
+        (p) => p.patient.id === 'risk1',
+      );
+      const paracetamolDate = risk1?.record.medication?.find((m) => m.id === 'r1-med-paracetamol')
+        ?.start as CalendarDate;
       expect(risk).toContain('  Paracetamol 500mg tablets\n');
-      expect(risk).toContain(`    acute, ${paracetamolDate} to ${paracetamolDate}  (MedicationStatement/r1-med-paracetamol)`);
+      expect(risk).toContain(
+        `    acute, ${paracetamolDate} to ${paracetamolDate}  (MedicationStatement/r1-med-paracetamol)`,
+      );
       expect(risk).toContain('    arrived through: Problems - medications related to problems');
       expect(risk).toContain('    linked from problem: Osteoarthritis of knee');
-      expect(risk).toContain(`    gap it may hide: ${addDays(paracetamolDate, 1)} to ${addDays(medicationFrom, -1)} (`);
+      expect(risk).toContain(
+        `    gap it may hide: ${addDays(paracetamolDate, 1)} to ${addDays(medicationFrom, -1)} (`,
+      );
       // The recent acutes matched the search: they are not part of the warning.
       for (const recent of ['Amoxicillin', 'Prednisolone', 'Salbutamol']) expect(risk).not.toContain(recent);
     });
 
     it('on the same patient with the linked paracetamol inside the window, raises nothing; exit code 0', async () => {
       const out = join(work, 'control.json');
-      const run = await gpc('record', '--base', controlBase, '--nhs', NHS.risk1, '--search', 'predefined-1', '--out', out);
+      const run = await gpc(
+        'record',
+        '--base',
+        controlBase,
+        '--nhs',
+        NHS.risk1,
+        '--search',
+        'predefined-1',
+        '--out',
+        out,
+      );
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain('CLINICAL RISK');
       // Why: the problem still links the paracetamol plan, and the medication search returned it too.
       const bundle = JSON.parse(readFileSync(out, 'utf8')) as Json;
-      expect(refsOf(listByCode(bundle, 'problems-medications-related-to-problems'))).toContain('MedicationRequest/r1-med-paracetamol');
-      expect(refsOf(listByCode(bundle, '933361000000108'))).toContain('MedicationStatement/r1-med-paracetamol');
+      expect(refsOf(listByCode(bundle, 'problems-medications-related-to-problems'))).toContain(
+        'MedicationRequest/r1-med-paracetamol',
+      );
+      expect(refsOf(listByCode(bundle, '933361000000108'))).toContain(
+        'MedicationStatement/r1-med-paracetamol',
+      );
       expect(run.stdout).toMatch(/^Medication +Medications and medical devices +933361000000108 +4$/m);
     });
 
     it('on nogap1, whose linked medication all falls inside the window, raises nothing; exit code 0', async () => {
       const out = join(work, 'nogap1.json');
-      const run = await gpc('record', '--base', base, '--nhs', NHS.nogap1, '--search', 'predefined-1', '--out', out);
+      const run = await gpc(
+        'record',
+        '--base',
+        base,
+        '--nhs',
+        NHS.nogap1,
+        '--search',
+        'predefined-1',
+        '--out',
+        out,
+      );
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain('CLINICAL RISK');
       // Why: the problem and the consultation link the amlodipine, and the medication search returned it too.
       const bundle = JSON.parse(readFileSync(out, 'utf8')) as Json;
-      expect(refsOf(listByCode(bundle, 'problems-medications-related-to-problems'))).toContain('MedicationRequest/ng1-plan-amlodipine');
+      expect(refsOf(listByCode(bundle, 'problems-medications-related-to-problems'))).toContain(
+        'MedicationRequest/ng1-plan-amlodipine',
+      );
       expect(refsOf(listByCode(bundle, 'consultations-medications-contained-in-consultations'))).toEqual([
         expect.stringMatching(/^MedicationRequest\/ng1-issue-amlodipine-\d+$/),
       ]);
-      expect(refsOf(listByCode(bundle, '933361000000108'))).toContain('MedicationStatement/ng1-plan-amlodipine');
+      expect(refsOf(listByCode(bundle, '933361000000108'))).toContain(
+        'MedicationStatement/ng1-plan-amlodipine',
+      );
     });
 
     it('on patient5, whose medication is not linked to any problem or consultation, raises nothing', async () => {
@@ -236,10 +303,17 @@ describe('gpc, run as a command against in-process servers', () => {
       ]) {
         const list = lists(bundle).find((l) => l.title === title);
         expect(list).toBeDefined();
-        expect(run.stdout).toMatch(new RegExp(`^${area} +${title} +${list!.code.coding[0].code} +${(list!.entry ?? []).length}\\b`, 'm'));
+        expect(run.stdout).toMatch(
+          new RegExp(
+            `^${area} +${title} +${list!.code.coding[0].code} +${(list!.entry ?? []).length}\\b`,
+            'm',
+          ),
+        );
       }
       // The warning codes column: patient2's medication list carries confidential-items.
-      expect(run.stdout).toMatch(/^Medication +Medications and medical devices +933361000000108 +\d+ +confidential-items$/m);
+      expect(run.stdout).toMatch(
+        /^Medication +Medications and medical devices +933361000000108 +\d+ +confidential-items$/m,
+      );
     });
 
     it('a request file with placeholders is resolved before sending', async () => {
@@ -248,12 +322,19 @@ describe('gpc, run as a command against in-process servers', () => {
         file,
         JSON.stringify({
           resourceType: 'Parameters',
-          parameter: [{ name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: 'today()-365 days' }] }],
+          parameter: [
+            {
+              name: 'includeMedication',
+              part: [{ name: 'medicationSearchFromDate', valueDate: 'today()-365 days' }],
+            },
+          ],
         }),
       );
       const run = await gpc('record', '--base', base, '--nhs', NHS.patient5, '--search', file);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`Medication from: ${medicationFrom} (today()-365 days; today is ${today}, Europe/London)`);
+      expect(run.stdout).toContain(
+        `Medication from: ${medicationFrom} (today()-365 days; today is ${today}, Europe/London)`,
+      );
       expect(run.stdout).toContain('Patient: Mr Daniel Wright (NHS 9690937375)');
     });
   });
@@ -269,7 +350,9 @@ describe('gpc, run as a command against in-process servers', () => {
     it('a 4xx OperationOutcome: shows the HTTP status, Spine code and diagnostics; exit code 1', async () => {
       const run = await gpc('record', '--base', base, '--nhs', '9999999990');
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain('gpc: the provider refused the request: HTTP 400 with an OperationOutcome');
+      expect(run.stderr).toContain(
+        'gpc: the provider refused the request: HTTP 400 with an OperationOutcome',
+      );
       expect(run.stderr).toContain('Spine code:  INVALID_NHS_NUMBER (Invalid NHS number)');
       expect(run.stderr).toMatch(/diagnostics: .*9999999990/);
 
@@ -278,7 +361,12 @@ describe('gpc, run as a command against in-process servers', () => {
         file,
         JSON.stringify({
           resourceType: 'Parameters',
-          parameter: [{ name: 'includeMedication', part: [{ name: 'medicationSearchFromDate', valueDate: 'today()+1 days' }] }],
+          parameter: [
+            {
+              name: 'includeMedication',
+              part: [{ name: 'medicationSearchFromDate', valueDate: 'today()+1 days' }],
+            },
+          ],
         }),
       );
       const future = await gpc('record', '--base', base, '--nhs', NHS.patient2, '--search', file);
@@ -297,9 +385,27 @@ describe('gpc, run as a command against in-process servers', () => {
           res.setHeader('Content-Type', 'application/fhir+json;charset=utf-8');
           if (traceIds.length % 2 === 1) {
             res.writeHead(429, { 'Retry-After': '1' });
-            res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled', details: { coding: [{ code: 'TOO_MANY_REQUESTS' }] } }] }));
+            res.end(
+              JSON.stringify({
+                resourceType: 'OperationOutcome',
+                issue: [
+                  {
+                    severity: 'error',
+                    code: 'throttled',
+                    details: { coding: [{ code: 'TOO_MANY_REQUESTS' }] },
+                  },
+                ],
+              }),
+            );
           } else {
-            res.end(JSON.stringify({ resourceType: 'Bundle', id: traceIds[traceIds.length - 1], type: 'collection', entry: [] }));
+            res.end(
+              JSON.stringify({
+                resourceType: 'Bundle',
+                id: traceIds[traceIds.length - 1],
+                type: 'collection',
+                entry: [],
+              }),
+            );
           }
         });
       });
@@ -325,7 +431,9 @@ describe('gpc, run as a command against in-process servers', () => {
     it('an answer that is not FHIR (a web page): says so, with the content type; exit code 1', async () => {
       const run = await gpc('record', '--base', htmlBase, '--nhs', NHS.patient2);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain("gpc: the provider's answer is not FHIR: HTTP 200, Content-Type text/html; charset=utf-8: the body is not JSON");
+      expect(run.stderr).toContain(
+        "gpc: the provider's answer is not FHIR: HTTP 200, Content-Type text/html; charset=utf-8: the body is not JSON",
+      );
       expect(run.stderr).toContain('it begins: <!DOCTYPE html><html><head><title>Welcome to nginx!');
     });
   });
@@ -336,7 +444,12 @@ describe('gpc, run as a command against in-process servers', () => {
       .map((f) => f.slice(0, -'.expected.json'.length));
 
     it('covers the predefined searches, every area part, the search examples, N01–N13 + C14 and the main errors', () => {
-      for (const name of ['predefined-1', 'predefined-2', 'warning-unknown-parameter', 'not-permitted-c14-consultations-problem-significance']) {
+      for (const name of [
+        'predefined-1',
+        'predefined-2',
+        'warning-unknown-parameter',
+        'not-permitted-c14-consultations-problem-significance',
+      ]) {
         expect(names).toContain(name);
       }
       expect(names.filter((n) => /^not-permitted-n\d\d-/.test(n))).toHaveLength(13);
@@ -349,7 +462,9 @@ describe('gpc, run as a command against in-process servers', () => {
         expect([200, 400, 403, 404, 422]).toContain(expected.status);
       }
       // The spec's placeholder, kept as published.
-      expect(readFileSync(join(EXAMPLES, 'predefined-1.json'), 'utf8')).toContain('"valueDate": "today()-365 days"');
+      expect(readFileSync(join(EXAMPLES, 'predefined-1.json'), 'utf8')).toContain(
+        '"valueDate": "today()-365 days"',
+      );
     });
 
     it('every example passes against our server: one line each, a total, exit code 0', async () => {
@@ -358,8 +473,12 @@ describe('gpc, run as a command against in-process servers', () => {
       const lines = run.stdout.split('\n').filter((l) => /^(PASS|FAIL) /.test(l));
       expect(lines).toHaveLength(names.length);
       expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
-      expect(run.stdout).toMatch(/^PASS {2}not-permitted-n01-consultations-medication-date +expected 422 INVALID_PARAMETER +got 422 INVALID_PARAMETER$/m);
-      expect(run.stdout).toMatch(/^PASS {2}warning-unknown-parameter +expected 200 +got 200, \d+ lists, 1 warning$/m);
+      expect(run.stdout).toMatch(
+        /^PASS {2}not-permitted-n01-consultations-medication-date +expected 422 INVALID_PARAMETER +got 422 INVALID_PARAMETER$/m,
+      );
+      expect(run.stdout).toMatch(
+        /^PASS {2}warning-unknown-parameter +expected 200 +got 200, \d+ lists, 1 warning$/m,
+      );
       expect(run.stdout).toContain(`Total: ${names.length} examples, ${names.length} passed, 0 failed`);
       expect(run.code).toBe(0);
     });
@@ -378,7 +497,9 @@ describe('gpc, run as a command against in-process servers', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('connection refused');
       expect(run.stderr).toContain(`gpc: stopped after 1 of ${names.length} examples`);
-      expect(run.stdout).toContain(`Total: ${names.length} examples, 0 passed, 1 failed, ${names.length - 1} not run`);
+      expect(run.stdout).toContain(
+        `Total: ${names.length} examples, 0 passed, 1 failed, ${names.length - 1} not run`,
+      );
     });
   });
 });

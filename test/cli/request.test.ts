@@ -2,30 +2,35 @@
  * gpc's request side, in-process: the headers and JWT it builds pass the server's own checks, and the
  * spec's placeholders resolve to Europe/London dates.
  */
-import type { CalendarDate } from '../../src/fhir/dates';
-import { checkJwt } from '../../src/spine/jwt';
-import { checkSspHeaders } from '../../src/spine/ssp-headers';
-import { INTERACTIONS } from '../../src/spine/interactions';
 import {
   DEFAULT_IDENTITY,
+  type JsonObject,
   londonToday,
   medicationSearchFromDate,
+  nhsNumberOf,
+  PlaceholderError,
   predefinedSearch,
   resolvePlaceholder,
   resolvePlaceholders,
   spineHeaders,
   withNhsNumber,
-  nhsNumberOf,
-  PlaceholderError,
-  type JsonObject,
 } from '../../src/cli/request';
+import type { CalendarDate } from '../../src/fhir/dates';
+import { INTERACTIONS } from '../../src/spine/interactions';
+import { checkJwt } from '../../src/spine/jwt';
+import { checkSspHeaders } from '../../src/spine/ssp-headers';
 
 const TODAY = '2026-11-21' as CalendarDate;
 
 describe('gpc request: headers and JWT', () => {
   const now = new Date('2026-11-21T12:00:00Z');
-  const { traceId, headers } = spineHeaders(DEFAULT_IDENTITY, 'http://127.0.0.1:1/P99001/STU3/1/gpconnect/structured', { now });
-  const lookup = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  const { traceId, headers } = spineHeaders(
+    DEFAULT_IDENTITY,
+    'http://127.0.0.1:1/P99001/STU3/1/gpconnect/structured',
+    { now },
+  );
+  const lookup = (name: string) =>
+    Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
   it('sends every Ssp-* header the provider checks, with a new UUID trace id', () => {
     expect(traceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -49,7 +54,12 @@ describe('gpc request: headers and JWT', () => {
       expiresAt: claims.issuedAt + 300,
       audience: 'http://127.0.0.1:1/P99001/STU3/1/gpconnect/structured',
       organization: { odsCode: 'RR8', odsSystem: 'https://fhir.nhs.uk/Id/ods-organization-code' },
-      practitioner: { id: '1', sdsUserId: '111222333444', sdsRoleProfileId: '444555666777', name: 'Dr Claire Jones' },
+      practitioner: {
+        id: '1',
+        sdsUserId: '111222333444',
+        sdsRoleProfileId: '444555666777',
+        name: 'Dr Claire Jones',
+      },
       device: { identifier: 'gpc-cli' },
     });
   });
@@ -60,9 +70,17 @@ describe('gpc request: headers and JWT', () => {
       consumerAsid: '918999198738',
       providerAsid: '918999198993',
       organisation: { odsCode: 'A11111', name: 'Test Hospital' },
-      practitioner: { ...DEFAULT_IDENTITY.practitioner, id: 'u-7', sdsUserId: 'UNK', sdsRoleProfileId: 'UNK' },
+      practitioner: {
+        ...DEFAULT_IDENTITY.practitioner,
+        id: 'u-7',
+        sdsUserId: 'UNK',
+        sdsRoleProfileId: 'UNK',
+      },
     };
-    const built = spineHeaders(identity, 'https://provider.example/A11111/STU3/1/gpconnect/structured', { now, traceId: 'trace-1' });
+    const built = spineHeaders(identity, 'https://provider.example/A11111/STU3/1/gpconnect/structured', {
+      now,
+      traceId: 'trace-1',
+    });
     expect(built.headers['Ssp-From']).toBe('918999198738');
     expect(built.headers['Ssp-To']).toBe('918999198993');
     expect(built.headers['Ssp-TraceID']).toBe('trace-1');
@@ -94,7 +112,14 @@ describe('gpc request: placeholders', () => {
     const withPeriod = resolvePlaceholders(
       {
         resourceType: 'Parameters',
-        parameter: [{ name: 'includeConsultations', part: [{ name: 'consultationSearchPeriod', valuePeriod: { start: 'today()-62 days', end: 'today()' } }] }],
+        parameter: [
+          {
+            name: 'includeConsultations',
+            part: [
+              { name: 'consultationSearchPeriod', valuePeriod: { start: 'today()-62 days', end: 'today()' } },
+            ],
+          },
+        ],
       },
       TODAY,
     );

@@ -7,11 +7,22 @@
  * requests, every resource once (no duplicates), every reference resolving.
  */
 import type { Bundle, Condition, List } from 'fhir/r3';
+
+import {
+  expectSearch1Lists,
+  expectSearch2AddedLists,
+  fetchBundle,
+  idsOf,
+  list,
+  listsByTitle,
+  problemRefs,
+  refsOf,
+  TITLE,
+} from '../bundle/dataset';
+import { resources, structureLists } from '../bundle/fixtures';
 import { NHS, rel, testApp } from '../support/app';
 import { area, bool, date, int, type Parameter } from '../support/parameters';
 import { bundleIntegrityErrors } from '../support/profiles';
-import { resources, structureLists } from '../bundle/fixtures';
-import { expectSearch1Lists, expectSearch2AddedLists, fetchBundle, idsOf, list, listsByTitle, problemRefs, refsOf, TITLE } from '../bundle/dataset';
 
 const t = testApp();
 const YEAR_AGO = rel(-365);
@@ -23,7 +34,10 @@ interface AreaRequest {
 }
 
 const ALL_NINE: readonly AreaRequest[] = [
-  { parameter: area('includeAllergies', bool('includeResolvedAllergies', true)), titles: [TITLE.allergies, TITLE.ended] },
+  {
+    parameter: area('includeAllergies', bool('includeResolvedAllergies', true)),
+    titles: [TITLE.allergies, TITLE.ended],
+  },
   { parameter: area('includeMedication'), titles: [TITLE.medication] },
   { parameter: area('includeConsultations'), titles: [TITLE.consultations] },
   { parameter: area('includeProblems'), titles: [TITLE.problems] },
@@ -37,10 +51,19 @@ const ALL_NINE: readonly AreaRequest[] = [
 /** Predefined search 2 (Multi area searches, docs/spec-notes.md "Multi area searches — clinical risk"), area
  * by area. */
 const SEARCH_2: readonly AreaRequest[] = [
-  { parameter: area('includeConsultations', int('includeNumberOfMostRecent', 3)), titles: [TITLE.consultations] },
+  {
+    parameter: area('includeConsultations', int('includeNumberOfMostRecent', 3)),
+    titles: [TITLE.consultations],
+  },
   { parameter: area('includeProblems'), titles: [TITLE.problems] },
-  { parameter: area('includeAllergies', bool('includeResolvedAllergies', true)), titles: [TITLE.allergies, TITLE.ended] },
-  { parameter: area('includeMedication', date('medicationSearchFromDate', YEAR_AGO)), titles: [TITLE.medication] },
+  {
+    parameter: area('includeAllergies', bool('includeResolvedAllergies', true)),
+    titles: [TITLE.allergies, TITLE.ended],
+  },
+  {
+    parameter: area('includeMedication', date('medicationSearchFromDate', YEAR_AGO)),
+    titles: [TITLE.medication],
+  },
   { parameter: area('includeImmunisations'), titles: [TITLE.immunisations] },
   { parameter: area('includeUncategorisedData'), titles: [TITLE.uncategorised] },
 ];
@@ -85,23 +108,31 @@ function contentOf(l: List) {
  */
 async function expectMerged(nhs: string, requests: readonly AreaRequest[]): Promise<Bundle> {
   const combined = await fetchBundle(t, nhs, ...requests.map((r) => r.parameter));
-  const singles = await Promise.all(requests.map(async (r) => ({ ...r, bundle: await fetchBundle(t, nhs, r.parameter) })));
+  const singles = await Promise.all(
+    requests.map(async (r) => ({ ...r, bundle: await fetchBundle(t, nhs, r.parameter) })),
+  );
   const lists = listsByTitle(combined);
 
   // Exactly one List per requested primary List, with what the area alone returns.
   const primary = requests.flatMap((r) => r.titles);
   expect([...lists.keys()].filter((title) => PRIMARY_TITLES.has(title)).sort()).toEqual([...primary].sort());
   for (const single of singles) {
-    for (const title of single.titles) expect({ title, ...contentOf(lists.get(title)!) }).toEqual({ title, ...contentOf(list(single.bundle, title)) });
+    for (const title of single.titles)
+      expect({ title, ...contentOf(lists.get(title)!) }).toEqual({
+        title,
+        ...contentOf(list(single.bundle, title)),
+      });
   }
 
   // Secondary Lists: those of the consultation and problem requests, unchanged.
   const expectedSecondary = new Map<string, List>();
   for (const single of singles) {
-    for (const [title, l] of listsByTitle(single.bundle)) if (isSecondary(title)) expectedSecondary.set(title, l);
+    for (const [title, l] of listsByTitle(single.bundle))
+      if (isSecondary(title)) expectedSecondary.set(title, l);
   }
   expect([...lists.keys()].filter(isSecondary).sort()).toEqual([...expectedSecondary.keys()].sort());
-  for (const [title, l] of expectedSecondary) expect({ title, ...contentOf(lists.get(title)!) }).toEqual({ title, ...contentOf(l) });
+  for (const [title, l] of expectedSecondary)
+    expect({ title, ...contentOf(lists.get(title)!) }).toEqual({ title, ...contentOf(l) });
 
   // The one linked-problems List holds every Condition outside the primary Problems List, and only those.
   const primaryProblems = new Set(lists.has(TITLE.problems) ? refsOf(lists.get(TITLE.problems)!) : []);
@@ -132,11 +163,14 @@ describe('patient2: predefined search 2', () => {
 
   it('no area outside the search: no investigation, referral or diary List', () => {
     const titles = [...listsByTitle(bundle).keys()];
-    for (const title of [TITLE.investigations, TITLE.referrals, TITLE.diary]) expect(titles).not.toContain(title);
+    for (const title of [TITLE.investigations, TITLE.referrals, TITLE.diary])
+      expect(titles).not.toContain(title);
   });
 
   it('the three consultations come with their structure; every problem is in the primary List, so no linked-problems List', () => {
-    expect(structureLists(bundle).filter((l) => l.code?.coding?.[0].code === '325851000000107')).toHaveLength(3);
+    expect(structureLists(bundle).filter((l) => l.code?.coding?.[0].code === '325851000000107')).toHaveLength(
+      3,
+    );
     expect(listsByTitle(bundle).has(TITLE.linked)).toBe(false);
   });
 });
@@ -153,14 +187,19 @@ describe.each([
   it('exactly one List per requested primary area (and "Ended allergies"), plus the consultation and problem secondary Lists', () => {
     const titles = [...listsByTitle(bundle).keys()];
     expect(titles.filter((title) => PRIMARY_TITLES.has(title))).toHaveLength(10);
-    for (const title of titles.filter((x) => !PRIMARY_TITLES.has(x))) expect(title).toMatch(/^(Consultations|Problems) - /);
+    for (const title of titles.filter((x) => !PRIMARY_TITLES.has(x)))
+      expect(title).toMatch(/^(Consultations|Problems) - /);
     expect(titles.filter(isSecondary).length).toBeGreaterThan(0);
   });
 
   it('every problem is in the primary Problems List; every Condition in the Bundle is one of them', () => {
     const problems = problemRefs(nhs);
     expect(refsOf(list(bundle, TITLE.problems))).toEqual(problems);
-    expect(resources<Condition>(bundle, 'Condition').map((c) => `Condition/${c.id}`).sort()).toEqual([...problems].sort());
+    expect(
+      resources<Condition>(bundle, 'Condition')
+        .map((c) => `Condition/${c.id}`)
+        .sort(),
+    ).toEqual([...problems].sort());
   });
 
   it('no duplicate resource, no dangling reference', () => {

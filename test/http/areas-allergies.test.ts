@@ -5,9 +5,7 @@
  * warnings. Every Bundle is validated by expectBundle (schemas, duplicates, references).
  */
 import type { AllergyIntolerance, Condition } from 'fhir/r3';
-import { NHS, testApp } from '../support/app';
-import { area, bool } from '../support/parameters';
-import { resources } from '../bundle/fixtures';
+
 import {
   activeAllergyRefs,
   CONFIDENTIAL_NOTE,
@@ -23,9 +21,13 @@ import {
   TITLE,
   TRANSIT_NOTE,
 } from '../bundle/dataset';
+import { resources } from '../bundle/fixtures';
+import { NHS, testApp } from '../support/app';
+import { area, bool } from '../support/parameters';
 
 const t = testApp();
-const allergies = (includeResolved: boolean) => area('includeAllergies', bool('includeResolvedAllergies', includeResolved));
+const allergies = (includeResolved: boolean) =>
+  area('includeAllergies', bool('includeResolvedAllergies', includeResolved));
 
 describe('patient1: no allergies, not coded NKA', () => {
   it('includeResolvedAllergies=true → exactly the two empty Lists, one note each, no warnings', async () => {
@@ -48,12 +50,16 @@ describe('patient1: no allergies, not coded NKA', () => {
 describe('patient2: allergies linked to problems', () => {
   it('includeResolvedAllergies=true → active, ended and linked-problems Lists; a problem links an active allergy', async () => {
     const bundle = await fetchBundle(t, NHS.patient2, allergies(true));
-    expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.linked, TITLE.allergies, TITLE.ended].sort());
+    expect([...listsByTitle(bundle).keys()].sort()).toEqual(
+      [TITLE.linked, TITLE.allergies, TITLE.ended].sort(),
+    );
     expect(refsOf(list(bundle, TITLE.allergies))).toEqual(activeAllergyRefs(NHS.patient2));
     expect(refsOf(list(bundle, TITLE.ended))).toEqual(endedAllergyRefs(NHS.patient2));
     const conditions = resources<Condition>(bundle, 'Condition');
     expect(conditions.length).toBeGreaterThan(0);
-    expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual(conditions.map((c) => `Condition/${c.id}`).sort());
+    expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual(
+      conditions.map((c) => `Condition/${c.id}`).sort(),
+    );
     expectAProblemLinks(bundle, 'AllergyIntolerance');
     for (const a of resources<AllergyIntolerance>(bundle, 'AllergyIntolerance')) {
       expect(a.clinicalStatus).toBe('active');
@@ -94,7 +100,9 @@ describe.each([
     expect(resources(bundle, 'AllergyIntolerance')).toHaveLength(activeAllergyRefs(nhs).length);
     const ended = list(bundle, TITLE.ended);
     expect(refsOf(ended)).toEqual(endedAllergyRefs(nhs));
-    expect((ended.contained ?? []).map((a) => (a as AllergyIntolerance).clinicalStatus)).toEqual(endedAllergyRefs(nhs).map(() => 'resolved'));
+    expect((ended.contained ?? []).map((a) => (a as AllergyIntolerance).clinicalStatus)).toEqual(
+      endedAllergyRefs(nhs).map(() => 'resolved'),
+    );
     expect(resources(bundle, 'Condition')).toEqual([]);
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
     for (const l of listsByTitle(bundle).values()) noWarnings(l);
@@ -122,15 +130,18 @@ describe('patient5: explicit "No known allergies"', () => {
   it.each([
     [true, [TITLE.allergies, TITLE.ended]],
     [false, [TITLE.allergies]],
-  ])('includeResolvedAllergies=%s → %j; NKA as an AllergyIntolerance coded 716186003', async (resolved, titles) => {
-    const bundle = await fetchBundle(t, NHS.patient5, allergies(resolved));
-    expect([...listsByTitle(bundle).keys()]).toEqual(titles);
-    const nka = resources<AllergyIntolerance>(bundle, 'AllergyIntolerance');
-    expect(nka).toHaveLength(1);
-    expect(nka[0].code?.coding?.[0].code).toBe('716186003');
-    expect(refsOf(list(bundle, TITLE.allergies))).toEqual([`AllergyIntolerance/${nka[0].id}`]);
-    if (resolved) expectEmptyList(list(bundle, TITLE.ended));
-  });
+  ])(
+    'includeResolvedAllergies=%s → %j; NKA as an AllergyIntolerance coded 716186003',
+    async (resolved, titles) => {
+      const bundle = await fetchBundle(t, NHS.patient5, allergies(resolved));
+      expect([...listsByTitle(bundle).keys()]).toEqual(titles);
+      const nka = resources<AllergyIntolerance>(bundle, 'AllergyIntolerance');
+      expect(nka).toHaveLength(1);
+      expect(nka[0].code?.coding?.[0].code).toBe('716186003');
+      expect(refsOf(list(bundle, TITLE.allergies))).toEqual([`AllergyIntolerance/${nka[0].id}`]);
+      if (resolved) expectEmptyList(list(bundle, TITLE.ended));
+    },
+  );
 });
 
 describe('patient13: record in transit', () => {
@@ -139,7 +150,10 @@ describe('patient13: record in transit', () => {
     const l = list(bundle, TITLE.allergies);
     expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.allergies]);
     expect((l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1'))).toEqual([
-      { url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1', valueCode: 'data-in-transit' },
+      {
+        url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1',
+        valueCode: 'data-in-transit',
+      },
     ]);
     expect(l.note).toHaveLength(1);
     expect(l.note?.[0].text).toMatch(TRANSIT_NOTE);
@@ -149,7 +163,9 @@ describe('patient13: record in transit', () => {
   it('with includeResolvedAllergies both Lists carry it', async () => {
     const bundle = await fetchBundle(t, NHS.patient13, allergies(true));
     for (const l of listsByTitle(bundle).values()) {
-      expect((l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1')).map((e) => e.valueCode)).toEqual(['data-in-transit']);
+      expect(
+        (l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1')).map((e) => e.valueCode),
+      ).toEqual(['data-in-transit']);
     }
   });
 });
@@ -159,11 +175,15 @@ describe('patient16: confidential allergy withheld; legacy ended allergies', () 
     const bundle = await fetchBundle(t, NHS.patient16, allergies(false));
     expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.allergies]);
     const l = list(bundle, TITLE.allergies);
-    expect((l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1')).map((e) => e.valueCode)).toEqual(['confidential-items']);
+    expect(
+      (l.extension ?? []).filter((e) => e.url.endsWith('ListWarningCode-1')).map((e) => e.valueCode),
+    ).toEqual(['confidential-items']);
     expect(l.note).toHaveLength(1);
     expect(l.note?.[0].text).toContain(CONFIDENTIAL_NOTE);
     expect(refsOf(l)).toEqual(activeAllergyRefs(NHS.patient16));
-    const withheld = (raw(NHS.patient16).record.allergies ?? []).filter((a) => a.confidential).map((a) => a.id);
+    const withheld = (raw(NHS.patient16).record.allergies ?? [])
+      .filter((a) => a.confidential)
+      .map((a) => a.id);
     expect(withheld.length).toBeGreaterThan(0);
     expect(JSON.stringify(bundle)).not.toMatch(new RegExp(withheld.join('|')));
   });
@@ -174,8 +194,14 @@ describe('patient16: confidential allergy withheld; legacy ended allergies', () 
     const ended = list(bundle, TITLE.ended).contained as AllergyIntolerance[];
     expect(ended.length).toBeGreaterThan(0);
     for (const a of ended) {
-      const end = a.extension?.find((e) => e.url === 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1');
-      expect(end?.extension?.find((e) => e.url === 'reasonEnded')?.valueString).toBe('No information available');
+      const end = a.extension?.find(
+        (e) =>
+          e.url ===
+          'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1',
+      );
+      expect(end?.extension?.find((e) => e.url === 'reasonEnded')?.valueString).toBe(
+        'No information available',
+      );
       expect(end?.extension?.find((e) => e.url === 'endDate')?.valueDateTime).toEqual(expect.any(String));
     }
   });

@@ -5,12 +5,24 @@
  * parameters at their boundaries, and consultations together with problems.
  */
 import type { Bundle, Condition, Encounter, List, Location, MedicationRequest } from 'fhir/r3';
+
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import type { Consultation } from '../../src/record/model';
-import { NHS, TODAY, rel, testApp } from '../support/app';
-import { area, int, period, type Part } from '../support/parameters';
+import {
+  expectEmptyList,
+  fetchBundle,
+  firstRef,
+  idsOf,
+  list,
+  listsByTitle,
+  raw,
+  refsOf,
+  shared,
+  TITLE,
+} from '../bundle/dataset';
 import { resources, structureLists } from '../bundle/fixtures';
-import { expectEmptyList, fetchBundle, firstRef, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
+import { NHS, rel, testApp, TODAY } from '../support/app';
+import { area, int, type Part, period } from '../support/parameters';
 
 const t = testApp();
 
@@ -24,7 +36,9 @@ const levelOf = (l: List) => l.code?.coding?.[0].code;
  * only. */
 function withContent(nhs: string): Consultation[] {
   return shared(raw(nhs).record.consultations).filter((c) =>
-    c.topics.some((tp) => (tp.headings ? tp.headings.some((h) => h.entries.length > 0) : tp.entries.length > 0)),
+    c.topics.some((tp) =>
+      tp.headings ? tp.headings.some((h) => h.entries.length > 0) : tp.entries.length > 0,
+    ),
   );
 }
 const startDay = (c: Consultation) => c.period?.start.slice(0, 10) as CalendarDate | undefined;
@@ -37,7 +51,11 @@ function structureOf(bundle: Bundle, encounterId: string) {
   expect(root).toHaveLength(1);
   const topics = refsOf(root[0]).map((r) => byRef.get(r)!);
   for (const topic of topics) expect(levelOf(topic)).toBe(CODE.topic);
-  const headings = topics.flatMap((tp) => refsOf(tp).filter((r) => r.startsWith('List/')).map((r) => byRef.get(r)!));
+  const headings = topics.flatMap((tp) =>
+    refsOf(tp)
+      .filter((r) => r.startsWith('List/'))
+      .map((r) => byRef.get(r)!),
+  );
   for (const h of headings) expect(levelOf(h)).toBe(CODE.heading);
   expect(lists).toHaveLength(1 + topics.length + headings.length);
   return { root: root[0], topics, headings, lists };
@@ -65,7 +83,11 @@ describe('patient2: consultations with topics and headings linked to problems an
       for (const l of s.lists) {
         expect(l.id).toEqual(expect.any(String));
         expect(l.date).toEqual(expect.any(String));
-        expect(l.orderedBy?.coding?.[0]).toEqual({ system: 'http://hl7.org/fhir/list-order', code: 'system', display: 'Sorted by System' });
+        expect(l.orderedBy?.coding?.[0]).toEqual({
+          system: 'http://hl7.org/fhir/list-order',
+          code: 'system',
+          display: 'Sorted by System',
+        });
         expect((l.extension ?? []).filter((x) => x.url.endsWith('ListWarningCode-1'))).toEqual([]);
       }
     }
@@ -84,7 +106,9 @@ describe('patient2: consultations with topics and headings linked to problems an
   });
 
   it('Topics/Headings reference Observations and MedicationRequests, each with its full medication chain', () => {
-    const items = structureLists(bundle).flatMap((l) => refsOf(l)).filter((r) => !r.startsWith('List/'));
+    const items = structureLists(bundle)
+      .flatMap((l) => refsOf(l))
+      .filter((r) => !r.startsWith('List/'));
     expect(items.some((r) => r.startsWith('Observation/'))).toBe(true);
     const medRefs = items.filter((r) => r.startsWith('MedicationRequest/'));
     expect(medRefs.length).toBeGreaterThan(0);
@@ -93,7 +117,9 @@ describe('patient2: consultations with topics and headings linked to problems an
       const req = requests.find((x) => `MedicationRequest/${x.id}` === r)!;
       const planRef = req.intent === 'plan' ? r : firstRef(req.basedOn)!;
       expect(idsOf(bundle, 'MedicationRequest')).toContain(planRef);
-      expect(idsOf(bundle, 'MedicationStatement')).toContain(planRef.replace('MedicationRequest/', 'MedicationStatement/'));
+      expect(idsOf(bundle, 'MedicationStatement')).toContain(
+        planRef.replace('MedicationRequest/', 'MedicationStatement/'),
+      );
       expect(idsOf(bundle, 'Medication')).toContain(req.medicationReference?.reference);
     }
   });
@@ -101,13 +127,26 @@ describe('patient2: consultations with topics and headings linked to problems an
   it('secondary Lists: medications, uncategorised data and the linked problems; none empty without a warning', () => {
     const titles = [...listsByTitle(bundle).keys()];
     expect(titles[0]).toBe(TITLE.consultations);
-    expect(titles).toEqual(expect.arrayContaining(['Consultations - medications contained in consultations', 'Consultations - uncategorised data contained in consultations', TITLE.linked]));
-    for (const title of titles.slice(1)) expect(title === TITLE.linked || title.startsWith('Consultations - ') || title === TITLE.ended).toBe(true);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Consultations - medications contained in consultations',
+        'Consultations - uncategorised data contained in consultations',
+        TITLE.linked,
+      ]),
+    );
+    for (const title of titles.slice(1))
+      expect(title === TITLE.linked || title.startsWith('Consultations - ') || title === TITLE.ended).toBe(
+        true,
+      );
     for (const l of listsByTitle(bundle).values()) {
       const warned = (l.extension ?? []).some((x) => x.url.endsWith('ListWarningCode-1'));
       expect((l.entry ?? []).length > 0 || warned).toBe(true);
     }
-    expect(refsOf(list(bundle, 'Consultations - medications contained in consultations')).every((r) => r.startsWith('MedicationRequest/'))).toBe(true);
+    expect(
+      refsOf(list(bundle, 'Consultations - medications contained in consultations')).every((r) =>
+        r.startsWith('MedicationRequest/'),
+      ),
+    ).toBe(true);
     expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual(idsOf(bundle, 'Condition').sort());
   });
 
@@ -115,7 +154,9 @@ describe('patient2: consultations with topics and headings linked to problems an
     const named = encounters(bundle).flatMap((e) => (e.location ?? []).map((l) => l.location.reference));
     expect(named.length).toBeGreaterThan(0);
     for (const loc of resources<Location>(bundle, 'Location')) {
-      expect(loc.meta?.profile).toEqual(['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1']);
+      expect(loc.meta?.profile).toEqual([
+        'https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1',
+      ]);
       expect(loc.meta?.versionId).toEqual(expect.any(String));
     }
   });
@@ -171,8 +212,12 @@ describe('includeNumberOfMostRecent', () => {
     const sorted = withContent(NHS.patient2)
       .filter((c) => c.period)
       .sort((a, b) => Date.parse(b.period!.start) - Date.parse(a.period!.start));
-    const undated = withContent(NHS.patient2).filter((c) => !c.period).map((c) => `Encounter/${c.id}`);
-    expect(refsOf(list(bundle, TITLE.consultations)).sort()).toEqual([...sorted.slice(0, n).map((c) => `Encounter/${c.id}`), ...undated].sort());
+    const undated = withContent(NHS.patient2)
+      .filter((c) => !c.period)
+      .map((c) => `Encounter/${c.id}`);
+    expect(refsOf(list(bundle, TITLE.consultations)).sort()).toEqual(
+      [...sorted.slice(0, n).map((c) => `Encounter/${c.id}`), ...undated].sort(),
+    );
   });
 });
 
@@ -186,7 +231,9 @@ describe('other patients', () => {
 
   it('patient3: its consultations, no problems', async () => {
     const bundle = await fetchBundle(t, NHS.patient3, consultations());
-    expect(refsOf(list(bundle, TITLE.consultations))).toEqual(withContent(NHS.patient3).map((c) => `Encounter/${c.id}`));
+    expect(refsOf(list(bundle, TITLE.consultations))).toEqual(
+      withContent(NHS.patient3).map((c) => `Encounter/${c.id}`),
+    );
     expect(resources(bundle, 'Condition')).toEqual([]);
   });
 });
@@ -206,7 +253,9 @@ describe('consultations with problems (patient2)', () => {
         'Problems - uncategorised data related to problems',
       ]),
     );
-    const contexts = resources<Condition>(bundle, 'Condition').map((c) => c.context?.reference).filter((r): r is string => !!r);
+    const contexts = resources<Condition>(bundle, 'Condition')
+      .map((c) => c.context?.reference)
+      .filter((r): r is string => !!r);
     for (const r of contexts) expect(listed).toContain(r);
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   });

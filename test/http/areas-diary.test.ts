@@ -9,19 +9,39 @@
  * start, undated entries always.
  */
 import type { Bundle, ProcedureRequest } from 'fhir/r3';
+
 import { addDays, addMonths, type CalendarDate } from '../../src/fhir/dates';
 import type { DiaryEntry, ItemRef } from '../../src/record/model';
-import { NHS, TODAY, postRecord, rel, testApp } from '../support/app';
+import {
+  expectAProblemLinks,
+  fetchBundle,
+  idsOf,
+  list,
+  listsByTitle,
+  raw,
+  refsOf,
+  shared,
+  TITLE,
+} from '../bundle/dataset';
+import { resources, warningCodes } from '../bundle/fixtures';
+import { diary } from '../record/contract-fixtures';
+import { NHS, postRecord, rel, testApp, TODAY } from '../support/app';
+import {
+  describeRefusals,
+  expectOnlyEmptyList,
+  expectSingleAreaBundle,
+  fromRepository,
+  purposeMadeApp,
+  SUITE_PATIENTS,
+} from '../support/area-lists';
 import { expectError } from '../support/fhir';
 import { area, date, nhsNumber, parameters } from '../support/parameters';
-import { describeRefusals, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
-import { resources, warningCodes } from '../bundle/fixtures';
-import { expectAProblemLinks, fetchBundle, idsOf, list, listsByTitle, raw, refsOf, shared, TITLE } from '../bundle/dataset';
-import { diary } from '../record/contract-fixtures';
 
 const t = testApp();
 const diaryEntries = (searchDate?: string) =>
-  searchDate === undefined ? area('includeDiaryEntries') : area('includeDiaryEntries', date('diaryEntriesSearchDate', searchDate));
+  searchDate === undefined
+    ? area('includeDiaryEntries')
+    : area('includeDiaryEntries', date('diaryEntriesSearchDate', searchDate));
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
@@ -62,12 +82,19 @@ function expectDiaryResources(bundle: Bundle, items: readonly DiaryEntry[]): voi
     const pr = byId.get(item.id)!;
     expect({ status: pr.status, intent: pr.intent }).toEqual({ status: 'active', intent: 'plan' });
     expect(pr.authoredOn).toBe(item.recorded);
-    const requester = item.requester ? `${TYPE[item.requester.kind]}/${item.requester.id}` : `Practitioner/${item.recorderId}`;
+    const requester = item.requester
+      ? `${TYPE[item.requester.kind]}/${item.requester.id}`
+      : `Practitioner/${item.recorderId}`;
     expect(pr.requester?.agent.reference).toBe(requester);
     expect(keys.has(requester)).toBe(true);
-    if (item.planned === undefined) expect([pr.occurrenceDateTime, pr.occurrencePeriod]).toEqual([undefined, undefined]);
+    if (item.planned === undefined)
+      expect([pr.occurrenceDateTime, pr.occurrencePeriod]).toEqual([undefined, undefined]);
     else if (typeof item.planned === 'string') expect(pr.occurrenceDateTime).toBe(item.planned);
-    else expect(pr.occurrencePeriod).toEqual({ start: item.planned.start, ...(item.planned.end !== undefined && { end: item.planned.end }) });
+    else
+      expect(pr.occurrencePeriod).toEqual({
+        start: item.planned.start,
+        ...(item.planned.end !== undefined && { end: item.planned.end }),
+      });
   }
 }
 
@@ -77,16 +104,21 @@ describe.each(SUITE_PATIENTS)('%s: includeDiaryEntries', (_name, nhs) => {
   it.each([
     ['no search date', undefined],
     ['diaryEntriesSearchDate = today', TODAY],
-  ])('%s → exact Lists, entries as the record and the repository say, requesters, empty/warning behaviour, no OperationOutcome', async (_l, searchDate) => {
-    const bundle = await fetchBundle(t, nhs, diaryEntries(searchDate));
-    const exp = expectedDiary(nhs, searchDate);
-    const l = expectSingleAreaBundle(bundle, nhs, TITLE.diary, exp);
-    const repo = await fromRepository(t, nhs, { diaryEntries: { ...(searchDate && { searchDate: searchDate as CalendarDate }) } });
-    expect(refsOf(l)).toEqual((repo.diaryEntries?.items ?? []).map((e) => `ProcedureRequest/${e.id}`));
+  ])(
+    '%s → exact Lists, entries as the record and the repository say, requesters, empty/warning behaviour, no OperationOutcome',
+    async (_l, searchDate) => {
+      const bundle = await fetchBundle(t, nhs, diaryEntries(searchDate));
+      const exp = expectedDiary(nhs, searchDate);
+      const l = expectSingleAreaBundle(bundle, nhs, TITLE.diary, exp);
+      const repo = await fromRepository(t, nhs, {
+        diaryEntries: { ...(searchDate && { searchDate: searchDate as CalendarDate }) },
+      });
+      expect(refsOf(l)).toEqual((repo.diaryEntries?.items ?? []).map((e) => `ProcedureRequest/${e.id}`));
 
-    expect(idsOf(bundle, 'ProcedureRequest')).toEqual(exp.entries);
-    expectDiaryResources(bundle, exp.items);
-  });
+      expect(idsOf(bundle, 'ProcedureRequest')).toEqual(exp.entries);
+      expectDiaryResources(bundle, exp.items);
+    },
+  );
 });
 
 describeRefusals(t, diaryEntries(TODAY));
@@ -95,7 +127,8 @@ describeRefusals(t, diaryEntries(TODAY));
 
 describe('patient2: diary entries linked to problems, one overdue, one ten years ahead, one completed', () => {
   const rec = () => raw(NHS.patient2).record.diaryEntries ?? [];
-  const refs = async (searchDate?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, diaryEntries(searchDate)), TITLE.diary));
+  const refs = async (searchDate?: string) =>
+    refsOf(list(await fetchBundle(t, NHS.patient2, diaryEntries(searchDate)), TITLE.diary));
 
   it('2 Lists; the diary List has entries; a problem links a ProcedureRequest in the Bundle; a system entry’s Device requester is there', async () => {
     const bundle = await fetchBundle(t, NHS.patient2, diaryEntries());
@@ -107,7 +140,9 @@ describe('patient2: diary entries linked to problems, one overdue, one ten years
   });
 
   it('completed entries are never in the Bundle, whatever the date', async () => {
-    const completed = rec().filter((e) => e.status === 'completed' || e.status === 'cancelled').map((e) => e.id);
+    const completed = rec()
+      .filter((e) => e.status === 'completed' || e.status === 'cancelled')
+      .map((e) => e.id);
     expect(completed.length).toBeGreaterThan(0);
     for (const d of [undefined, TODAY, rel(3650)]) {
       const bundle = await fetchBundle(t, NHS.patient2, diaryEntries(d));
@@ -116,8 +151,12 @@ describe('patient2: diary entries linked to problems, one overdue, one ten years
   });
 
   it('diaryEntriesSearchDate = today returns the overdue entry and excludes the future ones', async () => {
-    const overdue = rec().filter((e) => passes(e, TODAY) && e.planned !== undefined).map((e) => `ProcedureRequest/${e.id}`);
-    const future = rec().filter((e) => passes(e) && !passes(e, TODAY)).map((e) => `ProcedureRequest/${e.id}`);
+    const overdue = rec()
+      .filter((e) => passes(e, TODAY) && e.planned !== undefined)
+      .map((e) => `ProcedureRequest/${e.id}`);
+    const future = rec()
+      .filter((e) => passes(e) && !passes(e, TODAY))
+      .map((e) => `ProcedureRequest/${e.id}`);
     expect(overdue.length).toBeGreaterThan(0);
     expect(future.length).toBeGreaterThan(0);
     const got = await refs(TODAY);
@@ -143,7 +182,12 @@ describe('patient2: diary entries linked to problems, one overdue, one ten years
   });
 
   it('a search date before today → 422 INVALID_PARAMETER naming diaryEntriesSearchDate', async () => {
-    expectError(await postRecord(t, parameters(nhsNumber(NHS.patient2), diaryEntries(rel(-1)))), 422, 'INVALID_PARAMETER', 'diaryEntriesSearchDate');
+    expectError(
+      await postRecord(t, parameters(nhsNumber(NHS.patient2), diaryEntries(rel(-1)))),
+      422,
+      'INVALID_PARAMETER',
+      'diaryEntriesSearchDate',
+    );
   });
 });
 
@@ -160,10 +204,20 @@ describe('patient4: no diary entries', () => {
   it('the List: title, code, current, snapshot, subject; no id, no meta.versionId/lastUpdated, no source; empty with emptyReason and note', async () => {
     for (const d of [undefined, TODAY, rel(3650)]) {
       const l = expectOnlyEmptyList(await fetchBundle(t, NHS.patient4, diaryEntries(d)), TITLE.diary);
-      expect(l).toMatchObject({ status: 'current', mode: 'snapshot', title: TITLE.diary, subject: { reference: 'Patient/patient4' } });
-      expect(l.code?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '714311000000108' });
+      expect(l).toMatchObject({
+        status: 'current',
+        mode: 'snapshot',
+        title: TITLE.diary,
+        subject: { reference: 'Patient/patient4' },
+      });
+      expect(l.code?.coding?.[0]).toMatchObject({
+        system: 'http://snomed.info/sct',
+        code: '714311000000108',
+      });
       expect(l.id).toBeUndefined();
-      expect(l.meta).toEqual({ profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1'] });
+      expect(l.meta).toEqual({
+        profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1'],
+      });
       expect(l.source).toBeUndefined();
     }
   });
@@ -177,7 +231,9 @@ describe('diaryEntriesSearchDate on a purpose-made record (planned on or before 
       diaryEntries: [
         diary('d-overdue', rel(-7) as CalendarDate),
         diary('d-today', TODAY, { requester: { kind: 'device', id: 'device-gp' } }),
-        diary('d-tomorrow', rel(1) as CalendarDate, { requester: { kind: 'organisation', id: 'org-hospital' } }),
+        diary('d-tomorrow', rel(1) as CalendarDate, {
+          requester: { kind: 'organisation', id: 'org-hospital' },
+        }),
         diary('d-month-now', TODAY.slice(0, 7) as DiaryEntry['planned']),
         diary('d-month-next', '2026-12'),
         diary('d-year-now', TODAY.slice(0, 4) as DiaryEntry['planned']),
@@ -195,31 +251,68 @@ describe('diaryEntriesSearchDate on a purpose-made record (planned on or before 
   };
   const app = purposeMadeApp(records, { p: NHS.patient1 });
   const NOW = ['d-overdue', 'd-today', 'd-month-now', 'd-year-now', 'd-undated', 'd-active'];
-  const insert = (xs: string[], ...add: string[]) => records.p.diaryEntries.map((e) => e.id).filter((id) => xs.includes(id) || add.includes(id));
+  const insert = (xs: string[], ...add: string[]) =>
+    records.p.diaryEntries.map((e) => e.id).filter((id) => xs.includes(id) || add.includes(id));
 
   it.each([
     ['today: overdue, due today, this month, this year, undated', TODAY, NOW, false],
     ['tomorrow (the withheld entry is due the day after)', rel(1), insert(NOW, 'd-tomorrow'), false],
     ['the withheld entry’s day → confidential-items', rel(2), insert(NOW, 'd-tomorrow'), true],
     ['2026-11-30: next month not yet', '2026-11-30', insert(NOW, 'd-tomorrow'), true],
-    ['2026-12-01: the year-month counts from its first day', '2026-12-01', insert(NOW, 'd-tomorrow', 'd-month-next'), true],
+    [
+      '2026-12-01: the year-month counts from its first day',
+      '2026-12-01',
+      insert(NOW, 'd-tomorrow', 'd-month-next'),
+      true,
+    ],
     ['2026-12-04: the period not yet', '2026-12-04', insert(NOW, 'd-tomorrow', 'd-month-next'), true],
-    ['2026-12-05: the period from its start', '2026-12-05', insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period'), true],
-    ['2026-12-31: next year not yet', '2026-12-31', insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period'), true],
-    ['2027-01-01: the year counts from 1 January', '2027-01-01', insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next'), true],
+    [
+      '2026-12-05: the period from its start',
+      '2026-12-05',
+      insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period'),
+      true,
+    ],
+    [
+      '2026-12-31: next year not yet',
+      '2026-12-31',
+      insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period'),
+      true,
+    ],
+    [
+      '2027-01-01: the year counts from 1 January',
+      '2027-01-01',
+      insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next'),
+      true,
+    ],
     ['today+3649', rel(3649), insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next'), true],
-    ['today+3650 (inclusive)', rel(3650), insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next', 'd-far'), true],
-    ['no search date: every incomplete entry', undefined, insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next', 'd-far', 'd-far-plus'), true],
-  ] as [string, string | undefined, string[], boolean][])('%s', async (_label, searchDate, expected, confidential) => {
-    const bundle = await fetchBundle(app, NHS.patient1, diaryEntries(searchDate));
-    expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.diary]);
-    const l = list(bundle, TITLE.diary);
-    expect(refsOf(l)).toEqual(expected.map((id) => `ProcedureRequest/${id}`));
-    expect(idsOf(bundle, 'ProcedureRequest')).toEqual(expected.map((id) => `ProcedureRequest/${id}`));
-    expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
-    expectDiaryResources(bundle, records.p.diaryEntries.filter((e) => expected.includes(e.id)));
-    expect(JSON.stringify(bundle)).not.toMatch(/d-completed|d-cancelled|d-secret/);
-  });
+    [
+      'today+3650 (inclusive)',
+      rel(3650),
+      insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next', 'd-far'),
+      true,
+    ],
+    [
+      'no search date: every incomplete entry',
+      undefined,
+      insert(NOW, 'd-tomorrow', 'd-month-next', 'd-period', 'd-year-next', 'd-far', 'd-far-plus'),
+      true,
+    ],
+  ] as [string, string | undefined, string[], boolean][])(
+    '%s',
+    async (_label, searchDate, expected, confidential) => {
+      const bundle = await fetchBundle(app, NHS.patient1, diaryEntries(searchDate));
+      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.diary]);
+      const l = list(bundle, TITLE.diary);
+      expect(refsOf(l)).toEqual(expected.map((id) => `ProcedureRequest/${id}`));
+      expect(idsOf(bundle, 'ProcedureRequest')).toEqual(expected.map((id) => `ProcedureRequest/${id}`));
+      expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
+      expectDiaryResources(
+        bundle,
+        records.p.diaryEntries.filter((e) => expected.includes(e.id)),
+      );
+      expect(JSON.stringify(bundle)).not.toMatch(/d-completed|d-cancelled|d-secret/);
+    },
+  );
 
   it('requesters: the recorder’s Practitioner, a Device, an Organization, each in the Bundle', async () => {
     const bundle = await fetchBundle(app, NHS.patient1, diaryEntries(rel(1)));

@@ -8,12 +8,32 @@
  * duplicates, references).
  */
 import type { Bundle, Immunization, Observation } from 'fhir/r3';
-import { NHS, testApp } from '../support/app';
-import { area, bool, type Part } from '../support/parameters';
-import { describeRefusals, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
+
+import {
+  CONFIDENTIAL_NOTE,
+  EMPTY_REASON,
+  expectAProblemLinks,
+  expectedImmunisations,
+  fetchBundle,
+  idsOf,
+  linkedProblems,
+  list,
+  listsByTitle,
+  raw,
+  refsOf,
+  TITLE,
+} from '../bundle/dataset';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, expectAProblemLinks, expectedImmunisations, fetchBundle, idsOf, linkedProblems, list, listsByTitle, raw, refsOf, TITLE } from '../bundle/dataset';
 import { given, immunisationStatus, notGiven, observation } from '../record/contract-fixtures';
+import { NHS, testApp } from '../support/app';
+import {
+  describeRefusals,
+  expectSingleAreaBundle,
+  fromRepository,
+  purposeMadeApp,
+  SUITE_PATIENTS,
+} from '../support/area-lists';
+import { area, bool, type Part } from '../support/parameters';
 
 const t = testApp();
 const immunisations = (...parts: Part[]) => area('includeImmunisations', ...parts);
@@ -30,7 +50,9 @@ describe.each(SUITE_PATIENTS)('%s: includeImmunisations (no parts)', (_name, nhs
     const bundle = await fetchBundle(t, nhs, immunisations());
     const exp = expectedImmunisations(nhs);
     const l = expectSingleAreaBundle(bundle, nhs, TITLE.immunisations, exp);
-    const repo = await fromRepository(t, nhs, { immunisations: { includeNotGiven: false, includeStatus: true } });
+    const repo = await fromRepository(t, nhs, {
+      immunisations: { includeNotGiven: false, includeStatus: true },
+    });
     expect(refsOf(l)).toEqual([
       ...(repo.immunisations?.items ?? []).map((i) => `Immunization/${i.id}`),
       ...(repo.immunisations?.statuses ?? []).map((s) => `Observation/${s.id}`),
@@ -61,7 +83,9 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
 
   it('the status records are uncategorised-shape Observations referenced from the Immunisations List; entered in error never', () => {
     const rec = raw(NHS.patient2).record;
-    const statusIds = (rec.immunisationStatuses ?? []).filter((s) => !s.enteredInError).map((s) => `Observation/${s.id}`);
+    const statusIds = (rec.immunisationStatuses ?? [])
+      .filter((s) => !s.enteredInError)
+      .map((s) => `Observation/${s.id}`);
     expect(statusIds.length).toBeGreaterThan(0);
     expect(refsOf(list(bundle, TITLE.immunisations))).toEqual(expect.arrayContaining(statusIds));
     const inError = (rec.immunisationStatuses ?? []).filter((s) => s.enteredInError).map((s) => s.id);
@@ -73,7 +97,9 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
       expect(o.issued).toEqual(expect.any(String));
     }
     // The ended dissent: effectivePeriod with a start and an end (Immunisations guidance).
-    const ended = (rec.immunisationStatuses ?? []).find((s) => !s.enteredInError && typeof s.effective === 'object' && s.effective.end !== undefined);
+    const ended = (rec.immunisationStatuses ?? []).find(
+      (s) => !s.enteredInError && typeof s.effective === 'object' && s.effective.end !== undefined,
+    );
     const o = observations(bundle).find((x) => x.id === ended?.id);
     expect(o?.effectivePeriod).toEqual({ start: expect.any(String), end: expect.any(String) });
   });
@@ -82,7 +108,8 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
     const located = immunizations(bundle).filter((i) => i.location);
     expect(located.length).toBeGreaterThan(0);
     for (const i of located) expect(idsOf(bundle, 'Location')).toContain(i.location!.reference);
-    for (const i of immunizations(bundle)) expect(idsOf(bundle, 'Practitioner')).toContain(i.practitioner?.[0].actor.reference);
+    for (const i of immunizations(bundle))
+      expect(idsOf(bundle, 'Practitioner')).toContain(i.practitioner?.[0].actor.reference);
   });
 
   it.each([
@@ -110,11 +137,14 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
   it('a not-given vaccination (includeNotGiven=true) has notGiven, reasonNotGiven and none of site, route, dose, protocol', async () => {
     const b = await fetchBundle(t, NHS.patient2, immunisations(notGivenPart(true)));
     const notGivenOnes = immunizations(b).filter((i) => i.notGiven);
-    expect(notGivenOnes).toHaveLength((raw(NHS.patient2).record.immunisations ?? []).filter((i) => i.notGiven).length);
+    expect(notGivenOnes).toHaveLength(
+      (raw(NHS.patient2).record.immunisations ?? []).filter((i) => i.notGiven).length,
+    );
     for (const i of notGivenOnes) {
       expect(i.explanation?.reasonNotGiven?.length).toBeGreaterThan(0);
       expect(i.explanation?.reason).toBeUndefined();
-      for (const absent of ['site', 'route', 'doseQuantity', 'vaccinationProtocol', 'lotNumber']) expect(i).not.toHaveProperty(absent);
+      for (const absent of ['site', 'route', 'doseQuantity', 'vaccinationProtocol', 'lotNumber'])
+        expect(i).not.toHaveProperty(absent);
     }
   });
 
@@ -129,7 +159,9 @@ describe('patient2: immunisations linked to problems, consent/dissent records', 
 
   it('an unknown part → 200 with one warning naming it', async () => {
     const b = await fetchBundle(t, NHS.patient2, immunisations({ name: 'madeUp', valueBoolean: true }));
-    const issues = resources<{ resourceType: string; issue: { diagnostics?: string }[] }>(b, 'OperationOutcome')[0]?.issue ?? [];
+    const issues =
+      resources<{ resourceType: string; issue: { diagnostics?: string }[] }>(b, 'OperationOutcome')[0]
+        ?.issue ?? [];
     expect(issues.map((i) => i.diagnostics)).toEqual(['includeImmunisations.madeUp']);
     expect(refsOf(list(b, TITLE.immunisations))).toEqual(expectedImmunisations(NHS.patient2).entries);
   });
@@ -161,7 +193,9 @@ describe('patient4 and patient13: no immunisations', () => {
     const l = list(bundle, TITLE.immunisations);
     expect(warningCodes(l)).toEqual(['data-in-transit']);
     expect(l.note).toHaveLength(1);
-    expect(l.note?.[0].text).toMatch(/^Patient record transfer from previous GP practice not yet complete; .* may be missing\. Information not available$/);
+    expect(l.note?.[0].text).toMatch(
+      /^Patient record transfer from previous GP practice not yet complete; .* may be missing\. Information not available$/,
+    );
   });
 });
 
@@ -193,10 +227,32 @@ describe('includeNotGiven / includeStatus on a purpose-made record', () => {
   };
 
   it.each([
-    ['no parts', [], ['Immunization/g-1', 'Immunization/g-2', 'Observation/st-consent', 'Observation/st-ended']],
-    ['includeNotGiven=false, includeStatus=true', [notGivenPart(false), statusPart(true)], ['Immunization/g-1', 'Immunization/g-2', 'Observation/st-consent', 'Observation/st-ended']],
-    ['includeNotGiven=true', [notGivenPart(true)], ['Immunization/g-1', 'Immunization/ng-1', 'Immunization/g-2', 'Observation/st-consent', 'Observation/st-ended']],
-    ['includeNotGiven=true, includeStatus=false', [notGivenPart(true), statusPart(false)], ['Immunization/g-1', 'Immunization/ng-1', 'Immunization/g-2']],
+    [
+      'no parts',
+      [],
+      ['Immunization/g-1', 'Immunization/g-2', 'Observation/st-consent', 'Observation/st-ended'],
+    ],
+    [
+      'includeNotGiven=false, includeStatus=true',
+      [notGivenPart(false), statusPart(true)],
+      ['Immunization/g-1', 'Immunization/g-2', 'Observation/st-consent', 'Observation/st-ended'],
+    ],
+    [
+      'includeNotGiven=true',
+      [notGivenPart(true)],
+      [
+        'Immunization/g-1',
+        'Immunization/ng-1',
+        'Immunization/g-2',
+        'Observation/st-consent',
+        'Observation/st-ended',
+      ],
+    ],
+    [
+      'includeNotGiven=true, includeStatus=false',
+      [notGivenPart(true), statusPart(false)],
+      ['Immunization/g-1', 'Immunization/ng-1', 'Immunization/g-2'],
+    ],
     ['includeStatus=false', [statusPart(false)], ['Immunization/g-1', 'Immunization/g-2']],
   ] as [string, Part[], string[]][])('%s → %j', async (_label, parts, expected) => {
     const { b, l } = await entries(NHS.patient1, ...parts);
@@ -231,6 +287,7 @@ describe('includeNotGiven / includeStatus on a purpose-made record', () => {
     const withNotGiven = await entries(NHS.patient2, notGivenPart(true), statusPart(false));
     expect(refsOf(withNotGiven.l)).toEqual(['Immunization/sg-1']);
     expect(warningCodes(withNotGiven.l)).toEqual(['confidential-items']);
-    for (const b of [plain.b, withStatus.b, withNotGiven.b]) expect(JSON.stringify(b)).not.toMatch(/sng-secret|sst-secret/);
+    for (const b of [plain.b, withStatus.b, withNotGiven.b])
+      expect(JSON.stringify(b)).not.toMatch(/sng-secret|sst-secret/);
   });
 });

@@ -13,28 +13,55 @@
  * negative offset stays on its own day).
  */
 import type { Bundle, DiagnosticReport, Observation, ProcedureRequest, Specimen } from 'fhir/r3';
+
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { FilingComment, InvestigationReport, ItemRef, TestResult } from '../../src/record/model';
-import { NHS, TODAY, rel, testApp } from '../support/app';
-import { periodArea } from '../support/parameters';
-import { describeRefusals, expectAreaList, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
+import {
+  CONFIDENTIAL_NOTE,
+  EMPTY_REASON,
+  expectAProblemLinks,
+  fetchBundle,
+  idsOf,
+  linkedProblems,
+  list,
+  listsByTitle,
+  many,
+  raw,
+  refsOf,
+  shared,
+  TITLE,
+} from '../bundle/dataset';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, expectAProblemLinks, fetchBundle, idsOf, linkedProblems, list, listsByTitle, many, raw, refsOf, shared, TITLE } from '../bundle/dataset';
-import { practiceWith, report, RECORDER } from '../record/contract-fixtures';
+import { practiceWith, RECORDER, report } from '../record/contract-fixtures';
+import { NHS, rel, testApp, TODAY } from '../support/app';
+import {
+  describeRefusals,
+  expectAreaList,
+  expectOnlyEmptyList,
+  expectSingleAreaBundle,
+  fromRepository,
+  purposeMadeApp,
+  SUITE_PATIENTS,
+} from '../support/area-lists';
+import { periodArea } from '../support/parameters';
 
 const t = testApp();
-const investigations = (start?: string, end?: string) => periodArea('includeInvestigations', 'investigationSearchPeriod', start, end);
+const investigations = (start?: string, end?: string) =>
+  periodArea('includeInvestigations', 'investigationSearchPeriod', start, end);
 const COMMENT_NOTE = '37331000000100';
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
 const issuedDay = (r: InvestigationReport) => r.issued.slice(0, 10);
 const partHidden = (r: InvestigationReport) =>
-  (r.groups ?? []).some((g) => g.confidential || g.results.some((x) => x.confidential)) || (r.results ?? []).some((x) => x.confidential);
+  (r.groups ?? []).some((g) => g.confidential || g.results.some((x) => x.confidential)) ||
+  (r.results ?? []).some((x) => x.confidential);
 
 function expectedReports(nhs: string, start?: string, end?: string) {
-  const passing = (raw(nhs).record.investigations ?? []).filter((r) => (start === undefined || issuedDay(r) >= start) && (end === undefined || issuedDay(r) <= end));
+  const passing = (raw(nhs).record.investigations ?? []).filter(
+    (r) => (start === undefined || issuedDay(r) >= start) && (end === undefined || issuedDay(r) <= end),
+  );
   return {
     reports: shared(passing),
     entries: shared(passing).map((r) => `DiagnosticReport/${r.id}`),
@@ -63,7 +90,12 @@ function partsOf(r: InvestigationReport) {
     grouped: grouped.map((x) => x.id),
     standalone: standalone.map((x) => x.id),
     filing,
-    observations: [...groups.map((g) => g.id), ...grouped.map((x) => x.id), ...standalone.map((x) => x.id), ...filing],
+    observations: [
+      ...groups.map((g) => g.id),
+      ...grouped.map((x) => x.id),
+      ...standalone.map((x) => x.id),
+      ...filing,
+    ],
     /** DiagnosticReport.result: group headers, standalone results, every filing comment — never a grouped result. */
     result: [...groups.map((g) => g.id), ...standalone.map((x) => x.id), ...filing],
   };
@@ -78,7 +110,11 @@ const ids = (prefix: string, xs: readonly string[]) => xs.map((x) => `${prefix}/
 function expectCompleteReports(bundle: Bundle, reports: readonly InvestigationReport[]): void {
   const byId = new Map(reportsOf(bundle).map((r) => [r.id, r]));
   const obs = new Map(observations(bundle).map((o) => [o.id, o]));
-  const present = new Set([...idsOf(bundle, 'ProcedureRequest'), ...idsOf(bundle, 'Specimen'), ...idsOf(bundle, 'Observation')]);
+  const present = new Set([
+    ...idsOf(bundle, 'ProcedureRequest'),
+    ...idsOf(bundle, 'Specimen'),
+    ...idsOf(bundle, 'Observation'),
+  ]);
   for (const r of reports) {
     const dr = byId.get(r.id)!;
     const parts = partsOf(r);
@@ -92,14 +128,19 @@ function expectCompleteReports(bundle: Bundle, reports: readonly InvestigationRe
     }
     expect((dr.specimen ?? []).map((s) => s.reference)).toEqual(ids('Specimen', parts.specimens));
     expect((dr.result ?? []).map((x) => x.reference).sort()).toEqual(ids('Observation', parts.result).sort());
-    for (const id of [...ids('Specimen', parts.specimens), ...ids('Observation', parts.observations)]) expect(present.has(id)).toBe(true);
+    for (const id of [...ids('Specimen', parts.specimens), ...ids('Observation', parts.observations)])
+      expect(present.has(id)).toBe(true);
     for (const g of (r.groups ?? []).filter((x) => !x.confidential)) {
       const header = obs.get(g.id)!;
       const members = g.results.filter((x) => !x.confidential).map((x) => `Observation/${x.id}`);
-      expect((header.related ?? []).filter((x) => x.type === 'has-member').map((x) => x.target.reference)).toEqual(members);
+      expect(
+        (header.related ?? []).filter((x) => x.type === 'has-member').map((x) => x.target.reference),
+      ).toEqual(members);
       expect(Object.keys(header).filter((k) => k.startsWith('value'))).toEqual([]);
       for (const m of g.results.filter((x) => !x.confidential)) {
-        expect(obs.get(m.id)?.related).toEqual([{ type: 'derived-from', target: { reference: `Observation/${g.id}` } }]);
+        expect(obs.get(m.id)?.related).toEqual([
+          { type: 'derived-from', target: { reference: `Observation/${g.id}` } },
+        ]);
       }
     }
     for (const id of parts.filing) {
@@ -117,9 +158,24 @@ function expectCompleteReports(bundle: Bundle, reports: readonly InvestigationRe
   }
   // Nothing else: the Observations, Specimens and ProcedureRequests are exactly the reports' parts.
   const all = reports.map(partsOf);
-  expect(idsOf(bundle, 'Observation').sort()).toEqual(ids('Observation', all.flatMap((p) => p.observations)).sort());
-  expect(idsOf(bundle, 'Specimen').sort()).toEqual(ids('Specimen', all.flatMap((p) => p.specimens)).sort());
-  expect(idsOf(bundle, 'ProcedureRequest').sort()).toEqual(ids('ProcedureRequest', all.flatMap((p) => (p.request ? [p.request] : []))).sort());
+  expect(idsOf(bundle, 'Observation').sort()).toEqual(
+    ids(
+      'Observation',
+      all.flatMap((p) => p.observations),
+    ).sort(),
+  );
+  expect(idsOf(bundle, 'Specimen').sort()).toEqual(
+    ids(
+      'Specimen',
+      all.flatMap((p) => p.specimens),
+    ).sort(),
+  );
+  expect(idsOf(bundle, 'ProcedureRequest').sort()).toEqual(
+    ids(
+      'ProcedureRequest',
+      all.flatMap((p) => (p.request ? [p.request] : [])),
+    ).sort(),
+  );
 }
 
 // ---- every suite patient ---------------------------------------------------------------------------
@@ -151,9 +207,14 @@ describe('patient2: lab reports linked to problems', () => {
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.investigations, TITLE.linked].sort());
     expect(reportsOf(bundle).length).toBeGreaterThan(0);
     expect(resources<Specimen>(bundle, 'Specimen').length).toBeGreaterThan(0);
-    const groupIds = (raw(NHS.patient2).record.investigations ?? []).flatMap((r) => (r.groups ?? []).map((g) => g.id));
+    const groupIds = (raw(NHS.patient2).record.investigations ?? []).flatMap((r) =>
+      (r.groups ?? []).map((g) => g.id),
+    );
     expect(groupIds.length).toBeGreaterThan(0);
-    expect(observations(bundle).filter((o) => o.code.coding?.[0].code === COMMENT_NOTE && o.status === 'unknown').length).toBeGreaterThan(0);
+    expect(
+      observations(bundle).filter((o) => o.code.coding?.[0].code === COMMENT_NOTE && o.status === 'unknown')
+        .length,
+    ).toBeGreaterThan(0);
     expectAProblemLinks(bundle, 'DiagnosticReport');
   });
 
@@ -166,9 +227,14 @@ describe('patient2: lab reports linked to problems', () => {
   });
 
   it('a test request without a code says "No code available"', () => {
-    const uncoded = (raw(NHS.patient2).record.investigations ?? []).filter((r) => r.request && !r.request.code).map((r) => r.request!.id);
+    const uncoded = (raw(NHS.patient2).record.investigations ?? [])
+      .filter((r) => r.request && !r.request.code)
+      .map((r) => r.request!.id);
     expect(uncoded.length).toBeGreaterThan(0);
-    for (const id of uncoded) expect(resources<ProcedureRequest>(bundle, 'ProcedureRequest').find((p) => p.id === id)?.code).toEqual({ text: 'No code available' });
+    for (const id of uncoded)
+      expect(resources<ProcedureRequest>(bundle, 'ProcedureRequest').find((p) => p.id === id)?.code).toEqual({
+        text: 'No code available',
+      });
   });
 
   it('period [today, today] (suite scenario) → 200, no OperationOutcome, exactly the reports issued today', async () => {
@@ -178,7 +244,8 @@ describe('patient2: lab reports linked to problems', () => {
   });
 
   it('each report is returned when the window starts or ends on its issued day, not from the next day or up to the day before', async () => {
-    const refs = async (start?: string, end?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, investigations(start, end)), TITLE.investigations));
+    const refs = async (start?: string, end?: string) =>
+      refsOf(list(await fetchBundle(t, NHS.patient2, investigations(start, end)), TITLE.investigations));
     for (const r of shared(raw(NHS.patient2).record.investigations)) {
       const day = issuedDay(r) as CalendarDate;
       const id = `DiagnosticReport/${r.id}`;
@@ -194,15 +261,18 @@ describe('patient2: lab reports linked to problems', () => {
     ['last 3 years', rel(-3 * 365), TODAY],
     ['start only, 5 years ago', rel(-5 * 365), undefined],
     ['end only, 5 years ago', undefined, rel(-5 * 365)],
-  ])('window %s → exactly the reports issued in it, with their parts and linked problems only', async (_label, start, end) => {
-    const b = await fetchBundle(t, NHS.patient2, investigations(start, end));
-    const exp = expectedReports(NHS.patient2, start, end);
-    expect(exp.entries.length).toBeGreaterThan(0);
-    expect(exp.entries.length).toBeLessThan(expectedReports(NHS.patient2).entries.length);
-    expect(refsOf(list(b, TITLE.investigations))).toEqual(exp.entries);
-    expectCompleteReports(b, exp.reports);
-    expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
-  });
+  ])(
+    'window %s → exactly the reports issued in it, with their parts and linked problems only',
+    async (_label, start, end) => {
+      const b = await fetchBundle(t, NHS.patient2, investigations(start, end));
+      const exp = expectedReports(NHS.patient2, start, end);
+      expect(exp.entries.length).toBeGreaterThan(0);
+      expect(exp.entries.length).toBeLessThan(expectedReports(NHS.patient2).entries.length);
+      expect(refsOf(list(b, TITLE.investigations))).toEqual(exp.entries);
+      expectCompleteReports(b, exp.reports);
+      expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
+    },
+  );
 });
 
 describe('patient3: a report with no problem', () => {
@@ -210,7 +280,9 @@ describe('patient3: a report with no problem', () => {
     const bundle = await fetchBundle(t, NHS.patient3, investigations());
     expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.investigations]);
     const first = reportsOf(bundle)[0];
-    const pr = resources<ProcedureRequest>(bundle, 'ProcedureRequest').find((p) => `ProcedureRequest/${p.id}` === many(first.basedOn)[0]?.reference);
+    const pr = resources<ProcedureRequest>(bundle, 'ProcedureRequest').find(
+      (p) => `ProcedureRequest/${p.id}` === many(first.basedOn)[0]?.reference,
+    );
     expect({ status: pr?.status, intent: pr?.intent }).toEqual({ status: 'active', intent: 'order' });
     expect(first.specimen?.length).toBeGreaterThan(0);
     expect(observations(bundle).some((o) => o.code.coding?.[0].code === COMMENT_NOTE)).toBe(true);
@@ -238,12 +310,34 @@ describe('investigationSearchPeriod on a purpose-made record (issued day, inclus
         {
           id: `${id}-group`,
           code: { code: '26604007', display: 'Full blood count' },
-          results: [{ id: `${id}-hb`, code: { code: '1022431000000105', display: 'Haemoglobin estimation' }, specimenId: `${id}-specimen` }],
-          filingComments: [{ id: `${id}-group-filing`, filed: issued as InvestigationReport['issued'], filedById: RECORDER, comment: 'Normal' }],
+          results: [
+            {
+              id: `${id}-hb`,
+              code: { code: '1022431000000105', display: 'Haemoglobin estimation' },
+              specimenId: `${id}-specimen`,
+            },
+          ],
+          filingComments: [
+            {
+              id: `${id}-group-filing`,
+              filed: issued as InvestigationReport['issued'],
+              filedById: RECORDER,
+              comment: 'Normal',
+            },
+          ],
         },
       ],
-      results: [{ id: `${id}-crp`, code: { code: '1001371000000100', display: 'Plasma C reactive protein' } }],
-      filingComments: [{ id: `${id}-filing`, filed: issued as InvestigationReport['issued'], filedById: RECORDER, comment: 'Filed' }],
+      results: [
+        { id: `${id}-crp`, code: { code: '1001371000000100', display: 'Plasma C reactive protein' } },
+      ],
+      filingComments: [
+        {
+          id: `${id}-filing`,
+          filed: issued as InvestigationReport['issued'],
+          filedById: RECORDER,
+          comment: 'Filed',
+        },
+      ],
       ...extra,
     });
   const records = {
@@ -272,26 +366,47 @@ describe('investigationSearchPeriod on a purpose-made record (issued day, inclus
     ['from the next day (start only)', '2018-06-16', undefined, ['r-early'], false],
     ['up to the day before (end only)', undefined, '2018-06-14', ['r-part'], true],
     ['a report with a withheld part in the window', '2017-01-10', '2017-01-10', ['r-part'], true],
-    ['the withheld report alone in the window: empty, with the warning', '2016-03-01', '2016-03-01', [], true],
+    [
+      'the withheld report alone in the window: empty, with the warning',
+      '2016-03-01',
+      '2016-03-01',
+      [],
+      true,
+    ],
     ['nothing in the window: empty, no warning', '2016-03-02', '2017-01-09', [], false],
-  ] as [string, string | undefined, string | undefined, string[], boolean][])('%s', async (_label, start, end, expected, confidential) => {
-    const bundle = await fetchBundle(app, NHS.patient1, investigations(start, end));
-    expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.investigations]);
-    const l = list(bundle, TITLE.investigations);
-    expect(refsOf(l)).toEqual(expected.map((id) => `DiagnosticReport/${id}`));
-    expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
-    const texts = [...(confidential ? [CONFIDENTIAL_NOTE] : []), ...(expected.length === 0 ? ['Information not available'] : [])];
-    expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
-    expect(l.emptyReason).toEqual(expected.length === 0 ? EMPTY_REASON : undefined);
-    expectCompleteReports(bundle, records.p.investigations.filter((r) => expected.includes(r.id)));
-    expect(JSON.stringify(bundle)).not.toMatch(/r-secret|r-part-hiv/);
-  });
+  ] as [string, string | undefined, string | undefined, string[], boolean][])(
+    '%s',
+    async (_label, start, end, expected, confidential) => {
+      const bundle = await fetchBundle(app, NHS.patient1, investigations(start, end));
+      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.investigations]);
+      const l = list(bundle, TITLE.investigations);
+      expect(refsOf(l)).toEqual(expected.map((id) => `DiagnosticReport/${id}`));
+      expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
+      const texts = [
+        ...(confidential ? [CONFIDENTIAL_NOTE] : []),
+        ...(expected.length === 0 ? ['Information not available'] : []),
+      ];
+      expect(l.note).toEqual(texts.length > 0 ? [{ text: texts.join(' ') }] : undefined);
+      expect(l.emptyReason).toEqual(expected.length === 0 ? EMPTY_REASON : undefined);
+      expectCompleteReports(
+        bundle,
+        records.p.investigations.filter((r) => expected.includes(r.id)),
+      );
+      expect(JSON.stringify(bundle)).not.toMatch(/r-secret|r-part-hiv/);
+    },
+  );
 });
 
 describe('a partial issued date', () => {
   it('is refused when the practice is loaded (DiagnosticReport.issued is an instant), so it can never reach a Bundle', () => {
-    const base = practiceWith({ p: { investigations: [report('r-year', '2018'), report('r-month', '2018-03')] } });
-    expect(() => new MemoryRepository(base)).toThrow(/investigation r-year has an issued time "2018" that is not a full timestamp/);
-    expect(() => new MemoryRepository(base)).toThrow(/investigation r-month has an issued time "2018-03" that is not a full timestamp/);
+    const base = practiceWith({
+      p: { investigations: [report('r-year', '2018'), report('r-month', '2018-03')] },
+    });
+    expect(() => new MemoryRepository(base)).toThrow(
+      /investigation r-year has an issued time "2018" that is not a full timestamp/,
+    );
+    expect(() => new MemoryRepository(base)).toThrow(
+      /investigation r-month has an issued time "2018-03" that is not a full timestamp/,
+    );
   });
 });

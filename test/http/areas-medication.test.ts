@@ -5,10 +5,8 @@
  * includePrescriptionIssues and medicationSearchFromDate at their boundaries, prescribed elsewhere, warnings.
  */
 import type { Bundle, Extension, MedicationRequest, MedicationStatement } from 'fhir/r3';
+
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
-import { NHS, TODAY, rel, testApp } from '../support/app';
-import { area, bool, date, type Part } from '../support/parameters';
-import { resources } from '../bundle/fixtures';
 import {
   CONFIDENTIAL_NOTE,
   expectAProblemLinks,
@@ -26,6 +24,9 @@ import {
   TITLE,
   TRANSIT_NOTE,
 } from '../bundle/dataset';
+import { resources } from '../bundle/fixtures';
+import { NHS, rel, testApp, TODAY } from '../support/app';
+import { area, bool, date, type Part } from '../support/parameters';
 
 const t = testApp();
 
@@ -40,9 +41,12 @@ const basedOn = (s: MedicationStatement) => many(s.basedOn);
 const requests = (b: Bundle) => resources<MedicationRequest>(b, 'MedicationRequest');
 const orders = (b: Bundle) => requests(b).filter((r) => r.intent === 'order');
 const plans = (b: Bundle) => requests(b).filter((r) => r.intent === 'plan');
-const ext = (r: { extension?: Extension[] }, suffix: string) => (r.extension ?? []).filter((e) => e.url.endsWith(suffix));
-const typeOf = (r: MedicationRequest) => ext(r, 'PrescriptionType-1')[0]?.valueCodeableConcept?.coding?.[0].code;
-const warnings = (b: Bundle, title: string) => ext(list(b, title), 'ListWarningCode-1').map((e) => e.valueCode);
+const ext = (r: { extension?: Extension[] }, suffix: string) =>
+  (r.extension ?? []).filter((e) => e.url.endsWith(suffix));
+const typeOf = (r: MedicationRequest) =>
+  ext(r, 'PrescriptionType-1')[0]?.valueCodeableConcept?.coding?.[0].code;
+const warnings = (b: Bundle, title: string) =>
+  ext(list(b, title), 'ListWarningCode-1').map((e) => e.valueCode);
 
 /** The statement → plan → Medication chain is complete and every order hangs off a plan in the Bundle. */
 function expectChains(bundle: Bundle): void {
@@ -82,13 +86,16 @@ describe('no medication recorded', () => {
 });
 
 describe('without includeMedication', () => {
-  it.each([['patient2', NHS.patient2], ['patient3', NHS.patient3], ['patient5', NHS.patient5], ['patient12', PATIENT12]])(
-    '%s: NHS number only → no medication resources at all',
-    async (_n, nhs) => {
-      const bundle = await fetchBundle(t, nhs);
-      for (const type of ['Medication', 'MedicationStatement', 'MedicationRequest', 'List']) expect(resources(bundle, type)).toEqual([]);
-    },
-  );
+  it.each([
+    ['patient2', NHS.patient2],
+    ['patient3', NHS.patient3],
+    ['patient5', NHS.patient5],
+    ['patient12', PATIENT12],
+  ])('%s: NHS number only → no medication resources at all', async (_n, nhs) => {
+    const bundle = await fetchBundle(t, nhs);
+    for (const type of ['Medication', 'MedicationStatement', 'MedicationRequest', 'List'])
+      expect(resources(bundle, type)).toEqual([]);
+  });
 });
 
 describe('patient2: medication linked to problems, one confidential', () => {
@@ -102,8 +109,14 @@ describe('patient2: medication linked to problems, one confidential', () => {
     expect(list(bundle, TITLE.medication).note).toEqual([{ text: CONFIDENTIAL_NOTE }]);
     expectChains(bundle);
     // Every issue of every returned plan (the date does not filter issues), none of the confidential one.
-    const expectedOrders = shared(raw(NHS.patient2).record.medication).flatMap((p) => shared(p.issues).map((i) => `MedicationRequest/${i.id}`));
-    expect(orders(bundle).map((o) => `MedicationRequest/${o.id}`).sort()).toEqual(expectedOrders.sort());
+    const expectedOrders = shared(raw(NHS.patient2).record.medication).flatMap((p) =>
+      shared(p.issues).map((i) => `MedicationRequest/${i.id}`),
+    );
+    expect(
+      orders(bundle)
+        .map((o) => `MedicationRequest/${o.id}`)
+        .sort(),
+    ).toEqual(expectedOrders.sort());
     expectAProblemLinks(bundle, 'MedicationRequest');
     expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual(idsOf(bundle, 'Condition').sort());
     expect(resources(bundle, 'OperationOutcome')).toEqual([]);
@@ -147,11 +160,15 @@ describe('medicationSearchFromDate boundaries (end >= D, both inclusive)', () =>
         inList.has(`MedicationStatement/${s.id}`) &&
         /^\d{4}-\d{2}-\d{2}/.test(s.effectivePeriod?.end ?? '') &&
         (s.effectivePeriod?.end ?? '').slice(0, 10) < TODAY &&
-        ext(s, 'PrescribingAgency-1')[0].valueCodeableConcept?.coding?.[0].code !== 'prescribed-by-another-organisation',
+        ext(s, 'PrescribingAgency-1')[0].valueCodeableConcept?.coding?.[0].code !==
+          'prescribed-by-another-organisation',
     );
   }
 
-  it.each([['patient2', NHS.patient2], ['risk1', NHS.risk1]])('%s: returned when D = its effective end, not when D = the day after', async (_n, nhs) => {
+  it.each([
+    ['patient2', NHS.patient2],
+    ['risk1', NHS.risk1],
+  ])('%s: returned when D = its effective end, not when D = the day after', async (_n, nhs) => {
     const candidates = await endedStatements(nhs);
     expect(candidates.length).toBeGreaterThan(0);
     for (const s of candidates.slice(0, 3)) {
@@ -167,14 +184,19 @@ describe('medicationSearchFromDate boundaries (end >= D, both inclusive)', () =>
     const bundle = await fetchBundle(t, NHS.patient2, meds(issues(false), from(TODAY)));
     const ongoing = statements(bundle).filter((s) => s.effectivePeriod?.end === undefined);
     expect(ongoing.length).toBeGreaterThan(0);
-    for (const s of ongoing) expect(refsOf(list(bundle, TITLE.medication))).toContain(`MedicationStatement/${s.id}`);
+    for (const s of ongoing)
+      expect(refsOf(list(bundle, TITLE.medication))).toContain(`MedicationStatement/${s.id}`);
   });
 
   it('D = today on patient12 (past medication only): only what was prescribed by another organisation', async () => {
     const bundle = await fetchBundle(t, PATIENT12, meds(issues(true), from(TODAY)));
-    const elsewhere = shared(raw(PATIENT12).record.medication).filter((p) => p.prescribedElsewhere?.agency === 'prescribed-by-another-organisation');
+    const elsewhere = shared(raw(PATIENT12).record.medication).filter(
+      (p) => p.prescribedElsewhere?.agency === 'prescribed-by-another-organisation',
+    );
     expect(elsewhere.length).toBeGreaterThan(0);
-    expect(refsOf(list(bundle, TITLE.medication))).toEqual(elsewhere.map((p) => `MedicationStatement/${p.id}`));
+    expect(refsOf(list(bundle, TITLE.medication))).toEqual(
+      elsewhere.map((p) => `MedicationStatement/${p.id}`),
+    );
   });
 });
 
@@ -184,19 +206,24 @@ describe('other patients', () => {
     ['patient5', NHS.patient5],
     ['patient12', PATIENT12],
     ['patient16', NHS.patient16],
-  ])('%s: exactly one List with every plan, no Conditions, no warnings (includePrescriptionIssues true and false)', async (_n, nhs) => {
-    for (const include of [true, false]) {
-      const bundle = await fetchBundle(t, nhs, meds(issues(include)));
-      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.medication]);
-      const l = list(bundle, TITLE.medication);
-      expect(refsOf(l)).toEqual(shared(raw(nhs).record.medication).map((p) => `MedicationStatement/${p.id}`));
-      noWarnings(l);
-      expect(resources(bundle, 'Condition')).toEqual([]);
-      expect(resources(bundle, 'OperationOutcome')).toEqual([]);
-      expectChains(bundle);
-      if (!include) expect(orders(bundle)).toEqual([]);
-    }
-  });
+  ])(
+    '%s: exactly one List with every plan, no Conditions, no warnings (includePrescriptionIssues true and false)',
+    async (_n, nhs) => {
+      for (const include of [true, false]) {
+        const bundle = await fetchBundle(t, nhs, meds(issues(include)));
+        expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.medication]);
+        const l = list(bundle, TITLE.medication);
+        expect(refsOf(l)).toEqual(
+          shared(raw(nhs).record.medication).map((p) => `MedicationStatement/${p.id}`),
+        );
+        noWarnings(l);
+        expect(resources(bundle, 'Condition')).toEqual([]);
+        expect(resources(bundle, 'OperationOutcome')).toEqual([]);
+        expectChains(bundle);
+        if (!include) expect(orders(bundle)).toEqual([]);
+      }
+    },
+  );
 
   // docs/spec-notes.md "Provider test pack — test patients": the suite wants both sub-extensions on
   // patient5's repeat plans, so every repeat there must record its number of authorised issues (data, not
@@ -207,15 +234,22 @@ describe('other patients', () => {
     expect(repeats.length).toBeGreaterThan(0);
     for (const p of repeats) {
       const urls = ext(p, 'MedicationRepeatInformation-1')[0].extension?.map((e) => e.url);
-      expect(urls).toEqual(expect.arrayContaining(['numberOfRepeatPrescriptionsIssued', 'numberOfRepeatPrescriptionsAllowed']));
+      expect(urls).toEqual(
+        expect.arrayContaining(['numberOfRepeatPrescriptionsIssued', 'numberOfRepeatPrescriptionsAllowed']),
+      );
     }
   });
 
   it('patient12: prescribed elsewhere → prescribingAgency says so; no orders; basedOn resolves to one plan', async () => {
     const bundle = await fetchBundle(t, PATIENT12, meds(issues(true)));
-    const agencies = statements(bundle).map((s) => ext(s, 'PrescribingAgency-1')[0].valueCodeableConcept?.coding?.[0].code);
+    const agencies = statements(bundle).map(
+      (s) => ext(s, 'PrescribingAgency-1')[0].valueCodeableConcept?.coding?.[0].code,
+    );
     expect(agencies).toContain('prescribed-by-another-organisation');
-    for (const s of statements(bundle)) expect(requests(bundle).filter((r) => `MedicationRequest/${r.id}` === basedOn(s)[0]?.reference)).toHaveLength(1);
+    for (const s of statements(bundle))
+      expect(
+        requests(bundle).filter((r) => `MedicationRequest/${r.id}` === basedOn(s)[0]?.reference),
+      ).toHaveLength(1);
   });
 
   it('patient13: the List carries data-in-transit and its note', async () => {

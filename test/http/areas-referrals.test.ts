@@ -9,17 +9,41 @@
  * windows that cut through them (overlap, docs/decisions.md "Partial dates").
  */
 import type { Bundle, DocumentReference, HealthcareService, ReferralRequest } from 'fhir/r3';
+
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import type { ItemRef, Referral } from '../../src/record/model';
-import { NHS, TODAY, rel, testApp } from '../support/app';
-import { periodArea } from '../support/parameters';
-import { describeRefusals, expectAreaList, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
+import {
+  CONFIDENTIAL_NOTE,
+  expectAProblemLinks,
+  fetchBundle,
+  idsOf,
+  linkedProblems,
+  list,
+  listsByTitle,
+  many,
+  raw,
+  recordedDays,
+  refsOf,
+  shared,
+  TITLE,
+} from '../bundle/dataset';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { CONFIDENTIAL_NOTE, expectAProblemLinks, fetchBundle, idsOf, linkedProblems, list, listsByTitle, many, raw, recordedDays, refsOf, shared, TITLE } from '../bundle/dataset';
 import { referral } from '../record/contract-fixtures';
+import { NHS, rel, testApp, TODAY } from '../support/app';
+import {
+  describeRefusals,
+  expectAreaList,
+  expectOnlyEmptyList,
+  expectSingleAreaBundle,
+  fromRepository,
+  purposeMadeApp,
+  SUITE_PATIENTS,
+} from '../support/area-lists';
+import { periodArea } from '../support/parameters';
 
 const t = testApp();
-const referrals = (start?: string, end?: string) => periodArea('includeReferrals', 'referralSearchPeriod', start, end);
+const referrals = (start?: string, end?: string) =>
+  periodArea('includeReferrals', 'referralSearchPeriod', start, end);
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
@@ -46,8 +70,14 @@ const referralsOf = (b: Bundle) => resources<ReferralRequest>(b, 'ReferralReques
 /** Every returned referral: status unknown, intent order, its reason code, and its requester, recipients and supporting items in the Bundle. */
 function expectReferralResources(bundle: Bundle, expected: readonly Referral[]): void {
   const byId = new Map(referralsOf(bundle).map((r) => [r.id, r]));
-  const present = (ref: string | undefined) => ref !== undefined && (bundle.entry ?? []).some((e) => `${e.resource?.resourceType}/${e.resource?.id}` === ref);
-  const TYPE = { healthcareService: 'HealthcareService', organisation: 'Organization', practitioner: 'Practitioner' } as const;
+  const present = (ref: string | undefined) =>
+    ref !== undefined &&
+    (bundle.entry ?? []).some((e) => `${e.resource?.resourceType}/${e.resource?.id}` === ref);
+  const TYPE = {
+    healthcareService: 'HealthcareService',
+    organisation: 'Organization',
+    practitioner: 'Practitioner',
+  } as const;
   for (const r of expected) {
     const rr = byId.get(r.id)!;
     expect({ status: rr.status, intent: rr.intent }).toEqual({ status: 'unknown', intent: 'order' });
@@ -55,14 +85,19 @@ function expectReferralResources(bundle: Bundle, expected: readonly Referral[]):
     expect(rr.authoredOn).toBe(r.authored);
     expect(present(rr.requester?.agent.reference)).toBe(true);
     const actorRecipients = (r.recipients ?? []).filter((x) => x.kind !== 'text');
-    expect(many(rr.recipient).map((x) => x.reference)).toEqual(actorRecipients.map((x) => `${TYPE[x.kind]}/${(x as { id: string }).id}`));
+    expect(many(rr.recipient).map((x) => x.reference)).toEqual(
+      actorRecipients.map((x) => `${TYPE[x.kind]}/${(x as { id: string }).id}`),
+    );
     for (const x of many(rr.recipient)) expect(present(x.reference)).toBe(true);
-    for (const text of (r.recipients ?? []).filter((x) => x.kind === 'text')) expect((rr.note ?? []).map((n) => n.text)).toContain(`Recipient: ${(text as { text: string }).text}`);
+    for (const text of (r.recipients ?? []).filter((x) => x.kind === 'text'))
+      expect((rr.note ?? []).map((n) => n.text)).toContain(`Recipient: ${(text as { text: string }).text}`);
     for (const s of rr.supportingInfo ?? []) expect(present(s.reference)).toBe(true);
-    if (r.ubrn) expect(rr.identifier).toContainEqual({ system: 'https://fhir.nhs.uk/Id/UBRN', value: r.ubrn });
+    if (r.ubrn)
+      expect(rr.identifier).toContainEqual({ system: 'https://fhir.nhs.uk/Id/UBRN', value: r.ubrn });
   }
   // Each HealthcareService recipient brings the Organization that provides it.
-  for (const hs of resources<HealthcareService>(bundle, 'HealthcareService')) expect(present(hs.providedBy?.reference)).toBe(true);
+  for (const hs of resources<HealthcareService>(bundle, 'HealthcareService'))
+    expect(present(hs.providedBy?.reference)).toBe(true);
 }
 
 // ---- every suite patient ---------------------------------------------------------------------------
@@ -79,8 +114,12 @@ describe.each(SUITE_PATIENTS)('%s: includeReferrals (no period)', (_name, nhs) =
     expectReferralResources(bundle, exp.referrals);
     // Supporting items come in (not expanded), and nothing else clinical does.
     const supporting = exp.referrals.flatMap((r) => r.supportingInfo ?? []);
-    expect(idsOf(bundle, 'DocumentReference')).toEqual(supporting.filter((s) => s.kind === 'document').map((s) => `DocumentReference/${s.id}`));
-    expect(idsOf(bundle, 'Observation')).toEqual(supporting.filter((s) => s.kind === 'observation').map((s) => `Observation/${s.id}`));
+    expect(idsOf(bundle, 'DocumentReference')).toEqual(
+      supporting.filter((s) => s.kind === 'document').map((s) => `DocumentReference/${s.id}`),
+    );
+    expect(idsOf(bundle, 'Observation')).toEqual(
+      supporting.filter((s) => s.kind === 'observation').map((s) => `Observation/${s.id}`),
+    );
   });
 });
 
@@ -114,8 +153,11 @@ describe('patient2: referrals linked to problems', () => {
   });
 
   it('each referral is returned when the window starts or ends on its authored day, not from the next day or up to the day before', async () => {
-    const refs = async (start?: string, end?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, referrals(start, end)), TITLE.referrals));
-    const dated = shared(raw(NHS.patient2).record.referrals).filter((r) => r.authored !== undefined && /^\d{4}-\d{2}-\d{2}/.test(r.authored));
+    const refs = async (start?: string, end?: string) =>
+      refsOf(list(await fetchBundle(t, NHS.patient2, referrals(start, end)), TITLE.referrals));
+    const dated = shared(raw(NHS.patient2).record.referrals).filter(
+      (r) => r.authored !== undefined && /^\d{4}-\d{2}-\d{2}/.test(r.authored),
+    );
     expect(dated.length).toBeGreaterThan(0);
     for (const r of dated) {
       const day = r.authored!.slice(0, 10) as CalendarDate;
@@ -131,14 +173,17 @@ describe('patient2: referrals linked to problems', () => {
   it.each([
     ['last year', rel(-365), TODAY],
     ['end only, 5 years ago', undefined, rel(-5 * 365)],
-  ])('window %s → exactly the referrals authored in it, and the problems linked to those only', async (_label, start, end) => {
-    const b = await fetchBundle(t, NHS.patient2, referrals(start, end));
-    const exp = expectedReferrals(NHS.patient2, start, end);
-    expect(exp.entries.length).toBeGreaterThan(0);
-    expect(exp.entries.length).toBeLessThan(expectedReferrals(NHS.patient2).entries.length);
-    expect(refsOf(list(b, TITLE.referrals))).toEqual(exp.entries);
-    expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
-  });
+  ])(
+    'window %s → exactly the referrals authored in it, and the problems linked to those only',
+    async (_label, start, end) => {
+      const b = await fetchBundle(t, NHS.patient2, referrals(start, end));
+      const exp = expectedReferrals(NHS.patient2, start, end);
+      expect(exp.entries.length).toBeGreaterThan(0);
+      expect(exp.entries.length).toBeLessThan(expectedReferrals(NHS.patient2).entries.length);
+      expect(refsOf(list(b, TITLE.referrals))).toEqual(exp.entries);
+      expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
+    },
+  );
 });
 
 describe('patient3, patient13, patient16: exactly one List', () => {
@@ -156,7 +201,9 @@ describe('patient3, patient13, patient16: exactly one List', () => {
     const l = list(bundle, TITLE.referrals);
     expect(warningCodes(l)).toEqual(['data-in-transit']);
     expect(l.note).toHaveLength(1);
-    expect(l.note?.[0].text).toMatch(/^Patient record transfer from previous GP practice not yet complete; information recorded before \d{2}-[A-Z][a-z]{2}-\d{4} may be missing\.$/);
+    expect(l.note?.[0].text).toMatch(
+      /^Patient record transfer from previous GP practice not yet complete; information recorded before \d{2}-[A-Z][a-z]{2}-\d{4} may be missing\.$/,
+    );
     expect(refsOf(l).length).toBeGreaterThan(0);
   });
 
@@ -166,10 +213,14 @@ describe('patient3, patient13, patient16: exactly one List', () => {
     const l = list(bundle, TITLE.referrals);
     expect(warningCodes(l)).toEqual(['confidential-items']);
     expect(l.note).toEqual([{ text: CONFIDENTIAL_NOTE }]);
-    const withheld = (raw(NHS.patient16).record.referrals ?? []).filter((r) => r.confidential).map((r) => r.id);
+    const withheld = (raw(NHS.patient16).record.referrals ?? [])
+      .filter((r) => r.confidential)
+      .map((r) => r.id);
     expect(withheld.length).toBeGreaterThan(0);
     expect(JSON.stringify(bundle)).not.toMatch(new RegExp(withheld.join('|')));
-    expect(refsOf(l)).toEqual(shared(raw(NHS.patient16).record.referrals).map((r) => `ReferralRequest/${r.id}`));
+    expect(refsOf(l)).toEqual(
+      shared(raw(NHS.patient16).record.referrals).map((r) => `ReferralRequest/${r.id}`),
+    );
   });
 
   it('patient16: a window that leaves the confidential referral out drops the warning', async () => {
@@ -177,7 +228,10 @@ describe('patient3, patient13, patient16: exactly one List', () => {
     const after = addDays(secret.authored as CalendarDate, 1);
     const l = list(await fetchBundle(t, NHS.patient16, referrals(after)), TITLE.referrals);
     expect(warningCodes(l)).toEqual([]);
-    const upTo = list(await fetchBundle(t, NHS.patient16, referrals(undefined, secret.authored)), TITLE.referrals);
+    const upTo = list(
+      await fetchBundle(t, NHS.patient16, referrals(undefined, secret.authored)),
+      TITLE.referrals,
+    );
     expect(warningCodes(upTo)).toEqual(['confidential-items']);
   });
 });
@@ -198,8 +252,13 @@ describe('referralSearchPeriod on a purpose-made record (overlap, inclusive, doc
       referrals: [
         referral('ref-year', '2018', { recipients: [{ kind: 'healthcareService', id: 'hs-cardio' }] }),
         referral('ref-month', '2018-03', { recipients: [{ kind: 'organisation', id: 'org-hospital' }] }),
-        referral('ref-day', '2018-06-15', { recipients: [{ kind: 'practitioner', id: 'prac-hospital' }], ubrn: '000000000001' }),
-        referral('ref-time', '2018-06-20T10:00:00+00:00', { recipients: [{ kind: 'text', text: 'Community physiotherapy' }] }),
+        referral('ref-day', '2018-06-15', {
+          recipients: [{ kind: 'practitioner', id: 'prac-hospital' }],
+          ubrn: '000000000001',
+        }),
+        referral('ref-time', '2018-06-20T10:00:00+00:00', {
+          recipients: [{ kind: 'text', text: 'Community physiotherapy' }],
+        }),
         referral('ref-undated', undefined),
         referral('ref-error', '2018-06-15', { status: 'entered-in-error' }),
         referral('ref-cancelled', '2018-06-15', { status: 'cancelled' }),
@@ -210,29 +269,83 @@ describe('referralSearchPeriod on a purpose-made record (overlap, inclusive, doc
   const app = purposeMadeApp(records, { p: NHS.patient1 });
 
   it.each([
-    ['no period: every shared referral, never entered in error', undefined, undefined, ['ref-year', 'ref-month', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'], true],
-    ['2018-06-01..2018-06-30 cuts through the year', '2018-06-01', '2018-06-30', ['ref-year', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'], false],
+    [
+      'no period: every shared referral, never entered in error',
+      undefined,
+      undefined,
+      ['ref-year', 'ref-month', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'],
+      true,
+    ],
+    [
+      '2018-06-01..2018-06-30 cuts through the year',
+      '2018-06-01',
+      '2018-06-30',
+      ['ref-year', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'],
+      false,
+    ],
     ['2019-01-01.. starts after the year', '2019-01-01', undefined, ['ref-undated'], false],
     ['..2017-12-31 ends before the year', undefined, '2017-12-31', ['ref-undated'], true],
-    ['2018-03-31..2018-04-30 cuts through the month on its last day', '2018-03-31', '2018-04-30', ['ref-year', 'ref-month', 'ref-undated'], false],
-    ['2018-04-01.. starts after the month', '2018-04-01', undefined, ['ref-year', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'], false],
-    ['the full date is the start bound', '2018-06-15', '2018-06-19', ['ref-year', 'ref-day', 'ref-undated', 'ref-cancelled'], false],
-    ['the full date is the end bound', '2018-06-10', '2018-06-15', ['ref-year', 'ref-day', 'ref-undated', 'ref-cancelled'], false],
+    [
+      '2018-03-31..2018-04-30 cuts through the month on its last day',
+      '2018-03-31',
+      '2018-04-30',
+      ['ref-year', 'ref-month', 'ref-undated'],
+      false,
+    ],
+    [
+      '2018-04-01.. starts after the month',
+      '2018-04-01',
+      undefined,
+      ['ref-year', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'],
+      false,
+    ],
+    [
+      'the full date is the start bound',
+      '2018-06-15',
+      '2018-06-19',
+      ['ref-year', 'ref-day', 'ref-undated', 'ref-cancelled'],
+      false,
+    ],
+    [
+      'the full date is the end bound',
+      '2018-06-10',
+      '2018-06-15',
+      ['ref-year', 'ref-day', 'ref-undated', 'ref-cancelled'],
+      false,
+    ],
     ['from the day after the full date', '2018-06-16', '2018-06-19', ['ref-year', 'ref-undated'], false],
     ['up to the day before the full date', '2018-06-01', '2018-06-14', ['ref-year', 'ref-undated'], false],
     ['a dateTime on its own day', '2018-06-20', '2018-06-20', ['ref-year', 'ref-time', 'ref-undated'], false],
-    ['start only, on the full date', '2018-06-15', undefined, ['ref-year', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'], false],
-    ['end only, on the full date', undefined, '2018-06-15', ['ref-year', 'ref-month', 'ref-day', 'ref-undated', 'ref-cancelled'], true],
-  ] as [string, string | undefined, string | undefined, string[], boolean][])('%s', async (_label, start, end, expected, confidential) => {
-    const bundle = await fetchBundle(app, NHS.patient1, referrals(start, end));
-    expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.referrals]);
-    const l = list(bundle, TITLE.referrals);
-    expect(refsOf(l)).toEqual(expected.map((id) => `ReferralRequest/${id}`));
-    expect(idsOf(bundle, 'ReferralRequest')).toEqual(expected.map((id) => `ReferralRequest/${id}`));
-    expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
-    expectReferralResources(bundle, records.p.referrals.filter((r) => expected.includes(r.id)));
-    expect(JSON.stringify(bundle)).not.toMatch(/ref-secret|ref-error/);
-  });
+    [
+      'start only, on the full date',
+      '2018-06-15',
+      undefined,
+      ['ref-year', 'ref-day', 'ref-time', 'ref-undated', 'ref-cancelled'],
+      false,
+    ],
+    [
+      'end only, on the full date',
+      undefined,
+      '2018-06-15',
+      ['ref-year', 'ref-month', 'ref-day', 'ref-undated', 'ref-cancelled'],
+      true,
+    ],
+  ] as [string, string | undefined, string | undefined, string[], boolean][])(
+    '%s',
+    async (_label, start, end, expected, confidential) => {
+      const bundle = await fetchBundle(app, NHS.patient1, referrals(start, end));
+      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.referrals]);
+      const l = list(bundle, TITLE.referrals);
+      expect(refsOf(l)).toEqual(expected.map((id) => `ReferralRequest/${id}`));
+      expect(idsOf(bundle, 'ReferralRequest')).toEqual(expected.map((id) => `ReferralRequest/${id}`));
+      expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
+      expectReferralResources(
+        bundle,
+        records.p.referrals.filter((r) => expected.includes(r.id)),
+      );
+      expect(JSON.stringify(bundle)).not.toMatch(/ref-secret|ref-error/);
+    },
+  );
 
   it('recipients: HealthcareService (with its providing Organization), Organization and Practitioner resources; a text recipient in note; cancelled in note', async () => {
     const bundle = await fetchBundle(app, NHS.patient1, referrals());

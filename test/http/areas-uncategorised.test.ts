@@ -8,17 +8,41 @@
  * them (overlap, docs/decisions.md "Partial dates").
  */
 import type { Bundle, Observation } from 'fhir/r3';
+
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import type { DatePeriod, ItemRef, PartialDate } from '../../src/record/model';
-import { NHS, TODAY, rel, testApp } from '../support/app';
-import { periodArea } from '../support/parameters';
-import { describeRefusals, expectAreaList, expectNothingRecorded, expectOnlyEmptyList, expectSingleAreaBundle, fromRepository, purposeMadeApp, SUITE_PATIENTS } from '../support/area-lists';
+import {
+  expectAProblemLinks,
+  fetchBundle,
+  idsOf,
+  linkedProblems,
+  list,
+  listsByTitle,
+  many,
+  raw,
+  recordedDays,
+  refsOf,
+  shared,
+  TITLE,
+} from '../bundle/dataset';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { expectAProblemLinks, fetchBundle, idsOf, linkedProblems, list, listsByTitle, many, raw, recordedDays, refsOf, shared, TITLE } from '../bundle/dataset';
 import { observation } from '../record/contract-fixtures';
+import { NHS, rel, testApp, TODAY } from '../support/app';
+import {
+  describeRefusals,
+  expectAreaList,
+  expectNothingRecorded,
+  expectOnlyEmptyList,
+  expectSingleAreaBundle,
+  fromRepository,
+  purposeMadeApp,
+  SUITE_PATIENTS,
+} from '../support/area-lists';
+import { periodArea } from '../support/parameters';
 
 const t = testApp();
-const uncategorised = (start?: string, end?: string) => periodArea('includeUncategorisedData', 'uncategorisedDataSearchPeriod', start, end);
+const uncategorised = (start?: string, end?: string) =>
+  periodArea('includeUncategorisedData', 'uncategorisedDataSearchPeriod', start, end);
 
 // ---- oracles ---------------------------------------------------------------------------------------
 
@@ -27,7 +51,12 @@ const uncategorised = (start?: string, end?: string) => periodArea('includeUncat
 function inWindow(effective: PartialDate | DatePeriod | undefined, start?: string, end?: string): boolean {
   if (effective === undefined) return true;
   const from = recordedDays(typeof effective === 'string' ? effective : effective.start)[0];
-  const to = typeof effective === 'string' ? recordedDays(effective)[1] : effective.end === undefined ? '9999-12-31' : recordedDays(effective.end)[1];
+  const to =
+    typeof effective === 'string'
+      ? recordedDays(effective)[1]
+      : effective.end === undefined
+        ? '9999-12-31'
+        : recordedDays(effective.end)[1];
   return (start === undefined || to >= start) && (end === undefined || from <= end);
 }
 
@@ -70,7 +99,9 @@ describe('patient2: uncategorised data linked to problems, one item confidential
     expect([...listsByTitle(bundle).keys()].sort()).toEqual([TITLE.uncategorised, TITLE.linked].sort());
     expectAProblemLinks(bundle, 'Observation');
     expect(warningCodes(list(bundle, TITLE.uncategorised))).toEqual(['confidential-items']);
-    const secret = (raw(NHS.patient2).record.uncategorisedData ?? []).filter((o) => o.confidential).map((o) => o.id);
+    const secret = (raw(NHS.patient2).record.uncategorisedData ?? [])
+      .filter((o) => o.confidential)
+      .map((o) => o.id);
     expect(secret.length).toBeGreaterThan(0);
     for (const id of secret) expect(JSON.stringify(bundle)).not.toContain(id);
   });
@@ -88,13 +119,16 @@ describe('patient2: uncategorised data linked to problems, one item confidential
   });
 
   it('blood pressure triples: no panel value, systolic and diastolic components in mm[Hg]', () => {
-    const bps = (raw(NHS.patient2).record.uncategorisedData ?? []).filter((o) => o.kind === 'bloodPressure' && !o.confidential);
+    const bps = (raw(NHS.patient2).record.uncategorisedData ?? []).filter(
+      (o) => o.kind === 'bloodPressure' && !o.confidential,
+    );
     expect(bps.length).toBeGreaterThan(0);
     for (const bp of bps) {
       const o = observations(bundle).find((x) => x.id === bp.id)!;
       expect(o.valueQuantity).toBeUndefined();
       expect(o.component).toHaveLength(2);
-      for (const c of o.component ?? []) expect(c.valueQuantity?.code ?? c.valueQuantity?.unit).toBe('mm[Hg]');
+      for (const c of o.component ?? [])
+        expect(c.valueQuantity?.code ?? c.valueQuantity?.unit).toBe('mm[Hg]');
     }
   });
 
@@ -112,7 +146,9 @@ describe('patient2: uncategorised data linked to problems, one item confidential
     const b = await fetchBundle(t, NHS.patient2, uncategorised(TODAY, TODAY));
     const exp = expectedObservations(NHS.patient2, TODAY, TODAY);
     expect(refsOf(list(b, TITLE.uncategorised))).toEqual(exp.entries);
-    const undated = (raw(NHS.patient2).record.uncategorisedData ?? []).filter((o) => o.effective === undefined).map((o) => `Observation/${o.id}`);
+    const undated = (raw(NHS.patient2).record.uncategorisedData ?? [])
+      .filter((o) => o.effective === undefined)
+      .map((o) => `Observation/${o.id}`);
     expect(undated.length).toBeGreaterThan(0);
     expect(refsOf(list(b, TITLE.uncategorised))).toEqual(expect.arrayContaining(undated));
     expect(resources(b, 'OperationOutcome')).toEqual([]);
@@ -123,22 +159,28 @@ describe('patient2: uncategorised data linked to problems, one item confidential
     ['start only, a year ago', rel(-365), undefined],
     ['end only, five years ago', undefined, rel(-5 * 365)],
     ['a closed window in the past', rel(-8 * 365), rel(-4 * 365)],
-  ])('window %s → exactly the overlapping items, the linked problems of those only', async (_label, start, end) => {
-    const b = await fetchBundle(t, NHS.patient2, uncategorised(start, end));
-    const exp = expectedObservations(NHS.patient2, start, end);
-    const all = expectedObservations(NHS.patient2);
-    expect(exp.entries.length).toBeGreaterThan(0);
-    expect(exp.entries.length).toBeLessThan(all.entries.length);
-    expectAreaList(b, NHS.patient2, TITLE.uncategorised, exp);
-    expect(idsOf(b, 'Observation')).toEqual(exp.entries);
-    expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
-  });
+  ])(
+    'window %s → exactly the overlapping items, the linked problems of those only',
+    async (_label, start, end) => {
+      const b = await fetchBundle(t, NHS.patient2, uncategorised(start, end));
+      const exp = expectedObservations(NHS.patient2, start, end);
+      const all = expectedObservations(NHS.patient2);
+      expect(exp.entries.length).toBeGreaterThan(0);
+      expect(exp.entries.length).toBeLessThan(all.entries.length);
+      expectAreaList(b, NHS.patient2, TITLE.uncategorised, exp);
+      expect(idsOf(b, 'Observation')).toEqual(exp.entries);
+      expect(idsOf(b, 'Condition').sort()).toEqual(linkedProblems(NHS.patient2, exp.refs).ids.sort());
+    },
+  );
 
   it('a whole-date item is returned when the window starts or ends on its day, not from the next day or up to the day before', async () => {
-    const item = (raw(NHS.patient2).record.uncategorisedData ?? []).find((o) => !o.confidential && typeof o.effective === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(o.effective))!;
+    const item = (raw(NHS.patient2).record.uncategorisedData ?? []).find(
+      (o) => !o.confidential && typeof o.effective === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(o.effective),
+    )!;
     const day = item.effective as CalendarDate;
     const id = `Observation/${item.id}`;
-    const refs = async (start?: string, end?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, uncategorised(start, end)), TITLE.uncategorised));
+    const refs = async (start?: string, end?: string) =>
+      refsOf(list(await fetchBundle(t, NHS.patient2, uncategorised(start, end)), TITLE.uncategorised));
     expect(await refs(day, day)).toContain(id);
     expect(await refs(day)).toContain(id);
     expect(await refs(undefined, day)).toContain(id);
@@ -147,10 +189,13 @@ describe('patient2: uncategorised data linked to problems, one item confidential
   });
 
   it('the year-month item overlaps a window that cuts through its month, and not one that ends the day before it starts', async () => {
-    const item = (raw(NHS.patient2).record.uncategorisedData ?? []).find((o) => typeof o.effective === 'string' && /^\d{4}-\d{2}$/.test(o.effective))!;
+    const item = (raw(NHS.patient2).record.uncategorisedData ?? []).find(
+      (o) => typeof o.effective === 'string' && /^\d{4}-\d{2}$/.test(o.effective),
+    )!;
     const [first, last] = recordedDays(item.effective as string);
     const id = `Observation/${item.id}`;
-    const refs = async (start?: string, end?: string) => refsOf(list(await fetchBundle(t, NHS.patient2, uncategorised(start, end)), TITLE.uncategorised));
+    const refs = async (start?: string, end?: string) =>
+      refsOf(list(await fetchBundle(t, NHS.patient2, uncategorised(start, end)), TITLE.uncategorised));
     expect(await refs(last, addDays(last as CalendarDate, 30))).toContain(id);
     expect(await refs(addDays(first as CalendarDate, -30), first)).toContain(id);
     expect(await refs(addDays(last as CalendarDate, 1))).not.toContain(id);
@@ -159,7 +204,10 @@ describe('patient2: uncategorised data linked to problems, one item confidential
 });
 
 describe('patient3 and patient1: uncategorised data, no problems', () => {
-  it.each([['patient3', NHS.patient3], ['patient1', NHS.patient1]])('%s: exactly one List, every Observation in it, no Conditions, no warnings', async (_n, nhs) => {
+  it.each([
+    ['patient3', NHS.patient3],
+    ['patient1', NHS.patient1],
+  ])('%s: exactly one List, every Observation in it, no Conditions, no warnings', async (_n, nhs) => {
     const bundle = await fetchBundle(t, nhs, uncategorised());
     expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.uncategorised]);
     expect(refsOf(list(bundle, TITLE.uncategorised)).length).toBeGreaterThan(0);
@@ -202,11 +250,29 @@ describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclu
 
   it.each([
     ['no period: everything shared', undefined, undefined, ALL, true],
-    ['2018-06-01..2018-06-30 cuts through the year', '2018-06-01', '2018-06-30', ['o-year', 'o-day', 'o-time', 'o-undated'], false],
+    [
+      '2018-06-01..2018-06-30 cuts through the year',
+      '2018-06-01',
+      '2018-06-30',
+      ['o-year', 'o-day', 'o-time', 'o-undated'],
+      false,
+    ],
     ['2019-01-01.. starts after the year', '2019-01-01', undefined, ['o-ongoing', 'o-undated'], false],
     ['..2017-12-31 ends before the year', undefined, '2017-12-31', ['o-undated'], true],
-    ['2018-03-31..2018-04-30 cuts through the month on its last day', '2018-03-31', '2018-04-30', ['o-year', 'o-month', 'o-undated'], false],
-    ['2018-04-01.. starts after the month', '2018-04-01', undefined, ['o-year', 'o-day', 'o-time', 'o-period', 'o-ongoing', 'o-undated'], false],
+    [
+      '2018-03-31..2018-04-30 cuts through the month on its last day',
+      '2018-03-31',
+      '2018-04-30',
+      ['o-year', 'o-month', 'o-undated'],
+      false,
+    ],
+    [
+      '2018-04-01.. starts after the month',
+      '2018-04-01',
+      undefined,
+      ['o-year', 'o-day', 'o-time', 'o-period', 'o-ongoing', 'o-undated'],
+      false,
+    ],
     ['..2018-03-01 ends inside the month', undefined, '2018-03-01', ['o-year', 'o-month', 'o-undated'], true],
     ['the full date is the start bound', '2018-06-15', '2018-06-19', ['o-year', 'o-day', 'o-undated'], false],
     ['the full date is the end bound', '2018-06-10', '2018-06-15', ['o-year', 'o-day', 'o-undated'], false],
@@ -214,22 +280,49 @@ describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclu
     ['from the day after the full date', '2018-06-16', '2018-06-19', ['o-year', 'o-undated'], false],
     ['up to the day before the full date', '2018-06-01', '2018-06-14', ['o-year', 'o-undated'], false],
     ['a dateTime on its own day', '2018-06-20', '2018-06-20', ['o-year', 'o-time', 'o-undated'], false],
-    ['start only, on the full date', '2018-06-15', undefined, ['o-year', 'o-day', 'o-time', 'o-ongoing', 'o-undated'], false],
-    ['end only, on the full date', undefined, '2018-06-15', ['o-year', 'o-month', 'o-day', 'o-period', 'o-undated'], true],
-    ['a period whose end is the start bound', '2018-05-31', '2018-05-31', ['o-year', 'o-period', 'o-undated'], false],
-    ['a period whose start is the end bound', '2018-04-01', '2018-05-01', ['o-year', 'o-period', 'o-undated'], false],
+    [
+      'start only, on the full date',
+      '2018-06-15',
+      undefined,
+      ['o-year', 'o-day', 'o-time', 'o-ongoing', 'o-undated'],
+      false,
+    ],
+    [
+      'end only, on the full date',
+      undefined,
+      '2018-06-15',
+      ['o-year', 'o-month', 'o-day', 'o-period', 'o-undated'],
+      true,
+    ],
+    [
+      'a period whose end is the start bound',
+      '2018-05-31',
+      '2018-05-31',
+      ['o-year', 'o-period', 'o-undated'],
+      false,
+    ],
+    [
+      'a period whose start is the end bound',
+      '2018-04-01',
+      '2018-05-01',
+      ['o-year', 'o-period', 'o-undated'],
+      false,
+    ],
     ['an ongoing period overlaps any later window', '2026-01-01', TODAY, ['o-ongoing', 'o-undated'], false],
     ['the withheld item in the window → confidential-items', '2016-01-01', '2016-01-01', ['o-undated'], true],
-  ] as [string, string | undefined, string | undefined, string[], boolean][])('%s', async (_label, start, end, expected, confidential) => {
-    const bundle = await fetchBundle(app, NHS.patient1, uncategorised(start, end));
-    expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.uncategorised]);
-    const l = list(bundle, TITLE.uncategorised);
-    expect(refsOf(l)).toEqual(expected.map((id) => `Observation/${id}`));
-    expect(idsOf(bundle, 'Observation')).toEqual(expected.map((id) => `Observation/${id}`));
-    expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
-    expect(JSON.stringify(bundle)).not.toContain('o-secret');
-    expect(resources(bundle, 'OperationOutcome')).toEqual([]);
-  });
+  ] as [string, string | undefined, string | undefined, string[], boolean][])(
+    '%s',
+    async (_label, start, end, expected, confidential) => {
+      const bundle = await fetchBundle(app, NHS.patient1, uncategorised(start, end));
+      expect([...listsByTitle(bundle).keys()]).toEqual([TITLE.uncategorised]);
+      const l = list(bundle, TITLE.uncategorised);
+      expect(refsOf(l)).toEqual(expected.map((id) => `Observation/${id}`));
+      expect(idsOf(bundle, 'Observation')).toEqual(expected.map((id) => `Observation/${id}`));
+      expect(warningCodes(l)).toEqual(confidential ? ['confidential-items'] : []);
+      expect(JSON.stringify(bundle)).not.toContain('o-secret');
+      expect(resources(bundle, 'OperationOutcome')).toEqual([]);
+    },
+  );
 
   it('partial and period dates are written as recorded', async () => {
     const bundle = await fetchBundle(app, NHS.patient1, uncategorised());
@@ -241,7 +334,12 @@ describe('uncategorisedDataSearchPeriod on a purpose-made record (overlap, inclu
   });
 
   it('a window with no match: the List is empty with emptyReason and the note', async () => {
-    const only = purposeMadeApp({ dated: { uncategorisedData: [observation('only', '2018-06-15')] } }, { dated: NHS.patient1 });
-    expectNothingRecorded(list(await fetchBundle(only, NHS.patient1, uncategorised('2019-01-01')), TITLE.uncategorised));
+    const only = purposeMadeApp(
+      { dated: { uncategorisedData: [observation('only', '2018-06-15')] } },
+      { dated: NHS.patient1 },
+    );
+    expectNothingRecorded(
+      list(await fetchBundle(only, NHS.patient1, uncategorised('2019-01-01')), TITLE.uncategorised),
+    );
   });
 });

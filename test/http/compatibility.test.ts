@@ -6,8 +6,14 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue } from 'fhir/r3';
 
 import { NHS, postRecord, rel, testApp } from '../support/app';
-import { expectBundle, expectError, OPERATION_OUTCOME_PROFILE, SPINE_CODE_SYSTEM, warningsOf } from '../support/fhir';
-import { area, bool, code, int, nhsNumber, type Parameter,parameters, period } from '../support/parameters';
+import {
+  expectBundle,
+  expectError,
+  OPERATION_OUTCOME_PROFILE,
+  SPINE_CODE_SYSTEM,
+  warningsOf,
+} from '../support/fhir';
+import { area, bool, code, int, nhsNumber, type Parameter, parameters, period } from '../support/parameters';
 
 const t = testApp();
 const P = (...more: Parameter[]) => parameters(nhsNumber(NHS.patient2), ...more);
@@ -17,7 +23,10 @@ function warning(text: string, diagnostics: string): OperationOutcomeIssue {
   return {
     severity: 'warning',
     code: 'not-supported',
-    details: { coding: [{ system: SPINE_CODE_SYSTEM, code: 'NOT_IMPLEMENTED', display: 'Not implemented' }], text },
+    details: {
+      coding: [{ system: SPINE_CODE_SYSTEM, code: 'NOT_IMPLEMENTED', display: 'Not implemented' }],
+      text,
+    },
     diagnostics,
   };
 }
@@ -48,22 +57,38 @@ describe('F: forwards compatibility and configuration vectors (docs/spec-notes.m
   });
 
   it('F02 (project decision) includeProblems{filterSignificance:"major"} is supported → 200 with NO OperationOutcome', async () => {
-    const bundle = expectBundle(await postRecord(t, P(area('includeProblems', code('filterSignificance', 'major')))));
+    const bundle = expectBundle(
+      await postRecord(t, P(area('includeProblems', code('filterSignificance', 'major')))),
+    );
     expect(warningsOf(bundle)).toBeUndefined();
   });
 
   it('F02 (project decision) filterSignificance "minor" → 200 with no OperationOutcome', async () => {
-    expect(warningsOf(expectBundle(await postRecord(t, P(area('includeProblems', code('filterSignificance', 'minor'))))))).toBeUndefined();
+    expect(
+      warningsOf(
+        expectBundle(await postRecord(t, P(area('includeProblems', code('filterSignificance', 'minor'))))),
+      ),
+    ).toBeUndefined();
   });
 
   it('F02 (project decision) filterSignificance with filterStatus → 200 with no OperationOutcome', async () => {
-    const body = P(area('includeProblems', code('filterStatus', 'active'), code('filterSignificance', 'major')));
+    const body = P(
+      area('includeProblems', code('filterStatus', 'active'), code('filterSignificance', 'major')),
+    );
     expect(warningsOf(expectBundle(await postRecord(t, body)))).toBeUndefined();
   });
 
-  it.each(['severe', 'Major', ''])('F02 (project decision) filterSignificance "%s" → 422 INVALID_PARAMETER', async (value) => {
-    expectError(await postRecord(t, P(area('includeProblems', code('filterSignificance', value)))), 422, 'INVALID_PARAMETER', 'includeProblems.filterSignificance');
-  });
+  it.each(['severe', 'Major', ''])(
+    'F02 (project decision) filterSignificance "%s" → 422 INVALID_PARAMETER',
+    async (value) => {
+      expectError(
+        await postRecord(t, P(area('includeProblems', code('filterSignificance', value)))),
+        422,
+        'INVALID_PARAMETER',
+        'includeProblems.filterSignificance',
+      );
+    },
+  );
 
   it('F02 (project decision) filterSignificance as valueString → 422 INVALID_PARAMETER', async () => {
     const body = P(area('includeProblems', { name: 'filterSignificance', valueString: 'major' }));
@@ -71,8 +96,17 @@ describe('F: forwards compatibility and configuration vectors (docs/spec-notes.m
   });
 
   it('F02 (project decision, rule C14) filterSignificance together with includeConsultations → 422 INVALID_PARAMETER', async () => {
-    const body = P(area('includeConsultations'), area('includeProblems', code('filterSignificance', 'major')));
-    expectError(await postRecord(t, body), 422, 'INVALID_PARAMETER', 'C14', 'includeProblems.filterSignificance');
+    const body = P(
+      area('includeConsultations'),
+      area('includeProblems', code('filterSignificance', 'major')),
+    );
+    expectError(
+      await postRecord(t, body),
+      422,
+      'INVALID_PARAMETER',
+      'C14',
+      'includeProblems.filterSignificance',
+    );
   });
 
   it('F03 includeFoo{bar:true} → 200, exactly one issue, diagnostics includeFoo (parts of an unknown parameter are not reported)', async () => {
@@ -85,11 +119,16 @@ describe('F: forwards compatibility and configuration vectors (docs/spec-notes.m
   });
 
   it('F05 a top-level consultationSearchPeriod with no parent → 200, warning consultationSearchPeriod', async () => {
-    expect(await warningsFor(P(period('consultationSearchPeriod', rel(-30), rel(0))))).toEqual([unrecognised('consultationSearchPeriod')]);
+    expect(await warningsFor(P(period('consultationSearchPeriod', rel(-30), rel(0))))).toEqual([
+      unrecognised('consultationSearchPeriod'),
+    ]);
   });
 
   it('F06 includeProblems{includeStatus:"active"} (1.3.0 name) + includeConsultations{includeNumberOfMostRecent:3} → 200, warning includeProblems.includeStatus; an unknown part does not trigger C3', async () => {
-    const body = P(area('includeProblems', code('includeStatus', 'active')), area('includeConsultations', int('includeNumberOfMostRecent', 3)));
+    const body = P(
+      area('includeProblems', code('includeStatus', 'active')),
+      area('includeConsultations', int('includeNumberOfMostRecent', 3)),
+    );
     expect(await warningsFor(body)).toEqual([unrecognised('includeProblems.includeStatus')]);
   });
 
@@ -101,7 +140,10 @@ describe('F: forwards compatibility and configuration vectors (docs/spec-notes.m
     });
 
     it('F07 the other areas are still answered: includeProblems + includeAllergies → 200 with only the disabled warning', async () => {
-      const body = P(area('includeProblems'), area('includeAllergies', bool('includeResolvedAllergies', true)));
+      const body = P(
+        area('includeProblems'),
+        area('includeAllergies', bool('includeResolvedAllergies', true)),
+      );
       expect(await warningsFor(body, off)).toEqual([disabled('includeProblems')]);
     });
 
@@ -110,16 +152,32 @@ describe('F: forwards compatibility and configuration vectors (docs/spec-notes.m
     });
 
     it('F07 a request for a disabled area is still validated: includeProblems{filterStatus:"resolved"} → 422', async () => {
-      expectError(await postRecord(off, P(area('includeProblems', code('filterStatus', 'resolved')))), 422, 'INVALID_PARAMETER', 'includeProblems.filterStatus');
+      expectError(
+        await postRecord(off, P(area('includeProblems', code('filterStatus', 'resolved')))),
+        422,
+        'INVALID_PARAMETER',
+        'includeProblems.filterStatus',
+      );
     });
 
     it('F08 two unknown top-level parameters + one disabled area → 200, ONE OperationOutcome with exactly 3 issues', async () => {
-      const bundle = expectBundle(await postRecord(off, P(area('includeFoo'), area('includeProblems'), area('includeBar', bool('baz', true)))));
+      const bundle = expectBundle(
+        await postRecord(
+          off,
+          P(area('includeFoo'), area('includeProblems'), area('includeBar', bool('baz', true))),
+        ),
+      );
       const outcomes = bundle.entry!.filter((e) => e.resource?.resourceType === 'OperationOutcome');
       expect(outcomes).toHaveLength(1);
       const issues = outcomeOf(bundle).issue;
       expect(issues).toHaveLength(3);
-      expect(issues).toEqual(expect.arrayContaining([unrecognised('includeFoo'), unrecognised('includeBar'), disabled('includeProblems')]));
+      expect(issues).toEqual(
+        expect.arrayContaining([
+          unrecognised('includeFoo'),
+          unrecognised('includeBar'),
+          disabled('includeProblems'),
+        ]),
+      );
     });
   });
 
@@ -128,19 +186,28 @@ describe('F: forwards compatibility and configuration vectors (docs/spec-notes.m
     it('F07 both requested → 200, one warning each', async () => {
       const issues = await warningsFor(P(area('includeMedication'), area('includeReferrals')), off);
       expect(issues).toHaveLength(2);
-      expect(issues).toEqual(expect.arrayContaining([disabled('includeMedication'), disabled('includeReferrals')]));
+      expect(issues).toEqual(
+        expect.arrayContaining([disabled('includeMedication'), disabled('includeReferrals')]),
+      );
     });
   });
 });
 
 describe('warning rules (API Version Compatibility — Forwards compatibility)', () => {
   it('no warnings → no OperationOutcome in the Bundle', async () => {
-    const body = P(area('includeAllergies', bool('includeResolvedAllergies', true)), area('includeProblems', code('filterStatus', 'active')));
+    const body = P(
+      area('includeAllergies', bool('includeResolvedAllergies', true)),
+      area('includeProblems', code('filterStatus', 'active')),
+    );
     expect(warningsOf(expectBundle(await postRecord(t, body)))).toBeUndefined();
   });
 
   it('unknown parameter and unknown part together → one OperationOutcome, issues in request order', async () => {
-    const body = P(area('includeFoo'), area('includeAllergies', bool('includeResolvedAllergies', false), code('filterSeverity', 'high')), area('includeDocuments'));
+    const body = P(
+      area('includeFoo'),
+      area('includeAllergies', bool('includeResolvedAllergies', false), code('filterSeverity', 'high')),
+      area('includeDocuments'),
+    );
     expect(await warningsFor(body)).toEqual([
       unrecognised('includeFoo'),
       unrecognised('includeAllergies.filterSeverity'),
@@ -149,10 +216,14 @@ describe('warning rules (API Version Compatibility — Forwards compatibility)',
   });
 
   it('includeFullRecord (a migrate-only parameter) on E1 is an unrecognised parameter → 200 with a warning', async () => {
-    expect(await warningsFor(P(area('includeFullRecord', bool('includeSensitiveInformation', false))))).toEqual([unrecognised('includeFullRecord')]);
+    expect(
+      await warningsFor(P(area('includeFullRecord', bool('includeSensitiveInformation', false)))),
+    ).toEqual([unrecognised('includeFullRecord')]);
   });
 
   it('parameter names are case-sensitive: includeallergies is unrecognised', async () => {
-    expect(await warningsFor(P(area('includeallergies', bool('includeResolvedAllergies', true))))).toEqual([unrecognised('includeallergies')]);
+    expect(await warningsFor(P(area('includeallergies', bool('includeResolvedAllergies', true))))).toEqual([
+      unrecognised('includeallergies'),
+    ]);
   });
 });

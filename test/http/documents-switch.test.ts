@@ -14,7 +14,9 @@ import { area, nhsNumber, parameters } from '../support/parameters';
 const body = parameters(nhsNumber(NHS.patient2), area('includeConsultations'), area('includeProblems'));
 
 function displays(lists: List[]): string[] {
-  return lists.flatMap((l) => (l.entry ?? []).map((e) => e.item.display)).filter((d): d is string => d !== undefined);
+  return lists
+    .flatMap((l) => (l.entry ?? []).map((e) => e.item.display))
+    .filter((d): d is string => d !== undefined);
 }
 
 describe('the Documents switch', () => {
@@ -26,7 +28,9 @@ describe('the Documents switch', () => {
   });
 
   it('off: no DocumentReference, the links say so, and one warning names DocumentReferences', async () => {
-    const bundle = expectBundle(await postRecord(testApp({ settings: { P99001: { documentsDisabled: true } } }), body));
+    const bundle = expectBundle(
+      await postRecord(testApp({ settings: { P99001: { documentsDisabled: true } } }), body),
+    );
     expect(resourcesOf<DocumentReference>(bundle, 'DocumentReference')).toEqual([]);
     expect(displays(resourcesOf<List>(bundle, 'List'))).toContain('Document items have been disabled');
     const outcome = warningsOf(bundle);
@@ -35,7 +39,13 @@ describe('the Documents switch', () => {
         severity: 'warning',
         code: 'not-supported',
         details: {
-          coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1', code: 'NOT_IMPLEMENTED', display: 'Not implemented' }],
+          coding: [
+            {
+              system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1',
+              code: 'NOT_IMPLEMENTED',
+              display: 'Not implemented',
+            },
+          ],
           text: 'DocumentReferences has been disabled',
         },
         diagnostics: 'DocumentReferences',
@@ -45,12 +55,22 @@ describe('the Documents switch', () => {
 
   it('off, for a request that reaches no document: no warning', async () => {
     const t = testApp({ settings: { P99001: { documentsDisabled: true } } });
-    const bundle = expectBundle(await postRecord(t, parameters(nhsNumber(NHS.patient4), area('includeAllergies', { name: 'includeResolvedAllergies', valueBoolean: false }))));
+    const bundle = expectBundle(
+      await postRecord(
+        t,
+        parameters(
+          nhsNumber(NHS.patient4),
+          area('includeAllergies', { name: 'includeResolvedAllergies', valueBoolean: false }),
+        ),
+      ),
+    );
     expect(warningsOf(bundle)).toBeUndefined();
   });
 
   it('is set with the other areas (gpc-admin practice set --disabled-areas); an unknown area is refused', () => {
     expect(parseAreaList('documents, problems')).toEqual({ areas: ['problems'], documents: true });
-    expect(() => parseAreaList('problems,letters')).toThrow(/unknown clinical area\(s\) letters; known: .*documents/);
+    expect(() => parseAreaList('problems,letters')).toThrow(
+      /unknown clinical area\(s\) letters; known: .*documents/,
+    );
   });
 });

@@ -7,8 +7,8 @@ import type { Bundle } from 'fhir/r3';
 import { BASE, NHS, postRecord, testApp } from '../support/app';
 import { expectError } from '../support/fhir';
 import { byNhs, FOUNDATIONS, getFhir, NHS_SYSTEM, searchPatients } from '../support/patient-search';
-import { P99002_ASID } from '../support/store';
 import { validateResource } from '../support/profiles';
+import { P99002_ASID } from '../support/store';
 
 const t = testApp();
 const PATIENT_SCOPE = 'patient/*.read';
@@ -78,7 +78,11 @@ describe('Foundations reads', () => {
 
   it('reads only the practice the URL names: P99001 ids and patients are not found at P99002', async () => {
     const at2 = { ods: 'P99002', headers: { 'Ssp-To': P99002_ASID } };
-    expectError(await getFhir(t, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE, at2), 404, 'PATIENT_NOT_FOUND');
+    expectError(
+      await getFhir(t, '/Patient/patient2', FOUNDATIONS.readPatient, PATIENT_SCOPE, at2),
+      404,
+      'PATIENT_NOT_FOUND',
+    );
     expectError(
       await getFhir(t, '/Organization/practice-p99001', FOUNDATIONS.readOrganization, ORG_SCOPE, at2),
       404,
@@ -87,7 +91,13 @@ describe('Foundations reads', () => {
     const search = await searchPatients(t, byNhs(NHS.patient2), at2);
     expect(search.status).toBe(200);
     expect((search.body as Bundle).entry ?? []).toEqual([]);
-    const own = await getFhir(t, '/Organization/practice-p99002', FOUNDATIONS.readOrganization, ORG_SCOPE, at2);
+    const own = await getFhir(
+      t,
+      '/Organization/practice-p99002',
+      FOUNDATIONS.readOrganization,
+      ORG_SCOPE,
+      at2,
+    );
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ resourceType: 'Organization', id: 'practice-p99002' });
   });

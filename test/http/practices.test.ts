@@ -7,8 +7,14 @@
 import type { Bundle, Organization, Practitioner } from 'fhir/r3';
 import request from 'supertest';
 
-import { INTERACTION, NHS, spineHeaders, type TestApp,testApp } from '../support/app';
-import { expectBundle, expectError, expectOperationOutcome, resourcesOf, warningDiagnostics } from '../support/fhir';
+import { INTERACTION, NHS, spineHeaders, type TestApp, testApp } from '../support/app';
+import {
+  expectBundle,
+  expectError,
+  expectOperationOutcome,
+  resourcesOf,
+  warningDiagnostics,
+} from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';
 import { P99002_ASID, P99003_ASID, TEST_STORE } from '../support/store';
 
@@ -27,14 +33,27 @@ function post(t: TestApp, ods: string, body: unknown, asid?: string): request.Te
 function metadata(t: TestApp, ods: string, asid?: string): request.Test {
   return request(t.app)
     .get(`${base(ods)}/metadata`)
-    .set(spineHeaders(t, INTERACTION.metadata, 'organization/*.read', asid ? { headers: { 'Ssp-To': asid } } : {}));
+    .set(
+      spineHeaders(
+        t,
+        INTERACTION.metadata,
+        'organization/*.read',
+        asid ? { headers: { 'Ssp-To': asid } } : {},
+      ),
+    );
 }
 
 const allergiesAndMedication = (nhs: string) =>
-  parameters(nhsNumber(nhs), area('includeAllergies', bool('includeResolvedAllergies', true)), area('includeMedication'));
+  parameters(
+    nhsNumber(nhs),
+    area('includeAllergies', bool('includeResolvedAllergies', true)),
+    area('includeMedication'),
+  );
 
 function practiceOds(bundle: Bundle): string[] {
-  return resourcesOf<Organization>(bundle, 'Organization').flatMap((o) => (o.identifier ?? []).map((i) => i.value ?? ''));
+  return resourcesOf<Organization>(bundle, 'Organization').flatMap((o) =>
+    (o.identifier ?? []).map((i) => i.value ?? ''),
+  );
 }
 
 describe(`many practices (${TEST_STORE} store)`, () => {
@@ -46,29 +65,54 @@ describe(`many practices (${TEST_STORE} store)`, () => {
     expect(practiceOds(at1)).not.toContain('P99002');
     const at2 = expectBundle(await post(t, 'P99002', allergiesAndMedication(CANAL.lucy), P99002_ASID));
     expect(practiceOds(at2)).toEqual(['P99002']);
-    expect(resourcesOf<Practitioner>(at2, 'Practitioner').map((p) => p.id).sort()).toEqual(['prac-ahmed']);
+    expect(
+      resourcesOf<Practitioner>(at2, 'Practitioner')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['prac-ahmed']);
     // P99002 has the medication area switched off: left out with the spec's warning.
     expect(warningDiagnostics(at2)).toEqual(['includeMedication']);
     expect(resourcesOf(at2, 'MedicationStatement')).toHaveLength(0);
     expect(resourcesOf(at1, 'MedicationStatement').length).toBeGreaterThan(0);
   });
 
-  it("a patient of another practice is PATIENT_NOT_FOUND, exactly as an unknown one", async () => {
-    const other = expectOperationOutcome(await post(t, 'P99002', allergiesAndMedication(NHS.patient2), P99002_ASID), 404, 'PATIENT_NOT_FOUND');
-    const unknown = expectOperationOutcome(await post(t, 'P99002', allergiesAndMedication(NHS.notInSystem), P99002_ASID), 404, 'PATIENT_NOT_FOUND');
+  it('a patient of another practice is PATIENT_NOT_FOUND, exactly as an unknown one', async () => {
+    const other = expectOperationOutcome(
+      await post(t, 'P99002', allergiesAndMedication(NHS.patient2), P99002_ASID),
+      404,
+      'PATIENT_NOT_FOUND',
+    );
+    const unknown = expectOperationOutcome(
+      await post(t, 'P99002', allergiesAndMedication(NHS.notInSystem), P99002_ASID),
+      404,
+      'PATIENT_NOT_FOUND',
+    );
     expect(other.issue).toEqual(unknown.issue);
-    expectOperationOutcome(await post(t, 'P99001', allergiesAndMedication(CANAL.lucy)), 404, 'PATIENT_NOT_FOUND');
+    expectOperationOutcome(
+      await post(t, 'P99001', allergiesAndMedication(CANAL.lucy)),
+      404,
+      'PATIENT_NOT_FOUND',
+    );
   });
 
   it('a patient who moved from P99002 to P99001 is served only at P99001', async () => {
-    expectOperationOutcome(await post(t, 'P99002', allergiesAndMedication(CANAL.movedAway), P99002_ASID), 404, 'PATIENT_NOT_FOUND');
+    expectOperationOutcome(
+      await post(t, 'P99002', allergiesAndMedication(CANAL.movedAway), P99002_ASID),
+      404,
+      'PATIENT_NOT_FOUND',
+    );
     const bundle = expectBundle(await post(t, 'P99001', allergiesAndMedication(CANAL.movedAway)));
     expect(practiceOds(bundle)).toContain('P99001');
   });
 
-  it("Ssp-To must be the ASID of the practice in the URL", async () => {
+  it('Ssp-To must be the ASID of the practice in the URL', async () => {
     expectError(await post(t, 'P99002', allergiesAndMedication(CANAL.lucy)), 400, 'BAD_REQUEST', 'Ssp-To');
-    expectError(await post(t, 'P99001', allergiesAndMedication(NHS.patient2), P99002_ASID), 400, 'BAD_REQUEST', 'Ssp-To');
+    expectError(
+      await post(t, 'P99001', allergiesAndMedication(NHS.patient2), P99002_ASID),
+      400,
+      'BAD_REQUEST',
+      'Ssp-To',
+    );
   });
 
   it.each([
@@ -77,13 +121,23 @@ describe(`many practices (${TEST_STORE} store)`, () => {
     ['a segment that cannot be an ODS code', 'P99001%20OR%201=1'],
     ['a very long segment (echoed truncated)', 'X'.repeat(4000)],
   ])('%s: 404 ORGANISATION_NOT_FOUND, for the record and for metadata', async (_what, ods) => {
-    const record = expectError(await post(t, ods, allergiesAndMedication(NHS.patient2)), 404, 'ORGANISATION_NOT_FOUND', 'ODS code');
+    const record = expectError(
+      await post(t, ods, allergiesAndMedication(NHS.patient2)),
+      404,
+      'ORGANISATION_NOT_FOUND',
+      'ODS code',
+    );
     expect(record.issue[0].diagnostics!.length).toBeLessThan(120);
     expectOperationOutcome(await metadata(t, ods), 404, 'ORGANISATION_NOT_FOUND');
   });
 
   it('a practice with Access Record: Structured switched off (P99003) answers 403 ACCESS DENIED', async () => {
-    expectError(await post(t, 'P99003', allergiesAndMedication('9690941038'), P99003_ASID), 403, 'ACCESS DENIED', 'Access Record Structured');
+    expectError(
+      await post(t, 'P99003', allergiesAndMedication('9690941038'), P99003_ASID),
+      403,
+      'ACCESS DENIED',
+      'Access Record Structured',
+    );
     expectOperationOutcome(await metadata(t, 'P99003', P99003_ASID), 403, 'ACCESS DENIED');
   });
 
@@ -112,8 +166,13 @@ describe(`many practices (${TEST_STORE} store)`, () => {
       { ods: 'P99003', asid: P99003_ASID, nhs: '9690941038' },
     ];
     const everything = (nhs: string) =>
-      parameters(nhsNumber(nhs), area('includeAllergies', bool('includeResolvedAllergies', true)), area('includeMedication'),
-        area('includeProblems'), area('includeConsultations'));
+      parameters(
+        nhsNumber(nhs),
+        area('includeAllergies', bool('includeResolvedAllergies', true)),
+        area('includeMedication'),
+        area('includeProblems'),
+        area('includeConsultations'),
+      );
     // Generated ids (the warnings OperationOutcome) depend on the order requests ran in.
     const answer = async (c: (typeof cases)[number]) => {
       const res = await post(t, c.ods, everything(c.nhs), c.asid);

@@ -9,6 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 
 import type { CapabilityStatement, Patient } from 'fhir/r3';
 
+import { type Claims, jwt } from '../../tools/test-jwt';
 import {
   BASE,
   getMetadata,
@@ -24,13 +25,13 @@ import {
   validJwtClaims,
 } from '../support/app';
 import { expectBundle, expectError, expectOperationOutcome, resourcesOf, warningsOf } from '../support/fhir';
-import { type Claims,jwt } from '../../tools/test-jwt';
 import { nhsNumber, parameters } from '../support/parameters';
 
 const t = testApp();
 const P = () => parameters(nhsNumber(NHS.patient2));
 const NOW = nowSeconds(t.clock);
-const OPERATION_1_16 = 'https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16';
+const OPERATION_1_16 =
+  'https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16';
 const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 
 /** Valid claims for the endpoint, changed by `mutate`. */
@@ -56,7 +57,10 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
     expect(cs.kind).toBe('capability');
     expect(cs.status).toBe('active');
     expect(cs.rest?.[0].mode).toBe('server');
-    expect(cs.rest?.[0].operation).toContainEqual({ name: 'gpc.getstructuredrecord', definition: { reference: OPERATION_1_16 } });
+    expect(cs.rest?.[0].operation).toContainEqual({
+      name: 'gpc.getstructuredrecord',
+      definition: { reference: OPERATION_1_16 },
+    });
     expect(cs.software?.name).toEqual(expect.any(String));
     expect(cs.software?.version).toEqual(expect.any(String));
     expect(cs.software?.releaseDate).toEqual(expect.any(String));
@@ -81,7 +85,9 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
     expect(warningsOf(bundle)).toBeUndefined();
     const patients = resourcesOf<Patient>(bundle, 'Patient');
     expect(patients).toHaveLength(1);
-    expect(patients[0].identifier?.find((i) => i.system === 'https://fhir.nhs.uk/Id/nhs-number')?.value).toBe(NHS.patient2);
+    expect(patients[0].identifier?.find((i) => i.system === 'https://fhir.nhs.uk/Id/nhs-number')?.value).toBe(
+      NHS.patient2,
+    );
   });
 
   it.each([
@@ -93,16 +99,27 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
     expectError(await postRecord(t, P(), { headers: { [header]: undefined } }), 400, 'BAD_REQUEST', header);
   });
 
-  it.each(['Ssp-TraceID', 'Ssp-From', 'Ssp-To', 'Ssp-InteractionID'])('H03 E1 with an empty %s → 400 BAD_REQUEST', async (header) => {
-    expectError(await postRecord(t, P(), { headers: { [header]: '' } }), 400, 'BAD_REQUEST', header);
-  });
+  it.each(['Ssp-TraceID', 'Ssp-From', 'Ssp-To', 'Ssp-InteractionID'])(
+    'H03 E1 with an empty %s → 400 BAD_REQUEST',
+    async (header) => {
+      expectError(await postRecord(t, P(), { headers: { [header]: '' } }), 400, 'BAD_REQUEST', header);
+    },
+  );
 
-  it.each(['Ssp-TraceID', 'Ssp-From', 'Ssp-To', 'Ssp-InteractionID'])('H03 GET /metadata without %s → 400 BAD_REQUEST', async (header) => {
-    expectError(await getMetadata(t, { headers: { [header]: undefined } }), 400, 'BAD_REQUEST', header);
-  });
+  it.each(['Ssp-TraceID', 'Ssp-From', 'Ssp-To', 'Ssp-InteractionID'])(
+    'H03 GET /metadata without %s → 400 BAD_REQUEST',
+    async (header) => {
+      expectError(await getMetadata(t, { headers: { [header]: undefined } }), 400, 'BAD_REQUEST', header);
+    },
+  );
 
   it('H05 E1 with Ssp-To 123456789123 (not our ASID) → 400 BAD_REQUEST', async () => {
-    expectError(await postRecord(t, P(), { headers: { 'Ssp-To': '123456789123' } }), 400, 'BAD_REQUEST', 'Ssp-To');
+    expectError(
+      await postRecord(t, P(), { headers: { 'Ssp-To': '123456789123' } }),
+      400,
+      'BAD_REQUEST',
+      'Ssp-To',
+    );
   });
 
   it('H06 E1 with the structured metadata interaction ID → 400 BAD_REQUEST', async () => {
@@ -115,11 +132,19 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
   });
 
   it.each([
-    ['the Foundations metadata interaction ID (D-2)', 'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1'],
+    [
+      'the Foundations metadata interaction ID (D-2)',
+      'urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1',
+    ],
     ['the getstructuredrecord interaction ID', INTERACTION.record],
     ['an unknown interaction ID', 'urn:nhs:names:services:gpconnect:fhir:rest:read:nothing-1'],
   ])('H06 GET /metadata with %s → 400 BAD_REQUEST', async (_what, interaction) => {
-    expectError(await getMetadata(t, { headers: { 'Ssp-InteractionID': interaction } }), 400, 'BAD_REQUEST', 'Ssp-InteractionID');
+    expectError(
+      await getMetadata(t, { headers: { 'Ssp-InteractionID': interaction } }),
+      400,
+      'BAD_REQUEST',
+      'Ssp-InteractionID',
+    );
   });
 
   it('H07 E1 without Authorization → 400 BAD_REQUEST with WWW-Authenticate: Bearer (D-6)', async () => {
@@ -131,15 +156,30 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
   it('H08 JWT sent as raw JSON, not base64url → 400 BAD_REQUEST', async () => {
     // The claims' own spaces are dropped so the header is one token, as a consumer would send it.
     const raw = `${JSON.stringify({ alg: 'none', typ: 'JWT' })}.${JSON.stringify(validJwtClaims(t)).replace(/ /g, '')}.`;
-    expectError(await postRecord(t, P(), { headers: { Authorization: `Bearer ${raw}` } }), 400, 'BAD_REQUEST', 'JWT');
+    expectError(
+      await postRecord(t, P(), { headers: { Authorization: `Bearer ${raw}` } }),
+      400,
+      'BAD_REQUEST',
+      'JWT',
+    );
   });
 
   it('H09 JWT exp = iat + 301 → 400 BAD_REQUEST', async () => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.exp = NOW + 301)) }), 400, 'BAD_REQUEST', 'exp');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.exp = NOW + 301)) }),
+      400,
+      'BAD_REQUEST',
+      'exp',
+    );
   });
 
   it('H10 JWT exp = iat + 299 → 400 BAD_REQUEST', async () => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.exp = NOW + 299)) }), 400, 'BAD_REQUEST', 'exp');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.exp = NOW + 299)) }),
+      400,
+      'BAD_REQUEST',
+      'exp',
+    );
   });
 
   it('H11 JWT iat = now − 600, exp = iat + 300 (expired) → 400 BAD_REQUEST', async () => {
@@ -159,11 +199,21 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
   });
 
   it('H13 JWT with no reason_for_request → 400 BAD_REQUEST', async () => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => delete c.reason_for_request) }), 400, 'BAD_REQUEST', 'reason_for_request');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => delete c.reason_for_request) }),
+      400,
+      'BAD_REQUEST',
+      'reason_for_request',
+    );
   });
 
   it('H14 JWT requested_scope badScope → 400 BAD_REQUEST', async () => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.requested_scope = 'badScope')) }), 400, 'BAD_REQUEST', 'requested_scope');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.requested_scope = 'badScope')) }),
+      400,
+      'BAD_REQUEST',
+      'requested_scope',
+    );
   });
 
   it('H15 JWT requesting_device.resourceType InvalidResourceType → 422 INVALID_RESOURCE', async () => {
@@ -172,19 +222,30 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
   });
 
   it('H16 JWT practitioner with sds-user-id UNK and no role-profile or local identifier → 200', async () => {
-    const claims = claimsWith((c) => (practitionerOf(c).identifier = [{ system: 'https://fhir.nhs.uk/Id/sds-user-id', value: 'UNK' }]));
+    const claims = claimsWith(
+      (c) =>
+        (practitionerOf(c).identifier = [{ system: 'https://fhir.nhs.uk/Id/sds-user-id', value: 'UNK' }]),
+    );
     expectBundle(await postRecord(t, P(), { claims }));
   });
 
   it('H17 GET /metadata?_format=application/fhir+json with Accept: application/fhir+xml → 200 JSON (_format wins)', async () => {
-    const res = await getMetadata(t, { headers: { Accept: 'application/fhir+xml' } }, `${METADATA_PATH}?_format=${encodeURIComponent('application/fhir+json')}`);
+    const res = await getMetadata(
+      t,
+      { headers: { Accept: 'application/fhir+xml' } },
+      `${METADATA_PATH}?_format=${encodeURIComponent('application/fhir+json')}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(FHIR_JSON);
     expect(res.body.resourceType).toBe('CapabilityStatement');
   });
 
   it('H17 the same with the "+" sent unencoded (_format=application/fhir+json) → 200 JSON', async () => {
-    const res = await getMetadata(t, { headers: { Accept: 'application/fhir+xml' } }, `${METADATA_PATH}?_format=application/fhir+json`);
+    const res = await getMetadata(
+      t,
+      { headers: { Accept: 'application/fhir+xml' } },
+      `${METADATA_PATH}?_format=application/fhir+json`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.resourceType).toBe('CapabilityStatement');
   });
@@ -205,7 +266,11 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
       expect(oo.issue[0].code).toBe('forbidden');
     });
     it('H19 headers are still checked first: a missing Ssp-TraceID is 400, not 403', async () => {
-      expectOperationOutcome(await postRecord(off, P(), { headers: { 'Ssp-TraceID': undefined } }), 400, 'BAD_REQUEST');
+      expectOperationOutcome(
+        await postRecord(off, P(), { headers: { 'Ssp-TraceID': undefined } }),
+        400,
+        'BAD_REQUEST',
+      );
     });
   });
 
@@ -224,7 +289,9 @@ describe('H: transport, headers and JWT vectors (docs/spec-notes.md "Test vector
 
 describe('routing and verbs (Retrieve a patient’s structured record — Request operation, D-3)', () => {
   it('the percent-encoded operation path %24gpc.getstructuredrecord → 200 Bundle', async () => {
-    const res = await sendTo(t, 'post', `${BASE}/Patient/%24gpc.getstructuredrecord`, { interaction: INTERACTION.record })
+    const res = await sendTo(t, 'post', `${BASE}/Patient/%24gpc.getstructuredrecord`, {
+      interaction: INTERACTION.record,
+    })
       .set('Content-Type', 'application/fhir+json;charset=utf-8')
       .send(JSON.stringify(P()));
     expectBundle(res);
@@ -251,16 +318,26 @@ describe('routing and verbs (Retrieve a patient’s structured record — Reques
 });
 
 describe('the migrate operation E3 is not implemented (D-26)', () => {
-  it.each(['$', '%24'])('POST /Patient/%sgpc.migratestructuredrecord → 501 NOT_IMPLEMENTED OperationOutcome (not-supported)', async (dollar) => {
-    const res = await sendTo(t, 'post', `${BASE}/Patient/${dollar}gpc.migratestructuredrecord`, {
-      interaction: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.migratestructuredrecord-1',
-      claims: claimsWith((c) => (c.reason_for_request = 'migration')),
-    })
-      .set('Content-Type', 'application/fhir+json;charset=utf-8')
-      .send(JSON.stringify(parameters(nhsNumber(NHS.patient2), { name: 'includeFullRecord', part: [{ name: 'includeSensitiveInformation', valueBoolean: false }] })));
-    const oo = expectError(res, 501, 'NOT_IMPLEMENTED', 'migratestructuredrecord');
-    expect(oo.issue[0].code).toBe('not-supported');
-  });
+  it.each(['$', '%24'])(
+    'POST /Patient/%sgpc.migratestructuredrecord → 501 NOT_IMPLEMENTED OperationOutcome (not-supported)',
+    async (dollar) => {
+      const res = await sendTo(t, 'post', `${BASE}/Patient/${dollar}gpc.migratestructuredrecord`, {
+        interaction: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.migratestructuredrecord-1',
+        claims: claimsWith((c) => (c.reason_for_request = 'migration')),
+      })
+        .set('Content-Type', 'application/fhir+json;charset=utf-8')
+        .send(
+          JSON.stringify(
+            parameters(nhsNumber(NHS.patient2), {
+              name: 'includeFullRecord',
+              part: [{ name: 'includeSensitiveInformation', valueBoolean: false }],
+            }),
+          ),
+        );
+      const oo = expectError(res, 501, 'NOT_IMPLEMENTED', 'migratestructuredrecord');
+      expect(oo.issue[0].code).toBe('not-supported');
+    },
+  );
 
   it('the CapabilityStatement does not list gpc.migratestructuredrecord (D-4: only if implemented)', async () => {
     const cs = (await getMetadata(t)).body as CapabilityStatement;
@@ -282,12 +359,15 @@ describe('response headers (FHIR API guidance — Content types; FHIR API guidan
     ['415 unknown format requested', () => getMetadata(t, { headers: { Accept: 'text/html' } }), 415],
     ['422 unparseable body', () => postRecord(t, '{not json'), 422],
   ];
-  it.each(cases)('%s: Cache-Control: no-store and Content-Type exactly application/fhir+json;charset=utf-8', async (_what, send, status) => {
-    const res = await send();
-    expect(res.status).toBe(status);
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['content-type']).toBe(FHIR_JSON);
-  });
+  it.each(cases)(
+    '%s: Cache-Control: no-store and Content-Type exactly application/fhir+json;charset=utf-8',
+    async (_what, send, status) => {
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-type']).toBe(FHIR_JSON);
+    },
+  );
 
   it('Accept-Encoding: gzip → a gzip-encoded CapabilityStatement that inflates to the same JSON', async () => {
     const server = http.createServer(t.app).listen(0, '127.0.0.1');
@@ -296,7 +376,10 @@ describe('response headers (FHIR API guidance — Content types; FHIR API guidan
       const { port } = server.address() as AddressInfo;
       const fetchRaw = (encoding: string | undefined) =>
         new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-          const headers = { ...spineHeaders(t, INTERACTION.metadata, 'organization/*.read'), ...(encoding && { 'Accept-Encoding': encoding }) };
+          const headers = {
+            ...spineHeaders(t, INTERACTION.metadata, 'organization/*.read'),
+            ...(encoding && { 'Accept-Encoding': encoding }),
+          };
           http
             .get({ host: '127.0.0.1', port, path: METADATA_PATH, headers }, (res) => {
               const chunks: Buffer[] = [];
@@ -311,7 +394,9 @@ describe('response headers (FHIR API guidance — Content types; FHIR API guidan
       const plain = await fetchRaw(undefined);
       expect(plain.headers['content-encoding']).toBeUndefined();
       expect(zipped.body.length).toBeLessThan(plain.body.length);
-      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(
+        JSON.parse(plain.body.toString('utf8')),
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -325,30 +410,38 @@ describe('transfer encodings (FHIR API guidance — Content types)', () => {
       await new Promise((resolve) => server.once('listening', resolve));
       const { port } = server.address() as AddressInfo;
       const body = JSON.stringify(P());
-      const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: RECORD_PATH,
-            headers: {
-              ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
-              'Content-Type': 'application/fhir+json;charset=utf-8',
-              'Transfer-Encoding': 'chunked',
+      const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>(
+        (resolve, reject) => {
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              method: 'POST',
+              path: RECORD_PATH,
+              headers: {
+                ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
+                'Content-Type': 'application/fhir+json;charset=utf-8',
+                'Transfer-Encoding': 'chunked',
+              },
             },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-          },
-        );
-        req.on('error', reject);
-        req.write(body.slice(0, 20));
-        req.write(body.slice(20));
-        req.end();
-      });
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  headers: res.headers,
+                  text: Buffer.concat(chunks).toString('utf8'),
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.write(body.slice(0, 20));
+          req.write(body.slice(20));
+          req.end();
+        },
+      );
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.text).resourceType).toBe('Bundle');
     } finally {
@@ -437,12 +530,15 @@ describe('Ssp headers (Retrieve a patient’s structured record — Request head
 });
 
 describe('content types (FHIR API guidance — Content types)', () => {
-  it.each(['application/fhir+json', 'application/json', 'application/json+fhir', '*/*', 'application/fhir+json;charset=utf-8'])(
-    'Accept: %s → 200 JSON',
-    async (accept) => {
-      expectBundle(await postRecord(t, P(), { headers: { Accept: accept } }));
-    },
-  );
+  it.each([
+    'application/fhir+json',
+    'application/json',
+    'application/json+fhir',
+    '*/*',
+    'application/fhir+json;charset=utf-8',
+  ])('Accept: %s → 200 JSON', async (accept) => {
+    expectBundle(await postRecord(t, P(), { headers: { Accept: accept } }));
+  });
 
   it.each([
     ['Accept: text/html', { Accept: 'text/html' }],
@@ -454,31 +550,61 @@ describe('content types (FHIR API guidance — Content types)', () => {
 
   it('GET /metadata?_format=json → 200 JSON; ?_format=text/html → 415', async () => {
     expect((await getMetadata(t, {}, `${METADATA_PATH}?_format=json`)).status).toBe(200);
-    expectOperationOutcome(await getMetadata(t, {}, `${METADATA_PATH}?_format=text/html`), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectOperationOutcome(
+      await getMetadata(t, {}, `${METADATA_PATH}?_format=text/html`),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 });
 
 describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance")', () => {
   const ALL_CLAIMS = [
-    'iss', 'sub', 'aud', 'exp', 'iat', 'reason_for_request', 'requested_scope',
-    'requesting_device', 'requesting_organization', 'requesting_practitioner',
+    'iss',
+    'sub',
+    'aud',
+    'exp',
+    'iat',
+    'reason_for_request',
+    'requested_scope',
+    'requesting_device',
+    'requesting_organization',
+    'requesting_practitioner',
   ];
 
   it.each(ALL_CLAIMS)('claim %s missing → 400 BAD_REQUEST on E1 and on /metadata', async (claim) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => delete c[claim]) }), 400, 'BAD_REQUEST', claim);
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => delete c[claim]) }),
+      400,
+      'BAD_REQUEST',
+      claim,
+    );
     const metaClaims = claimsWith((c) => delete c[claim], 'organization/*.read');
     expectError(await getMetadata(t, { claims: metaClaims }), 400, 'BAD_REQUEST', claim);
   });
 
   it.each(ALL_CLAIMS)('claim %s null → 400 BAD_REQUEST on E1 and on /metadata', async (claim) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c[claim] = null)) }), 400, 'BAD_REQUEST', claim);
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c[claim] = null)) }),
+      400,
+      'BAD_REQUEST',
+      claim,
+    );
     const metaClaims = claimsWith((c) => (c[claim] = null), 'organization/*.read');
     expectError(await getMetadata(t, { claims: metaClaims }), 400, 'BAD_REQUEST', claim);
   });
 
-  it.each(['iss', 'sub', 'aud', 'reason_for_request', 'requested_scope'])('claim %s empty string → 400 BAD_REQUEST', async (claim) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c[claim] = '')) }), 400, 'BAD_REQUEST', claim);
-  });
+  it.each(['iss', 'sub', 'aud', 'reason_for_request', 'requested_scope'])(
+    'claim %s empty string → 400 BAD_REQUEST',
+    async (claim) => {
+      expectError(
+        await postRecord(t, P(), { claims: claimsWith((c) => (c[claim] = '')) }),
+        400,
+        'BAD_REQUEST',
+        claim,
+      );
+    },
+  );
 
   it.each([
     ['exp as a string', (c: Claims) => (c.exp = String(NOW + 300))],
@@ -495,7 +621,12 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
     ['exp < iat', -300],
     ['exp = iat + 600', 600],
   ])('%s (lifetime ≠ 300 s) → 400 BAD_REQUEST', async (_what, lifetime) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.exp = NOW + lifetime)) }), 400, 'BAD_REQUEST', 'exp');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.exp = NOW + lifetime)) }),
+      400,
+      'BAD_REQUEST',
+      'exp',
+    );
   });
 
   it('expired: now = exp exactly (iat = now − 300) → 400 BAD_REQUEST', async () => {
@@ -531,7 +662,12 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
   });
 
   it('reason_for_request migration on E1 → 400 BAD_REQUEST (D-13)', async () => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.reason_for_request = 'migration')) }), 400, 'BAD_REQUEST', 'reason_for_request');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.reason_for_request = 'migration')) }),
+      400,
+      'BAD_REQUEST',
+      'reason_for_request',
+    );
   });
 
   it('reason_for_request migration on /metadata → 400 BAD_REQUEST (D-13)', async () => {
@@ -539,9 +675,16 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
     expectError(await getMetadata(t, { claims }), 400, 'BAD_REQUEST', 'reason_for_request');
   });
 
-  it.each(['DirectCare', 'secondarycare', 'directcare '])('reason_for_request "%s" → 400 BAD_REQUEST', async (reason) => {
-    expectOperationOutcome(await postRecord(t, P(), { claims: claimsWith((c) => (c.reason_for_request = reason)) }), 400, 'BAD_REQUEST');
-  });
+  it.each(['DirectCare', 'secondarycare', 'directcare '])(
+    'reason_for_request "%s" → 400 BAD_REQUEST',
+    async (reason) => {
+      expectOperationOutcome(
+        await postRecord(t, P(), { claims: claimsWith((c) => (c.reason_for_request = reason)) }),
+        400,
+        'BAD_REQUEST',
+      );
+    },
+  );
 
   it.each([
     ['organization/*.read on E1', 'organization/*.read'],
@@ -549,23 +692,43 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
     ['patient/*.read plus an unknown token', 'patient/*.read badScope'],
     ['conf/N alone', 'conf/N'],
   ])('requested_scope %s → 400 BAD_REQUEST', async (_what, scope) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.requested_scope = scope)) }), 400, 'BAD_REQUEST', 'requested_scope');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.requested_scope = scope)) }),
+      400,
+      'BAD_REQUEST',
+      'requested_scope',
+    );
   });
 
   it('requested_scope patient/*.read on /metadata → 400 BAD_REQUEST (wrong for the endpoint)', async () => {
-    expectError(await getMetadata(t, { claims: validJwtClaims(t, 'patient/*.read') }), 400, 'BAD_REQUEST', 'requested_scope');
+    expectError(
+      await getMetadata(t, { claims: validJwtClaims(t, 'patient/*.read') }),
+      400,
+      'BAD_REQUEST',
+      'requested_scope',
+    );
   });
 
-  it.each(['patient/*.read conf/N', 'patient/*.read conf/R', 'conf/R patient/*.read'])('requested_scope "%s" on E1 → 200', async (scope) => {
-    expectBundle(await postRecord(t, P(), { claims: claimsWith((c) => (c.requested_scope = scope)) }));
-  });
+  it.each(['patient/*.read conf/N', 'patient/*.read conf/R', 'conf/R patient/*.read'])(
+    'requested_scope "%s" on E1 → 200',
+    async (scope) => {
+      expectBundle(await postRecord(t, P(), { claims: claimsWith((c) => (c.requested_scope = scope)) }));
+    },
+  );
 
   it('requested_scope "organization/*.read conf/N" on /metadata → 200', async () => {
-    expect((await getMetadata(t, { claims: validJwtClaims(t, 'organization/*.read conf/N') })).status).toBe(200);
+    expect((await getMetadata(t, { claims: validJwtClaims(t, 'organization/*.read conf/N') })).status).toBe(
+      200,
+    );
   });
 
   it('sub ≠ requesting_practitioner.id → 400 BAD_REQUEST', async () => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.sub = '2')) }), 400, 'BAD_REQUEST', 'sub');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.sub = '2')) }),
+      400,
+      'BAD_REQUEST',
+      'sub',
+    );
   });
 
   it.each([
@@ -582,30 +745,59 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
     ['requesting_organization', (c: Claims) => (organizationOf(c).invalidField = 'x')],
     ['requesting_practitioner', (c: Claims) => (practitionerOf(c).invalidField = 'x')],
   ])('an element not in STU3 on %s → 422 INVALID_RESOURCE', async (claim, mutate) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith(mutate) }), 422, 'INVALID_RESOURCE', claim, 'invalidField');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith(mutate) }),
+      422,
+      'INVALID_RESOURCE',
+      claim,
+      'invalidField',
+    );
   });
 
   it('requesting_device.resourceType as a 4,000-deep array → 422 INVALID_RESOURCE, not a 500', async () => {
-    const payload = JSON.stringify(validJwtClaims(t)).replace('"Device"', '['.repeat(4000) + ']'.repeat(4000));
+    const payload = JSON.stringify(validJwtClaims(t)).replace(
+      '"Device"',
+      '['.repeat(4000) + ']'.repeat(4000),
+    );
     const token = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(payload).toString('base64url')}.`;
-    expectError(await postRecord(t, P(), { headers: { Authorization: `Bearer ${token}` } }), 422, 'INVALID_RESOURCE', 'requesting_device');
+    expectError(
+      await postRecord(t, P(), { headers: { Authorization: `Bearer ${token}` } }),
+      422,
+      'INVALID_RESOURCE',
+      'requesting_device',
+    );
   });
 
-  it.each(['requesting_organization', 'requesting_practitioner'])('%s with resourceType InvalidResourceType → 422 INVALID_RESOURCE', async (claim) => {
-    const claims = claimsWith((c) => ((c[claim] as Record<string, unknown>).resourceType = 'InvalidResourceType'));
-    expectError(await postRecord(t, P(), { claims }), 422, 'INVALID_RESOURCE', claim);
-  });
+  it.each(['requesting_organization', 'requesting_practitioner'])(
+    '%s with resourceType InvalidResourceType → 422 INVALID_RESOURCE',
+    async (claim) => {
+      const claims = claimsWith(
+        (c) => ((c[claim] as Record<string, unknown>).resourceType = 'InvalidResourceType'),
+      );
+      expectError(await postRecord(t, P(), { claims }), 422, 'INVALID_RESOURCE', claim);
+    },
+  );
 
   it.each([
     ['a string', 'Device'],
     ['an array', [{ resourceType: 'Device' }]],
   ])('requesting_device as %s → 400 BAD_REQUEST', async (_what, value) => {
-    expectError(await postRecord(t, P(), { claims: claimsWith((c) => (c.requesting_device = value)) }), 400, 'BAD_REQUEST', 'requesting_device');
+    expectError(
+      await postRecord(t, P(), { claims: claimsWith((c) => (c.requesting_device = value)) }),
+      400,
+      'BAD_REQUEST',
+      'requesting_device',
+    );
   });
 
   it.each([
-    ['practitioner without the sds-user-id identifier', (c: Claims) =>
-      (practitionerOf(c).identifier = [{ system: 'https://fhir.nhs.uk/Id/sds-role-profile-id', value: '444555666777' }])],
+    [
+      'practitioner without the sds-user-id identifier',
+      (c: Claims) =>
+        (practitionerOf(c).identifier = [
+          { system: 'https://fhir.nhs.uk/Id/sds-role-profile-id', value: '444555666777' },
+        ]),
+    ],
     ['practitioner with no identifier at all', (c: Claims) => delete practitionerOf(c).identifier],
     ['practitioner without id', (c: Claims) => delete practitionerOf(c).id],
     ['practitioner without name', (c: Claims) => delete practitionerOf(c).name],
@@ -621,21 +813,44 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
 
   it('missing sds-user-id → 400 BAD_REQUEST naming the identifier system', async () => {
     const claims = claimsWith((c) => (practitionerOf(c).identifier = []));
-    expectError(await postRecord(t, P(), { claims }), 400, 'BAD_REQUEST', 'https://fhir.nhs.uk/Id/sds-user-id');
+    expectError(
+      await postRecord(t, P(), { claims }),
+      400,
+      'BAD_REQUEST',
+      'https://fhir.nhs.uk/Id/sds-user-id',
+    );
   });
 
   it.each([
-    ['no role-profile identifier', (c: Claims) =>
-      (practitionerOf(c).identifier = (practitionerOf(c).identifier as { system: string }[]).filter((i) => !i.system.endsWith('sds-role-profile-id')))],
-    ['no local identifier', (c: Claims) =>
-      (practitionerOf(c).identifier = (practitionerOf(c).identifier as { system: string }[]).filter((i) => i.system.startsWith('https://fhir.nhs.uk/')))],
-    ['role-profile and sds-user-id both UNK', (c: Claims) =>
-      (practitionerOf(c).identifier = [
-        { system: 'https://fhir.nhs.uk/Id/sds-user-id', value: 'UNK' },
-        { system: 'https://fhir.nhs.uk/Id/sds-role-profile-id', value: 'UNK' },
-      ])],
-    ['the legacy ODS system http://fhir.nhs.net/Id/ods-organization-code (D-14b)', (c: Claims) =>
-      (organizationOf(c).identifier = [{ system: 'http://fhir.nhs.net/Id/ods-organization-code', value: 'RR8' }])],
+    [
+      'no role-profile identifier',
+      (c: Claims) =>
+        (practitionerOf(c).identifier = (practitionerOf(c).identifier as { system: string }[]).filter(
+          (i) => !i.system.endsWith('sds-role-profile-id'),
+        )),
+    ],
+    [
+      'no local identifier',
+      (c: Claims) =>
+        (practitionerOf(c).identifier = (practitionerOf(c).identifier as { system: string }[]).filter((i) =>
+          i.system.startsWith('https://fhir.nhs.uk/'),
+        )),
+    ],
+    [
+      'role-profile and sds-user-id both UNK',
+      (c: Claims) =>
+        (practitionerOf(c).identifier = [
+          { system: 'https://fhir.nhs.uk/Id/sds-user-id', value: 'UNK' },
+          { system: 'https://fhir.nhs.uk/Id/sds-role-profile-id', value: 'UNK' },
+        ]),
+    ],
+    [
+      'the legacy ODS system http://fhir.nhs.net/Id/ods-organization-code (D-14b)',
+      (c: Claims) =>
+        (organizationOf(c).identifier = [
+          { system: 'http://fhir.nhs.net/Id/ods-organization-code', value: 'RR8' },
+        ]),
+    ],
     ['an aud that is not our URL (D-16)', (c: Claims) => (c.aud = 'https://somewhere-else.example/STU3/1')],
   ])('%s → 200 accepted', async (_what, mutate) => {
     expectBundle(await postRecord(t, P(), { claims: claimsWith(mutate) }));
@@ -651,11 +866,27 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
     ['2 segments', () => jwt(validJwtClaims(t)).split('.').slice(0, 2).join('.')],
     ['4 segments', () => `${jwt(validJwtClaims(t))}.extra`],
     ['1 segment', () => jwt(validJwtClaims(t)).split('.')[1]],
-    ['a payload that is not JSON', () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('not json').toString('base64url')}.`],
-    ['a payload that is a JSON array', () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('[1,2]').toString('base64url')}.`],
-    ['a header that is not JSON', () => `${Buffer.from('nope').toString('base64url')}.${jwt(validJwtClaims(t)).split('.')[1]}.`],
+    [
+      'a payload that is not JSON',
+      () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('not json').toString('base64url')}.`,
+    ],
+    [
+      'a payload that is a JSON array',
+      () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('[1,2]').toString('base64url')}.`,
+    ],
+    [
+      'a header that is not JSON',
+      () => `${Buffer.from('nope').toString('base64url')}.${jwt(validJwtClaims(t)).split('.')[1]}.`,
+    ],
   ])('a token with %s → 400 BAD_REQUEST', async (_what, token) => {
-    expectError(await postRecord(t, P(), { headers: { Authorization: `Bearer ${token()}` } }), 400, 'BAD_REQUEST', 'JWT');
+    expectError(
+      await postRecord(t, P(), { headers: { Authorization: `Bearer ${token()}` } }),
+      400,
+      'BAD_REQUEST',
+      'JWT',
+    );
   });
 
   it.each([
@@ -675,4 +906,3 @@ describe('JWT rules (docs/spec-notes.md "Cross-organisation audit and provenance
     expectError(res, 400, 'BAD_REQUEST', 'Ssp-To');
   });
 });
-

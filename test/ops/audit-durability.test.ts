@@ -17,7 +17,15 @@ import { AuditLog, verifyAuditChain } from '../../src/ops/audit';
 import { createHttpServer } from '../../src/ops/server';
 import { jwt, validClaims } from '../../tools/test-jwt';
 import { freePort } from '../../tools/throwaway-postgres';
-import { CONSUMER_ASID, INTERACTION, NHS, postRecord, PROVIDER_ASID, RECORD_PATH, testApp } from '../support/app';
+import {
+  CONSUMER_ASID,
+  INTERACTION,
+  NHS,
+  postRecord,
+  PROVIDER_ASID,
+  RECORD_PATH,
+  testApp,
+} from '../support/app';
 import { FaultyDisk } from '../support/faulty-disk';
 import { conditionOf, expectBundle, expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
@@ -33,11 +41,22 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 type Line = Record<string, unknown> & { type: string; seq: number };
-const linesOf = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+const linesOf = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 const recordsOf = (file: string) => linesOf(file).map((l) => JSON.parse(l) as Line);
 
 function faultyApp(disk: FaultyDisk, file = join(dir, 'audit.log'), auditRetryMs = 60_000) {
-  return { file, t: testApp({ auditTarget: { file }, auditOpener: disk.opener, auditRetryMs, env: { RETRY_AFTER_SECONDS: '7' } }) };
+  return {
+    file,
+    t: testApp({
+      auditTarget: { file },
+      auditOpener: disk.opener,
+      auditRetryMs,
+      env: { RETRY_AFTER_SECONDS: '7' },
+    }),
+  };
 }
 
 describe('audit before release', () => {
@@ -57,7 +76,9 @@ describe('audit before release', () => {
     disk.stall = undefined;
     unstall();
     expectBundle(await pending);
-    expect(recordsOf(file).find((r) => r.traceId === 'held-1')).toMatchObject({ outcome: { status: 200, released: true } });
+    expect(recordsOf(file).find((r) => r.traceId === 'held-1')).toMatchObject({
+      outcome: { status: 200, released: true },
+    });
   });
 
   it.each(['ENOSPC', 'EIO', 'EACCES'] as const)(
@@ -82,7 +103,10 @@ describe('audit before release', () => {
       const records = recordsOf(file);
       // The refused answer has no request record: only the recovery, counting it.
       expect(records.filter((r) => r.type === 'request').map((r) => r.traceId)).toEqual(['before', 'after']);
-      expect(records.find((r) => r.type === 'audit.recovered')).toMatchObject({ refusedResponses: 1, cause: expect.stringContaining(fault) });
+      expect(records.find((r) => r.type === 'audit.recovered')).toMatchObject({
+        refusedResponses: 1,
+        cause: expect.stringContaining(fault),
+      });
       expect(verifyAuditChain(linesOf(file))).toMatchObject({ ok: true });
     },
   );
@@ -151,7 +175,12 @@ describe('repair at start', () => {
     await second.record({ type: 'service.start' });
     await second.close();
     const records = recordsOf(file);
-    expect(records.map((r) => r.type)).toEqual(['service.start', 'request', 'audit.repaired', 'service.start']);
+    expect(records.map((r) => r.type)).toEqual([
+      'service.start',
+      'request',
+      'audit.repaired',
+      'service.start',
+    ]);
     expect(records[2]).toMatchObject({ reason: 'partial last line', removedBytes: partial.length });
     expect(verifyAuditChain(linesOf(file))).toEqual({ ok: true, records: 4 });
   });
@@ -172,7 +201,9 @@ describe('requests Node rejects before the app', () => {
         socket.on('close', () => resolve(received));
       });
     try {
-      const big = await exchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: x\r\nSsp-TraceID: trace-431\r\nX-Pad: ${'x'.repeat(20_000)}\r\n\r\n`);
+      const big = await exchange(
+        `POST ${RECORD_PATH} HTTP/1.1\r\nHost: x\r\nSsp-TraceID: trace-431\r\nX-Pad: ${'x'.repeat(20_000)}\r\n\r\n`,
+      );
       expect(big).toMatch(/^HTTP\/1\.1 431 /);
       expect(await exchange('HELLO THERE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
     } finally {
@@ -181,7 +212,11 @@ describe('requests Node rejects before the app', () => {
     }
     const rejected = t.audit.records.filter((r) => r.type === 'request.rejected');
     expect(rejected).toEqual([
-      expect.objectContaining({ traceId: 'trace-431', reason: 'HPE_HEADER_OVERFLOW', outcome: { status: 431, spineCode: 'REQUEST_HEADERS_TOO_LARGE' } }),
+      expect.objectContaining({
+        traceId: 'trace-431',
+        reason: 'HPE_HEADER_OVERFLOW',
+        outcome: { status: 431, spineCode: 'REQUEST_HEADERS_TOO_LARGE' },
+      }),
       expect.objectContaining({ traceId: null, outcome: { status: 400, spineCode: 'BAD_REQUEST' } }),
     ]);
     expect(verifyAuditChain(t.audit.lines)).toMatchObject({ ok: true });
@@ -191,11 +226,23 @@ describe('requests Node rejects before the app', () => {
 describe('a real process with AUDIT_LOG=/dev/full', () => {
   it('starts (no crash loop), is not ready, answers 503 with an OperationOutcome, logs the cause, stays up', async () => {
     const [port, adminPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-      cwd: root,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ADMIN_PORT: String(adminPort), AUDIT_LOG: '/dev/full', LOG_LEVEL: 'info', MAINTENANCE_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          ADMIN_PORT: String(adminPort),
+          AUDIT_LOG: '/dev/full',
+          LOG_LEVEL: 'info',
+          MAINTENANCE_FILE: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -203,7 +250,11 @@ describe('a real process with AUDIT_LOG=/dev/full', () => {
     child.once('exit', (code) => (exited = code));
     try {
       const deadline = Date.now() + 90_000;
-      while (!(out.includes('"admin listening"') && out.includes('"listening"')) && exited === undefined && Date.now() < deadline) {
+      while (
+        !(out.includes('"admin listening"') && out.includes('"listening"')) &&
+        exited === undefined &&
+        Date.now() < deadline
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(exited).toBeUndefined();
@@ -233,7 +284,9 @@ describe('a real process with AUDIT_LOG=/dev/full', () => {
         expect(outcome.issue[0].details?.coding?.[0]?.code).toBe('INTERNAL_SERVER_ERROR');
       }
       expect(exited).toBeUndefined();
-      expect(out).toMatch(/"level":"error".*the audit trail cannot be written.*ENOSPC|ENOSPC.*"level":"error"/);
+      expect(out).toMatch(
+        /"level":"error".*the audit trail cannot be written.*ENOSPC|ENOSPC.*"level":"error"/,
+      );
     } finally {
       child.kill('SIGKILL');
     }

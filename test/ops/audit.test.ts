@@ -7,19 +7,57 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 
 import { AuditLog, verifyAuditChain } from '../../src/ops/audit';
-import { CONSUMER_ASID, getMetadata, INTERACTION, NHS, postRecord, PROVIDER_ASID, rel, spineHeaders, testApp } from '../support/app';
+import {
+  CONSUMER_ASID,
+  getMetadata,
+  INTERACTION,
+  NHS,
+  postRecord,
+  PROVIDER_ASID,
+  rel,
+  spineHeaders,
+  testApp,
+} from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, date, nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
 
 const REQUEST_FIELDS = [
-  'seq', 'time', 'type', 'traceId', 'interaction', 'interactionId', 'method', 'path', 'consumerAsid', 'providerAsid',
-  'practiceOds', 'organisation', 'practitioner', 'device', 'reason', 'scope', 'nhsNumber', 'requested', 'outcome', 'durationMs', 'hash',
+  'seq',
+  'time',
+  'type',
+  'traceId',
+  'interaction',
+  'interactionId',
+  'method',
+  'path',
+  'consumerAsid',
+  'providerAsid',
+  'practiceOds',
+  'organisation',
+  'practitioner',
+  'device',
+  'reason',
+  'scope',
+  'nhsNumber',
+  'requested',
+  'outcome',
+  'durationMs',
+  'hash',
 ].sort();
 
 const WHO = {
-  organisation: { odsCode: 'RR8', odsSystem: 'https://fhir.nhs.uk/Id/ods-organization-code', name: 'Leeds Teaching Hospitals NHS Trust' },
-  practitioner: { id: '1', sdsUserId: '111222333444', sdsRoleProfileId: '444555666777', name: 'Dr Claire Jones' },
+  organisation: {
+    odsCode: 'RR8',
+    odsSystem: 'https://fhir.nhs.uk/Id/ods-organization-code',
+    name: 'Leeds Teaching Hospitals NHS Trust',
+  },
+  practitioner: {
+    id: '1',
+    sdsUserId: '111222333444',
+    sdsRoleProfileId: '444555666777',
+    name: 'Dr Claire Jones',
+  },
   device: { identifier: 'CONS-APP-4', model: 'Consumer product name', version: '5.3.0' },
   reason: 'directcare',
   scope: 'patient/*.read',
@@ -67,7 +105,9 @@ describe('audit trail', () => {
     expect(typeof record.durationMs).toBe('number');
     expect(record.durationMs).toBeGreaterThan(0);
     // Never clinical content: nothing of the returned record (names, addresses, resources) is in the trail.
-    const patient = bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource as { name?: { family?: string }[] };
+    const patient = bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource as {
+      name?: { family?: string }[];
+    };
     const family = patient.name?.[0]?.family;
     expect(family).toBeTruthy();
     const trail = t.audit.lines.join('\n');
@@ -77,7 +117,11 @@ describe('audit trail', () => {
 
   it('a 4xx: the outcome carries the status and Spine code, and what was asked is still recorded', async () => {
     const t = testApp();
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(NHS.notInSystem), area('includeProblems'))), 404, 'PATIENT_NOT_FOUND');
+    expectOperationOutcome(
+      await postRecord(t, parameters(nhsNumber(NHS.notInSystem), area('includeProblems'))),
+      404,
+      'PATIENT_NOT_FOUND',
+    );
     // Served from inside an event-loop turn's immediates, the trail is written on the next turn.
     await t.audit.flushed();
     const [record] = t.audit.requests;
@@ -124,7 +168,11 @@ describe('audit trail', () => {
       outcome: { status: 400, spineCode: 'BAD_REQUEST' },
     });
     expectEveryField(unknownRoute);
-    expect(unknownRoute).toMatchObject({ interaction: null, consumerAsid: 'not-validated', outcome: { status: 400 } });
+    expect(unknownRoute).toMatchObject({
+      interaction: null,
+      consumerAsid: 'not-validated',
+      outcome: { status: 400 },
+    });
   });
 
   it('records the predefined search recognised', async () => {
@@ -157,14 +205,24 @@ describe('audit trail', () => {
     const edited = [...t.audit.lines];
     edited[2] = edited[2].replace(NHS.patient2, NHS.patient3);
     expect(verifyAuditChain(edited)).toMatchObject({ ok: false, brokenAtLine: 3 });
-    expect(verifyAuditChain(t.audit.lines.filter((_, i) => i !== 1))).toMatchObject({ ok: false, brokenAtLine: 2 });
+    expect(verifyAuditChain(t.audit.lines.filter((_, i) => i !== 1))).toMatchObject({
+      ok: false,
+      brokenAtLine: 2,
+    });
   });
 
-  it('the start record names the base path template (each practice\'s switches are audited where they change)', async () => {
-    const t = testApp({ settings: { P99001: { disabledAreas: ['referrals', 'diaryEntries'], structuredEnabled: false } } });
+  it("the start record names the base path template (each practice's switches are audited where they change)", async () => {
+    const t = testApp({
+      settings: { P99001: { disabledAreas: ['referrals', 'diaryEntries'], structuredEnabled: false } },
+    });
     await t.audit.flushed();
     const [start] = t.audit.records;
-    expect(start).toMatchObject({ seq: 1, type: 'service.start', gpConnectVersion: '1.6.2', basePath: '/{ods}/STU3/1/gpconnect/structured' });
+    expect(start).toMatchObject({
+      seq: 1,
+      type: 'service.start',
+      gpConnectVersion: '1.6.2',
+      basePath: '/{ods}/STU3/1/gpconnect/structured',
+    });
   });
 
   it('a request for an ODS code the store does not hold is audited as such, with no practice', async () => {
@@ -185,7 +243,10 @@ describe('audit trail', () => {
   it('a practice-level switch off gives 403 ACCESS DENIED, audited', async () => {
     const t = testApp({ settings: { P99001: { gpConnectEnabled: false } } });
     expectOperationOutcome(await postRecord(t, allergiesAndMedication), 403, 'ACCESS DENIED');
-    expect(t.audit.requests[0]).toMatchObject({ ...WHO, outcome: { status: 403, spineCode: 'ACCESS DENIED' } });
+    expect(t.audit.requests[0]).toMatchObject({
+      ...WHO,
+      outcome: { status: 403, spineCode: 'ACCESS DENIED' },
+    });
   });
 
   describe('to a file', () => {

@@ -2,9 +2,11 @@
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import request from 'supertest';
+
 import { MaintenanceSwitch } from '../../src/ops/maintenance';
-import { NHS, getMetadata, postRecord, testApp } from '../support/app';
+import { getMetadata, NHS, postRecord, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
@@ -19,7 +21,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('maintenance switch', () => {
   it('on and off without a restart: 503 + Retry-After + OperationOutcome while the file exists; each toggle audited', async () => {
     const file = join(dir, 'maintenance');
-    const t = testApp({ env: { MAINTENANCE_FILE: file, MAINTENANCE_POLL_MS: '0', MAINTENANCE_RETRY_AFTER_SECONDS: '600' } });
+    const t = testApp({
+      env: { MAINTENANCE_FILE: file, MAINTENANCE_POLL_MS: '0', MAINTENANCE_RETRY_AFTER_SECONDS: '600' },
+    });
     expectBundle(await postRecord(t, body));
     expect((await request(t.admin).get('/health/ready')).status).toBe(200);
 
@@ -45,7 +49,9 @@ describe('maintenance switch', () => {
       { setting: 'maintenance', value: false, file },
     ]);
     // The refused request is audited like any other.
-    expect(t.audit.requests.map((r) => (r.outcome as { status: number }).status)).toEqual([200, 503, 503, 200]);
+    expect(t.audit.requests.map((r) => (r.outcome as { status: number }).status)).toEqual([
+      200, 503, 503, 200,
+    ]);
   });
 
   it('starts in maintenance when the file is already there, and says so in the start record', async () => {
@@ -60,7 +66,12 @@ describe('maintenance switch', () => {
     const file = join(dir, 'maintenance');
     let now = 0;
     const changes: boolean[] = [];
-    const sw = new MaintenanceSwitch({ file, pollMs: 1000, onChange: (on) => changes.push(on), now: () => now });
+    const sw = new MaintenanceSwitch({
+      file,
+      pollMs: 1000,
+      onChange: (on) => changes.push(on),
+      now: () => now,
+    });
     expect(sw.isOn()).toBe(false);
     writeFileSync(file, '');
     now = 999;
@@ -85,7 +96,10 @@ describe('health', () => {
     expect(live.body).toEqual({ status: 'live' });
     const ready = await request(t.admin).get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { repository: true, maintenance: false, shuttingDown: false, audit: true } });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      checks: { repository: true, maintenance: false, shuttingDown: false, audit: true },
+    });
     expect(ready.headers['cache-control']).toBe('no-store');
   });
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import winston from 'winston';
 
 import { createApp } from '../../src/app';
-import { CONSUMER_ASID, getMetadata, NHS, postRecord, type TestApp,testApp } from '../support/app';
+import { CONSUMER_ASID, getMetadata, NHS, postRecord, type TestApp, testApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 
@@ -52,7 +52,11 @@ describe('version and coding-scheme discovery', () => {
     const t = testApp();
     const res = await getMetadata(t);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ version: '1.6.2', fhirVersion: '3.0.1', software: { name: 'gpconnect-structured', version: '0.0.0-test' } });
+    expect(res.body).toMatchObject({
+      version: '1.6.2',
+      fhirVersion: '3.0.1',
+      software: { name: 'gpconnect-structured', version: '0.0.0-test' },
+    });
     expect(res.body.description).toContain('1.6.0, 1.6.1, 1.6.2');
   });
 });
@@ -66,13 +70,22 @@ describe('the per-request log line', () => {
         cb();
       },
     });
-    const logger = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream })] });
+    const logger = winston.createLogger({
+      level: 'debug',
+      format: winston.format.json(),
+      transports: [new winston.transports.Stream({ stream })],
+    });
     const app = createApp({
       config: base.config,
       practices: base.practices,
       clock: base.clock,
       logger,
-      software: { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' },
+      software: {
+        name: 'gpconnect-structured',
+        version: '0.0.0-test',
+        releaseDate: '2026-11-21',
+        publisher: 'test',
+      },
       ops: base.ops,
     });
     return { ...base, app };

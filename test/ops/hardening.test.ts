@@ -7,10 +7,19 @@ import request from 'supertest';
 
 import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
-import { getMetadata, INTERACTION, NHS, postRecord, RECORD_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
+import {
+  getMetadata,
+  INTERACTION,
+  NHS,
+  postRecord,
+  RECORD_PATH,
+  spineHeaders,
+  type TestApp,
+  testApp,
+} from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
-import { validateResource } from '../support/profiles';
 import { nhsNumber, parameters } from '../support/parameters';
+import { validateResource } from '../support/profiles';
 
 function expectSecurityHeaders(headers: Record<string, string>): void {
   expect(headers['x-powered-by']).toBeUndefined();
@@ -50,7 +59,9 @@ describe('timeouts on slow clients', () => {
   let t: TestApp;
 
   beforeEach(async () => {
-    t = testApp({ env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' } });
+    t = testApp({
+      env: { REQUEST_TIMEOUT_MS: '400', HEADERS_TIMEOUT_MS: '200', KEEP_ALIVE_TIMEOUT_MS: '200' },
+    });
     server = createHttpServer(t.app, t.config, { audit: t.ops.audit, logger: createLogger('silent') });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -77,34 +88,54 @@ describe('timeouts on slow clients', () => {
   }
 
   function head(contentLength: number): string {
-    const headers = { ...spineHeaders(t, INTERACTION.record, 'patient/*.read'), 'Content-Type': 'application/fhir+json', 'Content-Length': String(contentLength), Host: 'localhost' };
-    return `POST ${RECORD_PATH} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+    const headers = {
+      ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
+      'Content-Type': 'application/fhir+json',
+      'Content-Length': String(contentLength),
+      Host: 'localhost',
+    };
+    return `POST ${RECORD_PATH} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\n\r\n`;
   }
 
   /** The OperationOutcome in a raw HTTP answer. */
   function outcomeOf(received: string): { code: string; text?: string; headers: string } {
     const [headers, body] = received.split('\r\n\r\n');
-    const outcome = JSON.parse(body) as { resourceType: string; issue: { details: { coding: { code: string }[]; text?: string } }[] };
+    const outcome = JSON.parse(body) as {
+      resourceType: string;
+      issue: { details: { coding: { code: string }[]; text?: string } }[];
+    };
     expect(outcome.resourceType).toBe('OperationOutcome');
     validateResource(outcome);
     return { code: outcome.issue[0].details.coding[0].code, text: outcome.issue[0].details.text, headers };
   }
 
   it('headers that never finish: 408 with an OperationOutcome, and the connection closed', async () => {
-    const { received, ms } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nSsp-From: 1`);
+    const { received, ms } = await rawExchange(
+      `POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nSsp-From: 1`,
+    );
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     const { code, text, headers } = outcomeOf(received);
-    expect({ code, text }).toEqual({ code: 'BAD_REQUEST', text: 'REQUEST_TIMEOUT: Request not received in time' });
+    expect({ code, text }).toEqual({
+      code: 'BAD_REQUEST',
+      text: 'REQUEST_TIMEOUT: Request not received in time',
+    });
     expect(headers).toContain('Content-Type: application/fhir+json;charset=utf-8');
     expect(headers).toContain('Cache-Control: no-store');
     expect(ms).toBeLessThan(3000);
   });
 
   it('headers larger than Node accepts (a huge JWT): 431 with an OperationOutcome', async () => {
-    const { received } = await rawExchange(`POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'x'.repeat(40_000)}\r\n\r\n`);
+    const { received } = await rawExchange(
+      `POST ${RECORD_PATH} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'x'.repeat(40_000)}\r\n\r\n`,
+    );
     expect(received).toMatch(/^HTTP\/1\.1 431 /);
     const { code, text } = outcomeOf(received);
-    expect({ code, text }).toEqual({ code: 'BAD_REQUEST', text: 'REQUEST_HEADERS_TOO_LARGE: Request headers too large' });
+    expect({ code, text }).toEqual({
+      code: 'BAD_REQUEST',
+      text: 'REQUEST_HEADERS_TOO_LARGE: Request headers too large',
+    });
   });
 
   it('a request line that is not HTTP: 400 BAD_REQUEST with an OperationOutcome', async () => {

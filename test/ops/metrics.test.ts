@@ -1,6 +1,7 @@
 /** Issue 7.1: Prometheus metrics at METRICS_PATH, outside the FHIR base, changing with the traffic. */
 import request from 'supertest';
-import { CONSUMER_ASID, NHS, getMetadata, postRecord, testApp, type TestApp } from '../support/app';
+
+import { CONSUMER_ASID, getMetadata, NHS, postRecord, type TestApp, testApp } from '../support/app';
 import { nhsNumber, parameters } from '../support/parameters';
 
 async function scrape(t: TestApp, path = '/metrics'): Promise<string> {
@@ -14,12 +15,18 @@ async function scrape(t: TestApp, path = '/metrics'): Promise<string> {
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.split(' ').pop());
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      return Number(line.split(' ').pop());
   }
   return 0;
 }
 
-const recordLabels = { interaction: 'getstructuredrecord', status: '200', spine_code: 'none', consumer_asid: CONSUMER_ASID };
+const recordLabels = {
+  interaction: 'getstructuredrecord',
+  status: '200',
+  spine_code: 'none',
+  consumer_asid: CONSUMER_ASID,
+};
 
 describe('metrics', () => {
   it('answers at /metrics without Spine headers, and counts each request by interaction, status, Spine code and consumer', async () => {
@@ -35,9 +42,15 @@ describe('metrics', () => {
     const after = await scrape(t);
     expect(sample(after, 'gpc_http_request_duration_seconds_count', recordLabels)).toBe(2);
     expect(
-      sample(after, 'gpc_http_request_duration_seconds_count', { ...recordLabels, status: '400', spine_code: 'INVALID_NHS_NUMBER' }),
+      sample(after, 'gpc_http_request_duration_seconds_count', {
+        ...recordLabels,
+        status: '400',
+        spine_code: 'INVALID_NHS_NUMBER',
+      }),
     ).toBe(1);
-    expect(sample(after, 'gpc_http_request_duration_seconds_count', { interaction: 'metadata', status: '200' })).toBe(1);
+    expect(
+      sample(after, 'gpc_http_request_duration_seconds_count', { interaction: 'metadata', status: '200' }),
+    ).toBe(1);
     // The histogram has the spec's 1 s (SHOULD) and 3 s (SHALL) buckets.
     expect(after).toContain('gpc_http_request_duration_seconds_bucket{le="1",');
     expect(after).toContain('gpc_http_request_duration_seconds_bucket{le="3",');
@@ -48,8 +61,12 @@ describe('metrics', () => {
     const t = testApp();
     await postRecord(t, parameters(nhsNumber(NHS.patient2)));
     const text = await scrape(t);
-    expect(sample(text, 'gpc_repository_duration_seconds_count', { interaction: 'getstructuredrecord' })).toBe(1);
-    const repository = sample(text, 'gpc_repository_duration_seconds_sum', { interaction: 'getstructuredrecord' });
+    expect(
+      sample(text, 'gpc_repository_duration_seconds_count', { interaction: 'getstructuredrecord' }),
+    ).toBe(1);
+    const repository = sample(text, 'gpc_repository_duration_seconds_sum', {
+      interaction: 'getstructuredrecord',
+    });
     const total = sample(text, 'gpc_http_request_duration_seconds_sum', recordLabels);
     expect(repository).toBeGreaterThanOrEqual(0);
     expect(repository).toBeLessThanOrEqual(total);
@@ -72,7 +89,12 @@ describe('metrics', () => {
     expect((await getMetadata(t)).status).toBe(429);
     const text = await scrape(t);
     expect(sample(text, 'gpc_requests_rejected_total', { reason: 'rate_limited' })).toBe(1);
-    expect(sample(text, 'gpc_http_request_duration_seconds_count', { status: '429', spine_code: 'TOO_MANY_REQUESTS' })).toBe(1);
+    expect(
+      sample(text, 'gpc_http_request_duration_seconds_count', {
+        status: '429',
+        spine_code: 'TOO_MANY_REQUESTS',
+      }),
+    ).toBe(1);
   });
 
   it('two apps in one process keep separate counters; operational endpoints are not counted', async () => {

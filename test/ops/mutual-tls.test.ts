@@ -14,8 +14,8 @@ import type { TLSSocket } from 'node:tls';
 import type { OperationOutcome } from 'fhir/r3';
 
 import { createLogger } from '../../src/logger';
-import { createHttpServer, type FhirServer,reloadTls } from '../../src/ops/server';
-import { INTERACTION, METADATA_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
+import { createHttpServer, type FhirServer, reloadTls } from '../../src/ops/server';
+import { INTERACTION, METADATA_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
 import { conditionOf } from '../support/fhir';
 import { validateResource } from '../support/profiles';
 
@@ -25,12 +25,53 @@ function openssl(...args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 }
 function makeCa(name: string): void {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`);
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+  );
 }
 function makeCert(name: string, ca: string, cn: string, san: string): void {
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  );
   writeFileSync(file(`${name}.ext`), `subjectAltName=${san}\n`);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  );
 }
 
 beforeAll(() => {
@@ -87,7 +128,9 @@ function get(r: Running, client?: string, extra: https.RequestOptions = {}): Pro
         ca: readFileSync(file('server-ca.pem')),
         servername: 'localhost',
         headers: spineHeaders(r.t, INTERACTION.metadata, 'organization/*.read'),
-        ...(client ? { cert: readFileSync(file(`${client}.pem`)), key: readFileSync(file(`${client}.key`)) } : {}),
+        ...(client
+          ? { cert: readFileSync(file(`${client}.pem`)), key: readFileSync(file(`${client}.key`)) }
+          : {}),
         ...extra,
       },
       (res) => {
@@ -146,14 +189,21 @@ describe('HTTPS and mutual TLS on the FHIR listener', () => {
     expect((await get(r, 'ssp')).serverCn).toBe('localhost');
     const config = {
       ...r.t.config,
-      tls: { ...r.t.config.tls, certFile: file('server2.pem'), keyFile: file('server2.key'), clientCaFile: file('ssp-ca.pem') },
+      tls: {
+        ...r.t.config.tls,
+        certFile: file('server2.pem'),
+        keyFile: file('server2.key'),
+        clientCaFile: file('ssp-ca.pem'),
+      },
     };
     reloadTls(r.server, config);
     const after = await get(r, 'ssp');
     expect(after.status).toBe(200);
     expect(after.serverCn).toBe('localhost-renewed');
     // A file that cannot be read leaves the running certificate in place.
-    expect(() => reloadTls(r.server, { ...config, tls: { ...config.tls, certFile: file('missing.pem') } })).toThrow(/TLS_CERT_FILE .*missing\.pem cannot be read/);
+    expect(() =>
+      reloadTls(r.server, { ...config, tls: { ...config.tls, certFile: file('missing.pem') } }),
+    ).toThrow(/TLS_CERT_FILE .*missing\.pem cannot be read/);
     expect((await get(r, 'ssp')).serverCn).toBe('localhost-renewed');
   });
 });

@@ -24,7 +24,11 @@ function capturingLogger(lines: Record<string, unknown>[]): winston.Logger {
       cb();
     },
   });
-  return winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream })] });
+  return winston.createLogger({
+    level: 'debug',
+    format: winston.format.json(),
+    transports: [new winston.transports.Stream({ stream })],
+  });
 }
 
 describe('the admin listener', () => {
@@ -46,9 +50,13 @@ describe('database failures', () => {
     const lines: Record<string, unknown>[] = [];
     const repository = new SlowRepository({ blocked: false });
     const t = testApp({ repository, logger: capturingLogger(lines) });
-    repository.failWith = new GpcError('SERVICE_UNAVAILABLE', 'The clinical record store is unavailable; please retry shortly', {
-      'Retry-After': '5',
-    }).withCause(Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' }));
+    repository.failWith = new GpcError(
+      'SERVICE_UNAVAILABLE',
+      'The clinical record store is unavailable; please retry shortly',
+      {
+        'Retry-After': '5',
+      },
+    ).withCause(Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' }));
     const res = await postRecord(t, parameters(nhsNumber(NHS.patient2)), { traceId: 'db-down-1' });
     expectOperationOutcome(res, 503, 'SERVICE_UNAVAILABLE');
     expect(res.text).not.toMatch(/ECONNREFUSED|10\.1\.2\.3/);
@@ -73,7 +81,11 @@ describe('the maintenance file', () => {
     const t = testApp({ env: { MAINTENANCE_FILE: file, MAINTENANCE_POLL_MS: '0' } });
     expect(existsSync(join(dir, 'run', 'gpconnect-structured'))).toBe(true);
     writeFileSync(file, '');
-    expectOperationOutcome(await postRecord(t, parameters(nhsNumber(NHS.patient2))), 503, 'SERVICE_UNAVAILABLE');
+    expectOperationOutcome(
+      await postRecord(t, parameters(nhsNumber(NHS.patient2))),
+      503,
+      'SERVICE_UNAVAILABLE',
+    );
   });
 });
 
@@ -86,7 +98,10 @@ describe('CORS, as the CapabilityStatement claims', () => {
       .options(RECORD_PATH)
       .set('Origin', 'https://viewer.example.nhs.uk')
       .set('Access-Control-Request-Method', 'POST')
-      .set('Access-Control-Request-Headers', 'ssp-traceid, ssp-from, ssp-to, ssp-interactionid, authorization, content-type');
+      .set(
+        'Access-Control-Request-Headers',
+        'ssp-traceid, ssp-from, ssp-to, ssp-interactionid, authorization, content-type',
+      );
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     expect(preflight.headers['access-control-allow-methods']).toBe('GET,POST');
@@ -95,7 +110,9 @@ describe('CORS, as the CapabilityStatement claims', () => {
 
   it('answers carry Access-Control-Allow-Origin and expose Retry-After', async () => {
     const t = testApp();
-    const res = await postRecord(t, parameters(nhsNumber(NHS.patient2)), { headers: { Origin: 'https://viewer.example.nhs.uk' } });
+    const res = await postRecord(t, parameters(nhsNumber(NHS.patient2)), {
+      headers: { Origin: 'https://viewer.example.nhs.uk' },
+    });
     expectBundle(res);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-expose-headers']).toBe('Retry-After');

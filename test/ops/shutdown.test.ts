@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
 import { gracefulShutdown } from '../../src/ops/shutdown';
-import { INTERACTION, NHS, RECORD_PATH, spineHeaders, type TestApp,testApp } from '../support/app';
+import { INTERACTION, NHS, RECORD_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
 import { expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
@@ -29,12 +29,21 @@ function post(t: TestApp, port: number): Promise<Answer> {
         method: 'POST',
         path: RECORD_PATH,
         agent: false,
-        headers: { ...spineHeaders(t, INTERACTION.record, 'patient/*.read'), 'Content-Type': 'application/fhir+json' },
+        headers: {
+          ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
+          'Content-Type': 'application/fhir+json',
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -92,7 +101,10 @@ describe('graceful shutdown', () => {
     t.ops.lifecycle.beginDrain();
     const res = await request(t.app)
       .post(RECORD_PATH)
-      .set({ ...spineHeaders(t, INTERACTION.record, 'patient/*.read'), 'Content-Type': 'application/fhir+json' })
+      .set({
+        ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
+        'Content-Type': 'application/fhir+json',
+      })
       .send(JSON.stringify(parameters(nhsNumber(NHS.patient2))));
     const outcome = expectOperationOutcome(res, 503, 'SERVICE_UNAVAILABLE');
     expect(outcome.issue[0].diagnostics).toContain('shutting down');
@@ -107,7 +119,12 @@ describe('graceful shutdown', () => {
     const stuck = post(t, port).catch((error: NodeJS.ErrnoException) => error.code);
     await repository.whenEntered(1);
     const started = Date.now();
-    const result = await gracefulShutdown({ server, lifecycle: t.ops.lifecycle, graceMs: 200, closeResources: () => repository.close() });
+    const result = await gracefulShutdown({
+      server,
+      lifecycle: t.ops.lifecycle,
+      graceMs: 200,
+      closeResources: () => repository.close(),
+    });
     expect(result).toEqual({ drained: false, abandoned: 1 });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await stuck).toBe('ECONNRESET');

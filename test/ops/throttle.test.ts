@@ -1,7 +1,8 @@
 /** Issue 7.3: a per-consumer rate limit (429) and a global in-flight limit (503), both answered at once. */
 import request from 'supertest';
+
 import { ConsumerRateLimiter, LoadShedder } from '../../src/ops/throttle';
-import { NHS, getMetadata, postRecord, testApp } from '../support/app';
+import { getMetadata, NHS, postRecord, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { allAreas, nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
@@ -22,7 +23,13 @@ describe('per-consumer rate limit', () => {
     expect(outcome.issue[0].code).toBe('throttled');
     // No Spine code for throttling: the nearest one, with the condition in details.text (D-34).
     expect(outcome.issue[0].details).toEqual({
-      coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1', code: 'BAD_REQUEST', display: 'Bad request' }],
+      coding: [
+        {
+          system: 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1',
+          code: 'BAD_REQUEST',
+          display: 'Bad request',
+        },
+      ],
       text: 'TOO_MANY_REQUESTS: Too many requests',
     });
     expect(outcome.issue[0].diagnostics).toContain('200000000115');
@@ -37,7 +44,11 @@ describe('per-consumer rate limit', () => {
 
   it('is keyed by the validated Ssp-From: a request without one is a 400 and takes no token', async () => {
     const t = testApp({ env: { RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '1' } });
-    expectOperationOutcome(await postRecord(t, body, { headers: { 'Ssp-From': undefined } }), 400, 'BAD_REQUEST');
+    expectOperationOutcome(
+      await postRecord(t, body, { headers: { 'Ssp-From': undefined } }),
+      400,
+      'BAD_REQUEST',
+    );
     expectBundle(await postRecord(t, body));
   });
 
@@ -51,7 +62,11 @@ describe('per-consumer rate limit', () => {
   it('refills at the configured rate (token bucket)', () => {
     let now = 0;
     const limiter = new ConsumerRateLimiter({ perMinute: 60, burst: 3, now: () => now });
-    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([undefined, undefined, undefined]);
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(limiter.take('a')).toBe(1);
     expect(limiter.take('b')).toBeUndefined();
     now += 1000;
@@ -59,7 +74,12 @@ describe('per-consumer rate limit', () => {
     expect(limiter.take('a')).toBe(1);
     now += 60_000;
     // Never more than the burst, however long the quiet spell.
-    expect([limiter.take('a'), limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([undefined, undefined, undefined, 1]);
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      1,
+    ]);
   });
 });
 
@@ -67,7 +87,9 @@ describe('load shedding (global in-flight limit)', () => {
   it('beyond MAX_IN_FLIGHT: 503 SERVICE_UNAVAILABLE with Retry-After at once; health and metrics still answer; served again after', async () => {
     const repository = new SlowRepository();
     const t = testApp({ repository, env: { MAX_IN_FLIGHT: '2', RETRY_AFTER_SECONDS: '3' } });
-    const held = [postRecord(t, body), postRecord(t, body, { headers: { 'Ssp-From': OTHER_CONSUMER } })].map((r) => r.then((x) => x));
+    const held = [postRecord(t, body), postRecord(t, body, { headers: { 'Ssp-From': OTHER_CONSUMER } })].map(
+      (r) => r.then((x) => x),
+    );
     await repository.whenEntered(2);
 
     const started = Date.now();
@@ -92,7 +114,11 @@ describe('load shedding (global in-flight limit)', () => {
   it('gives the slot back however the request ends (error or success)', async () => {
     const t = testApp({ env: { MAX_IN_FLIGHT: '1' } });
     for (let i = 0; i < 5; i++) {
-      expectOperationOutcome(await postRecord(t, parameters(nhsNumber('9999999990'))), 400, 'INVALID_NHS_NUMBER');
+      expectOperationOutcome(
+        await postRecord(t, parameters(nhsNumber('9999999990'))),
+        400,
+        'INVALID_NHS_NUMBER',
+      );
       expectOperationOutcome(await postRecord(t, '{'), 422, 'INVALID_RESOURCE');
       expectBundle(await postRecord(t, body));
     }
@@ -113,9 +139,14 @@ describe('load shedding (global in-flight limit)', () => {
 });
 
 describe('load shedding (queueing delay)', () => {
-  it('sheds only while others are in flight and the last window\'s median wait is over the limit', () => {
+  it("sheds only while others are in flight and the last window's median wait is over the limit", () => {
     let now = 0;
-    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now, loopDelay: noDelay });
+    const shedder = new LoadShedder({
+      maxInFlight: 100,
+      maxQueueDelayMs: 50,
+      now: () => now,
+      loopDelay: noDelay,
+    });
     const first = shedder.tryAcquire();
     expect(typeof first).toBe('function');
     // A batch that became ready together: the first waited nothing, the others behind it.
@@ -144,10 +175,15 @@ describe('load shedding (queueing delay)', () => {
     expect(typeof shedder.tryAcquire()).toBe('function');
   });
 
-  it('the event loop\'s delay counts as queueing too: what a newly arrived request waits for the loop', () => {
+  it("the event loop's delay counts as queueing too: what a newly arrived request waits for the loop", () => {
     let now = 0;
     let delay: number | undefined = 120;
-    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 50, now: () => now, loopDelay: { take: () => delay } });
+    const shedder = new LoadShedder({
+      maxInFlight: 100,
+      maxQueueDelayMs: 50,
+      now: () => now,
+      loopDelay: { take: () => delay },
+    });
     const first = shedder.tryAcquire();
     shedder.recordWait(1);
     now = 100;
@@ -164,7 +200,12 @@ describe('load shedding (queueing delay)', () => {
 
   it('MAX_QUEUE_DELAY_MS=0 turns the check off', () => {
     let now = 0;
-    const shedder = new LoadShedder({ maxInFlight: 100, maxQueueDelayMs: 0, now: () => now, loopDelay: noDelay });
+    const shedder = new LoadShedder({
+      maxInFlight: 100,
+      maxQueueDelayMs: 0,
+      now: () => now,
+      loopDelay: noDelay,
+    });
     shedder.tryAcquire();
     shedder.recordWait(10_000);
     now = 100;

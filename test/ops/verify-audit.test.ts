@@ -48,15 +48,22 @@ describe('gpc-verify-audit', () => {
 
   it('a partial last line is reported, not taken for tampering; an unreadable file is exit 2; no file is 64', async () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"seq":4,"ti`);
-    expect(await run(file)).toEqual({ code: 0, out: [expect.stringContaining('(3 records); the last line is incomplete')] });
+    expect(await run(file)).toEqual({
+      code: 0,
+      out: [expect.stringContaining('(3 records); the last line is incomplete')],
+    });
     expect((await run(join(dir, 'none.log'))).code).toBe(2);
     expect((await run()).code).toBe(64);
   });
 
   it('is a compiled command of the package: a bin entry built from src/', () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
     expect(pkg.bin['gpc-verify-audit']).toBe('dist/src/cli/verify-audit.js');
     expect(existsSync(join(root, 'src', 'cli', 'verify-audit.ts'))).toBe(true);
-    expect(readFileSync(join(root, 'src', 'cli', 'verify-audit.ts'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(
+      readFileSync(join(root, 'src', 'cli', 'verify-audit.ts'), 'utf8').startsWith('#!/usr/bin/env node'),
+    ).toBe(true);
   });
 });

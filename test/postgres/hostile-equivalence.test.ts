@@ -4,8 +4,8 @@
  * and to one over PostgreSQL; each pair of answers has the same status and Spine code, and neither
  * is a 5xx (2147483648 consultations used to be a 503 on PostgreSQL and a 200 in memory).
  */
-import { testPractice } from '../../src/record/memory/memory-practices';
 import { fixedClock } from '../../src/clock';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { TEST_NOW, testApp } from '../support/app';
 import { hostileRequests, sendHostile, serve, spineCodeOf } from '../support/hostile';

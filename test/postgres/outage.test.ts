@@ -9,13 +9,16 @@ import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { seedDataset } from '../../src/record/postgres/seed';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
-import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
+import { NHS, postRecord, TEST_NOW, type TestApp, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';
 import { FOUNDATIONS, getFhir, searchPatients } from '../support/patient-search';
 
 const clock = fixedClock(TEST_NOW);
-const body = parameters(nhsNumber(NHS.patient2), area('includeAllergies', bool('includeResolvedAllergies', false)));
+const body = parameters(
+  nhsNumber(NHS.patient2),
+  area('includeAllergies', bool('includeResolvedAllergies', false)),
+);
 
 describe('database outage during a run', () => {
   let server: ThrowawayPostgres;
@@ -24,7 +27,10 @@ describe('database outage during a run', () => {
 
   beforeAll(async () => {
     server = await startThrowawayPostgres();
-    repository = new PostgresRepository({ url: server.url, poolSize: 4, statementTimeoutMs: 2000, retryAfterSeconds: 7 }, 'P99001');
+    repository = new PostgresRepository(
+      { url: server.url, poolSize: 4, statementTimeoutMs: 2000, retryAfterSeconds: 7 },
+      'P99001',
+    );
     await migrate(repository.database);
     await seedDataset(repository.database, testPractice(clock.today()));
     app = testApp({ clock, repository });

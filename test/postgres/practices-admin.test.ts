@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type AdminIo,runAdmin } from '../../src/cli/admin';
+import { type AdminIo, runAdmin } from '../../src/cli/admin';
 import { defaultExamplesDir, loadExamples } from '../../src/cli/examples';
-import { type JsonObject,resolvePlaceholders, withNhsNumber } from '../../src/cli/request';
+import { type JsonObject, resolvePlaceholders, withNhsNumber } from '../../src/cli/request';
 import { fixedClock } from '../../src/clock';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { testPractice } from '../../src/record/memory/memory-practices';
@@ -22,7 +22,7 @@ import { migrate } from '../../src/record/postgres/migrate';
 import { MIGRATIONS } from '../../src/record/postgres/migrations';
 import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import { patientsRows, practiceRows, TABLE_ORDER } from '../../src/record/postgres/rows';
-import { NHS, postRecord, TEST_NOW, type TestApp,testApp, TODAY } from '../support/app';
+import { NHS, postRecord, TEST_NOW, type TestApp, testApp, TODAY } from '../support/app';
 import { expectBundle, expectError, expectOperationOutcome, warningDiagnostics } from '../support/fhir';
 import { area, bool, nhsNumber, parameters } from '../support/parameters';
 import { createTestDatabase, TEST_DB_OPTIONS, type TestDatabase } from '../support/postgres';
@@ -42,7 +42,8 @@ function io(url: string): AdminIo & { out: jest.Mock; err: jest.Mock; text(): st
   };
 }
 
-const body = (nhs: string) => parameters(nhsNumber(nhs), area('includeAllergies', bool('includeResolvedAllergies', true)));
+const body = (nhs: string) =>
+  parameters(nhsNumber(nhs), area('includeAllergies', bool('includeResolvedAllergies', true)));
 /** A request to P99002. */
 function canal(t: TestApp, nhs = '9690941003', asid = P99002_ASID) {
   return postRecord(t, body(nhs), { ods: 'P99002', headers: { 'Ssp-To': asid } });
@@ -90,9 +91,16 @@ describe('gpc-admin', () => {
     expect(await runAdmin(['practice', 'disable', 'P99002', '--gp-connect'], io(db.url))).toBe(0);
     expectError(await canal(app), 403, 'ACCESS DENIED', 'GP Connect is disabled');
     expect(await runAdmin(['practice', 'enable', 'P99002'], io(db.url))).toBe(0);
-    expect(await runAdmin(['practice', 'set', 'P99002', '--disabled-areas', 'allergies,documents'], io(db.url))).toBe(0);
+    expect(
+      await runAdmin(['practice', 'set', 'P99002', '--disabled-areas', 'allergies,documents'], io(db.url)),
+    ).toBe(0);
     expect(warningDiagnostics(expectBundle(await canal(app)))).toEqual(['includeAllergies']);
-    expect(await runAdmin(['practice', 'set', 'P99002', '--asid', '918273645501', '--disabled-areas', 'medication'], io(db.url))).toBe(0);
+    expect(
+      await runAdmin(
+        ['practice', 'set', 'P99002', '--asid', '918273645501', '--disabled-areas', 'medication'],
+        io(db.url),
+      ),
+    ).toBe(0);
     expectError(await canal(app), 400, 'BAD_REQUEST', 'Ssp-To');
     expectBundle(await canal(app, '9690941003', '918273645501'));
     expect(await runAdmin(['practice', 'set', 'P99002', '--asid', P99002_ASID], io(db.url))).toBe(0);
@@ -100,9 +108,11 @@ describe('gpc-admin', () => {
     expectBundle(await postRecord(app, body(NHS.patient2)));
 
     const database = new Database({ url: db.url, ...TEST_DB_OPTIONS });
-    const changes = await database.query<{ ods_code: string; command: string; after: { structuredEnabled: boolean } }>(
-      "SELECT ods_code, command, after FROM practice_changes WHERE command LIKE 'practice %' ORDER BY seq",
-    );
+    const changes = await database.query<{
+      ods_code: string;
+      command: string;
+      after: { structuredEnabled: boolean };
+    }>("SELECT ods_code, command, after FROM practice_changes WHERE command LIKE 'practice %' ORDER BY seq");
     await database.close();
     expect(changes.map((c) => c.command)).toEqual([
       'practice disable P99002',
@@ -119,7 +129,10 @@ describe('gpc-admin', () => {
   it.each([
     [['practice', 'set', 'P99002', '--disabled-areas', 'letters'], /unknown clinical area\(s\) letters/],
     [['practice', 'set', 'P99002', '--asid', '12ab'], /--asid 12ab is not an ASID/],
-    [['practice', 'set', 'P99002', '--asid', '1234567890123'], /--asid 1234567890123 is not an ASID \(1 to 12 digits\)/],
+    [
+      ['practice', 'set', 'P99002', '--asid', '1234567890123'],
+      /--asid 1234567890123 is not an ASID \(1 to 12 digits\)/,
+    ],
     [['practice', 'enable'], /needs an ODS code/],
     [['export'], /export needs --practice ODS/],
     [['import'], /import needs at least one FILE/],
@@ -138,13 +151,19 @@ describe('gpc-admin', () => {
 
   it('import: a bad line names the file, line and field, and nothing is loaded', async () => {
     const lines = readFileSync(embeddedPracticeFiles()[1], 'utf8').trimEnd().split('\n');
-    const bad = JSON.parse(lines[2]) as { record: { allergies?: { recorderId?: string }[] }; patient: { nhsNumber: string } };
+    const bad = JSON.parse(lines[2]) as {
+      record: { allergies?: { recorderId?: string }[] };
+      patient: { nhsNumber: string };
+    };
     lines[2] = JSON.stringify({ ...bad, patient: { ...bad.patient, nhsNumber: '12345' } });
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const renamed = join(dir, 'renamed.jsonl');
     // A good file before the bad one is not loaded either: every file is checked first.
-    const good = readFileSync(embeddedPracticeFiles()[2], 'utf8').replace('"Moor Lane Health Centre"', '"Renamed"');
+    const good = readFileSync(embeddedPracticeFiles()[2], 'utf8').replace(
+      '"Moor Lane Health Centre"',
+      '"Renamed"',
+    );
     writeFileSync(renamed, good);
     const cli = io(db.url);
     expect(await runAdmin(['import', renamed, file], cli)).toBe(1);
@@ -173,7 +192,10 @@ describe('gpc-admin', () => {
     const before = io(db.url);
     await runAdmin(['export', '--practice', 'P99001'], before);
     const renamed = join(dir, 'p99003.jsonl');
-    writeFileSync(renamed, readFileSync(embeddedPracticeFiles()[2], 'utf8').replace('"Moor Lane Health Centre"', '"Moor Lane"'));
+    writeFileSync(
+      renamed,
+      readFileSync(embeddedPracticeFiles()[2], 'utf8').replace('"Moor Lane Health Centre"', '"Moor Lane"'),
+    );
     const cli = io(db.url);
     expect(await runAdmin(['import', renamed], cli)).toBe(0);
     expect(cli.text()).toContain('practice P99003 replaced: 1 patients');
@@ -185,7 +207,7 @@ describe('gpc-admin', () => {
     expect(list.text()).toContain('Moor Lane ');
   });
 
-  it('verify-audit checks a trail\'s hash chain', async () => {
+  it("verify-audit checks a trail's hash chain", async () => {
     const t = testApp();
     await postRecord(t, body(NHS.patient2));
     await t.audit.flushed();
@@ -194,7 +216,10 @@ describe('gpc-admin', () => {
     const ok = io(db.url);
     expect(await runAdmin(['verify-audit', file], ok)).toBe(0);
     expect(ok.text()).toMatch(/the chain verifies \(2 records\)/);
-    writeFileSync(file, `${t.audit.lines.map((l, i) => (i === 1 ? l.replace('P99001', 'P99002') : l)).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `${t.audit.lines.map((l, i) => (i === 1 ? l.replace('P99001', 'P99002') : l)).join('\n')}\n`,
+    );
     const broken = io(db.url);
     expect(await runAdmin(['verify-audit', file], broken)).toBe(1);
     expect(broken.text()).toMatch(/the chain is BROKEN at line 2/);
@@ -218,7 +243,9 @@ describe('export then import into an empty database answers every example reques
     await importPracticeFiles(from, embeddedPracticeFiles().slice(0, 2), today);
     await from.close();
     for (const ods of ['P99001', 'P99002']) {
-      expect(await runAdmin(['export', '--practice', ods, '--out', join(dir, `${ods}.jsonl`)], io(source.url))).toBe(0);
+      expect(
+        await runAdmin(['export', '--practice', ods, '--out', join(dir, `${ods}.jsonl`)], io(source.url)),
+      ).toBe(0);
     }
     const to = new Database({ url: target.url, ...TEST_DB_OPTIONS });
     await migrate(to);
@@ -255,21 +282,32 @@ describe('export then import into an empty database answers every example reques
     expect(examples.length).toBeGreaterThan(80);
   });
 
-  it.each(patients)('%s %s: every example request, byte for byte', async (ods, nhs) => {
-    const asid = ods === 'P99002' ? P99002_ASID : undefined;
-    // Not a vacuous comparison: the patient-only request reaches the record at its own practice.
-    const own = await postRecord(postgres, parameters(nhsNumber(nhs)), { ods, headers: asid ? { 'Ssp-To': asid } : {} });
-    const code = own.status === 200 ? 'none' : (own.body as { issue: { details: { coding: { code: string }[] } }[] }).issue[0].details.coding[0].code;
-    expect(['none', 'PATIENT_NOT_FOUND', 'NO_PATIENT_CONSENT']).toContain(code);
-    if (nhs === '9690941003' || nhs === NHS.patient2) expect(own.status).toBe(200);
-    for (const example of examples) {
-      const raw = JSON.parse(readFileSync(example.requestFile, 'utf8')) as JsonObject;
-      const request = withNhsNumber(resolvePlaceholders(raw, today), nhs, false);
-      const send = (t: TestApp) => postRecord(t, request, { ods, headers: asid ? { 'Ssp-To': asid } : {} });
-      const [a, b] = await Promise.all([send(memory), send(postgres)]);
-      expect(`${example.name} ${b.status} ${b.text}`).toBe(`${example.name} ${a.status} ${a.text}`);
-    }
-  }, 120_000);
+  it.each(patients)(
+    '%s %s: every example request, byte for byte',
+    async (ods, nhs) => {
+      const asid = ods === 'P99002' ? P99002_ASID : undefined;
+      // Not a vacuous comparison: the patient-only request reaches the record at its own practice.
+      const own = await postRecord(postgres, parameters(nhsNumber(nhs)), {
+        ods,
+        headers: asid ? { 'Ssp-To': asid } : {},
+      });
+      const code =
+        own.status === 200
+          ? 'none'
+          : (own.body as { issue: { details: { coding: { code: string }[] } }[] }).issue[0].details.coding[0]
+              .code;
+      expect(['none', 'PATIENT_NOT_FOUND', 'NO_PATIENT_CONSENT']).toContain(code);
+      if (nhs === '9690941003' || nhs === NHS.patient2) expect(own.status).toBe(200);
+      for (const example of examples) {
+        const raw = JSON.parse(readFileSync(example.requestFile, 'utf8')) as JsonObject;
+        const request = withNhsNumber(resolvePlaceholders(raw, today), nhs, false);
+        const send = (t: TestApp) => postRecord(t, request, { ods, headers: asid ? { 'Ssp-To': asid } : {} });
+        const [a, b] = await Promise.all([send(memory), send(postgres)]);
+        expect(`${example.name} ${b.status} ${b.text}`).toBe(`${example.name} ${a.status} ${a.text}`);
+      }
+    },
+    120_000,
+  );
 });
 
 describe('a database of the one-practice release migrates in place', () => {
@@ -280,7 +318,9 @@ describe('a database of the one-practice release migrates in place', () => {
     db = await createTestDatabase();
     const database = new Database({ url: db.url, ...TEST_DB_OPTIONS });
     // The schema and rows as the one-practice release wrote them (migration 001 only).
-    await database.query('CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await database.query(
+      'CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     await database.query(MIGRATIONS[0].sql);
     await database.query('INSERT INTO schema_migrations (version) VALUES ($1)', [MIGRATIONS[0].version]);
     const dataset = testPractice(today);
@@ -289,7 +329,10 @@ describe('a database of the one-practice release migrates in place', () => {
     for (const table of TABLE_ORDER) {
       const list = [...rows[table], ...patientRows[table]];
       if (list.length > 0) {
-        await database.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(list)]);
+        await database.query(
+          `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`,
+          [JSON.stringify(list)],
+        );
       }
     }
     await database.close();
@@ -304,7 +347,12 @@ describe('a database of the one-practice release migrates in place', () => {
   it('keeps the practice, with its switches off until the operator enables it', async () => {
     const t = testApp({ clock, practices: store });
     expect(await store.list()).toEqual([
-      expect.objectContaining({ odsCode: 'P99001', asid: '200000000116', gpConnectEnabled: false, structuredEnabled: false }),
+      expect.objectContaining({
+        odsCode: 'P99001',
+        asid: '200000000116',
+        gpConnectEnabled: false,
+        structuredEnabled: false,
+      }),
     ]);
     expectOperationOutcome(await postRecord(t, body(NHS.patient2)), 403, 'ACCESS DENIED');
     expect(await runAdmin(['practice', 'enable', 'P99001'], io(db.url))).toBe(0);

@@ -3,7 +3,7 @@ import { fixedClock } from '../../src/clock';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import type { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
-import { NHS, postRecord, TEST_NOW, type TestApp,testApp } from '../support/app';
+import { NHS, postRecord, TEST_NOW, type TestApp, testApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { allAreas, parameters } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
@@ -52,7 +52,9 @@ describe('SQL statements per request through the practice store', () => {
 
   async function statementsFor(nhs: string, ods = 'P99001', asid?: string): Promise<number> {
     const before = store.database.queryCount;
-    expectBundle(await postRecord(app, parameters(...allAreas(nhs)), { ods, headers: asid ? { 'Ssp-To': asid } : {} }));
+    expectBundle(
+      await postRecord(app, parameters(...allAreas(nhs)), { ods, headers: asid ? { 'Ssp-To': asid } : {} }),
+    );
     return store.database.queryCount - before;
   }
 
@@ -68,4 +70,3 @@ describe('SQL statements per request through the practice store', () => {
     expect(await statementsFor('9690941003', 'P99002', P99002_ASID)).toBe(other - 1);
   });
 });
-

@@ -13,8 +13,8 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { Database } from '../../src/record/postgres/database';
 import { migrate } from '../../src/record/postgres/migrate';
-import { freePort } from '../../tools/throwaway-postgres';
 import { jwt, validClaims } from '../../tools/test-jwt';
+import { freePort } from '../../tools/throwaway-postgres';
 import { CONSUMER_ASID, INTERACTION, NHS, PROVIDER_ASID } from '../support/app';
 import { nhsNumber, parameters } from '../support/parameters';
 import { createTestDatabase, postgresRepositoryFor, type TestDatabase } from '../support/postgres';
@@ -26,7 +26,15 @@ const mainArgs = ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'ma
 function startOnce(env: Record<string, string>) {
   return spawnSync(process.execPath, mainArgs, {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '18433', ADMIN_PORT: '0', LOG_LEVEL: 'silent', AUDIT_LOG: '/dev/null', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '18433',
+      ADMIN_PORT: '0',
+      LOG_LEVEL: 'silent',
+      AUDIT_LOG: '/dev/null',
+      ...env,
+    },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -34,16 +42,27 @@ function startOnce(env: Record<string, string>) {
 
 describe('store configuration', () => {
   it('REPOSITORY=postgres needs DATABASE_URL, and DATABASE_URL must be a postgres URL', () => {
-    expect(() => loadConfig({ REPOSITORY: 'postgres' })).toThrow(new ConfigError('Invalid configuration: DATABASE_URL is required when REPOSITORY=postgres'));
-    expect(() => loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'mysql://x/y' })).toThrow('Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(() => loadConfig({ REPOSITORY: 'postgres' })).toThrow(
+      new ConfigError('Invalid configuration: DATABASE_URL is required when REPOSITORY=postgres'),
+    );
+    expect(() => loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'mysql://x/y' })).toThrow(
+      'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
     expect(() => loadConfig({ REPOSITORY: 'oracle' })).toThrow(/Invalid configuration: REPOSITORY/);
-    expect(() => loadConfig({ DB_POOL_SIZE: '0' })).toThrow(/Invalid configuration: DB_POOL_SIZE must be a whole number/);
+    expect(() => loadConfig({ DB_POOL_SIZE: '0' })).toThrow(
+      /Invalid configuration: DB_POOL_SIZE must be a whole number/,
+    );
   });
 
   it('PostgreSQL settings, with the practice settings cache', () => {
     const postgres = loadConfig({ REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' });
     expect(postgres.repository).toEqual({
-      kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10, statementTimeoutMs: 2000, retryAfterSeconds: 5, practiceCacheMs: 1000,
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+      poolSize: 10,
+      statementTimeoutMs: 2000,
+      retryAfterSeconds: 5,
+      practiceCacheMs: 1000,
     });
   });
 
@@ -60,9 +79,13 @@ describe('store configuration', () => {
 
   it('BASE_PATH is a template with one {ods} segment', () => {
     expect(loadConfig({}).basePath).toBe('/{ods}/STU3/1/gpconnect/structured');
-    expect(() => loadConfig({ BASE_PATH: '/A12345/STU3/1/gpconnect/structured' })).toThrow(/BASE_PATH must be a path template with exactly one \{ods\} segment/);
+    expect(() => loadConfig({ BASE_PATH: '/A12345/STU3/1/gpconnect/structured' })).toThrow(
+      /BASE_PATH must be a path template with exactly one \{ods\} segment/,
+    );
     expect(() => loadConfig({ BASE_PATH: '/{ods}/{ods}/x' })).toThrow(/BASE_PATH must be a path template/);
-    expect(loadConfig({ BASE_PATH: '/gpc/{ods}/STU3/1/gpconnect/structured' }).basePath).toBe('/gpc/{ods}/STU3/1/gpconnect/structured');
+    expect(loadConfig({ BASE_PATH: '/gpc/{ods}/STU3/1/gpconnect/structured' }).basePath).toBe(
+      '/gpc/{ods}/STU3/1/gpconnect/structured',
+    );
   });
 });
 
@@ -82,15 +105,23 @@ describe('starting over PostgreSQL', () => {
   });
 
   it('a database that cannot be reached stops the process with one line', () => {
-    const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: 'postgres://gpc@127.0.0.1:1/none', DB_STATEMENT_TIMEOUT_MS: '1000' });
+    const run = startOnce({
+      REPOSITORY: 'postgres',
+      DATABASE_URL: 'postgres://gpc@127.0.0.1:1/none',
+      DB_STATEMENT_TIMEOUT_MS: '1000',
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual(['PostgreSQL at 127.0.0.1:1/none cannot be reached (within DB_STATEMENT_TIMEOUT_MS=1000)']);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'PostgreSQL at 127.0.0.1:1/none cannot be reached (within DB_STATEMENT_TIMEOUT_MS=1000)',
+    ]);
   });
 
   it('an unmigrated database stops the process with one line naming the fix', () => {
     const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: empty.url });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^PostgreSQL at .+ has no schema: run `gpc-admin migrate`$/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^PostgreSQL at .+ has no schema: run `gpc-admin migrate`$/),
+    ]);
   });
 
   it('a migrated database with no practice stops the process with one line', async () => {
@@ -99,7 +130,9 @@ describe('starting over PostgreSQL', () => {
     await db.close();
     const run = startOnce({ REPOSITORY: 'postgres', DATABASE_URL: empty.url });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/holds no practice: run `gpc-admin import FILE` or `gpc-admin seed`$/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/holds no practice: run `gpc-admin import FILE` or `gpc-admin seed`$/),
+    ]);
   });
 
   it('a seeded database: the server starts, is ready, and answers from PostgreSQL', async () => {
@@ -107,9 +140,18 @@ describe('starting over PostgreSQL', () => {
     const adminPort = await freePort();
     const child = spawn(process.execPath, mainArgs, {
       cwd: root,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'info', AUDIT_LOG: '/dev/null', REPOSITORY: 'postgres', DATABASE_URL: seeded.url,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ADMIN_PORT: String(adminPort),
+        LOG_LEVEL: 'info',
+        AUDIT_LOG: '/dev/null',
+        REPOSITORY: 'postgres',
+        DATABASE_URL: seeded.url,
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
-        MAX_QUEUE_DELAY_MS: '0' },
+        MAX_QUEUE_DELAY_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -125,20 +167,26 @@ describe('starting over PostgreSQL', () => {
       const ready = await fetch(`http://127.0.0.1:${adminPort}/health/ready`);
       expect(ready.status).toBe(200);
       const now = Math.floor(Date.now() / 1000);
-      const res = await fetch(`http://127.0.0.1:${port}/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`, {
-        method: 'POST',
-        headers: {
-          'Ssp-TraceID': 'startup-test-1',
-          'Ssp-From': CONSUMER_ASID,
-          'Ssp-To': PROVIDER_ASID,
-          'Ssp-InteractionID': INTERACTION.record,
-          Authorization: `Bearer ${jwt(validClaims(now))}`,
-          'Content-Type': 'application/fhir+json',
+      const res = await fetch(
+        `http://127.0.0.1:${port}/P99001/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`,
+        {
+          method: 'POST',
+          headers: {
+            'Ssp-TraceID': 'startup-test-1',
+            'Ssp-From': CONSUMER_ASID,
+            'Ssp-To': PROVIDER_ASID,
+            'Ssp-InteractionID': INTERACTION.record,
+            Authorization: `Bearer ${jwt(validClaims(now))}`,
+            'Content-Type': 'application/fhir+json',
+          },
+          body: JSON.stringify(parameters(nhsNumber(NHS.patient2))),
         },
-        body: JSON.stringify(parameters(nhsNumber(NHS.patient2))),
-      });
+      );
       expect(res.status).toBe(200);
-      const bundle = (await res.json()) as { id: string; entry: { resource: { resourceType: string; id: string } }[] };
+      const bundle = (await res.json()) as {
+        id: string;
+        entry: { resource: { resourceType: string; id: string } }[];
+      };
       expect(bundle.id).toBe('startup-test-1');
       expect(bundle.entry.map((e) => e.resource.resourceType)).toContain('Patient');
       // The database really is the source: the patient count matches what was seeded.

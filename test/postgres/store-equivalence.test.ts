@@ -6,8 +6,17 @@
 import { fixedClock } from '../../src/clock';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
-import { postRecord, rel, TEST_NOW, type TestApp,testApp } from '../support/app';
-import { allAreas, area, bool, nhsNumber, type Parameter,parameters, predefinedSearch1, predefinedSearch2 } from '../support/parameters';
+import { postRecord, rel, TEST_NOW, type TestApp, testApp } from '../support/app';
+import {
+  allAreas,
+  area,
+  bool,
+  nhsNumber,
+  type Parameter,
+  parameters,
+  predefinedSearch1,
+  predefinedSearch2,
+} from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
 const clock = fixedClock(TEST_NOW);
@@ -48,7 +57,10 @@ describe('PostgreSQL and in-memory stores give identical Bundles', () => {
   describe.each(patients)('%s', (_id, nhs) => {
     it.each(Object.keys(REQUESTS))('%s', async (name) => {
       const body = parameters(...REQUESTS[name](nhs));
-      const [fromMemory, fromPostgres] = [await postRecord(memoryApp, body), await postRecord(postgresApp, body)];
+      const [fromMemory, fromPostgres] = [
+        await postRecord(memoryApp, body),
+        await postRecord(postgresApp, body),
+      ];
       expect(fromPostgres.status).toBe(fromMemory.status);
       expect(fromPostgres.text).toBe(fromMemory.text);
     });

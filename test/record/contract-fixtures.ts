@@ -2,6 +2,7 @@
  * Builders for small, purpose-made practice datasets: each contract test writes only the fields its
  * rule reads, and every store is loaded from the same PracticeDataset.
  */
+import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type { PracticeDataset } from '../../src/record/dataset';
 import type {
@@ -26,7 +27,6 @@ import type {
   Topic,
 } from '../../src/record/model';
 import type { Patient, Practice, Practitioner } from '../../src/record/model/people';
-import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 
 export const TODAY = '2026-11-21' as CalendarDate;
 export const NOW = '2026-11-21T12:00:00Z';
@@ -37,12 +37,19 @@ export const RECORDER = 'prac-recorder';
 export const USUAL_GP = 'prac-usual';
 const snomed = (code: string, display: string) => ({ code, display });
 
-export const PRACTICE: Practice = { id: 'org-practice', odsCode: 'A00001', name: 'Test Practice', version: '1' };
+export const PRACTICE: Practice = {
+  id: 'org-practice',
+  odsCode: 'A00001',
+  name: 'Test Practice',
+  version: '1',
+};
 
 const practitioner = (id: string, organisationId = PRACTICE.id): Practitioner => ({
   id,
   name: { family: id, given: ['Test'] },
-  roles: [{ id: `role-${id}`, organisationId, jobRole: { code: 'R0260', display: 'General Medical Practitioner' } }],
+  roles: [
+    { id: `role-${id}`, organisationId, jobRole: { code: 'R0260', display: 'General Medical Practitioner' } },
+  ],
   version: '1',
 });
 
@@ -74,14 +81,21 @@ export function patient(id: string, extra: Partial<Patient> = {}): Patient {
 export function practiceWith(records: Record<string, PatientClinicalRecord>): PracticeDataset {
   return {
     practice: PRACTICE,
-    practitioners: [practitioner(RECORDER), practitioner(USUAL_GP), practitioner('prac-hospital', 'org-hospital'), practitioner('prac-unused')],
+    practitioners: [
+      practitioner(RECORDER),
+      practitioner(USUAL_GP),
+      practitioner('prac-hospital', 'org-hospital'),
+      practitioner('prac-unused'),
+    ],
     organisations: [
       { id: 'org-hospital', odsCode: 'RR8', name: 'Hospital', version: '1' },
       { id: 'org-lab', odsCode: 'RR8PA', name: 'Lab', version: '1' },
       { id: 'org-unused', odsCode: 'X1', name: 'Unused', version: '1' },
     ],
     locations: [{ id: 'loc-main', name: 'Main surgery', managingOrganisationId: PRACTICE.id, version: '1' }],
-    healthcareServices: [{ id: 'hs-cardio', name: 'Cardiology', providedByOrganisationId: 'org-hospital', version: '1' }],
+    healthcareServices: [
+      { id: 'hs-cardio', name: 'Cardiology', providedByOrganisationId: 'org-hospital', version: '1' },
+    ],
     devices: [{ id: 'device-gp', name: 'GP system', version: '1' }],
     patients: Object.entries(records).map(([id, record]) => ({ patient: patient(id), record })),
   };
@@ -104,14 +118,22 @@ export const EVERY_AREA: AreaQuery = {
 };
 
 /** A query asking for nothing but what `parts` asks for; `disabled` lists switched-off areas. */
-export function query(parts: Partial<Omit<StructuredQuery, 'disabledAreas'>> & { readonly disabled?: readonly ClinicalArea[] } = {}): StructuredQuery {
+export function query(
+  parts: Partial<Omit<StructuredQuery, 'disabledAreas'>> & {
+    readonly disabled?: readonly ClinicalArea[];
+  } = {},
+): StructuredQuery {
   const { disabled, ...rest } = parts;
   return { nhsNumber: '', today: TODAY, warnings: [], ...rest, disabledAreas: new Set(disabled ?? []) };
 }
 
 const base = (id: string) => ({ id, recorded: RECORDED, recorderId: RECORDER });
 
-export const allergy = (id: string, extra: Partial<Allergy> = {}): Allergy => ({ ...base(id), code: snomed('91936005', 'Penicillin allergy'), ...extra });
+export const allergy = (id: string, extra: Partial<Allergy> = {}): Allergy => ({
+  ...base(id),
+  code: snomed('91936005', 'Penicillin allergy'),
+  ...extra,
+});
 
 export function plan(id: string, start: string, extra: Partial<MedicationPlan> = {}): MedicationPlan {
   return {
@@ -140,7 +162,12 @@ export const problem = (id: string, extra: Partial<Problem> = {}): Problem => ({
 });
 
 /** A consultation with one flat topic holding `entries` (or the topics given). */
-export function consultation(id: string, start: string | undefined, entries: readonly ConsultationEntry[], extra: Partial<Consultation> = {}): Consultation {
+export function consultation(
+  id: string,
+  start: string | undefined,
+  entries: readonly ConsultationEntry[],
+  extra: Partial<Consultation> = {},
+): Consultation {
   return {
     ...base(id),
     type: { text: 'Surgery consultation' },
@@ -150,12 +177,23 @@ export function consultation(id: string, start: string | undefined, entries: rea
   };
 }
 
-export const flatTopic = (entries: readonly ConsultationEntry[], problemIds?: readonly string[]): Topic => ({ entries, ...(problemIds && { problemIds }) });
-export const headedTopic = (headings: readonly (readonly ConsultationEntry[])[], problemIds?: readonly string[]): Topic => ({
+export const flatTopic = (entries: readonly ConsultationEntry[], problemIds?: readonly string[]): Topic => ({
+  entries,
+  ...(problemIds && { problemIds }),
+});
+export const headedTopic = (
+  headings: readonly (readonly ConsultationEntry[])[],
+  problemIds?: readonly string[],
+): Topic => ({
   headings: headings.map((entries, i) => ({ title: `Heading ${i + 1}`, entries })),
   ...(problemIds && { problemIds }),
 });
-export const note = (id: string, extra: { confidential?: boolean } = {}): ConsultationEntry => ({ kind: 'note', id, text: `note ${id}`, ...extra });
+export const note = (id: string, extra: { confidential?: boolean } = {}): ConsultationEntry => ({
+  kind: 'note',
+  id,
+  text: `note ${id}`,
+  ...extra,
+});
 
 export const given = (id: string, extra: Partial<GivenImmunisation> = {}): GivenImmunisation => ({
   ...base(id),
@@ -171,33 +209,52 @@ export const notGiven = (id: string, extra: Partial<NotGivenImmunisation> = {}):
   ...extra,
 });
 
-export const immunisationStatus = (id: string, extra: Partial<ImmunisationStatusRecord> = {}): ImmunisationStatusRecord => ({
+export const immunisationStatus = (
+  id: string,
+  extra: Partial<ImmunisationStatusRecord> = {},
+): ImmunisationStatusRecord => ({
   ...base(id),
   code: snomed('310375005', 'Immunisation consent given'),
   ...extra,
 });
 
-export const observation = (id: string, effective: SimpleObservation['effective'], extra: Partial<SimpleObservation> = {}): SimpleObservation => ({
+export const observation = (
+  id: string,
+  effective: SimpleObservation['effective'],
+  extra: Partial<SimpleObservation> = {},
+): SimpleObservation => ({
   ...base(id),
   code: snomed('271649006', 'Systolic blood pressure'),
   ...(effective !== undefined && { effective }),
   ...extra,
 });
 
-export const report = (id: string, issued: string, extra: Partial<InvestigationReport> = {}): InvestigationReport => ({
+export const report = (
+  id: string,
+  issued: string,
+  extra: Partial<InvestigationReport> = {},
+): InvestigationReport => ({
   ...base(id),
   issued: issued as Timestamp,
   ...extra,
 });
 
-export const referral = (id: string, authored: string | undefined, extra: Partial<Referral> = {}): Referral => ({
+export const referral = (
+  id: string,
+  authored: string | undefined,
+  extra: Partial<Referral> = {},
+): Referral => ({
   ...base(id),
   reason: snomed('183519002', 'Referral to cardiology service'),
   ...(authored !== undefined && { authored: authored as CalendarDate }),
   ...extra,
 });
 
-export const diary = (id: string, planned: DiaryEntry['planned'], extra: Partial<DiaryEntry> = {}): DiaryEntry => ({
+export const diary = (
+  id: string,
+  planned: DiaryEntry['planned'],
+  extra: Partial<DiaryEntry> = {},
+): DiaryEntry => ({
   ...base(id),
   code: snomed('314529007', 'Medication review due'),
   ...(planned !== undefined && { planned }),
@@ -232,4 +289,5 @@ export const ref = {
 };
 
 /** The ids of some items, in the order given. */
-export const ids = (items: readonly { readonly id: string }[] | undefined): string[] => (items ?? []).map((i) => i.id);
+export const ids = (items: readonly { readonly id: string }[] | undefined): string[] =>
+  (items ?? []).map((i) => i.id);

@@ -5,11 +5,11 @@
  * Linkages — FHIR profiles returned on query; docs/spec-notes.md "Confidentiality" and Configuration for
  * supported clinical areas is tested at its boundaries.
  */
-import { fixedClock, type Clock } from '../../src/clock';
+import { type Clock, fixedClock } from '../../src/clock';
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { PracticeDataset } from '../../src/record/dataset';
 import type { PatientClinicalRecord } from '../../src/record/model';
 import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
-import type { StructuredQuery } from '../../src/contract/structured-query';
 import {
   allergy,
   consultation,
@@ -29,8 +29,8 @@ import {
   NOW,
   observation,
   plan,
-  practiceWith,
   PRACTICE,
+  practiceWith,
   problem,
   query,
   RECORDER,
@@ -95,7 +95,10 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('returns an empty primary list (not absent) for a requested area with nothing recorded', async () => {
-        const record = await load(query({ referrals: {}, diaryEntries: {}, problems: { filters: [] } }), 'p2');
+        const record = await load(
+          query({ referrals: {}, diaryEntries: {}, problems: { filters: [] } }),
+          'p2',
+        );
         expect(record.referrals).toEqual({ items: [], withheldConfidential: false });
         expect(record.diaryEntries).toEqual({ items: [], withheldConfidential: false });
         expect(record.problems).toEqual({ items: [], withheldConfidential: false });
@@ -109,7 +112,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
     });
 
     describe('allergies (Allergies guidance)', () => {
-      const load = useRecords({ p: { allergies: [allergy('active'), allergy('resolved', { ended: { date: d('2020-01-01') } })] } });
+      const load = useRecords({
+        p: { allergies: [allergy('active'), allergy('resolved', { ended: { date: d('2020-01-01') } })] },
+      });
 
       it('returns active allergies only, with no ended list, without includeResolvedAllergies', async () => {
         const record = await load(query({ allergies: { includeResolved: false } }));
@@ -128,11 +133,19 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       const load = useRecords({
         p: {
           medication: [
-            plan('acute-ended', '2018-02-01', { prescriptionType: 'acute', end: d('2018-02-28'), status: 'completed' }),
+            plan('acute-ended', '2018-02-01', {
+              prescriptionType: 'acute',
+              end: d('2018-02-28'),
+              status: 'completed',
+            }),
             plan('acute-open', '2018-02-01', { prescriptionType: 'acute' }),
             plan('delayed-open', '2018-02-01', { prescriptionType: 'delayed-prescribing' }),
             plan('repeat-open', '2015-01-01', { prescriptionType: 'repeat' }),
-            plan('repeat-ended', '2018-01-01', { prescriptionType: 'repeat', end: d('2018-06-30'), status: 'completed' }),
+            plan('repeat-ended', '2018-01-01', {
+              prescriptionType: 'repeat',
+              end: d('2018-06-30'),
+              status: 'completed',
+            }),
             plan('notype-open', '2016-01-01', { prescriptionType: undefined }),
             plan('dispensing-open', '2016-01-01', { prescriptionType: 'repeat-dispensing' }),
             plan('other-org', '2010-01-01', {
@@ -149,21 +162,38 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
             plan('stopped-issued', '2018-03-01', {
               status: 'stopped',
               discontinued: { date: d('2018-05-10'), reason: 'Side effects' },
-              issues: [issue('stopped-issued-1', '2018-03-01'), issue('stopped-issued-2', '2018-04-01', { supplyDays: 28 })],
+              issues: [
+                issue('stopped-issued-1', '2018-03-01'),
+                issue('stopped-issued-2', '2018-04-01', { supplyDays: 28 }),
+              ],
             }),
-            plan('stopped-unissued', '2018-03-01', { status: 'stopped', discontinued: { date: d('2018-05-10'), reason: 'Changed' } }),
+            plan('stopped-unissued', '2018-03-01', {
+              status: 'stopped',
+              discontinued: { date: d('2018-05-10'), reason: 'Changed' },
+            }),
             plan('completed-unissued', '2018-03-01', { status: 'completed' }),
             plan('acute-year', '2018', { prescriptionType: 'acute' }),
           ],
         },
       });
       const returned = async (date?: string) =>
-        ids((await load(query({ medication: { includePrescriptionIssues: true, ...(date && { searchFromDate: d(date) }) } }))).medication?.items);
+        ids(
+          (
+            await load(
+              query({
+                medication: { includePrescriptionIssues: true, ...(date && { searchFromDate: d(date) }) },
+              }),
+            )
+          ).medication?.items,
+        );
 
       it('returns every plan, with all its issues, when no date is given', async () => {
         const record = await load(query({ medication: { includePrescriptionIssues: false } }));
         expect(record.medication?.items).toHaveLength(13);
-        expect(ids(record.medication?.items.find((p) => p.id === 'stopped-issued')?.issues)).toEqual(['stopped-issued-1', 'stopped-issued-2']);
+        expect(ids(record.medication?.items.find((p) => p.id === 'stopped-issued')?.issues)).toEqual([
+          'stopped-issued-1',
+          'stopped-issued-2',
+        ]);
       });
 
       it('keeps an acute with an end while D is on or before its end (inclusive)', async () => {
@@ -180,7 +210,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('treats a repeat, repeat-dispensing or untyped plan without an end as ongoing', async () => {
-        expect(await returned('2026-11-21')).toEqual(expect.arrayContaining(['repeat-open', 'notype-open', 'dispensing-open']));
+        expect(await returned('2026-11-21')).toEqual(
+          expect.arrayContaining(['repeat-open', 'notype-open', 'dispensing-open']),
+        );
       });
 
       it('keeps a repeat with an end while D is on or before the end', async () => {
@@ -238,8 +270,15 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
       const within = async (start?: string, end?: string) =>
         ids(
-          (await load(query({ uncategorisedData: { searchPeriod: { ...(start && { start: d(start) }), ...(end && { end: d(end) }) } } })))
-            .uncategorisedData?.items,
+          (
+            await load(
+              query({
+                uncategorisedData: {
+                  searchPeriod: { ...(start && { start: d(start) }), ...(end && { end: d(end) }) },
+                },
+              }),
+            )
+          ).uncategorisedData?.items,
         );
 
       it('returns everything with no search period', async () => {
@@ -247,14 +286,26 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('keeps a year-only record for a window inside that year, and drops it for a window after it', async () => {
-        expect(await within('2018-06-01', '2018-06-30')).toEqual(['day', 'year', 'timestamp', 'undated', 'ongoing']);
+        expect(await within('2018-06-01', '2018-06-30')).toEqual([
+          'day',
+          'year',
+          'timestamp',
+          'undated',
+          'ongoing',
+        ]);
         expect(await within('2019-01-01')).toEqual(['undated', 'ongoing']);
       });
 
       it('compares year-month records as the whole month, both ends inclusive', async () => {
         expect(await within('2018-03-31', '2018-03-31')).toContain('month');
         expect(await within('2018-04-01', '2018-04-30')).not.toContain('month');
-        expect(await within(undefined, '2018-03-01')).toEqual(['year', 'month', 'undated', 'period', 'ongoing']);
+        expect(await within(undefined, '2018-03-01')).toEqual([
+          'year',
+          'month',
+          'undated',
+          'period',
+          'ongoing',
+        ]);
       });
 
       it('includes a whole date on either bound and excludes it one day off', async () => {
@@ -272,7 +323,10 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
     describe('investigations and referrals (Investigations guidance; Referrals guidance)', () => {
       const load = useRecords({
         p: {
-          investigations: [report('r-10th', '2019-05-10T09:00:00+01:00'), report('r-11th', '2019-05-11T00:10:00+01:00')],
+          investigations: [
+            report('r-10th', '2019-05-10T09:00:00+01:00'),
+            report('r-11th', '2019-05-11T00:10:00+01:00'),
+          ],
           referrals: [
             referral('ref-dated', '2020-02-01'),
             referral('ref-undated', undefined),
@@ -283,7 +337,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('filters reports on their issued date, inclusive', async () => {
-        const record = await load(query({ investigations: { searchPeriod: { start: d('2019-05-10'), end: d('2019-05-10') } } }));
+        const record = await load(
+          query({ investigations: { searchPeriod: { start: d('2019-05-10'), end: d('2019-05-10') } } }),
+        );
         expect(ids(record.investigations?.items)).toEqual(['r-10th']);
         const next = await load(query({ investigations: { searchPeriod: { start: d('2019-05-11') } } }));
         expect(ids(next.investigations?.items)).toEqual(['r-11th']);
@@ -292,7 +348,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       it('filters referrals on their authored date, returns undated and cancelled ones, never entered-in-error', async () => {
         const all = await load(query({ referrals: {} }));
         expect(ids(all.referrals?.items)).toEqual(['ref-dated', 'ref-undated', 'ref-cancelled']);
-        const onDay = await load(query({ referrals: { searchPeriod: { start: d('2020-02-01'), end: d('2020-02-01') } } }));
+        const onDay = await load(
+          query({ referrals: { searchPeriod: { start: d('2020-02-01'), end: d('2020-02-01') } } }),
+        );
         expect(ids(onDay.referrals?.items)).toEqual(['ref-dated', 'ref-undated', 'ref-cancelled']);
         const after = await load(query({ referrals: { searchPeriod: { start: d('2020-02-02') } } }));
         expect(ids(after.referrals?.items)).toEqual(['ref-undated']);
@@ -304,24 +362,50 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       const load = useRecords({
         p: {
           consultations: [
-            consultation('c1', undefined, content('c1'), { period: { start: '2020-01-10T09:00:00+00:00', end: '2020-01-10T09:20:00+00:00' } }),
+            consultation('c1', undefined, content('c1'), {
+              period: { start: '2020-01-10T09:00:00+00:00', end: '2020-01-10T09:20:00+00:00' },
+            }),
             consultation('c2', '2020-02-01', content('c2')),
             consultation('c3', '2020-03', content('c3')),
             consultation('c4-undated', undefined, content('c4')),
             consultation('c5', '2020-02-01', content('c5')),
             consultation('c-empty', '2020-04-01', []),
-            consultation('c-span', undefined, content('cs'), { period: { start: '2020-01-31', end: '2020-02-02' } }),
-            consultation('c-empty-topics', '2020-05-01', [], { topics: [headedTopic([[]]), flatTopic([], [])] }),
+            consultation('c-span', undefined, content('cs'), {
+              period: { start: '2020-01-31', end: '2020-02-02' },
+            }),
+            consultation('c-empty-topics', '2020-05-01', [], {
+              topics: [headedTopic([[]]), flatTopic([], [])],
+            }),
           ],
-          uncategorisedData: ['c1', 'c2', 'c3', 'c4', 'c5', 'cs'].map((id) => observation(`obs-${id}`, undefined)),
+          uncategorisedData: ['c1', 'c2', 'c3', 'c4', 'c5', 'cs'].map((id) =>
+            observation(`obs-${id}`, undefined),
+          ),
         },
       });
       const period = async (start?: string, end?: string) =>
-        ids((await load(query({ consultations: { searchPeriod: { ...(start && { start: d(start) }), ...(end && { end: d(end) }) } } }))).consultations?.items);
-      const mostRecent = async (n: number) => ids((await load(query({ consultations: { mostRecent: n } }))).consultations?.items);
+        ids(
+          (
+            await load(
+              query({
+                consultations: {
+                  searchPeriod: { ...(start && { start: d(start) }), ...(end && { end: d(end) }) },
+                },
+              }),
+            )
+          ).consultations?.items,
+        );
+      const mostRecent = async (n: number) =>
+        ids((await load(query({ consultations: { mostRecent: n } }))).consultations?.items);
 
       it('returns every consultation with content, undated included, empty ones never', async () => {
-        expect(ids((await load(query({ consultations: {} }))).consultations?.items)).toEqual(['c1', 'c2', 'c3', 'c4-undated', 'c5', 'c-span']);
+        expect(ids((await load(query({ consultations: {} }))).consultations?.items)).toEqual([
+          'c1',
+          'c2',
+          'c3',
+          'c4-undated',
+          'c5',
+          'c-span',
+        ]);
       });
 
       it('checks the start bound on period.start (inclusive)', async () => {
@@ -396,7 +480,10 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       const load = useRecords({
         p: {
           immunisations: [given('given'), notGiven('not-given')],
-          immunisationStatuses: [immunisationStatus('consent'), immunisationStatus('status-error', { enteredInError: true })],
+          immunisationStatuses: [
+            immunisationStatus('consent'),
+            immunisationStatus('status-error', { enteredInError: true }),
+          ],
         },
       });
 
@@ -433,15 +520,30 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
           ],
         },
       });
-      const onOrBefore = async (date?: string) => ids((await load(query({ diaryEntries: { ...(date && { searchDate: d(date) }) } }))).diaryEntries?.items);
+      const onOrBefore = async (date?: string) =>
+        ids(
+          (await load(query({ diaryEntries: { ...(date && { searchDate: d(date) }) } }))).diaryEntries?.items,
+        );
 
       it('returns every incomplete entry without a date, never completed or cancelled ones', async () => {
-        expect(await onOrBefore()).toEqual(['overdue', 'on-date', 'period', 'month', 'undated', 'explicitly-active']);
+        expect(await onOrBefore()).toEqual([
+          'overdue',
+          'on-date',
+          'period',
+          'month',
+          'undated',
+          'explicitly-active',
+        ]);
       });
 
       it('keeps entries planned on or before the date (overdue ones included), inclusive', async () => {
         expect(await onOrBefore('2026-11-30')).toEqual(['overdue', 'undated', 'explicitly-active']);
-        expect(await onOrBefore('2026-12-01')).toEqual(['overdue', 'on-date', 'undated', 'explicitly-active']);
+        expect(await onOrBefore('2026-12-01')).toEqual([
+          'overdue',
+          'on-date',
+          'undated',
+          'explicitly-active',
+        ]);
       });
 
       it('reads a planned period on its start and a year-month as its first day', async () => {
@@ -455,10 +557,23 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
     describe('confidentiality (docs/spec-notes.md "Confidentiality")', () => {
       const records: Record<string, PatientClinicalRecord> = {
         p: {
-          allergies: [allergy('a-ok'), allergy('SECRET-allergy', { confidential: true }), allergy('a-ended', { ended: { date: d('2020-01-01') } })],
+          allergies: [
+            allergy('a-ok'),
+            allergy('SECRET-allergy', { confidential: true }),
+            allergy('a-ended', { ended: { date: d('2020-01-01') } }),
+          ],
           medication: [
-            plan('m-ok', '2020-01-01', { issues: [issue('mi-ok', '2020-01-01'), issue('SECRET-issue', '2020-02-01', { confidential: true })] }),
-            plan('SECRET-old-plan', '2010-01-01', { prescriptionType: 'acute', status: 'completed', confidential: true }),
+            plan('m-ok', '2020-01-01', {
+              issues: [
+                issue('mi-ok', '2020-01-01'),
+                issue('SECRET-issue', '2020-02-01', { confidential: true }),
+              ],
+            }),
+            plan('SECRET-old-plan', '2010-01-01', {
+              prescriptionType: 'acute',
+              status: 'completed',
+              confidential: true,
+            }),
           ],
           problems: [
             problem('p-ok', {
@@ -470,14 +585,21 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
           consultations: [
             consultation('c-ok', '2020-03-01', [], {
               topics: [
-                flatTopic([ref.observation('SECRET-obs'), note('SECRET-note', { confidential: true }), note('note-ok'), ref.observation('obs-ok')], [
-                  'SECRET-problem',
-                  'p-ok',
-                ]),
+                flatTopic(
+                  [
+                    ref.observation('SECRET-obs'),
+                    note('SECRET-note', { confidential: true }),
+                    note('note-ok'),
+                    ref.observation('obs-ok'),
+                  ],
+                  ['SECRET-problem', 'p-ok'],
+                ),
                 flatTopic([ref.diary('SECRET-diary'), ref.referral('ref-error'), ref.diary('diary-ok')]),
               ],
             }),
-            consultation('SECRET-consultation', '2020-04-01', [ref.observation('obs-ok')], { confidential: true }),
+            consultation('SECRET-consultation', '2020-04-01', [ref.observation('obs-ok')], {
+              confidential: true,
+            }),
           ],
           uncategorisedData: [
             observation('obs-ok', '2020-03-01'),
@@ -493,21 +615,45 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
                   code: { code: '26604007', display: 'Full blood count' },
                   results: [
                     { id: 'res-ok', code: { code: '1022431000000105', display: 'Haemoglobin' } },
-                    { id: 'SECRET-result', code: { code: '1022451000000103', display: 'RBC' }, confidential: true },
+                    {
+                      id: 'SECRET-result',
+                      code: { code: '1022451000000103', display: 'RBC' },
+                      confidential: true,
+                    },
                   ],
                 },
-                { id: 'SECRET-group', code: { code: '1000', display: 'Hidden' }, results: [], confidential: true },
+                {
+                  id: 'SECRET-group',
+                  code: { code: '1000', display: 'Hidden' },
+                  results: [],
+                  confidential: true,
+                },
               ],
-              results: [{ id: 'SECRET-loose-result', code: { code: '1001', display: 'Hidden' }, confidential: true }],
+              results: [
+                { id: 'SECRET-loose-result', code: { code: '1001', display: 'Hidden' }, confidential: true },
+              ],
             }),
           ],
           referrals: [referral('ref-error', '2020-01-01', { status: 'entered-in-error' })],
-          diaryEntries: [diary('SECRET-diary', undefined, { confidential: true }), diary('diary-ok', undefined)],
+          diaryEntries: [
+            diary('SECRET-diary', undefined, { confidential: true }),
+            diary('diary-ok', undefined),
+          ],
           documents: [document('doc-ok')],
         },
         q: {
-          medication: [plan('q-plan', '2020-01-01'), plan('SECRET-q-plan', '2010-01-01', { prescriptionType: 'acute', status: 'completed', confidential: true })],
-          uncategorisedData: [observation('q-obs', '2020-06-01'), observation('SECRET-q-obs', '2010-06-01', { confidential: true })],
+          medication: [
+            plan('q-plan', '2020-01-01'),
+            plan('SECRET-q-plan', '2010-01-01', {
+              prescriptionType: 'acute',
+              status: 'completed',
+              confidential: true,
+            }),
+          ],
+          uncategorisedData: [
+            observation('q-obs', '2020-06-01'),
+            observation('SECRET-q-obs', '2010-06-01', { confidential: true }),
+          ],
         },
       };
       const load = useRecords(records);
@@ -530,7 +676,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('withholds a plan’s confidential issue and flags the medication list', async () => {
-        const record = await load(query({ medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') } }));
+        const record = await load(
+          query({ medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') } }),
+        );
         expect(ids(record.medication?.items)).toEqual(['m-ok']);
         expect(ids(record.medication?.items[0]?.issues)).toEqual(['mi-ok']);
         expect(record.medication?.withheldConfidential).toBe(true);
@@ -538,12 +686,24 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
 
       it('does not flag a list when the confidential item failed the filter', async () => {
         const filtered = await load(
-          query({ medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') }, uncategorisedData: { searchPeriod: { start: d('2020-01-01') } } }),
+          query({
+            medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') },
+            uncategorisedData: { searchPeriod: { start: d('2020-01-01') } },
+          }),
           'q',
         );
-        expect(filtered.medication).toEqual({ items: [expect.objectContaining({ id: 'q-plan' })], withheldConfidential: false });
-        expect(filtered.uncategorisedData).toEqual({ items: [expect.objectContaining({ id: 'q-obs' })], withheldConfidential: false });
-        const unfiltered = await load(query({ medication: { includePrescriptionIssues: true }, uncategorisedData: {} }), 'q');
+        expect(filtered.medication).toEqual({
+          items: [expect.objectContaining({ id: 'q-plan' })],
+          withheldConfidential: false,
+        });
+        expect(filtered.uncategorisedData).toEqual({
+          items: [expect.objectContaining({ id: 'q-obs' })],
+          withheldConfidential: false,
+        });
+        const unfiltered = await load(
+          query({ medication: { includePrescriptionIssues: true }, uncategorisedData: {} }),
+          'q',
+        );
         expect(unfiltered.medication?.withheldConfidential).toBe(true);
         expect(unfiltered.uncategorisedData?.withheldConfidential).toBe(true);
       });
@@ -628,12 +788,24 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
           consultations: [
             consultation('c1', '2020-01-01', [], {
               topics: [
-                headedTopic([[ref.issue('m3-issue-a'), ref.observation('o2'), ref.problem('p6'), note('n1')], [ref.diary('de1')]], ['p5']),
+                headedTopic(
+                  [
+                    [ref.issue('m3-issue-a'), ref.observation('o2'), ref.problem('p6'), note('n1')],
+                    [ref.diary('de1')],
+                  ],
+                  ['p5'],
+                ),
                 flatTopic([ref.referral('r1')]),
               ],
             }),
           ],
-          medication: [plan('m3', '2010-01-01', { prescriptionType: 'acute', status: 'completed', issues: [issue('m3-issue-a', '2010-01-01'), issue('m3-issue-b', '2010-02-01')] })],
+          medication: [
+            plan('m3', '2010-01-01', {
+              prescriptionType: 'acute',
+              status: 'completed',
+              issues: [issue('m3-issue-a', '2010-01-01'), issue('m3-issue-b', '2010-02-01')],
+            }),
+          ],
           uncategorisedData: [observation('o2', '2020-01-01'), observation('o9', '2020-01-01')],
           problems: [
             problem('p5'),
@@ -660,14 +832,25 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('brings a referenced issue’s whole plan, whatever the medication filter (docs/spec-notes.md "Multi area searches — clinical risk")', async () => {
-        const record = await load(query({ consultations: {}, medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') } }));
+        const record = await load(
+          query({
+            consultations: {},
+            medication: { includePrescriptionIssues: true, searchFromDate: d('2020-01-01') },
+          }),
+        );
         expect(record.medication?.items).toEqual([]);
         expect(ids(record.linked?.medication)).toEqual(['m3']);
         expect(ids(record.linked?.medication?.[0]?.issues)).toEqual(['m3-issue-a', 'm3-issue-b']);
       });
 
       it('never duplicates an item that is also in a primary list', async () => {
-        const record = await load(query({ consultations: {}, medication: { includePrescriptionIssues: true }, problems: { filters: [{}] } }));
+        const record = await load(
+          query({
+            consultations: {},
+            medication: { includePrescriptionIssues: true },
+            problems: { filters: [{}] },
+          }),
+        );
         expect(ids(record.medication?.items)).toEqual(['m3']);
         expect(record.linked?.medication).toBeUndefined();
         expect(ids(record.problems?.items)).toEqual(['p5', 'p6', 'p7', 'p8', 'p9']);
@@ -675,7 +858,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('keeps references into switched-off areas but does not load their items', async () => {
-        const record = await load(query({ consultations: {}, disabled: ['diaryEntries', 'problems', 'referrals'] }));
+        const record = await load(
+          query({ consultations: {}, disabled: ['diaryEntries', 'problems', 'referrals'] }),
+        );
         const topics = record.consultations?.items[0]?.topics;
         expect(topics?.[0]?.problemIds).toEqual(['p5']);
         expect(topics?.[0]?.headings?.[0]?.entries).toContainEqual(ref.problem('p6'));
@@ -695,16 +880,30 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
           problems: [
             problem('p1', {
               actualProblem: ref.observation('o0'),
-              linkedItems: [ref.allergy('a1'), ref.issue('m2-issue'), ref.observation('o1'), ref.consultation('c2'), ref.referral('r1')],
+              linkedItems: [
+                ref.allergy('a1'),
+                ref.issue('m2-issue'),
+                ref.observation('o1'),
+                ref.consultation('c2'),
+                ref.referral('r1'),
+              ],
               relatedProblems: [{ type: 'child', problemId: 'p2' }],
             }),
-            problem('p2', { status: 'inactive', linkedItems: [ref.observation('o3')], relatedProblems: [{ type: 'parent', problemId: 'p1' }] }),
+            problem('p2', {
+              status: 'inactive',
+              linkedItems: [ref.observation('o3')],
+              relatedProblems: [{ type: 'parent', problemId: 'p1' }],
+            }),
             problem('p3', { linkedItems: [ref.allergy('a1')] }),
             problem('p4', { status: 'inactive', linkedItems: [ref.plan('m2')] }),
             problem('p5', { status: 'inactive', linkedItems: [ref.observation('o1')] }),
           ],
           allergies: [allergy('a1')],
-          medication: [plan('m2', '2019-01-01', { issues: [issue('m2-issue', '2019-01-01'), issue('m2-other', '2019-02-01')] })],
+          medication: [
+            plan('m2', '2019-01-01', {
+              issues: [issue('m2-issue', '2019-01-01'), issue('m2-other', '2019-02-01')],
+            }),
+          ],
           uncategorisedData: [
             observation('o0', '2019-01-01'),
             observation('o1', '2019-01-01', { consultationId: 'c3' }),
@@ -714,9 +913,19 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
           consultations: [
             consultation('c2', '2019-01-01', [ref.observation('o3')]),
             consultation('c3', '2019-02-01', [ref.observation('o1')], { locationId: 'loc-main' }),
-            consultation('c4', '2019-03-01', [], { topics: [flatTopic([ref.immunisation('im1'), note('c4-note')], ['p1']), flatTopic([ref.observation('o3')])] }),
+            consultation('c4', '2019-03-01', [], {
+              topics: [
+                flatTopic([ref.immunisation('im1'), note('c4-note')], ['p1']),
+                flatTopic([ref.observation('o3')]),
+              ],
+            }),
           ],
-          referrals: [referral('r1', '2019-01-01', { supportingInfo: [ref.document('doc1')], recipients: [{ kind: 'healthcareService', id: 'hs-cardio' }] })],
+          referrals: [
+            referral('r1', '2019-01-01', {
+              supportingInfo: [ref.document('doc1')],
+              recipients: [{ kind: 'healthcareService', id: 'hs-cardio' }],
+            }),
+          ],
           documents: [document('doc1')],
         },
       });
@@ -765,7 +974,9 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
       });
 
       it('keeps a primary problem’s references into switched-off areas without loading them', async () => {
-        const record = await load(query({ problems: { filters: [{ status: 'active' }] }, disabled: ['referrals', 'consultations'] }));
+        const record = await load(
+          query({ problems: { filters: [{ status: 'active' }] }, disabled: ['referrals', 'consultations'] }),
+        );
         expect(record.problems?.items[0]?.linkedItems).toContainEqual(ref.referral('r1'));
         expect(record.problems?.items[0]?.linkedItems).toContainEqual(ref.consultation('c2'));
         expect(record.linked?.referrals).toBeUndefined();
@@ -780,11 +991,23 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
         p: {
           allergies: [allergy('a1')],
           medication: [plan('m1', '2020-01-01', { issues: [issue('m1-issue', '2020-01-01')] })],
-          investigations: [report('inv1', '2020-01-01T10:00:00+00:00', { performers: [{ kind: 'organisation', id: 'org-lab' }] })],
-          diaryEntries: [diary('de1', undefined, { requester: { kind: 'device', id: 'device-gp' }, supportingInfo: [ref.observation('o1')] })],
+          investigations: [
+            report('inv1', '2020-01-01T10:00:00+00:00', {
+              performers: [{ kind: 'organisation', id: 'org-lab' }],
+            }),
+          ],
+          diaryEntries: [
+            diary('de1', undefined, {
+              requester: { kind: 'device', id: 'device-gp' },
+              supportingInfo: [ref.observation('o1')],
+            }),
+          ],
           uncategorisedData: [observation('o1', '2020-01-01'), observation('o5', '2020-01-01')],
           problems: [
-            problem('pa', { linkedItems: [ref.allergy('a1'), ref.observation('o5')], relatedProblems: [{ type: 'sibling', problemId: 'px' }] }),
+            problem('pa', {
+              linkedItems: [ref.allergy('a1'), ref.observation('o5')],
+              relatedProblems: [{ type: 'sibling', problemId: 'px' }],
+            }),
             problem('pm', { linkedItems: [ref.issue('m1-issue')] }),
             problem('pi', { actualProblem: ref.investigation('inv1') }),
             problem('px'),
@@ -817,15 +1040,27 @@ export function describeRepositoryContract(name: string, makeRepository: MakeRep
     describe('determinism', () => {
       const load = useRecords({
         p: {
-          consultations: [consultation('c1', '2020-01-01', [ref.observation('o1'), ref.issue('i1')], { topics: [flatTopic([ref.observation('o1'), ref.issue('i1')], ['p1'])] })],
+          consultations: [
+            consultation('c1', '2020-01-01', [ref.observation('o1'), ref.issue('i1')], {
+              topics: [flatTopic([ref.observation('o1'), ref.issue('i1')], ['p1'])],
+            }),
+          ],
           uncategorisedData: [observation('o1', '2020-01-01')],
           medication: [plan('m1', '2020-01-01', { issues: [issue('i1', '2020-01-01')] })],
-          problems: [problem('p1', { linkedItems: [ref.observation('o1')] }), problem('p2', { relatedProblems: [{ type: 'child', problemId: 'p1' }] })],
+          problems: [
+            problem('p1', { linkedItems: [ref.observation('o1')] }),
+            problem('p2', { relatedProblems: [{ type: 'child', problemId: 'p1' }] }),
+          ],
         },
       });
 
       it('gives deep-equal (and byte-identical) results when asked twice', async () => {
-        const q = query({ consultations: {}, problems: { filters: [{}] }, medication: { includePrescriptionIssues: true }, uncategorisedData: {} });
+        const q = query({
+          consultations: {},
+          problems: { filters: [{}] },
+          medication: { includePrescriptionIssues: true },
+          uncategorisedData: {},
+        });
         const first = await load(q);
         const second = await load(q);
         expect(second).toEqual(first);

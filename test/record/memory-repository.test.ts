@@ -1,11 +1,11 @@
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
+import type { PatientClinicalRecord } from '../../src/record/model';
 import type { Actors, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
-import type { PatientClinicalRecord } from '../../src/record/model';
 import { DatasetError, validateDataset } from '../../src/record/validate-dataset';
-import type { StructuredQuery } from '../../src/contract/structured-query';
 import { describeRepositoryContract } from './contract';
 import {
   consultation,
@@ -30,7 +30,10 @@ import {
 describeRepositoryContract('memory', async (dataset) => new MemoryRepository(dataset));
 
 /** Counts the calls a repository makes on its source. */
-function countingSource(inner: RecordSource): { readonly source: RecordSource; readonly calls: Record<string, number> } {
+function countingSource(inner: RecordSource): {
+  readonly source: RecordSource;
+  readonly calls: Record<string, number>;
+} {
   const calls: Record<string, number> = {};
   const count = <T>(name: string, result: T): T => {
     calls[name] = (calls[name] ?? 0) + 1;
@@ -71,7 +74,9 @@ describe('round trips per request (source.ts)', () => {
     const dataset = practiceWith({
       p: {
         problems: [problem('p1', { linkedItems: [ref.referral('r1')] })],
-        referrals: [referral('r1', undefined, { consultationId: 'c1', supportingInfo: [ref.document('doc1')] })],
+        referrals: [
+          referral('r1', undefined, { consultationId: 'c1', supportingInfo: [ref.document('doc1')] }),
+        ],
         consultations: [consultation('c1', '2020-01-01', [ref.referral('r1')])],
         documents: [document('doc1')],
       },
@@ -102,17 +107,27 @@ describe('round trips per request (source.ts)', () => {
 /** A store that returns every row in reverse order, as a SQL store without ORDER BY might. */
 function reversingSource(inner: RecordSource): RecordSource {
   const reverseItems = (items: PlacedItems): PlacedItems =>
-    Object.fromEntries(Object.entries(items).map(([area, list]) => [area, [...(list as readonly unknown[])].reverse()]));
+    Object.fromEntries(
+      Object.entries(items).map(([area, list]) => [area, [...(list as readonly unknown[])].reverse()]),
+    );
   return {
     ...countingSource(inner).source,
     loadCandidates: async (p, q) => {
       const round = await inner.loadCandidates(p, q);
-      return { ...round, candidates: reverseItems(round.candidates), problems: [...round.problems].reverse(), topicLinks: [...round.topicLinks].reverse(), withheld: [...round.withheld].reverse() };
+      return {
+        ...round,
+        candidates: reverseItems(round.candidates),
+        problems: [...round.problems].reverse(),
+        topicLinks: [...round.topicLinks].reverse(),
+        withheld: [...round.withheld].reverse(),
+      };
     },
     loadItems: async (p, refs) => reverseItems(await inner.loadItems(p, [...refs].reverse())),
     loadActors: async (ids) => {
       const actors = await inner.loadActors(ids);
-      return Object.fromEntries(Object.entries(actors).map(([k, v]) => [k, [...(v as readonly unknown[])].reverse()])) as unknown as Actors;
+      return Object.fromEntries(
+        Object.entries(actors).map(([k, v]) => [k, [...(v as readonly unknown[])].reverse()]),
+      ) as unknown as Actors;
     },
   };
 }
@@ -123,8 +138,19 @@ describe('output does not depend on the order a store returns rows in', () => {
     const plain = new MemoryRepository(dataset);
     const reversed = new SourcedRepository(reversingSource(new MemorySource(dataset)));
     for (const q of [
-      query({ consultations: {}, problems: { filters: [] }, allergies: { includeResolved: true }, medication: { includePrescriptionIssues: true } }),
-      query({ immunisations: { includeNotGiven: true, includeStatus: true }, uncategorisedData: {}, investigations: {}, referrals: {}, diaryEntries: {} }),
+      query({
+        consultations: {},
+        problems: { filters: [] },
+        allergies: { includeResolved: true },
+        medication: { includePrescriptionIssues: true },
+      }),
+      query({
+        immunisations: { includeNotGiven: true, includeStatus: true },
+        uncategorisedData: {},
+        investigations: {},
+        referrals: {},
+        diaryEntries: {},
+      }),
       query({ consultations: { mostRecent: 3 }, problems: { filters: [{ status: 'active' }] } }),
     ]) {
       for (const { patient } of dataset.patients) {
@@ -155,7 +181,12 @@ describe('validateDataset (run by MemoryRepository at construction)', () => {
           p: {
             consultations: [consultation('c1', '2020-01-01', [ref.observation('o1'), ref.issue('i1')])],
             uncategorisedData: [observation('o1', '2020-01-01', { consultationId: 'c1' })],
-            medication: [plan('m1', '2020-01-01', { consultationId: 'c1', issues: [issue('i1', '2020-01-01', { consultationId: 'c1' })] })],
+            medication: [
+              plan('m1', '2020-01-01', {
+                consultationId: 'c1',
+                issues: [issue('i1', '2020-01-01', { consultationId: 'c1' })],
+              }),
+            ],
           },
         }),
       ),
@@ -164,19 +195,24 @@ describe('validateDataset (run by MemoryRepository at construction)', () => {
   });
 
   it('is what MemoryRepository runs at construction', () => {
-    expect(() => new MemoryRepository(practiceWith({ p: { problems: [problem('p1', { linkedItems: [ref.allergy('nowhere')] })] } }))).toThrow(DatasetError);
+    expect(
+      () =>
+        new MemoryRepository(
+          practiceWith({ p: { problems: [problem('p1', { linkedItems: [ref.allergy('nowhere')] })] } }),
+        ),
+    ).toThrow(DatasetError);
   });
 
   it('rejects a reference that does not resolve, naming the patient and the item', () => {
-    expect(errorOf({ p: { problems: [problem('p1', { linkedItems: [ref.allergy('nowhere')] })] } })).toContain(
-      "patient p: problem p1 references allergy nowhere, which is not in this patient's record",
-    );
-    expect(errorOf({ p: { consultations: [consultation('c1', '2020-01-01', [ref.issue('i-missing')])] } })).toContain(
-      'patient p: consultation c1 references medicationIssue i-missing',
-    );
-    expect(errorOf({ p: { referrals: [referral('r1', undefined, { supportingInfo: [ref.document('doc-x')] })] } })).toContain(
-      'patient p: referral r1 references document doc-x',
-    );
+    expect(
+      errorOf({ p: { problems: [problem('p1', { linkedItems: [ref.allergy('nowhere')] })] } }),
+    ).toContain("patient p: problem p1 references allergy nowhere, which is not in this patient's record");
+    expect(
+      errorOf({ p: { consultations: [consultation('c1', '2020-01-01', [ref.issue('i-missing')])] } }),
+    ).toContain('patient p: consultation c1 references medicationIssue i-missing');
+    expect(
+      errorOf({ p: { referrals: [referral('r1', undefined, { supportingInfo: [ref.document('doc-x')] })] } }),
+    ).toContain('patient p: referral r1 references document doc-x');
   });
 
   it('rejects a reference to another patient’s item', () => {
@@ -194,10 +230,17 @@ describe('validateDataset (run by MemoryRepository at construction)', () => {
         p: { medication: [plan('shared', '2020-01-01')] },
         q: { medication: [plan('m-q', '2020-01-01', { issues: [issue('shared', '2020-01-01')] })] },
       }),
-    ).toContain('patient q medicationIssue shared: MedicationRequest id "shared" is already used by patient p medicationPlan shared');
-    expect(errorOf({ p: { uncategorisedData: [observation('x', undefined)], immunisationStatuses: [immunisationStatus('x')] } })).toContain(
-      'Observation id "x"',
+    ).toContain(
+      'patient q medicationIssue shared: MedicationRequest id "shared" is already used by patient p medicationPlan shared',
     );
+    expect(
+      errorOf({
+        p: {
+          uncategorisedData: [observation('x', undefined)],
+          immunisationStatuses: [immunisationStatus('x')],
+        },
+      }),
+    ).toContain('Observation id "x"');
     expect(
       errorOf({
         p: {
@@ -205,40 +248,62 @@ describe('validateDataset (run by MemoryRepository at construction)', () => {
           investigations: [report('inv', '2020-01-01T09:00:00+00:00', { request: { id: 'req-1' } })],
         },
       }),
-    ).toContain('patient p diaryEntry req-1: ProcedureRequest id "req-1" is already used by patient p test request req-1 of investigation inv');
+    ).toContain(
+      'patient p diaryEntry req-1: ProcedureRequest id "req-1" is already used by patient p test request req-1 of investigation inv',
+    );
   });
 
   it('rejects an actor id the dataset does not hold', () => {
     expect(errorOf({ p: { immunisations: [given('im1', { administeredById: 'prac-ghost' })] } })).toContain(
       'patient p: immunisation im1 names practitioner prac-ghost, which is not in the practice dataset',
     );
-    expect(errorOf({ p: { referrals: [referral('r1', undefined, { recipients: [{ kind: 'healthcareService', id: 'hs-ghost' }] })] } })).toContain(
-      'names healthcare service hs-ghost',
-    );
-    expect(errorOf({ p: { consultations: [consultation('c1', '2020-01-01', [ref.observation('o1')], { locationId: 'loc-ghost' })], uncategorisedData: [observation('o1', undefined)] } })).toContain(
-      'patient p: consultation c1 names location loc-ghost',
-    );
+    expect(
+      errorOf({
+        p: {
+          referrals: [
+            referral('r1', undefined, { recipients: [{ kind: 'healthcareService', id: 'hs-ghost' }] }),
+          ],
+        },
+      }),
+    ).toContain('names healthcare service hs-ghost');
+    expect(
+      errorOf({
+        p: {
+          consultations: [
+            consultation('c1', '2020-01-01', [ref.observation('o1')], { locationId: 'loc-ghost' }),
+          ],
+          uncategorisedData: [observation('o1', undefined)],
+        },
+      }),
+    ).toContain('patient p: consultation c1 names location loc-ghost');
   });
 
   it('rejects a consultationId that names no consultation of the patient, or one that does not reference the item', () => {
-    expect(errorOf({ p: { uncategorisedData: [observation('o1', undefined, { consultationId: 'c-ghost' })] } })).toContain(
+    expect(
+      errorOf({ p: { uncategorisedData: [observation('o1', undefined, { consultationId: 'c-ghost' })] } }),
+    ).toContain(
       "patient p: observation o1 was recorded in consultation c-ghost, which is not in this patient's record",
     );
     expect(
       errorOf({
         p: {
           consultations: [consultation('c1', '2020-01-01', [ref.observation('o2')])],
-          uncategorisedData: [observation('o1', undefined, { consultationId: 'c1' }), observation('o2', undefined)],
+          uncategorisedData: [
+            observation('o1', undefined, { consultationId: 'c1' }),
+            observation('o2', undefined),
+          ],
         },
       }),
     ).toContain('patient p: observation o1 was recorded in consultation c1, which does not reference it');
   });
 
   it('rejects a date a filter cannot read', () => {
-    expect(errorOf({ p: { medication: [plan('m1', '2020-13-01')] } })).toContain('patient p: medicationPlan m1 has an unreadable date "2020-13-01"');
-    expect(errorOf({ p: { diaryEntries: [diary('de1', { start: d('2020-01-01'), end: 'soon' as never })] } })).toContain(
-      'patient p: diaryEntry de1 has an unreadable date "soon"',
+    expect(errorOf({ p: { medication: [plan('m1', '2020-13-01')] } })).toContain(
+      'patient p: medicationPlan m1 has an unreadable date "2020-13-01"',
     );
+    expect(
+      errorOf({ p: { diaryEntries: [diary('de1', { start: d('2020-01-01'), end: 'soon' as never })] } }),
+    ).toContain('patient p: diaryEntry de1 has an unreadable date "soon"');
   });
 
   it('reports every problem in one error', () => {

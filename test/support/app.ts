@@ -108,10 +108,19 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   });
   const practices =
     options.practices ??
-    new OverlayStore(embeddedPractices(clock.today()), options.settings, options.repository ? { P99001: options.repository } : {});
+    new OverlayStore(
+      embeddedPractices(clock.today()),
+      options.settings,
+      options.repository ? { P99001: options.repository } : {},
+    );
   let counter = 0;
   const logger = options.logger ?? createLogger('silent');
-  const software = { name: 'gpconnect-structured', version: '0.0.0-test', releaseDate: '2026-11-21', publisher: 'test' };
+  const software = {
+    name: 'gpconnect-structured',
+    version: '0.0.0-test',
+    releaseDate: '2026-11-21',
+    publisher: 'test',
+  };
   const audit = new AuditCapture();
   const ops = createOps(config, {
     software,
@@ -130,7 +139,15 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     newId: () => `generated-${++counter}`,
     ops,
   };
-  return { app: createApp(deps, ops), admin: createAdminApp(deps, ops), config, clock, practices, ops, audit };
+  return {
+    app: createApp(deps, ops),
+    admin: createAdminApp(deps, ops),
+    config,
+    clock,
+    practices,
+    ops,
+    audit,
+  };
 }
 
 export function nowSeconds(clock: Clock): number {
@@ -146,7 +163,12 @@ export interface SendOptions {
 }
 
 /** The headers a valid request carries (Ssp-*, Bearer JWT, Accept), with `options.headers` overriding or removing (undefined). */
-export function spineHeaders(t: TestApp, interaction: string, scope: string, options: SendOptions = {}): Record<string, string> {
+export function spineHeaders(
+  t: TestApp,
+  interaction: string,
+  scope: string,
+  options: SendOptions = {},
+): Record<string, string> {
   const all: Record<string, string | undefined> = {
     'Ssp-TraceID': options.traceId ?? '629ea9ba-a077-4d99-b289-7a9b19fd4e03',
     'Ssp-From': CONSUMER_ASID,
@@ -164,13 +186,16 @@ export function postRecord(t: TestApp, body: unknown, options: SendOptions = {})
   const req = request(t.app)
     .post(options.ods ? RECORD_PATH.replace('/P99001/', `/${options.ods}/`) : RECORD_PATH)
     .set(spineHeaders(t, INTERACTION.record, 'patient/*.read', options));
-  const hasContentType = options.headers && Object.keys(options.headers).some((h) => h.toLowerCase() === 'content-type');
+  const hasContentType =
+    options.headers && Object.keys(options.headers).some((h) => h.toLowerCase() === 'content-type');
   if (!hasContentType) req.set('Content-Type', 'application/fhir+json;charset=utf-8');
   return req.send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 export function getMetadata(t: TestApp, options: SendOptions = {}, path = METADATA_PATH): request.Test {
-  return request(t.app).get(path).set(spineHeaders(t, INTERACTION.metadata, 'organization/*.read', options));
+  return request(t.app)
+    .get(path)
+    .set(spineHeaders(t, INTERACTION.metadata, 'organization/*.read', options));
 }
 
 export function validJwtClaims(t: TestApp, scope = 'patient/*.read'): Claims {
@@ -190,6 +215,9 @@ export function sendTo(
   options: SendOptions & { readonly interaction?: string; readonly scope?: string } = {},
 ): request.Test {
   const interaction = options.interaction ?? INTERACTION.metadata;
-  const scope = options.scope ?? (interaction === INTERACTION.record ? 'patient/*.read' : 'organization/*.read');
-  return request(t.app)[method](path).set(spineHeaders(t, interaction, scope, options));
+  const scope =
+    options.scope ?? (interaction === INTERACTION.record ? 'patient/*.read' : 'organization/*.read');
+  return request(t.app)
+    [method](path)
+    .set(spineHeaders(t, interaction, scope, options));
 }

@@ -9,12 +9,23 @@ import type { CalendarDate } from '../../src/fhir/dates';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { PatientClinicalRecord } from '../../src/record/model';
 import type { PatientRecord } from '../../src/record/repository';
-import { CONFIDENTIAL_NOTE, EMPTY_REASON, type ExpectedList,idsOf, linkedProblems, list, listsByTitle, raw, refsOf, TITLE } from '../bundle/dataset';
+import {
+  CONFIDENTIAL_NOTE,
+  EMPTY_REASON,
+  type ExpectedList,
+  idsOf,
+  linkedProblems,
+  list,
+  listsByTitle,
+  raw,
+  refsOf,
+  TITLE,
+} from '../bundle/dataset';
 import { resources, warningCodes } from '../bundle/fixtures';
-import { type AreaQuery,practiceWith, query } from '../record/contract-fixtures';
-import { NHS, postRecord, type TestApp,testApp, TODAY } from './app';
+import { type AreaQuery, practiceWith, query } from '../record/contract-fixtures';
+import { NHS, postRecord, type TestApp, testApp, TODAY } from './app';
 import { expectOperationOutcome } from './fhir';
-import { nhsNumber, type Parameter,parameters } from './parameters';
+import { nhsNumber, type Parameter, parameters } from './parameters';
 
 // ---- the suite patients (docs/spec-notes.md "Provider test pack — test patients")
 // -------------------------------------------------------
@@ -77,7 +88,9 @@ export function expectListState(l: List, nhs: string, confidential: boolean): vo
   const empty = (l.entry ?? []).length === 0;
   const warnings: [string, string][] = [
     ...(confidential ? [['confidential-items', CONFIDENTIAL_NOTE] as [string, string]] : []),
-    ...(p.recordInTransit ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]] : []),
+    ...(p.recordInTransit
+      ? [['data-in-transit', transitNote(p.recordInTransit.registeredOn)] as [string, string]]
+      : []),
   ];
   expect(warningCodes(l)).toEqual(warnings.map((w) => w[0]));
   const texts = [...warnings.map((w) => w[1]), ...(empty ? ['Information not available'] : [])];
@@ -98,13 +111,19 @@ export function expectAreaList(bundle: Bundle, nhs: string, title: string, expec
  * is linked to a problem (shared or withheld), the linked-problems List naming exactly the linked
  * problems, which are the Bundle's only Conditions; no other List, no OperationOutcome.
  */
-export function expectSingleAreaBundle(bundle: Bundle, nhs: string, title: string, expected: ExpectedList): List {
+export function expectSingleAreaBundle(
+  bundle: Bundle,
+  nhs: string,
+  title: string,
+  expected: ExpectedList,
+): List {
   const linked = linkedProblems(nhs, expected.refs);
   const titles = [title, ...(linked.ids.length > 0 || linked.withheld ? [TITLE.linked] : [])];
   expect([...listsByTitle(bundle).keys()].sort()).toEqual([...titles].sort());
   const l = expectAreaList(bundle, nhs, title, expected);
   expect(idsOf(bundle, 'Condition').sort()).toEqual([...linked.ids].sort());
-  if (titles.includes(TITLE.linked)) expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
+  if (titles.includes(TITLE.linked))
+    expect(refsOf(list(bundle, TITLE.linked)).sort()).toEqual([...linked.ids].sort());
   expect(resources(bundle, 'OperationOutcome')).toEqual([]);
   return l;
 }
@@ -130,7 +149,10 @@ export function expectOnlyEmptyList(bundle: Bundle, title: string): List {
  * An app over a purpose-made practice (practiceWith: patient id → record), each patient answering to
  * the NHS number given for its id: the builders' own numbers do not pass the request checks.
  */
-export function purposeMadeApp(records: Record<string, PatientClinicalRecord>, nhsFor: Readonly<Record<string, string>>): TestApp {
+export function purposeMadeApp(
+  records: Record<string, PatientClinicalRecord>,
+  nhsFor: Readonly<Record<string, string>>,
+): TestApp {
   const base = practiceWith(records);
   const patients = base.patients.map((p) => {
     const nhs = nhsFor[p.patient.id];

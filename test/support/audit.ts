@@ -6,7 +6,11 @@ export type AuditRecord = Record<string, unknown> & { seq: number; type: string;
 export class AuditCapture extends Writable {
   readonly lines: string[] = [];
 
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer | string,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
     for (const line of chunk.toString().split('\n')) if (line.trim() !== '') this.lines.push(line);
     callback();
   }

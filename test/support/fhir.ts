@@ -1,6 +1,7 @@
 /** Assertions on FHIR responses that every HTTP test makes the same way. */
 import type { Bundle, OperationOutcome } from 'fhir/r3';
 import type { Response } from 'supertest';
+
 import { SPINE_CODES, type SpineCode, wireSpineCode } from '../../src/fhir/spine-codes';
 import { validateBundle, validateResource } from './profiles';
 
@@ -17,7 +18,10 @@ export function conditionOf(issue: OperationOutcome['issue'][number] | undefined
 
 /** Fails unless the answer is the one-issue error OperationOutcome of `spineCode`, valid for its profile. */
 export function expectOperationOutcome(res: Response, status: number, spineCode: string): OperationOutcome {
-  expect({ status: res.status, code: conditionOf(res.body?.issue?.[0]) }).toEqual({ status, code: spineCode });
+  expect({ status: res.status, code: conditionOf(res.body?.issue?.[0]) }).toEqual({
+    status,
+    code: spineCode,
+  });
   validateResource(res.body);
   expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
   expect(res.headers['cache-control']).toBe('no-store');
@@ -30,7 +34,10 @@ export function expectOperationOutcome(res: Response, status: number, spineCode:
 }
 
 export function expectBundle(res: Response): Bundle {
-  expect({ status: res.status, body: res.status === 200 ? 'bundle' : res.body }).toEqual({ status: 200, body: 'bundle' });
+  expect({ status: res.status, body: res.status === 200 ? 'bundle' : res.body }).toEqual({
+    status: 200,
+    body: 'bundle',
+  });
   expect(res.headers['content-type']).toBe('application/fhir+json;charset=utf-8');
   expect(res.headers['cache-control']).toBe('no-store');
   const bundle = res.body as Bundle;
@@ -39,7 +46,10 @@ export function expectBundle(res: Response): Bundle {
   return validateBundle(bundle);
 }
 
-export function resourcesOf<T extends { resourceType: string }>(bundle: Bundle, type: T['resourceType']): T[] {
+export function resourcesOf<T extends { resourceType: string }>(
+  bundle: Bundle,
+  type: T['resourceType'],
+): T[] {
   return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is never => r?.resourceType === type);
 }
 
@@ -53,10 +63,16 @@ export function warningsOf(bundle: Bundle): OperationOutcome | undefined {
 /** The Spine code system and the NOT_IMPLEMENTED warning coding of API Version Compatibility — Forwards
  * compatibility. */
 export const SPINE_CODE_SYSTEM = 'https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1';
-export const OPERATION_OUTCOME_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1';
+export const OPERATION_OUTCOME_PROFILE =
+  'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1';
 
 /** An error OperationOutcome whose diagnostics contain every one of `mentions`. */
-export function expectError(res: Response, status: number, spineCode: string, ...mentions: (string | RegExp)[]): OperationOutcome {
+export function expectError(
+  res: Response,
+  status: number,
+  spineCode: string,
+  ...mentions: (string | RegExp)[]
+): OperationOutcome {
   const outcome = expectOperationOutcome(res, status, spineCode);
   for (const m of mentions) {
     if (typeof m === 'string') expect(outcome.issue[0].diagnostics).toContain(m);

@@ -43,7 +43,11 @@ export function predefinedSearch1(nhs: string, medicationFrom: string): Paramete
 
 /** Predefined search 2: search 1 plus immunisations and uncategorised data. */
 export function predefinedSearch2(nhs: string, medicationFrom: string): Parameter[] {
-  return [...predefinedSearch1(nhs, medicationFrom), area('includeImmunisations'), area('includeUncategorisedData')];
+  return [
+    ...predefinedSearch1(nhs, medicationFrom),
+    area('includeImmunisations'),
+    area('includeUncategorisedData'),
+  ];
 }
 
 /**

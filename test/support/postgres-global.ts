@@ -4,10 +4,10 @@
  * started from Debian's server binaries and deleted afterwards.
  */
 import { Client } from 'pg';
+
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
 
 declare global {
-   
   var gpcThrowawayPostgres: ThrowawayPostgres | undefined;
 }
 
@@ -32,7 +32,9 @@ export async function teardown(): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'gpc\\_test\\_%'");
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'gpc\\_test\\_%'",
+    );
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await client.end();

@@ -10,7 +10,8 @@ import { seedDataset } from '../../src/record/postgres/seed';
 
 export function adminUrl(): string {
   const url = process.env.GPC_TEST_ADMIN_URL;
-  if (!url) throw new Error('No PostgreSQL for tests: the Jest global setup did not run (see jest.config.ts)');
+  if (!url)
+    throw new Error('No PostgreSQL for tests: the Jest global setup did not run (see jest.config.ts)');
   return url;
 }
 
@@ -47,9 +48,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export const TEST_DB_OPTIONS = { poolSize: 4, statementTimeoutMs: 5000, retryAfterSeconds: 5 } as const;
 
 /** A fresh database holding `dataset`, and the repository over it. */
-export async function postgresRepositoryFor(dataset: PracticeDataset): Promise<{ repository: PostgresRepository; database: TestDatabase }> {
+export async function postgresRepositoryFor(
+  dataset: PracticeDataset,
+): Promise<{ repository: PostgresRepository; database: TestDatabase }> {
   const database = await createTestDatabase();
-  const repository = new PostgresRepository({ url: database.url, ...TEST_DB_OPTIONS }, dataset.practice.odsCode);
+  const repository = new PostgresRepository(
+    { url: database.url, ...TEST_DB_OPTIONS },
+    dataset.practice.odsCode,
+  );
   await migrate(repository.database);
   await seedDataset(repository.database, dataset);
   return { repository, database };

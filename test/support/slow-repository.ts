@@ -2,12 +2,12 @@
  * The embedded practice behind a gate: loadRecord waits until the test opens it, so a test can hold
  * requests in flight (load shedding, graceful shutdown) and can make the store fail or go unready.
  */
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { Patient } from '../../src/record/model/people';
 import type { PatientRecord } from '../../src/record/repository';
-import type { StructuredQuery } from '../../src/contract/structured-query';
 import { TODAY } from './app';
 
 export class SlowRepository extends MemoryRepository {

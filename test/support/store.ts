@@ -3,11 +3,15 @@
  * with GPC_TEST_STORE=postgres over PostgreSQL (the embedded practices loaded once per test worker and
  * date, through the same reader as `gpc-admin import`), so every HTTP test proves both stores.
  */
+import type { StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
 import { readPracticeFileSync } from '../../src/format/read-practice-file';
+import type { PracticeDataset } from '../../src/record/dataset';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { embeddedPracticeFiles, MemoryPracticeStore } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
+import type { PatientCriteria } from '../../src/record/patient-directory';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import { loadPractice } from '../../src/record/postgres/seed';
@@ -18,10 +22,6 @@ import {
   type ServedPractice,
   type SettingsChange,
 } from '../../src/record/practices';
-import type { StructuredQuery } from '../../src/contract/structured-query';
-import type { PracticeDataset } from '../../src/record/dataset';
-import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
-import type { PatientCriteria } from '../../src/record/patient-directory';
 import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
 import { createTestDatabase, postgresRepositoryFor, TEST_DB_OPTIONS } from './postgres';
 
@@ -36,13 +36,20 @@ export const P99003_ASID = '200000000316';
 const seeded = new Map<CalendarDate, Promise<PostgresPracticeStore>>();
 
 /** Every embedded practice in a fresh PostgreSQL database, through the import path. */
-export async function postgresEmbeddedStore(today: CalendarDate, practiceCacheMs = 60_000): Promise<PostgresPracticeStore> {
+export async function postgresEmbeddedStore(
+  today: CalendarDate,
+  practiceCacheMs = 60_000,
+): Promise<PostgresPracticeStore> {
   const database = await createTestDatabase();
   const store = new PostgresPracticeStore({ url: database.url, ...TEST_DB_OPTIONS, practiceCacheMs });
   await migrate(store.database);
   for (const file of embeddedPracticeFiles()) {
     const { dataset, settings, header } = readPracticeFileSync(file, today);
-    await loadPractice(store.database, { dataset, settings, datesRelativeTo: header.datesRelativeTo && today });
+    await loadPractice(store.database, {
+      dataset,
+      settings,
+      datesRelativeTo: header.datesRelativeTo && today,
+    });
   }
   return store;
 }
@@ -100,7 +107,6 @@ export function embeddedPractices(today: CalendarDate): PracticeStore {
   }
   return new OverlayStore(ready);
 }
-
 
 /** The test practice in memory, for tests that need its repository itself. */
 export function embeddedRepository(today: CalendarDate): ClinicalRepository {

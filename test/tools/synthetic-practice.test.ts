@@ -1,4 +1,11 @@
 /** The synthetic-patient generator of tools/synthetic-practice.ts (issue 6 volume tests). */
+import type { CalendarDate } from '../../src/fhir/dates';
+import { isValidNhsNumber } from '../../src/operations/structured-record/nhs-number';
+import type { PatientData } from '../../src/record/dataset';
+import { testPractice } from '../../src/record/memory/memory-practices';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import { checkPatientMayBeShared } from '../../src/record/patient-checks';
+import { validateDataset } from '../../src/record/validate-dataset';
 import {
   nhsCheckDigit,
   recordSize,
@@ -7,13 +14,6 @@ import {
   type SyntheticProfile,
   syntheticProfile,
 } from '../../tools/synthetic-practice';
-import type { CalendarDate } from '../../src/fhir/dates';
-import type { PatientData } from '../../src/record/dataset';
-import { testPractice } from '../../src/record/memory/memory-practices';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import { checkPatientMayBeShared } from '../../src/record/patient-checks';
-import { validateDataset } from '../../src/record/validate-dataset';
-import { isValidNhsNumber } from '../../src/operations/structured-record/nhs-number';
 import { postRecord, rel, testApp, TODAY } from '../support/app';
 import { parameters, predefinedSearch2 } from '../support/parameters';
 
@@ -103,12 +103,18 @@ describe('syntheticPatients', () => {
   it('gives each profile records of the promised shape', () => {
     /** Problems treated with a repeat: the long-term conditions. */
     const chronic = (data: PatientData) => {
-      const repeats = new Set((data.record.medication ?? []).filter((m) => m.prescriptionType === 'repeat').map((m) => m.id));
-      return (data.record.problems ?? []).filter((p) => (p.linkedItems ?? []).some((l) => l.kind === 'medicationPlan' && repeats.has(l.id))).length;
+      const repeats = new Set(
+        (data.record.medication ?? []).filter((m) => m.prescriptionType === 'repeat').map((m) => m.id),
+      );
+      return (data.record.problems ?? []).filter((p) =>
+        (p.linkedItems ?? []).some((l) => l.kind === 'medicationPlan' && repeats.has(l.id)),
+      ).length;
     };
     for (const data of many) {
       const size = recordSize(data.record);
-      const future = Object.values(data.record).flat().filter((item: { recorded: string }) => item.recorded > `${today}T23:59:59`);
+      const future = Object.values(data.record)
+        .flat()
+        .filter((item: { recorded: string }) => item.recorded > `${today}T23:59:59`);
       expect(future).toEqual([]);
       switch (profileOf(data)) {
         case 'healthy':
@@ -149,15 +155,28 @@ describe('syntheticPatients', () => {
 
   it('issues repeats every 28 days or so, and the multimorbid consultations reference their items under topics naming problems', () => {
     const mm = many.find((p) => profileOf(p) === 'multimorbid') as PatientData;
-    const repeat = (mm.record.medication ?? []).find((p) => p.prescriptionType === 'repeat' && p.issues.length > 3);
+    const repeat = (mm.record.medication ?? []).find(
+      (p) => p.prescriptionType === 'repeat' && p.issues.length > 3,
+    );
     expect(repeat).toBeDefined();
     const dates = (repeat?.issues ?? []).map((i) => Date.parse(String(i.date)));
-    for (let i = 1; i < dates.length; i++) expect(Math.abs(dates[i - 1] - dates[i]) / 86_400_000).toBeGreaterThanOrEqual(28);
+    for (let i = 1; i < dates.length; i++)
+      expect(Math.abs(dates[i - 1] - dates[i]) / 86_400_000).toBeGreaterThanOrEqual(28);
     const topics = (mm.record.consultations ?? []).flatMap((c) => c.topics);
     expect(topics.filter((t) => (t.problemIds ?? []).length > 0).length).toBeGreaterThan(5);
-    const refs = topics.flatMap((t) => (t.headings ?? []).flatMap((h) => h.entries)).filter((e) => e.kind !== 'note');
+    const refs = topics
+      .flatMap((t) => (t.headings ?? []).flatMap((h) => h.entries))
+      .filter((e) => e.kind !== 'note');
     const kinds = new Set(refs.map((r) => r.kind));
-    for (const kind of ['medicationPlan', 'medicationIssue', 'observation', 'immunisation', 'diaryEntry', 'referral']) expect(kinds.has(kind as never)).toBe(true);
+    for (const kind of [
+      'medicationPlan',
+      'medicationIssue',
+      'observation',
+      'immunisation',
+      'diaryEntry',
+      'referral',
+    ])
+      expect(kinds.has(kind as never)).toBe(true);
     const grouped = (mm.record.investigations ?? []).filter((r) => (r.groups ?? []).length > 0);
     expect(grouped.length).toBeGreaterThan(0);
   });
@@ -165,8 +184,12 @@ describe('syntheticPatients', () => {
   it('answers predefined search 2 with 200 for synthetic patients of every profile', async () => {
     const base = testPractice(today);
     const sample = many.slice(0, 120);
-    const t = testApp({ repository: new MemoryRepository({ ...base, patients: [...base.patients, ...sample] }) });
-    const chosen = (['healthy', 'longTerm', 'multimorbid'] as const).flatMap((profile) => sample.filter((p) => profileOf(p) === profile).slice(0, 3));
+    const t = testApp({
+      repository: new MemoryRepository({ ...base, patients: [...base.patients, ...sample] }),
+    });
+    const chosen = (['healthy', 'longTerm', 'multimorbid'] as const).flatMap((profile) =>
+      sample.filter((p) => profileOf(p) === profile).slice(0, 3),
+    );
     expect(chosen.length).toBe(9);
     for (const data of chosen) {
       const res = await postRecord(t, parameters(...predefinedSearch2(data.patient.nhsNumber, rel(-365))));

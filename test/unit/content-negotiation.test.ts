@@ -22,7 +22,16 @@ describe('formatOf: the accepted spellings (D-9)', () => {
     expect(formatOf(type)).toBe(format);
   });
 
-  it.each(['text/html', 'text/plain', 'text/json', 'application/fhir+turtle', 'ttl', '', 'fhir+json', 'text/*'])('%s → not a FHIR format', (type) => {
+  it.each([
+    'text/html',
+    'text/plain',
+    'text/json',
+    'application/fhir+turtle',
+    'ttl',
+    '',
+    'fhir+json',
+    'text/*',
+  ])('%s → not a FHIR format', (type) => {
     expect(formatOf(type)).toBeUndefined();
   });
 });
@@ -33,7 +42,9 @@ describe('negotiateFormat', () => {
   });
 
   it('_format overrides Accept (H17)', () => {
-    expect(negotiateFormat({ formatParameter: 'application/fhir+json', accept: 'application/fhir+xml' })).toBe('json');
+    expect(
+      negotiateFormat({ formatParameter: 'application/fhir+json', accept: 'application/fhir+xml' }),
+    ).toBe('json');
     expect(negotiateFormat({ formatParameter: 'xml', accept: 'application/fhir+json' })).toBe('xml');
   });
 
@@ -47,7 +58,9 @@ describe('negotiateFormat', () => {
   });
 
   it('an unknown _format → unsupported, quoting it', () => {
-    expect(negotiateFormat({ formatParameter: 'text/html', accept: 'application/fhir+json' })).toEqual({ unsupported: '_format=text/html' });
+    expect(negotiateFormat({ formatParameter: 'text/html', accept: 'application/fhir+json' })).toEqual({
+      unsupported: '_format=text/html',
+    });
   });
 
   it('an empty _format is ignored', () => {
@@ -69,9 +82,12 @@ describe('negotiateFormat', () => {
     expect(negotiateFormat({ accept })).toBe(format);
   });
 
-  it.each(['text/html', 'application/fhir+json;q=0', 'image/png, text/plain', 'garbage'])('Accept: %s → unsupported (415)', (accept) => {
-    expect(negotiateFormat({ accept })).toEqual({ unsupported: `Accept: ${accept}` });
-  });
+  it.each(['text/html', 'application/fhir+json;q=0', 'image/png, text/plain', 'garbage'])(
+    'Accept: %s → unsupported (415)',
+    (accept) => {
+      expect(negotiateFormat({ accept })).toEqual({ unsupported: `Accept: ${accept}` });
+    },
+  );
 
   it('with no Accept and no _format, the Content-Type decides', () => {
     expect(negotiateFormat({ contentType: 'application/fhir+xml' })).toBe('xml');
@@ -80,7 +96,9 @@ describe('negotiateFormat', () => {
   });
 
   it('Accept wins over Content-Type', () => {
-    expect(negotiateFormat({ accept: 'application/fhir+json', contentType: 'application/fhir+xml' })).toBe('json');
+    expect(negotiateFormat({ accept: 'application/fhir+json', contentType: 'application/fhir+xml' })).toBe(
+      'json',
+    );
   });
 
   it('the response Content-Type is written without a space before charset', () => {

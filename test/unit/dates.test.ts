@@ -1,5 +1,11 @@
 /** src/fhir/dates.ts: whole calendar dates (V11) and FHIR partial dates as inclusive intervals. */
-import { addDays, calendarDate, daysBetween, parseWholeDate, partialDateInterval } from '../../src/fhir/dates';
+import {
+  addDays,
+  calendarDate,
+  daysBetween,
+  parseWholeDate,
+  partialDateInterval,
+} from '../../src/fhir/dates';
 
 describe('parseWholeDate: YYYY-MM-DD that is a real calendar date', () => {
   it.each([

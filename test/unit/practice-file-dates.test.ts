@@ -4,7 +4,9 @@ import { shiftDates } from '../../src/format/practice-file';
 describe('shiftDates (datesRelativeTo)', () => {
   const line = {
     patient: { birthDate: '1948-09-30', registration: { startDate: '2026-11-01' } },
-    record: { medication: [{ start: '2026-11-21', recorded: '2026-11-21T09:30:00+00:00', partial: '2026-11' }] },
+    record: {
+      medication: [{ start: '2026-11-21', recorded: '2026-11-21T09:30:00+00:00', partial: '2026-11' }],
+    },
   };
 
   it('moves full dates and dateTimes (keeping the time of day) by the given days', () => {

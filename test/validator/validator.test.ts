@@ -4,11 +4,11 @@
  */
 import type { Bundle, FhirResource } from 'fhir/r3';
 
-import { testPractice } from '../../src/record/memory/memory-practices';
 import { buildBundle } from '../../src/bundle/build-bundle';
-import { calendarDate } from '../../src/fhir/dates';
-import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { StructuredQuery } from '../../src/contract/structured-query';
+import { calendarDate } from '../../src/fhir/dates';
+import { testPractice } from '../../src/record/memory/memory-practices';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { bundleErrors, resourceErrors } from '../../tools/validator';
 import { NHS, TODAY } from '../support/app';
 

@@ -4,6 +4,7 @@
  * only inside the "Ended allergies" List (Allergies guidance — ended allergies).
  */
 import type { AllergyIntolerance, AllergyIntoleranceReaction, CodeableConcept, Extension } from 'fhir/r3';
+
 import type { Allergy, AllergyReaction } from '../../record/model';
 import { CORE_EXTENSION, CORE_PROFILE, CORE_SYSTEM } from '../core-urls';
 import type { MappingContext } from '../mapping-context';

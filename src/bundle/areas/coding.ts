@@ -4,7 +4,16 @@
  * and the "name: value" text that qualifiers become (the FHIR resource pages; Immunization page; Observation
  * pages).
  */
-import type { Annotation, CodeableConcept, Coding, Meta, Period, Quantity as FhirQuantity, Reference } from 'fhir/r3';
+import type {
+  Annotation,
+  CodeableConcept,
+  Coding,
+  Meta,
+  Period,
+  Quantity as FhirQuantity,
+  Reference,
+} from 'fhir/r3';
+
 import type {
   ActorRef,
   CodedConcept,
@@ -12,8 +21,8 @@ import type {
   DatePeriod,
   OtherCodeSystem,
   PartialDate,
-  Quantity,
   Qualifier,
+  Quantity,
 } from '../../record/model';
 import type { MappingContext } from '../mapping-context';
 import { AREA_EXTENSION, AREA_SYSTEM } from './urls';
@@ -62,9 +71,11 @@ export function codeableConcept(concept: CodedConcept): CodeableConcept {
   return {
     coding: [
       snomedCoding(concept),
-      ...(concept.otherCodes ?? []).map(
-        (other): Coding => ({ system: OTHER_SYSTEM[other.system], code: other.code, ...(other.display && { display: other.display }) }),
-      ),
+      ...(concept.otherCodes ?? []).map((other): Coding => ({
+        system: OTHER_SYSTEM[other.system],
+        code: other.code,
+        ...(other.display && { display: other.display }),
+      })),
     ],
     ...(concept.text && { text: concept.text }),
   };
@@ -105,7 +116,10 @@ export function period(p: DatePeriod): Period {
 
 /** `effectiveDateTime` or `effectivePeriod` (an ended consent or dissent uses the period, Immunisations
  * guidance). */
-export function effective(value: PartialDate | DatePeriod | undefined): { effectiveDateTime?: string; effectivePeriod?: Period } {
+export function effective(value: PartialDate | DatePeriod | undefined): {
+  effectiveDateTime?: string;
+  effectivePeriod?: Period;
+} {
   if (value === undefined) return {};
   return isPeriod(value) ? { effectivePeriod: period(value) } : { effectiveDateTime: value };
 }
@@ -124,16 +138,24 @@ export function qualifierText(q: Qualifier): string {
  * `Observation.comment`: the qualifiers first, then the free text (Observation pages), one per line.
  * Undefined when there is nothing to say.
  */
-export function commentText(qualifiers: readonly Qualifier[] | undefined, text: string | undefined): string | undefined {
+export function commentText(
+  qualifiers: readonly Qualifier[] | undefined,
+  text: string | undefined,
+): string | undefined {
   const parts = [...(qualifiers ?? []).map(qualifierText), ...(text ? [text] : [])];
   return parts.length > 0 ? parts.join('\n') : undefined;
 }
 
 /** `note` Annotations: one per qualifier (key/value data with no element of its own), then the free text. */
-export function notes(qualifiers: readonly Qualifier[] | undefined, ...texts: (string | undefined)[]): Annotation[] {
+export function notes(
+  qualifiers: readonly Qualifier[] | undefined,
+  ...texts: (string | undefined)[]
+): Annotation[] {
   return [
     ...(qualifiers ?? []).map((q): Annotation => ({ text: qualifierText(q) })),
-    ...texts.filter((t): t is string => typeof t === 'string' && t.length > 0).map((text): Annotation => ({ text })),
+    ...texts
+      .filter((t): t is string => typeof t === 'string' && t.length > 0)
+      .map((text): Annotation => ({ text })),
   ];
 }
 

@@ -4,7 +4,16 @@
  * Topic → Heading, or a flat Topic holding items), and the free-text "Comment note" Observations that exist
  * only inside a consultation.
  */
-import type { CodeableConcept, Encounter, EncounterParticipant, List, ListEntry, Observation, Reference } from 'fhir/r3';
+import type {
+  CodeableConcept,
+  Encounter,
+  EncounterParticipant,
+  List,
+  ListEntry,
+  Observation,
+  Reference,
+} from 'fhir/r3';
+
 import { PROFILE } from '../../fhir/profiles';
 import type {
   Consultation,
@@ -20,7 +29,6 @@ import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, conceptCodeableConcept, effective, isCoded, snomedConcept } from './coding';
 import { COMMENT_NOTE } from './observations';
 import { relatedProblemHeaderExtension } from './problems';
-
 
 const STRUCTURE_ORDER = {
   coding: [{ system: CORE_SYSTEM.listOrder, code: 'system', display: 'Sorted by System' }],
@@ -50,7 +58,12 @@ export function encounterResource(c: Consultation, ctx: MappingContext): Encount
       individual: ctx.practitioner(c.recorderId),
     },
     ...(c.performerId !== undefined
-      ? [{ type: participantType(CORE_SYSTEM.v3ParticipationType, 'PPRF', 'primary performer'), individual: ctx.practitioner(c.performerId) }]
+      ? [
+          {
+            type: participantType(CORE_SYSTEM.v3ParticipationType, 'PPRF', 'primary performer'),
+            individual: ctx.practitioner(c.performerId),
+          },
+        ]
       : []),
     ...(c.participantIds ?? []).map((id) => ({
       type: participantType(CORE_SYSTEM.v3ParticipationType, 'PART', 'Participation'),
@@ -67,8 +80,12 @@ export function encounterResource(c: Consultation, ctx: MappingContext): Encount
     type: [conceptCodeableConcept(c.type)],
     subject: ctx.patient,
     participant,
-    ...(c.period && { period: { start: c.period.start, ...(c.period.end !== undefined && { end: c.period.end }) } }),
-    ...(minutes !== undefined && { length: { value: minutes, unit: 'min', system: CORE_SYSTEM.ucum, code: 'min' } }),
+    ...(c.period && {
+      period: { start: c.period.start, ...(c.period.end !== undefined && { end: c.period.end }) },
+    }),
+    ...(minutes !== undefined && {
+      length: { value: minutes, unit: 'min', system: CORE_SYSTEM.ucum, code: 'min' },
+    }),
     ...(c.locationId !== undefined && { location: [{ location: ctx.location(c.locationId) }] }),
     serviceProvider: ctx.organisation(c.organisationId ?? ctx.practiceId),
   };
@@ -76,7 +93,11 @@ export function encounterResource(c: Consultation, ctx: MappingContext): Encount
 
 /** A free-text note as a "Comment note" Observation (Observation pages: status final, comment, performer,
  * issued). */
-export function commentNoteResource(note: ConsultationNote, c: Consultation, ctx: MappingContext): Observation {
+export function commentNoteResource(
+  note: ConsultationNote,
+  c: Consultation,
+  ctx: MappingContext,
+): Observation {
   const encounter = ctx.encounter(c.id);
   return {
     resourceType: 'Observation',
@@ -102,7 +123,12 @@ export function commentNoteResource(note: ConsultationNote, c: Consultation, ctx
 export function completedDiaryEntryNoteResource(entry: DiaryEntry, ctx: MappingContext): Observation {
   const encounter = ctx.encounter(entry.consultationId);
   const what = isCoded(entry.code) ? entry.code.display : entry.code.text;
-  const planned = entry.planned === undefined ? undefined : typeof entry.planned === 'string' ? entry.planned : entry.planned.start;
+  const planned =
+    entry.planned === undefined
+      ? undefined
+      : typeof entry.planned === 'string'
+        ? entry.planned
+        : entry.planned.start;
   const text = [
     `Diary entry (${entry.status ?? 'completed'}): ${what}`,
     ...(planned !== undefined ? [`Planned: ${planned}`] : []),
@@ -151,11 +177,21 @@ function notesFirst(entries: readonly ConsultationEntry[]): ConsultationEntry[] 
  * (derived from the consultation id and position when the record has none), encounter, date and orderedBy
  * system on every level, no warnings, no note. Empty headings, topics and consultations are suppressed.
  */
-export function consultationStructure(c: Consultation, ctx: MappingContext, resolver: StructureResolver): ConsultationStructure {
+export function consultationStructure(
+  c: Consultation,
+  ctx: MappingContext,
+  resolver: StructureResolver,
+): ConsultationStructure {
   const encounter: Reference = ctx.encounter(c.id) ?? { reference: `Encounter/${c.id}` };
   const date = lastEdited(c);
   const notes: ConsultationNote[] = [];
-  const structureList = (id: string, level: keyof typeof STRUCTURE_LIST_CODES, title: string | undefined, entries: Reference[], extension?: List['extension']): List => ({
+  const structureList = (
+    id: string,
+    level: keyof typeof STRUCTURE_LIST_CODES,
+    title: string | undefined,
+    entries: Reference[],
+    extension?: List['extension'],
+  ): List => ({
     resourceType: 'List',
     id,
     meta: { profile: [PROFILE.list] },
@@ -170,7 +206,9 @@ export function consultationStructure(c: Consultation, ctx: MappingContext, reso
     orderedBy: STRUCTURE_ORDER,
     entry: entries.map((item): ListEntry => ({ item })),
   });
-  const resolveEntries = (entries: readonly ConsultationEntry[]): { refs: Reference[]; notes: ConsultationNote[] } => {
+  const resolveEntries = (
+    entries: readonly ConsultationEntry[],
+  ): { refs: Reference[]; notes: ConsultationNote[] } => {
     const refs: Reference[] = [];
     const found: ConsultationNote[] = [];
     for (const entry of notesFirst(entries)) {
@@ -213,7 +251,10 @@ export function consultationStructure(c: Consultation, ctx: MappingContext, reso
     }
     if (entries.length === 0) return;
     notes.push(...topicNotes);
-    topicLists.push([structureList(topicId, 'topic', topic.title, entries, problemExtensions), ...headingLists]);
+    topicLists.push([
+      structureList(topicId, 'topic', topic.title, entries, problemExtensions),
+      ...headingLists,
+    ]);
   });
   if (topicLists.length === 0) return { lists: [], notes: [] };
   const title = isCoded(c.type) ? c.type.display : c.type.text;

@@ -1,6 +1,7 @@
 /** Diary (recall) entries, medication reviews included (Diary entries guidance; ProcedureRequest (diary
  * entry) page). */
 import type { ProcedureRequest } from 'fhir/r3';
+
 import type { DiaryEntry } from '../../record/model';
 import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, conceptCodeableConcept, isPeriod, noteElement, notes, period } from './coding';
@@ -11,7 +12,9 @@ export const MEDICATION_REVIEW_DUE = { code: '314529007', display: 'Medication r
 
 function occurrence(entry: DiaryEntry): Pick<ProcedureRequest, 'occurrenceDateTime' | 'occurrencePeriod'> {
   if (entry.planned === undefined) return {};
-  return isPeriod(entry.planned) ? { occurrencePeriod: period(entry.planned) } : { occurrenceDateTime: entry.planned };
+  return isPeriod(entry.planned)
+    ? { occurrencePeriod: period(entry.planned) }
+    : { occurrenceDateTime: entry.planned };
 }
 
 /**

@@ -3,6 +3,7 @@
  * serves as a Binary; `content.attachment.url` points there.
  */
 import type { DocumentReference, Reference } from 'fhir/r3';
+
 import type { ClinicalDocument } from '../../record/model';
 import { documentAuthor } from '../../record/model/documents';
 import type { MappingContext } from '../mapping-context';
@@ -38,7 +39,9 @@ export function documentReferenceResource(doc: ClinicalDocument, ctx: MappingCon
   // when known, else the practitioner who wrote it (D-33).
   const author = documentAuthor(doc);
   const authors: Reference[] =
-    author === undefined ? [] : [author.kind === 'organisation' ? ctx.organisation(author.id) : ctx.practitioner(author.id)];
+    author === undefined
+      ? []
+      : [author.kind === 'organisation' ? ctx.organisation(author.id) : ctx.practitioner(author.id)];
   const a = doc.attachment;
   return {
     resourceType: 'DocumentReference',

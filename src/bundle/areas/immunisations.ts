@@ -12,9 +12,18 @@ import type {
   ImmunizationVaccinationProtocol,
   Observation as FhirObservation,
 } from 'fhir/r3';
+
 import type { Immunisation, ImmunisationStatusRecord, VaccinationProtocol } from '../../record/model';
 import type { MappingContext } from '../mapping-context';
-import { clinicalMeta, codeableConcept, conceptCodeableConcept, dateOnly, noteElement, notes, quantity } from './coding';
+import {
+  clinicalMeta,
+  codeableConcept,
+  conceptCodeableConcept,
+  dateOnly,
+  noteElement,
+  notes,
+  quantity,
+} from './coding';
 import { uncategorisedShape } from './observations';
 import { AREA_EXTENSION, AREA_PROFILE, AREA_SYSTEM } from './urls';
 
@@ -33,7 +42,9 @@ function extensions(item: Immunisation): Extension[] {
   return [
     { url: AREA_EXTENSION.dateRecorded, valueDateTime: item.recorded },
     { url: AREA_EXTENSION.vaccinationProcedure, valueCodeableConcept: codeableConcept(item.procedure) },
-    ...(item.parentPresent !== undefined ? [{ url: AREA_EXTENSION.parentPresent, valueBoolean: item.parentPresent }] : []),
+    ...(item.parentPresent !== undefined
+      ? [{ url: AREA_EXTENSION.parentPresent, valueBoolean: item.parentPresent }]
+      : []),
   ];
 }
 
@@ -109,6 +120,9 @@ export function immunizationResource(item: Immunisation, ctx: MappingContext): I
  * (Immunisations guidance; Observation pages); an ended consent or dissent has an `effective` period, so it
  * comes out as effectivePeriod. Entered-in-error records are the engine's to leave out.
  */
-export function immunisationStatusResource(item: ImmunisationStatusRecord, ctx: MappingContext): FhirObservation {
+export function immunisationStatusResource(
+  item: ImmunisationStatusRecord,
+  ctx: MappingContext,
+): FhirObservation {
   return uncategorisedShape(item, ctx);
 }

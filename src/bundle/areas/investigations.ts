@@ -15,6 +15,7 @@ import type {
   Resource,
   Specimen as FhirSpecimen,
 } from 'fhir/r3';
+
 import type {
   FilingComment,
   InvestigationReport,
@@ -55,7 +56,9 @@ function reportCategory(): CodeableConcept {
 }
 
 function resultCategory(): CodeableConcept[] {
-  return [{ coding: [{ system: AREA_SYSTEM.observationCategory, code: 'laboratory', display: 'Laboratory' }] }];
+  return [
+    { coding: [{ system: AREA_SYSTEM.observationCategory, code: 'laboratory', display: 'Laboratory' }] },
+  ];
 }
 
 const FASTING_DISPLAY = {
@@ -84,7 +87,8 @@ function requestResource(request: TestRequest, scope: ReportScope): ProcedureReq
     subject: ctx.patient,
     ...(request.requesterId !== undefined && { requester: { agent: ctx.practitioner(request.requesterId) } }),
     ...(request.performerId !== undefined && { performer: ctx.organisation(request.performerId) }),
-    ...(request.reasons && request.reasons.length > 0 && { reasonCode: request.reasons.map(conceptCodeableConcept) }),
+    ...(request.reasons &&
+      request.reasons.length > 0 && { reasonCode: request.reasons.map(conceptCodeableConcept) }),
     ...noteElement(notes(undefined, request.note)),
   };
 }
@@ -97,7 +101,13 @@ function specimenResource(specimen: Specimen, scope: ReportScope): FhirSpecimen 
         {
           url: AREA_EXTENSION.fastingStatus,
           valueCodeableConcept: {
-            coding: [{ system: AREA_SYSTEM.fastingStatus, code: specimen.fastingStatus, display: FASTING_DISPLAY[specimen.fastingStatus] }],
+            coding: [
+              {
+                system: AREA_SYSTEM.fastingStatus,
+                code: specimen.fastingStatus,
+                display: FASTING_DISPLAY[specimen.fastingStatus],
+              },
+            ],
             text: specimen.fastingStatus,
           },
         },
@@ -127,7 +137,11 @@ function performerElement(scope: ReportScope): { performer?: Reference[] } {
   return scope.performers.length > 0 ? { performer: scope.performers.map((r) => ({ ...r })) } : {};
 }
 
-function groupResource(group: TestGroup, results: readonly TestResult[], scope: ReportScope): FhirObservation {
+function groupResource(
+  group: TestGroup,
+  results: readonly TestResult[],
+  scope: ReportScope,
+): FhirObservation {
   const { ctx } = scope;
   return {
     resourceType: 'Observation',
@@ -140,12 +154,19 @@ function groupResource(group: TestGroup, results: readonly TestResult[], scope: 
     issued: scope.report.issued,
     ...performerElement(scope),
     ...(results.length > 0 && {
-      related: results.map((r): ObservationRelated => ({ type: 'has-member', target: ref('Observation', r.id) })),
+      related: results.map((r): ObservationRelated => ({
+        type: 'has-member',
+        target: ref('Observation', r.id),
+      })),
     }),
   };
 }
 
-function resultResource(result: TestResult, group: TestGroup | undefined, scope: ReportScope): FhirObservation {
+function resultResource(
+  result: TestResult,
+  group: TestGroup | undefined,
+  scope: ReportScope,
+): FhirObservation {
   const { ctx } = scope;
   const ranges = result.referenceRange ? referenceRange(result.referenceRange, result.value) : [];
   return {
@@ -173,7 +194,11 @@ function resultResource(result: TestResult, group: TestGroup | undefined, scope:
  * time, issued = when the comment was written, related derived-from → the group or result it was filed on
  * (none for a report-level comment, which only DiagnosticReport.result references).
  */
-function filingCommentResource(fc: FilingComment, filed: Reference | undefined, scope: ReportScope): FhirObservation {
+function filingCommentResource(
+  fc: FilingComment,
+  filed: Reference | undefined,
+  scope: ReportScope,
+): FhirObservation {
   const { ctx } = scope;
   return {
     resourceType: 'Observation',
@@ -260,10 +285,13 @@ export function investigationResources(
     subject: ctx.patient,
     ...(context && { context }),
     issued: report.issued,
-    ...(scope.performers.length > 0 && { performer: scope.performers.map((actor) => ({ actor: { ...actor } })) }),
+    ...(scope.performers.length > 0 && {
+      performer: scope.performers.map((actor) => ({ actor: { ...actor } })),
+    }),
     ...(specimens.length > 0 && { specimen: specimens.map((s) => ref('Specimen', s.id)) }),
     ...(results.length > 0 && { result: results }),
-    ...(report.codedDiagnoses && report.codedDiagnoses.length > 0 && { codedDiagnosis: report.codedDiagnoses.map(codeableConcept) }),
+    ...(report.codedDiagnoses &&
+      report.codedDiagnoses.length > 0 && { codedDiagnosis: report.codedDiagnoses.map(codeableConcept) }),
     ...(report.conclusion && { conclusion: report.conclusion }),
   };
   return { report: diagnosticReport, related };

@@ -21,8 +21,8 @@ import type {
   Period,
   Quantity,
 } from 'fhir/r3';
+
 import { displayDate, parseWholeDate } from '../../fhir/dates';
-import { effectiveEnd, isAcute as isAcuteType } from '../../record/model/medication-period';
 import type {
   MedicationIssue,
   MedicationNotes,
@@ -34,6 +34,7 @@ import type {
   PrescriptionDetails,
   PrescriptionType,
 } from '../../record/model';
+import { effectiveEnd, isAcute as isAcuteType } from '../../record/model/medication-period';
 import { CORE_EXTENSION, CORE_PROFILE, CORE_SYSTEM } from '../core-urls';
 import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, codeableConcept } from './coding';
@@ -89,7 +90,11 @@ function prescriptionTypeExtension(type: PrescriptionType | undefined): Extensio
   return [
     {
       url: CORE_EXTENSION.prescriptionType,
-      valueCodeableConcept: { coding: [{ system: CORE_SYSTEM.prescriptionType, code: type, display: PRESCRIPTION_TYPE_DISPLAY[type] }] },
+      valueCodeableConcept: {
+        coding: [
+          { system: CORE_SYSTEM.prescriptionType, code: type, display: PRESCRIPTION_TYPE_DISPLAY[type] },
+        ],
+      },
     },
   ];
 }
@@ -106,9 +111,13 @@ function repeatInformationExtension(plan: MedicationPlan): Extension[] {
     {
       url: CORE_EXTENSION.repeatInformation,
       extension: [
-        ...(repeat?.allowed !== undefined ? [{ url: 'numberOfRepeatPrescriptionsAllowed', valueUnsignedInt: repeat.allowed }] : []),
+        ...(repeat?.allowed !== undefined
+          ? [{ url: 'numberOfRepeatPrescriptionsAllowed', valueUnsignedInt: repeat.allowed }]
+          : []),
         { url: 'numberOfRepeatPrescriptionsIssued', valueUnsignedInt: plan.issues.length },
-        ...(repeat?.expiry !== undefined ? [{ url: 'authorisationExpiryDate', valueDateTime: repeat.expiry }] : []),
+        ...(repeat?.expiry !== undefined
+          ? [{ url: 'authorisationExpiryDate', valueDateTime: repeat.expiry }]
+          : []),
       ],
     },
   ];
@@ -155,7 +164,11 @@ function quantity(q: MedicationQuantity): Quantity {
     : { value: q.value, unit: q.unit };
 }
 
-function dispenseRequest(details: PrescriptionDetails, validityPeriod: Period, performer?: MedicationRequestDispenseRequest['performer']): MedicationRequestDispenseRequest {
+function dispenseRequest(
+  details: PrescriptionDetails,
+  validityPeriod: Period,
+  performer?: MedicationRequestDispenseRequest['performer'],
+): MedicationRequestDispenseRequest {
   return {
     validityPeriod,
     ...(details.quantity && { quantity: quantity(details.quantity) }),
@@ -177,7 +190,6 @@ function productConcept(product: MedicinalProduct): CodeableConcept {
     ...(product.text && { text: product.text }),
   };
 }
-
 
 const NOTE_LABELS: readonly [keyof MedicationNotes, string][] = [
   ['patient', 'Patient Notes:'],
@@ -258,7 +270,11 @@ export function medicationStatementResource(plan: MedicationPlan, ctx: MappingCo
   };
 }
 
-function requester(ctx: MappingContext, practitionerId: string, onBehalfOf: string | undefined): MedicationRequest['requester'] {
+function requester(
+  ctx: MappingContext,
+  practitionerId: string,
+  onBehalfOf: string | undefined,
+): MedicationRequest['requester'] {
   return {
     agent: ctx.practitioner(practitionerId),
     ...(onBehalfOf !== undefined && { onBehalfOf: ctx.organisation(onBehalfOf) }),
@@ -267,9 +283,16 @@ function requester(ctx: MappingContext, practitionerId: string, onBehalfOf: stri
 
 /** The authorisation: MedicationRequest intent `plan` (MedicationRequest page). */
 export function medicationPlanRequestResource(plan: MedicationPlan, ctx: MappingContext): MedicationRequest {
-  const extension = [...prescriptionTypeExtension(plan.prescriptionType), ...repeatInformationExtension(plan), ...statusReasonExtension(plan)];
+  const extension = [
+    ...prescriptionTypeExtension(plan.prescriptionType),
+    ...repeatInformationExtension(plan),
+    ...statusReasonExtension(plan),
+  ];
   const context = ctx.encounter(plan.consultationId);
-  const prior = plan.priorPlanId === undefined ? undefined : ctx.itemIfPresent?.({ kind: 'medicationPlan', id: plan.priorPlanId });
+  const prior =
+    plan.priorPlanId === undefined
+      ? undefined
+      : ctx.itemIfPresent?.({ kind: 'medicationPlan', id: plan.priorPlanId });
   return {
     resourceType: 'MedicationRequest',
     id: plan.id,
@@ -291,7 +314,11 @@ export function medicationPlanRequestResource(plan: MedicationPlan, ctx: Mapping
 }
 
 /** One issue: MedicationRequest intent `order`, based on its plan (MedicationRequest page). */
-export function medicationOrderResource(plan: MedicationPlan, issue: MedicationIssue, ctx: MappingContext): MedicationRequest {
+export function medicationOrderResource(
+  plan: MedicationPlan,
+  issue: MedicationIssue,
+  ctx: MappingContext,
+): MedicationRequest {
   const context = ctx.encounter(issue.consultationId);
   const eps = issue.eps;
   return {
@@ -301,17 +328,25 @@ export function medicationOrderResource(plan: MedicationPlan, issue: MedicationI
     ...(plan.prescriptionType && { extension: prescriptionTypeExtension(plan.prescriptionType) }),
     identifier: [
       ctx.identifier(issue.id, issue.guid),
-      ...(eps?.lineItemId !== undefined ? [{ system: CORE_SYSTEM.prescriptionOrderItemNumber, value: eps.lineItemId }] : []),
+      ...(eps?.lineItemId !== undefined
+        ? [{ system: CORE_SYSTEM.prescriptionOrderItemNumber, value: eps.lineItemId }]
+        : []),
     ],
     basedOn: [{ reference: `MedicationRequest/${plan.id}` }],
-    ...(eps && { groupIdentifier: { system: CORE_SYSTEM.prescriptionOrderNumber, value: eps.prescriptionId } }),
+    ...(eps && {
+      groupIdentifier: { system: CORE_SYSTEM.prescriptionOrderNumber, value: eps.prescriptionId },
+    }),
     status: issue.status ?? 'completed',
     intent: 'order',
     medicationReference: { reference: `Medication/${plan.id}` },
     subject: ctx.patient,
     ...(context && { context }),
     authoredOn: plan.start,
-    requester: requester(ctx, issue.requesterId ?? plan.requesterId ?? issue.recorderId, plan.onBehalfOfOrganisationId),
+    requester: requester(
+      ctx,
+      issue.requesterId ?? plan.requesterId ?? issue.recorderId,
+      plan.onBehalfOfOrganisationId,
+    ),
     recorder: ctx.practitioner(issue.recorderId),
     dosageInstruction: [dosage({ ...plan, ...definedOnly(issue) })],
     dispenseRequest: dispenseRequest(

@@ -12,6 +12,7 @@ import type {
   ObservationRelated,
   Reference,
 } from 'fhir/r3';
+
 import type {
   BloodPressure,
   CodedConcept,
@@ -67,7 +68,11 @@ export const DEFAULT_BLOOD_PRESSURE: BloodPressureCodes = {
 /** The panel → systolic/diastolic pairs of Observation pages (one table; check it against the spec line by
  * line). */
 export const BLOOD_PRESSURE_CODES: readonly BloodPressureCodes[] = [
-  { panel: { code: '163020007', display: 'O/E - blood pressure reading' }, systolic: SYSTOLIC_ARTERIAL, diastolic: DIASTOLIC_ARTERIAL },
+  {
+    panel: { code: '163020007', display: 'O/E - blood pressure reading' },
+    systolic: SYSTOLIC_ARTERIAL,
+    diastolic: DIASTOLIC_ARTERIAL,
+  },
   {
     panel: { code: '386534000', display: 'Arterial blood pressure' },
     systolic: { code: '271649006', display: 'Systolic blood pressure' },
@@ -98,7 +103,10 @@ export const BLOOD_PRESSURE_CODES: readonly BloodPressureCodes[] = [
  *   that code belongs to;
  * - any other code: the recorded code as the panel, with the default pair.
  */
-export function bloodPressureCodes(recorded: CodedConcept): { panel: CodeableConcept; pair: BloodPressureCodes } {
+export function bloodPressureCodes(recorded: CodedConcept): {
+  panel: CodeableConcept;
+  pair: BloodPressureCodes;
+} {
   const asPanel = BLOOD_PRESSURE_CODES.find((row) => row.panel.code === recorded.code);
   if (asPanel) return { panel: codeableConcept(recorded), pair: asPanel };
   const asComponent = BLOOD_PRESSURE_CODES.find(
@@ -142,8 +150,14 @@ export function observationValue(value: ObservationValue): Partial<FhirObservati
 
 /** `referenceRange`: numeric bounds in the value's unit; `<`/`>` bounds stay in `text` (Observation
  * pages). */
-export function referenceRange(range: ReferenceRange, value: ObservationValue | undefined): ObservationReferenceRange[] {
-  const unit = value?.type === 'quantity' ? { unit: value.unit, ...(value.ucum && { system: AREA_SYSTEM.ucum, code: value.ucum }) } : {};
+export function referenceRange(
+  range: ReferenceRange,
+  value: ObservationValue | undefined,
+): ObservationReferenceRange[] {
+  const unit =
+    value?.type === 'quantity'
+      ? { unit: value.unit, ...(value.ucum && { system: AREA_SYSTEM.ucum, code: value.ucum }) }
+      : {};
   const entry: ObservationReferenceRange = {
     ...(range.low !== undefined && { low: { value: range.low, ...unit } }),
     ...(range.high !== undefined && { high: { value: range.high, ...unit } }),
@@ -164,7 +178,11 @@ function performers(item: ObservationCommon, ctx: MappingContext): Reference[] {
  * status records: status `final`, `issued` = the audit time, performer falling back to the recorder, comment
  * = the qualifiers then the text. Not used: basedOn, category, dataAbsentReason, method, specimen, device.
  */
-export function uncategorisedShape(item: ObservationCommon, ctx: MappingContext, code: CodeableConcept = codeableConcept(item.code)): FhirObservation {
+export function uncategorisedShape(
+  item: ObservationCommon,
+  ctx: MappingContext,
+  code: CodeableConcept = codeableConcept(item.code),
+): FhirObservation {
   const context = ctx.encounter(item.consultationId);
   const comment = commentText(item.qualifiers, item.comment);
   return {
@@ -183,9 +201,16 @@ export function uncategorisedShape(item: ObservationCommon, ctx: MappingContext,
   };
 }
 
-function simpleObservation(item: SimpleObservation, ctx: MappingContext, memberIds: readonly string[]): FhirObservation {
+function simpleObservation(
+  item: SimpleObservation,
+  ctx: MappingContext,
+  memberIds: readonly string[],
+): FhirObservation {
   const related: ObservationRelated[] = [
-    ...memberIds.map((id): ObservationRelated => ({ type: 'has-member', target: ctx.item({ kind: 'observation', id }) })),
+    ...memberIds.map((id): ObservationRelated => ({
+      type: 'has-member',
+      target: ctx.item({ kind: 'observation', id }),
+    })),
     ...(item.parentId !== undefined
       ? [{ type: 'derived-from', target: ctx.item({ kind: 'observation', id: item.parentId }) }]
       : []),
@@ -199,7 +224,10 @@ function simpleObservation(item: SimpleObservation, ctx: MappingContext, memberI
     ...(related.length > 0 && { related }),
     ...(item.details &&
       item.details.length > 0 && {
-        component: item.details.map((d): ObservationComponent => ({ code: { text: d.name }, valueString: d.value })),
+        component: item.details.map((d): ObservationComponent => ({
+          code: { text: d.name },
+          valueString: d.value,
+        })),
       }),
   };
 }
@@ -209,7 +237,10 @@ function bloodPressureObservation(item: BloodPressure, ctx: MappingContext): Fhi
   return {
     ...uncategorisedShape(item, ctx, panel),
     ...(item.interpretation && { interpretation: conceptCodeableConcept(item.interpretation) }),
-    component: [bloodPressureComponent(pair.systolic, item.systolic), bloodPressureComponent(pair.diastolic, item.diastolic)],
+    component: [
+      bloodPressureComponent(pair.systolic, item.systolic),
+      bloodPressureComponent(pair.diastolic, item.diastolic),
+    ],
   };
 }
 
@@ -220,8 +251,14 @@ function bloodPressureObservation(item: BloodPressure, ctx: MappingContext): Fhi
  * parent carries `related` has-member → each child (the child always carries derived-from → parent).
  * `childObservationIds` computes it for a whole area.
  */
-export function observationResource(item: Observation, ctx: MappingContext, memberIds: readonly string[] = []): FhirObservation {
-  return item.kind === 'bloodPressure' ? bloodPressureObservation(item, ctx) : simpleObservation(item, ctx, memberIds);
+export function observationResource(
+  item: Observation,
+  ctx: MappingContext,
+  memberIds: readonly string[] = [],
+): FhirObservation {
+  return item.kind === 'bloodPressure'
+    ? bloodPressureObservation(item, ctx)
+    : simpleObservation(item, ctx, memberIds);
 }
 
 /** parent id → ids of its children, over the items being exported. */

@@ -4,6 +4,7 @@
  * switched-off areas) and hands them over as references; this module only writes them in the profile's shape.
  */
 import type { Condition, Extension, Reference } from 'fhir/r3';
+
 import type { Problem, RelatedProblem } from '../../record/model';
 import { CORE_EXTENSION, CORE_PROFILE, CORE_SYSTEM } from '../core-urls';
 import type { MappingContext } from '../mapping-context';
@@ -19,7 +20,9 @@ export interface ProblemLinks {
 }
 
 export const PROBLEM_LIST_ITEM_CATEGORY = {
-  coding: [{ system: CORE_SYSTEM.conditionCategory, code: 'problem-list-item', display: 'Problem List Item' }],
+  coding: [
+    { system: CORE_SYSTEM.conditionCategory, code: 'problem-list-item', display: 'Problem List Item' },
+  ],
 };
 
 /**
@@ -40,9 +43,14 @@ export function problemResource(problem: Problem, ctx: MappingContext, links: Pr
   const context = ctx.encounter(problem.consultationId);
   const extension: Extension[] = [
     { url: CORE_EXTENSION.problemSignificance, valueCode: problem.significance },
-    ...(links.actualProblem ? [{ url: CORE_EXTENSION.actualProblem, valueReference: links.actualProblem }] : []),
+    ...(links.actualProblem
+      ? [{ url: CORE_EXTENSION.actualProblem, valueReference: links.actualProblem }]
+      : []),
     ...links.relatedProblems.map((r) => relatedProblemHeaderExtension(r.target, r.type)),
-    ...links.relatedClinicalContent.map((valueReference) => ({ url: CORE_EXTENSION.relatedClinicalContent, valueReference })),
+    ...links.relatedClinicalContent.map((valueReference) => ({
+      url: CORE_EXTENSION.relatedClinicalContent,
+      valueReference,
+    })),
   ];
   return {
     resourceType: 'Condition',

@@ -1,5 +1,6 @@
 /** Outbound referrals (Referrals guidance; ReferralRequest page). */
 import type { Annotation, Reference, ReferralRequest } from 'fhir/r3';
+
 import type { Referral, ReferralRecipient } from '../../record/model';
 import type { MappingContext } from '../mapping-context';
 import { clinicalMeta, codeableConcept, conceptCodeableConcept, noteElement } from './coding';
@@ -32,7 +33,9 @@ function isTextRecipient(r: ReferralRecipient): r is TextRecipient {
 function referralNotes(item: Referral): Annotation[] {
   const texts = [
     item.note,
-    item.priority !== undefined && !isErsPriority(item.priority) ? `Priority: ${item.priority.text}` : undefined,
+    item.priority !== undefined && !isErsPriority(item.priority)
+      ? `Priority: ${item.priority.text}`
+      : undefined,
     ...(item.recipients ?? []).filter(isTextRecipient).map((r) => `Recipient: ${r.text}`),
     item.status === 'cancelled' ? 'Status: cancelled' : undefined,
   ];
@@ -54,13 +57,18 @@ export function referralResource(item: Referral, ctx: MappingContext): ReferralR
     status: 'unknown',
     intent: 'order',
     ...(isErsPriority(item.priority) && { priority: item.priority }),
-    ...(item.serviceRequested && item.serviceRequested.length > 0 && { serviceRequested: item.serviceRequested.map(conceptCodeableConcept) }),
+    ...(item.serviceRequested &&
+      item.serviceRequested.length > 0 && {
+        serviceRequested: item.serviceRequested.map(conceptCodeableConcept),
+      }),
     subject: ctx.patient,
     ...(context && { context }),
     ...(item.authored !== undefined && { authoredOn: item.authored }),
     requester: {
       agent: ctx.practitioner(item.requesterId ?? item.recorderId),
-      ...(item.onBehalfOfOrganisationId !== undefined && { onBehalfOf: ctx.organisation(item.onBehalfOfOrganisationId) }),
+      ...(item.onBehalfOfOrganisationId !== undefined && {
+        onBehalfOf: ctx.organisation(item.onBehalfOfOrganisationId),
+      }),
     },
     ...(recipients.length > 0 && { recipient: recipients }),
     reasonCode: [codeableConcept(item.reason)],

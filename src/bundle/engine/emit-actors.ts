@@ -4,12 +4,25 @@
  * Practitioner, and only when its organisation can be included too.
  */
 import type { FhirResource } from 'fhir/r3';
+
 import type { Organisation, Practitioner } from '../../record/model/people';
-import { locationResource, organizationResource, practitionerResource, practitionerRoleResource } from '../actors';
+import {
+  locationResource,
+  organizationResource,
+  practitionerResource,
+  practitionerRoleResource,
+} from '../actors';
 import { deviceResource, healthcareServiceResource } from '../supplementary-actors';
 import type { BundleState } from './state';
 
-const ACTOR_ORDER = ['Organization', 'Practitioner', 'PractitionerRole', 'HealthcareService', 'Location', 'Device'] as const;
+const ACTOR_ORDER = [
+  'Organization',
+  'Practitioner',
+  'PractitionerRole',
+  'HealthcareService',
+  'Location',
+  'Device',
+] as const;
 
 export function emitActors(state: BundleState): void {
   const { record: r, used } = state;

@@ -5,13 +5,14 @@
  * confidentiality carries the confidential-items warning, even when empty.
  */
 import type { List, Reference, Resource } from 'fhir/r3';
+
 import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
 import { AREA_KIND, ITEM_KINDS, LINKED_LISTS, type LinkedItemKind } from '../../contract/item-kinds';
 import type { ListDefinition } from '../../contract/list-definition';
 import type { ClinicalArea } from '../../contract/structured-query';
 import type { WithheldLink } from '../../record/model/loaded-record';
 import { ref } from '../actors';
-import { LINKED_PROBLEMS_LIST, PRIMARY_LISTS, type ListWarning } from '../list-definitions';
+import { LINKED_PROBLEMS_LIST, type ListWarning, PRIMARY_LISTS } from '../list-definitions';
 import { queryList } from '../query-list';
 import type { RefList } from './grouped-resources';
 import { isCompleted } from './item-index';
@@ -38,28 +39,41 @@ const SPECIAL_ENTRIES: Partial<Record<ClinicalArea, (state: BundleState) => Prim
   allergies: (state) => {
     const result = state.record.allergies?.active ?? { items: [], withheldConfidential: false };
     const active = result.items.filter((a) => !a.ended);
-    return { entries: present(state, 'AllergyIntolerance', ids(active)), confidential: result.withheldConfidential };
+    return {
+      entries: present(state, 'AllergyIntolerance', ids(active)),
+      confidential: result.withheldConfidential,
+    };
   },
   medication: (state) => {
     const result = state.record.medication ?? { items: [], withheldConfidential: false };
-    return { entries: present(state, 'MedicationStatement', ids(result.items)), confidential: result.withheldConfidential };
+    return {
+      entries: present(state, 'MedicationStatement', ids(result.items)),
+      confidential: result.withheldConfidential,
+    };
   },
   immunisations: (state) => {
     const result = state.record.immunisations ?? { items: [], withheldConfidential: false, statuses: [] };
-    const entries = [...present(state, 'Immunization', ids(result.items)), ...present(state, 'Observation', ids(result.statuses))];
+    const entries = [
+      ...present(state, 'Immunization', ids(result.items)),
+      ...present(state, 'Observation', ids(result.statuses)),
+    ];
     return { entries, confidential: result.withheldConfidential };
   },
   diaryEntries: (state) => {
     const result = state.record.diaryEntries ?? { items: [], withheldConfidential: false };
     const active = result.items.filter((d) => !isCompleted(d));
-    return { entries: present(state, 'ProcedureRequest', ids(active)), confidential: result.withheldConfidential };
+    return {
+      entries: present(state, 'ProcedureRequest', ids(active)),
+      confidential: result.withheldConfidential,
+    };
   },
 };
 
 function primaryContent(state: BundleState, area: ClinicalArea): PrimaryContent {
   const special = SPECIAL_ENTRIES[area];
   if (special) return special(state);
-  const result = (state.record[area] as { items: readonly { id: string }[]; withheldConfidential: boolean } | undefined) ?? {
+  const result = (state.record[area] as
+    { items: readonly { id: string }[]; withheldConfidential: boolean } | undefined) ?? {
     items: [],
     withheldConfidential: false,
   };
@@ -72,8 +86,12 @@ function listWarnings(state: BundleState, confidential: boolean): ListWarning[] 
   const p = state.record.patient;
   return [
     ...(confidential ? [{ code: 'confidential-items' as const }] : []),
-    ...(p.recordInTransit ? [{ code: 'data-in-transit' as const, since: p.recordInTransit.registeredOn }] : []),
-    ...(p.dataAwaitingFiling ? [{ code: 'data-awaiting-filing' as const, since: p.dataAwaitingFiling.since }] : []),
+    ...(p.recordInTransit
+      ? [{ code: 'data-in-transit' as const, since: p.recordInTransit.registeredOn }]
+      : []),
+    ...(p.dataAwaitingFiling
+      ? [{ code: 'data-awaiting-filing' as const, since: p.dataAwaitingFiling.since }]
+      : []),
   ];
 }
 
@@ -100,9 +118,16 @@ function withheld(state: BundleState, match: (w: WithheldLink) => boolean): bool
 }
 
 /** The consultations-* or problems-* Lists that hold something or lost something. */
-function secondaryLists(state: BundleState, via: 'consultation' | 'problem', filed: Map<LinkedItemKind, RefList>): List[] {
+function secondaryLists(
+  state: BundleState,
+  via: 'consultation' | 'problem',
+  filed: Map<LinkedItemKind, RefList>,
+): List[] {
   const lists: List[] = [];
-  for (const [kind, definitions] of Object.entries(LINKED_LISTS) as [LinkedItemKind, (typeof LINKED_LISTS)[LinkedItemKind]][]) {
+  for (const [kind, definitions] of Object.entries(LINKED_LISTS) as [
+    LinkedItemKind,
+    (typeof LINKED_LISTS)[LinkedItemKind],
+  ][]) {
     const definition = definitions[via];
     if (!definition) continue;
     const entries = filed.get(kind)?.values() ?? [];
@@ -121,7 +146,8 @@ export function emitLists(state: BundleState, contained: Resource[]): void {
     const { entries, confidential } = primaryContent(state, area);
     out.addList(group, list(state, PRIMARY_LISTS[area], entries, confidential));
     if (area === 'consultations') {
-      for (const l of secondaryLists(state, 'consultation', state.links.consultationSecondary)) out.addList(group, l);
+      for (const l of secondaryLists(state, 'consultation', state.links.consultationSecondary))
+        out.addList(group, l);
     }
     if (area === 'problems') {
       for (const l of secondaryLists(state, 'problem', state.links.problemSecondary)) out.addList(group, l);
@@ -134,7 +160,10 @@ export function emitLists(state: BundleState, contained: Resource[]): void {
     'Condition',
     [...state.index.problems.keys()].filter((id) => !state.primaryProblemIds.has(id)),
   );
-  const linkedConfidential = withheld(state, (w) => w.via === 'linkedProblem' || (w.via === 'problem' && w.kind === 'problem'));
+  const linkedConfidential = withheld(
+    state,
+    (w) => w.via === 'linkedProblem' || (w.via === 'problem' && w.kind === 'problem'),
+  );
   if (linkedProblems.length > 0 || linkedConfidential) {
     out.addList('problems', list(state, LINKED_PROBLEMS_LIST, linkedProblems, linkedConfidential));
   }

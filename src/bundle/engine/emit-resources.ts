@@ -4,13 +4,19 @@
  * "uncategorised data" (they are in no consultations-* List).
  */
 import type { Resource } from 'fhir/r3';
-import { organizationResource, patientResource, practitionerResource, practitionerRoleResource } from '../actors';
+
+import {
+  organizationResource,
+  patientResource,
+  practitionerResource,
+  practitionerRoleResource,
+} from '../actors';
 import { allergyResource } from '../areas/allergies';
 import {
   commentNoteResource,
   completedDiaryEntryNoteResource,
-  encounterResource,
   type ConsultationStructure,
+  encounterResource,
 } from '../areas/consultations';
 import { diaryEntryResource } from '../areas/diary';
 import { documentReferenceResource } from '../areas/documents';
@@ -23,7 +29,7 @@ import {
   medicationStatementResource,
 } from '../areas/medication';
 import { childObservationIds, observationResource } from '../areas/observations';
-import { problemResource, type ProblemLinks } from '../areas/problems';
+import { type ProblemLinks, problemResource } from '../areas/problems';
 import { referralResource } from '../areas/referrals';
 import type { MappingContext } from '../mapping-context';
 import { isCompleted } from './item-index';
@@ -42,7 +48,6 @@ export function emitKeyActors(state: BundleState): void {
   }
 }
 
-
 /** Every clinical resource; returns the resolved allergies, which only the "Ended allergies" List contains. */
 export function emitClinical(
   state: BundleState,
@@ -60,10 +65,12 @@ export function emitClinical(
   }
   for (const p of ix.problems.values()) out.add('problems', problemResource(p, ctx, links.get(p.id)!));
   for (const i of ix.immunisations.values()) out.add('immunisations', immunizationResource(i, ctx));
-  for (const s of ix.immunisationStatuses.values()) out.add('immunisations', immunisationStatusResource(s, ctx));
+  for (const s of ix.immunisationStatuses.values())
+    out.add('immunisations', immunisationStatusResource(s, ctx));
   const observations = [...ix.observations.values()];
   const members = childObservationIds(observations);
-  for (const o of observations) out.add('uncategorisedData', observationResource(o, ctx, members.get(o.id) ?? []));
+  for (const o of observations)
+    out.add('uncategorisedData', observationResource(o, ctx, members.get(o.id) ?? []));
   const contained: Resource[] = [];
   for (const a of ix.allergies.values()) {
     if (a.ended) contained.push(allergyResource(a, ctx));
@@ -74,7 +81,8 @@ export function emitClinical(
     out.add('medication', medicationPlanRequestResource(plan, ctx));
     out.add('medication', medicationResource(plan));
     for (const issue of plan.issues) {
-      if (linkState.issuesToEmit.has(issue.id)) out.add('medication', medicationOrderResource(plan, issue, ctx));
+      if (linkState.issuesToEmit.has(issue.id))
+        out.add('medication', medicationOrderResource(plan, issue, ctx));
     }
   }
   for (const report of ix.investigations.values()) {
@@ -85,7 +93,8 @@ export function emitClinical(
   for (const referral of ix.referrals.values()) out.add('referrals', referralResource(referral, ctx));
   for (const entry of ix.diaryEntries.values()) {
     if (!isCompleted(entry)) out.add('diaryEntries', diaryEntryResource(entry, ctx));
-    else if (linkState.diaryAsNote.has(entry.id)) out.add('consultations', completedDiaryEntryNoteResource(entry, ctx));
+    else if (linkState.diaryAsNote.has(entry.id))
+      out.add('consultations', completedDiaryEntryNoteResource(entry, ctx));
   }
   if (!state.query.documentsDisabled) {
     for (const doc of ix.documents.values()) out.add('documents', documentReferenceResource(doc, ctx));

@@ -4,6 +4,7 @@
  * record — Bundle structure").
  */
 import type { List, Reference, Resource } from 'fhir/r3';
+
 import { PLACEMENT_ORDER, type PlacementGroup } from '../../contract/areas';
 
 export class GroupedResources {

@@ -59,7 +59,8 @@ export class ItemIndex {
     for (const plan of plans ?? []) {
       if (this.plans.has(plan.id)) continue;
       this.plans.set(plan.id, plan);
-      for (const issue of plan.issues) if (!this.issues.has(issue.id)) this.issues.set(issue.id, { plan, issue });
+      for (const issue of plan.issues)
+        if (!this.issues.has(issue.id)) this.issues.set(issue.id, { plan, issue });
     }
   }
 }

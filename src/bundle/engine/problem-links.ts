@@ -9,12 +9,13 @@
  * relatedProblemHeader keep only the links to resources that are in the Bundle.
  */
 import type { Reference } from 'fhir/r3';
+
 import type { Consultation, ItemRef, Problem } from '../../record/model';
-import { consultationStructure, type ConsultationStructure } from '../areas/consultations';
+import { type ConsultationStructure, consultationStructure } from '../areas/consultations';
 import type { ProblemLinks } from '../areas/problems';
 import type { MappingContext } from '../mapping-context';
 import { RefList } from './grouped-resources';
-import { consultationOf, fileRef, refFor, secondaryKind, type RefOptions } from './references';
+import { consultationOf, fileRef, refFor, type RefOptions, secondaryKind } from './references';
 import type { BundleState } from './state';
 
 function topicRefs(topic: Consultation['topics'][number]): ItemRef[] {
@@ -23,7 +24,10 @@ function topicRefs(topic: Consultation['topics'][number]): ItemRef[] {
 }
 
 /** Each primary consultation's structure Lists and notes, filing its links in the consultations-* Lists. */
-export function consultationStructures(state: BundleState, ctx: MappingContext): Map<string, ConsultationStructure> {
+export function consultationStructures(
+  state: BundleState,
+  ctx: MappingContext,
+): Map<string, ConsultationStructure> {
   const structures = new Map<string, ConsultationStructure>();
   const lists = state.links.consultationSecondary;
   for (const c of state.record.consultations?.items ?? []) {
@@ -77,7 +81,8 @@ export function problemLinks(state: BundleState, problem: Problem, expand: boole
   let actualProblem: Reference | undefined;
   const actual = problem.actualProblem;
   if (actual) {
-    if (actual.kind === 'investigation') add(actual); // the report, through relatedClinicalContent
+    if (actual.kind === 'investigation')
+      add(actual); // the report, through relatedClinicalContent
     else {
       actualProblem = refFor(state, actual, options);
       if (actualProblem) {
@@ -89,7 +94,11 @@ export function problemLinks(state: BundleState, problem: Problem, expand: boole
   }
   for (const cid of recordedIn) add({ kind: 'consultation', id: cid });
   const relatedProblems = (problem.relatedProblems ?? []).flatMap((rp) => {
-    const target = refFor(state, { kind: 'problem', id: rp.problemId }, { expand: false, inConsultation: false });
+    const target = refFor(
+      state,
+      { kind: 'problem', id: rp.problemId },
+      { expand: false, inConsultation: false },
+    );
     return target ? [{ type: rp.type, target }] : [];
   });
   return {
@@ -111,6 +120,7 @@ export function allProblemLinks(state: BundleState): Map<string, ProblemLinks> {
       for (const issue of plan.issues) state.links.issuesToEmit.add(issue.id);
     }
   }
-  for (const p of state.index.problems.values()) if (!links.has(p.id)) links.set(p.id, problemLinks(state, p, false));
+  for (const p of state.index.problems.values())
+    if (!links.has(p.id)) links.set(p.id, problemLinks(state, p, false));
   return links;
 }

@@ -10,6 +10,7 @@
  *   once per area; links into nothing (withheld, out of scope) are left out.
  */
 import type { Reference } from 'fhir/r3';
+
 import { SWITCHED_BY } from '../../contract/areas';
 import { ITEM_KINDS, type LinkedItemKind } from '../../contract/item-kinds';
 import type { ActorRef, ItemRef } from '../../record/model';
@@ -94,7 +95,11 @@ export function consultationOf(index: ItemIndex, link: ItemRef): string | undefi
 }
 
 /** Files a resolved reference under its secondary list (text-only references are never filed). */
-export function fileRef(lists: Map<LinkedItemKind, RefList>, kind: LinkedItemKind | undefined, r: Reference): void {
+export function fileRef(
+  lists: Map<LinkedItemKind, RefList>,
+  kind: LinkedItemKind | undefined,
+  r: Reference,
+): void {
   if (kind === undefined || r.reference === undefined) return;
   let list = lists.get(kind);
   if (!list) lists.set(kind, (list = new RefList()));
@@ -139,12 +144,15 @@ export function mappingContext(state: BundleState): MappingContext {
       used.locations.add(id);
       return ref('Location', id);
     },
-    item: (link) => refFor(state, link, { expand: true, inConsultation: false }) ?? { display: ITEM_NOT_INCLUDED_TEXT },
+    item: (link) =>
+      refFor(state, link, { expand: true, inConsultation: false }) ?? { display: ITEM_NOT_INCLUDED_TEXT },
     itemIfPresent: (link) => {
       const r = refFor(state, link, { expand: false, inConsultation: false });
       return r?.reference !== undefined ? r : undefined;
     },
     encounter: (consultationId) =>
-      consultationId !== undefined && index.consultations.has(consultationId) ? ref('Encounter', consultationId) : undefined,
+      consultationId !== undefined && index.consultations.has(consultationId)
+        ? ref('Encounter', consultationId)
+        : undefined,
   };
 }

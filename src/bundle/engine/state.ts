@@ -58,7 +58,11 @@ export interface BundleState {
   readonly primaryProblemIds: ReadonlySet<string>;
 }
 
-export function newBundleState(record: PatientRecord, query: StructuredQuery, context: BundleContext): BundleState {
+export function newBundleState(
+  record: PatientRecord,
+  query: StructuredQuery,
+  context: BundleContext,
+): BundleState {
   return {
     record,
     query,

@@ -5,7 +5,12 @@
 import type { Request, Response } from 'express';
 import type { Resource } from 'fhir/r3';
 
-import { type FhirEndpoint, type FhirReadEndpoint, type GateResult, logicalIdOf } from '../../http/fhir-routes';
+import {
+  type FhirEndpoint,
+  type FhirReadEndpoint,
+  type GateResult,
+  logicalIdOf,
+} from '../../http/fhir-routes';
 import { factsOf } from '../../ops/request-facts';
 import { TimedRepository } from '../../ops/timed-repository';
 import type { ClinicalRepository } from '../../record/repository';

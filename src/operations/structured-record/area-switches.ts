@@ -2,9 +2,9 @@
  * Per-practice clinical-area switches (Configuration for supported clinical areas): a disabled area is not loaded, and each
  * requested one adds the warning "<parameter> has been disabled" to the Bundle's OperationOutcome.
  */
-import type { BundleWarning } from '../../fhir/operation-outcome';
 import { disabledAreaWarning, DOCUMENTS_SWITCH } from '../../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
+import type { BundleWarning } from '../../fhir/operation-outcome';
 
 export { disabledAreaWarning };
 

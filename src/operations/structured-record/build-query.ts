@@ -2,14 +2,14 @@
  * Parameters → StructuredQuery: parse and check the body, then apply the not-permitted combinations
  * unless the request is one of the predefined searches (D-27).
  */
+import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { CalendarDate } from '../../fhir/dates';
 import { GpcError } from '../../fhir/gpc-error';
 import { describeRule, firstBrokenRule, type PresentParts } from './combinations';
 import type { AreaParameterName } from './operation-definition';
 import { parseParameters, type RecognisedParameters } from './parse-parameters';
 import { matchPredefinedSearch, type MedicationDateTolerance } from './predefined-searches';
-import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
-import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 
 function presentParts(request: RecognisedParameters): PresentParts {
   const present = new Map<AreaParameterName, Set<string>>();
@@ -20,7 +20,11 @@ function presentParts(request: RecognisedParameters): PresentParts {
 }
 
 /** Each requested area's query, from the registry's row for it (defaults applied there). */
-function toQuery(request: RecognisedParameters, today: CalendarDate, predefinedSearch?: 1 | 2): StructuredQuery {
+function toQuery(
+  request: RecognisedParameters,
+  today: CalendarDate,
+  predefinedSearch?: 1 | 2,
+): StructuredQuery {
   const areas: Partial<Record<ClinicalArea, unknown>> = {};
   for (const area of CLINICAL_AREAS) {
     const occurrences = request.areas.get(AREAS[area].parameter);

@@ -102,7 +102,10 @@ export function capabilityStatement(
     format: ['application/fhir+json', 'application/fhir+xml'],
     profile: [
       ...PROFILES,
-      { reference: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1/_history/1.0' },
+      {
+        reference:
+          'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1/_history/1.0',
+      },
     ],
     rest: [
       {

@@ -15,15 +15,35 @@ export interface CombinationRule {
 }
 
 export const NOT_PERMITTED_COMBINATIONS: readonly CombinationRule[] = [
-  { id: 'C1', when: 'includeConsultations', parameter: 'includeMedication', part: 'medicationSearchFromDate' },
-  { id: 'C2', when: 'includeConsultations', parameter: 'includeUncategorisedData', part: 'uncategorisedDataSearchPeriod' },
+  {
+    id: 'C1',
+    when: 'includeConsultations',
+    parameter: 'includeMedication',
+    part: 'medicationSearchFromDate',
+  },
+  {
+    id: 'C2',
+    when: 'includeConsultations',
+    parameter: 'includeUncategorisedData',
+    part: 'uncategorisedDataSearchPeriod',
+  },
   { id: 'C3', when: 'includeConsultations', parameter: 'includeProblems', part: 'filterStatus' },
   { id: 'C4', when: 'includeConsultations', parameter: 'includeReferrals', part: 'referralSearchPeriod' },
-  { id: 'C5', when: 'includeConsultations', parameter: 'includeDiaryEntries', part: 'diaryEntriesSearchDate' },
+  {
+    id: 'C5',
+    when: 'includeConsultations',
+    parameter: 'includeDiaryEntries',
+    part: 'diaryEntriesSearchDate',
+  },
   { id: 'C6', when: 'includeConsultations', parameter: 'includeImmunisations', part: 'includeNotGiven' },
   { id: 'C7', when: 'includeConsultations', parameter: 'includeImmunisations', part: 'includeStatus' },
   { id: 'C8', when: 'includeProblems', parameter: 'includeMedication', part: 'medicationSearchFromDate' },
-  { id: 'C9', when: 'includeProblems', parameter: 'includeUncategorisedData', part: 'uncategorisedDataSearchPeriod' },
+  {
+    id: 'C9',
+    when: 'includeProblems',
+    parameter: 'includeUncategorisedData',
+    part: 'uncategorisedDataSearchPeriod',
+  },
   { id: 'C10', when: 'includeProblems', parameter: 'includeReferrals', part: 'referralSearchPeriod' },
   { id: 'C11', when: 'includeProblems', parameter: 'includeDiaryEntries', part: 'diaryEntriesSearchDate' },
   { id: 'C12', when: 'includeProblems', parameter: 'includeImmunisations', part: 'includeNotGiven' },

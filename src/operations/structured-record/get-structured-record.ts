@@ -3,14 +3,15 @@
  * steps 5 to 12). No HTTP here; the transport hands over the parsed body and the trace id.
  */
 import type { Bundle } from 'fhir/r3';
-import type { Clock } from '../../clock';
+
 import { buildBundle } from '../../bundle/build-bundle';
+import type { Clock } from '../../clock';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import { checkPatientMayBeShared } from '../../record/patient-checks';
 import type { ClinicalRepository } from '../../record/repository';
 import { applyAreaSwitches } from './area-switches';
 import { buildStructuredQuery } from './build-query';
 import type { MedicationDateTolerance } from './predefined-searches';
-import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 
 export interface OperationDeps {
   readonly repository: ClinicalRepository;
@@ -26,12 +27,19 @@ export interface OperationResult {
   readonly bundle: Bundle;
 }
 
-export async function getStructuredRecord(body: unknown, traceId: string, deps: OperationDeps): Promise<OperationResult> {
+export async function getStructuredRecord(
+  body: unknown,
+  traceId: string,
+  deps: OperationDeps,
+): Promise<OperationResult> {
   const parsed = buildStructuredQuery(body, deps.clock.today(), deps.predefinedMedicationDays);
   const query = applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
   const patient = checkPatientMayBeShared(await deps.repository.findPatient(query.nhsNumber));
   const record = await deps.repository.loadRecord(patient, query);
-  const date = deps.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const date = deps.clock
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   const bundle = buildBundle(record, query, { traceId, newId: deps.newId, date, warnings: query.warnings });
   return { query, bundle };
 }

@@ -3,12 +3,12 @@
  * types and cardinality (Retrieve a patient’s structured record — Payload request body). The parser, the
  * combination rules and the CapabilityStatement read this one declaration.
  */
-import { AREAS, CLINICAL_AREAS, type AreaParameterName } from '../../contract/areas';
+import { type AreaParameterName, AREAS, CLINICAL_AREAS } from '../../contract/areas';
 import type { PartDefinition } from '../../contract/parts';
 import type { ClinicalArea } from '../../contract/structured-query';
 
-export type { PartDefinition, PartType } from '../../contract/parts';
 export type { AreaParameterName } from '../../contract/areas';
+export type { PartDefinition, PartType } from '../../contract/parts';
 
 export interface AreaParameterDefinition {
   readonly area: ClinicalArea;
@@ -21,7 +21,10 @@ export const NHS_NUMBER_PARAMETER = 'patientNHSNumber';
 
 /** The area parameters by name, in the registry's order (src/contract/areas.ts). */
 export const AREA_PARAMETERS = Object.fromEntries(
-  CLINICAL_AREAS.map((area) => [AREAS[area].parameter, { area, repeats: AREAS[area].repeats, parts: AREAS[area].parts }]),
+  CLINICAL_AREAS.map((area) => [
+    AREAS[area].parameter,
+    { area, repeats: AREAS[area].repeats, parts: AREAS[area].parts },
+  ]),
 ) as unknown as Readonly<Record<AreaParameterName, AreaParameterDefinition>>;
 
 export function isAreaParameter(name: string): name is AreaParameterName {

@@ -4,22 +4,22 @@
  * then each part's type, value and date rules (V8 to V19). Unknown names become warnings (API Version
  * Compatibility — Forwards compatibility).
  */
-import { parseWholeDate, type CalendarDate } from '../../fhir/dates';
+import type { PartValue, PartValues } from '../../contract/parts';
+import { type CalendarDate, parseWholeDate } from '../../fhir/dates';
 import { GpcError } from '../../fhir/gpc-error';
+import { isJsonObject, type JsonObject } from '../../fhir/json';
 import type { BundleWarning } from '../../fhir/operation-outcome';
 import { SYSTEM } from '../../fhir/profiles';
 import { truncate } from '../../fhir/text';
 import { isValidNhsNumber } from './nhs-number';
 import {
   AREA_PARAMETERS,
+  type AreaParameterName,
   isAreaParameter,
   NHS_NUMBER_PARAMETER,
-  type AreaParameterName,
   type PartDefinition,
   type PartType,
 } from './operation-definition';
-import type { PartValue, PartValues } from '../../contract/parts';
-import { isJsonObject, type JsonObject } from '../../fhir/json';
 
 export type { PartValue, PartValues } from '../../contract/parts';
 
@@ -85,7 +85,8 @@ function checkNameLength(name: string, label: string): string {
 
 /** V1: a Parameters resource whose parameters and parts each have a name. */
 function readShape(body: unknown): RawParameter[] {
-  if (!isJsonObject(body)) throw invalidResource('Request body must be a FHIR Parameters resource (a JSON object)');
+  if (!isJsonObject(body))
+    throw invalidResource('Request body must be a FHIR Parameters resource (a JSON object)');
   if (body.resourceType !== 'Parameters') {
     const found = typeof body.resourceType === 'string' ? `"${truncate(body.resourceType)}"` : 'missing';
     throw invalidResource(`Request body must be a Parameters resource; resourceType is ${found}`);
@@ -137,7 +138,8 @@ function checkConformance(parameters: readonly RawParameter[]): void {
     const partNames = new Set<string>();
     for (const part of p.parts) {
       if (!Object.prototype.hasOwnProperty.call(definition.parts, part.name)) continue;
-      if (partNames.has(part.name)) throw invalidResource(`${p.name}.${part.name} must not appear more than once`);
+      if (partNames.has(part.name))
+        throw invalidResource(`${p.name}.${part.name} must not appear more than once`);
       if (valueKeys(part.entry).length > 1) {
         throw invalidResource(`${p.name}.${part.name} must have exactly one value[x] element`);
       }
@@ -193,7 +195,10 @@ function readNhsNumber(parameters: readonly RawParameter[]): string {
     throw invalidParameter(`${NHS_NUMBER_PARAMETER} must have a valueIdentifier`);
   }
   if (identifier.system !== SYSTEM.nhsNumber) {
-    const found = typeof identifier.system === 'string' && identifier.system !== '' ? `"${truncate(identifier.system)}"` : 'missing';
+    const found =
+      typeof identifier.system === 'string' && identifier.system !== ''
+        ? `"${truncate(identifier.system)}"`
+        : 'missing';
     throw new GpcError(
       'INVALID_IDENTIFIER_SYSTEM',
       `${NHS_NUMBER_PARAMETER}.valueIdentifier.system must be ${SYSTEM.nhsNumber}; it is ${found}`,
@@ -235,7 +240,8 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
   const keys = valueKeys(entry);
   const expected = VALUE_ELEMENT[definition.type];
   if (keys.length === 0 || entry[keys[0]] === null) throw invalidParameter(`${label} has no value`);
-  if (keys[0] !== expected) throw invalidParameter(`${label} must be a ${expected} (found ${truncate(keys[0])})`);
+  if (keys[0] !== expected)
+    throw invalidParameter(`${label} must be a ${expected} (found ${truncate(keys[0])})`);
   const raw = entry[expected];
   if (typeof raw === 'string' && raw.length > PARAMETER_LIMITS.valueLength) {
     const most = PARAMETER_LIMITS.valueLength;
@@ -256,7 +262,9 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
       return raw;
     case 'code':
       if (typeof raw !== 'string' || !(definition.codes ?? []).includes(raw)) {
-        throw invalidParameter(`${label}: ${shown(raw)} must be one of ${(definition.codes ?? []).join(', ')}`);
+        throw invalidParameter(
+          `${label}: ${shown(raw)} must be one of ${(definition.codes ?? []).join(', ')}`,
+        );
       }
       return raw;
     case 'date': {
@@ -271,7 +279,8 @@ function readPart(label: string, definition: PartDefinition, entry: Json, today:
       if (!isJsonObject(raw)) throw invalidParameter(`${label}: ${expected} must be a Period object`);
       const hasStart = raw.start !== undefined && raw.start !== null;
       const hasEnd = raw.end !== undefined && raw.end !== null;
-      if (!hasStart && !hasEnd) throw invalidParameter(`${label} has no value: the period needs a start, an end or both`);
+      if (!hasStart && !hasEnd)
+        throw invalidParameter(`${label} has no value: the period needs a start, an end or both`);
       const start = hasStart ? wholeDate(raw.start, `${label}.start`) : undefined;
       const end = hasEnd ? wholeDate(raw.end, `${label}.end`) : undefined;
       if (start) notAfterToday(start, today, `${label}.start`);

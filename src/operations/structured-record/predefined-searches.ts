@@ -3,7 +3,7 @@
  * decision D-25: order and unrecognised names are ignored; anything else that differs means the
  * request is not predefined and the combination table applies.
  */
-import { daysBetween, type CalendarDate } from '../../fhir/dates';
+import { type CalendarDate, daysBetween } from '../../fhir/dates';
 import type { AreaParameterName } from './operation-definition';
 import type { PartValues, RecognisedParameters } from './parse-parameters';
 
@@ -36,11 +36,19 @@ const SEARCH_1_PARAMETERS = {
 } as const satisfies Partial<Record<AreaParameterName, ParameterRule>>;
 
 export const PREDEFINED_SEARCHES: readonly PredefinedSearch[] = [
-  { id: 1, title: 'predefined search 1 (last 3 consultations, last year of medication, allergies, problems)', parameters: SEARCH_1_PARAMETERS },
+  {
+    id: 1,
+    title: 'predefined search 1 (last 3 consultations, last year of medication, allergies, problems)',
+    parameters: SEARCH_1_PARAMETERS,
+  },
   {
     id: 2,
     title: 'predefined search 2 (search 1 plus immunisations and uncategorised data)',
-    parameters: { ...SEARCH_1_PARAMETERS, includeImmunisations: { required: {} }, includeUncategorisedData: { required: {} } },
+    parameters: {
+      ...SEARCH_1_PARAMETERS,
+      includeImmunisations: { required: {} },
+      includeUncategorisedData: { required: {} },
+    },
   },
 ];
 
@@ -126,10 +134,14 @@ export function matchPredefinedSearch(
   today: CalendarDate,
   tolerance: MedicationDateTolerance,
 ): PredefinedMatch {
-  const results = PREDEFINED_SEARCHES.map((search) => ({ search, why: mismatchOf(search, request, today, tolerance) }));
+  const results = PREDEFINED_SEARCHES.map((search) => ({
+    search,
+    why: mismatchOf(search, request, today, tolerance),
+  }));
   const matched = results.find((r) => r.why === undefined);
   if (matched) return { search: matched.search.id };
-  const wantsSearch2 = request.areas.has('includeImmunisations') || request.areas.has('includeUncategorisedData');
+  const wantsSearch2 =
+    request.areas.has('includeImmunisations') || request.areas.has('includeUncategorisedData');
   const nearest = results[wantsSearch2 ? 1 : 0];
   return { mismatch: `it is not ${nearest.search.title}: ${nearest.why}` };
 }

@@ -6,9 +6,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import type { CalendarDate } from '../../fhir/dates';
-import { type LoadedPractice,readPracticeFileSync } from '../../format/read-practice-file';
+import { type LoadedPractice, readPracticeFileSync } from '../../format/read-practice-file';
 import type { PracticeDataset } from '../dataset';
-import { applyChange, type PracticeSettings, type PracticeStore, type PracticeSummary, type ServedPractice, type SettingsChange } from '../practices';
+import {
+  applyChange,
+  type PracticeSettings,
+  type PracticeStore,
+  type PracticeSummary,
+  type ServedPractice,
+  type SettingsChange,
+} from '../practices';
 import { MemoryRepository } from './memory-repository';
 
 /** The embedded practices: the acceptance suite's test practice and two small ones (docs/data-format.md). */
@@ -49,13 +56,22 @@ export function testPractice(today: CalendarDate): PracticeDataset {
 }
 
 export class MemoryPracticeStore implements PracticeStore {
-  private readonly practices = new Map<string, { settings: PracticeSettings; name: string; repository: MemoryRepository }>();
+  private readonly practices = new Map<
+    string,
+    { settings: PracticeSettings; name: string; repository: MemoryRepository }
+  >();
 
-  constructor(practices: readonly { readonly settings: PracticeSettings; readonly dataset: PracticeDataset }[]) {
+  constructor(
+    practices: readonly { readonly settings: PracticeSettings; readonly dataset: PracticeDataset }[],
+  ) {
     for (const { settings, dataset } of practices) {
       const ods = dataset.practice.odsCode;
       if (this.practices.has(ods)) throw new Error(`practice ${ods} is given twice`);
-      this.practices.set(ods, { settings, name: dataset.practice.name, repository: new MemoryRepository(dataset) });
+      this.practices.set(ods, {
+        settings,
+        name: dataset.practice.name,
+        repository: new MemoryRepository(dataset),
+      });
     }
   }
 

@@ -8,12 +8,28 @@ import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { expandActors } from '../expand-actors';
-import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea,refKey, refTo } from '../item-refs';
+import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea, refKey, refTo } from '../item-refs';
 import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import type { ItemRef } from '../model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Patient,
+  Practice,
+  Practitioner,
+} from '../model/people';
 import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
-import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
+import type {
+  Actors,
+  CandidateRound,
+  Placed,
+  PlacedItems,
+  RecordSource,
+  TopicLink,
+  WithheldItem,
+} from '../source';
 import { validateDataset } from '../validate-dataset';
 
 /** The record areas that hold each requested area's primary candidates (problems come from the hub). */
@@ -21,7 +37,9 @@ const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = O
   CLINICAL_AREAS.map((area) => [area, area === 'problems' ? [] : [...AREAS[area].recordAreas]]),
 ) as unknown as Record<ClinicalArea, readonly RecordArea[]>;
 
-type AnyPlaced = { [A in RecordArea]: { readonly area: A; readonly placed: Placed<AreaItem<A>> } }[RecordArea];
+type AnyPlaced = {
+  [A in RecordArea]: { readonly area: A; readonly placed: Placed<AreaItem<A>> };
+}[RecordArea];
 
 /** One patient's record, indexed at construction. */
 interface PatientIndex {
@@ -101,11 +119,19 @@ export class MemorySource implements RecordSource {
   async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
     const index = this.patientIndex(patient);
     const candidates: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
-    for (const [area, holders] of Object.entries(CANDIDATE_AREAS) as [ClinicalArea, readonly RecordArea[]][]) {
+    for (const [area, holders] of Object.entries(CANDIDATE_AREAS) as [
+      ClinicalArea,
+      readonly RecordArea[],
+    ][]) {
       if (query[area] === undefined) continue;
       for (const holder of holders) copyArea(index.placed, candidates, holder);
     }
-    return { candidates, problems: index.placed.problems ?? [], topicLinks: index.topicLinks, withheld: index.withheld };
+    return {
+      candidates,
+      problems: index.placed.problems ?? [],
+      topicLinks: index.topicLinks,
+      withheld: index.withheld,
+    };
   }
 
   async loadItems(patient: Patient, refs: readonly ItemRef[]): Promise<PlacedItems> {
@@ -155,17 +181,22 @@ function placeArea<A extends RecordArea>(
 ): void {
   const items = (data.record[area] ?? []) as readonly AreaItem<A>[];
   const list = items.map((item, seq): Placed<AreaItem<A>> => ({ seq, item }));
-  (placed)[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
+  placed[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
   for (const p of list) {
     const entry = { area, placed: p } as AnyPlaced;
     byRef.set(refKey(refTo(area, p.item)), entry);
     if (entry.area === 'medication') {
-      for (const issue of entry.placed.item.issues) byRef.set(refKey({ kind: 'medicationIssue', id: issue.id }), entry);
+      for (const issue of entry.placed.item.issues)
+        byRef.set(refKey({ kind: 'medicationIssue', id: issue.id }), entry);
     }
   }
 }
 
-function copyArea<A extends RecordArea>(from: PlacedItems, to: { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }, area: A): void {
+function copyArea<A extends RecordArea>(
+  from: PlacedItems,
+  to: { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] },
+  area: A,
+): void {
   const items = from[area];
   if (items) (to as Record<A, readonly Placed<AreaItem<A>>[]>)[area] = items;
 }
@@ -173,4 +204,3 @@ function copyArea<A extends RecordArea>(from: PlacedItems, to: { [K in RecordAre
 function byId<T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> {
   return new Map(items.map((item) => [item.id, item]));
 }
-

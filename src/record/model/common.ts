@@ -19,7 +19,8 @@ export type Timestamp = `${number}-${number}-${number}T${string}` | `${CalendarD
  * dates"). Where a field of this type is optional, absent means "date unknown": date filters always return
  * such items.
  */
-export type PartialDate = CalendarDate | Timestamp | `${number}` | `${number}-${number}` | `${number}-${number}-${number}`;
+export type PartialDate =
+  CalendarDate | Timestamp | `${number}` | `${number}-${number}` | `${number}-${number}-${number}`;
 
 /** From `start` to `end` (absent: ongoing or not known). */
 export interface DatePeriod {

@@ -3,8 +3,8 @@
  * Encounter): a consultation holds topics, a topic holds headings or (flat) items directly, a heading holds
  * items, each in display order. Items live in their own areas; the structure only references them.
  */
-import type { Concept, ItemMetadata, PartialDate, Timestamp } from './common';
 import type { ItemRef } from '../../contract/item-ref';
+import type { Concept, ItemMetadata, PartialDate, Timestamp } from './common';
 
 /**
  * Free text written in a consultation with no code: exists only inside its consultation and becomes a

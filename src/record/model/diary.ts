@@ -1,7 +1,7 @@
 /** Diary (recall) entries, medication reviews included (Diary entries guidance; ProcedureRequest (diary
  * entry) page diary ProcedureRequest). */
-import type { ActorRef, ClinicalItem, Concept, DatePeriod, PartialDate } from './common';
 import type { ItemRef } from '../../contract/item-ref';
+import type { ActorRef, ClinicalItem, Concept, DatePeriod, PartialDate } from './common';
 
 export interface DiaryEntry extends ClinicalItem {
   /** SNOMED where practical (314529007 "Medication review due" for reviews), else text. */

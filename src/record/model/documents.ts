@@ -26,7 +26,9 @@ export interface ClinicalDocument extends ClinicalItem {
  * The document's one author (CareConnect-GPC-DocumentReference-1 allows 0..1): the organisation the
  * document came from when known, else the practitioner who wrote it (D-33).
  */
-export function documentAuthor(doc: ClinicalDocument): { kind: 'organisation' | 'practitioner'; id: string } | undefined {
+export function documentAuthor(
+  doc: ClinicalDocument,
+): { kind: 'organisation' | 'practitioner'; id: string } | undefined {
   if (doc.authorOrganisationId !== undefined) return { kind: 'organisation', id: doc.authorOrganisationId };
   if (doc.authorId !== undefined) return { kind: 'practitioner', id: doc.authorId };
   return undefined;

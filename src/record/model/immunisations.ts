@@ -1,6 +1,6 @@
 /** Immunisations (Immunisations guidance; Immunization page Immunization) and the consent/dissent status
  * records filed with them. */
-import type { ClinicalItem, CodedConcept, Concept, PartialDate, Quantity, Qualifier } from './common';
+import type { ClinicalItem, CodedConcept, Concept, PartialDate, Qualifier, Quantity } from './common';
 import type { ObservationCommon } from './observations';
 
 /** → vaccinationProtocol; only for given vaccines, and only when dose sequence and target disease are known. */

@@ -3,7 +3,15 @@
  * test group / result / filing comment, DiagnosticReport page DiagnosticReport, Specimen, ProcedureRequest).
  * A report owns all its parts; item references point at the report (kind `investigation`).
  */
-import type { ActorRef, ClinicalItem, CodedConcept, Concept, PartialDate, Quantity, Timestamp } from './common';
+import type {
+  ActorRef,
+  ClinicalItem,
+  CodedConcept,
+  Concept,
+  PartialDate,
+  Quantity,
+  Timestamp,
+} from './common';
 import type { ObservationValue, ReferenceRange } from './observations';
 
 /** Status of a report, test group or result. Absent where optional: `final`. */

@@ -18,7 +18,15 @@ import type {
   Problem,
   Referral,
 } from '.';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from './people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Patient,
+  Practice,
+  Practitioner,
+} from './people';
 
 /** One primary list's content: the items that passed the area's filters, confidential ones left out. */
 export interface AreaResult<T> {
@@ -45,7 +53,9 @@ export interface AreaResults {
   /** Problems matching any `includeProblems` filter: the primary Problems list only. */
   readonly problems: AreaResult<Problem>;
   /** Not-given vaccinations only with `includeNotGiven`; `statuses` empty without `includeStatus`. */
-  readonly immunisations: AreaResult<Immunisation> & { readonly statuses: readonly ImmunisationStatusRecord[] };
+  readonly immunisations: AreaResult<Immunisation> & {
+    readonly statuses: readonly ImmunisationStatusRecord[];
+  };
   readonly uncategorisedData: AreaResult<Observation>;
   readonly investigations: AreaResult<InvestigationReport>;
   /** Entered-in-error referrals never included. */
@@ -68,8 +78,7 @@ export interface AreaResults {
  * - `linkedProblem`: a confidential problem linked to an item in a primary list → the linked-problems list.
  */
 export type WithheldLink =
-  | { readonly via: 'consultation' | 'problem'; readonly kind: ItemKind }
-  | { readonly via: 'linkedProblem' };
+  { readonly via: 'consultation' | 'problem'; readonly kind: ItemKind } | { readonly via: 'linkedProblem' };
 
 /**
  * What one request needs from the store: the patient, the practice, the clinical data of each

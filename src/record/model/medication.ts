@@ -29,10 +29,15 @@ export interface PrescribedElsewhere {
  */
 export type MedicinalProduct =
   | CodedConcept
-  | { readonly otherCodes: readonly [OtherCode, ...OtherCode[]]; readonly text?: string; readonly code?: never };
+  | {
+      readonly otherCodes: readonly [OtherCode, ...OtherCode[]];
+      readonly text?: string;
+      readonly code?: never;
+    };
 
 /** A numeric quantity, or text only (→ the MedicationQuantityText extension, e.g. "28 capsule(s)"). */
-export type MedicationQuantity = { readonly value: number; readonly unit: string } | { readonly text: string };
+export type MedicationQuantity =
+  { readonly value: number; readonly unit: string } | { readonly text: string };
 
 /** Notes at one level, joined into MedicationStatement.note with these labels (MedicationStatement page). */
 export interface MedicationNotes {
@@ -55,7 +60,10 @@ export interface RepeatInformation {
 /** A plan's status; `stopped` needs its discontinuation (→ MedicationStatusReason), an expiry does not. */
 export type PlanStatus =
   | { readonly status: 'active' | 'completed' }
-  | { readonly status: 'stopped'; readonly discontinued: { readonly date: PartialDate; readonly reason: string } };
+  | {
+      readonly status: 'stopped';
+      readonly discontinued: { readonly date: PartialDate; readonly reason: string };
+    };
 
 /** What a plan and an issue share. */
 export interface PrescriptionDetails {

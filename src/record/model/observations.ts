@@ -2,7 +2,16 @@
  * Uncategorised data (Uncategorised data guidance; Observation pages Observation): coded items that belong to
  * no other area, blood pressure readings, and inbound referrals. Investigation results reuse the value types.
  */
-import type { ActorRef, ClinicalItem, CodedConcept, Concept, DatePeriod, PartialDate, Quantity, Qualifier } from './common';
+import type {
+  ActorRef,
+  ClinicalItem,
+  CodedConcept,
+  Concept,
+  DatePeriod,
+  PartialDate,
+  Qualifier,
+  Quantity,
+} from './common';
 
 export type ObservationValue =
   | ({ readonly type: 'quantity' } & Quantity)

@@ -113,7 +113,11 @@ export interface Practitioner {
   readonly gender?: 'male' | 'female' | 'other' | 'unknown';
   readonly sdsUserId?: string;
   /** Roles this person holds, each at an organisation; one role per organisation. */
-  readonly roles: readonly { readonly id: string; readonly organisationId: string; readonly jobRole: JobRole }[];
+  readonly roles: readonly {
+    readonly id: string;
+    readonly organisationId: string;
+    readonly jobRole: JobRole;
+  }[];
   readonly version: string;
 }
 

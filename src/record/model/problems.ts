@@ -1,7 +1,7 @@
 /** Problems (Problems guidance; ProblemHeader (Condition) page ProblemHeader Condition). Links run from the
  * problem, as in the profile. */
-import type { ClinicalItem, CodedConcept, PartialDate } from './common';
 import type { ItemRef } from '../../contract/item-ref';
+import type { ClinicalItem, CodedConcept, PartialDate } from './common';
 
 /** How another problem relates to this one (→ relatedProblemHeader.type). */
 export interface RelatedProblem {

@@ -1,6 +1,6 @@
 /** Outbound referrals (Referrals guidance; ReferralRequest page ReferralRequest). */
-import type { ActorRef, ClinicalItem, CodedConcept, Concept, PartialDate } from './common';
 import type { ItemRef } from '../../contract/item-ref';
+import type { ActorRef, ClinicalItem, CodedConcept, Concept, PartialDate } from './common';
 
 /** A recipient held as a dataset actor, or only as text when it cannot be one (→ written into `note`). */
 export type ReferralRecipient =

@@ -4,6 +4,7 @@
  * into 503 SERVICE_UNAVAILABLE with Retry-After, never a hang and never SQL in a response.
  */
 import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
+
 import { GpcError } from '../../fhir/gpc-error';
 
 export interface DatabaseOptions {
@@ -51,11 +52,15 @@ export class Database {
   }
 
   /** Runs `work` in one transaction on one connection (migrations, seeding). */
-  async transaction<T>(work: (query: (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (query: (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>) => Promise<T>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await work(async (text, values = []) => (await client.query<QueryResultRow>(text, values as unknown[])).rows);
+      const result = await work(
+        async (text, values = []) => (await client.query<QueryResultRow>(text, values as unknown[])).rows,
+      );
       await client.query('COMMIT');
       return result;
     } catch (error) {

@@ -8,7 +8,15 @@ import type { CalendarDate } from '../../fhir/dates';
 import { headerOf, patientLine } from '../../format/practice-file';
 import type { PatientData } from '../dataset';
 import type { PatientClinicalRecord } from '../model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Patient,
+  Practice,
+  Practitioner,
+} from '../model/people';
 import { CLINICAL_AREAS, type PracticeSettings } from '../practices';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';
@@ -34,7 +42,11 @@ export async function* exportPractice(db: Database, odsCode: string): AsyncGener
   );
   if (!row) throw new Error(`the database holds no practice ${odsCode}`);
   const actors = async <T>(table: string) =>
-    (await db.query<{ detail: T }>(`SELECT detail FROM ${table} WHERE practice_ods = $1 ORDER BY id`, [odsCode])).map((r) => r.detail);
+    (
+      await db.query<{ detail: T }>(`SELECT detail FROM ${table} WHERE practice_ods = $1 ORDER BY id`, [
+        odsCode,
+      ])
+    ).map((r) => r.detail);
   const settings: PracticeSettings = {
     asid: row.asid,
     gpConnectEnabled: row.gpc_enabled,
@@ -62,14 +74,23 @@ export async function* exportPractice(db: Database, odsCode: string): AsyncGener
       [odsCode, after, PAGE],
     );
     if (patients.length === 0) return;
-    const records = await recordsOf(db, odsCode, patients.map((p) => p.id));
-    for (const p of patients) yield patientLine({ patient: p.detail, record: records.get(p.id) ?? {} } satisfies PatientData);
+    const records = await recordsOf(
+      db,
+      odsCode,
+      patients.map((p) => p.id),
+    );
+    for (const p of patients)
+      yield patientLine({ patient: p.detail, record: records.get(p.id) ?? {} } satisfies PatientData);
     after = patients[patients.length - 1].seq;
   }
 }
 
 /** The clinical records of some patients: every area in one statement, items in their own order. */
-async function recordsOf(db: Database, odsCode: string, ids: string[]): Promise<Map<string, PatientClinicalRecord>> {
+async function recordsOf(
+  db: Database,
+  odsCode: string,
+  ids: string[],
+): Promise<Map<string, PatientClinicalRecord>> {
   const parts = Object.entries(AREA_TABLE).map(([area, table]) => {
     const detail =
       area === 'medication'

@@ -30,7 +30,8 @@ export async function checkPracticeFile(
   let patients = 0;
   for await (const step of streamPracticeFile(file, today)) {
     if (!step.patient) odsCode = step.parser.practiceHeader.practice.odsCode;
-    else if (++patients % 10_000 === 0) progress(`${file}: ${patients} patients checked (${rssMb()} MB resident)`);
+    else if (++patients % 10_000 === 0)
+      progress(`${file}: ${patients} patients checked (${rssMb()} MB resident)`);
   }
   return { odsCode, patients };
 }
@@ -45,7 +46,8 @@ export async function importPracticeFiles(
   for (const file of files) {
     const { odsCode, patients } = await checkPracticeFile(file, today, progress);
     const other = seen.get(odsCode);
-    if (other !== undefined) throw new Error(`${file}: practice ${odsCode} is also in ${other}; import one file per practice`);
+    if (other !== undefined)
+      throw new Error(`${file}: practice ${odsCode} is also in ${other}; import one file per practice`);
     seen.set(odsCode, file);
     progress(`${file}: valid, practice ${odsCode}, ${patients} patients`);
   }
@@ -71,7 +73,9 @@ export async function importPracticeFiles(
       },
     });
     const seconds = (Date.now() - started) / 1000;
-    progress(`${file}: practice ${odsCode} replaced: ${count} patients in ${seconds.toFixed(1)} s (peak ${peakRssMb()} MB resident)`);
+    progress(
+      `${file}: practice ${odsCode} replaced: ${count} patients in ${seconds.toFixed(1)} s (peak ${peakRssMb()} MB resident)`,
+    );
     reports.push({ file, odsCode, patients: count, seconds });
   }
   return reports;

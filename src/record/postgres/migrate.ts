@@ -11,7 +11,9 @@ export async function migrate(db: Database): Promise<string[]> {
     await query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const done = new Set((await query('SELECT version FROM schema_migrations')).map((r) => String(r.version)));
+    const done = new Set(
+      (await query('SELECT version FROM schema_migrations')).map((r) => String(r.version)),
+    );
     const applied: string[] = [];
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;

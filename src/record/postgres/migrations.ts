@@ -39,14 +39,28 @@ CREATE TABLE ${name} (
   UNIQUE (patient_id, seq)
 );`;
 
-
 /** Tables holding one practice's data, besides `practice` itself. */
 const ACTOR_TABLES = ['organisations', 'practitioners', 'locations', 'healthcare_services', 'devices'];
 const ITEM_TABLES = [
-  'allergies', 'medication_plans', 'problems', 'consultations', 'immunisations', 'immunisation_statuses',
-  'observations', 'investigations', 'referrals', 'diary_entries', 'documents',
+  'allergies',
+  'medication_plans',
+  'problems',
+  'consultations',
+  'immunisations',
+  'immunisation_statuses',
+  'observations',
+  'investigations',
+  'referrals',
+  'diary_entries',
+  'documents',
 ];
-const PATIENT_TABLES = ['patients', ...ITEM_TABLES, 'medication_issues', 'topic_problem_links', 'withheld_items'];
+const PATIENT_TABLES = [
+  'patients',
+  ...ITEM_TABLES,
+  'medication_issues',
+  'topic_problem_links',
+  'withheld_items',
+];
 
 /** The per-patient indexes of 001, now led by the practice. */
 const INDEXES: readonly [string, string, string][] = [
@@ -103,20 +117,26 @@ ALTER TABLE practice
   ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
 ALTER TABLE practice ADD PRIMARY KEY (ods_code);
 
-${all.map((t) => `ALTER TABLE ${t} ADD COLUMN practice_ods text;
+${all
+  .map(
+    (t) => `ALTER TABLE ${t} ADD COLUMN practice_ods text;
 UPDATE ${t} SET practice_ods = ${ods};
 ALTER TABLE ${t} ALTER COLUMN practice_ods SET NOT NULL;
-ALTER TABLE ${t} ADD FOREIGN KEY (practice_ods) REFERENCES practice (ods_code) ON DELETE CASCADE;`).join('\n')}
+ALTER TABLE ${t} ADD FOREIGN KEY (practice_ods) REFERENCES practice (ods_code) ON DELETE CASCADE;`,
+  )
+  .join('\n')}
 
 ${ACTOR_TABLES.map((t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);`).join('\n')}
 ALTER TABLE patients ADD PRIMARY KEY (practice_ods, id);
 ALTER TABLE patients ADD UNIQUE (practice_ods, seq);
 ALTER TABLE patients ADD UNIQUE (practice_ods, nhs_number);
 ${fk('patients', 'usual_gp_id', 'practitioners', 'id', false)}
-${ITEM_TABLES.map((t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);
+${ITEM_TABLES.map(
+  (t) => `ALTER TABLE ${t} ADD PRIMARY KEY (practice_ods, id);
 ALTER TABLE ${t} ADD UNIQUE (practice_ods, patient_id, seq);
 ${fk(t, 'patient_id', 'patients', 'id')}
-${fk(t, 'recorder_id', 'practitioners', 'id', false)}`).join('\n')}
+${fk(t, 'recorder_id', 'practitioners', 'id', false)}`,
+).join('\n')}
 ALTER TABLE medication_issues ADD PRIMARY KEY (practice_ods, id);
 ALTER TABLE medication_issues ADD UNIQUE (practice_ods, plan_id, seq);
 ${fk('medication_issues', 'plan_id', 'medication_plans', 'id')}
@@ -185,10 +205,13 @@ CREATE TABLE patients (
   detail        jsonb NOT NULL
 );
 ${itemTable('allergies', 'resolved boolean NOT NULL,')}
-${itemTable('medication_plans', `
+${itemTable(
+  'medication_plans',
+  `
   -- The span in which the plan is active (filters.medicationActiveSpan); NULL hi: ongoing; both NULL: undated.
   active_lo date, active_hi date,
-  exempt_from_date boolean NOT NULL,`)}
+  exempt_from_date boolean NOT NULL,`,
+)}
 CREATE TABLE medication_issues (
   id          text PRIMARY KEY,
   plan_id     text NOT NULL REFERENCES medication_plans(id) ON DELETE CASCADE,
@@ -199,10 +222,13 @@ CREATE TABLE medication_issues (
   UNIQUE (plan_id, seq)
 );
 ${itemTable('problems', `status text NOT NULL, significance text NOT NULL,`)}
-${itemTable('consultations', `
+${itemTable(
+  'consultations',
+  `
   -- filters.consultationInPeriod: the start's latest day and the end's earliest day; NULL: undated.
   start_lo date, start_hi date, end_lo date,
-  has_content boolean NOT NULL,`)}
+  has_content boolean NOT NULL,`,
+)}
 -- Derived at load by the shared record code (memory-source topicLinksOf / withheldItemsOf), so both
 -- stores hand the assembly the same link hub.
 CREATE TABLE topic_problem_links (

@@ -5,7 +5,15 @@
  * does not hold are remembered for the same time (bounded), so a flood of made-up codes costs at most
  * one statement per code per period.
  */
-import { applyChange, CLINICAL_AREAS, type PracticeSettings, type PracticeStore, type PracticeSummary, type ServedPractice, type SettingsChange } from '../practices';
+import {
+  applyChange,
+  CLINICAL_AREAS,
+  type PracticeSettings,
+  type PracticeStore,
+  type PracticeSummary,
+  type ServedPractice,
+  type SettingsChange,
+} from '../practices';
 import { Database, type DatabaseOptions } from './database';
 import { PostgresRepository } from './postgres-repository';
 
@@ -37,11 +45,17 @@ function settingsOf(row: PracticeRow): PracticeSettings {
 
 export class PostgresPracticeStore implements PracticeStore {
   readonly database: Database;
-  private readonly cache = new Map<string, { readonly at: number; readonly found: ServedPractice | undefined }>();
+  private readonly cache = new Map<
+    string,
+    { readonly at: number; readonly found: ServedPractice | undefined }
+  >();
   private readonly repositories = new Map<string, PostgresRepository>();
   private readonly ttlMs: number;
 
-  constructor(options: DatabaseOptions & { readonly practiceCacheMs?: number }, now: () => number = Date.now) {
+  constructor(
+    options: DatabaseOptions & { readonly practiceCacheMs?: number },
+    now: () => number = Date.now,
+  ) {
     this.database = new Database(options);
     this.ttlMs = options.practiceCacheMs ?? 1000;
     this.now = now;
@@ -53,7 +67,11 @@ export class PostgresPracticeStore implements PracticeStore {
     const hit = this.cache.get(odsCode);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.found;
     const rows = await this.database.query<PracticeRow>(`${SELECT} WHERE ods_code = $1`, [odsCode]);
-    const found = rows[0] && { odsCode, settings: settingsOf(rows[0]), repository: this.repositoryFor(odsCode) };
+    const found = rows[0] && {
+      odsCode,
+      settings: settingsOf(rows[0]),
+      repository: this.repositoryFor(odsCode),
+    };
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(odsCode, { at: this.now(), found });
     return found;
@@ -91,7 +109,14 @@ export class PostgresPracticeStore implements PracticeStore {
       await query(
         `UPDATE practice SET asid = $2, gpc_enabled = $3, structured_enabled = $4, disabled_areas = $5,
            documents_disabled = $6, updated_at = now() WHERE ods_code = $1`,
-        [odsCode, after.asid, after.gpConnectEnabled, after.structuredEnabled, after.disabledAreas, after.documentsDisabled],
+        [
+          odsCode,
+          after.asid,
+          after.gpConnectEnabled,
+          after.structuredEnabled,
+          after.disabledAreas,
+          after.documentsDisabled,
+        ],
       );
       await query(
         'INSERT INTO practice_changes (ods_code, changed_by, command, before, after) VALUES ($1, $2, $3, $4, $5)',

@@ -9,9 +9,25 @@ import { expandActors } from '../expand-actors';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
 import { KIND_AREA } from '../item-refs';
 import type { ItemRef } from '../model';
-import type { Device, HealthcareService, Location, Organisation, Patient, Practice, Practitioner } from '../model/people';
+import type {
+  Device,
+  HealthcareService,
+  Location,
+  Organisation,
+  Patient,
+  Practice,
+  Practitioner,
+} from '../model/people';
 import type { PatientCriteria } from '../patient-directory';
-import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink, WithheldItem } from '../source';
+import type {
+  Actors,
+  CandidateRound,
+  Placed,
+  PlacedItems,
+  RecordSource,
+  TopicLink,
+  WithheldItem,
+} from '../source';
 import type { Database } from './database';
 import { AREA_TABLE } from './rows';
 
@@ -56,47 +72,81 @@ function overlapSql(p: Params, window: { start?: string; end?: string } | undefi
 
 function candidateSql(query: StructuredQuery, p: Params): string[] {
   const parts: string[] = [selectArea('problems', 'true')];
-  if (query.allergies) parts.push(selectArea('allergies', query.allergies.includeResolved ? 'true' : 'NOT p.resolved'));
+  if (query.allergies)
+    parts.push(selectArea('allergies', query.allergies.includeResolved ? 'true' : 'NOT p.resolved'));
   if (query.medication) {
     const from = p.add(query.medication.searchFromDate, 'date');
-    parts.push(selectArea('medication', `${from} IS NULL OR p.exempt_from_date OR p.active_lo IS NULL OR p.active_hi IS NULL OR p.active_hi >= ${from}`));
+    parts.push(
+      selectArea(
+        'medication',
+        `${from} IS NULL OR p.exempt_from_date OR p.active_lo IS NULL OR p.active_hi IS NULL OR p.active_hi >= ${from}`,
+      ),
+    );
   }
   if (query.consultations) {
     const { mostRecent, searchPeriod } = query.consultations;
     if (mostRecent !== undefined) {
       // Every undated one, and every dated one on or after the N-th latest start day (ties included).
       const n = p.add(mostRecent, 'integer');
-      parts.push(selectArea('consultations', `p.has_content AND (p.start_lo IS NULL OR p.start_lo >= COALESCE((
+      parts.push(
+        selectArea(
+          'consultations',
+          `p.has_content AND (p.start_lo IS NULL OR p.start_lo >= COALESCE((
         SELECT c.start_lo FROM consultations c WHERE c.practice_ods = $1 AND c.patient_id = $2 AND c.has_content AND c.start_lo IS NOT NULL
-        ORDER BY c.start_lo DESC OFFSET ${n} - 1 LIMIT 1), '-infinity'::date))`));
+        ORDER BY c.start_lo DESC OFFSET ${n} - 1 LIMIT 1), '-infinity'::date))`,
+        ),
+      );
     } else {
       const start = p.add(searchPeriod?.start, 'date');
       const end = p.add(searchPeriod?.end, 'date');
-      parts.push(selectArea('consultations', `p.has_content AND (p.start_lo IS NULL OR (
-        (${start} IS NULL OR p.start_hi >= ${start}) AND (${end} IS NULL OR p.end_lo <= ${end})))`));
+      parts.push(
+        selectArea(
+          'consultations',
+          `p.has_content AND (p.start_lo IS NULL OR (
+        (${start} IS NULL OR p.start_hi >= ${start}) AND (${end} IS NULL OR p.end_lo <= ${end})))`,
+        ),
+      );
     }
   }
   if (query.immunisations) {
     parts.push(selectArea('immunisations', query.immunisations.includeNotGiven ? 'true' : 'NOT p.not_given'));
-    if (query.immunisations.includeStatus) parts.push(selectArea('immunisationStatuses', 'NOT p.entered_in_error'));
+    if (query.immunisations.includeStatus)
+      parts.push(selectArea('immunisationStatuses', 'NOT p.entered_in_error'));
   }
-  if (query.uncategorisedData) parts.push(selectArea('uncategorisedData', overlapSql(p, query.uncategorisedData.searchPeriod)));
+  if (query.uncategorisedData)
+    parts.push(selectArea('uncategorisedData', overlapSql(p, query.uncategorisedData.searchPeriod)));
   if (query.investigations) {
     const w = query.investigations.searchPeriod;
     const start = p.add(w?.start, 'date');
     const end = p.add(w?.end, 'date');
-    parts.push(selectArea('investigations', `(${start} IS NULL OR p.issued_on >= ${start}) AND (${end} IS NULL OR p.issued_on <= ${end})`));
+    parts.push(
+      selectArea(
+        'investigations',
+        `(${start} IS NULL OR p.issued_on >= ${start}) AND (${end} IS NULL OR p.issued_on <= ${end})`,
+      ),
+    );
   }
-  if (query.referrals) parts.push(selectArea('referrals', `NOT p.entered_in_error AND (${overlapSql(p, query.referrals.searchPeriod)})`));
+  if (query.referrals)
+    parts.push(
+      selectArea('referrals', `NOT p.entered_in_error AND (${overlapSql(p, query.referrals.searchPeriod)})`),
+    );
   if (query.diaryEntries) {
     const date = p.add(query.diaryEntries.searchDate, 'date');
-    parts.push(selectArea('diaryEntries', `p.incomplete AND (p.planned_lo IS NULL OR ${date} IS NULL OR p.planned_lo <= ${date})`));
+    parts.push(
+      selectArea(
+        'diaryEntries',
+        `p.incomplete AND (p.planned_lo IS NULL OR ${date} IS NULL OR p.planned_lo <= ${date})`,
+      ),
+    );
   }
   return parts;
 }
 
 /** Rows → items by area, in `seq` order (the record's own order). */
-function placeRows(rows: readonly ItemRow[]): { items: PlacedItems; problems: Placed<AreaItem<'problems'>>[] } {
+function placeRows(rows: readonly ItemRow[]): {
+  items: PlacedItems;
+  problems: Placed<AreaItem<'problems'>>[];
+} {
   const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
   for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
     (items[row.area] ??= []).push({ seq: row.seq, item: row.detail as AreaItem<RecordArea> });
@@ -151,7 +201,10 @@ export class PostgresSource implements RecordSource {
   ) {}
 
   async practice(): Promise<Practice> {
-    const rows = await this.db.query<{ detail: Practice }>('SELECT detail FROM practice WHERE ods_code = $1', [this.odsCode]);
+    const rows = await this.db.query<{ detail: Practice }>(
+      'SELECT detail FROM practice WHERE ods_code = $1',
+      [this.odsCode],
+    );
     if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
     return rows[0].detail;
   }
@@ -218,8 +271,12 @@ export class PostgresSource implements RecordSource {
       [...candidates, hub].join('\nUNION ALL\n'),
       p.values,
     );
-    const hubRows = rows.filter((r) => r.area === 'topicLink' || r.area === 'withheld').sort((a, b) => a.seq - b.seq);
-    const { items, problems } = placeRows(rows.filter((r) => r.area !== 'topicLink' && r.area !== 'withheld') as ItemRow[]);
+    const hubRows = rows
+      .filter((r) => r.area === 'topicLink' || r.area === 'withheld')
+      .sort((a, b) => a.seq - b.seq);
+    const { items, problems } = placeRows(
+      rows.filter((r) => r.area !== 'topicLink' && r.area !== 'withheld') as ItemRow[],
+    );
     return {
       candidates: items,
       problems,
@@ -243,13 +300,19 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, patient.id);
     const parts = [...idsByArea].map(([area, ids]) => {
       const list = p.add([...ids], 'text[]');
-      const byIssue = area === 'medication' && issueIds.size > 0
-        ? ` OR p.id IN (SELECT plan_id FROM medication_issues WHERE practice_ods = $1 AND id = ANY(${p.add([...issueIds], 'text[]')}))`
-        : '';
+      const byIssue =
+        area === 'medication' && issueIds.size > 0
+          ? ` OR p.id IN (SELECT plan_id FROM medication_issues WHERE practice_ods = $1 AND id = ANY(${p.add([...issueIds], 'text[]')}))`
+          : '';
       return selectArea(area, `p.id = ANY(${list})${byIssue}`);
     });
     if (issueIds.size > 0 && !idsByArea.has('medication')) {
-      parts.push(selectArea('medication', `p.id IN (SELECT plan_id FROM medication_issues WHERE practice_ods = $1 AND id = ANY(${p.add([...issueIds], 'text[]')}))`));
+      parts.push(
+        selectArea(
+          'medication',
+          `p.id IN (SELECT plan_id FROM medication_issues WHERE practice_ods = $1 AND id = ANY(${p.add([...issueIds], 'text[]')}))`,
+        ),
+      );
     }
     const rows = await this.db.query<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
     return placeRows(rows).items;
@@ -268,9 +331,17 @@ export class PostgresSource implements RecordSource {
          OR id IN (SELECT managing_organisation_id FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[]))
          OR id IN (SELECT provided_by_organisation_id FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])))
        UNION ALL SELECT 'organisation', id, detail FROM practice WHERE ods_code = $6`,
-      [ids.practitioners, ids.locations, ids.healthcareServices, ids.devices, ids.organisations, this.odsCode],
+      [
+        ids.practitioners,
+        ids.locations,
+        ids.healthcareServices,
+        ids.devices,
+        ids.organisations,
+        this.odsCode,
+      ],
     );
-    const of = <T>(kind: string) => new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, r.detail as T]));
+    const of = <T>(kind: string) =>
+      new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, r.detail as T]));
     return expandActors(ids, {
       practitioners: of<Practitioner>('practitioner'),
       organisations: of<Organisation>('organisation'),

@@ -38,16 +38,34 @@ export const AREA_TABLE = {
 } as const satisfies Record<RecordArea, string>;
 
 export const TABLE_ORDER = [
-  'practice', 'organisations', 'practitioners', 'locations', 'healthcare_services', 'devices', 'patients',
-  'allergies', 'medication_plans', 'medication_issues', 'problems', 'consultations', 'topic_problem_links',
-  'withheld_items', 'immunisations', 'immunisation_statuses', 'observations', 'investigations', 'referrals',
-  'diary_entries', 'documents',
+  'practice',
+  'organisations',
+  'practitioners',
+  'locations',
+  'healthcare_services',
+  'devices',
+  'patients',
+  'allergies',
+  'medication_plans',
+  'medication_issues',
+  'problems',
+  'consultations',
+  'topic_problem_links',
+  'withheld_items',
+  'immunisations',
+  'immunisation_statuses',
+  'observations',
+  'investigations',
+  'referrals',
+  'diary_entries',
+  'documents',
 ] as const;
 
 export type TableName = (typeof TABLE_ORDER)[number];
 export type Rows = Record<TableName, Row[]>;
 
-const day = (d: string | undefined): CalendarDate | null => (d === undefined ? null : (partialDateInterval(d)?.start ?? null));
+const day = (d: string | undefined): CalendarDate | null =>
+  d === undefined ? null : (partialDateInterval(d)?.start ?? null);
 
 function base(patientId: string, seq: number, item: ClinicalItem): Row {
   return {
@@ -84,7 +102,9 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
     detail: patient,
     ...patientSearchColumns(patient),
   });
-  (record.allergies ?? []).forEach((a, seq) => rows.allergies.push({ ...base(pid, seq, a), resolved: isResolvedAllergy(a), detail: a }));
+  (record.allergies ?? []).forEach((a, seq) =>
+    rows.allergies.push({ ...base(pid, seq, a), resolved: isResolvedAllergy(a), detail: a }),
+  );
   (record.medication ?? []).forEach((plan, seq) => {
     const span = medicationActiveSpan(plan);
     const { issues, ...detail } = plan;
@@ -96,7 +116,14 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
       detail,
     });
     issues.forEach((issue, issueSeq) =>
-      rows.medication_issues.push({ id: issue.id, plan_id: plan.id, patient_id: pid, seq: issueSeq, confidential: issue.confidential === true, detail: issue }),
+      rows.medication_issues.push({
+        id: issue.id,
+        plan_id: plan.id,
+        patient_id: pid,
+        seq: issueSeq,
+        confidential: issue.confidential === true,
+        detail: issue,
+      }),
     );
   });
   (record.problems ?? []).forEach((p, seq) =>
@@ -115,21 +142,43 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
     });
   });
   topicLinksOf(data).forEach((link, seq) =>
-    rows.topic_problem_links.push({ patient_id: pid, seq, consultation_id: link.consultationId, problem_id: link.problemId, refs: link.refs }),
+    rows.topic_problem_links.push({
+      patient_id: pid,
+      seq,
+      consultation_id: link.consultationId,
+      problem_id: link.problemId,
+      refs: link.refs,
+    }),
   );
   withheldItemsOf(data).forEach((w, seq) =>
     rows.withheld_items.push({ patient_id: pid, seq, kind: w.ref.kind, item_id: w.ref.id, reason: w.reason }),
   );
-  (record.immunisations ?? []).forEach((i, seq) => rows.immunisations.push({ ...base(pid, seq, i), not_given: i.notGiven === true, detail: i }));
+  (record.immunisations ?? []).forEach((i, seq) =>
+    rows.immunisations.push({ ...base(pid, seq, i), not_given: i.notGiven === true, detail: i }),
+  );
   (record.immunisationStatuses ?? []).forEach((s, seq) =>
-    rows.immunisation_statuses.push({ ...base(pid, seq, s), entered_in_error: isEnteredInError('immunisationStatuses', s), detail: s }),
+    rows.immunisation_statuses.push({
+      ...base(pid, seq, s),
+      entered_in_error: isEnteredInError('immunisationStatuses', s),
+      detail: s,
+    }),
   );
   (record.uncategorisedData ?? []).forEach((o, seq) => {
     const span = spanOf(o.effective);
-    rows.observations.push({ ...base(pid, seq, o), span_lo: span?.start ?? null, span_hi: span?.end ?? null, detail: o });
+    rows.observations.push({
+      ...base(pid, seq, o),
+      span_lo: span?.start ?? null,
+      span_hi: span?.end ?? null,
+      detail: o,
+    });
   });
   (record.investigations ?? []).forEach((r, seq) =>
-    rows.investigations.push({ ...base(pid, seq, r), issued_on: day(r.issued), any_part_confidential: anyPartConfidential(r), detail: r }),
+    rows.investigations.push({
+      ...base(pid, seq, r),
+      issued_on: day(r.issued),
+      any_part_confidential: anyPartConfidential(r),
+      detail: r,
+    }),
   );
   (record.referrals ?? []).forEach((r, seq) => {
     const span = spanOf(r.authored);
@@ -142,8 +191,14 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
     });
   });
   (record.diaryEntries ?? []).forEach((d, seq) => {
-    const planned = d.planned === undefined ? undefined : typeof d.planned === 'string' ? d.planned : d.planned.start;
-    rows.diary_entries.push({ ...base(pid, seq, d), planned_lo: day(planned), incomplete: isIncompleteDiaryEntry(d), detail: d });
+    const planned =
+      d.planned === undefined ? undefined : typeof d.planned === 'string' ? d.planned : d.planned.start;
+    rows.diary_entries.push({
+      ...base(pid, seq, d),
+      planned_lo: day(planned),
+      incomplete: isIncompleteDiaryEntry(d),
+      detail: d,
+    });
   });
   (record.documents ?? []).forEach((d, seq) => rows.documents.push({ ...base(pid, seq, d), detail: d }));
 }
@@ -151,12 +206,23 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
 /** The rows of the practice and its actors. */
 export function practiceRows(dataset: PracticeDataset): Rows {
   const rows = emptyRows();
-  rows.practice.push({ id: dataset.practice.id, ods_code: dataset.practice.odsCode, detail: dataset.practice });
-  for (const o of dataset.organisations) rows.organisations.push({ id: o.id, ods_code: o.odsCode, detail: o });
-  for (const p of dataset.practitioners) rows.practitioners.push({ id: p.id, sds_user_id: p.sdsUserId ?? null, detail: p });
-  for (const l of dataset.locations) rows.locations.push({ id: l.id, managing_organisation_id: l.managingOrganisationId ?? null, detail: l });
+  rows.practice.push({
+    id: dataset.practice.id,
+    ods_code: dataset.practice.odsCode,
+    detail: dataset.practice,
+  });
+  for (const o of dataset.organisations)
+    rows.organisations.push({ id: o.id, ods_code: o.odsCode, detail: o });
+  for (const p of dataset.practitioners)
+    rows.practitioners.push({ id: p.id, sds_user_id: p.sdsUserId ?? null, detail: p });
+  for (const l of dataset.locations)
+    rows.locations.push({ id: l.id, managing_organisation_id: l.managingOrganisationId ?? null, detail: l });
   for (const s of dataset.healthcareServices ?? []) {
-    rows.healthcare_services.push({ id: s.id, provided_by_organisation_id: s.providedByOrganisationId ?? null, detail: s });
+    rows.healthcare_services.push({
+      id: s.id,
+      provided_by_organisation_id: s.providedByOrganisationId ?? null,
+      detail: s,
+    });
   }
   for (const d of dataset.devices ?? []) rows.devices.push({ id: d.id, detail: d });
   return rows;

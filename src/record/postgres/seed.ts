@@ -10,7 +10,7 @@ import type { CalendarDate } from '../../fhir/dates';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { allOn, type PracticeSettings } from '../practices';
 import type { Database } from './database';
-import { patientsRows, practiceRows, type Rows,TABLE_ORDER } from './rows';
+import { patientsRows, practiceRows, type Rows, TABLE_ORDER } from './rows';
 
 const PATIENTS_PER_CHUNK = 250;
 
@@ -21,7 +21,9 @@ async function insertRows(query: Query, rows: Rows, ods: string): Promise<void> 
     const list = rows[table];
     if (list.length === 0 || table === 'practice') continue;
     for (const row of list) row.practice_ods = ods;
-    await query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(list)]);
+    await query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
+      JSON.stringify(list),
+    ]);
   }
 }
 
@@ -47,8 +49,17 @@ export async function loadPractice(db: Database, load: PracticeLoad): Promise<nu
     await query(
       `INSERT INTO practice (id, ods_code, detail, asid, gpc_enabled, structured_enabled, disabled_areas,
          documents_disabled, dates_relative_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [dataset.practice.id, ods, JSON.stringify(dataset.practice), settings.asid, settings.gpConnectEnabled,
-        settings.structuredEnabled, settings.disabledAreas, settings.documentsDisabled, load.datesRelativeTo ?? null],
+      [
+        dataset.practice.id,
+        ods,
+        JSON.stringify(dataset.practice),
+        settings.asid,
+        settings.gpConnectEnabled,
+        settings.structuredEnabled,
+        settings.disabledAreas,
+        settings.documentsDisabled,
+        load.datesRelativeTo ?? null,
+      ],
     );
     await insertRows(query, practiceRows(dataset), ods);
     let seq = 0;

@@ -29,7 +29,11 @@ describe('diaryEntryResource', () => {
     expect(pr.identifier).toEqual([{ system: IDENTIFIER_SYSTEM, value: 'diary-1' }]);
     expect(pr.status).toBe('active');
     expect(pr.intent).toBe('plan');
-    expect(pr.code.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '314529007', display: 'Medication review due' });
+    expect(pr.code.coding?.[0]).toMatchObject({
+      system: 'http://snomed.info/sct',
+      code: '314529007',
+      display: 'Medication review due',
+    });
     expect(pr.subject).toEqual({ reference: 'Patient/pat-1' });
     expect(pr.authoredOn).toBe(review.recorded);
     expect(pr.context).toEqual({ reference: 'Encounter/cons-2' });
@@ -56,7 +60,9 @@ describe('diaryEntryResource', () => {
   });
 
   it('writes a planned range as occurrencePeriod', () => {
-    const r = expectValid(diaryEntryResource({ ...review, planned: { start: '2024-09', end: '2024-10' } }, fakeContext()));
+    const r = expectValid(
+      diaryEntryResource({ ...review, planned: { start: '2024-09', end: '2024-10' } }, fakeContext()),
+    );
     expect(r.occurrencePeriod).toEqual({ start: '2024-09', end: '2024-10' });
     expect(r).not.toHaveProperty('occurrenceDateTime');
     const open = diaryEntryResource({ ...review, planned: { start: '2024-09-15' } }, fakeContext());
@@ -79,12 +85,26 @@ describe('diaryEntryResource', () => {
   });
 
   it('accepts a text-only code', () => {
-    const r = expectValid(diaryEntryResource({ ...review, code: { text: 'Recall for smear' } }, fakeContext()));
+    const r = expectValid(
+      diaryEntryResource({ ...review, code: { text: 'Recall for smear' } }, fakeContext()),
+    );
     expect(r.code).toEqual({ text: 'Recall for smear' });
   });
 
   it('never populates the elements the diary profile does not use', () => {
-    for (const key of ['priority', 'doNotPerform', 'category', 'asNeededBoolean', 'asNeededCodeableConcept', 'performerType', 'performer', 'reasonReference', 'specimen', 'bodySite', 'relevantHistory']) {
+    for (const key of [
+      'priority',
+      'doNotPerform',
+      'category',
+      'asNeededBoolean',
+      'asNeededCodeableConcept',
+      'performerType',
+      'performer',
+      'reasonReference',
+      'specimen',
+      'bodySite',
+      'relevantHistory',
+    ]) {
       expect(pr).not.toHaveProperty(key);
     }
   });

@@ -5,6 +5,7 @@
  * that the mappers asked the context for each reference they wrote.
  */
 import type { Identifier, Reference } from 'fhir/r3';
+
 import { ITEM_TARGET, type MappingContext } from '../../../src/bundle/mapping-context';
 import type { ActorKind, ActorRef, ItemKind, ItemRef } from '../../../src/record/model';
 
@@ -74,11 +75,15 @@ export function fakeContext(options: FakeContextOptions = {}): FakeContext {
     location: (id) => ({ reference: `Location/${id}` }),
     item(ref: ItemRef): Reference {
       items.push(ref);
-      if (disabled.has(ref.kind)) return { display: DISABLED_TEXT[ref.kind] ?? `${ref.kind} items have been disabled` };
-      if (ref.kind === 'allergy' && ended.has(ref.id)) return { reference: `List/${ENDED_ALLERGIES_LIST_ID}#${ref.id}` };
+      if (disabled.has(ref.kind))
+        return { display: DISABLED_TEXT[ref.kind] ?? `${ref.kind} items have been disabled` };
+      if (ref.kind === 'allergy' && ended.has(ref.id))
+        return { reference: `List/${ENDED_ALLERGIES_LIST_ID}#${ref.id}` };
       return { reference: `${ITEM_TARGET[ref.kind]}/${ref.id}` };
     },
     encounter: (consultationId) =>
-      consultationId !== undefined && encounters.has(consultationId) ? { reference: `Encounter/${consultationId}` } : undefined,
+      consultationId !== undefined && encounters.has(consultationId)
+        ? { reference: `Encounter/${consultationId}` }
+        : undefined,
   };
 }

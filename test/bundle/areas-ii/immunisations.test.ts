@@ -1,6 +1,10 @@
 import { immunisationStatusResource, immunizationResource } from '../../../src/bundle/areas/immunisations';
 import { AREA_EXTENSION, AREA_PROFILE } from '../../../src/bundle/areas/urls';
-import type { GivenImmunisation, ImmunisationStatusRecord, NotGivenImmunisation } from '../../../src/record/model';
+import type {
+  GivenImmunisation,
+  ImmunisationStatusRecord,
+  NotGivenImmunisation,
+} from '../../../src/record/model';
 import { fakeContext, IDENTIFIER_SYSTEM } from './fake-context';
 import { expectInvalid, expectValid } from './validate';
 
@@ -10,8 +14,15 @@ const given: GivenImmunisation = {
   recorded: '2024-03-01T09:30:00+00:00',
   recorderId: 'prac-nurse',
   consultationId: 'cons-1',
-  vaccine: { code: '39114911000001105', display: 'Fluenz Tetra vaccine nasal suspension', descriptionId: '123456789012345' },
-  procedure: { code: '868241000000109', display: 'Administration of first intranasal seasonal influenza vaccination' },
+  vaccine: {
+    code: '39114911000001105',
+    display: 'Fluenz Tetra vaccine nasal suspension',
+    descriptionId: '123456789012345',
+  },
+  procedure: {
+    code: '868241000000109',
+    display: 'Administration of first intranasal seasonal influenza vaccination',
+  },
   date: '2024-03-01',
   parentPresent: true,
   administeredById: 'prac-hca',
@@ -66,7 +77,8 @@ describe('immunizationResource — given', () => {
       code: '868241000000109',
     });
     expect(byUrl.get(AREA_EXTENSION.parentPresent)?.valueBoolean).toBe(true);
-    for (const url of byUrl.keys()) expect(url.startsWith('https://fhir.hl7.org.uk/STU3/StructureDefinition/')).toBe(true);
+    for (const url of byUrl.keys())
+      expect(url.startsWith('https://fhir.hl7.org.uk/STU3/StructureDefinition/')).toBe(true);
   });
 
   it('codes the vaccine in SNOMED with the description-id extension', () => {
@@ -89,11 +101,18 @@ describe('immunizationResource — given', () => {
   it('sends the given-only details', () => {
     expect(imm.site?.coding?.[0]?.code).toBe('1797002');
     expect(imm.route?.coding?.[0]?.code).toBe('46713006');
-    expect(imm.doseQuantity).toEqual({ value: 0.2, unit: 'ml', system: 'http://unitsofmeasure.org', code: 'mL' });
+    expect(imm.doseQuantity).toEqual({
+      value: 0.2,
+      unit: 'ml',
+      system: 'http://unitsofmeasure.org',
+      code: 'mL',
+    });
     expect(imm.manufacturer).toEqual({ reference: 'Organization/org-maker' });
     expect(imm.lotNumber).toBe('LOT-42');
     expect(imm.expirationDate).toBe('2024-12-31');
-    expect(imm.explanation).toEqual({ reason: [expect.objectContaining({ coding: [expect.objectContaining({ code: '185903001' })] })] });
+    expect(imm.explanation).toEqual({
+      reason: [expect.objectContaining({ coding: [expect.objectContaining({ code: '185903001' })] })],
+    });
   });
 
   it('writes vaccinationProtocol with doseStatus fixed to count and nothing not used', () => {
@@ -102,7 +121,10 @@ describe('immunizationResource — given', () => {
     expect(p.doseSequence).toBe(1);
     expect(p.seriesDoses).toBe(2);
     expect(p.targetDisease[0].coding?.[0]?.code).toBe('6142004');
-    expect(p.doseStatus.coding?.[0]).toMatchObject({ system: 'http://hl7.org/fhir/vaccination-protocol-dose-status', code: 'count' });
+    expect(p.doseStatus.coding?.[0]).toMatchObject({
+      system: 'http://hl7.org/fhir/vaccination-protocol-dose-status',
+      code: 'count',
+    });
     expect(p).not.toHaveProperty('authority');
     expect(p).not.toHaveProperty('series');
     expect(p).not.toHaveProperty('doseStatusReason');
@@ -110,8 +132,18 @@ describe('immunizationResource — given', () => {
 
   it('records the recorder (EP) and the administering clinician (AP) with v2 0443 roles', () => {
     expect(imm.practitioner).toEqual([
-      { role: { coding: [{ system: 'http://hl7.org/fhir/v2/0443', code: 'EP', display: 'Entering Provider' }] }, actor: { reference: 'Practitioner/prac-nurse' } },
-      { role: { coding: [{ system: 'http://hl7.org/fhir/v2/0443', code: 'AP', display: 'Administering Provider' }] }, actor: { reference: 'Practitioner/prac-hca' } },
+      {
+        role: {
+          coding: [{ system: 'http://hl7.org/fhir/v2/0443', code: 'EP', display: 'Entering Provider' }],
+        },
+        actor: { reference: 'Practitioner/prac-nurse' },
+      },
+      {
+        role: {
+          coding: [{ system: 'http://hl7.org/fhir/v2/0443', code: 'AP', display: 'Administering Provider' }],
+        },
+        actor: { reference: 'Practitioner/prac-hca' },
+      },
     ]);
   });
 
@@ -151,7 +183,9 @@ describe('immunizationResource — given', () => {
   });
 
   it('is second-hand when a report origin is recorded', () => {
-    const reported = expectValid(immunizationResource({ ...given, reportOrigin: { text: 'Patient-held record' } }, fakeContext()));
+    const reported = expectValid(
+      immunizationResource({ ...given, reportOrigin: { text: 'Patient-held record' } }, fakeContext()),
+    );
     expect(reported.primarySource).toBe(false);
     expect(reported.reportOrigin).toEqual({ text: 'Patient-held record' });
   });
@@ -159,7 +193,9 @@ describe('immunizationResource — given', () => {
   it('uses nullFlavor UNK when the vaccine is unknown', () => {
     const { vaccine: _vaccine, ...rest } = given;
     const unknown = expectValid(immunizationResource(rest, fakeContext()));
-    expect(unknown.vaccineCode).toEqual({ coding: [{ system: 'http://hl7.org/fhir/v3/NullFlavor', code: 'UNK', display: 'unknown' }] });
+    expect(unknown.vaccineCode).toEqual({
+      coding: [{ system: 'http://hl7.org/fhir/v3/NullFlavor', code: 'UNK', display: 'unknown' }],
+    });
   });
 });
 
@@ -172,28 +208,44 @@ describe('immunizationResource — not given', () => {
 
   it('is notGiven with the not-done procedure and reasonNotGiven', () => {
     expect(imm.notGiven).toBe(true);
-    expect(imm.extension?.find((e) => e.url === AREA_EXTENSION.vaccinationProcedure)?.valueCodeableConcept?.coding?.[0]?.code).toBe('314768003');
+    expect(
+      imm.extension?.find((e) => e.url === AREA_EXTENSION.vaccinationProcedure)?.valueCodeableConcept
+        ?.coding?.[0]?.code,
+    ).toBe('314768003');
     expect(imm.explanation).toEqual({ reasonNotGiven: [{ text: 'Patient declined' }] });
   });
 
   it('has no site, route, doseQuantity, lot, explanation.reason or vaccinationProtocol', () => {
-    for (const key of ['site', 'route', 'doseQuantity', 'lotNumber', 'manufacturer', 'expirationDate', 'vaccinationProtocol']) {
+    for (const key of [
+      'site',
+      'route',
+      'doseQuantity',
+      'lotNumber',
+      'manufacturer',
+      'expirationDate',
+      'vaccinationProtocol',
+    ]) {
       expect(imm).not.toHaveProperty(key);
     }
     expect(imm.explanation).not.toHaveProperty('reason');
   });
 
   it('has no parentPresent extension when it was not recorded, nor notes when there are none', () => {
-    expect(imm.extension?.map((e) => e.url)).toEqual([AREA_EXTENSION.dateRecorded, AREA_EXTENSION.vaccinationProcedure]);
+    expect(imm.extension?.map((e) => e.url)).toEqual([
+      AREA_EXTENSION.dateRecorded,
+      AREA_EXTENSION.vaccinationProcedure,
+    ]);
     expect(imm).not.toHaveProperty('note');
   });
 
-
-  it('the schema rejects the examples\' fhir.nhs.uk extension URLs and missing mandatory extensions', () => {
+  it("the schema rejects the examples' fhir.nhs.uk extension URLs and missing mandatory extensions", () => {
     expectInvalid({
       ...imm,
       extension: [
-        { url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-DateRecorded-1', valueDateTime: notGiven.recorded },
+        {
+          url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-DateRecorded-1',
+          valueDateTime: notGiven.recorded,
+        },
         imm.extension![1],
       ],
     });
@@ -226,7 +278,9 @@ describe('immunisationStatusResource', () => {
   });
 
   it('uses effectiveDateTime for a point-in-time record', () => {
-    const obs = expectValid(immunisationStatusResource({ ...consent, effective: '2023-09-01' }, fakeContext()));
+    const obs = expectValid(
+      immunisationStatusResource({ ...consent, effective: '2023-09-01' }, fakeContext()),
+    );
     expect(obs.effectiveDateTime).toBe('2023-09-01');
     expect(obs).not.toHaveProperty('effectivePeriod');
   });

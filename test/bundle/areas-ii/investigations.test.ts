@@ -1,4 +1,11 @@
-import type { DiagnosticReport, Observation as FhirObservation, ProcedureRequest, Resource, Specimen as FhirSpecimen } from 'fhir/r3';
+import type {
+  DiagnosticReport,
+  Observation as FhirObservation,
+  ProcedureRequest,
+  Resource,
+  Specimen as FhirSpecimen,
+} from 'fhir/r3';
+
 import { investigationResources, NO_CODE_AVAILABLE } from '../../../src/bundle/areas/investigations';
 import { AREA_PROFILE } from '../../../src/bundle/areas/urls';
 import type { InvestigationReport, TestResult } from '../../../src/record/model';
@@ -27,7 +34,11 @@ const wbc: TestResult = {
   status: 'preliminary',
   specimenId: 'spec-1',
 };
-const hidden: TestResult = { id: 'res-hidden', code: { code: '1000001', display: 'Withheld test' }, confidential: true };
+const hidden: TestResult = {
+  id: 'res-hidden',
+  code: { code: '1000001', display: 'Withheld test' },
+  confidential: true,
+};
 const crp: TestResult = {
   id: 'res-crp',
   code: { code: '1001371000000100', display: 'Serum C reactive protein level' },
@@ -41,7 +52,10 @@ const report: InvestigationReport = {
   recorderId: 'prac-gp',
   consultationId: 'cons-3',
   issued: ISSUED,
-  performers: [{ kind: 'organisation', id: 'org-lab' }, { kind: 'practitioner', id: 'prac-path' }],
+  performers: [
+    { kind: 'organisation', id: 'org-lab' },
+    { kind: 'practitioner', id: 'prac-path' },
+  ],
   pmipReportId: 'PMIP-123',
   request: {
     id: 'req-1',
@@ -71,12 +85,32 @@ const report: InvestigationReport = {
       id: 'grp-fbc',
       code: { code: '26604007', display: 'Full blood count' },
       results: [hb, wbc, hidden],
-      filingComments: [{ id: 'fc-grp', filed: '2024-04-03T09:00:00+01:00', commented: '2024-04-03T09:05:00+01:00', filedById: 'prac-gp', comment: 'FBC reviewed' }],
+      filingComments: [
+        {
+          id: 'fc-grp',
+          filed: '2024-04-03T09:00:00+01:00',
+          commented: '2024-04-03T09:05:00+01:00',
+          filedById: 'prac-gp',
+          comment: 'FBC reviewed',
+        },
+      ],
     },
-    { id: 'grp-secret', code: { code: '1000002', display: 'Withheld group' }, results: [{ ...crp, id: 'res-in-secret' }], confidential: true },
+    {
+      id: 'grp-secret',
+      code: { code: '1000002', display: 'Withheld group' },
+      results: [{ ...crp, id: 'res-in-secret' }],
+      confidential: true,
+    },
   ],
   results: [crp],
-  filingComments: [{ id: 'fc-rep', filed: '2024-04-03T09:10:00+01:00', filedById: 'prac-gp', comment: 'Filed: satisfactory' }],
+  filingComments: [
+    {
+      id: 'fc-rep',
+      filed: '2024-04-03T09:10:00+01:00',
+      filedById: 'prac-gp',
+      comment: 'Filed: satisfactory',
+    },
+  ],
   codedDiagnoses: [{ code: '271737000', display: 'Anaemia' }],
   conclusion: 'Mild leucocytosis',
 };
@@ -114,8 +148,14 @@ describe('investigationResources', () => {
   describe('DiagnosticReport', () => {
     it('has the fixed code 721981007, the Laboratory category and the mandatory elements', () => {
       expect(dr.meta).toEqual({ profile: [AREA_PROFILE.diagnosticReport] });
-      expect(dr.code).toEqual({ coding: [{ system: 'http://snomed.info/sct', code: '721981007', display: 'Diagnostic studies report' }] });
-      expect(dr.category).toEqual({ coding: [{ system: 'http://hl7.org/fhir/v2/0074', code: 'LAB', display: 'Laboratory' }] });
+      expect(dr.code).toEqual({
+        coding: [
+          { system: 'http://snomed.info/sct', code: '721981007', display: 'Diagnostic studies report' },
+        ],
+      });
+      expect(dr.category).toEqual({
+        coding: [{ system: 'http://hl7.org/fhir/v2/0074', code: 'LAB', display: 'Laboratory' }],
+      });
       expect(dr.status).toBe('final');
       expect(dr.subject).toEqual({ reference: 'Patient/pat-1' });
       expect(dr.issued).toBe(ISSUED);
@@ -133,7 +173,10 @@ describe('investigationResources', () => {
     it('is based on the ProcedureRequest and references the specimens, the lab and the encounter', () => {
       expect(dr.basedOn).toEqual([{ reference: 'ProcedureRequest/req-1' }]);
       expect(dr.specimen).toEqual([{ reference: 'Specimen/spec-1' }, { reference: 'Specimen/spec-2' }]);
-      expect(dr.performer).toEqual([{ actor: { reference: 'Organization/org-lab' } }, { actor: { reference: 'Practitioner/prac-path' } }]);
+      expect(dr.performer).toEqual([
+        { actor: { reference: 'Organization/org-lab' } },
+        { actor: { reference: 'Practitioner/prac-path' } },
+      ]);
       expect(dr.context).toEqual({ reference: 'Encounter/cons-3' });
     });
 
@@ -158,16 +201,19 @@ describe('investigationResources', () => {
     it('carries codedDiagnosis and conclusion, and no unused element', () => {
       expect(dr.codedDiagnosis?.[0]?.coding?.[0]?.code).toBe('271737000');
       expect(dr.conclusion).toBe('Mild leucocytosis');
-      for (const key of ['effectiveDateTime', 'effectivePeriod', 'imagingStudy', 'image', 'presentedForm']) expect(dr).not.toHaveProperty(key);
+      for (const key of ['effectiveDateTime', 'effectivePeriod', 'imagingStudy', 'image', 'presentedForm'])
+        expect(dr).not.toHaveProperty(key);
     });
 
     it('sends a Practitioner performer only alongside an Organization', () => {
-      const lone = investigationResources({ ...report, performers: [{ kind: 'practitioner', id: 'prac-path' }] }, fakeContext());
+      const lone = investigationResources(
+        { ...report, performers: [{ kind: 'practitioner', id: 'prac-path' }] },
+        fakeContext(),
+      );
       expect(lone.report).not.toHaveProperty('performer');
       expect(obsOf(lone.related, 'grp-fbc')).not.toHaveProperty('performer');
       expectValid(lone.report);
     });
-
 
     it('omits context without the consultation, basedOn without a request, and defaults status to final', () => {
       const { request: _r, ...noRequest } = report;
@@ -175,7 +221,9 @@ describe('investigationResources', () => {
       expect(bare.report).not.toHaveProperty('context');
       expect(bare.report).not.toHaveProperty('basedOn');
       expect(bare.related.some((r) => r.resourceType === 'ProcedureRequest')).toBe(false);
-      expect(investigationResources({ ...report, status: 'preliminary' }, fakeContext()).report.status).toBe('preliminary');
+      expect(investigationResources({ ...report, status: 'preliminary' }, fakeContext()).report.status).toBe(
+        'preliminary',
+      );
     });
   });
 
@@ -195,7 +243,15 @@ describe('investigationResources', () => {
     });
 
     it('has none of the elements the investigation use does not take', () => {
-      for (const key of ['authoredOn', 'occurrenceDateTime', 'occurrencePeriod', 'context', 'specimen', 'supportingInfo']) expect(pr).not.toHaveProperty(key);
+      for (const key of [
+        'authoredOn',
+        'occurrenceDateTime',
+        'occurrencePeriod',
+        'context',
+        'specimen',
+        'supportingInfo',
+      ])
+        expect(pr).not.toHaveProperty(key);
     });
 
     it('uses code.text "No code available" when the request has no code', () => {
@@ -231,7 +287,13 @@ describe('investigationResources', () => {
         {
           url: 'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-FastingStatus-1',
           valueCodeableConcept: {
-            coding: [{ system: 'http://hl7.org/fhir/v2/0916', code: 'F', display: 'Patient was fasting prior to the procedure.' }],
+            coding: [
+              {
+                system: 'http://hl7.org/fhir/v2/0916',
+                code: 'F',
+                display: 'Patient was fasting prior to the procedure.',
+              },
+            ],
             text: 'F',
           },
         },
@@ -240,7 +302,9 @@ describe('investigationResources', () => {
 
     it('a bare specimen has only what is mandatory', () => {
       const bare = byId<FhirSpecimen>(related, 'Specimen', 'spec-2');
-      expect(Object.keys(bare).sort()).toEqual(['identifier', 'id', 'meta', 'resourceType', 'subject'].sort());
+      expect(Object.keys(bare).sort()).toEqual(
+        ['identifier', 'id', 'meta', 'resourceType', 'subject'].sort(),
+      );
     });
   });
 
@@ -251,7 +315,10 @@ describe('investigationResources', () => {
       expect(g.status).toBe('final');
       expect(g.code.coding?.[0]?.code).toBe('26604007');
       expect(g.issued).toBe(ISSUED);
-      expect(g.performer).toEqual([{ reference: 'Organization/org-lab' }, { reference: 'Practitioner/prac-path' }]);
+      expect(g.performer).toEqual([
+        { reference: 'Organization/org-lab' },
+        { reference: 'Practitioner/prac-path' },
+      ]);
     });
 
     it('has-member each visible result and no value, category, component or referenceRange', () => {
@@ -260,7 +327,8 @@ describe('investigationResources', () => {
         { type: 'has-member', target: { reference: 'Observation/res-wbc' } },
       ]);
       for (const key of Object.keys(g)) expect(key.startsWith('value')).toBe(false);
-      for (const key of ['category', 'component', 'referenceRange', 'dataAbsentReason', 'specimen']) expect(g).not.toHaveProperty(key);
+      for (const key of ['category', 'component', 'referenceRange', 'dataAbsentReason', 'specimen'])
+        expect(g).not.toHaveProperty(key);
     });
   });
 
@@ -268,10 +336,24 @@ describe('investigationResources', () => {
     it('is derived-from its group, with the Laboratory category, specimen, value and range', () => {
       const r = obs('res-hb');
       expect(r.related).toEqual([{ type: 'derived-from', target: { reference: 'Observation/grp-fbc' } }]);
-      expect(r.category).toEqual([{ coding: [{ system: 'http://hl7.org/fhir/observation-category', code: 'laboratory', display: 'Laboratory' }] }]);
+      expect(r.category).toEqual([
+        {
+          coding: [
+            { system: 'http://hl7.org/fhir/observation-category', code: 'laboratory', display: 'Laboratory' },
+          ],
+        },
+      ]);
       expect(r.specimen).toEqual({ reference: 'Specimen/spec-1' });
-      expect(r.valueQuantity).toEqual({ value: 135, unit: 'g/L', system: 'http://unitsofmeasure.org', code: 'g/L' });
-      expect(r.referenceRange?.[0]).toMatchObject({ low: { value: 130, unit: 'g/L' }, high: { value: 170, unit: 'g/L' } });
+      expect(r.valueQuantity).toEqual({
+        value: 135,
+        unit: 'g/L',
+        system: 'http://unitsofmeasure.org',
+        code: 'g/L',
+      });
+      expect(r.referenceRange?.[0]).toMatchObject({
+        low: { value: 130, unit: 'g/L' },
+        high: { value: 170, unit: 'g/L' },
+      });
       expect(r.issued).toBe(ISSUED);
       expect(r.status).toBe('final');
     });
@@ -295,7 +377,9 @@ describe('investigationResources', () => {
   describe('filing comments', () => {
     it('are 37331000000100 with status unknown, performer, effective = filing time, issued = comment time', () => {
       const fc = obs('fc-grp');
-      expect(fc.code).toEqual({ coding: [{ system: 'http://snomed.info/sct', code: '37331000000100', display: 'Comment note' }] });
+      expect(fc.code).toEqual({
+        coding: [{ system: 'http://snomed.info/sct', code: '37331000000100', display: 'Comment note' }],
+      });
       expect(fc.status).toBe('unknown');
       expect(fc.performer).toEqual([{ reference: 'Practitioner/prac-gp' }]);
       expect(fc.effectiveDateTime).toBe('2024-04-03T09:00:00+01:00');
@@ -329,10 +413,17 @@ function obsOf(resources: readonly Resource[], id: string): FhirObservation {
 describe('DiagnosticReport schema', () => {
   it('accepts a minimal report', () => {
     const minimal: DiagnosticReport = investigationResources(
-      { id: 'rep-min', recorded: '2024-01-01T00:00:00+00:00', recorderId: 'p', issued: '2024-01-01T00:00:00+00:00' },
+      {
+        id: 'rep-min',
+        recorded: '2024-01-01T00:00:00+00:00',
+        recorderId: 'p',
+        issued: '2024-01-01T00:00:00+00:00',
+      },
       fakeContext(),
     ).report;
     expectValid(minimal);
-    expect(Object.keys(minimal).sort()).toEqual(['category', 'code', 'id', 'identifier', 'issued', 'meta', 'resourceType', 'status', 'subject'].sort());
+    expect(Object.keys(minimal).sort()).toEqual(
+      ['category', 'code', 'id', 'identifier', 'issued', 'meta', 'resourceType', 'status', 'subject'].sort(),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { Observation as FhirObservation } from 'fhir/r3';
+
 import {
   BLOOD_PRESSURE_CODES,
   childObservationIds,
@@ -17,12 +18,20 @@ const temperature: SimpleObservation = {
   ...base,
   id: 'obs-temp',
   consultationId: 'cons-7',
-  code: { code: '276885007', display: 'Core body temperature', descriptionId: '409630014', otherCodes: [{ system: 'readv2', code: '2E3..' }] },
+  code: {
+    code: '276885007',
+    display: 'Core body temperature',
+    descriptionId: '409630014',
+    otherCodes: [{ system: 'readv2', code: '2E3..' }],
+  },
   effective: '2024-02-10T11:00:00+00:00',
   value: { type: 'quantity', value: 38.2, unit: 'degrees C', ucum: 'Cel' },
   referenceRange: { low: 36.1, high: 37.2 },
   interpretation: { code: '281302008', display: 'Above reference range' },
-  qualifiers: [{ name: 'Site', value: 'Oral' }, { name: 'Method', value: 'Digital' }],
+  qualifiers: [
+    { name: 'Site', value: 'Oral' },
+    { name: 'Method', value: 'Digital' },
+  ],
   comment: 'Feels hot',
 };
 
@@ -59,12 +68,20 @@ describe('observationResource — uncategorised', () => {
   });
 
   it('codes SNOMED first, with other code systems after it', () => {
-    expect(obs.code.coding?.map((c) => c.system)).toEqual(['http://snomed.info/sct', 'http://read.info/readv2']);
+    expect(obs.code.coding?.map((c) => c.system)).toEqual([
+      'http://snomed.info/sct',
+      'http://read.info/readv2',
+    ]);
     expect(obs.code.coding?.[1]).toEqual({ system: 'http://read.info/readv2', code: '2E3..' });
   });
 
   it('sends the value in UCUM, the reference range in that unit, and the interpretation', () => {
-    expect(obs.valueQuantity).toEqual({ value: 38.2, unit: 'degrees C', system: 'http://unitsofmeasure.org', code: 'Cel' });
+    expect(obs.valueQuantity).toEqual({
+      value: 38.2,
+      unit: 'degrees C',
+      system: 'http://unitsofmeasure.org',
+      code: 'Cel',
+    });
     expect(obs.referenceRange).toEqual([
       {
         low: { value: 36.1, unit: 'degrees C', system: 'http://unitsofmeasure.org', code: 'Cel' },
@@ -84,34 +101,73 @@ describe('observationResource — uncategorised', () => {
 
   it('uses the recorded performers when there are some', () => {
     const o = observationResource(
-      { ...temperature, performers: [{ kind: 'organisation', id: 'org-lab' }, { kind: 'practitioner', id: 'prac-2' }] },
+      {
+        ...temperature,
+        performers: [
+          { kind: 'organisation', id: 'org-lab' },
+          { kind: 'practitioner', id: 'prac-2' },
+        ],
+      },
       fakeContext(),
     );
-    expect(o.performer).toEqual([{ reference: 'Organization/org-lab' }, { reference: 'Practitioner/prac-2' }]);
+    expect(o.performer).toEqual([
+      { reference: 'Organization/org-lab' },
+      { reference: 'Practitioner/prac-2' },
+    ]);
   });
 
   it('never populates the elements not used by the uncategorised profile', () => {
-    for (const key of ['basedOn', 'category', 'dataAbsentReason', 'method', 'specimen', 'device', 'component', 'related']) {
+    for (const key of [
+      'basedOn',
+      'category',
+      'dataAbsentReason',
+      'method',
+      'specimen',
+      'device',
+      'component',
+      'related',
+    ]) {
       expect(obs).not.toHaveProperty(key);
     }
   });
 
   it('keeps < and > reference ranges as text', () => {
     const o = expectValid(
-      observationResource({ ...temperature, id: 'obs-x', referenceRange: { text: '<5.0' }, value: { type: 'quantity', value: 3, unit: 'mmol/L', ucum: 'mmol/L' } }, fakeContext()),
+      observationResource(
+        {
+          ...temperature,
+          id: 'obs-x',
+          referenceRange: { text: '<5.0' },
+          value: { type: 'quantity', value: 3, unit: 'mmol/L', ucum: 'mmol/L' },
+        },
+        fakeContext(),
+      ),
     );
     expect(o.referenceRange).toEqual([{ text: '<5.0' }]);
   });
 
   it('maps string, coded and range values', () => {
-    expect(observationResource({ ...temperature, value: { type: 'string', value: 'Normal' } }, fakeContext()).valueString).toBe('Normal');
     expect(
-      observationResource({ ...temperature, value: { type: 'coded', value: { code: '17621005', display: 'Normal' } } }, fakeContext())
-        .valueCodeableConcept?.coding?.[0]?.code,
+      observationResource({ ...temperature, value: { type: 'string', value: 'Normal' } }, fakeContext())
+        .valueString,
+    ).toBe('Normal');
+    expect(
+      observationResource(
+        { ...temperature, value: { type: 'coded', value: { code: '17621005', display: 'Normal' } } },
+        fakeContext(),
+      ).valueCodeableConcept?.coding?.[0]?.code,
     ).toBe('17621005');
     const ranged = expectValid(
       observationResource(
-        { ...temperature, referenceRange: undefined, value: { type: 'range', low: { value: 1, unit: 'h', comparator: '>' }, high: { value: 2, unit: 'h' } } },
+        {
+          ...temperature,
+          referenceRange: undefined,
+          value: {
+            type: 'range',
+            low: { value: 1, unit: 'h', comparator: '>' },
+            high: { value: 2, unit: 'h' },
+          },
+        },
         fakeContext(),
       ),
     );
@@ -119,7 +175,10 @@ describe('observationResource — uncategorised', () => {
   });
 
   it('omits context and comment when there is none', () => {
-    const o = observationResource({ ...base, id: 'obs-plain', code: { code: '160573003', display: 'Alcohol intake' } }, fakeContext());
+    const o = observationResource(
+      { ...base, id: 'obs-plain', code: { code: '160573003', display: 'Alcohol intake' } },
+      fakeContext(),
+    );
     expectValid(o);
     expect(o).not.toHaveProperty('context');
     expect(o).not.toHaveProperty('comment');
@@ -147,8 +206,17 @@ describe('observationResource — uncategorised', () => {
 });
 
 describe('observationResource — hierarchy', () => {
-  const parent: SimpleObservation = { ...base, id: 'obs-parent', code: { code: '229819007', display: 'Tobacco use and exposure' } };
-  const child: SimpleObservation = { ...base, id: 'obs-child', code: { code: '77176002', display: 'Smoker' }, parentId: 'obs-parent' };
+  const parent: SimpleObservation = {
+    ...base,
+    id: 'obs-parent',
+    code: { code: '229819007', display: 'Tobacco use and exposure' },
+  };
+  const child: SimpleObservation = {
+    ...base,
+    id: 'obs-child',
+    code: { code: '77176002', display: 'Smoker' },
+    parentId: 'obs-parent',
+  };
 
   it('the child is derived-from its parent, through the context', () => {
     const ctx = fakeContext();
@@ -164,9 +232,11 @@ describe('observationResource — hierarchy', () => {
     expect(o.related).toEqual([{ type: 'has-member', target: { reference: 'Observation/obs-child' } }]);
   });
 
-  it('keeps the context\'s display-only placeholder as-is when the area is switched off', () => {
+  it("keeps the context's display-only placeholder as-is when the area is switched off", () => {
     const o = expectValid(observationResource(child, fakeContext({ disabled: ['observation'] })));
-    expect(o.related).toEqual([{ type: 'derived-from', target: { display: 'Uncategorised data items have been disabled' } }]);
+    expect(o.related).toEqual([
+      { type: 'derived-from', target: { display: 'Uncategorised data items have been disabled' } },
+    ]);
   });
 });
 
@@ -186,11 +256,27 @@ describe('observationResource — blood pressure', () => {
   it('has the sitting systolic and diastolic components in mm[Hg]', () => {
     expect(obs.component).toEqual([
       {
-        code: { coding: [{ system: 'http://snomed.info/sct', code: '407554009', display: 'Sitting systolic blood pressure' }] },
+        code: {
+          coding: [
+            {
+              system: 'http://snomed.info/sct',
+              code: '407554009',
+              display: 'Sitting systolic blood pressure',
+            },
+          ],
+        },
         valueQuantity: { value: 128, unit: 'mm[Hg]', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
       },
       {
-        code: { coding: [{ system: 'http://snomed.info/sct', code: '407555005', display: 'Sitting diastolic blood pressure' }] },
+        code: {
+          coding: [
+            {
+              system: 'http://snomed.info/sct',
+              code: '407555005',
+              display: 'Sitting diastolic blood pressure',
+            },
+          ],
+        },
         valueQuantity: { value: 82, unit: 'mm[Hg]', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
       },
     ]);
@@ -210,18 +296,25 @@ describe('observationResource — blood pressure', () => {
   );
 
   it('uses the Observation pages table pairs', () => {
-    expect(BLOOD_PRESSURE_CODES.map((r) => `${r.panel.code}/${r.systolic.code}/${r.diastolic.code}`)).toEqual([
-      '163020007/72313002/1091811000000102',
-      '386534000/271649006/271650006',
-      '75367002/72313002/1091811000000102',
-      '163034007/400974009/400975005',
-      '163035008/407554009/407555005',
-      '163033001/407556006/407557002',
-    ]);
+    expect(BLOOD_PRESSURE_CODES.map((r) => `${r.panel.code}/${r.systolic.code}/${r.diastolic.code}`)).toEqual(
+      [
+        '163020007/72313002/1091811000000102',
+        '386534000/271649006/271650006',
+        '75367002/72313002/1091811000000102',
+        '163034007/400974009/400975005',
+        '163035008/407554009/407555005',
+        '163033001/407556006/407557002',
+      ],
+    );
   });
 
   it('Decision (docs/decisions.md, "Bundle"): with only a component code recorded, the panel defaults to 75367002 "Blood pressure"', () => {
-    const o = expectValid(observationResource(bp({ code: { code: '271649006', display: 'Systolic blood pressure' } }), fakeContext()));
+    const o = expectValid(
+      observationResource(
+        bp({ code: { code: '271649006', display: 'Systolic blood pressure' } }),
+        fakeContext(),
+      ),
+    );
     expect(DEFAULT_BLOOD_PRESSURE.panel.code).toBe('75367002');
     expect(o.code.coding?.[0]).toEqual({
       extension: [
@@ -241,7 +334,10 @@ describe('observationResource — blood pressure', () => {
   });
 
   it('a code outside the table stays the panel, with the default components', () => {
-    const o = observationResource(bp({ code: { code: '413606001', display: 'Average home systolic blood pressure' } }), fakeContext());
+    const o = observationResource(
+      bp({ code: { code: '413606001', display: 'Average home systolic blood pressure' } }),
+      fakeContext(),
+    );
     expect(o.code.coding?.[0]?.code).toBe('413606001');
     expect(o.component?.map((c) => c.code.coding?.[0]?.code)).toEqual(['72313002', '1091811000000102']);
   });
@@ -249,20 +345,36 @@ describe('observationResource — blood pressure', () => {
   it('a missing reading becomes a component with dataAbsentReason', () => {
     const o = expectValid(observationResource(bp({ diastolic: undefined }), fakeContext()));
     expect(o.component?.[1]).toEqual({
-      code: { coding: [{ system: 'http://snomed.info/sct', code: '407555005', display: 'Sitting diastolic blood pressure' }] },
-      dataAbsentReason: { coding: [{ system: 'http://hl7.org/fhir/data-absent-reason', code: 'unknown', display: 'Unknown' }] },
+      code: {
+        coding: [
+          {
+            system: 'http://snomed.info/sct',
+            code: '407555005',
+            display: 'Sitting diastolic blood pressure',
+          },
+        ],
+      },
+      dataAbsentReason: {
+        coding: [{ system: 'http://hl7.org/fhir/data-absent-reason', code: 'unknown', display: 'Unknown' }],
+      },
     });
     expect(o.component?.[1]).not.toHaveProperty('valueQuantity');
   });
 
   it('carries interpretation, qualifiers and text', () => {
     const o = expectValid(
-      observationResource(bp({ interpretation: { text: 'High' }, qualifiers: [{ name: 'Cuff', value: 'Large' }], comment: 'Repeat in 2 weeks' }), fakeContext()),
+      observationResource(
+        bp({
+          interpretation: { text: 'High' },
+          qualifiers: [{ name: 'Cuff', value: 'Large' }],
+          comment: 'Repeat in 2 weeks',
+        }),
+        fakeContext(),
+      ),
     );
     expect(o.interpretation).toEqual({ text: 'High' });
     expect(o.comment).toBe('Cuff: Large\nRepeat in 2 weeks');
   });
-
 });
 
 describe('CareConnect-GPC-Observation-1 schema — other uses and shared rules', () => {
@@ -272,7 +384,9 @@ describe('CareConnect-GPC-Observation-1 schema — other uses and shared rules',
     meta: { profile: [AREA_PROFILE.observation] },
     identifier: [{ system: IDENTIFIER_SYSTEM, value: 'note-1' }],
     status: 'final',
-    code: { coding: [{ system: 'http://snomed.info/sct', code: COMMENT_NOTE.code, display: COMMENT_NOTE.display }] },
+    code: {
+      coding: [{ system: 'http://snomed.info/sct', code: COMMENT_NOTE.code, display: COMMENT_NOTE.display }],
+    },
     subject: { reference: 'Patient/pat-1' },
     context: { reference: 'Encounter/cons-1' },
     effectiveDateTime: '2024-01-01T10:00:00+00:00',
@@ -281,10 +395,9 @@ describe('CareConnect-GPC-Observation-1 schema — other uses and shared rules',
     comment: 'Seen with mother. Advice given.',
   };
 
-  it('accepts a consultation comment note (the other engineer\'s use)', () => {
+  it("accepts a consultation comment note (the other engineer's use)", () => {
     expectValid(note);
   });
-
 
   it('requires meta.profile, identifier, status, code, subject and issued', () => {
     for (const key of ['meta', 'identifier', 'status', 'code', 'subject', 'issued'] as const) {
@@ -297,10 +410,18 @@ describe('CareConnect-GPC-Observation-1 schema — other uses and shared rules',
 
   it('rejects unused elements, PractitionerRole performers, and more than one value', () => {
     expectInvalid({ ...note, performer: [{ reference: 'PractitionerRole/r1' }] });
-    const plain: FhirObservation = { ...note, code: { coding: [{ system: 'http://snomed.info/sct', code: '160573003', display: 'Alcohol intake' }] } };
+    const plain: FhirObservation = {
+      ...note,
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '160573003', display: 'Alcohol intake' }] },
+    };
     expectValid(plain);
     expectInvalid({ ...plain, valueString: 'a', valueBoolean: true });
-    expectInvalid({ ...plain, code: { coding: [{ system: 'http://snomed.info/sct', code: ' 86290005', display: 'Respiratory rate' }] } });
+    expectInvalid({
+      ...plain,
+      code: {
+        coding: [{ system: 'http://snomed.info/sct', code: ' 86290005', display: 'Respiratory rate' }],
+      },
+    });
     expectInvalid({ ...plain, code: { coding: [{ system: 'http://snomed.info/sct', code: '86290005' }] } });
   });
 });

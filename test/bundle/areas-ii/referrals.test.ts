@@ -57,19 +57,27 @@ describe('referralResource', () => {
 
   it('puts the main code in reasonCode and never in serviceRequested or specialty', () => {
     expect(rr.reasonCode).toHaveLength(1);
-    expect(rr.reasonCode?.[0]?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '183545006' });
+    expect(rr.reasonCode?.[0]?.coding?.[0]).toMatchObject({
+      system: 'http://snomed.info/sct',
+      code: '183545006',
+    });
     expect(rr.serviceRequested).toEqual([{ text: 'Knee assessment' }]);
     expect(JSON.stringify(rr.serviceRequested)).not.toContain('183545006');
     expect(rr).not.toHaveProperty('specialty');
   });
 
   it('has the responsible practitioner as agent, on behalf of another organisation', () => {
-    expect(rr.requester).toEqual({ agent: { reference: 'Practitioner/prac-gp' }, onBehalfOf: { reference: 'Organization/org-branch' } });
+    expect(rr.requester).toEqual({
+      agent: { reference: 'Practitioner/prac-gp' },
+      onBehalfOf: { reference: 'Organization/org-branch' },
+    });
   });
 
   it('falls back to the recorder as agent, with no onBehalfOf for the practice itself', () => {
     const { requesterId: _r, onBehalfOfOrganisationId: _o, ...own } = referral;
-    expect(referralResource(own, fakeContext()).requester).toEqual({ agent: { reference: 'Practitioner/prac-recorder' } });
+    expect(referralResource(own, fakeContext()).requester).toEqual({
+      agent: { reference: 'Practitioner/prac-recorder' },
+    });
   });
 
   it('references HealthcareService, Organization and Practitioner recipients through the context', () => {
@@ -88,26 +96,38 @@ describe('referralResource', () => {
   });
 
   it('writes a recipient that cannot be referenced into note as a key/value pair', () => {
-    expect(rr.note).toEqual([{ text: 'Appointment booked for June' }, { text: 'Recipient: Mr Smith, Private Clinic' }]);
+    expect(rr.note).toEqual([
+      { text: 'Appointment booked for June' },
+      { text: 'Recipient: Mr Smith, Private Clinic' },
+    ]);
   });
 
   it('carries description and supportingInfo from the context', () => {
     expect(rr.description).toBe('Persistent knee pain, failed physiotherapy');
-    expect(rr.supportingInfo).toEqual([{ reference: 'DocumentReference/doc-letter' }, { reference: 'DiagnosticReport/rep-1' }]);
+    expect(rr.supportingInfo).toEqual([
+      { reference: 'DocumentReference/doc-letter' },
+      { reference: 'DiagnosticReport/rep-1' },
+    ]);
     expect(ctx.items).toEqual([
       { kind: 'document', id: 'doc-letter' },
       { kind: 'investigation', id: 'rep-1' },
     ]);
   });
 
-  it('keeps the context\'s placeholders for links into switched-off areas as-is', () => {
+  it("keeps the context's placeholders for links into switched-off areas as-is", () => {
     const off = expectValid(referralResource(referral, fakeContext({ disabled: ['document'] })));
-    expect(off.supportingInfo).toEqual([{ display: 'Document items have been disabled' }, { reference: 'DiagnosticReport/rep-1' }]);
+    expect(off.supportingInfo).toEqual([
+      { display: 'Document items have been disabled' },
+      { reference: 'DiagnosticReport/rep-1' },
+    ]);
   });
 
   it('keeps a reference into the Ended allergies List as the context gives it', () => {
     const r = expectValid(
-      referralResource({ ...referral, supportingInfo: [{ kind: 'allergy', id: 'alg-old' }] }, fakeContext({ endedAllergies: ['alg-old'] })),
+      referralResource(
+        { ...referral, supportingInfo: [{ kind: 'allergy', id: 'alg-old' }] },
+        fakeContext({ endedAllergies: ['alg-old'] }),
+      ),
     );
     expect(r.supportingInfo).toEqual([{ reference: 'List/ended-allergies#alg-old' }]);
   });
@@ -123,7 +143,9 @@ describe('referralResource', () => {
   });
 
   it('writes a priority it cannot map into note, and leaves priority out', () => {
-    const r = expectValid(referralResource({ ...referral, priority: { text: 'Two week wait' } }, fakeContext()));
+    const r = expectValid(
+      referralResource({ ...referral, priority: { text: 'Two week wait' } }, fakeContext()),
+    );
     expect(r).not.toHaveProperty('priority');
     expect(r.note).toContainEqual({ text: 'Priority: Two week wait' });
   });
@@ -135,9 +157,26 @@ describe('referralResource', () => {
   });
 
   it('a minimal referral has only the mandatory elements and the requester', () => {
-    const minimal: Referral = { id: 'ref-2', recorded: '2024-05-02T09:00:00+01:00', recorderId: 'prac-gp', reason: { code: '306206005', display: 'Referral to service' } };
+    const minimal: Referral = {
+      id: 'ref-2',
+      recorded: '2024-05-02T09:00:00+01:00',
+      recorderId: 'prac-gp',
+      reason: { code: '306206005', display: 'Referral to service' },
+    };
     const r = expectValid(referralResource(minimal, fakeContext()));
-    expect(Object.keys(r).sort()).toEqual(['id', 'identifier', 'intent', 'meta', 'reasonCode', 'requester', 'resourceType', 'status', 'subject'].sort());
+    expect(Object.keys(r).sort()).toEqual(
+      [
+        'id',
+        'identifier',
+        'intent',
+        'meta',
+        'reasonCode',
+        'requester',
+        'resourceType',
+        'status',
+        'subject',
+      ].sort(),
+    );
   });
 
   it('the schema rejects unused elements, other priorities, a problem as supportingInfo and a missing reasonCode', () => {

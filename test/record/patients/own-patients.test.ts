@@ -7,12 +7,12 @@
  *   list next to problems and consultations that hides an anticoagulant stopped 13 months ago;
  * - large1 is a large, deterministic, 20-year record for size tests.
  */
-import { addDays, type CalendarDate,calendarDate, daysBetween } from '../../../src/fhir/dates';
+import type { StructuredQuery } from '../../../src/contract/structured-query';
+import { addDays, type CalendarDate, calendarDate, daysBetween } from '../../../src/fhir/dates';
 import { testPractice } from '../../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { ItemRef, PatientClinicalRecord } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { StructuredQuery } from '../../../src/contract/structured-query';
 
 /** The suite's pinned date (test/support/app.ts TEST_NOW), and the same date a year on. */
 const TODAY = calendarDate('2026-11-21');
@@ -46,7 +46,10 @@ function everything(nhsNumber: string, today: CalendarDate, medicationFrom?: Cal
   return {
     ...base(nhsNumber, today),
     allergies: { includeResolved: true },
-    medication: { includePrescriptionIssues: true, ...(medicationFrom && { searchFromDate: medicationFrom }) },
+    medication: {
+      includePrescriptionIssues: true,
+      ...(medicationFrom && { searchFromDate: medicationFrom }),
+    },
     consultations: {},
     problems: { filters: [{}] },
     immunisations: { includeNotGiven: true, includeStatus: true },
@@ -64,7 +67,8 @@ async function load(query: StructuredQuery): Promise<PatientRecord> {
   return repository.loadRecord(patient, query);
 }
 
-const ids = (items: readonly { readonly id: string }[] | undefined): string[] => (items ?? []).map((item) => item.id).sort();
+const ids = (items: readonly { readonly id: string }[] | undefined): string[] =>
+  (items ?? []).map((item) => item.id).sort();
 
 // ---- risk1 ------------------------------------------------------------------------------------------
 
@@ -160,9 +164,14 @@ describe('large1: a large multimorbid record', () => {
     expect(record.uncategorisedData?.items.length).toBeGreaterThanOrEqual(100);
     const reports = record.investigations?.items ?? [];
     expect(reports.length).toBeGreaterThanOrEqual(20);
-    const results = reports.reduce((n, r) => n + (r.groups ?? []).reduce((m, g) => m + g.results.length, 0) + (r.results ?? []).length, 0);
+    const results = reports.reduce(
+      (n, r) => n + (r.groups ?? []).reduce((m, g) => m + g.results.length, 0) + (r.results ?? []).length,
+      0,
+    );
     expect(results).toBeGreaterThanOrEqual(300);
-    expect(record.immunisations?.items.filter((i) => i.procedure.code === '822851000000102').length).toBeGreaterThanOrEqual(20);
+    expect(
+      record.immunisations?.items.filter((i) => i.procedure.code === '822851000000102').length,
+    ).toBeGreaterThanOrEqual(20);
     expect(record.referrals?.items.length).toBeGreaterThanOrEqual(3);
     expect(record.diaryEntries?.items.length).toBeGreaterThanOrEqual(1);
   });
@@ -192,7 +201,9 @@ describe('large1: a large multimorbid record', () => {
 // ---- Data integrity of the two records (the dataset itself, not a store) ---------------------------
 
 describe.each(['risk1', 'large1'])('%s data integrity', (patientId) => {
-  const data: PatientClinicalRecord = testPractice(TODAY).patients.find((p) => p.patient.id === patientId)!.record;
+  const data: PatientClinicalRecord = testPractice(TODAY).patients.find(
+    (p) => p.patient.id === patientId,
+  )!.record;
   const prefix = patientId === 'risk1' ? 'r1-' : 'l1-';
 
   /** Every id by the FHIR type it becomes (plans and issues are both MedicationRequest, and so on). */
@@ -200,14 +211,18 @@ describe.each(['risk1', 'large1'])('%s data integrity', (patientId) => {
     const out = new Map<string, string[]>();
     const add = (type: string, id: string) => out.set(type, [...(out.get(type) ?? []), id]);
     for (const a of data.allergies ?? []) add('AllergyIntolerance', a.id);
-    for (const p of data.medication ?? []) [p.id, ...p.issues.map((i) => i.id)].forEach((id) => add('MedicationRequest', id));
+    for (const p of data.medication ?? [])
+      [p.id, ...p.issues.map((i) => i.id)].forEach((id) => add('MedicationRequest', id));
     for (const p of data.problems ?? []) add('Condition', p.id);
     for (const c of data.consultations ?? []) {
       add('Encounter', c.id);
-      for (const t of c.topics) for (const e of t.headings ? t.headings.flatMap((h) => h.entries) : t.entries) if (e.kind === 'note') add('Observation', e.id);
+      for (const t of c.topics)
+        for (const e of t.headings ? t.headings.flatMap((h) => h.entries) : t.entries)
+          if (e.kind === 'note') add('Observation', e.id);
     }
     for (const i of data.immunisations ?? []) add('Immunization', i.id);
-    for (const o of [...(data.uncategorisedData ?? []), ...(data.immunisationStatuses ?? [])]) add('Observation', o.id);
+    for (const o of [...(data.uncategorisedData ?? []), ...(data.immunisationStatuses ?? [])])
+      add('Observation', o.id);
     for (const r of data.investigations ?? []) {
       add('DiagnosticReport', r.id);
       if (r.request) add('ProcedureRequest', r.request.id);
@@ -239,7 +254,10 @@ describe.each(['risk1', 'large1'])('%s data integrity', (patientId) => {
     }
     const items: [string, { readonly id: string; readonly consultationId?: string }][] = [
       ...(data.allergies ?? []).map((x) => ['allergy', x] as [string, typeof x]),
-      ...(data.medication ?? []).flatMap((p) => [['medicationPlan', p] as [string, typeof p], ...p.issues.map((i) => ['medicationIssue', i] as [string, typeof i])]),
+      ...(data.medication ?? []).flatMap((p) => [
+        ['medicationPlan', p] as [string, typeof p],
+        ...p.issues.map((i) => ['medicationIssue', i] as [string, typeof i]),
+      ]),
       ...(data.immunisations ?? []).map((x) => ['immunisation', x] as [string, typeof x]),
       ...(data.uncategorisedData ?? []).map((x) => ['observation', x] as [string, typeof x]),
       ...(data.referrals ?? []).map((x) => ['referral', x] as [string, typeof x]),
@@ -247,7 +265,10 @@ describe.each(['risk1', 'large1'])('%s data integrity', (patientId) => {
       ...(data.investigations ?? []).map((x) => ['investigation', x] as [string, typeof x]),
     ];
     for (const [kind, item] of items) {
-      expect({ item: `${kind}/${item.id}`, in: referencedFrom.get(`${kind}/${item.id}`) }).toEqual({ item: `${kind}/${item.id}`, in: item.consultationId });
+      expect({ item: `${kind}/${item.id}`, in: referencedFrom.get(`${kind}/${item.id}`) }).toEqual({
+        item: `${kind}/${item.id}`,
+        in: item.consultationId,
+      });
     }
   });
 });

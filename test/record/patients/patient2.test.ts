@@ -4,7 +4,8 @@
  * query, not what the record module happens to contain.
  */
 import { londonDate } from '../../../src/clock';
-import { addDays, addMonths, type CalendarDate,partialDateInterval } from '../../../src/fhir/dates';
+import type { ProblemFilter } from '../../../src/contract/structured-query';
+import { addDays, addMonths, type CalendarDate, partialDateInterval } from '../../../src/fhir/dates';
 import { testPractice } from '../../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type {
@@ -18,8 +19,7 @@ import type {
   Problem,
 } from '../../../src/record/model';
 import type { PatientRecord } from '../../../src/record/repository';
-import type { ProblemFilter } from '../../../src/contract/structured-query';
-import { type AreaQuery,EVERY_AREA, query } from '../contract-fixtures';
+import { type AreaQuery, EVERY_AREA, query } from '../contract-fixtures';
 
 const NHS_NUMBER = '9690937286';
 const TODAY = londonDate(new Date());
@@ -38,7 +38,8 @@ function interval(date: PartialDate): { start: CalendarDate; end: CalendarDate }
   return days;
 }
 
-const isAcute = (plan: MedicationPlan) => plan.prescriptionType === 'acute' || plan.prescriptionType === 'delayed-prescribing';
+const isAcute = (plan: MedicationPlan) =>
+  plan.prescriptionType === 'acute' || plan.prescriptionType === 'delayed-prescribing';
 
 /** Last day of a plan's active interval (Medication guidance); undefined = ongoing. */
 function activeUntil(plan: MedicationPlan): CalendarDate | undefined {
@@ -47,7 +48,10 @@ function activeUntil(plan: MedicationPlan): CalendarDate | undefined {
 }
 
 function entriesOf(consultation: Consultation): ConsultationEntry[] {
-  return consultation.topics.flatMap((topic) => [...(topic.entries ?? []), ...(topic.headings ?? []).flatMap((h) => h.entries)]);
+  return consultation.topics.flatMap((topic) => [
+    ...(topic.entries ?? []),
+    ...(topic.headings ?? []).flatMap((h) => h.entries),
+  ]);
 }
 
 function plannedStart(entry: DiaryEntry): CalendarDate | undefined {
@@ -102,14 +106,18 @@ async function checkKeyCharacteristics(today: CalendarDate): Promise<void> {
   expect(allergies.allergies?.active.items.length).toBeGreaterThanOrEqual(1);
   expect(allergies.allergies?.resolved?.items.length).toBeGreaterThanOrEqual(1);
 
-  const meds = await load(today, { medication: { includePrescriptionIssues: true, searchFromDate: threeYearsAgo } });
+  const meds = await load(today, {
+    medication: { includePrescriptionIssues: true, searchFromDate: threeYearsAgo },
+  });
   const plans = meds.medication?.items ?? [];
   expect(plans.length).toBeGreaterThanOrEqual(1);
   expect(meds.medication?.withheldConfidential).toBe(true);
   expect(plans.some((p) => interval(p.start).start >= threeYearsAgo)).toBe(true);
   for (const plan of plans) expect((activeUntil(plan) ?? '9999-12-31') >= threeYearsAgo).toBe(true);
 
-  const consultations = await load(today, { consultations: { searchPeriod: { start: threeYearsAgo, end: yesterday } } });
+  const consultations = await load(today, {
+    consultations: { searchPeriod: { start: threeYearsAgo, end: yesterday } },
+  });
   const inWindow = consultations.consultations?.items ?? [];
   expect(inWindow.length).toBeGreaterThanOrEqual(4);
   for (const c of inWindow) {
@@ -119,16 +127,29 @@ async function checkKeyCharacteristics(today: CalendarDate): Promise<void> {
       expect(interval(c.period.end ?? c.period.start).end <= yesterday).toBe(true);
     }
   }
-  expect(inWindow.some((c) => c.topics.some((t) => (t.problemIds?.length ?? 0) > 0 && (t.headings?.length ?? 0) > 0))).toBe(true);
+  expect(
+    inWindow.some((c) =>
+      c.topics.some((t) => (t.problemIds?.length ?? 0) > 0 && (t.headings?.length ?? 0) > 0),
+    ),
+  ).toBe(true);
 
   const diary = await load(today, { diaryEntries: { searchDate: today } });
   const due = diary.diaryEntries?.items ?? [];
   expect(due.some((e) => (plannedStart(e) ?? today) <= today)).toBe(true);
   expect(due.every((e) => (e.status ?? 'active') === 'active')).toBe(true);
   const farFuture = await load(today, { diaryEntries: { searchDate: addMonths(today, 120) } });
-  expect(farFuture.diaryEntries?.items.some((e) => (plannedStart(e) ?? today) > addMonths(today, 108))).toBe(true);
+  expect(farFuture.diaryEntries?.items.some((e) => (plannedStart(e) ?? today) > addMonths(today, 108))).toBe(
+    true,
+  );
 
-  const problems = await load(today, { problems: { filters: [{ status: 'active', significance: 'major' }, { status: 'active', significance: 'minor' }] } });
+  const problems = await load(today, {
+    problems: {
+      filters: [
+        { status: 'active', significance: 'major' },
+        { status: 'active', significance: 'minor' },
+      ],
+    },
+  });
   const primary = problems.problems?.items ?? [];
   expect(primary.some((p) => p.significance === 'major')).toBe(true);
   expect(primary.some((p) => p.significance === 'minor')).toBe(true);
@@ -149,7 +170,17 @@ describe('patient2: the "everything, linked to problems" patient, through the me
 
   it('returns no clinical area that was not asked for', async () => {
     const record = await load(today, {});
-    for (const area of ['allergies', 'medication', 'consultations', 'problems', 'immunisations', 'uncategorisedData', 'investigations', 'referrals', 'diaryEntries'] as const) {
+    for (const area of [
+      'allergies',
+      'medication',
+      'consultations',
+      'problems',
+      'immunisations',
+      'uncategorisedData',
+      'investigations',
+      'referrals',
+      'diaryEntries',
+    ] as const) {
       expect(record[area]).toBeUndefined();
     }
     expect(record.patient.nhsNumber).toBe(NHS_NUMBER);
@@ -167,8 +198,12 @@ describe('patient2: the "everything, linked to problems" patient, through the me
         expect(allergy.recorded).toEqual(expect.any(String));
         expect(allergy.confidential).toBeFalsy();
       }
-      expect(problemLinking(linkedProblems(record), 'allergy', idsOf({ allergies: active }, 'allergy'))).toBeDefined();
-      expect(record.practitioners.map((p) => p.id)).toEqual(expect.arrayContaining(active.map((a) => a.recorderId)));
+      expect(
+        problemLinking(linkedProblems(record), 'allergy', idsOf({ allergies: active }, 'allergy')),
+      ).toBeDefined();
+      expect(record.practitioners.map((p) => p.id)).toEqual(
+        expect.arrayContaining(active.map((a) => a.recorderId)),
+      );
     });
 
     it('including resolved: ended allergies, one with an end reason and one legacy without', async () => {
@@ -208,16 +243,29 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       expect(plans.some((p) => (activeUntil(p) ?? '9999-12-31') < threeYearsAgo)).toBe(true);
       expect(plans.some((p) => interval(p.start).start >= threeYearsAgo)).toBe(true);
       // A problem links to a plan of the primary list.
-      expect(problemLinking(linkedProblems(record), 'medicationPlan', idsOf({ medication: plans }, 'medicationPlan'))).toBeDefined();
+      expect(
+        problemLinking(
+          linkedProblems(record),
+          'medicationPlan',
+          idsOf({ medication: plans }, 'medicationPlan'),
+        ),
+      ).toBeDefined();
     });
 
     it('medicationSearchFromDate today-3y: only plans active on or after that date, fewer than without it', async () => {
-      const all = (await load(today, { medication: { includePrescriptionIssues: false } })).medication?.items ?? [];
-      const record = await load(today, { medication: { includePrescriptionIssues: false, searchFromDate: threeYearsAgo } });
+      const all =
+        (await load(today, { medication: { includePrescriptionIssues: false } })).medication?.items ?? [];
+      const record = await load(today, {
+        medication: { includePrescriptionIssues: false, searchFromDate: threeYearsAgo },
+      });
       const plans = record.medication?.items ?? [];
       expect(plans.length).toBeGreaterThanOrEqual(1);
       expect(plans.length).toBeLessThan(all.length);
-      for (const plan of plans) expect({ id: plan.id, returned: (activeUntil(plan) ?? '9999-12-31') >= threeYearsAgo }).toEqual({ id: plan.id, returned: true });
+      for (const plan of plans)
+        expect({ id: plan.id, returned: (activeUntil(plan) ?? '9999-12-31') >= threeYearsAgo }).toEqual({
+          id: plan.id,
+          returned: true,
+        });
       expect(plans.some((p) => interval(p.start).start >= threeYearsAgo)).toBe(true);
       // The confidential repeat is current, so it would have matched.
       expect(record.medication?.withheldConfidential).toBe(true);
@@ -231,7 +279,13 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       expect(problems.length).toBeGreaterThanOrEqual(2);
       const byId = new Map(problems.map((p) => [p.id, p]));
       const pair = problems.find((p) =>
-        p.relatedProblems?.some((r) => r.type === 'child' && byId.get(r.problemId)?.relatedProblems?.some((back) => back.type === 'parent' && back.problemId === p.id)),
+        p.relatedProblems?.some(
+          (r) =>
+            r.type === 'child' &&
+            byId
+              .get(r.problemId)
+              ?.relatedProblems?.some((back) => back.type === 'parent' && back.problemId === p.id),
+        ),
       );
       expect(pair).toBeDefined();
       expect(problems.some((p) => p.status === 'active' && p.significance === 'major')).toBe(true);
@@ -249,12 +303,28 @@ describe('patient2: the "everything, linked to problems" patient, through the me
     it('links to every kind of item, and each linked item is loaded', async () => {
       const record = await load(today, { problems: { filters: [] } });
       const problems = record.problems?.items ?? [];
-      const kinds: ItemKind[] = ['medicationPlan', 'medicationIssue', 'observation', 'allergy', 'immunisation', 'investigation', 'referral', 'diaryEntry', 'consultation', 'document'];
+      const kinds: ItemKind[] = [
+        'medicationPlan',
+        'medicationIssue',
+        'observation',
+        'allergy',
+        'immunisation',
+        'investigation',
+        'referral',
+        'diaryEntry',
+        'consultation',
+        'document',
+      ];
       for (const kind of kinds) {
         const links = problems.flatMap((p) => p.linkedItems ?? []).filter((l) => l.kind === kind);
         expect({ kind, linked: links.length > 0 }).toEqual({ kind, linked: true });
         const loaded = idsOf(record.linked, kind);
-        for (const link of links) expect({ kind, id: link.id, loaded: loaded.has(link.id) }).toEqual({ kind, id: link.id, loaded: true });
+        for (const link of links)
+          expect({ kind, id: link.id, loaded: loaded.has(link.id) }).toEqual({
+            kind,
+            id: link.id,
+            loaded: true,
+          });
       }
     });
 
@@ -285,19 +355,24 @@ describe('patient2: the "everything, linked to problems" patient, through the me
     ];
     // The suite asserts "Condition count == primary list entries" for the significance outlines, so no
     // problem outside the filter may come in through a related problem or a shared linked item.
-    it.each(filters.map((f) => [f]))('filter %o: at least one problem, all matching, no other problem pulled in', async (filter: ProblemFilter) => {
-      const record = await load(today, { problems: { filters: [filter] } });
-      const problems = record.problems?.items ?? [];
-      expect(problems.length).toBeGreaterThanOrEqual(1);
-      for (const p of problems) {
-        if (filter.status) expect(p.status).toBe(filter.status);
-        if (filter.significance) expect(p.significance).toBe(filter.significance);
-      }
-      expect(record.linked?.problems ?? []).toEqual([]);
-    });
+    it.each(filters.map((f) => [f]))(
+      'filter %o: at least one problem, all matching, no other problem pulled in',
+      async (filter: ProblemFilter) => {
+        const record = await load(today, { problems: { filters: [filter] } });
+        const problems = record.problems?.items ?? [];
+        expect(problems.length).toBeGreaterThanOrEqual(1);
+        for (const p of problems) {
+          if (filter.status) expect(p.status).toBe(filter.status);
+          if (filter.significance) expect(p.significance).toBe(filter.significance);
+        }
+        expect(record.linked?.problems ?? []).toEqual([]);
+      },
+    );
 
     it('active+major: the parent/child pair comes back together in the primary list', async () => {
-      const record = await load(today, { problems: { filters: [{ status: 'active', significance: 'major' }] } });
+      const record = await load(today, {
+        problems: { filters: [{ status: 'active', significance: 'major' }] },
+      });
       const primary = record.problems?.items ?? [];
       const primaryIds = new Set(primary.map((p) => p.id));
       const related = primary.flatMap((p) => p.relatedProblems ?? []);
@@ -307,12 +382,23 @@ describe('patient2: the "everything, linked to problems" patient, through the me
 
     it('two includeProblems (active+minor, inactive+major): the union of both filters', async () => {
       const record = await load(today, {
-        problems: { filters: [{ status: 'active', significance: 'minor' }, { status: 'inactive', significance: 'major' }] },
+        problems: {
+          filters: [
+            { status: 'active', significance: 'minor' },
+            { status: 'inactive', significance: 'major' },
+          ],
+        },
       });
       const problems = record.problems?.items ?? [];
       expect(problems.some((p) => p.status === 'active' && p.significance === 'minor')).toBe(true);
       expect(problems.some((p) => p.status === 'inactive' && p.significance === 'major')).toBe(true);
-      expect(problems.every((p) => (p.status === 'active' && p.significance === 'minor') || (p.status === 'inactive' && p.significance === 'major'))).toBe(true);
+      expect(
+        problems.every(
+          (p) =>
+            (p.status === 'active' && p.significance === 'minor') ||
+            (p.status === 'inactive' && p.significance === 'major'),
+        ),
+      ).toBe(true);
       expect(record.linked?.problems ?? []).toEqual([]);
     });
   });
@@ -327,9 +413,13 @@ describe('patient2: the "everything, linked to problems" patient, through the me
         expect(entriesOf(c).length).toBeGreaterThanOrEqual(1);
         expect(c.recorderId).toEqual(expect.any(String));
       }
-      expect(consultations.some((c) => c.topics.some((t) => t.headings && t.headings.length >= 2))).toBe(true);
+      expect(consultations.some((c) => c.topics.some((t) => t.headings && t.headings.length >= 2))).toBe(
+        true,
+      );
       expect(consultations.some((c) => c.topics.some((t) => t.entries !== undefined))).toBe(true);
-      const titles = consultations.flatMap((c) => c.topics.flatMap((t) => (t.headings ?? []).map((h) => h.title)));
+      const titles = consultations.flatMap((c) =>
+        c.topics.flatMap((t) => (t.headings ?? []).map((h) => h.title)),
+      );
       expect(titles).toEqual(expect.arrayContaining(['History', 'Examination', 'Plan']));
 
       const topicProblems = consultations.flatMap((c) => c.topics.flatMap((t) => t.problemIds ?? []));
@@ -338,10 +428,15 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       for (const id of topicProblems) expect(problemIds.has(id)).toBe(true);
 
       // One topic names both an Observation and a medication plan or issue; all such items are loaded.
-      const mixed = consultations.flatMap((c) => c.topics).find((t) => {
-        const entries = [...(t.entries ?? []), ...(t.headings ?? []).flatMap((h) => h.entries)];
-        return entries.some((e) => e.kind === 'observation') && entries.some((e) => e.kind === 'medicationPlan' || e.kind === 'medicationIssue');
-      });
+      const mixed = consultations
+        .flatMap((c) => c.topics)
+        .find((t) => {
+          const entries = [...(t.entries ?? []), ...(t.headings ?? []).flatMap((h) => h.entries)];
+          return (
+            entries.some((e) => e.kind === 'observation') &&
+            entries.some((e) => e.kind === 'medicationPlan' || e.kind === 'medicationIssue')
+          );
+        });
       expect(mixed).toBeDefined();
       const entries = consultations.flatMap(entriesOf);
       const observations = idsOf(record.linked, 'observation');
@@ -372,7 +467,9 @@ describe('patient2: the "everything, linked to problems" patient, through the me
     });
 
     it('search period [today-3y, today-1d]: at least four consultations, all inside it', async () => {
-      const record = await load(today, { consultations: { searchPeriod: { start: threeYearsAgo, end: yesterday } } });
+      const record = await load(today, {
+        consultations: { searchPeriod: { start: threeYearsAgo, end: yesterday } },
+      });
       const consultations = record.consultations?.items ?? [];
       expect(consultations.length).toBeGreaterThanOrEqual(4);
       for (const c of consultations) {
@@ -385,12 +482,18 @@ describe('patient2: the "everything, linked to problems" patient, through the me
     });
 
     it('start date only / end date only', async () => {
-      const fromStart = (await load(today, { consultations: { searchPeriod: { start: threeYearsAgo } } })).consultations?.items ?? [];
+      const fromStart =
+        (await load(today, { consultations: { searchPeriod: { start: threeYearsAgo } } })).consultations
+          ?.items ?? [];
       expect(fromStart.length).toBeGreaterThanOrEqual(1);
       expect(fromStart.every((c) => !c.period || interval(c.period.start).start >= threeYearsAgo)).toBe(true);
-      const toEnd = (await load(today, { consultations: { searchPeriod: { end: yesterday } } })).consultations?.items ?? [];
+      const toEnd =
+        (await load(today, { consultations: { searchPeriod: { end: yesterday } } })).consultations?.items ??
+        [];
       expect(toEnd.length).toBeGreaterThanOrEqual(1);
-      expect(toEnd.every((c) => !c.period || interval(c.period.end ?? c.period.start).end <= yesterday)).toBe(true);
+      expect(toEnd.every((c) => !c.period || interval(c.period.end ?? c.period.start).end <= yesterday)).toBe(
+        true,
+      );
     });
 
     it('most recent 3: exactly the three latest', async () => {
@@ -423,7 +526,13 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       const statuses = record.immunisations?.statuses ?? [];
       expect(statuses.length).toBeGreaterThanOrEqual(1);
       expect(statuses.every((s) => !s.enteredInError)).toBe(true);
-      expect(problemLinking(linkedProblems(record), 'immunisation', idsOf({ immunisations: given }, 'immunisation'))).toBeDefined();
+      expect(
+        problemLinking(
+          linkedProblems(record),
+          'immunisation',
+          idsOf({ immunisations: given }, 'immunisation'),
+        ),
+      ).toBeDefined();
     });
 
     it('includeNotGiven: a vaccination not given, with its reason', async () => {
@@ -449,10 +558,18 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       expect(observations.every((o) => !o.confidential)).toBe(true);
       const bp = observations.find((o) => o.kind === 'bloodPressure');
       expect(bp?.code.code).toBe('163020007');
-      expect(bp?.kind === 'bloodPressure' && bp.systolic !== undefined && bp.diastolic !== undefined).toBe(true);
+      expect(bp?.kind === 'bloodPressure' && bp.systolic !== undefined && bp.diastolic !== undefined).toBe(
+        true,
+      );
       expect(observations.some((o) => o.effective === undefined)).toBe(true);
       expect(observations.some((o) => o.kind !== 'bloodPressure' && o.value?.type === 'quantity')).toBe(true);
-      expect(problemLinking(linkedProblems(record), 'observation', idsOf({ uncategorisedData: observations }, 'observation'))).toBeDefined();
+      expect(
+        problemLinking(
+          linkedProblems(record),
+          'observation',
+          idsOf({ uncategorisedData: observations }, 'observation'),
+        ),
+      ).toBeDefined();
     });
 
     it('period [today, today]: only items of today and undated items', async () => {
@@ -477,7 +594,11 @@ describe('patient2: the "everything, linked to problems" patient, through the me
         (r) =>
           r.request !== undefined &&
           (r.specimens?.length ?? 0) >= 1 &&
-          (r.groups ?? []).some((g) => g.results.length >= 2 && g.results.every((x) => x.referenceRange !== undefined && x.interpretation !== undefined)) &&
+          (r.groups ?? []).some(
+            (g) =>
+              g.results.length >= 2 &&
+              g.results.every((x) => x.referenceRange !== undefined && x.interpretation !== undefined),
+          ) &&
           (r.results?.length ?? 0) >= 1 &&
           (r.filingComments?.length ?? 0) >= 1,
       );
@@ -486,7 +607,13 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       for (const result of [...full!.groups!.flatMap((g) => g.results), ...full!.results!]) {
         if (result.specimenId) expect(specimenIds.has(result.specimenId)).toBe(true);
       }
-      expect(problemLinking(linkedProblems(record), 'investigation', idsOf({ investigations: reports }, 'investigation'))).toBeDefined();
+      expect(
+        problemLinking(
+          linkedProblems(record),
+          'investigation',
+          idsOf({ investigations: reports }, 'investigation'),
+        ),
+      ).toBeDefined();
       expect(record.organisations.map((o) => o.id)).toContain('org-leeds-pathology');
     });
 
@@ -504,18 +631,27 @@ describe('patient2: the "everything, linked to problems" patient, through the me
       expect(referrals.every((r) => r.status !== 'entered-in-error')).toBe(true);
       expect(referrals.some((r) => r.ubrn !== undefined)).toBe(true);
       expect(referrals.every((r) => r.priority !== undefined && (r.recipients?.length ?? 0) >= 1)).toBe(true);
-      expect(referrals.some((r) => r.recipients?.some((x) => x.kind === 'healthcareService' && x.id === 'hs-cardiology'))).toBe(true);
+      expect(
+        referrals.some((r) =>
+          r.recipients?.some((x) => x.kind === 'healthcareService' && x.id === 'hs-cardiology'),
+        ),
+      ).toBe(true);
       expect((record.healthcareServices ?? []).map((h) => h.id)).toContain('hs-cardiology');
-      expect(problemLinking(linkedProblems(record), 'referral', idsOf({ referrals }, 'referral'))).toBeDefined();
+      expect(
+        problemLinking(linkedProblems(record), 'referral', idsOf({ referrals }, 'referral')),
+      ).toBeDefined();
       const documents = idsOf(record.linked, 'document');
-      const supporting = referrals.flatMap((r) => r.supportingInfo ?? []).filter((s) => s.kind === 'document');
+      const supporting = referrals
+        .flatMap((r) => r.supportingInfo ?? [])
+        .filter((s) => s.kind === 'document');
       expect(supporting.length).toBeGreaterThanOrEqual(1);
       for (const s of supporting) expect(documents.has(s.id)).toBe(true);
     });
 
     it('period [today, today]: only referrals authored today (none)', async () => {
       const record = await load(today, { referrals: { searchPeriod: { start: today, end: today } } });
-      for (const r of record.referrals?.items ?? []) if (r.authored) expect(interval(r.authored).start <= today).toBe(true);
+      for (const r of record.referrals?.items ?? [])
+        if (r.authored) expect(interval(r.authored).start <= today).toBe(true);
     });
   });
 
@@ -530,7 +666,9 @@ describe('patient2: the "everything, linked to problems" patient, through the me
         const start = plannedStart(e);
         if (start) expect(start <= today).toBe(true);
       }
-      expect(problemLinking(linkedProblems(record), 'diaryEntry', idsOf({ diaryEntries: entries }, 'diaryEntry'))).toBeDefined();
+      expect(
+        problemLinking(linkedProblems(record), 'diaryEntry', idsOf({ diaryEntries: entries }, 'diaryEntry')),
+      ).toBeDefined();
     });
 
     it('search date today+10y: future entries up to ten years ahead', async () => {

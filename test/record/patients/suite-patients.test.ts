@@ -5,16 +5,16 @@
  * not by reading the record modules. A last test pins "today" a year later: the dates are relative, so the
  * requirements must still hold.
  */
-import { addDays, addMonths, type CalendarDate,calendarDate } from '../../../src/fhir/dates';
+import { addDays, addMonths, type CalendarDate, calendarDate } from '../../../src/fhir/dates';
 import { GpcError } from '../../../src/fhir/gpc-error';
 import { testPractice } from '../../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../../src/record/memory/memory-repository';
 import type { MedicationPlan, PatientClinicalRecord } from '../../../src/record/model';
-import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
 import type { Patient } from '../../../src/record/model/people';
+import { checkPatientMayBeShared } from '../../../src/record/patient-checks';
 import type { PatientRecord } from '../../../src/record/repository';
 import { NHS } from '../../support/app';
-import { type AreaQuery,EVERY_AREA, query } from '../contract-fixtures';
+import { type AreaQuery, EVERY_AREA, query } from '../contract-fixtures';
 
 const TODAY = calendarDate('2026-11-21');
 const A_YEAR_LATER = addMonths(TODAY, 12);
@@ -77,7 +77,9 @@ function refusal(patient: Patient | undefined): string | undefined {
 }
 
 /** Each patient's characteristics, checked for a request made on `today`. */
-const CHARACTERISTICS: Readonly<Record<string, { readonly key: Key; readonly check: (today: CalendarDate) => Promise<void> }>> = {
+const CHARACTERISTICS: Readonly<
+  Record<string, { readonly key: Key; readonly check: (today: CalendarDate) => Promise<void> }>
+> = {
   'patient1: no allergies of any kind (not even NKA) and no medication': {
     key: 'patient1',
     check: async (today) => {
@@ -109,7 +111,10 @@ const CHARACTERISTICS: Readonly<Record<string, { readonly key: Key; readonly che
       expect(report.request).toBeDefined();
       expect(report.specimens?.length ?? 0).toBeGreaterThan(0);
       expect(report.groups?.some((g) => g.results.length > 0)).toBe(true);
-      const filingComments = [...(report.filingComments ?? []), ...(report.groups ?? []).flatMap((g) => g.filingComments ?? [])];
+      const filingComments = [
+        ...(report.filingComments ?? []),
+        ...(report.groups ?? []).flatMap((g) => g.filingComments ?? []),
+      ];
       expect(filingComments.length).toBeGreaterThan(0);
       expect(area(record.referrals, 'referrals').items.length).toBeGreaterThan(0);
       expect(area(record.diaryEntries, 'diaryEntries').items.length).toBeGreaterThan(0);
@@ -189,13 +194,21 @@ const CHARACTERISTICS: Readonly<Record<string, { readonly key: Key; readonly che
       const plans = area(record.medication, 'medication').items;
       expect(plans.length).toBeGreaterThan(0);
       expect(plans.filter((p) => !isPast(p, today)).map((p) => p.id)).toEqual([]);
-      expect(plans.some((p) => p.prescribedElsewhere?.agency === 'prescribed-by-another-organisation')).toBe(true);
-      expect(plans.some((p) => p.prescribedElsewhere?.agency === 'prescribed-by-previous-practice')).toBe(true);
+      expect(plans.some((p) => p.prescribedElsewhere?.agency === 'prescribed-by-another-organisation')).toBe(
+        true,
+      );
+      expect(plans.some((p) => p.prescribedElsewhere?.agency === 'prescribed-by-previous-practice')).toBe(
+        true,
+      );
       expect(plans.some((p) => p.prescribedElsewhere === undefined)).toBe(true);
       // Prescribed elsewhere is returned whatever medicationSearchFromDate says; ended practice plans are not.
-      const fromToday = await load(today, 'patient12', { medication: { includePrescriptionIssues: true, searchFromDate: today } });
+      const fromToday = await load(today, 'patient12', {
+        medication: { includePrescriptionIssues: true, searchFromDate: today },
+      });
       const returned = area(fromToday.medication, 'medication').items;
-      expect(returned.some((p) => p.prescribedElsewhere?.agency === 'prescribed-by-another-organisation')).toBe(true);
+      expect(
+        returned.some((p) => p.prescribedElsewhere?.agency === 'prescribed-by-another-organisation'),
+      ).toBe(true);
       expect(returned.filter((p) => p.prescribedElsewhere === undefined).map((p) => p.id)).toEqual([]);
     },
   },
@@ -212,28 +225,29 @@ const CHARACTERISTICS: Readonly<Record<string, { readonly key: Key; readonly che
     },
   },
 
-  'patient16: a confidential allergy and referral withheld, legacy ended allergies without end reason, no problems': {
-    key: 'patient16',
-    check: async (today) => {
-      const record = await load(today, 'patient16');
-      const allergies = area(record.allergies, 'allergies');
-      expect(allergies.active.withheldConfidential).toBe(true);
-      expect(allergies.active.items.length).toBeGreaterThan(0);
-      expect(allergies.active.items.filter((a) => a.confidential).map((a) => a.id)).toEqual([]);
-      const resolved = area(allergies.resolved, 'allergies.resolved');
-      expect(resolved.items.length).toBeGreaterThan(0);
-      expect(resolved.items.filter((a) => a.ended?.reason !== undefined).map((a) => a.id)).toEqual([]);
-      const referrals = area(record.referrals, 'referrals');
-      expect(referrals.withheldConfidential).toBe(true);
-      expect(referrals.items.length).toBeGreaterThan(0);
-      expect(referrals.items.filter((r) => r.confidential).map((r) => r.id)).toEqual([]);
-      expect(area(record.medication, 'medication').items.length).toBeGreaterThan(0);
-      expectNoProblems(record);
-      // The warning does not depend on includeResolvedAllergies.
-      const activeOnly = await load(today, 'patient16', { allergies: { includeResolved: false } });
-      expect(area(activeOnly.allergies, 'allergies').active.withheldConfidential).toBe(true);
+  'patient16: a confidential allergy and referral withheld, legacy ended allergies without end reason, no problems':
+    {
+      key: 'patient16',
+      check: async (today) => {
+        const record = await load(today, 'patient16');
+        const allergies = area(record.allergies, 'allergies');
+        expect(allergies.active.withheldConfidential).toBe(true);
+        expect(allergies.active.items.length).toBeGreaterThan(0);
+        expect(allergies.active.items.filter((a) => a.confidential).map((a) => a.id)).toEqual([]);
+        const resolved = area(allergies.resolved, 'allergies.resolved');
+        expect(resolved.items.length).toBeGreaterThan(0);
+        expect(resolved.items.filter((a) => a.ended?.reason !== undefined).map((a) => a.id)).toEqual([]);
+        const referrals = area(record.referrals, 'referrals');
+        expect(referrals.withheldConfidential).toBe(true);
+        expect(referrals.items.length).toBeGreaterThan(0);
+        expect(referrals.items.filter((r) => r.confidential).map((r) => r.id)).toEqual([]);
+        expect(area(record.medication, 'medication').items.length).toBeGreaterThan(0);
+        expectNoProblems(record);
+        // The warning does not depend on includeResolvedAllergies.
+        const activeOnly = await load(today, 'patient16', { allergies: { includeResolved: false } });
+        expect(area(activeOnly.allergies, 'allergies').active.withheldConfidential).toBe(true);
+      },
     },
-  },
 
   'patient17: active and ended allergies': {
     key: 'patient17',
@@ -262,7 +276,10 @@ describe('acceptance-suite patients of the embedded test practice', () => {
       const repo = new MemoryRepository(testPractice(TODAY));
       const patient = await patientAt(repo, key);
       expect(refusal(patient)).toBe(code);
-      const record = await repo.loadRecord(patient, query({ nhsNumber: NHS[key], today: TODAY, ...EVERY_AREA }));
+      const record = await repo.loadRecord(
+        patient,
+        query({ nhsNumber: NHS[key], today: TODAY, ...EVERY_AREA }),
+      );
       expect(area(record.allergies, 'allergies').active.items.length).toBeGreaterThan(0);
       expect(area(record.medication, 'medication').items.length).toBeGreaterThan(0);
     });
@@ -275,19 +292,33 @@ describe('acceptance-suite patients of the embedded test practice', () => {
     });
 
     const shared: readonly Key[] = [
-      'patient1', 'patient3', 'patient4', 'patient5', 'patient6', 'patient7', 'patient8',
-      'patient11', 'patient12', 'patient13', 'patient16', 'patient17', 'patientNoAppointments',
+      'patient1',
+      'patient3',
+      'patient4',
+      'patient5',
+      'patient6',
+      'patient7',
+      'patient8',
+      'patient11',
+      'patient12',
+      'patient13',
+      'patient16',
+      'patient17',
+      'patientNoAppointments',
     ];
     it.each(shared)('%s may be shared', async (key) => {
       const repo = new MemoryRepository(testPractice(TODAY));
       expect(refusal(await patientAt(repo, key))).toBeUndefined();
     });
 
-    it.each(['patient11', 'patientNoAppointments'] as const)('%s has a small ordinary record', async (key) => {
-      const record = await load(TODAY, key);
-      expect(area(record.allergies, 'allergies').active.items.length).toBeGreaterThan(0);
-      expect(area(record.medication, 'medication').items.length).toBeGreaterThan(0);
-    });
+    it.each(['patient11', 'patientNoAppointments'] as const)(
+      '%s has a small ordinary record',
+      async (key) => {
+        const record = await load(TODAY, key);
+        expect(area(record.allergies, 'allergies').active.items.length).toBeGreaterThan(0);
+        expect(area(record.medication, 'medication').items.length).toBeGreaterThan(0);
+      },
+    );
   });
 
   it('ids are unique across the practice for every FHIR resource type they become', () => {
@@ -330,7 +361,9 @@ describe('acceptance-suite patients of the embedded test practice', () => {
       record.diaryEntries?.forEach((d) => add('ProcedureRequest', d.id));
       record.documents?.forEach((d) => add('DocumentReference', d.id));
     }
-    const duplicates = [...ids].flatMap(([type, list]) => list.filter((id, i) => list.indexOf(id) !== i).map((id) => `${type}/${id}`));
+    const duplicates = [...ids].flatMap(([type, list]) =>
+      list.filter((id, i) => list.indexOf(id) !== i).map((id) => `${type}/${id}`),
+    );
     expect(duplicates).toEqual([]);
   });
 

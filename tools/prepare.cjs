@@ -7,7 +7,9 @@ let tsc;
 try {
   tsc = require.resolve('typescript/bin/tsc');
 } catch {
-  process.stdout.write('prepare: TypeScript is not installed (production install); using the existing dist/\n');
+  process.stdout.write(
+    'prepare: TypeScript is not installed (production install); using the existing dist/\n',
+  );
   process.exit(0);
 }
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
