@@ -752,7 +752,8 @@ const URINE_ACR = analyte(
 
 // ---- Demographics ------------------------------------------------------------------------------
 
-const FAMILY = [
+/** Common family names of England; the patient-search bench builds its name stems on them. */
+export const FAMILY = [
   'Smith',
   'Jones',
   'Taylor',
