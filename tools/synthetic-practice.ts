@@ -791,7 +791,7 @@ export const FAMILY = [
   'Lee',
   'Shaw',
 ];
-const GIVEN = {
+export const GIVEN = {
   male: [
     'Oliver',
     'George',

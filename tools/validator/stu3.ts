@@ -3,6 +3,7 @@
  * profile did not expand (a snapshot lists a datatype's children only where the profile touched them),
  * and the STU3 rules for primitive values.
  */
+import { OPEN_TYPES } from '../../src/fhir/xml/datatypes';
 
 /** One child of a datatype: its type codes (several for a choice `name[x]`), cardinality. */
 export interface DatatypeChild {
@@ -25,52 +26,12 @@ const QUANTITY = {
   system: one('uri'),
   code: one('code'),
 };
-const EXTENSION_VALUE_TYPES = [
-  'base64Binary',
-  'boolean',
-  'code',
-  'date',
-  'dateTime',
-  'decimal',
-  'id',
-  'instant',
-  'integer',
-  'markdown',
-  'oid',
-  'positiveInt',
-  'string',
-  'time',
-  'unsignedInt',
-  'uri',
-  'Address',
-  'Age',
-  'Annotation',
-  'Attachment',
-  'CodeableConcept',
-  'Coding',
-  'ContactPoint',
-  'Count',
-  'Distance',
-  'Duration',
-  'HumanName',
-  'Identifier',
-  'Money',
-  'Period',
-  'Quantity',
-  'Range',
-  'Ratio',
-  'Reference',
-  'SampledData',
-  'Signature',
-  'Timing',
-  'Meta',
-];
 
 /** The complex datatypes of STU3 with their children (STU3 specification, "Data Types"). */
 export const DATATYPES: Readonly<Record<string, Readonly<Record<string, DatatypeChild>>>> = {
   Element: ELEMENT,
   BackboneElement: { ...ELEMENT, modifierExtension: many('Extension') },
-  Extension: { ...ELEMENT, url: required('uri'), 'value[x]': one(...EXTENSION_VALUE_TYPES) },
+  Extension: { ...ELEMENT, url: required('uri'), 'value[x]': one(...OPEN_TYPES) },
   Coding: {
     ...ELEMENT,
     system: one('uri'),
