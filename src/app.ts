@@ -23,6 +23,7 @@ import {
   parseBody,
 } from './http/fhir-routes';
 import { serialise } from './http/respond';
+import { serialiseBundle } from './http/serialise-bundle';
 import type { Logger } from './logger';
 import { foundationsEndpoints } from './operations/patient/endpoints';
 import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
@@ -35,6 +36,7 @@ import { liveness, readiness } from './ops/health';
 import { requestObserver } from './ops/observe';
 import { createOps, type Ops } from './ops/ops';
 import { factsOf } from './ops/request-facts';
+import { timeSlice } from './ops/time-slice';
 import { TimedRepository } from './ops/timed-repository';
 import type { PracticeStore } from './record/practices';
 import { INTERACTIONS } from './spine/interactions';
@@ -73,6 +75,8 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
       // Per request, so the time spent in the store (and the query, should a later step fail) is this request's.
       const timed = new TimedRepository(gate.practice.repository);
       const { settings } = gate.practice;
+      // Given back to other requests between stages once spent, so a large record does not hold the loop.
+      const slice = timeSlice();
       try {
         const { query, bundle } = await getStructuredRecord(body, gate.envelope.traceId, {
           repository: timed,
@@ -81,10 +85,11 @@ function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
           predefinedMedicationDays: config.predefinedMedicationDays,
           disabledAreas: new Set(settings.disabledAreas),
           documentsDisabled: settings.documentsDisabled,
+          slice,
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.
-        const bytes = serialise(bundle, formats.answer);
+        const bytes = await serialiseBundle(bundle, formats.answer, slice);
         facts.bundleBytes = bytes.length;
         return bytes;
       } finally {

@@ -7,6 +7,7 @@ import type { Bundle } from 'fhir/r3';
 import { buildBundle } from '../../bundle/build-bundle';
 import type { Clock } from '../../clock';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
+import type { TimeSlice } from '../../ops/time-slice';
 import { checkPatientMayBeShared } from '../../record/patient-checks';
 import type { ClinicalRepository } from '../../record/repository';
 import { applyAreaSwitches } from './area-switches';
@@ -20,6 +21,8 @@ export interface OperationDeps {
   readonly predefinedMedicationDays: MedicationDateTolerance;
   readonly disabledAreas: ReadonlySet<ClinicalArea>;
   readonly documentsDisabled: boolean;
+  /** The request's hold on the event loop: given back between stages once spent (fair tail latency). */
+  readonly slice?: TimeSlice;
 }
 
 export interface OperationResult {
@@ -36,6 +39,7 @@ export async function getStructuredRecord(
   const query = applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
   const patient = checkPatientMayBeShared(await deps.repository.findPatient(query.nhsNumber));
   const record = await deps.repository.loadRecord(patient, query);
+  await deps.slice?.pause();
   const date = deps.clock
     .now()
     .toISOString()
