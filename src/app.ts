@@ -23,6 +23,7 @@ import {
   parseBody,
 } from './http/fhir-routes';
 import { serialise } from './http/respond';
+import { staticHeaders } from './http/security-headers';
 import { serialiseBundle } from './http/serialise-bundle';
 import type { Logger } from './logger';
 import { foundationsEndpoints } from './operations/patient/endpoints';
@@ -204,11 +205,8 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   // With TLS_CLIENT_NAMES, a client certificate from the right CA but for another system is refused
   // here (403, audited) rather than at the handshake, so the refusal says why (D-41).
   if (config.tls?.clientNames) app.use(clientNameCheck(config.tls.clientNames));
-  app.use((_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  app.use(helmet());
+  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts).
+  app.use(staticHeaders());
   app.use(compression());
   // Outside BASE_PATH, no Spine headers, never throttled or shed. Health and metrics are on the
   // admin listener (createAdminApp); here they are unknown routes.
