@@ -11,6 +11,7 @@ import type { Request, Response } from 'express';
 import type { OpsConfig } from '../config';
 import { GpcError } from '../fhir/gpc-error';
 import type { SspEnvelope } from '../spine/ssp-headers';
+import { yieldToLoop } from './time-slice';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Metrics } from './metrics';
 import type { Lifecycle } from './shutdown';
@@ -32,8 +33,11 @@ export interface AdmissionDeps {
   readonly metrics: Metrics;
 }
 
-/** Resolves once the event loop has run what was queued ahead of this request. */
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** CPU time (user + system, ms) this process has used since `start`. */
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 export function admission(deps: AdmissionDeps): Admission {
   const { config, lifecycle, maintenance, rateLimiter, shedder, metrics } = deps;
@@ -81,10 +85,12 @@ export function admission(deps: AdmissionDeps): Admission {
       );
     }
     res.once('close', release);
-    // The queueing delay: how long this admitted request waits behind the work already on the loop.
+    // The queueing delay: the work already on the loop that this admitted request waits behind, in
+    // this process's CPU time, so other processes taking the cores do not read as a queue (D-A4).
     const queuedAt = performance.now();
+    const cpuAt = process.cpuUsage();
     await yieldToLoop();
-    shedder.recordWait(performance.now() - queuedAt);
+    shedder.recordWait(Math.min(performance.now() - queuedAt, cpuMsSince(cpuAt)));
   };
   return { admit, acquireSlot };
 }

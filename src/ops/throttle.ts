@@ -85,14 +85,26 @@ export interface LoopDelaySampler {
 /** How often the event-loop delay is sampled (a timer's lateness), in ms. */
 const LOOP_DELAY_RESOLUTION_MS = 10;
 
+/**
+ * The event loop's median delay, scaled by the share of a core this process had over the interval:
+ * on a machine whose cores other processes are taking, a timer is late because the process was not
+ * running, not because work is queued on its loop (D-A4).
+ */
 export function monitorLoopDelay(): LoopDelaySampler {
   const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   histogram.enable();
+  let since = performance.now();
+  let cpuAt = process.cpuUsage();
   return {
     take() {
+      const wallMs = performance.now() - since;
+      const used = process.cpuUsage(cpuAt);
+      since = performance.now();
+      cpuAt = process.cpuUsage();
       if (histogram.count === 0) return undefined;
+      const share = wallMs > 0 ? Math.min(1, (used.user + used.system) / 1000 / wallMs) : 1;
       // The histogram holds the whole interval between timer runs: the delay is what exceeds the resolution.
-      const ms = Math.max(0, histogram.percentile(50) / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+      const ms = Math.max(0, histogram.percentile(50) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * share;
       histogram.reset();
       return ms;
     },

@@ -74,6 +74,32 @@ describe('a lone sequential client while the other cores are saturated', () => {
       server.close();
     }
   }, 300_000);
+
+  it('32 concurrent clients of normal requests are not shed: the other cores being busy is no queue (D-A4)', async () => {
+    const t = testApp({ env: DEFAULT_ADMISSION });
+    const server = await listen(t);
+    try {
+      const patients = [NHS.patient2, NHS.patient3, NHS.patient4, NHS.patient5];
+      const statuses: number[] = [];
+      await Promise.all(
+        Array.from({ length: 32 }, async (_, client) => {
+          for (let i = 0; i < 4; i++) {
+            const nhs = patients[(client + i) % patients.length];
+            const res = await request(server)
+              .post(RECORD_PATH)
+              .set(spineHeaders(t, INTERACTION.record, 'patient/*.read'))
+              .set('Content-Type', 'application/fhir+json')
+              .send(JSON.stringify(parameters(...predefinedSearch2(nhs, rel(-365)))));
+            statuses.push(res.status);
+          }
+        }),
+      );
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      expect(statuses).toHaveLength(128);
+    } finally {
+      server.close();
+    }
+  }, 300_000);
 });
 
 describe('slow uploads', () => {
