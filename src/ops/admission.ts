@@ -86,7 +86,7 @@ export function admission(deps: AdmissionDeps): Admission {
     }
     res.once('close', release);
     // The queueing delay: the work already on the loop that this admitted request waits behind, in
-    // this process's CPU time, so other processes taking the cores do not read as a queue (D-A4).
+    // this process's CPU time, so other processes taking the cores do not read as a queue (D-H3).
     const queuedAt = performance.now();
     const cpuAt = process.cpuUsage();
     await yieldToLoop();

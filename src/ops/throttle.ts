@@ -88,7 +88,7 @@ const LOOP_DELAY_RESOLUTION_MS = 10;
 /**
  * The event loop's median delay, scaled by the share of a core this process had over the interval:
  * on a machine whose cores other processes are taking, a timer is late because the process was not
- * running, not because work is queued on its loop (D-A4).
+ * running, not because work is queued on its loop (D-H3).
  */
 export function monitorLoopDelay(): LoopDelaySampler {
   const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });

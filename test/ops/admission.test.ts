@@ -75,7 +75,7 @@ describe('a lone sequential client while the other cores are saturated', () => {
     }
   }, 300_000);
 
-  it('32 concurrent clients of normal requests are not shed: the other cores being busy is no queue (D-A4)', async () => {
+  it('32 concurrent clients of normal requests are not shed: the other cores being busy is no queue (D-H3)', async () => {
     const t = testApp({ env: DEFAULT_ADMISSION });
     const server = await listen(t);
     try {
