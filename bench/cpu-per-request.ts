@@ -19,7 +19,8 @@
  *     and over: the small requests' p50/p99.
  * Settings (environment): BENCH_PRACTICE (a practice file; the embedded practices only without it),
  * BENCH_REQUESTS (2000), BENCH_CONNECTIONS (32), BENCH_LARGE (40), BENCH_GZIP (false), BENCH_PHASES
- * (search,metadata,large,mixed) and any
+ * (search,metadata,large,mixed; or `stages` alone: the CPU of each stage of large1's whole record,
+ * in this process, with no server) and any
  * service setting (MAX_QUEUE_DELAY_MS, ...). `--cpu-prof` profiles go to the child with
  * BENCH_CPU_PROF=DIR.
  */
@@ -32,12 +33,18 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { type AppDeps, createApp } from '../src/app';
+import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
+import type { StructuredQuery } from '../src/contract/structured-query';
+import { serialise } from '../src/http/respond';
+import { bundleJson } from '../src/http/serialise-bundle';
 import { createLogger } from '../src/logger';
 import { createOps } from '../src/ops/ops';
 import { createHttpServer } from '../src/ops/server';
-import { embeddedPracticeFiles } from '../src/record/memory/memory-practices';
+import { type TimeSlice, timeSlice } from '../src/ops/time-slice';
+import { embeddedPracticeFiles, testPractice } from '../src/record/memory/memory-practices';
+import { MemoryRepository } from '../src/record/memory/memory-repository';
 import { openPractices } from '../src/record/open-repository';
 import { softwareInfo } from '../src/software';
 import { jwt, validClaims } from '../tools/test-jwt';
@@ -281,7 +288,85 @@ function summary(name: string, results: readonly Sent[], cpu: CpuReport): void {
   );
 }
 
+/** CPU ms of one synchronous call. */
+function cpuMs<T>(run: () => T): [T, number] {
+  const start = process.cpuUsage();
+  const result = run();
+  const used = process.cpuUsage(start);
+  return [result, (used.user + used.system) / 1000];
+}
+
+/**
+ * The event-loop hold of each stage of large1's whole record, in CPU ms of this process (no server):
+ * record assembly, mapping to FHIR, JSON in one go, and the longest slice of the sliced serialiser.
+ */
+async function stages(): Promise<void> {
+  const repository = new MemoryRepository(testPractice(TODAY));
+  const query: StructuredQuery = {
+    nhsNumber: LARGE1.nhsNumber,
+    today: TODAY,
+    warnings: [],
+    disabledAreas: new Set(),
+    allergies: { includeResolved: true },
+    medication: { includePrescriptionIssues: true },
+    consultations: {},
+    problems: { filters: [] },
+    immunisations: { includeNotGiven: true, includeStatus: true },
+    uncategorisedData: {},
+    investigations: {},
+    referrals: {},
+    diaryEntries: {},
+  };
+  const patient = await repository.findPatient(LARGE1.nhsNumber);
+  if (!patient) throw new Error('large1 not found');
+  const runs = number('BENCH_STAGE_RUNS', 10);
+  const sums = { assemble: 0, map: 0, json: 0, sliceMax: 0 };
+  for (let i = 0; i < runs + 2; i++) {
+    const start = process.cpuUsage();
+    const record = await repository.loadRecord(patient, query);
+    const used = process.cpuUsage(start);
+    const assemble = (used.user + used.system) / 1000;
+    const [bundle, map] = cpuMs(() =>
+      buildBundle(record, query, { traceId: 'bench', newId: () => 'oo', date: TODAY, warnings: [] }),
+    );
+    const [, json] = cpuMs(() => serialise(bundle, 'json'));
+    // The longest stretch between two yields of the sliced serialiser.
+    let longest = 0;
+    const inner = timeSlice();
+    let since = process.cpuUsage();
+    const measured: TimeSlice = {
+      get spent() {
+        return inner.spent;
+      },
+      async pause() {
+        if (!inner.spent) return;
+        const held = process.cpuUsage(since);
+        longest = Math.max(longest, (held.user + held.system) / 1000);
+        await inner.pause();
+        since = process.cpuUsage();
+      },
+    };
+    await bundleJson(bundle, measured);
+    const last = process.cpuUsage(since);
+    longest = Math.max(longest, (last.user + last.system) / 1000);
+    if (i < 2) continue;
+    sums.assemble += assemble;
+    sums.map += map;
+    sums.json += json;
+    sums.sliceMax += longest;
+  }
+  process.stdout.write(
+    `large1 whole record, stages (CPU ms, mean of ${runs}): assemble ${f1(sums.assemble / runs)}, ` +
+      `map ${f1(sums.map / runs)}, JSON in one go ${f1(sums.json / runs)}; ` +
+      `sliced JSON: longest hold ${f1(sums.sliceMax / runs)}\n`,
+  );
+}
+
 async function main(): Promise<void> {
+  if (env.BENCH_PHASES === 'stages') {
+    await stages();
+    return;
+  }
   // The child runs this file's TypeScript through ts-node, as `npx ts-node` runs this one.
   const execArgv = [
     '-r',
@@ -290,7 +375,9 @@ async function main(): Promise<void> {
   ];
   const child = fork(__filename, ['--serve'], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: FromChild) => (m.type === 'listening' ? resolve(m.port) : reject(m)));
+    child.once('message', (m: FromChild) =>
+      m.type === 'listening' ? resolve(m.port) : reject(new Error('unexpected message from the server')),
+    );
     child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
   });
   const small = env.BENCH_PRACTICE

@@ -21,7 +21,7 @@ export function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
     next: (error?: unknown) => void,
   ) => void;
   middleware({}, recorder, (error) => {
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw error instanceof Error ? error : new Error('helmet() failed');
     done = true;
   });
   // helmet's middleware are synchronous; if that ever changes, fail at start rather than send fewer headers.

@@ -11,11 +11,11 @@ import type { Request, Response } from 'express';
 import type { OpsConfig } from '../config';
 import { GpcError } from '../fhir/gpc-error';
 import type { SspEnvelope } from '../spine/ssp-headers';
-import { yieldToLoop } from './time-slice';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Metrics } from './metrics';
 import type { Lifecycle } from './shutdown';
 import type { ConsumerRateLimiter, LoadShedder } from './throttle';
+import { yieldToLoop } from './time-slice';
 
 export interface Admission {
   readonly admit: (req: Request, res: Response, envelope: SspEnvelope) => void;
