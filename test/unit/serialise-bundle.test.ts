@@ -32,11 +32,12 @@ describe('bundleJson', () => {
     ['many entries', bundle(entries(500))],
     ['entry not the last element', bundle(entries(3), { signature: { type: [] } })],
     ['an undefined entry (null, as JSON.stringify writes it)', bundle([undefined, ...entries(2)])],
+    ['undefined entries across blocks', bundle([...entries(64), undefined, ...entries(70), undefined])],
   ])('is byte-identical to JSON.stringify with %s', async (_name, b) => {
     expect((await bundleJson(b)).toString('utf8')).toBe(JSON.stringify(b));
   });
 
-  it('is byte-identical when it yields after every entry', async () => {
+  it('is byte-identical when it yields after every block of entries', async () => {
     const b = bundle(entries(200));
     const yieldsEveryTime = timeSlice(0);
     expect((await bundleJson(b, yieldsEveryTime)).toString('utf8')).toBe(JSON.stringify(b));
