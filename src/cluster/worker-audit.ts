@@ -106,6 +106,8 @@ export class WorkerAuditTrail implements AuditTrail {
         return;
       }
       case 'audit.nack':
+        // Not ready from now on, without waiting for the primary's health message that follows.
+        this.health = { healthy: false, failureCause: message.cause };
         this.settle(message.id, () => Promise.reject(new AuditError(new Error(message.cause))));
         return;
       default:
