@@ -145,7 +145,7 @@ describe('WORKERS=2 on one port', () => {
     expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
     expect(answers.map((a) => a.headers.connection)).toEqual(ids.map(() => 'close'));
     expect(await service.exited).toBe(0);
-    expect(service.output()).toMatch(/"message":"stopped".*"drained":true/);
+    expect(service.output()).toMatch(/"drained":true,"level":"info","message":"stopped"/);
     traceIds.push(...ids);
 
     const check = await verifyAuditFile(audit);
