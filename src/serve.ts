@@ -9,9 +9,9 @@ import cluster from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 
 import { type AppDeps, createAdminApp, createApp } from './app';
-import { type WorkerMessage, isOurs, type PrimaryMessage } from './cluster/messages';
-import { WorkerAuditTrail } from './cluster/worker-audit';
 import { systemClock } from './clock';
+import { isOurs, type PrimaryMessage, type WorkerMessage } from './cluster/messages';
+import { WorkerAuditTrail } from './cluster/worker-audit';
 import { type AppConfig, startupNotices } from './config';
 import { createLogger } from './logger';
 import { readinessChecks } from './ops/health';

@@ -33,8 +33,6 @@ export type PrimaryMessage =
 /** A message of ours (not prom-client's, not anything else on the channel). */
 export function isOurs<T extends { readonly gpc: string }>(message: unknown): message is T {
   return (
-    typeof message === 'object' &&
-    message !== null &&
-    typeof (message as { gpc?: unknown }).gpc === 'string'
+    typeof message === 'object' && message !== null && typeof (message as { gpc?: unknown }).gpc === 'string'
   );
 }

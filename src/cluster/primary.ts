@@ -243,14 +243,12 @@ function readinessAsker() {
   };
 }
 
-function startAdmin(
-  config: AppConfig,
-  logger: Logger,
-  sources: Parameters<typeof adminApp>[2],
-): Server {
+function startAdmin(config: AppConfig, logger: Logger, sources: Parameters<typeof adminApp>[2]): Server {
   const admin = createAdminServer(adminApp(config, logger, sources));
   admin.on('error', (error) => {
-    process.stderr.write(`Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}\n`);
+    process.stderr.write(
+      `Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}\n`,
+    );
     process.exit(1);
   });
   admin.listen(config.adminPort, config.adminHost, () => {

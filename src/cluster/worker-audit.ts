@@ -19,8 +19,8 @@ export interface PrimaryChannel {
 
 interface Waiting {
   readonly body: Record<string, AuditJson>;
-  resolve(record: AuditRecord): void;
-  reject(error: Error): void;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (error: Error) => void;
 }
 
 const UNREACHABLE = 'the primary process, which writes the audit trail, cannot be reached';

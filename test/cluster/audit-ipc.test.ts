@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AuditError, AuditLog, verifyAuditChain } from '../../src/ops/audit';
 import type { PrimaryMessage, WorkerMessage } from '../../src/cluster/messages';
 import { PrimaryAuditService, type WorkerPort } from '../../src/cluster/primary-audit';
 import { RespawnBackoff } from '../../src/cluster/respawn';
 import { type PrimaryChannel, WorkerAuditTrail } from '../../src/cluster/worker-audit';
+import { AuditError, AuditLog, verifyAuditChain } from '../../src/ops/audit';
 import { FaultyDisk } from '../support/faulty-disk';
 
 /** A worker's channel wired straight to a primary service, as cluster IPC would (asynchronously). */
@@ -24,7 +24,10 @@ class Wire implements PrimaryChannel, WorkerPort {
 
   // Worker → primary.
   send(message: WorkerMessage | PrimaryMessage, callback?: (error: Error | null) => void): boolean {
-    if ('id' in message && (message.gpc === 'audit.ack' || message.gpc === 'audit.nack' || message.gpc === 'ready.ask')) {
+    if (
+      'id' in message &&
+      (message.gpc === 'audit.ack' || message.gpc === 'audit.nack' || message.gpc === 'ready.ask')
+    ) {
       setImmediate(() => this.listeners.message.forEach((l) => l(message)));
       callback?.(null);
       return true;
@@ -151,7 +154,9 @@ describe('a worker audit trail over IPC', () => {
 describe('respawn backoff', () => {
   it('replaces a rare crash at once, doubles for repeated crashes, caps, and forgets old ones', () => {
     const backoff = new RespawnBackoff({ initialMs: 100, maxMs: 1000, windowMs: 60_000 });
-    expect([0, 1, 2, 3, 4, 5].map((s) => backoff.crashed(s * 1000))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 5].map((s) => backoff.crashed(s * 1000))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     expect(backoff.crashed(200_000)).toBe(100);
   });
 });

@@ -84,7 +84,9 @@ describe('WORKERS=2 on one port', () => {
     expect(new Set(served.map((r) => r.worker)).size).toBe(2);
 
     const metrics = await get(service.adminPort, '/metrics');
-    expect(metrics.body).toContain(`gpc_practice_requests_total{practice_ods="P99001",status="200"} ${ids.length}`);
+    expect(metrics.body).toContain(
+      `gpc_practice_requests_total{practice_ods="P99001",status="200"} ${ids.length}`,
+    );
     expect(metrics.body).toMatch(/^gpc_workers 2$/m);
     expect(metrics.body).toMatch(/^gpc_build_info\{version="[^"]+",gp_connect_version="1.6.2"\} 1$/m);
   }, 60_000);
@@ -124,9 +126,9 @@ describe('WORKERS=2 on one port', () => {
     await service.waitFor(/worker ended unasked; replacing it/, 10_000);
     const during = Array.from({ length: 4 }, (_, i) => `during-respawn-${i}`);
     traceIds.push(...during);
-    expect((await Promise.all(during.map((id) => postRecord(service.port, id)))).map((a) => a.status)).toEqual(
-      during.map(() => 200),
-    );
+    expect(
+      (await Promise.all(during.map((id) => postRecord(service.port, id)))).map((a) => a.status),
+    ).toEqual(during.map(() => 200));
     await eventually(async () => (await readyWorkers(service)) === 2, 90_000);
     const exit = recordsOf(audit).find((r) => r.type === 'worker.exit');
     expect(exit).toMatchObject({ pid: Number(pids?.[1]), signal: 'SIGKILL', startedListening: true });

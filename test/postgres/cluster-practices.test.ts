@@ -57,9 +57,9 @@ describe('WORKERS=2 over PostgreSQL: the practice switches', () => {
     });
     await service.waitFor(/"message":"listening".*"workers":2/);
     const before = Array.from({ length: 6 }, (_, i) => `on-${i}`);
-    expect((await Promise.all(before.map((id) => postRecord(service.port, id)))).map((a) => a.status)).toEqual(
-      before.map(() => 200),
-    );
+    expect(
+      (await Promise.all(before.map((id) => postRecord(service.port, id)))).map((a) => a.status),
+    ).toEqual(before.map(() => 200));
     expect(workersOf(before).size).toBe(2);
 
     await admin('practice', 'disable', 'P99001');

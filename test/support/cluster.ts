@@ -38,20 +38,24 @@ export interface RunningService {
 
 export async function startService(env: Record<string, string>): Promise<RunningService> {
   const [port, adminPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ADMIN_PORT: String(adminPort),
-      LOG_LEVEL: 'info',
-      MAINTENANCE_FILE: '',
-      WORKERS: '2',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ADMIN_PORT: String(adminPort),
+        LOG_LEVEL: 'info',
+        MAINTENANCE_FILE: '',
+        WORKERS: '2',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -71,8 +75,10 @@ export async function startService(env: Record<string, string>): Promise<Running
     async waitFor(pattern, timeoutMs = 240_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(out)) {
-        if (code !== undefined) throw new Error(`exited (${String(code)}) before ${pattern}:\n${out.slice(-3000)}`);
-        if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${out.slice(-3000)}`);
+        if (code !== undefined)
+          throw new Error(`exited (${String(code)}) before ${pattern}:\n${out.slice(-3000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${out.slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
@@ -92,7 +98,10 @@ export function postRecord(port: number, traceId: string, nhs: string = NHS.pati
  * A request whose body arrives in two halves: between them it is in flight in a worker for as long as
  * the caller likes. `finish` sends the rest.
  */
-export function postRecordInTwoHalves(port: number, traceId: string): { answer: Promise<Answer>; finish(): void } {
+export function postRecordInTwoHalves(
+  port: number,
+  traceId: string,
+): { answer: Promise<Answer>; finish(): void } {
   const body = Buffer.from(JSON.stringify(parameters(nhsNumber(NHS.patient2))));
   const half = Math.floor(body.length / 2);
   let finish = () => undefined as void;
