@@ -68,7 +68,8 @@ describe('WORKERS=2 over PostgreSQL: the practice switches', () => {
     const off = Array.from({ length: 6 }, (_, i) => `off-${i}`);
     const refused = await Promise.all(off.map((id) => postRecord(service.port, id)));
     expect(refused.map((a) => a.status)).toEqual(off.map(() => 403));
-    expect(refused[0].body).toContain('ACCESS_DENIED');
+    expect(refused[0].body).toContain('ACCESS DENIED');
+    expect(refused[0].body).toContain('disabled at this practice');
     expect(workersOf(off).size).toBe(2);
 
     await admin('practice', 'enable', 'P99001');
