@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 import compression from 'compression';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 
 import type { Clock } from './clock';
@@ -143,12 +143,30 @@ export function opsOf(deps: AppDeps): Ops {
   );
 }
 
+/** What the admin listener serves: readiness and the metrics exposition (this process's, or a cluster's). */
+export interface AdminSources {
+  readonly ready: RequestHandler;
+  readonly exposition: () => Promise<{ contentType: string; body: string }>;
+}
+
 /**
  * The admin listener's app (ADMIN_PORT, loopback by default, D-42): liveness, readiness and metrics,
  * which list consumer ASIDs and so are not for whoever reaches the FHIR port.
  */
 export function createAdminApp(deps: AppDeps, ops: Ops): Express {
-  const { config, logger } = deps;
+  return adminApp(deps.config, deps.logger, {
+    ready: readiness({
+      practices: deps.practices,
+      maintenance: ops.maintenance,
+      lifecycle: ops.lifecycle,
+      audit: ops.audit,
+    }),
+    exposition: () => ops.metrics.exposition(),
+  });
+}
+
+/** The admin app around its sources: also the cluster primary's (WORKERS > 1, D-70). */
+export function adminApp(config: AppConfig, logger: Logger, sources: AdminSources): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -165,17 +183,9 @@ export function createAdminApp(deps: AppDeps, ops: Ops): Express {
   });
   app.use(helmet());
   app.get(OPS_PATHS.live, liveness());
-  app.get(
-    OPS_PATHS.ready,
-    readiness({
-      practices: deps.practices,
-      maintenance: ops.maintenance,
-      lifecycle: ops.lifecycle,
-      audit: ops.audit,
-    }),
-  );
+  app.get(OPS_PATHS.ready, sources.ready);
   app.get(config.ops.metricsPath, async (_req, res) => {
-    const { contentType, body } = await ops.metrics.exposition();
+    const { contentType, body } = await sources.exposition();
     res.status(200).type(contentType).send(body);
   });
   app.use((req, res) => {

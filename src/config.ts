@@ -2,6 +2,8 @@
  * Environment → typed configuration, validated once at start. A bad value stops the process with one
  * clear line (main.ts); nothing reads process.env anywhere else.
  */
+import { availableParallelism } from 'node:os';
+
 import { bool, cleanEnv, makeValidator, num, port, str } from 'envalid';
 
 import { basePathMatcher } from './http/base-path';
@@ -14,6 +16,11 @@ export interface AppConfig {
   /** The admin listener (health, metrics): its own port, loopback by default (D-42). */
   readonly adminPort: number;
   readonly adminHost: string;
+  /**
+   * Processes serving the FHIR port (D-70): 1 is one process doing everything; more is a primary
+   * (audit writer, admin listener) and this many workers sharing the port.
+   */
+  readonly workers: number;
   /** HTTPS, and mutual TLS when a client CA is given, on the FHIR listener (D-41); plain HTTP when absent. */
   readonly tls?: TlsConfig;
   /**
@@ -182,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       HOST: str({ default: '0.0.0.0' }),
       ADMIN_PORT: wholeNumber(0, 65_535)({ default: DEFAULTS.ADMIN_PORT }),
       ADMIN_HOST: str({ default: '127.0.0.1' }),
+      WORKERS: wholeNumber(1, 256)({ default: availableParallelism() }),
       TLS_CERT_FILE: str({ default: undefined }),
       TLS_KEY_FILE: str({ default: undefined }),
       TLS_CLIENT_CA_FILE: str({ default: undefined }),
@@ -279,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     adminPort: e.ADMIN_PORT,
     adminHost: e.ADMIN_HOST,
+    workers: e.WORKERS,
     ...(tls ? { tls } : {}),
     basePath: e.BASE_PATH,
     predefinedMedicationDays: { minDays: min, maxDays: max },

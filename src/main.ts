@@ -1,136 +1,23 @@
-/** Process entry: read config, pick the repository, listen, shut down gracefully. */
-import { type AppDeps, createAdminApp, createApp } from './app';
-import { systemClock } from './clock';
-import { type AppConfig, ConfigError, loadConfig, startupNotices } from './config';
-import { createLogger } from './logger';
-import { createOps, type Ops } from './ops/ops';
-import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
-import { gracefulShutdown } from './ops/shutdown';
-import { openPractices, RepositoryStartError } from './record/open-repository';
-import type { PracticeStore } from './record/practices';
-import { softwareInfo } from './software';
+/**
+ * Process entry: read config, then serve. WORKERS=1 is one process doing everything; more is a
+ * cluster primary forking that many workers, which share the FHIR port (docs/decisions.md D-70).
+ */
+import cluster from 'node:cluster';
 
-/** One clear line on stderr, then exit: for anything wrong at start. */
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
+import { runPrimary } from './cluster/primary';
+import { type AppConfig, ConfigError, loadConfig } from './config';
+import { serve } from './serve';
 
 function configOrExit(): AppConfig {
   try {
     return loadConfig();
   } catch (error) {
-    return fail(error instanceof ConfigError ? error.message : String(error));
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(1);
   }
 }
 
-async function main(): Promise<void> {
-  const config = configOrExit();
-  const logger = createLogger(config.logLevel);
-  const software = softwareInfo();
-  // An audit trail that cannot be written does not stop the start (a full disk must not crash-loop):
-  // the service runs not ready and refuses every answer with 503 until it can write (D-40).
-  const ops: Ops = createOps(config, {
-    software,
-    logger,
-    now: () => systemClock.now(),
-    processMetrics: true,
-  });
-  let practices: PracticeStore;
-  try {
-    practices = await openPractices(config.repository, systemClock.today());
-  } catch (error) {
-    return fail(
-      error instanceof RepositoryStartError
-        ? error.message
-        : `Cannot open the clinical record store: ${String(error)}`,
-    );
-  }
-  for (const notice of startupNotices(await practices.list().catch(() => []))) logger.warn(notice);
-  // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
-  await ops.audit.whenTried();
-  const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops };
-  let server: FhirServer;
-  try {
-    server = createHttpServer(createApp(deps, ops), config, { audit: ops.audit, logger });
-  } catch (error) {
-    return fail(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  server.on('error', (error) => fail(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
-  server.listen(config.port, config.host, () => {
-    logger.info('listening', {
-      url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
-      mutualTls: config.tls?.clientCaFile !== undefined,
-      repository: config.repository.kind,
-      auditLog: config.ops.auditLog,
-      maintenanceFile: ops.maintenance.file,
-    });
-  });
-  const admin = createAdminServer(createAdminApp(deps, ops));
-  admin.on('error', (error) =>
-    fail(`Cannot listen on ADMIN_HOST ${config.adminHost}:${config.adminPort}: ${error.message}`),
-  );
-  admin.listen(config.adminPort, config.adminHost, () => {
-    const address = admin.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.adminPort;
-    logger.info('admin listening', {
-      url: `http://${config.adminHost}:${port}`,
-      health: '/health/live, /health/ready',
-      metrics: config.ops.metricsPath,
-    });
-  });
-
-  // SIGHUP: read the TLS certificate, key and client CA again, without dropping connections.
-  process.on('SIGHUP', () => {
-    if (!config.tls) return;
-    try {
-      reloadTls(server, config);
-      logger.info('TLS certificates reloaded', { certFile: config.tls.certFile });
-    } catch (error) {
-      logger.error('TLS certificates not reloaded; the previous ones stay in use', {
-        cause: error instanceof Error ? error.message : String(error),
-      });
-    }
-  });
-
-  // Look at the maintenance switch even without traffic, so a toggle is audited when it happens.
-  const poll = setInterval(() => ops.maintenance.isOn(), Math.max(1000, config.ops.maintenancePollMs));
-  poll.unref();
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      // A second signal means "now": the operator has given up waiting.
-      logger.warn('second signal; exiting at once', { signal });
-      process.exit(1);
-    }
-    stopping = true;
-    clearInterval(poll);
-    logger.info('shutting down', {
-      signal,
-      graceMs: config.ops.shutdownGraceMs,
-      inFlight: ops.lifecycle.openRequests,
-    });
-    void gracefulShutdown({
-      server,
-      lifecycle: ops.lifecycle,
-      graceMs: config.ops.shutdownGraceMs,
-      closeResources: async () => {
-        admin.close();
-        await practices.close();
-        ops.audit.note({ type: 'service.stop', signal });
-        await ops.audit.close();
-      },
-    }).then(
-      (result) => {
-        logger.info('stopped', { ...result });
-        process.exit(result.drained ? 0 : 1);
-      },
-      (error: unknown) => fail(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-}
-
-void main();
+const config = configOrExit();
+if (cluster.isWorker) void serve(config, 'worker');
+else if (config.workers > 1) void runPrimary(config);
+else void serve(config, 'single');

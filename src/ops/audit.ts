@@ -21,6 +21,8 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 
+import type { AuditTrail } from './audit-trail';
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type AuditJson =
@@ -34,7 +36,11 @@ export type AuditEventType =
   | 'request.aborted'
   | 'request.rejected'
   | 'audit.repaired'
-  | 'audit.recovered';
+  | 'audit.recovered'
+  // WORKERS > 1: a worker's start and stop, and a worker that ended unasked (cluster/primary.ts).
+  | 'worker.start'
+  | 'worker.stop'
+  | 'worker.exit';
 
 /** A record before sequencing: `type` says what happened; the rest depends on the type. */
 export interface AuditEvent {
@@ -234,7 +240,7 @@ export class AuditError extends Error {
   }
 }
 
-export class AuditLog {
+export class AuditLog implements AuditTrail {
   private seq = 0;
   private previousHash = GENESIS_HASH;
   private sink: (AuditSink & { size?: () => number }) | undefined;

@@ -7,7 +7,7 @@
 import type { RequestHandler } from 'express';
 
 import type { PracticeStore } from '../record/practices';
-import type { AuditLog } from './audit';
+import type { AuditTrail } from './audit-trail';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Lifecycle } from './shutdown';
 
@@ -18,7 +18,7 @@ export interface HealthDeps {
   readonly practices: PracticeStore;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
 }
 
 async function storeReady(store: PracticeStore): Promise<boolean> {
@@ -39,15 +39,31 @@ export function liveness(): RequestHandler {
   };
 }
 
+export interface ReadinessChecks {
+  readonly repository: boolean;
+  readonly maintenance: boolean;
+  readonly shuttingDown: boolean;
+  readonly audit: boolean;
+}
+
+/** This process's checks (a cluster worker answers the primary's readiness probe with them). */
+export async function readinessChecks(deps: HealthDeps): Promise<ReadinessChecks> {
+  return {
+    repository: await storeReady(deps.practices),
+    maintenance: deps.maintenance.isOn(),
+    shuttingDown: deps.lifecycle.draining,
+    audit: deps.audit.healthy,
+  };
+}
+
+export function isReady(checks: ReadinessChecks): boolean {
+  return checks.repository && checks.audit && !checks.maintenance && !checks.shuttingDown;
+}
+
 export function readiness(deps: HealthDeps): RequestHandler {
   return async (_req, res) => {
-    const checks = {
-      repository: await storeReady(deps.practices),
-      maintenance: deps.maintenance.isOn(),
-      shuttingDown: deps.lifecycle.draining,
-      audit: deps.audit.healthy,
-    };
-    const ready = checks.repository && checks.audit && !checks.maintenance && !checks.shuttingDown;
+    const checks = await readinessChecks(deps);
+    const ready = isReady(checks);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   };
 }

@@ -109,17 +109,24 @@ export class Metrics {
         'How long admitted requests wait for the event loop before their handler runs ' +
         '(median of the last 100 ms window), as the load shedder sees it',
       registers,
+      // WORKERS > 1: the primary shows the worst worker's (D-70); counters and histograms are summed.
+      aggregator: 'max',
       collect() {
         this.set(options.queueDelaySeconds());
       },
     });
-    new Gauge({ name: 'gpc_requests_in_flight_limit', help: 'MAX_IN_FLIGHT', registers }).set(
+    new Gauge({
+      name: 'gpc_requests_in_flight_limit',
+      help: 'MAX_IN_FLIGHT (per process: with WORKERS > 1, the sum over the workers)',
+      registers,
+    }).set(
       options.maxInFlight,
     );
     new Gauge({
       name: 'gpc_maintenance_mode',
       help: '1 while the maintenance switch is on',
       registers,
+      aggregator: 'max',
       collect() {
         this.set(options.maintenance() ? 1 : 0);
       },
@@ -129,6 +136,7 @@ export class Metrics {
       help: 'Software version and the GP Connect version served',
       labelNames: ['version', 'gp_connect_version'],
       registers,
+      aggregator: 'first',
     })
       .labels(options.software.version, options.software.gpConnectVersion)
       .set(1);

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-record/capability-statement';
 import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
+import type { AuditTrail } from './audit-trail';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';
 import { Lifecycle } from './shutdown';
@@ -13,7 +14,7 @@ import { ConsumerRateLimiter, LoadShedder } from './throttle';
 
 export interface Ops {
   readonly metrics: Metrics;
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
   /** Absent unless RATE_LIMIT_PER_MINUTE is set. */
@@ -33,20 +34,20 @@ export interface OpsOptions {
   /** How often a failed audit trail retries by itself, in ms. */
   readonly auditRetryMs?: number;
   readonly processMetrics?: boolean;
+  /**
+   * A cluster worker (WORKERS > 1) passes its client of the primary's trail: its start is recorded
+   * as `worker.start`, and maintenance toggles are audited once, by the primary, not by each worker.
+   */
+  readonly workerTrail?: AuditTrail;
 }
 
-export function auditTargetOf(setting: string): AuditTarget {
-  return setting === 'stdout' ? 'stdout' : { file: setting };
-}
+export type AuditLogOptions = Pick<OpsOptions, 'logger' | 'now' | 'audit' | 'auditOpener' | 'auditRetryMs'>;
 
-/**
- * Never throws for the audit trail: a trail that cannot be written (full disk, no permission) keeps
- * the service up but not ready, refusing every answer with 503 until it can be written again (D-40).
- */
-export function createOps(config: AppConfig, options: OpsOptions): Ops {
-  const { ops: settings } = config;
+/** The writer of the trail: in the one process, or in the primary of a cluster (D-70). */
+export function createAuditLog(config: AppConfig, options: AuditLogOptions): AuditLog {
+  const settings = config.ops;
   const { logger } = options;
-  const audit = new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
+  return new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
     now: options.now,
     fsync: settings.auditFsync,
     opener: options.auditOpener,
@@ -64,6 +65,20 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
         refusedResponses: refused,
       }),
   });
+}
+
+export function auditTargetOf(setting: string): AuditTarget {
+  return setting === 'stdout' ? 'stdout' : { file: setting };
+}
+
+/**
+ * Never throws for the audit trail: a trail that cannot be written (full disk, no permission) keeps
+ * the service up but not ready, refusing every answer with 503 until it can be written again (D-40).
+ */
+export function createOps(config: AppConfig, options: OpsOptions): Ops {
+  const { ops: settings } = config;
+  const { logger } = options;
+  const audit = options.workerTrail ?? createAuditLog(config, options);
   const lifecycle = new Lifecycle();
   const shedder = new LoadShedder({
     maxInFlight: settings.maxInFlight,
@@ -78,7 +93,7 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     pollMs: settings.maintenancePollMs,
     onChange: (on, file) => {
       // The spec asks for every enablement toggle to be audited (Non-functional requirements).
-      audit.note({ type: 'config.change', setting: 'maintenance', value: on, file });
+      if (!options.workerTrail) audit.note({ type: 'config.change', setting: 'maintenance', value: on, file });
       logger.warn(on ? 'maintenance mode on' : 'maintenance mode off', { file });
     },
     onDirectoryError: (directory, error) =>
@@ -96,7 +111,7 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     software: { version: options.software.version, gpConnectVersion: GP_CONNECT_VERSION },
   });
   audit.note({
-    type: 'service.start',
+    type: options.workerTrail ? 'worker.start' : 'service.start',
     software: { name: options.software.name, version: options.software.version },
     gpConnectVersion: GP_CONNECT_VERSION,
     // Each practice's ASID and switches are data in the store; changing them is audited by gpc-admin.

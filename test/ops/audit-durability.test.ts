@@ -239,6 +239,8 @@ describe('a real process with AUDIT_LOG=/dev/full', () => {
           AUDIT_LOG: '/dev/full',
           LOG_LEVEL: 'info',
           MAINTENANCE_FILE: '',
+          // One process, as before WORKERS; test/cluster/workers.test.ts has the same case with two.
+          WORKERS: '1',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -33,6 +33,8 @@ function startOnce(env: Record<string, string>) {
       ADMIN_PORT: '0',
       LOG_LEVEL: 'silent',
       AUDIT_LOG: '/dev/null',
+      // One process, as before WORKERS (test/cluster covers a start that fails with two).
+      WORKERS: '1',
       ...env,
     },
     encoding: 'utf8',
@@ -147,6 +149,7 @@ describe('starting over PostgreSQL', () => {
         ADMIN_PORT: String(adminPort),
         LOG_LEVEL: 'info',
         AUDIT_LOG: '/dev/null',
+        WORKERS: '1',
         REPOSITORY: 'postgres',
         DATABASE_URL: seeded.url,
         // About the store, not shedding: a busy test machine must not turn the request into a 503 (test/ops covers that).
