@@ -3,14 +3,7 @@
  * strings of four-digit years sort chronologically, so comparisons are plain string comparisons.
  * FHIR partial dates (`YYYY`, `YYYY-MM`) become inclusive intervals (docs/decisions.md "Partial dates").
  */
-import {
-  addDays as dfAddDays,
-  differenceInCalendarDays,
-  format,
-  isValid,
-  lastDayOfMonth,
-  parseISO,
-} from 'date-fns';
+import { differenceInCalendarDays, format, lastDayOfMonth, parseISO } from 'date-fns';
 
 export type CalendarDate = string & { readonly __calendarDate: unique symbol };
 
@@ -18,13 +11,36 @@ const WHOLE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
 const YEAR = /^(\d{4})$/;
 
+// Plain calendar arithmetic rather than date-fns in the functions below: they run for every dated item
+// of every request (filters, effective periods), and building Date objects and formatting them back was
+// a measurable share of a request's CPU (issue 15). The proleptic Gregorian rules are those date-fns
+// applies, so the results are the same.
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** Days in a month (1-12) of a year. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** `yyyy-MM-dd` of a year, month (1-12) and day; a year before 1 as date-fns' `yyyy` writes it (1 - year). */
+function isoDate(year: number, month: number, day: number): CalendarDate {
+  const y = year > 0 ? year : 1 - year;
+  return `${String(y).padStart(4, '0')}-${pad2(month)}-${pad2(day)}` as CalendarDate;
+}
+
 /** `YYYY-MM-DD` that is a real calendar date (2023-02-29 is not), else undefined. */
 export function parseWholeDate(value: string): CalendarDate | undefined {
   const m = WHOLE_DATE.exec(value);
   // FHIR's date type has no year 0000 (nor has PostgreSQL's): the earliest is 0001-01-01.
   if (!m || m[1] === '0000') return undefined;
-  const d = parseISO(value);
-  if (!isValid(d) || format(d, 'yyyy-MM-dd') !== value) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return value as CalendarDate;
 }
 
@@ -35,7 +51,11 @@ export function calendarDate(value: string): CalendarDate {
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
-  return format(dfAddDays(parseISO(date), days), 'yyyy-MM-dd') as CalendarDate;
+  // A UTC day is always 24 hours, so the calendar day moves exactly `days` (setUTCFullYear, unlike
+  // Date.UTC, does not read years 0-99 as 19xx).
+  const d = new Date(0);
+  d.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + days);
+  return isoDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
 export function addMonths(date: CalendarDate, months: number): CalendarDate {
@@ -67,7 +87,9 @@ export function partialDateInterval(value: string): DateInterval | undefined {
   if (m) {
     const first = parseWholeDate(`${m[1]}-${m[2]}-01`);
     if (!first) return undefined;
-    return { start: first, end: format(lastDayOfMonth(parseISO(first)), 'yyyy-MM-dd') as CalendarDate };
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    return { start: first, end: isoDate(year, month, daysInMonth(year, month)) };
   }
   m = YEAR.exec(value);
   if (m) return { start: `${m[1]}-01-01` as CalendarDate, end: `${m[1]}-12-31` as CalendarDate };
@@ -76,5 +98,7 @@ export function partialDateInterval(value: string): DateInterval | undefined {
 
 /** The spec's display form `dd-Mmm-yyyy`, used in List warning notes. */
 export function displayDate(date: CalendarDate): string {
-  return format(parseISO(date), 'dd-MMM-yyyy');
+  return `${date.slice(8, 10)}-${MONTH_ABBREVIATIONS[Number(date.slice(5, 7)) - 1]}-${date.slice(0, 4)}`;
 }
+
+const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -337,7 +337,10 @@ class Assembly {
   /** The refs of a round not loaded yet, each once, in a stable order. */
   refsToLoad(pending: readonly Pending[]): ItemRef[] {
     const wanted = new Map<string, ItemRef>();
-    for (const { ref } of pending) if (!this.loaded.has(refKey(ref))) wanted.set(refKey(ref), ref);
+    for (const { ref } of pending) {
+      const key = refKey(ref);
+      if (!wanted.has(key) && !this.loaded.has(key)) wanted.set(key, ref);
+    }
     return [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, ref]) => ref);
   }
 
@@ -370,8 +373,15 @@ class Assembly {
   /** Takes a loaded round into `linked` and returns what the next round must load. */
   follow(pending: readonly Pending[]): Pending[] {
     const next: Pending[] = [];
+    // A ref reached again in the same role does the same (idempotent) work again: in a large record
+    // most pending refs are such repeats (an item under many topics), so each is followed once.
+    const done = new Set<string>();
     for (const { ref, role } of pending) {
-      const entry = this.loaded.get(refKey(ref));
+      const key = refKey(ref);
+      const roleKey = `${role}|${key}`;
+      if (done.has(roleKey)) continue;
+      done.add(roleKey);
+      const entry = this.loaded.get(key);
       if (!entry) throw new Error(`record source returned no ${ref.kind} ${ref.id}`);
       this.addLinked(entry);
       if (role === 'content') {

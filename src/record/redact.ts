@@ -4,7 +4,7 @@
  * here: the bundle writes the "... items have been disabled" placeholder for them (Configuration for
  * supported clinical areas).
  */
-import { type AreaItem, type RecordArea, refKey } from './item-refs';
+import type { AreaItem, RecordArea } from './item-refs';
 import type {
   Consultation,
   ConsultationEntry,
@@ -31,9 +31,12 @@ function without<T extends object>(item: T, key: OptionalKey<T>): T {
   return copy;
 }
 
-/** Which items are withheld, and why. */
+/**
+ * Which items are withheld, and why. Asked for every reference of every returned item, so held by kind
+ * then id (no `kind:id` string built per question) and answered at once when nothing is withheld.
+ */
 export class WithheldIndex {
-  private readonly reasons = new Map<string, WithheldItem['reason']>();
+  private readonly reasons = new Map<ItemRef['kind'], Map<string, WithheldItem['reason']>>();
 
   constructor(items: readonly WithheldItem[]) {
     for (const { ref, reason } of items) this.mark(ref, reason);
@@ -41,19 +44,21 @@ export class WithheldIndex {
 
   /** Confidentiality wins over entered-in-error: it is the one that needs a warning. */
   mark(ref: ItemRef, reason: WithheldItem['reason']): void {
-    if (this.reasons.get(refKey(ref)) !== 'confidential') this.reasons.set(refKey(ref), reason);
+    let ofKind = this.reasons.get(ref.kind);
+    if (!ofKind) this.reasons.set(ref.kind, (ofKind = new Map()));
+    if (ofKind.get(ref.id) !== 'confidential') ofKind.set(ref.id, reason);
   }
 
   reason(ref: ItemRef): WithheldItem['reason'] | undefined {
-    return this.reasons.get(refKey(ref));
+    return this.reasons.size === 0 ? undefined : this.reasons.get(ref.kind)?.get(ref.id);
   }
 
   isConfidential(ref: ItemRef): boolean {
-    return this.reasons.get(refKey(ref)) === 'confidential';
+    return this.reason(ref) === 'confidential';
   }
 
   isHidden(ref: ItemRef): boolean {
-    return this.reasons.has(refKey(ref));
+    return this.reasons.size !== 0 && (this.reasons.get(ref.kind)?.has(ref.id) ?? false);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   addDays,
   calendarDate,
   daysBetween,
+  displayDate,
   parseWholeDate,
   partialDateInterval,
 } from '../../src/fhir/dates';
@@ -102,6 +103,20 @@ describe('date arithmetic on calendar dates', () => {
     expect(addDays(calendarDate('2026-03-28'), 1)).toBe('2026-03-29');
     expect(addDays(calendarDate('2026-03-29'), 1)).toBe('2026-03-30');
     expect(addDays(calendarDate('2026-10-24'), 2)).toBe('2026-10-26');
+  });
+
+  it('addDays follows the Gregorian century rules and years below 100 (not read as 19xx)', () => {
+    expect(addDays(calendarDate('1900-02-28'), 1)).toBe('1900-03-01');
+    expect(addDays(calendarDate('2000-02-28'), 1)).toBe('2000-02-29');
+    expect(addDays(calendarDate('0099-12-31'), 1)).toBe('0100-01-01');
+    expect(addDays(calendarDate('0001-03-01'), -1)).toBe('0001-02-28');
+    expect(addDays(calendarDate('2024-03-01'), -36525)).toBe('1924-03-01');
+  });
+
+  it('displayDate writes dd-Mmm-yyyy with English month abbreviations', () => {
+    expect(displayDate(calendarDate('2024-02-29'))).toBe('29-Feb-2024');
+    expect(displayDate(calendarDate('0999-09-05'))).toBe('05-Sep-0999');
+    expect(displayDate(calendarDate('2026-12-01'))).toBe('01-Dec-2026');
   });
 
   it('daysBetween counts calendar days, leap days included', () => {

@@ -8,30 +8,42 @@ import type { List, Reference, Resource } from 'fhir/r3';
 import { PLACEMENT_ORDER, type PlacementGroup } from '../../contract/areas';
 
 export class GroupedResources {
-  private readonly seen = new Set<string>();
+  /** Ids in the Bundle by resource type (a Set per type: no `Type/id` string built per lookup). */
+  private readonly seen = new Map<string, Set<string>>();
   private readonly lists = new Map<PlacementGroup, List[]>(PLACEMENT_ORDER.map((g) => [g, []]));
   private readonly resources = new Map<PlacementGroup, Resource[]>(PLACEMENT_ORDER.map((g) => [g, []]));
 
+  private idsOf(type: string): Set<string> {
+    let ids = this.seen.get(type);
+    if (!ids) this.seen.set(type, (ids = new Set()));
+    return ids;
+  }
+
   add(group: PlacementGroup, resource: Resource): void {
-    const key = `${resource.resourceType}/${resource.id ?? ''}`;
     if (resource.id !== undefined) {
-      if (this.seen.has(key)) return;
-      this.seen.add(key);
+      const ids = this.idsOf(resource.resourceType);
+      if (ids.has(resource.id)) return;
+      ids.add(resource.id);
     }
     this.resources.get(group)!.push(resource);
   }
 
   addList(group: PlacementGroup, list: List): void {
-    if (list.id !== undefined) this.seen.add(`List/${list.id}`);
+    if (list.id !== undefined) this.idsOf('List').add(list.id);
     this.lists.get(group)!.push(list);
   }
 
   has(type: string, id: string): boolean {
-    return this.seen.has(`${type}/${id}`);
+    return this.seen.get(type)?.has(id) ?? false;
   }
 
   all(): Resource[] {
-    return PLACEMENT_ORDER.flatMap((g) => [...this.lists.get(g)!, ...this.resources.get(g)!]);
+    const out: Resource[] = [];
+    for (const g of PLACEMENT_ORDER) {
+      for (const list of this.lists.get(g)!) out.push(list);
+      for (const resource of this.resources.get(g)!) out.push(resource);
+    }
+    return out;
   }
 }
 

@@ -50,6 +50,30 @@ export function consultationStructures(
   return structures;
 }
 
+type NamingTopic = { readonly consultationId: string; readonly topic: Consultation['topics'][number] };
+
+/**
+ * The topics of the Bundle's consultations that name each problem, in consultation then topic order:
+ * built once per Bundle instead of scanning every consultation for every problem (quadratic in a
+ * large record).
+ */
+function topicsNaming(state: BundleState): Map<string, NamingTopic[]> {
+  if (state.topicsByProblem) return state.topicsByProblem;
+  const byProblem = new Map<string, NamingTopic[]>();
+  for (const c of state.index.consultations.values()) {
+    for (const topic of c.topics) {
+      for (const id of new Set(topic.problemIds ?? [])) {
+        const entry = { consultationId: c.id, topic };
+        const list = byProblem.get(id);
+        if (list) list.push(entry);
+        else byProblem.set(id, [entry]);
+      }
+    }
+  }
+  state.topicsByProblem = byProblem;
+  return byProblem;
+}
+
 /**
  * A problem's links: directly linked items and consultations, the items of topics linked to it and
  * those topics' consultations, and the consultations in which linked items were recorded. A primary
@@ -71,12 +95,9 @@ export function problemLinks(state: BundleState, problem: Problem, expand: boole
     if (cid !== undefined) recordedIn.push(cid);
   };
   for (const link of problem.linkedItems ?? []) add(link);
-  for (const c of state.index.consultations.values()) {
-    for (const topic of c.topics) {
-      if (!(topic.problemIds ?? []).includes(problem.id)) continue;
-      add({ kind: 'consultation', id: c.id });
-      for (const link of topicRefs(topic)) if (link.kind !== 'problem') add(link);
-    }
+  for (const { consultationId, topic } of topicsNaming(state).get(problem.id) ?? []) {
+    add({ kind: 'consultation', id: consultationId });
+    for (const link of topicRefs(topic)) if (link.kind !== 'problem') add(link);
   }
   let actualProblem: Reference | undefined;
   const actual = problem.actualProblem;

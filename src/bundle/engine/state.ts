@@ -5,6 +5,7 @@
 import type { LinkedItemKind } from '../../contract/item-kinds';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { BundleWarning } from '../../fhir/operation-outcome';
+import type { Topic } from '../../record/model';
 import type { PatientRecord } from '../../record/model/loaded-record';
 import { GroupedResources, type RefList } from './grouped-resources';
 import { indexRecord, type ItemIndex } from './item-index';
@@ -56,6 +57,8 @@ export interface BundleState {
   /** `<patient id>-ended-allergies`: the "Ended allergies" List's id when something references into it. */
   readonly endedListId: string;
   readonly primaryProblemIds: ReadonlySet<string>;
+  /** The consultation topics naming each problem, indexed on first use (problem-links.ts). */
+  topicsByProblem?: Map<string, { readonly consultationId: string; readonly topic: Topic }[]>;
 }
 
 export function newBundleState(
