@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
       mutualTls: config.tls?.clientCaFile !== undefined,
       repository: config.repository.kind,
-      auditLog: config.ops.auditLog,
+      auditLog: config.ops.auditSink.kind === 'postgres' ? 'postgres audit_trail' : config.ops.auditLog,
       maintenanceFile: ops.maintenance.file,
     });
   });

@@ -7,7 +7,7 @@
 import type { RequestHandler } from 'express';
 
 import type { PracticeStore } from '../record/practices';
-import type { AuditLog } from './audit';
+import type { AuditTrail } from './audit-trail';
 import type { MaintenanceSwitch } from './maintenance';
 import type { Lifecycle } from './shutdown';
 
@@ -18,7 +18,7 @@ export interface HealthDeps {
   readonly practices: PracticeStore;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
 }
 
 async function storeReady(store: PracticeStore): Promise<boolean> {

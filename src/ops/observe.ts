@@ -10,7 +10,8 @@ import type { Request, RequestHandler, Response } from 'express';
 
 import { truncate } from '../fhir/text';
 import type { Logger } from '../logger';
-import type { AuditEvent, AuditJson, AuditLog, AuditRecord } from './audit';
+import type { AuditEvent, AuditJson, AuditRecord } from './audit';
+import type { AuditTrail } from './audit-trail';
 import type { Metrics } from './metrics';
 import { gateRelease } from './release-gate';
 import { factsOf, type RequestFacts } from './request-facts';
@@ -19,7 +20,7 @@ import type { Lifecycle } from './shutdown';
 export interface ObserverDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
   readonly lifecycle: Lifecycle;
   readonly operationalPaths: ReadonlySet<string>;
   /** Retry-After on a response refused because the audit trail cannot be written. */

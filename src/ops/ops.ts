@@ -6,14 +6,16 @@ import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-record/capability-statement';
 import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
+import type { AuditTrail } from './audit-trail';
 import { MaintenanceSwitch } from './maintenance';
+import { PostgresAuditTrail } from './postgres-audit';
 import { Metrics } from './metrics';
 import { Lifecycle } from './shutdown';
 import { ConsumerRateLimiter, LoadShedder } from './throttle';
 
 export interface Ops {
   readonly metrics: Metrics;
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
   readonly maintenance: MaintenanceSwitch;
   readonly lifecycle: Lifecycle;
   /** Absent unless RATE_LIMIT_PER_MINUTE is set. */
@@ -46,24 +48,32 @@ export function auditTargetOf(setting: string): AuditTarget {
 export function createOps(config: AppConfig, options: OpsOptions): Ops {
   const { ops: settings } = config;
   const { logger } = options;
-  const audit = new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
-    now: options.now,
-    fsync: settings.auditFsync,
-    opener: options.auditOpener,
+  const sink = settings.auditSink;
+  const where = sink.kind === 'postgres' && options.audit === undefined ? 'postgres' : settings.auditLog;
+  const reporting = {
     retryMs: options.auditRetryMs,
-    onFailure: (error) =>
+    onFailure: (error: Error) =>
       logger.error('the audit trail cannot be written: answers are refused (503) until it can', {
-        auditLog: settings.auditLog,
+        auditLog: where,
         cause: error.message,
         code: (error as NodeJS.ErrnoException).code,
       }),
-    onRecovery: (failedSince, refused) =>
+    onRecovery: (failedSince: Date, refused: number) =>
       logger.warn('the audit trail can be written again', {
-        auditLog: settings.auditLog,
+        auditLog: where,
         failedSince: failedSince.toISOString(),
         refusedResponses: refused,
       }),
-  });
+  };
+  const audit: AuditTrail =
+    sink.kind === 'postgres' && options.audit === undefined
+      ? new PostgresAuditTrail({ url: sink.url, timeoutMs: sink.timeoutMs, now: options.now, ...reporting })
+      : new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
+          now: options.now,
+          fsync: settings.auditFsync,
+          opener: options.auditOpener,
+          ...reporting,
+        });
   const lifecycle = new Lifecycle();
   const shedder = new LoadShedder({
     maxInFlight: settings.maxInFlight,

@@ -28,7 +28,7 @@ import { SPINE_CODES, type SpineCode } from '../fhir/spine-codes';
 import { truncate } from '../fhir/text';
 import { toFhirXml } from '../fhir/xml/write-xml';
 import type { Logger } from '../logger';
-import type { AuditLog } from './audit';
+import type { AuditTrail } from './audit-trail';
 import { readTlsContext, tlsServerOptions } from './client-certificate';
 
 /** The format a request asks for, from its target URL and headers (as in respond.ts, without Express). */
@@ -128,7 +128,7 @@ export function traceIdIn(rawPacket: unknown): string | null {
 }
 
 export interface ServerDeps {
-  readonly audit: AuditLog;
+  readonly audit: AuditTrail;
   readonly logger: Logger;
 }
 
