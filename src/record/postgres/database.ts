@@ -34,6 +34,7 @@ interface Replica {
   /** Not tried before this time (ms since the epoch) after a failure. */
   restUntil: number;
   reads: number;
+  failures: number;
 }
 
 /** Statement text → its prepared statement's name (the same text always gets the same name). */
@@ -66,6 +67,7 @@ export class Database {
       pool: Database.pool(url, options),
       restUntil: 0,
       reads: 0,
+      failures: 0,
     }));
   }
 
@@ -93,9 +95,17 @@ export class Database {
     return this.queries;
   }
 
-  /** Reads answered by each pool: the primary first, then each replica (routing tests, metrics). */
-  get readCounts(): { readonly primary: number; readonly replicas: readonly number[] } {
-    return { primary: this.primaryReads, replicas: this.replicas.map((r) => r.reads) };
+  /** Reads answered by each pool, and reads each replica failed (routing tests, diagnosis). */
+  get readCounts(): {
+    readonly primary: number;
+    readonly replicas: readonly number[];
+    readonly replicaFailures: readonly number[];
+  } {
+    return {
+      primary: this.primaryReads,
+      replicas: this.replicas.map((r) => r.reads),
+      replicaFailures: this.replicas.map((r) => r.failures),
+    };
   }
 
   /**
@@ -112,6 +122,7 @@ export class Database {
         replica.reads += 1;
         return result.rows;
       } catch {
+        replica.failures += 1;
         replica.restUntil = this.now() + REPLICA_REST_MS;
       }
     }
