@@ -58,7 +58,7 @@ export interface OpsConfig {
   readonly auditLog: string;
   /**
    * AUDIT_SINK: "file" (AUDIT_LOG, the default) or "postgres" (the audit_trail table of DATABASE_URL,
-   * one chain for every instance, D-70).
+   * one chain for every instance, D-S1).
    */
   readonly auditSink: AuditSinkConfig;
   /** fdatasync after each group of audit records written to a file (D-40). */

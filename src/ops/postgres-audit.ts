@@ -1,7 +1,7 @@
 /**
  * AUDIT_SINK=postgres: the audit trail as rows of one PostgreSQL table (migration 004_audit_trail),
  * so every instance of the service, on any host, appends to one durable, verifiable chain
- * (docs/decisions.md D-70).
+ * (docs/decisions.md D-S1).
  *
  * One chain across instances: each append transaction locks the chain head row (FOR UPDATE), numbers
  * its records from the head's seq, hashes them from the head's hash (the same rule as the file trail,

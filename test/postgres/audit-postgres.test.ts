@@ -1,5 +1,5 @@
 /**
- * AUDIT_SINK=postgres (D-70): records from many writers land in one table as one verifiable chain;
+ * AUDIT_SINK=postgres (D-S1): records from many writers land in one table as one verifiable chain;
  * the verifier sees any edit, gap or removal; the database going away refuses answers (503, nothing
  * released), says not ready, and recovers by itself when it is back. This file starts its own
  * PostgreSQL so that stopping it disturbs no other test.

@@ -71,7 +71,7 @@ describe('SQL statements per request through the practice store', () => {
   });
 });
 
-describe('prepared statements, planned once (D-71)', () => {
+describe('prepared statements, planned once (D-S2)', () => {
   let postgres: PostgresRepository;
   let database: TestDatabase;
   let app: TestApp;

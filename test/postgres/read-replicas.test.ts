@@ -1,5 +1,5 @@
 /**
- * DATABASE_READ_URLS (D-72): clinical reads go to the replicas in turn; a replica that is down is
+ * DATABASE_READ_URLS (D-S3): clinical reads go to the replicas in turn; a replica that is down is
  * skipped and the primary answers, quickly and with the same record; writes stay on the primary.
  * A real replica is not needed to prove the routing: the "replicas" here are second pools on the
  * test database (or a port nothing listens on, for one that is down).

@@ -5,9 +5,9 @@
  *
  * Clinical reads (`read`) are named prepared statements, planned once per connection with a generic
  * plan (plan_cache_mode=force_generic_plan): no request pays for planning, and no plan depends on one
- * patient's data volume (docs/decisions.md D-71). With DATABASE_READ_URLS they go to the replicas in
+ * patient's data volume (docs/decisions.md D-S2). With DATABASE_READ_URLS they go to the replicas in
  * turn; a replica that fails is skipped for REPLICA_REST_MS and the read is answered by the primary
- * (D-72). Writes and everything else (`query`, `transaction`) go to DATABASE_URL.
+ * (D-S3). Writes and everything else (`query`, `transaction`) go to DATABASE_URL.
  */
 import { hash } from 'node:crypto';
 
@@ -79,7 +79,7 @@ export class Database {
       query_timeout: options.statementTimeoutMs + 1000,
       connectionTimeoutMillis: options.statementTimeoutMs,
       idleTimeoutMillis: 30_000,
-      // Prepared statements keep one generic plan per connection (D-71).
+      // Prepared statements keep one generic plan per connection (D-S2).
       options: '-c plan_cache_mode=force_generic_plan',
       // Idle connections never keep a finished process (a CLI, a test worker) alive.
       allowExitOnIdle: true,

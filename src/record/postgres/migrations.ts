@@ -296,7 +296,7 @@ CREATE INDEX patients_birth ON patients (practice_ods, birth_date) WHERE findabl
 `,
   },
   {
-    // AUDIT_SINK=postgres (src/ops/postgres-audit.ts, D-70): every instance's records in one chain.
+    // AUDIT_SINK=postgres (src/ops/postgres-audit.ts, D-S1): every instance's records in one chain.
     // `line` is the record exactly as hashed (with its hash), so verification needs no re-encoding;
     // the head row is what each append transaction locks, so instances take turns.
     version: '004_audit_trail',

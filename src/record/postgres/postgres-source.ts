@@ -193,7 +193,7 @@ export function patientSearchSql(
   // The column's own type (char(10)): compared as text, the unique index would not be used.
   if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'char(10)')}`);
   if (criteria.family !== undefined) {
-    // The prefix as a range too: a generic plan (D-71) cannot derive an index range from LIKE $n.
+    // The prefix as a range too: a generic plan (D-S2) cannot derive an index range from LIKE $n.
     const above = justAbove(criteria.family);
     where.push(`family_norm >= ${p.add(criteria.family, 'text')}`);
     if (above !== undefined) where.push(`family_norm < ${p.add(above, 'text')}`);
