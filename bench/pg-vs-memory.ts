@@ -21,7 +21,7 @@ import { Client } from 'pg';
 
 import { systemClock } from '../src/clock';
 import { addDays } from '../src/fhir/dates';
-import { predefinedSearch2, parameters } from '../test/support/parameters';
+import { parameters,predefinedSearch2 } from '../test/support/parameters';
 import { syntheticPatients } from '../tools/synthetic-practice';
 import { jwt, validClaims } from '../tools/test-jwt';
 import { freePort, startThrowawayPostgres } from '../tools/throwaway-postgres';
@@ -104,7 +104,13 @@ async function main(): Promise<void> {
       file,
       execFileSync(
         process.execPath,
-        ['-r', 'ts-node/register/transpile-only', join(ROOT, 'tools', 'synthetic-practice-file.ts'), String(patients), ODS],
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          join(ROOT, 'tools', 'synthetic-practice-file.ts'),
+          String(patients),
+          ODS,
+        ],
         { cwd: ROOT, maxBuffer: 1 << 30 },
       ),
     );
@@ -180,7 +186,9 @@ end
     }
     console.log(
       `patients=${patients} rotating over ${rotate}, wrk -t2 -c${connections} -d${seconds}s, DB_POOL_SIZE=${pool}, ` +
-        `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        `load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
     for (const [store, r] of Object.entries(results)) {
       console.log(

@@ -89,8 +89,7 @@ export interface OpsConfig {
 }
 
 export type AuditSinkConfig =
-  | { readonly kind: 'file' }
-  | { readonly kind: 'postgres'; readonly url: string; readonly timeoutMs: number };
+  { readonly kind: 'file' } | { readonly kind: 'postgres'; readonly url: string; readonly timeoutMs: number };
 
 /** DATABASE_READ_URLS: comma-separated connection URLs of read replicas. */
 const urlList = makeValidator<readonly string[]>((value) => {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 
 import { systemClock } from '../clock';
 import { PracticeFileError } from '../format/practice-file';
+import { describeTableCheck, verifyAuditTable } from '../ops/verify-audit-postgres';
 import { embeddedPracticeFiles } from '../record/memory/memory-practices';
 import { Database } from '../record/postgres/database';
 import { exportPractice } from '../record/postgres/export';
@@ -19,7 +20,6 @@ import { importPracticeFiles } from '../record/postgres/import';
 import { migrate } from '../record/postgres/migrate';
 import { PostgresPracticeStore } from '../record/postgres/postgres-practices';
 import { ASID, parseAreaList, type PracticeSummary, type SettingsChange } from '../record/practices';
-import { describeTableCheck, verifyAuditTable } from '../ops/verify-audit-postgres';
 import { verifyAuditCli } from './verify-audit';
 
 export const ADMIN_EXIT = { ok: 0, failed: 1, usage: 64 } as const;

@@ -8,8 +8,8 @@ import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-
 import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
 import type { AuditTrail } from './audit-trail';
 import { MaintenanceSwitch } from './maintenance';
-import { PostgresAuditTrail } from './postgres-audit';
 import { Metrics } from './metrics';
+import { PostgresAuditTrail } from './postgres-audit';
 import { Lifecycle } from './shutdown';
 import { ConsumerRateLimiter, LoadShedder } from './throttle';
 

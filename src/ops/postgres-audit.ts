@@ -19,8 +19,8 @@ import { hostname } from 'node:os';
 import { Pool, type PoolClient } from 'pg';
 
 import {
-  type AuditEvent,
   AuditError,
+  type AuditEvent,
   type AuditJson,
   type AuditRecord,
   canonicalJson,

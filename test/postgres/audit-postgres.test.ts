@@ -4,8 +4,8 @@
  * released), says not ready, and recovers by itself when it is back. This file starts its own
  * PostgreSQL so that stopping it disturbs no other test.
  */
-import request from 'supertest';
 import { Client } from 'pg';
+import request from 'supertest';
 
 import { runAdmin } from '../../src/cli/admin';
 import type { AuditRecord } from '../../src/ops/audit';
@@ -81,7 +81,11 @@ describe('one chain for every instance', () => {
     await expect(sql('DELETE FROM audit_trail WHERE seq = 2')).rejects.toThrow(/append-only/);
 
     const out: string[] = [];
-    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), env: { DATABASE_URL: url } };
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => out.push(l),
+      env: { DATABASE_URL: url },
+    };
     expect(await runAdmin(['verify-audit', '--postgres'], io)).toBe(0);
     expect(out).toEqual(['audit_trail: the chain verifies (5 records; host-a:1: 5)']);
 
@@ -107,7 +111,12 @@ describe('one chain for every instance', () => {
 describe('AUDIT_SINK=postgres in the service', () => {
   it('database down: answers refused 503 with nothing released, not ready; back: recovers by itself', async () => {
     const t = testApp({
-      env: { AUDIT_SINK: 'postgres', DATABASE_URL: url, DB_STATEMENT_TIMEOUT_MS: '1000', RETRY_AFTER_SECONDS: '7' },
+      env: {
+        AUDIT_SINK: 'postgres',
+        DATABASE_URL: url,
+        DB_STATEMENT_TIMEOUT_MS: '1000',
+        RETRY_AFTER_SECONDS: '7',
+      },
       auditFromSettings: true,
       auditRetryMs: 100,
     });

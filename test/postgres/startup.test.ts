@@ -82,8 +82,11 @@ describe('store configuration', () => {
   it('AUDIT_SINK is the file trail by default, or the database named by DATABASE_URL', () => {
     expect(loadConfig({}).ops.auditSink).toEqual({ kind: 'file' });
     expect(
-      loadConfig({ AUDIT_SINK: 'postgres', DATABASE_URL: 'postgres://u@h/db', DB_STATEMENT_TIMEOUT_MS: '3000' })
-        .ops.auditSink,
+      loadConfig({
+        AUDIT_SINK: 'postgres',
+        DATABASE_URL: 'postgres://u@h/db',
+        DB_STATEMENT_TIMEOUT_MS: '3000',
+      }).ops.auditSink,
     ).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', timeoutMs: 3000 });
     expect(() => loadConfig({ AUDIT_SINK: 'postgres' })).toThrow(
       'Invalid configuration: DATABASE_URL is required when AUDIT_SINK=postgres',

@@ -29,21 +29,25 @@ interface Instance {
 async function startInstance(url: string): Promise<Instance> {
   const port = await freePort();
   const adminPort = await freePort();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ADMIN_PORT: String(adminPort),
-      LOG_LEVEL: 'info',
-      REPOSITORY: 'postgres',
-      DATABASE_URL: url,
-      AUDIT_SINK: 'postgres',
-      // About the audit, not shedding: a busy test machine must not turn a request into a 503.
-      MAX_QUEUE_DELAY_MS: '0',
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ADMIN_PORT: String(adminPort),
+        LOG_LEVEL: 'info',
+        REPOSITORY: 'postgres',
+        DATABASE_URL: url,
+        AUDIT_SINK: 'postgres',
+        // About the audit, not shedding: a busy test machine must not turn a request into a 503.
+        MAX_QUEUE_DELAY_MS: '0',
+      },
     },
-  });
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -122,9 +126,12 @@ describe('two instances over one PostgreSQL, AUDIT_SINK=postgres', () => {
     const names = instances.map((i) => `${hostname()}:${i.child.pid}`);
     for (const [k, name] of names.entries()) {
       // Each instance audited exactly the requests sent to it, and its own start and stop.
-      expect(requests.filter((r) => r.instance === name).map((r) => r.traceId).sort()).toEqual(
-        traceIds.filter((_, i) => i % 2 === k).sort(),
-      );
+      expect(
+        requests
+          .filter((r) => r.instance === name)
+          .map((r) => r.traceId)
+          .sort(),
+      ).toEqual(traceIds.filter((_, i) => i % 2 === k).sort());
       expect(records.filter((r) => r.instance === name).map((r) => r.type)).toEqual(
         expect.arrayContaining(['service.start', 'service.stop']),
       );

@@ -220,10 +220,9 @@ export class PostgresSource implements RecordSource {
   ) {}
 
   async practice(): Promise<Practice> {
-    const rows = await this.db.read<{ detail: Practice }>(
-      'SELECT detail FROM practice WHERE ods_code = $1',
-      [this.odsCode],
-    );
+    const rows = await this.db.read<{ detail: Practice }>('SELECT detail FROM practice WHERE ods_code = $1', [
+      this.odsCode,
+    ]);
     if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
     return rows[0].detail;
   }
