@@ -74,7 +74,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
       MAX_QUEUE_DELAY_MS: '0',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 900_000;
   for (;;) {
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     const gpcAdmin = (...args: string[]) =>
       execFileSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'admin.js'), ...args], {
         env: { ...process.env, DATABASE_URL: dbUrl },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', 'inherit', 'inherit'],
       });
     gpcAdmin('migrate');
     gpcAdmin('import', file);
@@ -179,6 +179,9 @@ end
       try {
         wrk(server.port, script, connections, 3); // warm-up (JIT, connections, plans)
         results[store] = wrk(server.port, script, connections, seconds);
+      } catch (error) {
+        const { exitCode, signalCode } = server.child;
+        throw new Error(`${store}: ${String(error)} (server exit ${exitCode}, signal ${signalCode})`);
       } finally {
         server.child.kill('SIGTERM');
         await new Promise((r) => server.child.once('exit', r));
