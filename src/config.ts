@@ -63,6 +63,11 @@ export interface OpsConfig {
   readonly metricsPath: string;
   /** Where the audit trail goes: "stdout" or a file path (appended to). It cannot be switched off. */
   readonly auditLog: string;
+  /**
+   * AUDIT_SINK: "file" (AUDIT_LOG, the default) or "postgres" (the audit_trail table of DATABASE_URL,
+   * one chain for every instance, D-S1).
+   */
+  readonly auditSink: AuditSinkConfig;
   /** fdatasync after each group of audit records written to a file (D-40). */
   readonly auditFsync: boolean;
   /** Per consumer (Ssp-From) sustained rate, requests per minute; undefined (the default) is off. */
@@ -90,6 +95,19 @@ export interface OpsConfig {
   readonly keepAliveTimeoutMs: number;
 }
 
+export type AuditSinkConfig =
+  { readonly kind: 'file' } | { readonly kind: 'postgres'; readonly url: string; readonly timeoutMs: number };
+
+/** DATABASE_READ_URLS: comma-separated connection URLs of read replicas. */
+const urlList = makeValidator<readonly string[]>((value) => {
+  const urls = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const url of urls) databaseUrlOf(url);
+  return urls;
+});
+
 const plainPath = makeValidator<string>((value) => {
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
     throw new Error('must be a path of one or more segments, starting with "/" and not ending with "/"');
@@ -108,7 +126,9 @@ const basePathTemplate = makeValidator<string>((value) => {
   return value;
 });
 
-const databaseUrl = makeValidator<string>((value) => {
+const databaseUrl = makeValidator<string>((value) => databaseUrlOf(value));
+
+function databaseUrlOf(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -119,7 +139,7 @@ const databaseUrl = makeValidator<string>((value) => {
     throw new Error('must be a postgres:// or postgresql:// URL');
   }
   return value;
-});
+}
 
 const byteSize = makeValidator<number>((value) => {
   const m = /^([0-9]+)\s*(b|kb|mb)?$/i.exec(value.trim());
@@ -199,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PRACTICE_CACHE_MS: wholeNumber(0, 600_000)({ default: 1000 }),
       REPOSITORY: str({ default: 'memory', choices: ['memory', 'postgres'] }),
       DATABASE_URL: databaseUrl({ default: undefined }),
+      DATABASE_READ_URLS: urlList({ default: [] }),
       DB_POOL_SIZE: wholeNumber(1, 1000)({ default: 10 }),
       DB_STATEMENT_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 2_000 }),
       DB_RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 5 }),
@@ -212,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       METRICS_PATH: plainPath({ default: '/metrics' }),
       AUDIT_LOG: auditTarget({ default: DEFAULTS.AUDIT_LOG }),
       AUDIT_FSYNC: bool({ default: true }),
+      AUDIT_SINK: str({ default: 'file', choices: ['file', 'postgres'] }),
       // Off unless set (docs/decisions.md, "Admission").
       RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000)({ default: undefined }),
       RATE_LIMIT_BURST: wholeNumber(1, 1_000_000)({ default: 60 }),
@@ -243,6 +265,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.REPOSITORY === 'postgres' && e.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when REPOSITORY=postgres');
+  }
+  if (e.AUDIT_SINK === 'postgres' && e.DATABASE_URL === undefined) {
+    throw new ConfigError('Invalid configuration: DATABASE_URL is required when AUDIT_SINK=postgres');
+  }
+  if (e.DATABASE_READ_URLS.length > 0 && e.REPOSITORY !== 'postgres') {
+    throw new ConfigError('Invalid configuration: DATABASE_READ_URLS needs REPOSITORY=postgres');
   }
   const min = e.PREDEFINED_MEDICATION_DAYS_MIN;
   const max = e.PREDEFINED_MEDICATION_DAYS_MAX;
@@ -301,6 +329,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       metricsPath: e.METRICS_PATH,
       auditLog: e.AUDIT_LOG,
       auditFsync: e.AUDIT_FSYNC,
+      auditSink:
+        e.AUDIT_SINK === 'postgres' && e.DATABASE_URL !== undefined
+          ? { kind: 'postgres', url: e.DATABASE_URL, timeoutMs: e.DB_STATEMENT_TIMEOUT_MS }
+          : { kind: 'file' },
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       rateLimitBurst: e.RATE_LIMIT_BURST,
       maxInFlight: e.MAX_IN_FLIGHT,
@@ -320,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? {
             kind: 'postgres',
             url: e.DATABASE_URL,
+            readUrls: e.DATABASE_READ_URLS,
             poolSize: e.DB_POOL_SIZE,
             statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
             retryAfterSeconds: e.DB_RETRY_AFTER_SECONDS,

@@ -115,7 +115,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
       mutualTls: config.tls?.clientCaFile !== undefined,
       repository: config.repository.kind,
-      auditLog: config.ops.auditLog,
+      auditLog: config.ops.auditSink.kind === 'postgres' ? 'postgres audit_trail' : config.ops.auditLog,
       maintenanceFile: ops.maintenance.file,
     };
     // A worker's line is a detail: the primary says "listening" once every worker is.

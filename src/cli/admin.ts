@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 
 import { systemClock } from '../clock';
 import { PracticeFileError } from '../format/practice-file';
+import { describeTableCheck, verifyAuditTable } from '../ops/verify-audit-postgres';
 import { embeddedPracticeFiles } from '../record/memory/memory-practices';
 import { Database } from '../record/postgres/database';
 import { exportPractice } from '../record/postgres/export';
@@ -44,6 +45,7 @@ const HELP = `Usage: gpc-admin COMMAND [options]      (DATABASE_URL names the Po
                                        allergies, medication, consultations, problems, immunisations,
                                        uncategorisedData, investigations, referrals, diaryEntries, documents
   verify-audit FILE...                 check audit trails' hash chains (as gpc-verify-audit; exit 2: unreadable)
+  verify-audit --postgres              check the audit_trail table's chain (AUDIT_SINK=postgres; exit 1: broken)
 
 docs/data-format.md describes the practice file format.`;
 
@@ -147,6 +149,15 @@ async function runPractice(args: string[], io: AdminIo): Promise<void> {
   }
 }
 
+/** The AUDIT_SINK=postgres trail in DATABASE_URL: exit 0 when its chain verifies, 1 when it does not. */
+async function verifyTable(io: AdminIo): Promise<number> {
+  const url = io.env.DATABASE_URL;
+  if (!url) throw new UsageError('DATABASE_URL is not set: name the database whose audit_trail to check');
+  const check = await verifyAuditTable(url);
+  io.out(describeTableCheck(check));
+  return check.ok ? ADMIN_EXIT.ok : ADMIN_EXIT.failed;
+}
+
 export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   const [command, ...rest] = argv;
   let db: Database | undefined;
@@ -172,7 +183,8 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       case 'verify-audit':
         // The same check as gpc-verify-audit (src/ops/verify-audit.ts): streamed; exit 0 intact,
         // 1 broken, 2 unreadable.
-        if (rest.length === 0) throw new UsageError('verify-audit needs FILE');
+        if (rest.length === 1 && rest[0] === '--postgres') return await verifyTable(io);
+        if (rest.length === 0) throw new UsageError('verify-audit needs FILE or --postgres');
         return await verifyAuditCli(rest, (line) => io.out(line));
       case undefined:
       case 'help':

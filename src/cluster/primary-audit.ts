@@ -5,7 +5,7 @@
  * worker is told the trail's health at start and whenever it changes, so each worker's readiness and
  * refusals follow the one trail.
  */
-import type { AuditLog } from '../ops/audit';
+import type { AuditTrail } from '../ops/audit-trail';
 import { isOurs, type PrimaryMessage, type WorkerMessage } from './messages';
 
 /** The part of a cluster Worker this needs; tests pass fakes. */
@@ -22,7 +22,7 @@ export class PrimaryAuditService {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly log: AuditLog,
+    private readonly log: AuditTrail,
     private readonly workers: () => Iterable<WorkerPort>,
   ) {
     this.timer = setInterval(() => this.broadcastIfChanged(), HEALTH_CHECK_MS);

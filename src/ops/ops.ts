@@ -9,6 +9,7 @@ import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
 import type { AuditTrail } from './audit-trail';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';
+import { PostgresAuditTrail } from './postgres-audit';
 import { Lifecycle } from './shutdown';
 import { ConsumerRateLimiter, LoadShedder } from './throttle';
 
@@ -44,27 +45,34 @@ export interface OpsOptions {
 export type AuditLogOptions = Pick<OpsOptions, 'logger' | 'now' | 'audit' | 'auditOpener' | 'auditRetryMs'>;
 
 /** The writer of the trail: in the one process, or in the primary of a cluster (D-70). */
-export function createAuditLog(config: AppConfig, options: AuditLogOptions): AuditLog {
+export function createAuditLog(config: AppConfig, options: AuditLogOptions): AuditTrail {
   const settings = config.ops;
   const { logger } = options;
-  return new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
-    now: options.now,
-    fsync: settings.auditFsync,
-    opener: options.auditOpener,
+  const sink = settings.auditSink;
+  const where = sink.kind === 'postgres' && options.audit === undefined ? 'postgres' : settings.auditLog;
+  const reporting = {
     retryMs: options.auditRetryMs,
-    onFailure: (error) =>
+    onFailure: (error: Error) =>
       logger.error('the audit trail cannot be written: answers are refused (503) until it can', {
-        auditLog: settings.auditLog,
+        auditLog: where,
         cause: error.message,
         code: (error as NodeJS.ErrnoException).code,
       }),
-    onRecovery: (failedSince, refused) =>
+    onRecovery: (failedSince: Date, refused: number) =>
       logger.warn('the audit trail can be written again', {
-        auditLog: settings.auditLog,
+        auditLog: where,
         failedSince: failedSince.toISOString(),
         refusedResponses: refused,
       }),
-  });
+  };
+  return sink.kind === 'postgres' && options.audit === undefined
+    ? new PostgresAuditTrail({ url: sink.url, timeoutMs: sink.timeoutMs, now: options.now, ...reporting })
+    : new AuditLog(options.audit ?? auditTargetOf(settings.auditLog), {
+        now: options.now,
+        fsync: settings.auditFsync,
+        opener: options.auditOpener,
+        ...reporting,
+      });
 }
 
 export function auditTargetOf(setting: string): AuditTarget {

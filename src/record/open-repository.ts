@@ -17,6 +17,8 @@ export type RepositoryConfig =
   | {
       readonly kind: 'postgres';
       readonly url: string;
+      /** Read replicas (DATABASE_READ_URLS): clinical reads go to them, round-robin; may be empty. */
+      readonly readUrls?: readonly string[];
       readonly poolSize: number;
       readonly statementTimeoutMs: number;
       readonly retryAfterSeconds: number;

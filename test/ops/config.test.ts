@@ -8,6 +8,7 @@ describe('operational configuration', () => {
       metricsPath: '/metrics',
       auditLog: 'audit/audit.log',
       auditFsync: true,
+      auditSink: { kind: 'file' },
       rateLimitPerMinute: undefined,
       rateLimitBurst: 60,
       maxInFlight: 64,

@@ -2,11 +2,11 @@
 import { fixedClock } from '../../src/clock';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import type { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
-import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
+import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { NHS, postRecord, TEST_NOW, type TestApp, testApp } from '../support/app';
 import { expectBundle } from '../support/fhir';
 import { allAreas, parameters } from '../support/parameters';
-import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
+import { postgresRepositoryFor, TEST_DB_OPTIONS, type TestDatabase } from '../support/postgres';
 import { P99002_ASID, postgresEmbeddedStore } from '../support/store';
 
 const clock = fixedClock(TEST_NOW);
@@ -68,5 +68,42 @@ describe('SQL statements per request through the practice store', () => {
     // Another practice: its own settings read once, then none.
     const other = await statementsFor('9690941003', 'P99002', P99002_ASID);
     expect(await statementsFor('9690941003', 'P99002', P99002_ASID)).toBe(other - 1);
+  });
+});
+
+describe('prepared statements, planned once (D-S2)', () => {
+  let postgres: PostgresRepository;
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    ({ repository: postgres, database } = await postgresRepositoryFor(testPractice(clock.today())));
+    await postgres.close();
+    // One connection, so the statements prepared by requests are visible to the next query.
+    postgres = new PostgresRepository({ url: database.url, ...TEST_DB_OPTIONS, poolSize: 1 }, 'P99001');
+    app = testApp({ clock, repository: postgres });
+  });
+  afterAll(async () => {
+    await postgres.close();
+    await database.drop();
+  });
+
+  it('every read of a request is a named prepared statement, run with a generic plan, never a custom one', async () => {
+    for (const nhs of [NHS.patient2, NHS.large1, NHS.patient2]) {
+      expectBundle(await postRecord(app, parameters(...allAreas(nhs))));
+    }
+    const statements = await postgres.database.query<{ name: string; generic: number; custom: number }>(
+      `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
+       WHERE NOT from_sql`,
+    );
+    const perRequest = postgres.database.queryCount / 3;
+    expect(statements.length).toBeGreaterThanOrEqual(perRequest - 1);
+    for (const s of statements) {
+      expect(s.name).toMatch(/^gpc_[0-9a-f]{24}$/);
+      expect(s.custom).toBe(0);
+      expect(s.generic).toBeGreaterThan(0);
+    }
+    // The same statements for the small and the large record: the plans were made once.
+    expect(statements.reduce((n, s) => n + s.generic, 0)).toBe(postgres.database.queryCount - 1);
   });
 });

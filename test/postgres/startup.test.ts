@@ -65,7 +65,35 @@ describe('store configuration', () => {
       statementTimeoutMs: 2000,
       retryAfterSeconds: 5,
       practiceCacheMs: 1000,
+      readUrls: [],
     });
+  });
+
+  it('DATABASE_READ_URLS lists read replicas, each a PostgreSQL URL, for the PostgreSQL store only', () => {
+    const env = { REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' };
+    const config = loadConfig({ ...env, DATABASE_READ_URLS: ' postgres://u@r1/db, postgresql://u@r2/db ,' });
+    expect(config.repository).toMatchObject({ readUrls: ['postgres://u@r1/db', 'postgresql://u@r2/db'] });
+    expect(() => loadConfig({ ...env, DATABASE_READ_URLS: 'postgres://u@r1/db,mysql://r2/db' })).toThrow(
+      /Invalid configuration: DATABASE_READ_URLS must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(() => loadConfig({ DATABASE_READ_URLS: 'postgres://u@r1/db' })).toThrow(
+      'Invalid configuration: DATABASE_READ_URLS needs REPOSITORY=postgres',
+    );
+  });
+
+  it('AUDIT_SINK is the file trail by default, or the database named by DATABASE_URL', () => {
+    expect(loadConfig({}).ops.auditSink).toEqual({ kind: 'file' });
+    expect(
+      loadConfig({
+        AUDIT_SINK: 'postgres',
+        DATABASE_URL: 'postgres://u@h/db',
+        DB_STATEMENT_TIMEOUT_MS: '3000',
+      }).ops.auditSink,
+    ).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', timeoutMs: 3000 });
+    expect(() => loadConfig({ AUDIT_SINK: 'postgres' })).toThrow(
+      'Invalid configuration: DATABASE_URL is required when AUDIT_SINK=postgres',
+    );
+    expect(() => loadConfig({ AUDIT_SINK: 'none' })).toThrow(/Invalid configuration: AUDIT_SINK/);
   });
 
   it('the one-practice settings now held per practice in the store stop the process with the way to change them', () => {

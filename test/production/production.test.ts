@@ -81,7 +81,7 @@ describe('README "Production": clone to a running PostgreSQL-backed service', ()
       // Pruned: the compiler is gone, so nothing can have compiled at start.
       expect(existsSync(join(dir, 'gpconnect-structured', 'node_modules', 'typescript'))).toBe(false);
       expect(output).toContain(
-        'migrations applied: 001_clinical_record, 002_patient_search, 003_many_practices',
+        'migrations applied: 001_clinical_record, 002_patient_search, 003_many_practices, 004_audit_trail',
       );
       expect(output).toMatch(/practice P99002 replaced: 3 patients/);
       expect(output).toMatch(/^P99002 +Canal Street Surgery +asid=200000000216/m);

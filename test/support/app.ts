@@ -80,6 +80,8 @@ export interface TestAppOptions {
   readonly auditTarget?: AuditTarget;
   readonly auditOpener?: AuditFileOpener;
   readonly auditRetryMs?: number;
+  /** The trail the settings name (AUDIT_SINK=postgres in `env`) instead of the in-memory capture. */
+  readonly auditFromSettings?: boolean;
   /** A logger to inspect what the app logs (silent otherwise). */
   readonly logger?: Logger;
 }
@@ -126,7 +128,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     software,
     logger,
     now: () => clock.now(),
-    audit: options.auditTarget ?? { stream: audit },
+    audit: options.auditFromSettings ? undefined : (options.auditTarget ?? { stream: audit }),
     auditOpener: options.auditOpener,
     auditRetryMs: options.auditRetryMs,
   });

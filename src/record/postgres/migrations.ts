@@ -295,4 +295,29 @@ CREATE INDEX patients_family_birth ON patients (practice_ods, family_norm, birth
 CREATE INDEX patients_birth ON patients (practice_ods, birth_date) WHERE findable;
 `,
   },
+  {
+    // AUDIT_SINK=postgres (src/ops/postgres-audit.ts, D-S1): every instance's records in one chain.
+    // `line` is the record exactly as hashed (with its hash), so verification needs no re-encoding;
+    // the head row is what each append transaction locks, so instances take turns.
+    version: '004_audit_trail',
+    sql: `
+CREATE TABLE audit_trail (
+  seq      bigint PRIMARY KEY,
+  instance text NOT NULL,
+  line     text NOT NULL,
+  hash     char(64) NOT NULL
+);
+CREATE TABLE audit_chain_head (
+  one  boolean PRIMARY KEY DEFAULT true CHECK (one),
+  seq  bigint NOT NULL,
+  hash char(64) NOT NULL
+);
+INSERT INTO audit_chain_head (one, seq, hash) VALUES (true, 0, '${'0'.repeat(64)}');
+-- Append-only: a record once written is never changed or removed by the service's own statements.
+CREATE FUNCTION audit_trail_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+CREATE TRIGGER audit_trail_append_only BEFORE UPDATE OR DELETE ON audit_trail
+  FOR EACH ROW EXECUTE FUNCTION audit_trail_append_only();
+`,
+  },
 ];

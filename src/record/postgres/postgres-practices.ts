@@ -66,7 +66,8 @@ export class PostgresPracticeStore implements PracticeStore {
   async find(odsCode: string): Promise<ServedPractice | undefined> {
     const hit = this.cache.get(odsCode);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.found;
-    const rows = await this.database.query<PracticeRow>(`${SELECT} WHERE ods_code = $1`, [odsCode]);
+    // A read: from a replica when there are any (a change made on the primary is seen after the lag).
+    const rows = await this.database.read<PracticeRow>(`${SELECT} WHERE ods_code = $1`, [odsCode]);
     const found = rows[0] && {
       odsCode,
       settings: settingsOf(rows[0]),

@@ -161,6 +161,21 @@ function startsWith(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The least string above every string that starts with `prefix`, in code point order (the order of
+ * the "C" collation over UTF-8): the prefix with its last code point raised by one; undefined when
+ * there is none (an empty prefix, or only the highest code points).
+ */
+export function justAbove(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0) ?? 0);
+  while (points.length > 0) {
+    let last = (points.pop() ?? 0) + 1;
+    if (last >= 0xd800 && last <= 0xdfff) last = 0xe000;
+    if (last <= 0x10ffff) return String.fromCodePoint(...points, last);
+  }
+  return undefined;
+}
+
 const COMPARATOR_SQL = { eq: '=', ge: '>=', le: '<=' } as const;
 
 /**
@@ -178,6 +193,10 @@ export function patientSearchSql(
   // The column's own type (char(10)): compared as text, the unique index would not be used.
   if (criteria.nhsNumber !== undefined) where.push(`nhs_number = ${p.add(criteria.nhsNumber, 'char(10)')}`);
   if (criteria.family !== undefined) {
+    // The prefix as a range too: a generic plan (D-S2) cannot derive an index range from LIKE $n.
+    const above = justAbove(criteria.family);
+    where.push(`family_norm >= ${p.add(criteria.family, 'text')}`);
+    if (above !== undefined) where.push(`family_norm < ${p.add(above, 'text')}`);
     where.push(`family_norm LIKE ${p.add(startsWith(criteria.family), 'text')}`);
   }
   if (criteria.given !== undefined) {
@@ -201,16 +220,15 @@ export class PostgresSource implements RecordSource {
   ) {}
 
   async practice(): Promise<Practice> {
-    const rows = await this.db.query<{ detail: Practice }>(
-      'SELECT detail FROM practice WHERE ods_code = $1',
-      [this.odsCode],
-    );
+    const rows = await this.db.read<{ detail: Practice }>('SELECT detail FROM practice WHERE ods_code = $1', [
+      this.odsCode,
+    ]);
     if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
     return rows[0].detail;
   }
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
-    const rows = await this.db.query<{ detail: Patient }>(
+    const rows = await this.db.read<{ detail: Patient }>(
       'SELECT detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
       [this.odsCode, nhsNumber],
     );
@@ -221,7 +239,7 @@ export class PostgresSource implements RecordSource {
     // This source reads one practice: another practice's patients are never found here.
     if (odsCode !== this.odsCode) return [];
     const { text, values } = patientSearchSql(odsCode, criteria, limit);
-    const rows = await this.db.query<{ detail: Patient }>(text, values);
+    const rows = await this.db.read<{ detail: Patient }>(text, values);
     return rows.map((r) => r.detail);
   }
 
@@ -231,7 +249,7 @@ export class PostgresSource implements RecordSource {
 
   async readOrganisation(odsCode: string, id: string): Promise<Organisation | undefined> {
     if (odsCode !== this.odsCode) return undefined;
-    const rows = await this.db.query<{ detail: Organisation }>(
+    const rows = await this.db.read<{ detail: Organisation }>(
       `SELECT detail FROM practice WHERE ods_code = $1 AND id = $2
        UNION ALL SELECT o.detail FROM organisations o WHERE o.practice_ods = $1 AND o.id = $2`,
       [odsCode, id],
@@ -254,7 +272,7 @@ export class PostgresSource implements RecordSource {
   ): Promise<T | undefined> {
     if (odsCode !== this.odsCode) return undefined;
     const sql = `SELECT o.detail FROM ${table} o WHERE o.practice_ods = $1 AND o.id = $2`;
-    const rows = await this.db.query<{ detail: T }>(sql, [odsCode, id]);
+    const rows = await this.db.read<{ detail: T }>(sql, [odsCode, id]);
     return rows[0]?.detail;
   }
 
@@ -267,7 +285,7 @@ export class PostgresSource implements RecordSource {
       UNION ALL
       SELECT 'withheld'::text, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
-    const rows = await this.db.query<{ area: string; seq: number; detail: unknown }>(
+    const rows = await this.db.read<{ area: string; seq: number; detail: unknown }>(
       [...candidates, hub].join('\nUNION ALL\n'),
       p.values,
     );
@@ -314,13 +332,13 @@ export class PostgresSource implements RecordSource {
         ),
       );
     }
-    const rows = await this.db.query<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
+    const rows = await this.db.read<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
     return placeRows(rows).items;
   }
 
   async loadActors(ids: ActorIds): Promise<Actors> {
     // One statement: the requested actors of this practice and every organisation they could name.
-    const rows = await this.db.query<{ kind: string; id: string; detail: unknown }>(
+    const rows = await this.db.read<{ kind: string; id: string; detail: unknown }>(
       `SELECT 'practitioner' AS kind, id, detail FROM practitioners WHERE practice_ods = $6 AND id = ANY($1::text[])
        UNION ALL SELECT 'location', id, detail FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[])
        UNION ALL SELECT 'healthcareService', id, detail FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])
