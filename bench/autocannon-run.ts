@@ -50,7 +50,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`autocannon run failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `autocannon run failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -17,11 +17,13 @@ export interface BenchOptions {
   readonly workers: number;
 }
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = 1e9): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
   return n;
 }
 
@@ -42,7 +44,8 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
   }
   return {
     sections: new Set((only.length > 0 ? only : SECTIONS) as Section[]),
-    seconds: whole(env, 'BENCH_SECONDS', 10, 1),
+    // A run sends one JWT throughout, and the spec fixes its lifetime at 5 minutes.
+    seconds: whole(env, 'BENCH_SECONDS', 10, 1, 280),
     threads: whole(env, 'BENCH_THREADS', 2, 1),
     connections: whole(env, 'BENCH_CONNECTIONS', 32, 1),
     patients,

@@ -11,21 +11,31 @@ import { runWrk } from './wrk';
 
 export type Driver = { readonly tool: 'wrk'; readonly path: string } | { readonly tool: 'autocannon' };
 
-function runAutocannon(target: LoadTarget, shape: LoadShape, dir: string, cleanup: Cleanup): Promise<LoadResult> {
+function runAutocannon(
+  target: LoadTarget,
+  shape: LoadShape,
+  dir: string,
+  cleanup: Cleanup,
+): Promise<LoadResult> {
   const jobFile = join(dir, 'autocannon-job.json');
   const job: AutocannonJob = { target, shape };
   writeFileSync(jobFile, JSON.stringify(job));
   const args = ['-r', 'ts-node/register/transpile-only', join(__dirname, 'autocannon-run.ts'), jobFile];
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      forget();
-      const line = stdout.split('\n').find((l) => l.startsWith(AUTOCANNON_MARKER));
-      if (error || line === undefined) {
-        reject(new Error(`autocannon failed: ${error?.message ?? 'no result'} ${stderr}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice(AUTOCANNON_MARKER.length)) as LoadResult);
-    });
+    const child = execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        forget();
+        const line = stdout.split('\n').find((l) => l.startsWith(AUTOCANNON_MARKER));
+        if (error || line === undefined) {
+          reject(new Error(`autocannon failed: ${error?.message ?? 'no result'} ${stderr}`));
+          return;
+        }
+        resolve(JSON.parse(line.slice(AUTOCANNON_MARKER.length)) as LoadResult);
+      },
+    );
     const forget = cleanup.killOnExit(child);
   });
 }

@@ -17,7 +17,10 @@ export const HEADER =
 
 export function row(r: RunFigures): string {
   const load = `-t${r.shape.threads} -c${r.shape.connections}`;
-  const rss = r.peakRssMiB === undefined ? '' : `${f1(r.peakRssMiB)}${(r.processes ?? 1) > 1 ? ` (${r.processes} processes)` : ''}`;
+  const rss =
+    r.peakRssMiB === undefined
+      ? ''
+      : `${f1(r.peakRssMiB)}${(r.processes ?? 1) > 1 ? ` (${r.processes} processes)` : ''}`;
   return [
     r.label.padEnd(24),
     load.padEnd(9),

@@ -37,7 +37,13 @@ export async function writeSyntheticPractice(
   const out = createWriteStream(file);
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'tools', 'synthetic-practice-file.ts'), String(patients), odsCode],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(ROOT, 'tools', 'synthetic-practice-file.ts'),
+      String(patients),
+      odsCode,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const forget = cleanup.killOnExit(child);
@@ -76,6 +82,9 @@ export function spread<T>(list: readonly T[], count: number): T[] {
 
 const INTERACTION = 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1';
 
+/** A bearer token valid for 5 minutes from now (the spec fixes exp = iat + 300). */
+export const freshAuthorization = () => `Bearer ${jwt(validClaims(Math.floor(Date.now() / 1000)))}`;
+
 /** Valid Spine headers and JWT (as test/http sends them); the token is valid for 5 minutes from now. */
 export function spineHeaders(asid: string): Record<string, string> {
   return {
@@ -83,7 +92,7 @@ export function spineHeaders(asid: string): Record<string, string> {
     'Ssp-From': '200000000115',
     'Ssp-To': asid,
     'Ssp-InteractionID': INTERACTION,
-    Authorization: `Bearer ${jwt(validClaims(Math.floor(Date.now() / 1000)))}`,
+    Authorization: freshAuthorization(),
     Accept: 'application/fhir+json',
     'Content-Type': 'application/fhir+json',
   };
@@ -93,7 +102,12 @@ export const recordUrl = (port: number, odsCode: string) =>
   `http://127.0.0.1:${port}/${odsCode}/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`;
 
 /** Predefined search 2 for each patient (medicationSearchFromDate a year before today). */
-export function predefinedSearch2Target(port: number, odsCode: string, asid: string, nhs: readonly string[]): LoadTarget {
+export function predefinedSearch2Target(
+  port: number,
+  odsCode: string,
+  asid: string,
+  nhs: readonly string[],
+): LoadTarget {
   const from = addDays(systemClock.today(), -365);
   return {
     url: recordUrl(port, odsCode),

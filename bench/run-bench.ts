@@ -20,21 +20,22 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startThrowawayPostgres } from '../tools/throwaway-postgres';
-import { benchOptions, type BenchOptions, type Section } from './bench-options';
+import { type BenchOptions, benchOptions, type Section } from './bench-options';
 import { Cleanup } from './cleanup';
-import { type Driver, drive } from './drive';
+import { drive,type Driver } from './drive';
 import type { LoadShape, LoadTarget } from './load-result';
 import { HEADER, ratio, ratioText, row, type RunFigures, summaryJson } from './report';
 import {
   fetchAnswers,
-  predefinedSearch2Target,
+  freshAuthorization,
   type PracticeFileFacts,
+  predefinedSearch2Target,
   readPracticeFacts,
   spread,
   wholeRecordTarget,
   writeSyntheticPractice,
 } from './rotation';
-import { childrenOf, ROOT, type Server, startBareServer, startService, staleBuild } from './service-process';
+import { childrenOf, ROOT, type Server, staleBuild,startBareServer, startService } from './service-process';
 import { findWrk } from './wrk';
 
 /** large1 of the embedded practice P99001 (data/practices/P99001.jsonl). */
@@ -79,7 +80,9 @@ async function measure(
 ): Promise<RunFigures> {
   const runDir = join(ctx.dir, `run-${key}`);
   mkdirSync(runDir);
-  const result = await drive(ctx.driver, target, shape, runDir, ctx.cleanup);
+  // A token made now: the run must end within its 5 minutes (BENCH_SECONDS is bounded for that).
+  const headers = { ...target.headers, Authorization: freshAuthorization() };
+  const result = await drive(ctx.driver, { ...target, headers }, shape, runDir, ctx.cleanup);
   if (ctx.headerDue) say(HEADER);
   ctx.headerDue = false;
   const figures: RunFigures = {
@@ -101,7 +104,9 @@ async function syntheticPractice(ctx: Context, patients: number, name: string): 
   const file = join(ctx.dir, `${name}.jsonl`);
   await writeSyntheticPractice(file, patients, SYNTHETIC_ODS, ctx.cleanup);
   const facts = await readPracticeFacts(file);
-  say(`  synthetic practice ${facts.odsCode}: ${facts.nhsNumbers.length} patients written in ${seconds(started)}`);
+  say(
+    `  synthetic practice ${facts.odsCode}: ${facts.nhsNumbers.length} patients written in ${seconds(started)}`,
+  );
   return facts;
 }
 
@@ -125,7 +130,11 @@ async function startMemoryService(ctx: Context, name: string, workers: number): 
   return server;
 }
 
-const mainShape = (o: BenchOptions): LoadShape => ({ threads: o.threads, connections: o.connections, seconds: o.seconds });
+const mainShape = (o: BenchOptions): LoadShape => ({
+  threads: o.threads,
+  connections: o.connections,
+  seconds: o.seconds,
+});
 
 /** memory, large and bare share one service run (the bare server needs the service's answers). */
 async function memorySections(ctx: Context): Promise<void> {
@@ -154,7 +163,10 @@ async function memorySections(ctx: Context): Promise<void> {
   }
   if (sections.has('large')) {
     const large = wholeRecordTarget(server.port, LARGE1.odsCode, LARGE1.asid, LARGE1.nhs);
-    const { meanBytes } = await fetchAnswers({ ...large, bodies: Array.from({ length: 3 }, () => large.bodies[0]) });
+    const { meanBytes } = await fetchAnswers({
+      ...large,
+      bodies: Array.from({ length: 3 }, () => large.bodies[0]),
+    });
     say(`  large1 whole record: ${(meanBytes / 1048576).toFixed(2)} MiB per answer`);
     const shape = { threads: 1, connections: 1, seconds: ctx.options.seconds };
     await measure(ctx, 'large', 'large1 whole record', large, shape, server);
@@ -199,7 +211,9 @@ async function postgresSection(ctx: Context): Promise<void> {
   await client.connect();
   await client.query('ANALYZE');
   await client.end();
-  say(`  gpc-admin migrate + import of ${practice.nhsNumbers.length} patients, then ANALYZE: ${seconds(started)}`);
+  say(
+    `  gpc-admin migrate + import of ${practice.nhsNumbers.length} patients, then ANALYZE: ${seconds(started)}`,
+  );
   const dir = join(ctx.dir, 'service-postgres');
   mkdirSync(dir);
   started = Date.now();
@@ -263,12 +277,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   say(
     `npm run bench: ${[...options.sections].join(', ')}; ${options.seconds} s per run; ${cpus().length} CPUs; ` +
-      `load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `load average at start ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   say(
     wrk
       ? `load generator: wrk (${wrk})`
-      : 'load generator: wrk NOT FOUND, falling back to autocannon (install Debian\'s wrk for comparable figures)',
+      : "load generator: wrk NOT FOUND, falling back to autocannon (install Debian's wrk for comparable figures)",
   );
   try {
     const run = async (title: string, sections: readonly Section[], body: () => Promise<void>) => {
@@ -295,9 +311,12 @@ async function main(): Promise<void> {
   say('== summary');
   say(HEADER);
   for (const figures of Object.values(runs)) say(row(figures));
-  if (ratios.serviceOverBare !== undefined) say(`ratio service/bare (req/s):        ${ratioText(ratios.serviceOverBare)}`);
-  if (ratios.postgresOverMemory !== undefined) say(`ratio PostgreSQL/memory (req/s):   ${ratioText(ratios.postgresOverMemory)}`);
-  if (ratios.workers2OverWorkers1 !== undefined) say(`ratio WORKERS=2/WORKERS=1 (req/s): ${ratioText(ratios.workers2OverWorkers1)}`);
+  if (ratios.serviceOverBare !== undefined)
+    say(`ratio service/bare (req/s):        ${ratioText(ratios.serviceOverBare)}`);
+  if (ratios.postgresOverMemory !== undefined)
+    say(`ratio PostgreSQL/memory (req/s):   ${ratioText(ratios.postgresOverMemory)}`);
+  if (ratios.workers2OverWorkers1 !== undefined)
+    say(`ratio WORKERS=2/WORKERS=1 (req/s): ${ratioText(ratios.workers2OverWorkers1)}`);
   say(`load average (1 min): ${loadStart} at start, ${loadEnd} at end; ${seconds(started)} in all`);
   const json = summaryJson(runs, ratios, {
     at: new Date().toISOString(),

@@ -155,7 +155,14 @@ export async function startService(
   );
   const child = spawn(process.execPath, [MAIN], {
     cwd: dir,
-    env: { ...base, ...settings, HOST: '127.0.0.1', PORT: String(port), ADMIN_HOST: '127.0.0.1', ADMIN_PORT: '0' },
+    env: {
+      ...base,
+      ...settings,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_PORT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -165,7 +172,9 @@ export async function startService(
   const deadline = Date.now() + 120_000;
   while (!(await accepts(port))) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before listening:\n${tail(logFile)}`);
+      throw new Error(
+        `${name} exited (${child.exitCode ?? child.signalCode}) before listening:\n${tail(logFile)}`,
+      );
     }
     if (Date.now() > deadline) {
       await server.stop();

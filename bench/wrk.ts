@@ -25,7 +25,11 @@ const luaString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"
  * The Lua script: bodies from a file (one per line), fixed headers, each thread starting at its own
  * offset so that threads do not send the same patient at the same moment.
  */
-export function wrkScript(bodiesFile: string, path: string, headers: Readonly<Record<string, string>>): string {
+export function wrkScript(
+  bodiesFile: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+): string {
   const headerLines = Object.entries(headers)
     .map(([name, value]) => `  [${luaString(name)}] = ${luaString(value)},`)
     .join('\n');

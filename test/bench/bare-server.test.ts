@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { answersFrom, createBareServer } from '../../bench/bare-server';
 
 function post(port: number, body: string): Promise<{ status: number; type: string; bytes: Buffer }> {
-  return fetch(`http://127.0.0.1:${port}/P99100/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/fhir+json' },
-    body,
-  }).then(async (res) => ({
+  return fetch(
+    `http://127.0.0.1:${port}/P99100/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body,
+    },
+  ).then(async (res) => ({
     status: res.status,
     type: res.headers.get('content-type') ?? '',
     bytes: Buffer.from(await res.arrayBuffer()),
@@ -22,8 +25,18 @@ describe('bare server', () => {
   const server = createBareServer(
     answersFrom({
       answers: [
-        { request: '{"p":1}', status: 200, contentType: 'application/fhir+json;charset=utf-8', bodyBase64: first.toString('base64') },
-        { request: '{"p":2}', status: 201, contentType: 'application/octet-stream', bodyBase64: second.toString('base64') },
+        {
+          request: '{"p":1}',
+          status: 200,
+          contentType: 'application/fhir+json;charset=utf-8',
+          bodyBase64: first.toString('base64'),
+        },
+        {
+          request: '{"p":2}',
+          status: 201,
+          contentType: 'application/octet-stream',
+          bodyBase64: second.toString('base64'),
+        },
       ],
     }),
   );
@@ -50,7 +63,12 @@ describe('bare server', () => {
 
   it('answers the same bytes every time the body comes round again', async () => {
     const answers = await Promise.all([1, 2, 1, 1].map((p) => post(port, `{"p":${p}}`)));
-    expect(answers.map((a) => a.bytes.equals(a.status === 200 ? first : second))).toEqual([true, true, true, true]);
+    expect(answers.map((a) => a.bytes.equals(a.status === 200 ? first : second))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('answers 404 to a body it holds no answer for, rather than some other answer', async () => {

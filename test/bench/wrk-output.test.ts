@@ -42,7 +42,9 @@ describe('parseWrkOutput', () => {
   });
 
   it('names the figures a summary line lacks', () => {
-    expect(() => parseWrkOutput(`${WRK_MARKER}{"requests":1,"durationUs":1}\n`)).toThrow(/lacks bytes, connect/);
+    expect(() => parseWrkOutput(`${WRK_MARKER}{"requests":1,"durationUs":1}\n`)).toThrow(
+      /lacks bytes, connect/,
+    );
   });
 });
 
@@ -66,6 +68,9 @@ describe('benchOptions', () => {
     expect([...benchOptions({ BENCH_ONLY: 'bare, large' }).sections]).toEqual(['bare', 'large']);
     expect(() => benchOptions({ BENCH_ONLY: 'memory,disk' })).toThrow(/unknown section disk/);
     expect(() => benchOptions({ BENCH_SECONDS: 'ten' })).toThrow(/BENCH_SECONDS must be a whole number/);
+    expect(() => benchOptions({ BENCH_SECONDS: '300' })).toThrow(
+      /BENCH_SECONDS must be a whole number from 1 to 280/,
+    );
   });
 
   it('refuses a rotation larger than the practice (it would repeat patients)', () => {
