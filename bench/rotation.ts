@@ -170,7 +170,8 @@ export async function fetchAnswers(target: LoadTarget): Promise<{ file: AnswersF
       const answer = await post(target, target.bodies[i], agent);
       if (answer.status !== 200) {
         throw new Error(
-          `request ${i + 1} of the rotation answered ${answer.status}, not 200: ${answer.body.toString('utf8').slice(0, 400)}`,
+          `request ${i + 1} of the rotation answered ${answer.status}, not 200: ` +
+            answer.body.toString('utf8').slice(0, 400),
         );
       }
       bytes += answer.body.length;

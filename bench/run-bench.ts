@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { startThrowawayPostgres } from '../tools/throwaway-postgres';
 import { type BenchOptions, benchOptions, type Section } from './bench-options';
 import { Cleanup } from './cleanup';
-import { drive,type Driver } from './drive';
+import { drive, type Driver } from './drive';
 import type { LoadShape, LoadTarget } from './load-result';
 import { HEADER, ratio, ratioText, row, type RunFigures, summaryJson } from './report';
 import {
@@ -35,7 +35,7 @@ import {
   wholeRecordTarget,
   writeSyntheticPractice,
 } from './rotation';
-import { childrenOf, ROOT, type Server, staleBuild,startBareServer, startService } from './service-process';
+import { childrenOf, ROOT, type Server, staleBuild, startBareServer, startService } from './service-process';
 import { findWrk } from './wrk';
 
 /** large1 of the embedded practice P99001 (data/practices/P99001.jsonl). */
@@ -105,7 +105,8 @@ async function syntheticPractice(ctx: Context, patients: number, name: string): 
   await writeSyntheticPractice(file, patients, SYNTHETIC_ODS, ctx.cleanup);
   const facts = await readPracticeFacts(file);
   say(
-    `  synthetic practice ${facts.odsCode}: ${facts.nhsNumbers.length} patients written in ${seconds(started)}`,
+    `  synthetic practice ${facts.odsCode}: ${facts.nhsNumbers.length} patients written in ` +
+      seconds(started),
   );
   return facts;
 }
@@ -152,7 +153,8 @@ async function memorySections(ctx: Context): Promise<void> {
     const started = Date.now();
     const { file, meanBytes } = await fetchAnswers(target);
     say(
-      `  rotation: predefined search 2 for ${target.bodies.length} distinct patients, each answered 200 once ` +
+      `  rotation: predefined search 2 for ${target.bodies.length} distinct patients, ` +
+        'each answered 200 once ' +
         `(warm-up, ${seconds(started)}); mean answer ${(meanBytes / 1024).toFixed(1)} KiB`,
     );
     answersFile = join(ctx.dir, 'answers.json');
@@ -212,7 +214,8 @@ async function postgresSection(ctx: Context): Promise<void> {
   await client.query('ANALYZE');
   await client.end();
   say(
-    `  gpc-admin migrate + import of ${practice.nhsNumbers.length} patients, then ANALYZE: ${seconds(started)}`,
+    `  gpc-admin migrate + import of ${practice.nhsNumbers.length} patients, then ANALYZE: ` +
+      seconds(started),
   );
   const dir = join(ctx.dir, 'service-postgres');
   mkdirSync(dir);
@@ -233,7 +236,8 @@ async function postgresSection(ctx: Context): Promise<void> {
   started = Date.now();
   const { meanBytes } = await fetchAnswers(target);
   say(
-    `  rotation: ${target.bodies.length} distinct patients spread over the ${practice.nhsNumbers.length}, each answered ` +
+    `  rotation: ${target.bodies.length} distinct patients spread over the ` +
+      `${practice.nhsNumbers.length}, each answered ` +
       `200 once (${seconds(started)}); mean answer ${(meanBytes / 1024).toFixed(1)} KiB`,
   );
   await measure(ctx, 'postgres', 'service, PostgreSQL', target, mainShape(ctx.options), server);
@@ -276,7 +280,8 @@ async function main(): Promise<void> {
   const loadStart = load1();
   const started = Date.now();
   say(
-    `npm run bench: ${[...options.sections].join(', ')}; ${options.seconds} s per run; ${cpus().length} CPUs; ` +
+    `npm run bench: ${[...options.sections].join(', ')}; ${options.seconds} s per run; ` +
+      `${cpus().length} CPUs; ` +
       `load average at start ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
@@ -284,7 +289,8 @@ async function main(): Promise<void> {
   say(
     wrk
       ? `load generator: wrk (${wrk})`
-      : "load generator: wrk NOT FOUND, falling back to autocannon (install Debian's wrk for comparable figures)",
+      : 'load generator: wrk NOT FOUND, falling back to autocannon ' +
+          "(install Debian's wrk for comparable figures)",
   );
   try {
     const run = async (title: string, sections: readonly Section[], body: () => Promise<void>) => {

@@ -11,7 +11,8 @@ const WRK_STDOUT = `Running 1s test @ http://127.0.0.1:39111
   5795 requests in 1.02s, 718.72KB read
 Requests/sec:   5699.61
 Transfer/sec:    706.89KB
-${WRK_MARKER}{"requests":5795,"durationUs":1016736,"bytes":735965,"connect":0,"read":0,"write":0,"status":0,"timeout":0,"p50Us":316,"p99Us":66963}
+${WRK_MARKER}{"requests":5795,"durationUs":1016736,"bytes":735965,"connect":0,"read":0,"write":0,\
+"status":0,"timeout":0,"p50Us":316,"p99Us":66963}
 `;
 
 describe('parseWrkOutput', () => {
@@ -28,7 +29,9 @@ describe('parseWrkOutput', () => {
   });
 
   it('counts HTTP error answers apart from socket errors (connect, read, write, timeout summed)', () => {
-    const line = `${WRK_MARKER}{"requests":100,"durationUs":2000000,"bytes":1000,"connect":1,"read":2,"write":3,"status":7,"timeout":4,"p50Us":1000,"p99Us":9000}`;
+    const line =
+      `${WRK_MARKER}{"requests":100,"durationUs":2000000,"bytes":1000,` +
+      '"connect":1,"read":2,"write":3,"status":7,"timeout":4,"p50Us":1000,"p99Us":9000}';
     const r = parseWrkOutput(`Running 2s test\n${line}\n`);
     expect(r.requestsPerSecond).toBe(50);
     expect(r.httpErrors).toBe(7);
