@@ -7,7 +7,6 @@ import {
   addDays as dfAddDays,
   differenceInCalendarDays,
   format,
-  isValid,
   lastDayOfMonth,
   parseISO,
 } from 'date-fns';
@@ -23,9 +22,15 @@ export function parseWholeDate(value: string): CalendarDate | undefined {
   const m = WHOLE_DATE.exec(value);
   // FHIR's date type has no year 0000 (nor has PostgreSQL's): the earliest is 0001-01-01.
   if (!m || m[1] === '0000') return undefined;
-  const d = parseISO(value);
-  if (!isValid(d) || format(d, 'yyyy-MM-dd') !== value) return undefined;
-  return value as CalendarDate;
+  // Arithmetic, not a Date round trip: every date of every imported line passes here, and
+  // parse-then-format was the largest cost of `gpc-admin import` (docs/decisions.md D-IMPORT-COPY).
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days ? (value as CalendarDate) : undefined;
 }
 
 export function calendarDate(value: string): CalendarDate {
