@@ -48,6 +48,10 @@ export async function loadPractice(db: Database, load: PracticeLoad): Promise<nu
   return db.transaction(async (query, copyIn) => {
     // Two loaders of one practice at once take turns; other practices load side by side.
     await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`practice:${ods}`]);
+    // The foreign-key checks of every row loaded are planned once per connection from the tables'
+    // statistics; tables last analysed empty would get sequential-scan plans, and each row's check
+    // would then read the whole growing table (quadratic). Their lookups are always by key.
+    await query('SET LOCAL enable_seqscan = off');
     await query('DELETE FROM practice WHERE ods_code = $1', [ods]);
     await query(
       `INSERT INTO practice (id, ods_code, detail, asid, gpc_enabled, structured_enabled, disabled_areas,
