@@ -54,6 +54,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gpc-bench-import-'));
   const scratch = await scratchPostgres();
   process.stdout.write(`${scratch.description}\n`);
+  // Interrupted (Ctrl-C, a time limit): the file and the scratch database still go.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      rmSync(dir, { recursive: true, force: true });
+      void scratch.drop().finally(() => process.exit(130));
+    });
   try {
     const file = join(dir, 'synthetic.jsonl');
     let started = Date.now();
