@@ -73,9 +73,8 @@ async function main(): Promise<void> {
     );
     await new Promise((done) => out.end(done));
     const megabytes = statSync(file).size / 1048576;
-    process.stdout.write(
-      `wrote ${count} patients (${megabytes.toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-    );
+    const wrote = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`wrote ${count} patients (${megabytes.toFixed(0)} MB) in ${wrote} s\n`);
     const env = { ...process.env, DATABASE_URL: scratch.url };
     await run(process.execPath, [ADMIN, 'migrate'], env);
     const timed = existsSync(TIME);

@@ -3,13 +3,7 @@
  * strings of four-digit years sort chronologically, so comparisons are plain string comparisons.
  * FHIR partial dates (`YYYY`, `YYYY-MM`) become inclusive intervals (docs/decisions.md "Partial dates").
  */
-import {
-  addDays as dfAddDays,
-  differenceInCalendarDays,
-  format,
-  lastDayOfMonth,
-  parseISO,
-} from 'date-fns';
+import { addDays as dfAddDays, differenceInCalendarDays, format, lastDayOfMonth, parseISO } from 'date-fns';
 
 export type CalendarDate = string & { readonly __calendarDate: unique symbol };
 

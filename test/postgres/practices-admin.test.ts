@@ -207,7 +207,7 @@ describe('gpc-admin', () => {
     expect(list.text()).toContain('Moor Lane ');
   });
 
-  it('import keeps every character: tabs, newlines, backslashes, quotes and braces in text and names', async () => {
+  it('import keeps every character: tabs, newlines, backslashes, quotes, braces in text and names', async () => {
     // The loader sends rows as COPY text and given names as text[] literals: each escape must survive.
     const lines = readFileSync(embeddedPracticeFiles()[2], 'utf8').trimEnd().split('\n');
     type Line = { patient: { name: { given: string[] } }; record: { medication: { dosage: string }[] } };

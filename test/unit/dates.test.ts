@@ -49,7 +49,7 @@ describe('parseWholeDate: YYYY-MM-DD that is a real calendar date', () => {
     expect(parseWholeDate(value)).toBeUndefined();
   });
 
-  it('agrees with the calendar for every month 00-13 and day 00-32 of years 1800-2200 and the extremes', () => {
+  it('agrees with the calendar for months 00-13, days 00-32 of years 1800-2200 and the extremes', () => {
     // The check is arithmetic (fast for import); a Date in UTC is the reference calendar.
     const isReal = (y: number, m: number, d: number) => {
       const date = new Date(Date.UTC(2000, 0, 1));
@@ -62,7 +62,8 @@ describe('parseWholeDate: YYYY-MM-DD that is a real calendar date', () => {
     for (const y of years)
       for (let m = 0; m <= 13; m++)
         for (let d = 0; d <= 32; d++) {
-          const text = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          const pad = (n: number, width: number) => String(n).padStart(width, '0');
+          const text = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
           if ((parseWholeDate(text) === text) !== isReal(y, m, d)) disagreements.push(text);
         }
     expect(disagreements).toEqual([]);

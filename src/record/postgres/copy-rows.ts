@@ -20,8 +20,11 @@ const ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r'
 const escapeText = (text: string) => text.replace(SPECIAL, (c) => ESCAPED[c] ?? c);
 
 /** An element of a text[] literal: always quoted, `"` and `\` backslashed. */
-const arrayElement = (value: unknown) =>
-  value === null || value === undefined ? 'NULL' : `"${String(value).replace(/["\\]/g, '\\$&')}"`;
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value !== 'string') throw new Error(`a text[] element was given ${typeof value}`);
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
 
 function encode(value: unknown, type: string | undefined): string {
   if (value === null || value === undefined) return '\\N';
@@ -82,7 +85,7 @@ export function columnTypesOf(
   const types = new Map<string, Map<string, string>>();
   for (const { table_name, column_name, data_type } of rows) {
     let table = types.get(table_name);
-    if (!table) types.set(table_name, (table = new Map()));
+    if (!table) types.set(table_name, (table = new Map<string, string>()));
     table.set(column_name, data_type);
   }
   return types;

@@ -9,8 +9,8 @@
 import type { CalendarDate } from '../../fhir/dates';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { allOn, type PracticeSettings } from '../practices';
-import type { CopyIn, Database } from './database';
 import { COLUMN_TYPES_SQL, columnTypesOf, copyData } from './copy-rows';
+import type { CopyIn, Database } from './database';
 import { patientsRows, practiceRows, type Rows, TABLE_ORDER } from './rows';
 
 const PATIENTS_PER_CHUNK = 250;
