@@ -57,7 +57,6 @@ async function main(): Promise<number> {
   const http = await import('node:http');
   const { randomBytes } = await import('node:crypto');
   const { Writable } = await import('node:stream');
-  const { Client } = await import('pg');
   const { testPractice } = await import('../src/record/memory/memory-practices');
   const { allOn, singlePracticeStore } = await import('../src/record/practices');
   const { createApp } = await import('../src/app');
@@ -68,9 +67,9 @@ async function main(): Promise<number> {
   const { migrate } = await import('../src/record/postgres/migrate');
   const { PostgresRepository } = await import('../src/record/postgres/postgres-repository');
   const { seedDataset } = await import('../src/record/postgres/seed');
-  const { startThrowawayPostgres } = await import('../tools/throwaway-postgres');
+  const { scratchPostgres } = await import('./scratch-postgres');
   const { softwareInfo } = await import('../src/software');
-  const { nhsCheckDigit } = await import('../tools/synthetic-practice');
+  const { nhsNumbers } = await import('../tools/synthetic-practice');
   const { jwt, validClaims } = await import('../tools/test-jwt');
 
   const patients = Number(opts.patients);
@@ -79,27 +78,10 @@ async function main(): Promise<number> {
   const log = (line = '') => console.log(line);
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
-    let adminUrl = process.env.DATABASE_URL;
-    if (!adminUrl) {
-      const server = await startThrowawayPostgres();
-      cleanups.push(() => server.destroy());
-      adminUrl = server.url;
-      log(`PostgreSQL: throwaway cluster on 127.0.0.1:${server.port}`);
-    }
-    const admin = async (sql: string) => {
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    const name = `gpc_bench_${randomBytes(5).toString('hex')}`;
-    await admin(`CREATE DATABASE ${name}`);
-    cleanups.push(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
+    const scratch = await scratchPostgres();
+    cleanups.push(() => scratch.drop());
+    log(scratch.description);
+    const url = scratch.url;
 
     const clock = fixedClock(new Date());
     const embedded = testPractice(clock.today());
@@ -107,18 +89,15 @@ async function main(): Promise<number> {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const families = FAMILY_STEMS.flatMap((stem) => FAMILY_ENDINGS.map((end) => `${stem}${end}`));
     function* generated(): Generator<PatientData> {
-      let nine = 600_000_000;
+      const numbers = nhsNumbers(6_000_000_010);
       for (let n = 1; n <= patients; n++) {
-        let check: number | undefined;
-        do check = nhsCheckDigit(String(++nine));
-        while (check === undefined);
         const day = new Date(Date.UTC(1925, 0, 1) + Math.floor(random() * 36_500) * 86_400_000)
           .toISOString()
           .slice(0, 10);
         yield {
           patient: {
             id: `bench-${n}`,
-            nhsNumber: `${nine}${check}`,
+            nhsNumber: numbers.next().value as string,
             nhsNumberStatus: random() < 0.02 ? '02' : '01',
             name: {
               family: pick(families),

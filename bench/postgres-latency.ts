@@ -191,10 +191,8 @@ function options(argv: readonly string[]) {
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   // Loaded here, not at the top, so that the client worker (this file too) stays light.
-  const { randomBytes } = await import('node:crypto');
   const { Writable } = await import('node:stream');
   const { loadavg, cpus } = await import('node:os');
-  const { Client } = await import('pg');
   const { testPractice } = await import('../src/record/memory/memory-practices');
   const { createApp } = await import('../src/app');
   const { fixedClock } = await import('../src/clock');
@@ -208,7 +206,7 @@ async function main(): Promise<void> {
   const { PostgresRepository } = await import('../src/record/postgres/postgres-repository');
   const { TABLE_ORDER } = await import('../src/record/postgres/rows');
   const { seedDataset } = await import('../src/record/postgres/seed');
-  const { startThrowawayPostgres } = await import('../tools/throwaway-postgres');
+  const { scratchPostgres } = await import('./scratch-postgres');
   const { softwareInfo } = await import('../src/software');
   const { jwt, validClaims } = await import('../tools/test-jwt');
   const { parameters, predefinedSearch2 } = await import('../test/support/parameters');
@@ -230,38 +228,10 @@ async function main(): Promise<void> {
     );
 
     // -- PostgreSQL: a fresh database --
-    let adminUrl = process.env.DATABASE_URL;
-    if (adminUrl) {
-      log(`PostgreSQL: DATABASE_URL (${new URL(adminUrl).host})`);
-    } else {
-      const started = Date.now();
-      const server = await startThrowawayPostgres();
-      cleanups.push(() => server.destroy());
-      adminUrl = server.url;
-      log(
-        `PostgreSQL: throwaway cluster on 127.0.0.1:${server.port} (started in ${seconds(Date.now() - started)})`,
-      );
-    }
-    const admin = async (sql: string) => {
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    const name = `gpc_bench_${randomBytes(5).toString('hex')}`;
-    await admin(`CREATE DATABASE ${name}`);
-    cleanups.push(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const versionClient = new Client({ connectionString: url.toString() });
-    await versionClient.connect();
-    const version = (await versionClient.query<{ server_version: string }>('SHOW server_version')).rows[0]
-      ?.server_version;
-    await versionClient.end();
-    log(`database ${name} (PostgreSQL ${version})`);
+    const scratch = await scratchPostgres();
+    cleanups.push(() => scratch.drop());
+    log(scratch.description);
+    const url = scratch.url;
 
     // -- The dataset: the embedded practice plus N synthetic patients --
     let started = Date.now();

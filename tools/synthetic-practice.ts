@@ -877,9 +877,12 @@ export function syntheticProfile(n: number, seed = 1): SyntheticProfile {
 
 export { nhsCheckDigit };
 
-/** Valid NHS numbers counted up from SYNTHETIC_NHS_BASE. */
-function* nhsNumbers(): Generator<string> {
-  for (let nine = Math.floor(SYNTHETIC_NHS_BASE / 10); ; nine++) {
+/**
+ * Valid NHS numbers (the project's Modulus 11 check, nhsCheckDigit) counted up from `first`
+ * (SYNTHETIC_NHS_BASE by default), skipping stems that have no valid check digit.
+ */
+export function* nhsNumbers(first = SYNTHETIC_NHS_BASE): Generator<string> {
+  for (let nine = Math.floor(first / 10); ; nine++) {
     const stem = String(nine);
     const check = nhsCheckDigit(stem);
     if (check !== undefined) yield `${stem}${check}`;

@@ -207,6 +207,29 @@ describe('gpc-admin', () => {
     expect(list.text()).toContain('Moor Lane ');
   });
 
+  it('import keeps every character: tabs, newlines, backslashes, quotes, braces in text and names', async () => {
+    // The loader sends rows as COPY text and given names as text[] literals: each escape must survive.
+    const lines = readFileSync(embeddedPracticeFiles()[2], 'utf8').trimEnd().split('\n');
+    type Line = { patient: { name: { given: string[] } }; record: { medication: { dosage: string }[] } };
+    const line = JSON.parse(lines[1]) as Line;
+    const given = ['Al"ice', 'Back\\slash {a,b}', 'NULL', 'tab\there'];
+    const dosage = 'One capsule\tthree times\na day \\N \\t for 5 days\r\n— ünïcode 💊';
+    line.patient.name.given = given;
+    line.record.medication[0].dosage = dosage;
+    lines[1] = JSON.stringify(line);
+    const file = join(dir, 'odd-characters.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const cli = io(db.url);
+    expect(await runAdmin(['import', file], cli)).toBe(0);
+    const exported = io(db.url);
+    expect(await runAdmin(['export', '--practice', 'P99003'], exported)).toBe(0);
+    const back = JSON.parse(String(exported.out.mock.calls[1]?.[0])) as Line;
+    expect(back.patient.name.given).toEqual(given);
+    expect(back.record.medication[0].dosage).toBe(dosage);
+    // Restore the embedded practice for the tests after this one.
+    expect(await runAdmin(['import', embeddedPracticeFiles()[2]], io(db.url))).toBe(0);
+  });
+
   it("verify-audit checks a trail's hash chain", async () => {
     const t = testApp();
     await postRecord(t, body(NHS.patient2));

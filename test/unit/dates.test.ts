@@ -50,6 +50,26 @@ describe('parseWholeDate: YYYY-MM-DD that is a real calendar date', () => {
     expect(parseWholeDate(value)).toBeUndefined();
   });
 
+  it('agrees with the calendar for months 00-13, days 00-32 of years 1800-2200 and the extremes', () => {
+    // The check is arithmetic (fast for import); a Date in UTC is the reference calendar.
+    const isReal = (y: number, m: number, d: number) => {
+      const date = new Date(Date.UTC(2000, 0, 1));
+      date.setUTCFullYear(y, m - 1, d);
+      return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+    };
+    const years = [1, 2, 3, 4, 100, 400, 9996, 9999];
+    for (let y = 1800; y <= 2200; y++) years.push(y);
+    const disagreements: string[] = [];
+    for (const y of years)
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 32; d++) {
+          const pad = (n: number, width: number) => String(n).padStart(width, '0');
+          const text = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+          if ((parseWholeDate(text) === text) !== isReal(y, m, d)) disagreements.push(text);
+        }
+    expect(disagreements).toEqual([]);
+  });
+
   it('calendarDate throws on an invalid date and returns a valid one', () => {
     expect(calendarDate('2024-02-29')).toBe('2024-02-29');
     expect(() => calendarDate('2023-02-29')).toThrow('2023-02-29');

@@ -11,7 +11,11 @@
  */
 import { hash } from 'node:crypto';
 
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 import { GpcError } from '../../fhir/gpc-error';
 
@@ -50,6 +54,12 @@ function statementName(text: string): string {
   }
   return name;
 }
+
+/**
+ * Streams `data` (COPY text format, one row per line) into a `COPY … FROM STDIN` statement; resolves
+ * when the server has taken every row.
+ */
+export type CopyIn = (statement: string, data: Iterable<string>) => Promise<void>;
 
 export class Database {
   private readonly pool: Pool;
@@ -158,15 +168,19 @@ export class Database {
     }
   }
 
-  /** Runs `work` in one transaction on one connection (migrations, seeding). */
+  /** Runs `work` in one transaction on one connection (migrations, seeding, bulk loads with COPY). */
   async transaction<T>(
-    work: (query: (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>) => Promise<T>,
+    work: (
+      query: (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>,
+      copyIn: CopyIn,
+    ) => Promise<T>,
   ): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const result = await work(
         async (text, values = []) => (await client.query<QueryResultRow>(text, values as unknown[])).rows,
+        (statement, data) => pipeline(Readable.from(data), client.query(copyFrom(statement))),
       );
       await client.query('COMMIT');
       return result;

@@ -1,29 +1,32 @@
 /**
  * Loads one practice into PostgreSQL in one transaction, replacing that practice's content and
- * leaving every other practice untouched: each table in one statement per chunk of patients
- * (jsonb_populate_recordset), never a statement per item. Patients may come from a stream (a
- * practice file being read), so a large practice never sits in memory whole.
+ * leaving every other practice untouched: each table in one COPY per chunk of patients (at most one
+ * statement per table per chunk, never a statement per item; docs/decisions.md D-IMPORT-COPY).
+ * Patients may come from a stream (a practice file being read): at most two chunks are in memory,
+ * the one the server is taking and the one being read, so a large practice never sits in memory
+ * whole and reading overlaps the server's work.
  */
-import type { QueryResultRow } from 'pg';
-
 import type { CalendarDate } from '../../fhir/dates';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { allOn, type PracticeSettings } from '../practices';
-import type { Database } from './database';
+import { COLUMN_TYPES_SQL, columnTypesOf, copyData } from './copy-rows';
+import type { CopyIn, Database } from './database';
 import { patientsRows, practiceRows, type Rows, TABLE_ORDER } from './rows';
 
 const PATIENTS_PER_CHUNK = 250;
 
-type Query = (text: string, values?: readonly unknown[]) => Promise<QueryResultRow[]>;
-
-async function insertRows(query: Query, rows: Rows, ods: string): Promise<void> {
+async function copyRows(
+  copyIn: CopyIn,
+  rows: Rows,
+  ods: string,
+  types: ReturnType<typeof columnTypesOf>,
+): Promise<void> {
   for (const table of TABLE_ORDER) {
     const list = rows[table];
     if (list.length === 0 || table === 'practice') continue;
     for (const row of list) row.practice_ods = ods;
-    await query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
-      JSON.stringify(list),
-    ]);
+    const { statement, data } = copyData(table, list, types);
+    await copyIn(statement, data);
   }
 }
 
@@ -42,9 +45,13 @@ export interface PracticeLoad {
 export async function loadPractice(db: Database, load: PracticeLoad): Promise<number> {
   const { dataset, settings } = load;
   const ods = dataset.practice.odsCode;
-  return db.transaction(async (query) => {
+  return db.transaction(async (query, copyIn) => {
     // Two loaders of one practice at once take turns; other practices load side by side.
     await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`practice:${ods}`]);
+    // The foreign-key checks of every row loaded are planned once per connection from the tables'
+    // statistics; tables last analysed empty would get sequential-scan plans, and each row's check
+    // would then read the whole growing table (quadratic). Their lookups are always by key.
+    await query('SET LOCAL enable_seqscan = off');
     await query('DELETE FROM practice WHERE ods_code = $1', [ods]);
     await query(
       `INSERT INTO practice (id, ods_code, detail, asid, gpc_enabled, structured_enabled, disabled_areas,
@@ -61,23 +68,38 @@ export async function loadPractice(db: Database, load: PracticeLoad): Promise<nu
         load.datesRelativeTo ?? null,
       ],
     );
-    await insertRows(query, practiceRows(dataset), ods);
+    const types = columnTypesOf(
+      (await query(COLUMN_TYPES_SQL)) as { table_name: string; column_name: string; data_type: string }[],
+    );
+    await copyRows(copyIn, practiceRows(dataset), ods, types);
     let seq = 0;
     let chunk: PatientData[] = [];
+    // The chunk the server is taking while the next one is read; awaited before the next is sent.
+    let sending: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (chunk.length === 0) return;
-      await insertRows(query, patientsRows(chunk, seq), ods);
+      const rows = patientsRows(chunk, seq);
       seq += chunk.length;
       chunk = [];
-      load.progress?.(seq);
+      const loaded = seq;
+      await sending;
+      sending = copyRows(copyIn, rows, ods, types).then(() => load.progress?.(loaded));
+      // Its failure is reported when it is awaited (next flush, or the end), never as unhandled.
+      sending.catch(() => undefined);
     };
-    for (const source of [dataset.patients, load.more ?? []]) {
-      for await (const patient of source) {
-        chunk.push(patient);
-        if (chunk.length >= PATIENTS_PER_CHUNK) await flush();
+    try {
+      for (const source of [dataset.patients, load.more ?? []]) {
+        for await (const patient of source) {
+          chunk.push(patient);
+          if (chunk.length >= PATIENTS_PER_CHUNK) await flush();
+        }
       }
+      await flush();
+    } finally {
+      // A bad line (or a failed chunk) ends the load: let the chunk in flight settle before ROLLBACK.
+      await sending.catch(() => undefined);
     }
-    await flush();
+    await sending;
     return seq;
   });
 }
