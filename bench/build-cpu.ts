@@ -47,7 +47,7 @@ async function run(
 ): Promise<void> {
   const date = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   for (let i = 0; i < count; i++) {
-    const query = queries[i % queries.length]!;
+    const query = queries[i % queries.length];
     let t = process.cpuUsage();
     const patient = await repository.findPatient(query.nhsNumber);
     if (!patient) throw new Error(`${query.nhsNumber} not found`);

@@ -21,7 +21,7 @@ import { Client } from 'pg';
 
 import { systemClock } from '../src/clock';
 import { addDays } from '../src/fhir/dates';
-import { parameters,predefinedSearch2 } from '../test/support/parameters';
+import { parameters, predefinedSearch2 } from '../test/support/parameters';
 import { syntheticPatients } from '../tools/synthetic-practice';
 import { jwt, validClaims } from '../tools/test-jwt';
 import { freePort, startThrowawayPostgres } from '../tools/throwaway-postgres';

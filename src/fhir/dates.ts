@@ -101,4 +101,17 @@ export function displayDate(date: CalendarDate): string {
   return `${date.slice(8, 10)}-${MONTH_ABBREVIATIONS[Number(date.slice(5, 7)) - 1]}-${date.slice(0, 4)}`;
 }
 
-const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTH_ABBREVIATIONS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];

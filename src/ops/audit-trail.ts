@@ -4,7 +4,30 @@
  * trail that writes to a database. The app (observer, release gate, readiness, shutdown) sees only
  * this.
  */
-import type { AuditEvent, AuditRecord } from './audit';
+export type AuditJson =
+  null | boolean | number | string | readonly AuditJson[] | { readonly [key: string]: AuditJson };
+
+export type AuditEventType =
+  | 'service.start'
+  | 'service.stop'
+  | 'config.change'
+  | 'request'
+  | 'request.aborted'
+  | 'request.rejected'
+  | 'audit.repaired'
+  | 'audit.recovered'
+  // WORKERS > 1: a worker's start and stop, and a worker that ended unasked (cluster/primary.ts).
+  | 'worker.start'
+  | 'worker.stop'
+  | 'worker.exit';
+
+/** A record before sequencing: `type` says what happened; the rest depends on the type. */
+export interface AuditEvent {
+  readonly type: AuditEventType;
+  readonly [field: string]: AuditJson;
+}
+
+export type AuditRecord = Readonly<Record<string, AuditJson>>;
 
 export interface AuditTrail {
   /**

@@ -21,34 +21,11 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 
-import type { AuditTrail } from './audit-trail';
+import type { AuditEvent, AuditJson, AuditRecord, AuditTrail } from './audit-trail';
+
+export type { AuditEvent, AuditEventType, AuditJson, AuditRecord } from './audit-trail';
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-export type AuditJson =
-  null | boolean | number | string | readonly AuditJson[] | { readonly [key: string]: AuditJson };
-
-export type AuditEventType =
-  | 'service.start'
-  | 'service.stop'
-  | 'config.change'
-  | 'request'
-  | 'request.aborted'
-  | 'request.rejected'
-  | 'audit.repaired'
-  | 'audit.recovered'
-  // WORKERS > 1: a worker's start and stop, and a worker that ended unasked (cluster/primary.ts).
-  | 'worker.start'
-  | 'worker.stop'
-  | 'worker.exit';
-
-/** A record before sequencing: `type` says what happened; the rest depends on the type. */
-export interface AuditEvent {
-  readonly type: AuditEventType;
-  readonly [field: string]: AuditJson;
-}
-
-export type AuditRecord = Readonly<Record<string, AuditJson>>;
 
 export type AuditTarget = 'stdout' | { readonly file: string } | { readonly stream: Writable };
 

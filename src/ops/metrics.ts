@@ -119,9 +119,7 @@ export class Metrics {
       name: 'gpc_requests_in_flight_limit',
       help: 'MAX_IN_FLIGHT (per process: with WORKERS > 1, the sum over the workers)',
       registers,
-    }).set(
-      options.maxInFlight,
-    );
+    }).set(options.maxInFlight);
     new Gauge({
       name: 'gpc_maintenance_mode',
       help: '1 while the maintenance switch is on',

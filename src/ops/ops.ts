@@ -101,7 +101,8 @@ export function createOps(config: AppConfig, options: OpsOptions): Ops {
     pollMs: settings.maintenancePollMs,
     onChange: (on, file) => {
       // The spec asks for every enablement toggle to be audited (Non-functional requirements).
-      if (!options.workerTrail) audit.note({ type: 'config.change', setting: 'maintenance', value: on, file });
+      if (!options.workerTrail)
+        audit.note({ type: 'config.change', setting: 'maintenance', value: on, file });
       logger.warn(on ? 'maintenance mode on' : 'maintenance mode off', { file });
     },
     onDirectoryError: (directory, error) =>

@@ -45,7 +45,7 @@ export class WithheldIndex {
   /** Confidentiality wins over entered-in-error: it is the one that needs a warning. */
   mark(ref: ItemRef, reason: WithheldItem['reason']): void {
     let ofKind = this.reasons.get(ref.kind);
-    if (!ofKind) this.reasons.set(ref.kind, (ofKind = new Map()));
+    if (!ofKind) this.reasons.set(ref.kind, (ofKind = new Map<string, WithheldItem['reason']>()));
     if (ofKind.get(ref.id) !== 'confidential') ofKind.set(ref.id, reason);
   }
 

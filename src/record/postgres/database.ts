@@ -10,7 +10,6 @@
  * (D-S3). Writes and everything else (`query`, `transaction`) go to DATABASE_URL.
  */
 import { hash } from 'node:crypto';
-
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
