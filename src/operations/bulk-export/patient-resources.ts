@@ -83,7 +83,7 @@ function* itemsOf(record: PatientRecord): Generator<unknown> {
       for (const item of value as readonly unknown[]) stack.push(item);
     } else if (typeof value === 'object' && value !== null) {
       if ('recorded' in value && 'id' in value) yield value;
-      stack.push(...Object.values(value));
+      for (const member of Object.values(value as Record<string, unknown>)) stack.push(member);
     }
   }
 }
