@@ -3,8 +3,8 @@
  * the structured record's own bounded round trips per shareable patient, whatever the record's size.
  */
 import { fixedClock } from '../../src/clock';
-import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryExportJobs } from '../../src/record/memory/memory-export-jobs';
+import { testPractice } from '../../src/record/memory/memory-practices';
 import { mayBeFound } from '../../src/record/patient-directory';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { TEST_NOW, testApp } from '../support/app';
