@@ -15,10 +15,13 @@ import { WorkerAuditTrail } from './cluster/worker-audit';
 import { type AppConfig, startupNotices } from './config';
 import { createLogger } from './logger';
 import { readinessChecks } from './ops/health';
+import { createBulkExport } from './operations/bulk-export/bulk-export';
 import { createOps, type Ops } from './ops/ops';
 import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
 import { openPractices, RepositoryStartError } from './record/open-repository';
+import { PostgresExportJobs } from './record/postgres/postgres-export-jobs';
+import { PostgresPracticeStore } from './record/postgres/postgres-practices';
 import type { PracticeStore } from './record/practices';
 import { softwareInfo } from './software';
 
@@ -102,7 +105,17 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
   }
   // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
   await ops.audit.whenTried();
-  const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops };
+  // Jobs in PostgreSQL are shared by every process over the database and survive a restart (D-B4).
+  const bulkExport = createBulkExport({
+    config,
+    practices,
+    clock: systemClock,
+    logger,
+    shedder: ops.shedder,
+    ...(practices instanceof PostgresPracticeStore && { jobs: new PostgresExportJobs(practices.database) }),
+  });
+  bulkExport.runner.start();
+  const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops, bulkExport };
   let server: FhirServer;
   try {
     server = createHttpServer(createApp(deps, ops), config, { audit: ops.audit, logger });
@@ -164,6 +177,8 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       graceMs: config.ops.shutdownGraceMs,
       closeResources: async () => {
         admin?.close();
+        // A job running here goes back to the queue, for the next process to start at once (D-B4).
+        await bulkExport.runner.stop('release').catch(() => undefined);
         await practices.close();
         ops.audit.note({ type: worker ? 'worker.stop' : 'service.stop', signal });
         await ops.audit.close();
