@@ -283,6 +283,7 @@ export interface Download {
 class LineCounter extends Transform {
   lines = 0;
   bytes = 0;
+  /** Whether the current line, in earlier chunks, had a byte other than white space. */
   private lineHasContent = false;
   private first: Buffer[] | undefined = [];
   private firstLength = 0;
@@ -295,23 +296,29 @@ class LineCounter extends Transform {
     this.bytes += chunk.length;
     let start = 0;
     for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, start)) {
-      if (i > start || this.lineHasContent) this.countLine(chunk.subarray(start, i));
-      this.lineHasContent = false;
+      this.endLine(chunk.subarray(start, i));
       start = i + 1;
     }
     if (start < chunk.length) {
-      this.lineHasContent = true;
-      this.keepFirst(chunk.subarray(start));
+      const tail = chunk.subarray(start);
+      if (!blank(tail)) this.lineHasContent = true;
+      this.keepFirst(tail);
     }
     done(null, chunk);
   }
   override _flush(done: TransformCallback): void {
-    if (this.lineHasContent) this.countLine(Buffer.alloc(0));
+    this.endLine(Buffer.alloc(0));
     done();
   }
-  private countLine(tail: Buffer): void {
-    const blank = !this.lineHasContent && tail.every((b) => b === 0x20 || b === 0x0d || b === 0x09);
-    if (blank) return;
+  private endLine(tail: Buffer): void {
+    const content = this.lineHasContent || !blank(tail);
+    this.lineHasContent = false;
+    if (!content) {
+      // a blank line is no resource, and not the first line either
+      if (this.first) this.first = [];
+      this.firstLength = 0;
+      return;
+    }
     this.lines += 1;
     if (this.first) {
       this.keepFirst(tail);
@@ -326,6 +333,9 @@ class LineCounter extends Transform {
     this.firstLength += part.length;
   }
 }
+
+/** Space, tab and carriage return only (a CRLF line ending leaves its CR). */
+const blank = (bytes: Buffer) => bytes.every((b) => b === 0x20 || b === 0x0d || b === 0x09);
 
 function resourceTypeOf(line: string | undefined): string | undefined {
   if (line === undefined) return undefined;
