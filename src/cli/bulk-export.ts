@@ -14,6 +14,9 @@ import { createGunzip } from 'node:zlib';
 import { type CallOutcome, classify, unreachableMessage } from './client';
 import { isObject, type JsonObject } from './request';
 
+/** This provider's Bulk Data interaction, sent on every export request (docs/decisions.md). */
+export const BULK_EXPORT_INTERACTION = 'urn:nhs:names:services:gpconnect:fhir:operation:bulk-export-1';
+
 /** A failure with a status, an OperationOutcome or a body that is not one, or no answer at all. */
 export type Failure = Exclude<CallOutcome, { kind: 'bundle' }>;
 

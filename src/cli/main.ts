@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { type CalendarDate, parseWholeDate } from '../fhir/dates';
 import { jsonText } from '../fhir/json';
+import { BULK_EXPORT_INTERACTION } from './bulk-export';
 import {
   callGetStructuredRecord,
   type CallOutcome,
@@ -47,8 +48,6 @@ export const EXIT = { ok: 0, failed: 1, clinicalRisk: 2, usage: 64, interrupted:
 
 const D = DEFAULT_IDENTITY;
 
-/** This provider's Bulk Data kick-off interaction (docs/decisions.md). */
-const BULK_EXPORT_INTERACTION = 'urn:nhs:names:services:gpconnect:fhir:operation:bulk-export-1';
 
 const COMMON_HELP = `Consumer identity (sent in the Ssp-* headers and the unsigned JWT; test defaults in brackets):
   --consumer-asid ASID          Ssp-From [${D.consumerAsid}]
