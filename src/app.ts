@@ -24,6 +24,8 @@ import {
 } from './http/fhir-routes';
 import { serialise } from './http/respond';
 import type { Logger } from './logger';
+import { type BulkExport, createBulkExport } from './operations/bulk-export/bulk-export';
+import { bulkExportEndpoints } from './operations/bulk-export/export-endpoints';
 import { foundationsEndpoints } from './operations/patient/endpoints';
 import { capabilityStatement, type SoftwareInfo } from './operations/structured-record/capability-statement';
 import { getStructuredRecord } from './operations/structured-record/get-structured-record';
@@ -53,6 +55,11 @@ export interface AppDeps {
    * them for shutdown); without them createApp makes its own from config.
    */
   readonly ops?: Ops;
+  /**
+   * The bulk export's jobs and runner: main.ts makes them (jobs in PostgreSQL with REPOSITORY=postgres);
+   * without them createApp keeps jobs in memory and runs them on demand.
+   */
+  readonly bulkExport?: BulkExport;
 }
 
 function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
@@ -115,7 +122,7 @@ function foundations(deps: AppDeps): { search: FhirEndpoint; reads: FhirReadEndp
 /** The headers a browser consumer may send and read (the CapabilityStatement says `cors: true`, D-43). */
 const CORS_OPTIONS: cors.CorsOptions = {
   origin: '*',
-  methods: ['GET', 'POST'],
+  methods: ['GET', 'POST', 'DELETE'],
   allowedHeaders: [
     'Ssp-TraceID',
     'Ssp-From',
@@ -124,8 +131,9 @@ const CORS_OPTIONS: cors.CorsOptions = {
     'Authorization',
     'Accept',
     'Content-Type',
+    'Prefer',
   ],
-  exposedHeaders: ['Retry-After'],
+  exposedHeaders: ['Retry-After', 'Content-Location', 'X-Progress', 'Expires'],
   maxAge: 600,
 };
 
@@ -226,11 +234,22 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
   const { search, reads } = foundations(deps);
+  const bulk =
+    deps.bulkExport ??
+    createBulkExport({ config, practices: deps.practices, clock: deps.clock, logger, shedder: ops.shedder });
+  const exportRoutes = bulkExportEndpoints({
+    jobs: bulk.jobs,
+    config: config.bulkExport,
+    clock: deps.clock,
+    basePath: config.basePath,
+    kick: () => bulk.runner.kick(),
+  });
   const routes = fhirRoutes({
     clock: deps.clock,
     practices: deps.practices,
-    endpoints: { ...endpoints(deps), '/Patient': search },
+    endpoints: { ...endpoints(deps), '/Patient': search, ...exportRoutes.endpoints },
     reads,
+    patterns: exportRoutes.patterns,
     admit,
     acquireSlot,
     readBody,

@@ -32,6 +32,27 @@ export interface AppConfig {
   readonly ops: OpsConfig;
   /** Which clinical record store answers: the embedded test practice in memory, or PostgreSQL. */
   readonly repository: RepositoryConfig;
+  /** Bulk export (`Patient/$export`, docs/decisions.md D-B1 to D-B9). */
+  readonly bulkExport: BulkExportConfig;
+}
+
+export interface BulkExportConfig {
+  /** Where the NDJSON files are written, one directory per job (shared by every host serving the jobs). */
+  readonly dir: string;
+  /** A file is split before it would pass this many bytes (a line is never split). */
+  readonly fileMaxBytes: number;
+  /** Unfinished jobs (queued or running) one consumer (Ssp-From) may have; beyond it 429. */
+  readonly maxPerConsumer: number;
+  /** Unfinished jobs of all consumers together; beyond it 503. */
+  readonly maxTotal: number;
+  /** How long a finished job's manifest and files stay; then 404 and the files are deleted. */
+  readonly expiryMinutes: number;
+  /** Patients read from the store per batch. */
+  readonly batchSize: number;
+  /** A running job whose process has not reported for this long is taken over (crash or restart). */
+  readonly staleSeconds: number;
+  /** Retry-After on a running job's status. */
+  readonly retryAfterSeconds: number;
 }
 
 export interface TlsConfig {
@@ -162,6 +183,8 @@ export const DEFAULTS = {
   /** A file of its own, apart from the application log on stdout; relative to the working directory. */
   AUDIT_LOG: 'audit/audit.log',
   ADMIN_PORT: 8081,
+  /** Relative to the working directory, like the audit log. */
+  EXPORT_DIR: 'exports',
 } as const;
 
 export class ConfigError extends Error {}
@@ -218,6 +241,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       REQUEST_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 10_000 }),
       HEADERS_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
       KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
+      EXPORT_DIR: str({ default: DEFAULTS.EXPORT_DIR }),
+      EXPORT_FILE_MAX_BYTES: byteSize({ default: 64 * 1024 * 1024 }),
+      EXPORT_MAX_PER_CONSUMER: wholeNumber(1, 1000)({ default: 1 }),
+      EXPORT_MAX_TOTAL: wholeNumber(1, 10_000)({ default: 4 }),
+      EXPORT_EXPIRY_MINUTES: wholeNumber(1, 43_200)({ default: 1440 }),
+      EXPORT_BATCH_SIZE: wholeNumber(1, 10_000)({ default: 100 }),
+      EXPORT_STALE_SECONDS: wholeNumber(1, 86_400)({ default: 60 }),
+      EXPORT_RETRY_AFTER_SECONDS: wholeNumber(1, 3600)({ default: 5 }),
     },
     {
       reporter: ({ errors }) => {
@@ -305,6 +336,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    },
+    bulkExport: {
+      dir: e.EXPORT_DIR.trim() === '' ? DEFAULTS.EXPORT_DIR : e.EXPORT_DIR.trim(),
+      fileMaxBytes: Math.max(1024, e.EXPORT_FILE_MAX_BYTES),
+      maxPerConsumer: e.EXPORT_MAX_PER_CONSUMER,
+      maxTotal: e.EXPORT_MAX_TOTAL,
+      expiryMinutes: e.EXPORT_EXPIRY_MINUTES,
+      batchSize: e.EXPORT_BATCH_SIZE,
+      staleSeconds: e.EXPORT_STALE_SECONDS,
+      retryAfterSeconds: e.EXPORT_RETRY_AFTER_SECONDS,
     },
     repository:
       e.REPOSITORY === 'postgres' && e.DATABASE_URL !== undefined

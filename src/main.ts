@@ -6,7 +6,10 @@ import { createLogger } from './logger';
 import { createOps, type Ops } from './ops/ops';
 import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
+import { createBulkExport } from './operations/bulk-export/bulk-export';
 import { openPractices, RepositoryStartError } from './record/open-repository';
+import { PostgresExportJobs } from './record/postgres/postgres-export-jobs';
+import { PostgresPracticeStore } from './record/postgres/postgres-practices';
 import type { PracticeStore } from './record/practices';
 import { softwareInfo } from './software';
 
@@ -49,7 +52,17 @@ async function main(): Promise<void> {
   for (const notice of startupNotices(await practices.list().catch(() => []))) logger.warn(notice);
   // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
   await ops.audit.whenTried();
-  const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops };
+  // Jobs in PostgreSQL are shared by every process over the database and survive a restart (D-B4).
+  const bulkExport = createBulkExport({
+    config,
+    practices,
+    clock: systemClock,
+    logger,
+    shedder: ops.shedder,
+    ...(practices instanceof PostgresPracticeStore && { jobs: new PostgresExportJobs(practices.database) }),
+  });
+  bulkExport.runner.start();
+  const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops, bulkExport };
   let server: FhirServer;
   try {
     server = createHttpServer(createApp(deps, ops), config, { audit: ops.audit, logger });
@@ -117,6 +130,8 @@ async function main(): Promise<void> {
       graceMs: config.ops.shutdownGraceMs,
       closeResources: async () => {
         admin.close();
+        // A job running here goes back to the queue, for the next process to start at once (D-B4).
+        await bulkExport.runner.stop('release').catch(() => undefined);
         await practices.close();
         ops.audit.note({ type: 'service.stop', signal });
         await ops.audit.close();

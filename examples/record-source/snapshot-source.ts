@@ -26,12 +26,21 @@ import {
   mayBeFound,
   type PatientCriteria,
 } from '../../src/record/patient-directory';
-import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource } from '../../src/record/source';
+import type {
+  Actors,
+  CandidateRound,
+  Placed,
+  PlacedItems,
+  PlacedPatient,
+  RecordSource,
+} from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
 
 type MutablePlaced = { [A in RecordArea]?: Placed<AreaItem<A>>[] };
 
 export class SnapshotSource implements RecordSource {
+  private readonly takenAt = new Date().toISOString();
+
   constructor(private readonly snapshot: PracticeDataset) {}
 
   async practice(): Promise<Practice> {
@@ -111,6 +120,23 @@ export class SnapshotSource implements RecordSource {
       healthcareServices: byId(s.healthcareServices ?? []),
       devices: byId(s.devices ?? []),
     });
+  }
+
+  /** The bulk export's reads: patients in the snapshot's order, each with its place. */
+  async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
+    const start = Math.max(0, after + 1);
+    return this.snapshot.patients
+      .slice(start, start + limit)
+      .map((d, i) => ({ seq: start + i, patient: d.patient }));
+  }
+
+  async patientCount(): Promise<number> {
+    return this.snapshot.patients.length;
+  }
+
+  /** When the snapshot was taken: what `_since` compares an item without its own lastUpdated with. */
+  async importedAt(): Promise<string> {
+    return this.takenAt;
   }
 
   async isReady(): Promise<boolean> {

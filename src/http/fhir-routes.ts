@@ -38,9 +38,17 @@ export interface Formats {
   readonly body: WireFormat;
 }
 
+/** A handler's answer when it has written the response itself (a 202, a manifest, a streamed file). */
+export const RESPONSE_SENT = Symbol('response sent');
+
 export interface FhirEndpoint {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly interaction: Interaction;
+  /**
+   * Whether the answer is a FHIR resource in a negotiated format (the default). The bulk export's
+   * status and files are not (a JSON manifest, NDJSON): their Accept is not negotiated, errors are JSON.
+   */
+  readonly negotiates?: boolean;
   /**
    * Produces the response resource (or its bytes in `formats.answer`) for a request that passed the
    * gate; `body` is the request body, read (and inflated) before the request took its in-flight slot.
@@ -51,7 +59,14 @@ export interface FhirEndpoint {
     gate: GateResult,
     formats: Formats,
     body: Buffer,
-  ) => Promise<Resource | Buffer>;
+  ) => Promise<Resource | Buffer | typeof RESPONSE_SENT>;
+}
+
+/** Endpoints whose path carries parameters (the bulk export's job and file), one per verb. */
+export interface FhirPatternRoute {
+  /** Matched against the whole path below the practice's base. */
+  readonly pattern: RegExp;
+  readonly endpoints: readonly FhirEndpoint[];
 }
 
 /** An endpoint whose path carries a logical id (a FHIR read): `/Patient/[id]`. */
@@ -69,6 +84,8 @@ export interface FhirRoutesDeps {
   readonly practices: PracticeStore;
   /** Reads by resource type; matched after the exact paths, so `/Patient/$gpc…` is never a read. */
   readonly reads?: readonly FhirReadEndpoint[];
+  /** Matched after the exact paths and the reads. */
+  readonly patterns?: readonly FhirPatternRoute[];
   /**
    * Drain, maintenance and the consumer's rate (src/ops/admission.ts): runs once the Ssp-* headers
    * identify the consumer, before the JWT is decoded or the body read. Throws a GpcError.
@@ -93,7 +110,7 @@ function checkEnablement(settings: PracticeSettings, interaction: Interaction): 
 }
 
 /** The response format, and for a POST the body's format (JSON when no Content-Type is sent). */
-function checkFormats(req: Request, method: 'GET' | 'POST'): Formats {
+function checkFormats(req: Request, method: FhirEndpoint['method']): Formats {
   const negotiated = negotiateFormat(negotiationOf(req));
   if (typeof negotiated === 'object') {
     throw new GpcError(
@@ -148,9 +165,15 @@ export function fhirRoutes(
     const [, type, id, ...rest] = path.split('/');
     return rest.length === 0 && id !== undefined && LOGICAL_ID.test(id) ? reads.get(type) : undefined;
   };
+  const patternEndpoint = (path: string, method: string): FhirEndpoint | undefined => {
+    const route = deps.patterns?.find((p) => p.pattern.test(path));
+    return route && (route.endpoints.find((e) => e.method === method) ?? route.endpoints[0]);
+  };
   return (req, res, next, target) => {
     const exact = Object.prototype.hasOwnProperty.call(endpoints, target.path);
-    const endpoint = exact ? endpoints[target.path] : readEndpoint(target.path);
+    const endpoint = exact
+      ? endpoints[target.path]
+      : (readEndpoint(target.path) ?? patternEndpoint(target.path, req.method));
     // The path below the practice's base, for endpoints that read it (logicalIdOf).
     res.locals.fhirPath = target.path;
     const run = async () => {
@@ -188,11 +211,13 @@ export function fhirRoutes(
       const gate: GateResult = { interaction: endpoint.interaction, practice, envelope, claims };
       res.locals.gate = gate;
       checkEnablement(practice.settings, endpoint.interaction);
-      const formats = checkFormats(req, endpoint.method);
+      const formats: Formats =
+        endpoint.negotiates === false ? { answer: 'json', body: 'json' } : checkFormats(req, endpoint.method);
       res.locals.format = formats.answer;
       const body = endpoint.method === 'POST' ? await deps.readBody(req, res) : Buffer.alloc(0);
       await deps.acquireSlot?.(res);
-      sendFhir(res, 200, await endpoint.handle(req, res, gate, formats, body), formats.answer);
+      const answer = await endpoint.handle(req, res, gate, formats, body);
+      if (answer !== RESPONSE_SENT) sendFhir(res, 200, answer, formats.answer);
     };
     run().catch(next);
   };

@@ -7,6 +7,7 @@ import type { StructuredQuery } from '../contract/structured-query';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/model/people';
 import type { PatientCriteria } from '../record/patient-directory';
 import type { ClinicalRepository, PatientRecord } from '../record/repository';
+import type { PlacedPatient } from '../record/source';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */
@@ -56,6 +57,18 @@ export class TimedRepository implements ClinicalRepository {
 
   readLocation(odsCode: string, id: string): Promise<Location | undefined> {
     return this.timed(() => this.inner.readLocation(odsCode, id));
+  }
+
+  patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
+    return this.timed(() => this.inner.patientsAfter(after, limit));
+  }
+
+  patientCount(): Promise<number> {
+    return this.timed(() => this.inner.patientCount());
+  }
+
+  importedAt(): Promise<string> {
+    return this.timed(() => this.inner.importedAt());
   }
 
   isReady(): Promise<boolean> {

@@ -6,6 +6,7 @@ import type { StructuredQuery } from '../contract/structured-query';
 import type { PatientRecord } from './model/loaded-record';
 import type { Patient, Practice } from './model/people';
 import type { PatientDirectory } from './patient-directory';
+import type { ExportReads } from './source';
 
 export type { AreaResult, AreaResults, PatientRecord, WithheldLink } from './model/loaded-record';
 
@@ -14,7 +15,7 @@ export type { AreaResult, AreaResults, PatientRecord, WithheldLink } from './mod
  * RecordSource (docs/record-source.md), and SourcedRepository turns it into this interface with the
  * shared filters, links and confidentiality redaction applied.
  */
-export interface ClinicalRepository extends PatientDirectory {
+export interface ClinicalRepository extends PatientDirectory, ExportReads {
   /** The practice this store serves. */
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state (the record layer decides who may be shared). */

@@ -99,8 +99,27 @@ export interface Actors {
   readonly devices: readonly Device[];
 }
 
+/** A patient with its place in the practice's patient order (the store's own order, a `seq` column in SQL). */
+export interface PlacedPatient {
+  readonly seq: number;
+  readonly patient: Patient;
+}
+
+/** What the bulk export reads besides each patient's record (docs/decisions.md D-B5, D-B6). */
+export interface ExportReads {
+  /**
+   * The practice's patients whatever their state (the caller decides who may be shared), after place
+   * `after` (-1: from the first), in place order, at most `limit` of them: one statement.
+   */
+  patientsAfter(after: number, limit: number): Promise<PlacedPatient[]>;
+  /** How many patients the practice holds, whatever their state. */
+  patientCount(): Promise<number>;
+  /** When the record was loaded into the store: the lastUpdated of an item that has none of its own. */
+  importedAt(): Promise<string>;
+}
+
 /** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */
-export interface RecordSource extends PatientDirectory {
+export interface RecordSource extends PatientDirectory, ExportReads {
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state. */
   findPatient(nhsNumber: string): Promise<Patient | undefined>;

@@ -7,7 +7,7 @@ import { loadRecord } from './assemble-record';
 import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientCriteria } from './patient-directory';
 import type { ClinicalRepository, PatientRecord } from './repository';
-import type { RecordSource } from './source';
+import type { PlacedPatient, RecordSource } from './source';
 
 export class SourcedRepository implements ClinicalRepository {
   constructor(protected readonly source: RecordSource) {}
@@ -42,6 +42,18 @@ export class SourcedRepository implements ClinicalRepository {
 
   readLocation(odsCode: string, id: string): Promise<Location | undefined> {
     return this.source.readLocation(odsCode, id);
+  }
+
+  patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
+    return this.source.patientsAfter(after, limit);
+  }
+
+  patientCount(): Promise<number> {
+    return this.source.patientCount();
+  }
+
+  importedAt(): Promise<string> {
+    return this.source.importedAt();
   }
 
   isReady(): Promise<boolean> {

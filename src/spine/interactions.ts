@@ -12,7 +12,8 @@ export interface Interaction {
     | 'patientRead'
     | 'organizationRead'
     | 'practitionerRead'
-    | 'locationRead';
+    | 'locationRead'
+    | 'bulkExport';
   readonly interactionId: string;
   /** The JWT requested_scope resource token this endpoint requires (D-11). */
   readonly requiredScope: string;
@@ -21,6 +22,8 @@ export interface Interaction {
    * all-of-GP-Connect switch (Foundations is not part of Access Record Structured).
    */
   readonly capability: 'structured' | 'foundations';
+  /** The JWT reason_for_request values accepted; absent: directcare only (D-B2). */
+  readonly reasons?: readonly ('directcare' | 'migration' | 'secondaryuses')[];
 }
 
 const FOUNDATIONS = 'urn:nhs:names:services:gpconnect:fhir:rest';
@@ -67,5 +70,15 @@ export const INTERACTIONS = {
     interactionId: `${FOUNDATIONS}:read:location-1`,
     requiredScope: 'organization/*.read',
     capability: 'foundations',
+  },
+  // Bulk export (kick-off, status, cancel, downloads): this provider's own interaction id, not one of the
+  // NHS interaction registry's (docs/decisions.md D-B1); a practice-wide extract may serve direct care
+  // or secondary uses, and the audit trail records which (D-B2).
+  bulkExport: {
+    name: 'bulkExport',
+    interactionId: 'urn:nhs:names:services:gpconnect:structured:fhir:operation:export-1',
+    requiredScope: 'patient/*.read',
+    capability: 'structured',
+    reasons: ['directcare', 'secondaryuses'],
   },
 } as const satisfies Record<string, Interaction>;

@@ -12,7 +12,7 @@ export interface JwtClaims {
   readonly audience: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
-  readonly reasonForRequest: 'directcare' | 'migration';
+  readonly reasonForRequest: ReasonForRequest;
   readonly requestedScope: string;
   readonly algorithm: string;
   readonly organization: { readonly odsCode: string; readonly odsSystem: string; readonly name: string };
@@ -24,6 +24,10 @@ export interface JwtClaims {
   };
   readonly device: { readonly identifier: string; readonly model: string; readonly version: string };
 }
+
+/** The reason_for_request values known; each interaction says which it accepts (D-B2). */
+const REASONS = ['directcare', 'migration', 'secondaryuses'] as const;
+export type ReasonForRequest = (typeof REASONS)[number];
 
 const REQUIRED_CLAIMS = [
   'iss',
@@ -176,10 +180,12 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
   if (now.getTime() >= expiresAt * 1000) throw bad('JWT has expired (exp is in the past)');
 
   const reason = nonEmptyString(claims, 'reason_for_request');
-  if (reason !== 'directcare' && reason !== 'migration') {
-    throw bad(`JWT reason_for_request "${truncate(reason)}" must be directcare or migration`);
+  const accepted: readonly ReasonForRequest[] = interaction.reasons ?? ['directcare'];
+  if (!(REASONS as readonly string[]).includes(reason)) {
+    throw bad(`JWT reason_for_request "${truncate(reason)}" must be ${REASONS.join(', ')}`);
   }
-  if (reason === 'migration') throw bad('JWT reason_for_request must be directcare for this interaction');
+  if (!(accepted as readonly string[]).includes(reason))
+    throw bad(`JWT reason_for_request must be ${accepted.join(' or ')} for this interaction`);
   const requestedScope = nonEmptyString(claims, 'requested_scope');
   checkScope(requestedScope, interaction);
 
@@ -228,7 +234,7 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
     audience,
     issuedAt,
     expiresAt,
-    reasonForRequest: reason,
+    reasonForRequest: reason as ReasonForRequest,
     requestedScope,
     algorithm,
     organization: {

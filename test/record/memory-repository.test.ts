@@ -50,6 +50,9 @@ function countingSource(inner: RecordSource): {
     readOrganisation: (ods, id) => count('readOrganisation', inner.readOrganisation(ods, id)),
     readPractitioner: (ods, id) => count('readPractitioner', inner.readPractitioner(ods, id)),
     readLocation: (ods, id) => count('readLocation', inner.readLocation(ods, id)),
+    patientsAfter: (after, limit) => count('patientsAfter', inner.patientsAfter(after, limit)),
+    patientCount: () => count('patientCount', inner.patientCount()),
+    importedAt: () => count('importedAt', inner.importedAt()),
     isReady: () => inner.isReady(),
     close: () => inner.close(),
   };

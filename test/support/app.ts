@@ -2,6 +2,9 @@
  * An app over the embedded test practice with a pinned clock, plus request helpers that send valid
  * Spine headers and a valid JWT unless a test overrides them.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { Express } from 'express';
 import request from 'supertest';
 
@@ -10,12 +13,14 @@ import { type Clock, fixedClock } from '../../src/clock';
 import { type AppConfig, loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
 import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
+import { type BulkExport, createBulkExport } from '../../src/operations/bulk-export/bulk-export';
 import { createOps, type Ops } from '../../src/ops/ops';
+import type { ExportJob, ExportJobStore } from '../../src/record/export-jobs';
 import type { PracticeStore, SettingsChange } from '../../src/record/practices';
 import type { ClinicalRepository } from '../../src/record/repository';
 import { type Claims, jwt, validClaims } from '../../tools/test-jwt';
 import { AuditCapture } from './audit';
-import { embeddedPractices, OverlayStore, P99001_ASID } from './store';
+import { embeddedExportJobs, embeddedPractices, OverlayStore, P99001_ASID } from './store';
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
 export const TEST_NOW = '2026-11-21T12:00:00Z';
@@ -82,6 +87,10 @@ export interface TestAppOptions {
   readonly auditRetryMs?: number;
   /** A logger to inspect what the app logs (silent otherwise). */
   readonly logger?: Logger;
+  /** Export jobs of the test's own (default: in memory, or in the worker's database under PostgreSQL). */
+  readonly exportJobs?: ExportJobStore;
+  /** Called after each export batch is recorded (to stop a job mid-way). */
+  readonly afterExportBatch?: (job: ExportJob, done: number) => void | Promise<void>;
 }
 
 export interface TestApp {
@@ -95,6 +104,8 @@ export interface TestApp {
   readonly ops: Ops;
   /** This app's audit trail, captured in memory (so tests print nothing). */
   readonly audit: AuditCapture;
+  /** The bulk export's jobs and runner (EXPORT_DIR: the worker's temporary directory unless env sets one). */
+  readonly bulkExport: BulkExport;
 }
 
 export function testApp(options: TestAppOptions = {}): TestApp {
@@ -104,6 +115,8 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     MAX_QUEUE_DELAY_MS: '0',
+    // One directory per test worker (job ids are unique); created when a job first writes.
+    EXPORT_DIR: join(tmpdir(), `gpc-test-exports-${process.pid}`),
     ...options.env,
   });
   const practices =
@@ -130,6 +143,16 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     auditOpener: options.auditOpener,
     auditRetryMs: options.auditRetryMs,
   });
+  const exportJobs = options.exportJobs ?? embeddedExportJobs(clock.today());
+  const bulkExport = createBulkExport({
+    config,
+    practices,
+    clock,
+    logger,
+    shedder: ops.shedder,
+    ...(exportJobs && { jobs: exportJobs }),
+    ...(options.afterExportBatch && { afterBatch: options.afterExportBatch }),
+  });
   const deps: AppDeps = {
     config,
     practices,
@@ -138,6 +161,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     software,
     newId: () => `generated-${++counter}`,
     ops,
+    bulkExport,
   };
   return {
     app: createApp(deps, ops),
@@ -147,6 +171,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     practices,
     ops,
     audit,
+    bulkExport,
   };
 }
 

@@ -13,6 +13,8 @@ import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../../src/record/model/people';
 import type { PatientCriteria } from '../../src/record/patient-directory';
 import { migrate } from '../../src/record/postgres/migrate';
+import type { ExportJobStore } from '../../src/record/export-jobs';
+import { PostgresExportJobs } from '../../src/record/postgres/postgres-export-jobs';
 import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import { loadPractice } from '../../src/record/postgres/seed';
 import {
@@ -23,6 +25,7 @@ import {
   type SettingsChange,
 } from '../../src/record/practices';
 import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
+import type { PlacedPatient } from '../../src/record/source';
 import { createTestDatabase, postgresRepositoryFor, TEST_DB_OPTIONS } from './postgres';
 
 export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';
@@ -91,6 +94,20 @@ export class OverlayStore implements PracticeStore {
   async close(): Promise<void> {}
 }
 
+/**
+ * Export jobs beside the embedded practices: undefined (the app keeps them in memory) for the memory
+ * store, the worker's database (migration 005) under PostgreSQL.
+ */
+export function embeddedExportJobs(today: CalendarDate): ExportJobStore | undefined {
+  if (TEST_STORE === 'memory') return undefined;
+  let ready = seeded.get(today);
+  if (!ready) {
+    ready = postgresEmbeddedStore(today);
+    seeded.set(today, ready);
+  }
+  return new PostgresExportJobs(ready.then((s) => s.database));
+}
+
 const inMemory = new Map<CalendarDate, MemoryPracticeStore>();
 
 /** The embedded practices in the store under test (read once per worker and date; read-only). */
@@ -139,6 +156,15 @@ class DeferredRepository implements ClinicalRepository {
   }
   async readLocation(odsCode: string, id: string): Promise<Location | undefined> {
     return (await this.ready).readLocation(odsCode, id);
+  }
+  async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
+    return (await this.ready).patientsAfter(after, limit);
+  }
+  async patientCount(): Promise<number> {
+    return (await this.ready).patientCount();
+  }
+  async importedAt(): Promise<string> {
+    return (await this.ready).importedAt();
   }
   async isReady(): Promise<boolean> {
     return (await this.ready).isReady();

@@ -26,6 +26,7 @@ import type {
   CandidateRound,
   Placed,
   PlacedItems,
+  PlacedPatient,
   RecordSource,
   TopicLink,
   WithheldItem,
@@ -59,6 +60,7 @@ export class MemorySource implements RecordSource {
   readonly locations: ReadonlyMap<string, Location>;
   readonly healthcareServices: ReadonlyMap<string, HealthcareService>;
   readonly devices: ReadonlyMap<string, Device>;
+  private readonly loadedAt = new Date().toISOString();
 
   constructor(private readonly dataset: PracticeDataset) {
     validateDataset(dataset);
@@ -151,6 +153,20 @@ export class MemorySource implements RecordSource {
 
   async loadActors(ids: ActorIds): Promise<Actors> {
     return expandActors(ids, this);
+  }
+
+  async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
+    const start = Math.max(0, after + 1);
+    return this.dataset.patients.slice(start, start + limit).map((d, i) => ({ seq: start + i, patient: d.patient }));
+  }
+
+  async patientCount(): Promise<number> {
+    return this.dataset.patients.length;
+  }
+
+  /** The memory store's record is loaded when the process starts (docs/decisions.md D-B6). */
+  async importedAt(): Promise<string> {
+    return this.loadedAt;
   }
 
   async isReady(): Promise<boolean> {

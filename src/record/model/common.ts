@@ -104,6 +104,11 @@ export interface ItemMetadata {
    * (docs/spec-notes.md "Confidentiality"). Absent: not confidential.
    */
   readonly confidential?: boolean;
+  /**
+   * When the item last changed in the GP system: what a bulk export's `_since` compares (docs/decisions.md
+   * D-B6). Absent: the practice's import into this store (gpc-admin import, or the memory store's start).
+   */
+  readonly lastUpdated?: Timestamp;
 }
 
 /** A journal item: metadata plus the consultation it was recorded in. */

@@ -3,6 +3,7 @@
  * No FHIR here: the bundle layer maps these to the GP Connect profiles.
  */
 import type { CalendarDate } from '../../fhir/dates';
+import type { Timestamp } from './common';
 
 export interface PersonName {
   readonly family: string;
@@ -84,6 +85,8 @@ export interface Patient {
   readonly dataAwaitingFiling?: { readonly since: CalendarDate };
   /** Record version for meta.versionId; bumped on any change to the patient's demographics. */
   readonly version: string;
+  /** When the demographics last changed (bulk export `_since`, D-B6); absent: the practice's import. */
+  readonly lastUpdated?: Timestamp;
 }
 
 export interface Organisation {

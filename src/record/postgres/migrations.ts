@@ -295,4 +295,31 @@ CREATE INDEX patients_family_birth ON patients (practice_ods, family_norm, birth
 CREATE INDEX patients_birth ON patients (practice_ods, birth_date) WHERE findable;
 `,
   },
+  {
+    // Bulk export (docs/decisions.md D-B4, D-B6): the jobs, shared by every process over this database,
+    // and the instant an item without its own lastUpdated counts as changed (the practice's import).
+    version: '005_bulk_export',
+    sql: `
+ALTER TABLE practice ADD COLUMN imported_at timestamptz NOT NULL DEFAULT now();
+CREATE TABLE export_job (
+  id               text PRIMARY KEY,
+  practice_ods     text NOT NULL,
+  consumer_asid    text NOT NULL,
+  request          jsonb NOT NULL,
+  transaction_time timestamptz NOT NULL,
+  state            text NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'failed')),
+  owner            text,
+  heartbeat_at     timestamptz,
+  attempts         integer NOT NULL DEFAULT 0,
+  total            integer,
+  done             integer NOT NULL DEFAULT 0,
+  files            jsonb NOT NULL DEFAULT '[]'::jsonb,
+  error            text,
+  expires_at       timestamptz,
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX export_job_unfinished ON export_job (created_at) WHERE state IN ('queued', 'running');
+CREATE INDEX export_job_expiry ON export_job (expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
 ];

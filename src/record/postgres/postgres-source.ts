@@ -24,6 +24,7 @@ import type {
   CandidateRound,
   Placed,
   PlacedItems,
+  PlacedPatient,
   RecordSource,
   TopicLink,
   WithheldItem,
@@ -349,6 +350,33 @@ export class PostgresSource implements RecordSource {
       healthcareServices: of<HealthcareService>('healthcareService'),
       devices: of<Device>('device'),
     });
+  }
+
+  async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
+    // The (practice_ods, seq) unique index: a range scan, however far into the practice.
+    const rows = await this.db.query<{ seq: number; detail: Patient }>(
+      `SELECT seq, detail FROM patients WHERE practice_ods = $1 AND seq > $2::integer
+        ORDER BY seq LIMIT $3::integer`,
+      [this.odsCode, after, limit],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), patient: r.detail }));
+  }
+
+  async patientCount(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM patients WHERE practice_ods = $1',
+      [this.odsCode],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async importedAt(): Promise<string> {
+    const rows = await this.db.query<{ imported_at: Date }>(
+      'SELECT imported_at FROM practice WHERE ods_code = $1',
+      [this.odsCode],
+    );
+    if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
+    return rows[0].imported_at.toISOString();
   }
 
   isReady(): Promise<boolean> {

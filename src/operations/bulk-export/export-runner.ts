@@ -1,0 +1,244 @@
+/**
+ * Runs bulk export jobs in the background of a serving process (docs/decisions.md D-B4 to D-B8): claims
+ * a job from the job store, reads the practice's patients in batches, writes each shareable patient's
+ * whole structured record as NDJSON, and reports progress after every batch (the heartbeat that lets
+ * another process take over a job whose process died). One job at a time per process; the export
+ * gives way to live requests (D-B8). A job interrupted by a crash or a stop is run again from the start.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { Clock } from '../../clock';
+import type { BulkExportConfig } from '../../config';
+import { GpcError } from '../../fhir/gpc-error';
+import type { Logger } from '../../logger';
+import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
+import type { PracticeStore } from '../../record/practices';
+import type { MedicationDateTolerance } from '../structured-record/predefined-searches';
+import { NdjsonFiles } from './ndjson-files';
+import { patientResources } from './patient-resources';
+
+/** A job started this many times (each start after a crash or stop) is failed rather than run again. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * Resources shared by many patients' records: each distinct one is written once per job (D-B5). Two
+ * patients' copies of one are byte-identical (the same mapper over the same actor), so the first is kept.
+ */
+const SHARED_TYPES: ReadonlySet<string> = new Set([
+  'Organization',
+  'Practitioner',
+  'PractitionerRole',
+  'Location',
+  'Medication',
+  'Device',
+  'HealthcareService',
+]);
+
+/** How long the export waits for live requests before a batch at most, so it is never starved. */
+const MAX_YIELD_MS = 2000;
+
+export interface ExportRunnerDeps {
+  readonly jobs: ExportJobStore;
+  readonly practices: PracticeStore;
+  readonly config: BulkExportConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly predefinedMedicationDays: MedicationDateTolerance;
+  /** Whether live requests are waiting on this process (then the export waits). */
+  readonly busy?: () => boolean;
+  /** How often to look for work without a kick-off in this process (ms). */
+  readonly pollMs?: number;
+  /** Called after each batch has been recorded (tests stop a job mid-way with it). */
+  readonly afterBatch?: (job: ExportJob, done: number) => void | Promise<void>;
+}
+
+/** The directory of a job's files. */
+export function jobDir(config: BulkExportConfig, id: string): string {
+  return join(config.dir, id);
+}
+
+export class ExportRunner {
+  /** This process's name on the jobs it runs. */
+  readonly owner = randomUUID();
+  private loop: Promise<void> | undefined;
+  private again = false;
+  private stopping: 'release' | 'abandon' | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ExportRunnerDeps) {}
+
+  /** Looks for work now and every pollMs (jobs queued by other processes, jobs to take over, expiry). */
+  start(): void {
+    this.timer ??= setInterval(() => this.kick(), this.deps.pollMs ?? 1000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Looks for work now (after a kick-off). */
+  kick(): void {
+    if (this.stopping) return;
+    if (this.loop) {
+      this.again = true;
+      return;
+    }
+    this.loop = this.work().finally(() => {
+      this.loop = undefined;
+      if (this.again && !this.stopping) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves once no work is in progress (tests). */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
+  /**
+   * Stops after the current patient: the job goes back to the queue, for the next process to start at
+   * once. `abandon` leaves it as a crash would: running, until its heartbeat is stale.
+   */
+  async stop(how: 'release' | 'abandon' = 'release'): Promise<void> {
+    this.stopping = how;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+
+  private async work(): Promise<void> {
+    const { jobs, clock, config, logger } = this.deps;
+    try {
+      await this.sweep();
+      for (;;) {
+        if (this.stopping) return;
+        const now = clock.now();
+        const staleBefore = new Date(now.getTime() - config.staleSeconds * 1000);
+        const job = await jobs.claim(this.owner, now, staleBefore, MAX_ATTEMPTS);
+        if (!job) return;
+        await this.run(job);
+      }
+    } catch (error) {
+      // The job store is unavailable: the next poll tries again; a job left running is taken over.
+      logger.warn('bulk export: cannot reach the job store', { cause: String(error) });
+    }
+  }
+
+  /** Deletes the files and records of jobs that expired. */
+  private async sweep(): Promise<void> {
+    for (const id of await this.deps.jobs.expired(this.deps.clock.now())) {
+      await rm(jobDir(this.deps.config, id), { recursive: true, force: true });
+      await this.deps.jobs.remove(id);
+    }
+  }
+
+  private async run(job: ExportJob): Promise<void> {
+    const { jobs, clock, config, logger } = this.deps;
+    const dir = jobDir(config, job.id);
+    const files = new NdjsonFiles(dir, config.fileMaxBytes);
+    logger.info('bulk export started', { job: job.id, practice: job.odsCode, attempt: job.attempts });
+    try {
+      // A job run again starts from nothing: what an interrupted run wrote is not trusted.
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      const outcome = await this.write(job, files);
+      if (outcome === 'stopped' || outcome === 'cancelled') {
+        await files.abort();
+        if (outcome === 'cancelled') await rm(dir, { recursive: true, force: true });
+        else if (this.stopping === 'release') await jobs.release(job.id, this.owner);
+        return;
+      }
+      const written = await files.close();
+      const expiresAt = new Date(clock.now().getTime() + config.expiryMinutes * 60_000);
+      if (!(await jobs.finish(job.id, this.owner, { state: 'completed', files: written, expiresAt }))) {
+        await rm(dir, { recursive: true, force: true });
+      }
+      logger.info('bulk export completed', { job: job.id, files: written.length });
+    } catch (error) {
+      await files.abort();
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      if (error instanceof GpcError && error.spineCode === 'SERVICE_UNAVAILABLE') {
+        // The store is down: the job waits in the queue (or, if even that fails, is taken over later).
+        logger.warn('bulk export paused: the store is unavailable', { job: job.id });
+        await jobs.release(job.id, this.owner).catch(() => undefined);
+        return;
+      }
+      const disk = error instanceof Error && 'code' in error && typeof error.code === 'string';
+      logger.error('bulk export failed', { job: job.id, cause: String(error) });
+      const expiresAt = new Date(clock.now().getTime() + config.expiryMinutes * 60_000);
+      await jobs
+        .finish(job.id, this.owner, {
+          state: 'failed',
+          files: [],
+          error: disk
+            ? 'The export files could not be written; start a new export later'
+            : 'The export failed; start a new export',
+          expiresAt,
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Writes every patient's resources; says whether it finished, was stopped or was cancelled. */
+  private async write(job: ExportJob, files: NdjsonFiles): Promise<'done' | 'stopped' | 'cancelled'> {
+    const { jobs, clock, config } = this.deps;
+    const practice = await this.deps.practices.find(job.odsCode);
+    if (!practice) throw new Error(`practice ${job.odsCode} is no longer served`);
+    const { repository, settings } = practice;
+    const total = await repository.patientCount();
+    const importedAt = await repository.importedAt();
+    const types = job.request.types && new Set(job.request.types);
+    const since = job.request.since === undefined ? undefined : new Date(job.request.since);
+    const seen = new Set<string>();
+    const resourceDeps = {
+      repository,
+      today: clock.today(),
+      date: job.transactionTime,
+      traceId: job.id,
+      newId: randomUUID,
+      predefinedMedicationDays: this.deps.predefinedMedicationDays,
+      disabledAreas: new Set(settings.disabledAreas),
+      documentsDisabled: settings.documentsDisabled,
+      importedAt,
+      ...(since && { since }),
+    };
+    let after = -1;
+    let done = 0;
+    for (;;) {
+      await this.giveWay();
+      if (this.stopping) return 'stopped';
+      const batch = await repository.patientsAfter(after, config.batchSize);
+      if (batch.length === 0) return 'done';
+      for (const { seq, patient } of batch) {
+        // Live requests that arrived meanwhile run before the next patient.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        for (const resource of await patientResources(patient, resourceDeps)) {
+          const type = resource.resourceType;
+          if (types && !types.has(type)) continue;
+          const json = JSON.stringify(resource);
+          if (SHARED_TYPES.has(type)) {
+            const key = createHash('sha1').update(json).digest('base64');
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          await files.write(type, json);
+        }
+        done += 1;
+        after = seq;
+      }
+      const progress = { total: Math.max(total, done), done, files: files.files() };
+      if (!(await jobs.progress(job.id, this.owner, progress, clock.now()))) return 'cancelled';
+      await this.deps.afterBatch?.(job, done);
+    }
+  }
+
+  /** Waits while live requests queue on this process, at most MAX_YIELD_MS (D-B8). */
+  private async giveWay(): Promise<void> {
+    const busy = this.deps.busy;
+    if (!busy) return;
+    const started = Date.now();
+    while (busy() && Date.now() - started < MAX_YIELD_MS && !this.stopping) await sleep(10);
+  }
+}
