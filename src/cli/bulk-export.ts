@@ -11,11 +11,12 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 
+import { INTERACTIONS } from '../spine/interactions';
 import { type CallOutcome, classify, unreachableMessage } from './client';
 import { isObject, type JsonObject } from './request';
 
-/** This provider's Bulk Data interaction, sent on every export request (docs/decisions.md). */
-export const BULK_EXPORT_INTERACTION = 'urn:nhs:names:services:gpconnect:fhir:operation:bulk-export-1';
+/** This provider's Bulk Data interaction, sent on every export request (docs/decisions.md D-B1). */
+export const BULK_EXPORT_INTERACTION = INTERACTIONS.bulkExport.interactionId;
 
 /** A failure with a status, an OperationOutcome or a body that is not one, or no answer at all. */
 export type Failure = Exclude<CallOutcome, { kind: 'bundle' }>;

@@ -225,7 +225,7 @@ describe('gpc export against a Bulk Data server', () => {
       expect(s.headers['ssp-from']).toBe('200000000115');
       expect(s.headers['ssp-to']).toBe('200000000116');
       expect(s.headers['ssp-interactionid']).toBe(
-        'urn:nhs:names:services:gpconnect:fhir:operation:bulk-export-1',
+        'urn:nhs:names:services:gpconnect:structured:fhir:operation:export-1',
       );
       expect(claims(s.headers)).toMatchObject({
         reason_for_request: 'secondaryuses',
