@@ -195,7 +195,8 @@ export class ExportRunner {
     const resourceDeps = {
       repository,
       today: clock.today(),
-      date: job.transactionTime,
+      // As the structured record writes its date: to the second.
+      date: job.transactionTime.replace(/\.\d{3}Z$/, 'Z'),
       traceId: job.id,
       newId: randomUUID,
       predefinedMedicationDays: this.deps.predefinedMedicationDays,
