@@ -65,10 +65,8 @@ export class ProgressReporter {
     if (key === this.last) return;
     this.last = key;
     const percent = progress ? ` (${Math.floor((progress.done / progress.total) * 100)}%)` : '';
-    this.sink.line(
-      `Progress: ${progress ? `${progress.done}/${progress.total} patients${percent}` : (header ?? 'running')}` +
-        ` after ${elapsedText(elapsed)}`,
-    );
+    const what = progress ? `${progress.done}/${progress.total} patients${percent}` : (header ?? 'running');
+    this.sink.line(`Progress: ${what} after ${elapsedText(elapsed)}`);
   }
 
   /** Ends the in-place line so what follows starts on a line of its own. */

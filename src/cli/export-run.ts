@@ -22,7 +22,7 @@ import {
   pollStatus,
 } from './bulk-export';
 import { describeOperationOutcome } from './client';
-import { ProgressReporter,type ProgressSink } from './export-progress';
+import { ProgressReporter, type ProgressSink } from './export-progress';
 import { type FileResult, renderTotals } from './export-summary';
 import { isObject } from './request';
 
@@ -175,6 +175,8 @@ async function waitForManifest(
   }
 }
 
+const plural = (n: number) => (n === 1 ? '' : 's');
+
 const SAFE_TYPE = /^[A-Za-z]{1,64}$/;
 
 /** Local file names from the manifest's types, never from its URLs (a hostile path stays out). */
@@ -244,7 +246,7 @@ async function download(
     const expected = o.count;
     const gzip = /gzip/i.test(result.encoding) ? ', gzip' : '';
     io.line(
-      `  ${name}: ${result.lines} ${error ? 'OperationOutcome' : 'resource'}${result.lines === 1 ? '' : 's'}, ` +
+      `  ${name}: ${result.lines} ${error ? 'OperationOutcome' : 'resource'}${plural(result.lines)}, ` +
         `${result.bytes} bytes${gzip}`,
     );
     if (error) {
@@ -310,9 +312,8 @@ export async function runExport(options: ExportRunOptions, io: ExportIo): Promis
       for (const line of lines) io.line(`  error: ${line}`);
     }
     io.line('');
-    io.line(
-      `Errors: ${errors === 0 ? 'none' : `${errors} in ${result.errorFiles.length} file(s) (see ${options.outDir})`}`,
-    );
+    const errorFiles = `${result.errorFiles.length} file${plural(result.errorFiles.length)}`;
+    io.line(`Errors: ${errors === 0 ? 'none' : `${errors} in ${errorFiles} (see ${options.outDir})`}`);
     for (const p of result.problems) io.err(`gpc: ${p}`);
     if (result.problems.length > 0) {
       io.err('gpc: the files do not match the manifest: do not use this extract as complete');

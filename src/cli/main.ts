@@ -48,7 +48,6 @@ export const EXIT = { ok: 0, failed: 1, clinicalRisk: 2, usage: 64, interrupted:
 
 const D = DEFAULT_IDENTITY;
 
-
 const COMMON_HELP = `Consumer identity (sent in the Ssp-* headers and the unsigned JWT; test defaults in brackets):
   --consumer-asid ASID          Ssp-From [${D.consumerAsid}]
   --provider-asid ASID          Ssp-To: the provider endpoint's ASID [${D.providerAsid}]
@@ -630,9 +629,10 @@ async function exportCommand(args: string[], io: Io): Promise<number> {
       throw new UsageError(`--status ${statusUrl} is not a URL`);
     }
   }
+  // resuming: the base the status URL sits under (this provider's form), for the JWT's aud
   const baseUrl =
     statusUrl !== undefined && text(values, 'base') === undefined && text(values, 'ods') === undefined
-      ? new URL(statusUrl).origin
+      ? statusUrl.replace(/\/(?:\$|%24)export-status\/[^/]*$/, '')
       : exportBaseOf(values);
   const types = text(values, 'type')
     ?.split(',')

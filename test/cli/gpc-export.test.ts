@@ -367,7 +367,7 @@ describe('gpc export against a Bulk Data server', () => {
     const run = await gpc(exportArgs());
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('error: patient p9 could not be read');
-    expect(run.stdout).toContain('Errors: 1 in 1 file(s)');
+    expect(run.stdout).toContain('Errors: 1 in 1 file ');
     expect(run.stderr).toContain('the extract is incomplete');
   });
 
