@@ -57,6 +57,13 @@ export interface ExportLimits {
 /** Created, or refused for one of the two limits on unfinished jobs. */
 export type CreateOutcome = 'created' | 'consumer-limit' | 'total-limit';
 
+export interface ClaimTimes {
+  readonly now: Date;
+  readonly staleBefore: Date;
+  readonly maxAttempts: number;
+  readonly expiresAt: Date;
+}
+
 export interface JobProgress {
   readonly total: number;
   readonly done: number;
@@ -71,9 +78,10 @@ export interface ExportJobStore {
   find(id: string): Promise<ExportJob | undefined>;
   /**
    * Takes the oldest queued job, or a running one whose owner has not reported since `staleBefore`,
-   * for `owner`; a job already started `maxAttempts` times is marked failed instead.
+   * for `owner`; a job already started `maxAttempts` times is marked failed instead (kept until
+   * `expiresAt`, so its consumer learns why).
    */
-  claim(owner: string, now: Date, staleBefore: Date, maxAttempts: number): Promise<ExportJob | undefined>;
+  claim(owner: string, when: ClaimTimes): Promise<ExportJob | undefined>;
   /** Records progress (and that `owner` is alive); false when the job is no longer the owner's (cancelled). */
   progress(id: string, owner: string, progress: JobProgress, now: Date): Promise<boolean>;
   /** Ends a job the owner runs; false when it was cancelled meanwhile. */

@@ -2,10 +2,8 @@
  * Bulk export, the protocol (FHIR Bulk Data Access adapted to GP Connect, docs/decisions.md D-B1 to
  * D-B3): kick-off, progress, manifest, downloads (plain and gzip), cancel, another consumer refused.
  */
-import request from 'supertest';
-
-import { BASE, CONSUMER_ASID, testApp } from '../support/app';
-import { deleteUrl, download, exportAll, getUrl, kickOff, pathOf } from '../support/bulk-export';
+import { BASE, testApp } from '../support/app';
+import { download, exportAll, kickOff, pathOf } from '../support/bulk-export';
 
 describe('bulk export protocol', () => {
   it('kick-off answers 202 with the status URL under the practice base', async () => {

@@ -58,11 +58,13 @@ export async function exportAll(
 
 /** The lines of a file, each parsed. */
 export async function download(t: TestApp, url: string, options: SendOptions = {}): Promise<unknown[]> {
-  const res = await getUrl(t, url, options).buffer(true).parse((r, done) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  const res = await getUrl(t, url, options)
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+    });
   if (res.status !== 200) throw new Error(`download answered ${res.status}`);
   const text = res.body as string;
   return text

@@ -18,7 +18,12 @@ import type { Request, Response } from 'express';
 import type { Clock } from '../../clock';
 import type { BulkExportConfig } from '../../config';
 import { GpcError } from '../../fhir/gpc-error';
-import { type FhirEndpoint, type FhirPatternRoute, type GateResult, RESPONSE_SENT } from '../../http/fhir-routes';
+import {
+  type FhirEndpoint,
+  type FhirPatternRoute,
+  type GateResult,
+  RESPONSE_SENT,
+} from '../../http/fhir-routes';
 import { factsOf } from '../../ops/request-facts';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { INTERACTIONS } from '../../spine/interactions';
@@ -68,7 +73,12 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
   const ownJob = async (id: string, gate: GateResult): Promise<ExportJob> => {
     const job = id === '' ? undefined : await jobs.find(id);
     const expired = job?.expiresAt !== undefined && Date.parse(job.expiresAt) <= clock.now().getTime();
-    if (!job || expired || job.consumerAsid !== gate.envelope.fromAsid || job.odsCode !== gate.practice.odsCode)
+    if (
+      !job ||
+      expired ||
+      job.consumerAsid !== gate.envelope.fromAsid ||
+      job.odsCode !== gate.practice.odsCode
+    )
       throw notFound(id);
     return job;
   };
@@ -86,7 +96,10 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
           id,
           odsCode: gate.practice.odsCode,
           consumerAsid: gate.envelope.fromAsid,
-          request: { url: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`, ...params },
+          request: {
+            url: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`,
+            ...params,
+          },
           transactionTime: clock.now().toISOString(),
         },
         { perConsumer: config.maxPerConsumer, total: config.maxTotal },
@@ -124,15 +137,16 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
       factsOf(res).resource = `export/${id}`;
       const job = await ownJob(id, gate);
       if (job.state === 'failed') {
-        throw new GpcError('INTERNAL_SERVER_ERROR', `Export job ${id} failed: ${job.error ?? 'unknown cause'}`);
+        throw new GpcError(
+          'INTERNAL_SERVER_ERROR',
+          `Export job ${id} failed: ${job.error ?? 'unknown cause'}`,
+        );
       }
       if (job.state !== 'completed') {
         res.status(202);
         res.setHeader(
           'X-Progress',
-          job.state === 'queued' || job.total === undefined
-            ? 'queued'
-            : `${job.done}/${job.total} patients`,
+          job.state === 'queued' || job.total === undefined ? 'queued' : `${job.done}/${job.total} patients`,
         );
         res.setHeader('Retry-After', String(config.retryAfterSeconds));
         res.end();

@@ -32,10 +32,15 @@ export const EXPORT_TYPES: readonly string[] = [
 ];
 
 /** The Bulk Data spec's NDJSON names, all meaning the one format written. */
-const OUTPUT_FORMATS: ReadonlySet<string> = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
+const OUTPUT_FORMATS: ReadonlySet<string> = new Set([
+  'application/fhir+ndjson',
+  'application/ndjson',
+  'ndjson',
+]);
 
 /** A FHIR instant: a full date and time with seconds and a zone (FHIR STU3 datatypes, `instant`). */
-const INSTANT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+const INSTANT =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$/;
 
 const KNOWN = ['_outputFormat', '_type', '_since', '_format'];
 

@@ -116,7 +116,8 @@ export class ExportRunner {
         if (this.stopping) return;
         const now = clock.now();
         const staleBefore = new Date(now.getTime() - config.staleSeconds * 1000);
-        const job = await jobs.claim(this.owner, now, staleBefore, MAX_ATTEMPTS);
+        const expiresAt = new Date(now.getTime() + config.expiryMinutes * 60_000);
+        const job = await jobs.claim(this.owner, { now, staleBefore, maxAttempts: MAX_ATTEMPTS, expiresAt });
         if (!job) return;
         await this.run(job);
       }

@@ -28,7 +28,10 @@ export function wholeRecordParameters(nhsNumber: string): object {
   return {
     resourceType: 'Parameters',
     parameter: [
-      { name: 'patientNHSNumber', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } },
+      {
+        name: 'patientNHSNumber',
+        valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber },
+      },
       { name: 'includeAllergies', part: [{ name: 'includeResolvedAllergies', valueBoolean: true }] },
       area('includeMedication'),
       area('includeConsultations'),
@@ -76,10 +79,11 @@ function* itemsOf(record: PatientRecord): Generator<unknown> {
   const stack: unknown[] = [clinical];
   while (stack.length > 0) {
     const value = stack.pop();
-    if (Array.isArray(value)) stack.push(...(value as unknown[]));
-    else if (typeof value === 'object' && value !== null) {
+    if (Array.isArray(value)) {
+      for (const item of value as readonly unknown[]) stack.push(item);
+    } else if (typeof value === 'object' && value !== null) {
       if ('recorded' in value && 'id' in value) yield value;
-      stack.push(...Object.values(value));
+      for (const member of Object.values(value as Record<string, unknown>)) stack.push(member);
     }
   }
 }
@@ -106,7 +110,10 @@ export function changedSince(record: PatientRecord, since: Date, importedAt: str
  * The patient's resources in Bundle order (warnings, an OperationOutcome about the request rather than
  * the record, left out), or none when the patient may not be shared or (with `_since`) has not changed.
  */
-export async function patientResources(patient: Patient, deps: PatientResourcesDeps): Promise<FhirResource[]> {
+export async function patientResources(
+  patient: Patient,
+  deps: PatientResourcesDeps,
+): Promise<FhirResource[]> {
   if (!mayBeShared(patient)) return [];
   const parsed = buildStructuredQuery(
     wholeRecordParameters(patient.nhsNumber),

@@ -3,6 +3,7 @@
  * with WORKERS>1 a status request that reaches another process answers 404 (docs/decisions.md D-B4).
  */
 import type {
+  ClaimTimes,
   CreateOutcome,
   ExportFile,
   ExportJob,
@@ -29,7 +30,10 @@ export class MemoryExportJobs implements ExportJobStore {
     if (open.filter((h) => h.job.consumerAsid === job.consumerAsid).length >= limits.perConsumer)
       return 'consumer-limit';
     if (open.length >= limits.total) return 'total-limit';
-    this.jobs.set(job.id, { job: { ...job, state: 'queued', done: 0, files: [], attempts: 0 }, heartbeat: 0 });
+    this.jobs.set(job.id, {
+      job: { ...job, state: 'queued', done: 0, files: [], attempts: 0 },
+      heartbeat: 0,
+    });
     return 'created';
   }
 
@@ -37,18 +41,20 @@ export class MemoryExportJobs implements ExportJobStore {
     return this.jobs.get(id)?.job;
   }
 
-  async claim(
-    owner: string,
-    now: Date,
-    staleBefore: Date,
-    maxAttempts: number,
-  ): Promise<ExportJob | undefined> {
+  async claim(owner: string, when: ClaimTimes): Promise<ExportJob | undefined> {
+    const { now, staleBefore, maxAttempts } = when;
     for (const held of this.jobs.values()) {
       const { job } = held;
       const stale = job.state === 'running' && held.heartbeat < staleBefore.getTime();
       if (job.state !== 'queued' && !stale) continue;
       if (job.attempts >= maxAttempts) {
-        held.job = { ...job, state: 'failed', error: 'The export stopped repeatedly and was given up' };
+        held.job = {
+          ...job,
+          state: 'failed',
+          error: 'The export stopped repeatedly and was given up',
+          expiresAt: when.expiresAt.toISOString(),
+        };
+        held.owner = undefined;
         continue;
       }
       held.job = { ...job, state: 'running', attempts: job.attempts + 1, done: 0, files: [] };

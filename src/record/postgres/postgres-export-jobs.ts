@@ -5,6 +5,7 @@
  * job whose heartbeat is older than EXPORT_STALE_SECONDS is taken over (docs/decisions.md D-B4).
  */
 import type {
+  ClaimTimes,
   CreateOutcome,
   ExportFile,
   ExportJob,
@@ -80,26 +81,21 @@ export class PostgresExportJobs implements ExportJobStore {
   }
 
   async find(id: string): Promise<ExportJob | undefined> {
-    const rows = await (await this.database).query<JobRow>(
-      `SELECT ${COLUMNS} FROM export_job WHERE id = $1`,
-      [id],
-    );
+    const rows = await (
+      await this.database
+    ).query<JobRow>(`SELECT ${COLUMNS} FROM export_job WHERE id = $1`, [id]);
     return rows[0] && jobOf(rows[0]);
   }
 
-  async claim(
-    owner: string,
-    now: Date,
-    staleBefore: Date,
-    maxAttempts: number,
-  ): Promise<ExportJob | undefined> {
+  async claim(owner: string, when: ClaimTimes): Promise<ExportJob | undefined> {
+    const { now, staleBefore, maxAttempts } = when;
     const db = await this.database;
     // Jobs started too often (a crash loop) fail rather than run again.
     await db.query(
       `UPDATE export_job SET state = 'failed', owner = NULL, expires_at = $3,
               error = 'The export stopped repeatedly and was given up'
         WHERE (state = 'queued' OR (state = 'running' AND heartbeat_at < $1)) AND attempts >= $2`,
-      [staleBefore, maxAttempts, now],
+      [staleBefore, maxAttempts, when.expiresAt],
     );
     const rows = await db.query<JobRow>(
       `UPDATE export_job SET state = 'running', owner = $1, heartbeat_at = $2, attempts = attempts + 1,
@@ -114,7 +110,9 @@ export class PostgresExportJobs implements ExportJobStore {
   }
 
   async progress(id: string, owner: string, progress: JobProgress, now: Date): Promise<boolean> {
-    const rows = await (await this.database).query(
+    const rows = await (
+      await this.database
+    ).query(
       `UPDATE export_job SET total = $3, done = $4, files = $5, heartbeat_at = $6
         WHERE id = $1 AND owner = $2 AND state = 'running' RETURNING id`,
       [id, owner, progress.total, progress.done, JSON.stringify(progress.files), now],
@@ -127,7 +125,9 @@ export class PostgresExportJobs implements ExportJobStore {
     owner: string,
     outcome: { state: 'completed' | 'failed'; files: readonly ExportFile[]; error?: string; expiresAt: Date },
   ): Promise<boolean> {
-    const rows = await (await this.database).query(
+    const rows = await (
+      await this.database
+    ).query(
       `UPDATE export_job SET state = $3, files = $4, error = $5, expires_at = $6, owner = NULL
         WHERE id = $1 AND owner = $2 AND state = 'running' RETURNING id`,
       [id, owner, outcome.state, JSON.stringify(outcome.files), outcome.error ?? null, outcome.expiresAt],
@@ -136,7 +136,9 @@ export class PostgresExportJobs implements ExportJobStore {
   }
 
   async release(id: string, owner: string): Promise<void> {
-    await (await this.database).query(
+    await (
+      await this.database
+    ).query(
       `UPDATE export_job SET state = 'queued', owner = NULL, attempts = GREATEST(attempts - 1, 0)
         WHERE id = $1 AND owner = $2 AND state = 'running'`,
       [id, owner],
@@ -149,10 +151,11 @@ export class PostgresExportJobs implements ExportJobStore {
   }
 
   async expired(now: Date): Promise<string[]> {
-    const rows = await (await this.database).query<{ id: string }>(
-      'SELECT id FROM export_job WHERE expires_at IS NOT NULL AND expires_at <= $1',
-      [now],
-    );
+    const rows = await (
+      await this.database
+    ).query<{ id: string }>('SELECT id FROM export_job WHERE expires_at IS NOT NULL AND expires_at <= $1', [
+      now,
+    ]);
     return rows.map((r) => r.id);
   }
 }
