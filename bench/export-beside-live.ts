@@ -306,8 +306,11 @@ async function main(): Promise<void> {
 
     await wrk(port, dir, nhs, 5, o.connections); // warm-up: JIT, pool, caches
     const alone = await wrk(port, dir, nhs, o.duration, o.connections);
+    // each phase's figures as soon as it ends: a long run cut short keeps what it measured
+    process.stdout.write(`${line('without an export', alone)}\n`);
 
     const solo = await (await exportJob(port)).finished;
+    process.stdout.write(`export alone: ${solo.seconds.toFixed(1)} s, ${solo.resources} resources\n`);
 
     const job = await exportJob(port);
     t = Date.now();
