@@ -62,12 +62,13 @@ export interface AppDeps {
   readonly bulkExport?: BulkExport;
 }
 
-function endpoints(deps: AppDeps): Record<string, FhirEndpoint> {
+function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, FhirEndpoint> {
   const { config, clock } = deps;
   const newId = deps.newId ?? randomUUID;
   // The CapabilityStatement never changes while the process runs: serialise it once in each format.
   const statement = capabilityStatement(deps.software, {
     demographicSearch: config.patientSearch.demographicEnabled,
+    durableExportJobs,
   });
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   const getRecord: FhirEndpoint = {
@@ -247,7 +248,7 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   const routes = fhirRoutes({
     clock: deps.clock,
     practices: deps.practices,
-    endpoints: { ...endpoints(deps), '/Patient': search, ...exportRoutes.endpoints },
+    endpoints: { ...endpoints(deps, bulk.jobs.durable), '/Patient': search, ...exportRoutes.endpoints },
     reads,
     patterns: exportRoutes.patterns,
     admit,

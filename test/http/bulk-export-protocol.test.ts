@@ -2,8 +2,11 @@
  * Bulk export, the protocol (FHIR Bulk Data Access adapted to GP Connect, docs/decisions.md D-B1 to
  * D-B3): kick-off, progress, manifest, downloads (plain and gzip), cancel, another consumer refused.
  */
-import { BASE, testApp } from '../support/app';
+import type { CapabilityStatement } from 'fhir/r3';
+
+import { BASE, getMetadata, testApp } from '../support/app';
 import { download, exportAll, kickOff, pathOf } from '../support/bulk-export';
+import { TEST_STORE } from '../support/store';
 
 describe('bulk export protocol', () => {
   it('kick-off answers 202 with the status URL under the practice base', async () => {
@@ -28,5 +31,25 @@ describe('bulk export protocol', () => {
       expect(lines).toHaveLength(output.count);
       for (const line of lines) expect((line as { resourceType: string }).resourceType).toBe(output.type);
     }
+  });
+});
+
+describe('discovery', () => {
+  it('the CapabilityStatement lists the export and says where jobs live and where code-system versions are', async () => {
+    const t = testApp();
+    const res = await getMetadata(t);
+    expect(res.status).toBe(200);
+    const rest = (res.body as CapabilityStatement).rest?.[0];
+    expect(rest?.operation).toContainEqual({
+      name: 'export',
+      definition: { reference: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
+    });
+    expect(rest?.documentation).toContain('GET /coding-schemes');
+    expect(rest?.documentation).toContain(
+      TEST_STORE === 'postgres' ? 'survive a restart' : "this process's memory",
+    );
+    const xml = await getMetadata(t, { headers: { Accept: 'application/fhir+xml' } });
+    expect(xml.status).toBe(200);
+    expect(xml.text).toContain('<name value="export"/>');
   });
 });

@@ -341,7 +341,8 @@ describe('the migrate operation E3 is not implemented (D-26)', () => {
 
   it('the CapabilityStatement does not list gpc.migratestructuredrecord (D-4: only if implemented)', async () => {
     const cs = (await getMetadata(t)).body as CapabilityStatement;
-    expect(cs.rest?.[0].operation?.map((o) => o.name)).toEqual(['gpc.getstructuredrecord']);
+    // The bulk export (issue 17, D-B1) is implemented and listed; migrate is not.
+    expect(cs.rest?.[0].operation?.map((o) => o.name)).toEqual(['gpc.getstructuredrecord', 'export']);
   });
 });
 

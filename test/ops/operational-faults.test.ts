@@ -104,7 +104,8 @@ describe('CORS, as the CapabilityStatement claims', () => {
       );
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
-    expect(preflight.headers['access-control-allow-methods']).toBe('GET,POST');
+    // DELETE: a bulk export is cancelled with it (D-B1).
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET,POST,DELETE');
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Ssp-TraceID.*Authorization/);
   });
 
@@ -115,6 +116,9 @@ describe('CORS, as the CapabilityStatement claims', () => {
     });
     expectBundle(res);
     expect(res.headers['access-control-allow-origin']).toBe('*');
-    expect(res.headers['access-control-expose-headers']).toBe('Retry-After');
+    // And the bulk export's Content-Location, X-Progress and Expires (D-B1).
+    expect(res.headers['access-control-expose-headers']).toBe(
+      'Retry-After,Content-Location,X-Progress,Expires',
+    );
   });
 });

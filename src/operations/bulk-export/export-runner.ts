@@ -5,7 +5,7 @@
  * another process take over a job whose process died). One job at a time per process; the export
  * gives way to live requests (D-B8). A job interrupted by a crash or a stop is run again from the start.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -221,7 +221,7 @@ export class ExportRunner {
           if (types && !types.has(type)) continue;
           const json = JSON.stringify(resource);
           if (SHARED_TYPES.has(type)) {
-            const key = createHash('sha1').update(json).digest('base64');
+            const key = hash('sha1', json, 'base64');
             if (seen.has(key)) continue;
             seen.add(key);
           }

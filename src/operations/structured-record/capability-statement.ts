@@ -48,6 +48,25 @@ export interface SoftwareInfo {
 export interface CapabilityOptions {
   /** Whether the demographic patient search parameters are served (PATIENT_DEMOGRAPHIC_SEARCH). */
   readonly demographicSearch: boolean;
+  /** Whether bulk export jobs outlive the process (PostgreSQL) or are kept in its memory (D-B4). */
+  readonly durableExportJobs?: boolean;
+}
+
+/** The FHIR Bulk Data Access definition of the patient-level export this server implements (D-B1). */
+export const BULK_EXPORT_DEFINITION = 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export';
+
+/** What a bulk consumer needs to know that the statement's structure cannot say (im1_code_001, D-B9). */
+function bulkExportDocumentation(durable: boolean): string {
+  return (
+    'Bulk export: GET [base]/Patient/$export with Prefer: respond-async (FHIR Bulk Data Access), the same ' +
+    'Spine headers and JWT as every request, its own interaction id ' +
+    'urn:nhs:names:services:gpconnect:structured:fhir:operation:export-1; poll the Content-Location, then ' +
+    'fetch the NDJSON files of the manifest. ' +
+    (durable
+      ? 'Jobs are kept in the database and survive a restart. '
+      : "Jobs are kept in this process's memory: a restart loses them. ") +
+    'The code-system versions of an extract (SNOMED CT, dm+d, Read) are at GET /coding-schemes on this host.'
+  );
 }
 
 /** The Foundations interactions served beside the operation: the reads and the patient search. */
@@ -112,8 +131,12 @@ export function capabilityStatement(
         mode: 'server',
         // True, as the spec's template has it, and served: src/app.ts answers CORS (D-43).
         security: { cors: true },
+        documentation: bulkExportDocumentation(options.durableExportJobs ?? false),
         resource: foundationsResources(options),
-        operation: [{ name: 'gpc.getstructuredrecord', definition: { reference: OPERATION_DEFINITION_URL } }],
+        operation: [
+          { name: 'gpc.getstructuredrecord', definition: { reference: OPERATION_DEFINITION_URL } },
+          { name: 'export', definition: { reference: BULK_EXPORT_DEFINITION } },
+        ],
       },
     ],
   };
