@@ -1,5 +1,5 @@
 /**
- * `npm run bench:export [-- N]`: a bulk export of an N-patient synthetic practice (10,000 by default)
+ * `npm run bench:export-practice [-- N]`: a bulk export of an N-patient synthetic practice (10,000 by default)
  * over PostgreSQL, through the real server: the practice file is written and imported (gpc-admin), the
  * server started in its own process (REPOSITORY=postgres), `Patient/$export` kicked off over HTTP and
  * polled until the manifest; then the duration, the rate per 1,000 patients, the lines and bytes
@@ -137,6 +137,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:export failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench:export-practice failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

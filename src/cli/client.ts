@@ -59,7 +59,7 @@ function snippetOf(data: unknown): string {
 }
 
 /** Retry-After as seconds (delta-seconds or an HTTP date), for a 429 or 503 only. */
-function retryAfterOf(
+export function retryAfterOf(
   status: number,
   header: string | null | undefined,
   now: number = Date.now(),
@@ -71,7 +71,7 @@ function retryAfterOf(
 }
 
 /** Classify whatever came back with an HTTP status. */
-function classify(
+export function classify(
   status: number,
   data: unknown,
   contentType: string,
@@ -117,7 +117,7 @@ function classify(
 }
 
 /** Why the provider could not be reached, in words (fetch hides the socket error in `cause`). */
-function unreachableMessage(error: unknown, baseUrl: string, timeoutMs: number): string {
+export function unreachableMessage(error: unknown, baseUrl: string, timeoutMs: number): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return `No answer from the provider at ${baseUrl} within ${timeoutMs} ms`;

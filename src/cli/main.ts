@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { type CalendarDate, parseWholeDate } from '../fhir/dates';
 import { jsonText } from '../fhir/json';
+import { BULK_EXPORT_INTERACTION } from './bulk-export';
 import {
   callGetStructuredRecord,
   type CallOutcome,
@@ -21,6 +22,7 @@ import {
 } from './client';
 import { findClinicalRisk, renderClinicalRisk } from './clinical-risk';
 import { defaultExamplesDir, expectedText, loadExamples, runExample } from './examples';
+import { runExport } from './export-run';
 import { renderPatients } from './patient-summary';
 import {
   type ConsumerIdentity,
@@ -33,6 +35,7 @@ import {
   PlaceholderError,
   predefinedSearch,
   readRequestFile,
+  type ReasonForRequest,
   RequestFileError,
   resolvePlaceholders,
   spineHeaders,
@@ -41,7 +44,7 @@ import {
 } from './request';
 import { renderSummary, summariseBundle } from './summary';
 
-export const EXIT = { ok: 0, failed: 1, clinicalRisk: 2, usage: 64 } as const;
+export const EXIT = { ok: 0, failed: 1, clinicalRisk: 2, usage: 64, interrupted: 130 } as const;
 
 const D = DEFAULT_IDENTITY;
 
@@ -84,7 +87,8 @@ Usage:
   gpc record   --base URL --nhs NHS [--search predefined-1|predefined-2|all|FILE.json] [--out FILE]
   gpc examples --base URL [--dir DIR] [--nhs NHS] [--only TEXT] [--verbose]
   gpc patient  --base URL (--nhs NHS | [--family F] [--given G] [--birthdate D]) [--nhs NHS]
-  gpc help [record|examples|patient]
+  gpc export   (--base URL | --ods CODE [--server URL]) [--type T,T] [--since INSTANT] [--out DIR]
+  gpc help [record|examples|patient|export]
 
 --base is the provider's FHIR service root, for example
   http://localhost:8080/P99001/STU3/1/gpconnect/structured
@@ -93,7 +97,7 @@ GP Connect JWT (alg none, exp = iat + 300) for the consumer identity below.
 
 ${EXIT_HELP}
 
-Run "gpc record --help" or "gpc examples --help" for the command's own options.`;
+Run "gpc record --help", "gpc export --help" (and so on) for the command's own options.`;
 
 const RECORD_HELP = `gpc record: send one getstructuredrecord request and summarise the answer
 
@@ -162,6 +166,39 @@ caring for. Prints one row per patient (NHS number, name, birth date, gender, ad
 ${COMMON_HELP}
 
 Exit codes: 0 the search was answered (even with no patient); 1 it failed; 64 a bad command line.`;
+
+const EXPORT_HELP = `gpc export: a bulk extract of every patient of a practice (FHIR Bulk Data $export)
+
+Usage:
+  gpc export (--base URL | --ods CODE [--server URL]) [--type T,T] [--since INSTANT] [--out DIR]
+  gpc export --status URL [--out DIR]
+
+  --base URL        the practice's FHIR service root
+  --ods CODE        instead of --base: the practice's ODS code, under --server with this provider's
+                    path (SERVER/CODE/STU3/1/gpconnect/structured)
+  --server URL      the provider's origin for --ods [http://localhost:8080]
+  --type T,T        only these resource types (_type), for example Patient,AllergyIntolerance
+  --since INSTANT   only what changed after this instant (_since), with its time zone, for example
+                    2026-11-01T00:00:00Z
+  --out DIR         where the NDJSON files and manifest.json are written (created) [export]
+  --status URL      resume a job already kicked off: poll its status URL and download its files
+  --reason WHY      the JWT reason_for_request: secondaryuses or directcare [secondaryuses]
+  --interaction-id ID  Ssp-InteractionID to send [${BULK_EXPORT_INTERACTION}]
+  --max-wait S      a Retry-After longer than S seconds is not waited for: stop, the job keeps running [600]
+  --deadline S      stop waiting for the job after S seconds, leaving it running [21600]
+
+Kicks off GET [base]/Patient/$export (Prefer: respond-async), polls the status URL as often as its
+Retry-After asks, with a progress bar on a terminal (a line per change of progress otherwise), then
+downloads every file (gzip-compressed in transfer, written decoded, streamed: any size), checks each
+file's lines against the manifest's count, and prints the summary: files, resources and bytes per
+type, and the errors the provider reported. Ctrl-C while the job runs cancels it (DELETE) and exits.
+An extract of the whole practice is heavy: run it off-peak (docs/consumer-guide.md, "Bulk extracts").
+
+${COMMON_HELP}
+
+Exit codes: 0 every file downloaded and matches the manifest, no errors reported; 1 the export
+failed, was refused, or its files do not match the manifest, or the provider reported errors; 64 a
+bad command line; 130 interrupted (Ctrl-C).`;
 
 class UsageError extends Error {}
 
@@ -281,6 +318,8 @@ function retryOf(values: Values, io: Io): RetryPolicy {
 interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Redraws the progress line in place: given only when the output is a terminal. */
+  readonly redraw?: (text: string) => void;
 }
 
 /** A failed call, explained: which kind of failure, and what the provider said. */
@@ -541,6 +580,113 @@ async function examples(args: string[], io: Io): Promise<number> {
   return passed === cases.length ? EXIT.ok : EXIT.failed;
 }
 
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+/** A FHIR instant: seconds and a time zone required (FHIR Bulk Data Access — Query Parameters, _since). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function seconds(values: Values, name: string, fallback: number): number {
+  const given = text(values, name);
+  if (given === undefined) return fallback;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new UsageError(`--${name} ${given} must be a whole number of seconds`);
+  return value;
+}
+
+function exportBaseOf(values: Values): string {
+  const ods = text(values, 'ods');
+  if (ods === undefined) return baseOf(values);
+  if (text(values, 'base') !== undefined) throw new UsageError('give --base or --ods, not both');
+  if (!/^[A-Za-z0-9]{1,10}$/.test(ods)) throw new UsageError(`--ods ${ods} is not an ODS code`);
+  const server = (text(values, 'server') ?? 'http://localhost:8080').replace(/\/+$/, '');
+  return baseOf({ base: `${server}/${ods.toUpperCase()}/STU3/1/gpconnect/structured` });
+}
+
+async function exportCommand(args: string[], io: Io): Promise<number> {
+  const { nhs: _nhs, today: _today, ...common } = COMMON_OPTIONS;
+  const values = parse(args, {
+    ...common,
+    ods: { type: 'string' },
+    server: { type: 'string' },
+    type: { type: 'string' },
+    since: { type: 'string' },
+    out: { type: 'string' },
+    status: { type: 'string' },
+    reason: { type: 'string' },
+    'interaction-id': { type: 'string' },
+    'max-wait': { type: 'string' },
+    deadline: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(EXPORT_HELP);
+    return EXIT.ok;
+  }
+  const statusUrl = text(values, 'status');
+  if (statusUrl !== undefined) {
+    try {
+      new URL(statusUrl);
+    } catch {
+      throw new UsageError(`--status ${statusUrl} is not a URL`);
+    }
+  }
+  // resuming: the base the status URL sits under (this provider's form), for the JWT's aud
+  const baseUrl =
+    statusUrl !== undefined && text(values, 'base') === undefined && text(values, 'ods') === undefined
+      ? statusUrl.replace(/\/(?:\$|%24)export-status\/[^/]*$/, '')
+      : exportBaseOf(values);
+  const types = text(values, 'type')
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  for (const t of types ?? [])
+    if (!RESOURCE_TYPE.test(t)) throw new UsageError(`--type ${t} is not a FHIR resource type`);
+  if (types !== undefined && types.length === 0)
+    throw new UsageError('--type needs at least one resource type');
+  const since = text(values, 'since');
+  if (since !== undefined && (!INSTANT.test(since) || Number.isNaN(Date.parse(since))))
+    throw new UsageError(`--since ${since} is not an instant with a time zone (2026-11-01T00:00:00Z)`);
+  const reason = text(values, 'reason') ?? 'secondaryuses';
+  if (reason !== 'secondaryuses' && reason !== 'directcare')
+    throw new UsageError(`--reason ${reason}: expected secondaryuses or directcare`);
+  const reasonForRequest: ReasonForRequest = reason;
+  const interactionId = text(values, 'interaction-id') ?? BULK_EXPORT_INTERACTION;
+  const identity = identityOf(values);
+  const retry = retryOf(values, io);
+
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    // a second Ctrl-C does not wait for the DELETE
+    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runExport(
+      {
+        baseUrl,
+        parameters: { ...(types && { types }), ...(since !== undefined && { since }) },
+        outDir: text(values, 'out') ?? 'export',
+        ...(statusUrl !== undefined && { statusUrl }),
+        headers: () => spineHeaders(identity, baseUrl, { interactionId, reasonForRequest }).headers,
+        timeoutMs: timeoutOf(values),
+        retries: retry.retries,
+        maxWaitSeconds: seconds(values, 'max-wait', 600),
+        deadlineSeconds: seconds(values, 'deadline', 21_600),
+        signal: interrupt.signal,
+      },
+      {
+        line: (t) => io.out(t),
+        ...(io.redraw && { redraw: io.redraw }),
+        err: (t) => io.err(t),
+        explain: (failure) => explainFailure(failure, io),
+        now: () => Date.now(),
+      },
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -551,6 +697,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return await examples(rest, io);
       case 'patient':
         return await patient(rest, io);
+      case 'export':
+        return await exportCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -560,6 +708,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           record: RECORD_HELP,
           examples: EXAMPLES_HELP,
           patient: PATIENT_HELP,
+          export: EXPORT_HELP,
         };
         io.out((topic !== undefined && help[topic]) || MAIN_HELP);
         return command === undefined ? EXIT.usage : EXIT.ok;
@@ -584,6 +733,7 @@ if (require.main === module) {
   const io: Io = {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    ...(process.stdout.isTTY && { redraw: (text: string) => process.stdout.write(`\r\x1b[K${text}`) }),
   };
   void runCli(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;

@@ -65,12 +65,17 @@ export const DEFAULT_IDENTITY: ConsumerIdentity = {
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** The JWT `reason_for_request` values GP Connect defines (Cross-organisation audit and provenance — JWT
+ * claims); a bulk extract may be for secondary uses. */
+export type ReasonForRequest = 'directcare' | 'secondaryuses';
+
 /** The JWT claims (Cross-organisation audit and provenance — JWT claims): `exp` is exactly `iat + 300`, `sub`
  * equals the practitioner id. */
 export function jwtClaims(
   identity: ConsumerIdentity,
   audience: string,
   nowSeconds: number,
+  reasonForRequest: ReasonForRequest = 'directcare',
 ): Record<string, unknown> {
   const p = identity.practitioner;
   return {
@@ -79,7 +84,7 @@ export function jwtClaims(
     aud: identity.audience ?? audience,
     exp: nowSeconds + 300,
     iat: nowSeconds,
-    reason_for_request: 'directcare',
+    reason_for_request: reasonForRequest,
     requested_scope: 'patient/*.read',
     requesting_device: {
       resourceType: 'Device',
@@ -118,10 +123,16 @@ export function unsignedJwt(claims: Record<string, unknown>): string {
 export function spineHeaders(
   identity: ConsumerIdentity,
   serviceRoot: string,
-  options: { readonly traceId?: string; readonly now?: Date; readonly interactionId?: string } = {},
+  options: {
+    readonly traceId?: string;
+    readonly now?: Date;
+    readonly interactionId?: string;
+    readonly reasonForRequest?: ReasonForRequest;
+  } = {},
 ): { readonly traceId: string; readonly headers: Record<string, string> } {
   const traceId = options.traceId ?? randomUUID();
   const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const claims = jwtClaims(identity, serviceRoot, nowSeconds, options.reasonForRequest);
   return {
     traceId,
     headers: {
@@ -129,7 +140,7 @@ export function spineHeaders(
       'Ssp-From': identity.consumerAsid,
       'Ssp-To': identity.providerAsid,
       'Ssp-InteractionID': options.interactionId ?? RECORD_INTERACTION,
-      Authorization: `Bearer ${unsignedJwt(jwtClaims(identity, serviceRoot, nowSeconds))}`,
+      Authorization: `Bearer ${unsignedJwt(claims)}`,
       Accept: 'application/fhir+json',
       'Content-Type': 'application/fhir+json;charset=utf-8',
     },

@@ -80,7 +80,9 @@ export function gateRelease(res: Response, options: ReleaseGateOptions): void {
 
   res.writeHead = ((...args: Passed) => {
     if (state === 'released') return writeHead(...args);
-    if (state !== 'refused') hold(() => writeHead(...args));
+    // Compression asks for the headers before each write until they are really sent: while held, it
+    // asks more than once, and only the first may go (a second would throw ERR_HTTP_HEADERS_SENT).
+    if (state !== 'refused') hold(() => void (res.headersSent || writeHead(...args)));
     return res;
   }) as Response['writeHead'];
   res.write = ((...args: Passed) => {
