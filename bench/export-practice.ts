@@ -137,6 +137,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:export-practice failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `bench:export-practice failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -14,8 +14,8 @@ import { isOurs, type PrimaryMessage, type WorkerMessage } from './cluster/messa
 import { WorkerAuditTrail } from './cluster/worker-audit';
 import { type AppConfig, startupNotices } from './config';
 import { createLogger } from './logger';
-import { readinessChecks } from './ops/health';
 import { createBulkExport } from './operations/bulk-export/bulk-export';
+import { readinessChecks } from './ops/health';
 import { createOps, type Ops } from './ops/ops';
 import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';

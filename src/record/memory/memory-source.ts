@@ -157,7 +157,9 @@ export class MemorySource implements RecordSource {
 
   async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
     const start = Math.max(0, after + 1);
-    return this.dataset.patients.slice(start, start + limit).map((d, i) => ({ seq: start + i, patient: d.patient }));
+    return this.dataset.patients
+      .slice(start, start + limit)
+      .map((d, i) => ({ seq: start + i, patient: d.patient }));
   }
 
   async patientCount(): Promise<number> {

@@ -5,9 +5,9 @@
  * one line per answer: practice, patient, example, format, status, sha256 of the body. Run it before
  * and after a change and diff the two files:
  *
- *   npx ts-node --transpile-only bench/answer-digests.ts > before.txt
+ *   npx ts-node --transpile-only bench/answer-hashes.ts > before.txt
  *   ... change ...
- *   npx ts-node --transpile-only bench/answer-digests.ts > after.txt && diff before.txt after.txt
+ *   npx ts-node --transpile-only bench/answer-hashes.ts > after.txt && diff before.txt after.txt
  *
  * `--bodies DIR` also writes each answer to DIR, to look at a difference.
  */
@@ -74,8 +74,8 @@ async function main(): Promise<void> {
             .send(JSON.stringify(withNhsNumber(example.body, nhs, false)));
           const body = answer.body as Buffer;
           const format = accept.endsWith('xml') ? 'xml' : 'json';
-          const digest = createHash('sha256').update(body).digest('hex');
-          process.stdout.write(`${ods} ${nhs} ${example.name} ${format} ${answer.status} ${digest}\n`);
+          const sha = createHash('sha256').update(body).digest('hex');
+          process.stdout.write(`${ods} ${nhs} ${example.name} ${format} ${answer.status} ${sha}\n`);
           if (bodiesDir) writeFileSync(join(bodiesDir, `${ods}-${nhs}-${example.name}.${format}`), body);
         }
       }
