@@ -11,7 +11,8 @@ import { AggregatorRegistry } from 'prom-client';
 import { type AppDeps, createAdminApp, createApp } from './app';
 import { systemClock } from './clock';
 import { isOurs, type PrimaryMessage, type WorkerMessage } from './cluster/messages';
-import { WorkerAuditTrail } from './cluster/worker-audit';
+import { type PrimaryChannel, WorkerAuditTrail } from './cluster/worker-audit';
+import { WorkerExportJobs } from './cluster/worker-export-jobs';
 import { type AppConfig, startupNotices } from './config';
 import { createLogger } from './logger';
 import { createBulkExport } from './operations/bulk-export/bulk-export';
@@ -66,20 +67,15 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       if (isOurs<PrimaryMessage>(message)) onPrimary(message);
     });
   }
-  const workerTrail =
-    worker === undefined
-      ? undefined
-      : new WorkerAuditTrail(
-          {
-            send: (message, callback) => process.send?.(message, undefined, {}, callback),
-            get connected() {
-              return process.connected;
-            },
-            on: (event: 'message' | 'disconnect', listener: (message: unknown) => void) =>
-              process.on(event, listener),
-          },
-          worker.id,
-        );
+  const channel: PrimaryChannel = {
+    send: (message, callback) => process.send?.(message, undefined, {}, callback),
+    get connected() {
+      return process.connected;
+    },
+    on: (event: 'message' | 'disconnect', listener: (message: unknown) => void) =>
+      process.on(event, listener),
+  };
+  const workerTrail = worker === undefined ? undefined : new WorkerAuditTrail(channel, worker.id);
   // An audit trail that cannot be written does not stop the start (a full disk must not crash-loop):
   // the service runs not ready and refuses every answer with 503 until it can write (D-40).
   const ops: Ops = createOps(config, {
@@ -105,14 +101,21 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
   }
   // Listen once the trail has been tried, so /health/ready tells the truth from the first probe.
   await ops.audit.whenTried();
-  // Jobs in PostgreSQL are shared by every process over the database and survive a restart (D-B4).
+  // Jobs in PostgreSQL are shared by every process over the database and survive a restart; a
+  // cluster's memory-store jobs are held by the primary, so every worker sees them (D-B4).
+  const jobs =
+    practices instanceof PostgresPracticeStore
+      ? new PostgresExportJobs(practices.database)
+      : worker === undefined
+        ? undefined
+        : new WorkerExportJobs(channel);
   const bulkExport = createBulkExport({
     config,
     practices,
     clock: systemClock,
     logger,
     shedder: ops.shedder,
-    ...(practices instanceof PostgresPracticeStore && { jobs: new PostgresExportJobs(practices.database) }),
+    ...(jobs && { jobs }),
   });
   bulkExport.runner.start();
   const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops, bulkExport };

@@ -4,6 +4,42 @@
  */
 import type { AuditEvent } from '../ops/audit';
 import type { ReadinessChecks } from '../ops/health';
+import type { ExportFile, ExportLimits, JobProgress, NewExportJob } from '../record/export-jobs';
+
+/**
+ * One call on the primary's export job store (REPOSITORY=memory, D-B4): the `ExportJobStore` methods,
+ * tagged by name, with every Date as an ISO 8601 string (IPC carries JSON).
+ */
+export type JobCall =
+  | { readonly op: 'create'; readonly job: NewExportJob; readonly limits: ExportLimits }
+  | { readonly op: 'find'; readonly jobId: string }
+  | {
+      readonly op: 'claim';
+      readonly owner: string;
+      readonly now: string;
+      readonly staleBefore: string;
+      readonly maxAttempts: number;
+      readonly expiresAt: string;
+    }
+  | {
+      readonly op: 'progress';
+      readonly jobId: string;
+      readonly owner: string;
+      readonly progress: JobProgress;
+      readonly now: string;
+    }
+  | {
+      readonly op: 'finish';
+      readonly jobId: string;
+      readonly owner: string;
+      readonly state: 'completed' | 'failed';
+      readonly files: readonly ExportFile[];
+      readonly error?: string;
+      readonly expiresAt: string;
+    }
+  | { readonly op: 'release'; readonly jobId: string; readonly owner: string }
+  | { readonly op: 'remove'; readonly jobId: string }
+  | { readonly op: 'expired'; readonly now: string };
 
 export type WorkerMessage =
   /** Write this record; answer with an ack (seq, time, hash) once it is durable, or a nack. */
@@ -13,6 +49,8 @@ export type WorkerMessage =
   /** How is the trail? (asked once at start: the primary then also says whenever it changes) */
   | { readonly gpc: 'audit.ask' }
   | { readonly gpc: 'ready.answer'; readonly id: number; readonly checks: ReadinessChecks }
+  /** A call on the export job store the primary holds; answered by `jobs.answer` with the same id. */
+  | { readonly gpc: 'jobs.call'; readonly id: number; readonly call: JobCall }
   /** The worker cannot start (bad store, bad TLS files): said once by the primary, which then exits. */
   | { readonly gpc: 'fatal'; readonly message: string };
 
@@ -27,6 +65,10 @@ export type PrimaryMessage =
   | { readonly gpc: 'audit.nack'; readonly id: number; readonly cause: string }
   | { readonly gpc: 'audit.health'; readonly healthy: boolean; readonly failureCause: string | null }
   | { readonly gpc: 'ready.ask'; readonly id: number }
+  /** The store's answer (`value` is the method's result as JSON; absent for undefined/void). */
+  | { readonly gpc: 'jobs.answer'; readonly id: number; readonly value?: unknown }
+  /** The store threw: its message. */
+  | { readonly gpc: 'jobs.failed'; readonly id: number; readonly cause: string }
   | { readonly gpc: 'shutdown'; readonly signal: string }
   | { readonly gpc: 'tls.reload' };
 

@@ -21,6 +21,7 @@ import { createAdminServer } from '../ops/server';
 import { softwareInfo } from '../software';
 import { isOurs, type WorkerMessage } from './messages';
 import { PrimaryAuditService } from './primary-audit';
+import { PrimaryExportJobsService } from './primary-export-jobs';
 import { RespawnBackoff } from './respawn';
 
 /** A worker that does not answer a readiness question within this long counts as not ready. */
@@ -39,6 +40,9 @@ export async function runPrimary(config: AppConfig): Promise<void> {
   const states = new Map<Worker, WorkerState>();
   const live = () => [...states.keys()].filter((w) => w.isConnected());
   const audit = new PrimaryAuditService(log, live);
+  // The memory store's export jobs live here, so every worker sees every job (D-B4); PostgreSQL
+  // shares them over the database instead.
+  const exportJobs = config.repository.kind === 'memory' ? new PrimaryExportJobsService() : undefined;
   const maintenance = new MaintenanceSwitch({
     file: config.ops.maintenanceFile,
     pollMs: config.ops.maintenancePollMs,
@@ -73,6 +77,7 @@ export async function runPrimary(config: AppConfig): Promise<void> {
     states.set(worker, { listening: false });
     worker.on('message', (message: unknown) => {
       if (audit.handle(worker, message)) return;
+      if (exportJobs?.handle(worker, message)) return;
       if (!isOurs<WorkerMessage>(message)) return;
       if (message.gpc === 'fatal') fatal ??= message.message;
       else if (message.gpc === 'ready.answer') ready.answered(message.id, message.checks);

@@ -1,8 +1,8 @@
 /**
  * Bulk export jobs (docs/decisions.md D-B4): what a job is, and the store that holds them. The memory
- * store keeps jobs in the process (lost on restart); the PostgreSQL store keeps them in `export_job`,
- * so any process of any instance over the same database can answer for a job, and a job whose process
- * died is taken over by another (heartbeat) and run again from the start.
+ * store keeps jobs in the process (the primary's with WORKERS>1; lost on restart); the PostgreSQL store
+ * keeps them in `export_job`, so any process of any instance over the same database can answer for a
+ * job. Either way a job whose process died is taken over by another (heartbeat) and run from the start.
  */
 
 export type ExportJobState = 'queued' | 'running' | 'completed' | 'failed';

@@ -170,5 +170,24 @@ function send(
   });
 }
 
+const EXPORT_INTERACTION = 'urn:nhs:names:services:gpconnect:structured:fhir:operation:export-1';
+
+/**
+ * A bulk export request (kick-off, status, cancel or file) on a connection of its own, with the Spine
+ * headers and JWT of the test consumer; `url` is a path or an absolute URL the service gave.
+ */
+export function exportRequest(port: number, method: 'GET' | 'DELETE', url: string, traceId: string) {
+  const path = url.startsWith('http') ? new URL(url).pathname : url;
+  return send(port, method, path, undefined, {
+    'Ssp-TraceID': traceId,
+    'Ssp-From': CONSUMER_ASID,
+    'Ssp-To': PROVIDER_ASID,
+    'Ssp-InteractionID': EXPORT_INTERACTION,
+    Authorization: `Bearer ${jwt(validClaims(Math.floor(Date.now() / 1000)))}`,
+    Accept: 'application/fhir+json',
+    Prefer: 'respond-async',
+  });
+}
+
 /** The audit file's records. */
 export type AuditLine = Record<string, unknown> & { type: string; seq: number };

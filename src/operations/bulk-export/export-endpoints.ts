@@ -177,9 +177,13 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
       const [id = ''] = pathParts(res, STATUS_PATH);
       factsOf(res).resource = `export/${id}`;
       await ownJob(id, gate);
-      // The runner finds the job gone at its next batch and stops; the files go now.
+      // The runner finds the job gone at its next batch, stops and removes its directory; the files go
+      // now too. A runner still writing there (another process) can make the removal fail (ENOTEMPTY):
+      // that is no reason to refuse the cancel, which is done once the job is forgotten.
       await jobs.remove(id);
-      await rm(jobDir(config, id), { recursive: true, force: true });
+      await rm(jobDir(config, id), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 }).catch(
+        () => undefined,
+      );
       res.status(202).end();
       return RESPONSE_SENT;
     },

@@ -1,6 +1,6 @@
 /**
- * Export jobs held in this process (REPOSITORY=memory): lost when it stops, and seen only by it, so
- * with WORKERS>1 a status request that reaches another process answers 404 (docs/decisions.md D-B4).
+ * Export jobs held in this process (REPOSITORY=memory): lost when it stops. With WORKERS>1 the primary
+ * holds the one instance and the workers reach it over IPC (src/cluster/*-export-jobs.ts, D-B4).
  */
 import type {
   ClaimTimes,
