@@ -49,7 +49,7 @@ describe('WORKERS=2, memory store: bulk export across workers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('status answers 202 then 200 from every worker, never 404; every file downloads from every worker', async () => {
+  it('status is 202 then 200 from every worker, never 404; every file downloads from both', async () => {
     const kicked = await exportRequest(
       service.port,
       'GET',
