@@ -22,14 +22,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  createReadStream,
-  createWriteStream,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +37,7 @@ import {
   spineHeaders,
 } from '../src/cli/request';
 import { freePort, startThrowawayPostgres } from '../tools/throwaway-postgres';
+import { vmHwmKb } from './service-process';
 
 const ROOT = resolve(__dirname, '..');
 const ODS = 'P99100';
@@ -233,12 +227,8 @@ async function exportJob(port: number): Promise<{ finished: Promise<ExportRun> }
 }
 
 function peakRss(pid: number | undefined): string {
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return hwm ? `${Math.round(Number(hwm) / 1024)} MB` : 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  const kb = pid === undefined ? 0 : vmHwmKb(pid);
+  return kb > 0 ? `${Math.round(kb / 1024)} MB` : 'unknown';
 }
 
 async function waitForServer(port: number, server: ChildProcess): Promise<void> {

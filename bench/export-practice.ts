@@ -7,13 +7,14 @@
  * throwaway PostgreSQL cluster when it is not set.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { jwt, validClaims } from '../tools/test-jwt';
 import { freePort, startThrowawayPostgres } from '../tools/throwaway-postgres';
+import { vmHwmKb } from './service-process';
 
 const ROOT = resolve(__dirname, '..');
 const TS_NODE = [require.resolve('ts-node/dist/bin.js'), '--transpile-only'];
@@ -32,12 +33,6 @@ function run(args: string[], env: NodeJS.ProcessEnv, stdout?: NodeJS.WritableStr
     if (stdout) child.stdout?.pipe(stdout);
     child.on('close', (code) => (code === 0 ? done() : fail(new Error(`${args.join(' ')} exited ${code}`))));
   });
-}
-
-/** The peak resident set of a process, in MB (Linux). */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 function headers(): Record<string, string> {
@@ -101,7 +96,7 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}/${ODS}/STU3/1/gpconnect/structured`;
     await waitForServer(`${base}/metadata`);
-    const startRss = peakRssMb(server.pid ?? 0);
+    const startRss = vmHwmKb(server.pid ?? 0) / 1024;
     const started = performance.now();
     const kicked = await fetch(`${base}/Patient/$export`, { headers: headers() });
     if (kicked.status !== 202) throw new Error(`kick-off answered ${kicked.status}: ${await kicked.text()}`);
@@ -119,7 +114,7 @@ async function main(): Promise<void> {
       } else throw new Error(`status answered ${res.status}: ${await res.text()}`);
     }
     const seconds = (performance.now() - started) / 1000;
-    const peak = peakRssMb(server.pid ?? 0);
+    const peak = vmHwmKb(server.pid ?? 0) / 1024;
     const lines = manifest.output.reduce((n, o) => n + o.count, 0);
     const jobDir = join(exportDir, status.slice(status.lastIndexOf('/') + 1));
     const bytes = readdirSync(jobDir).reduce((n, f) => n + statSync(join(jobDir, f)).size, 0);

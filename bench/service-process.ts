@@ -45,7 +45,7 @@ export interface Server {
 }
 
 /** VmHWM of pid in kB, 0 when it is gone. */
-function vmHwmKb(pid: number): number {
+export function vmHwmKb(pid: number): number {
   try {
     const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
