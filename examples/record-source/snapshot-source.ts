@@ -29,6 +29,7 @@ import {
 import type {
   Actors,
   CandidateRound,
+  DeletedResource,
   Placed,
   PlacedItems,
   PlacedPatient,
@@ -137,6 +138,18 @@ export class SnapshotSource implements RecordSource {
   /** When the snapshot was taken: what `_since` compares an item without its own lastUpdated with. */
   async importedAt(): Promise<string> {
     return this.takenAt;
+  }
+
+  /**
+   * A snapshot is never changed while served: nothing is deleted. A source over a live system would
+   * answer from its own record of removals (docs/record-source.md).
+   */
+  async deletedAfter(): Promise<DeletedResource[]> {
+    return [];
+  }
+
+  async deletionsKnownFrom(): Promise<string | undefined> {
+    return undefined;
   }
 
   async isReady(): Promise<boolean> {

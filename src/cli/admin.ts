@@ -78,9 +78,22 @@ async function runMigrate(db: Database, io: AdminIo): Promise<void> {
   io.out(`migrations applied: ${applied.length > 0 ? applied.join(', ') : 'none (up to date)'}`);
 }
 
+/** EXPORT_DELETIONS_KEEP_DAYS: how long an import keeps the record of deleted resources (D-SD4). */
+function keepDeletionsDays(io: AdminIo): number | undefined {
+  const raw = io.env.EXPORT_DELETIONS_KEEP_DAYS?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const days = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(days >= 1 && days <= 36_500))
+    throw new UsageError(`EXPORT_DELETIONS_KEEP_DAYS "${raw}" must be a whole number of days from 1 to 36500`);
+  return days;
+}
+
 async function runImport(db: Database, files: readonly string[], io: AdminIo): Promise<void> {
   if (files.length === 0) throw new UsageError('import needs at least one FILE');
-  await importPracticeFiles(db, files, systemClock.today(), (line) => io.err(line));
+  const days = keepDeletionsDays(io);
+  await importPracticeFiles(db, files, systemClock.today(), (line) => io.err(line), {
+    ...(days !== undefined && { keepDeletionsDays: days }),
+  });
 }
 
 async function runExport(db: Database, args: string[], io: AdminIo): Promise<void> {

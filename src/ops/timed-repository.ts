@@ -7,7 +7,7 @@ import type { StructuredQuery } from '../contract/structured-query';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/model/people';
 import type { PatientCriteria } from '../record/patient-directory';
 import type { ClinicalRepository, PatientRecord } from '../record/repository';
-import type { PlacedPatient } from '../record/source';
+import type { DeletedResource, PlacedPatient } from '../record/source';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */
@@ -69,6 +69,19 @@ export class TimedRepository implements ClinicalRepository {
 
   importedAt(): Promise<string> {
     return this.timed(() => this.inner.importedAt());
+  }
+
+  deletedAfter(
+    since: Date,
+    after: number,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<DeletedResource[]> {
+    return this.timed(() => this.inner.deletedAfter(since, after, limit, types));
+  }
+
+  deletionsKnownFrom(): Promise<string | undefined> {
+    return this.timed(() => this.inner.deletionsKnownFrom());
   }
 
   isReady(): Promise<boolean> {

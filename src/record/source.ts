@@ -116,6 +116,32 @@ export interface ExportReads {
   patientCount(): Promise<number>;
   /** When the record was loaded into the store: the lastUpdated of an item that has none of its own. */
   importedAt(): Promise<string>;
+  /**
+   * Resources removed from the practice's record after `since` (D-SD1), after place `after` (-1: from
+   * the first), in place order, at most `limit`, only of `types` when given: one statement. A store
+   * whose data never changes while it serves returns none.
+   */
+  deletedAfter(
+    since: Date,
+    after: number,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<DeletedResource[]>;
+  /**
+   * The instant (ISO 8601) before which deletions may not all be known (records removed before the
+   * store kept them, or purged, D-SD4); undefined: every deletion since the practice was first loaded.
+   */
+  deletionsKnownFrom(): Promise<string | undefined>;
+}
+
+/** A resource an import removed, as the bulk export tells it (docs/decisions.md D-SD1). */
+export interface DeletedResource {
+  /** Its place in the practice's order of deletions (the keyset of deletedAfter). */
+  readonly seq: number;
+  readonly type: string;
+  readonly id: string;
+  /** When it was removed (ISO 8601): the import's instant. */
+  readonly deletedAt: string;
 }
 
 /** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */

@@ -7,7 +7,7 @@ import { loadRecord } from './assemble-record';
 import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientCriteria } from './patient-directory';
 import type { ClinicalRepository, PatientRecord } from './repository';
-import type { PlacedPatient, RecordSource } from './source';
+import type { DeletedResource, PlacedPatient, RecordSource } from './source';
 
 export class SourcedRepository implements ClinicalRepository {
   constructor(protected readonly source: RecordSource) {}
@@ -54,6 +54,19 @@ export class SourcedRepository implements ClinicalRepository {
 
   importedAt(): Promise<string> {
     return this.source.importedAt();
+  }
+
+  deletedAfter(
+    since: Date,
+    after: number,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<DeletedResource[]> {
+    return this.source.deletedAfter(since, after, limit, types);
+  }
+
+  deletionsKnownFrom(): Promise<string | undefined> {
+    return this.source.deletionsKnownFrom();
   }
 
   isReady(): Promise<boolean> {

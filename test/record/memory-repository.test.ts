@@ -53,6 +53,9 @@ function countingSource(inner: RecordSource): {
     patientsAfter: (after, limit) => count('patientsAfter', inner.patientsAfter(after, limit)),
     patientCount: () => count('patientCount', inner.patientCount()),
     importedAt: () => count('importedAt', inner.importedAt()),
+    deletedAfter: (since, after, limit, types) =>
+      count('deletedAfter', inner.deletedAfter(since, after, limit, types)),
+    deletionsKnownFrom: () => count('deletionsKnownFrom', inner.deletionsKnownFrom()),
     isReady: () => inner.isReady(),
     close: () => inner.close(),
   };

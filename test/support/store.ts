@@ -25,7 +25,7 @@ import {
   type SettingsChange,
 } from '../../src/record/practices';
 import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
-import type { PlacedPatient } from '../../src/record/source';
+import type { DeletedResource, PlacedPatient } from '../../src/record/source';
 import { createTestDatabase, postgresRepositoryFor, TEST_DB_OPTIONS } from './postgres';
 
 export const TEST_STORE = process.env.GPC_TEST_STORE === 'postgres' ? 'postgres' : 'memory';
@@ -165,6 +165,19 @@ class DeferredRepository implements ClinicalRepository {
   }
   async importedAt(): Promise<string> {
     return (await this.ready).importedAt();
+  }
+
+  async deletedAfter(
+    since: Date,
+    after: number,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<DeletedResource[]> {
+    return (await this.ready).deletedAfter(since, after, limit, types);
+  }
+
+  async deletionsKnownFrom(): Promise<string | undefined> {
+    return (await this.ready).deletionsKnownFrom();
   }
   async isReady(): Promise<boolean> {
     return (await this.ready).isReady();

@@ -25,8 +25,9 @@ import {
   RESPONSE_SENT,
 } from '../../http/fhir-routes';
 import { factsOf } from '../../ops/request-facts';
-import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
+import type { ExportFile, ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { INTERACTIONS } from '../../spine/interactions';
+import { checkDeletionsKnown, DELETED_TYPE } from './deleted-files';
 import { checkPreferAsync, parseExportParameters } from './export-parameters';
 import { jobDir } from './export-runner';
 
@@ -89,6 +90,7 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
     handle: async (req, res, gate) => {
       checkPreferAsync(req.header('Prefer'));
       const params = parseExportParameters(queryOf(req), clock.now());
+      if (params.since !== undefined) await checkDeletionsKnown(params.since, gate.practice.repository);
       const id = randomUUID();
       factsOf(res).resource = `export/${id}`;
       const outcome = await jobs.create(
@@ -152,15 +154,20 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
         res.end();
         return RESPONSE_SENT;
       }
+      const entryOf = (f: ExportFile) => ({
+        type: f.type,
+        url: urlOf(req, job.odsCode, `/$export-file/${job.id}/${f.name}`),
+        count: f.count,
+      });
       const manifest = {
         transactionTime: job.transactionTime,
         request: job.request.url,
         requiresAccessToken: true,
-        output: job.files.map((f) => ({
-          type: f.type,
-          url: urlOf(req, job.odsCode, `/$export-file/${job.id}/${f.name}`),
-          count: f.count,
-        })),
+        output: job.files.filter((f) => f.type !== DELETED_TYPE).map(entryOf),
+        // With `_since` only (Bulk Data: absent or empty without it): what was removed since (D-SD3).
+        ...(job.request.since !== undefined && {
+          deleted: job.files.filter((f) => f.type === DELETED_TYPE).map(entryOf),
+        }),
         error: [],
       };
       if (job.expiresAt) res.setHeader('Expires', new Date(job.expiresAt).toUTCString());

@@ -17,6 +17,7 @@ import type { Logger } from '../../logger';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import type { MedicationDateTolerance } from '../structured-record/predefined-searches';
+import { writeDeleted } from './deleted-files';
 import { NdjsonFiles } from './ndjson-files';
 import { patientResources } from './patient-resources';
 
@@ -212,7 +213,11 @@ export class ExportRunner {
       await this.giveWay();
       if (this.stopping) return 'stopped';
       const batch = await repository.patientsAfter(after, config.batchSize);
-      if (batch.length === 0) return 'done';
+      if (batch.length === 0) {
+        // After the patients: what was removed since `_since` (D-SD3), in the same files' writer.
+        if (since) await writeDeleted(repository, files, since, job.request.types, config.batchSize);
+        return 'done';
+      }
       for (const { seq, patient } of batch) {
         // Live requests that arrived meanwhile run before the next patient.
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -22,6 +22,7 @@ import type {
 } from '../model/people';
 import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
 import type {
+  DeletedResource,
   Actors,
   CandidateRound,
   Placed,
@@ -169,6 +170,15 @@ export class MemorySource implements RecordSource {
   /** The memory store's record is loaded when the process starts (docs/decisions.md D-B6). */
   async importedAt(): Promise<string> {
     return this.loadedAt;
+  }
+
+  /** The memory store's data never changes after the process starts: nothing is ever deleted (D-SD5). */
+  async deletedAfter(): Promise<DeletedResource[]> {
+    return [];
+  }
+
+  async deletionsKnownFrom(): Promise<string | undefined> {
+    return undefined;
   }
 
   async isReady(): Promise<boolean> {

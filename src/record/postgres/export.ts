@@ -4,6 +4,8 @@
  * number of statements per page), so a large practice is never held in memory whole. The stored
  * items are the domain model itself (`detail`), so the file reads back to the same record.
  */
+import type { QueryResultRow } from 'pg';
+
 import type { CalendarDate } from '../../fhir/dates';
 import { headerOf, patientLine } from '../../format/practice-file';
 import type { PatientData } from '../dataset';
@@ -75,7 +77,7 @@ export async function* exportPractice(db: Database, odsCode: string): AsyncGener
     );
     if (patients.length === 0) return;
     const records = await recordsOf(
-      db,
+      (text, values) => db.query(text, values),
       odsCode,
       patients.map((p) => p.id),
     );
@@ -85,9 +87,12 @@ export async function* exportPractice(db: Database, odsCode: string): AsyncGener
   }
 }
 
+/** One statement (a pool's or a transaction's). */
+export type RecordsQuery = (text: string, values: readonly unknown[]) => Promise<QueryResultRow[]>;
+
 /** The clinical records of some patients: every area in one statement, items in their own order. */
-async function recordsOf(
-  db: Database,
+export async function recordsOf(
+  query: RecordsQuery,
   odsCode: string,
   ids: string[],
 ): Promise<Map<string, PatientClinicalRecord>> {
@@ -100,10 +105,10 @@ async function recordsOf(
     return `SELECT '${area}'::text AS area, p.patient_id, p.seq, ${detail} AS detail FROM ${table} p
       WHERE p.practice_ods = $1 AND p.patient_id = ANY($2::text[])`;
   });
-  const rows = await db.query<{ area: string; patient_id: string; seq: number; detail: unknown }>(
-    `${parts.join('\nUNION ALL\n')} ORDER BY patient_id, area, seq`,
-    [odsCode, ids],
-  );
+  const rows = (await query(`${parts.join('\nUNION ALL\n')} ORDER BY patient_id, area, seq`, [
+    odsCode,
+    ids,
+  ])) as { area: string; patient_id: string; seq: number; detail: unknown }[];
   const records = new Map<string, Record<string, unknown[]>>();
   for (const r of rows) {
     let record = records.get(r.patient_id);

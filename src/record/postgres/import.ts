@@ -1,7 +1,8 @@
 /**
  * `gpc-admin import FILE…`: every line of every file is checked first (schema, then each patient's
  * consistency with the header's actors), so a bad line loads nothing; then each file's practice is
- * loaded in one transaction, replacing that practice only. Both passes stream the file.
+ * loaded in one transaction, replacing that practice only, and what the replacement removed is recorded
+ * for the bulk export's `deleted` files (./tombstones.ts). Both passes stream the file.
  */
 import type { CalendarDate } from '../../fhir/dates';
 import { streamPracticeFile } from '../../format/read-practice-file';
@@ -41,6 +42,7 @@ export async function importPracticeFiles(
   files: readonly string[],
   today: CalendarDate,
   progress: (message: string) => void = () => undefined,
+  options: { readonly keepDeletionsDays?: number } = {},
 ): Promise<ImportReport[]> {
   const seen = new Map<string, string>();
   for (const file of files) {
@@ -68,6 +70,7 @@ export async function importPracticeFiles(
       settings: header.settings,
       datesRelativeTo: header.datesRelativeTo === undefined ? undefined : today,
       more: patients(),
+      ...(options.keepDeletionsDays !== undefined && { keepDeletionsDays: options.keepDeletionsDays }),
       progress: (n) => {
         if (n % 5000 === 0) progress(`${file}: ${odsCode}: ${n} patients loaded (${rssMb()} MB resident)`);
       },

@@ -1,5 +1,6 @@
 import type { QueryResultRow } from 'pg';
 
+import { backfillExportKeys } from './export-keys';
 import { backfillPatientSearch } from './patient-search-columns';
 
 /**
@@ -346,5 +347,29 @@ CREATE TABLE export_job (
 CREATE INDEX export_job_unfinished ON export_job (created_at) WHERE state IN ('queued', 'running');
 CREATE INDEX export_job_expiry ON export_job (expires_at) WHERE expires_at IS NOT NULL;
 `,
+  },
+  {
+    // Bulk export deletions (docs/decisions.md D-SD1 to D-SD5): each patient's exported resources as
+    // `Type/id` keys (computed at load by src/record/exported-resources.ts), and what an import removed
+    // (old keys minus new, in the import's transaction). No foreign key to the practice: an import
+    // deletes and re-inserts the practice row, and the tombstones must outlive that. deletions_known_from:
+    // a `_since` before it may miss deletions (before this migration, or purged).
+    version: '006_export_tombstones',
+    sql: `
+ALTER TABLE patients ADD COLUMN export_keys text[];
+ALTER TABLE practice ADD COLUMN deletions_known_from timestamptz;
+UPDATE practice SET deletions_known_from = now();
+CREATE TABLE export_tombstone (
+  seq           bigserial PRIMARY KEY,
+  practice_ods  text NOT NULL,
+  patient_id    text NOT NULL,
+  resource_type text NOT NULL,
+  resource_id   text NOT NULL,
+  deleted_at    timestamptz NOT NULL
+);
+CREATE INDEX export_tombstone_practice ON export_tombstone (practice_ods, seq);
+CREATE INDEX export_tombstone_age ON export_tombstone (practice_ods, deleted_at);
+`,
+    after: backfillExportKeys,
   },
 ];

@@ -20,6 +20,7 @@ import type {
 } from '../model/people';
 import type { PatientCriteria } from '../patient-directory';
 import type {
+  DeletedResource,
   Actors,
   CandidateRound,
   Placed,
@@ -395,6 +396,36 @@ export class PostgresSource implements RecordSource {
     );
     if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
     return rows[0].imported_at.toISOString();
+  }
+
+  async deletedAfter(
+    since: Date,
+    after: number,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<DeletedResource[]> {
+    // The (practice_ods, seq) index: tombstones of one practice are numbered in the order of its imports.
+    const rows = await this.db.query<{ seq: string; resource_type: string; resource_id: string; deleted_at: Date }>(
+      `SELECT seq, resource_type, resource_id, deleted_at FROM export_tombstone
+        WHERE practice_ods = $1 AND seq > $2::bigint AND deleted_at > $3
+          AND ($4::text[] IS NULL OR resource_type = ANY ($4::text[]))
+        ORDER BY seq LIMIT $5::integer`,
+      [this.odsCode, after, since, types ?? null, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      type: r.resource_type,
+      id: r.resource_id,
+      deletedAt: r.deleted_at.toISOString(),
+    }));
+  }
+
+  async deletionsKnownFrom(): Promise<string | undefined> {
+    const rows = await this.db.query<{ deletions_known_from: Date | null }>(
+      'SELECT deletions_known_from FROM practice WHERE ods_code = $1',
+      [this.odsCode],
+    );
+    return rows[0]?.deletions_known_from?.toISOString() ?? undefined;
   }
 
   isReady(): Promise<boolean> {

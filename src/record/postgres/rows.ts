@@ -6,6 +6,7 @@
 import type { CalendarDate } from '../../fhir/dates';
 import { partialDateInterval } from '../../fhir/dates';
 import type { PatientData, PracticeDataset } from '../dataset';
+import { exportedResourceKeys } from '../exported-resources';
 import {
   hasContent,
   isEnteredInError,
@@ -101,6 +102,7 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
     usual_gp_id: patient.usualGpId ?? null,
     detail: patient,
     ...patientSearchColumns(patient),
+    export_keys: exportedResourceKeys(data),
   });
   (record.allergies ?? []).forEach((a, seq) =>
     rows.allergies.push({ ...base(pid, seq, a), resolved: isResolvedAllergy(a), detail: a }),

@@ -11,6 +11,7 @@ import type { PatientData, PracticeDataset } from '../dataset';
 import { allOn, type PracticeSettings } from '../practices';
 import { COLUMN_TYPES_SQL, columnTypesOf, copyData } from './copy-rows';
 import type { CopyIn, Database } from './database';
+import { KEEP_DELETIONS_DAYS, recordDeletions, rememberExportKeys } from './tombstones';
 import { patientsRows, practiceRows, type Rows, TABLE_ORDER } from './rows';
 
 const PATIENTS_PER_CHUNK = 250;
@@ -39,6 +40,8 @@ export interface PracticeLoad {
   readonly more?: Iterable<PatientData> | AsyncIterable<PatientData>;
   /** Called after each chunk with the number of patients loaded so far. */
   readonly progress?: (patients: number) => void;
+  /** How long the bulk export's record of deleted resources is kept (days; D-SD4). */
+  readonly keepDeletionsDays?: number;
 }
 
 /** Replace one practice's content (its row, actors and patients); returns the patients loaded. */
@@ -52,10 +55,12 @@ export async function loadPractice(db: Database, load: PracticeLoad): Promise<nu
     // statistics; tables last analysed empty would get sequential-scan plans, and each row's check
     // would then read the whole growing table (quadratic). Their lookups are always by key.
     await query('SET LOCAL enable_seqscan = off');
+    const previous = await rememberExportKeys(query, ods);
     await query('DELETE FROM practice WHERE ods_code = $1', [ods]);
     await query(
       `INSERT INTO practice (id, ods_code, detail, asid, gpc_enabled, structured_enabled, disabled_areas,
-         documents_disabled, dates_relative_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         documents_disabled, dates_relative_to, deletions_known_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         dataset.practice.id,
         ods,
@@ -66,6 +71,7 @@ export async function loadPractice(db: Database, load: PracticeLoad): Promise<nu
         settings.disabledAreas,
         settings.documentsDisabled,
         load.datesRelativeTo ?? null,
+        previous.deletionsKnownFrom,
       ],
     );
     const types = columnTypesOf(
@@ -100,6 +106,7 @@ export async function loadPractice(db: Database, load: PracticeLoad): Promise<nu
       await sending.catch(() => undefined);
     }
     await sending;
+    await recordDeletions(query, ods, load.keepDeletionsDays ?? KEEP_DELETIONS_DAYS);
     return seq;
   });
 }
