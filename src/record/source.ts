@@ -117,9 +117,9 @@ export interface ExportReads {
   /** When the record was loaded into the store: the lastUpdated of an item that has none of its own. */
   importedAt(): Promise<string>;
   /**
-   * Resources removed from the practice's record after `since` (D-SD1), after place `after` (-1: from
-   * the first), in place order, at most `limit`, only of `types` when given: one statement. A store
-   * whose data never changes while it serves returns none.
+   * Resources that were in the practice's record at `since` and removed after it (D-SD1), after place
+   * `after` (-1: from the first), in place order, at most `limit`, only of `types` when given: one
+   * statement. A store whose data never changes while it serves returns none.
    */
   deletedAfter(
     since: Date,

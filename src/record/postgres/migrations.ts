@@ -350,21 +350,32 @@ CREATE INDEX export_job_expiry ON export_job (expires_at) WHERE expires_at IS NO
   },
   {
     // Bulk export deletions (docs/decisions.md D-SD1 to D-SD5): each patient's exported resources as
-    // `Type/id` keys (computed at load by src/record/exported-resources.ts), and what an import removed
-    // (old keys minus new, in the import's transaction). No foreign key to the practice: an import
-    // deletes and re-inserts the practice row, and the tombstones must outlive that. deletions_known_from:
-    // a `_since` before it may miss deletions (before this migration, or purged).
+    // `Type/id` keys (computed at load by src/record/exported-resources.ts), when each patient was first
+    // loaded, and what an import removed (old keys minus new, in the import's transaction). No foreign
+    // key to the practice: an import deletes and re-inserts the practice row, and these must outlive
+    // that. deletions_known_from: a `_since` before it may miss deletions (before this migration, or
+    // purged). Patients already loaded count as always there ('-infinity').
     version: '006_export_tombstones',
     sql: `
 ALTER TABLE patients ADD COLUMN export_keys text[];
 ALTER TABLE practice ADD COLUMN deletions_known_from timestamptz;
 UPDATE practice SET deletions_known_from = now();
+CREATE TABLE patient_first_seen (
+  practice_ods text NOT NULL,
+  patient_id   text NOT NULL,
+  first_seen   timestamptz NOT NULL,
+  PRIMARY KEY (practice_ods, patient_id)
+);
+INSERT INTO patient_first_seen (practice_ods, patient_id, first_seen)
+  SELECT practice_ods, id, '-infinity' FROM patients;
 CREATE TABLE export_tombstone (
   seq           bigserial PRIMARY KEY,
   practice_ods  text NOT NULL,
   patient_id    text NOT NULL,
   resource_type text NOT NULL,
   resource_id   text NOT NULL,
+  -- When the patient was first loaded: a consumer whose _since is earlier never had the resource.
+  existed_from  timestamptz NOT NULL,
   deleted_at    timestamptz NOT NULL
 );
 CREATE INDEX export_tombstone_practice ON export_tombstone (practice_ods, seq);

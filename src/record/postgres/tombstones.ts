@@ -3,7 +3,8 @@
  * D-SD4). Inside the import's transaction: before the practice is replaced, its patients' `export_keys`
  * (the resources an export holds for each) are set aside; after the new data is loaded, every key the
  * old data had and the new has not becomes a tombstone dated at the import's instant (`now()`, the
- * transaction's start, which is also `practice.imported_at`). Keys back in the new data lose their
+ * transaction's start, which is also `practice.imported_at`), with the instant its patient was first
+ * loaded (a `_since` before that means the consumer never had it). Keys back in the new data lose their
  * tombstone; tombstones older than the retention are purged, moving `deletions_known_from` on.
  */
 import type { QueryResultRow } from 'pg';
@@ -42,12 +43,22 @@ export async function recordDeletions(query: Query, ods: string, keepDays: numbe
   );
   // Per patient, old keys minus new: a patient gone or no longer shared has no new keys at all.
   await query(
-    `INSERT INTO export_tombstone (practice_ods, patient_id, resource_type, resource_id, deleted_at)
-     SELECT $1, o.patient_id, split_part(d.k, '/', 1), substr(d.k, strpos(d.k, '/') + 1), now()
+    `INSERT INTO export_tombstone
+       (practice_ods, patient_id, resource_type, resource_id, existed_from, deleted_at)
+     SELECT $1, o.patient_id, split_part(d.k, '/', 1), substr(d.k, strpos(d.k, '/') + 1),
+            COALESCE(f.first_seen, '-infinity'), now()
        FROM old_export_keys o
        LEFT JOIN patients n ON n.practice_ods = $1 AND n.id = o.patient_id
+       LEFT JOIN patient_first_seen f ON f.practice_ods = $1 AND f.patient_id = o.patient_id
        CROSS JOIN LATERAL (SELECT unnest(o.export_keys) EXCEPT SELECT unnest(n.export_keys)) AS d(k)
       ORDER BY o.patient_id, d.k`,
+    [ods],
+  );
+  // Patients loaded for the first time (one index probe each; the others keep their first instant).
+  await query(
+    `INSERT INTO patient_first_seen (practice_ods, patient_id, first_seen)
+     SELECT $1, id, now() FROM patients WHERE practice_ods = $1
+     ON CONFLICT (practice_ods, patient_id) DO NOTHING`,
     [ods],
   );
   await query('DROP TABLE old_export_keys');
