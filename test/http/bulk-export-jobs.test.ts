@@ -251,6 +251,12 @@ describe('_since', () => {
     expect(allergies.reduce((n, o) => n + o.count, 0)).toBeGreaterThan(1);
   });
 
+  it('lists no deleted resources: this record never changes while served (D-SD5)', async () => {
+    const { manifest } = await exportAll(t, `?_since=${encodeURIComponent(since)}`);
+    expect(manifest.deleted).toEqual([]);
+    expect(manifest.output.some((o) => o.type === 'Bundle')).toBe(false);
+  });
+
   it('an instant before the load exports every shareable patient', async () => {
     const { manifest: all } = await exportAll(t);
     const { manifest: before } = await exportAll(

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Bundle, Resource } from 'fhir/r3';
 
 import { systemClock } from '../../src/clock';
+import { backfillExportKeys } from '../../src/record/postgres/export-keys';
 import { importPracticeFiles } from '../../src/record/postgres/import';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
@@ -40,7 +41,7 @@ let since: string;
 let removedAllergy: string;
 let before: Set<string>;
 let after: Set<string>;
-let manifest: Manifest & { deleted?: Manifest['output'] };
+let manifest: Manifest;
 let deleted: string[];
 
 /** Stamps every item (what has an id and a recorded instant, as `_since` reads them) as old. */
@@ -74,7 +75,7 @@ async function everything(): Promise<Set<string>> {
   return keys;
 }
 
-async function deletedOf(m: { deleted?: Manifest['output'] }): Promise<string[]> {
+async function deletedOf(m: Manifest): Promise<string[]> {
   const urls: string[] = [];
   for (const file of m.deleted ?? []) {
     expect(file.type).toBe('Bundle');
@@ -128,7 +129,7 @@ beforeAll(async () => {
     ),
   );
   after = await everything();
-  ({ manifest } = (await exportAll(t, `?_since=${since}`)) as { manifest: typeof manifest });
+  ({ manifest } = (await exportAll(t, `?_since=${since}`)));
   deleted = await deletedOf(manifest);
 }, 180_000);
 
@@ -164,20 +165,18 @@ it('lists as deleted every resource a consumer of v1 holds that v2 has not, and 
 
 it('lists nothing deleted for a _since before the practice was first imported', async () => {
   const early = new Date(Date.now() - 3_600_000).toISOString();
-  const { manifest: m } = (await exportAll(t, `?_since=${early}`)) as { manifest: typeof manifest };
+  const { manifest: m } = (await exportAll(t, `?_since=${early}`));
   expect(m.deleted).toEqual([]);
   expect(m.output.some((o) => o.type === 'Patient')).toBe(true);
 });
 
 it('has no deleted files without _since', async () => {
-  const { manifest: m } = (await exportAll(t)) as { manifest: typeof manifest };
+  const { manifest: m } = (await exportAll(t));
   expect(m).not.toHaveProperty('deleted');
 });
 
 it('_type narrows the deleted resources to the types named', async () => {
-  const { manifest: m } = (await exportAll(t, `?_since=${since}&_type=AllergyIntolerance,Condition`)) as {
-    manifest: typeof manifest;
-  };
+  const { manifest: m } = await exportAll(t, `?_since=${since}&_type=AllergyIntolerance,Condition`);
   const narrow = await deletedOf(m);
   expect(narrow).toEqual(deleted.filter((k) => /^(AllergyIntolerance|Condition)\//.test(k)));
   expect(narrow).toContain(removedAllergy);
@@ -186,7 +185,7 @@ it('_type narrows the deleted resources to the types named', async () => {
 
 it('forgets a deletion when the resource comes back', async () => {
   await load(write('v3.jsonl', v1));
-  const { manifest: m } = (await exportAll(t, `?_since=${since}`)) as { manifest: typeof manifest };
+  const { manifest: m } = (await exportAll(t, `?_since=${since}`));
   const now = await deletedOf(m);
   expect(now).not.toContain(removedAllergy);
   expect(now).not.toContain('Patient/patient4');
@@ -212,8 +211,18 @@ it('purges deletions older than the retention and then refuses a _since before t
   });
   expect(JSON.stringify(res.body)).toContain('_since');
   // A _since after the purged deletions is answered (with v3→v2's fresh deletions).
-  const { manifest: m } = (await exportAll(t, `?_since=${new Date(Date.now() - 1000).toISOString()}`)) as {
-    manifest: typeof manifest;
-  };
+  const { manifest: m } = await exportAll(t, `?_since=${new Date(Date.now() - 1000).toISOString()}`);
   expect(await deletedOf(m)).toEqual([]);
+});
+
+it('migration 006 fills export_keys of patients loaded before it exactly as a load does', async () => {
+  const rows = () =>
+    store.database.query<{ id: string; export_keys: string[] | null }>(
+      'SELECT id, export_keys FROM patients ORDER BY practice_ods, id',
+    );
+  const loaded = await rows();
+  expect(loaded.filter((r) => (r.export_keys?.length ?? 0) > 50).length).toBeGreaterThan(0);
+  await store.database.query('UPDATE patients SET export_keys = NULL');
+  await store.database.transaction((query) => backfillExportKeys(query));
+  expect(await rows()).toEqual(loaded);
 });

@@ -11,6 +11,8 @@ export interface Manifest {
   readonly request: string;
   readonly requiresAccessToken: boolean;
   readonly output: readonly { type: string; url: string; count: number }[];
+  /** With `_since` only: files of transaction Bundles deleting what was removed since (D-SD3). */
+  readonly deleted?: readonly { type: string; url: string; count: number }[];
   readonly error: readonly unknown[];
 }
 
