@@ -44,6 +44,8 @@ export interface Manifest {
   readonly request?: string;
   readonly requiresAccessToken: boolean;
   readonly output: readonly ManifestOutput[];
+  /** Files of transaction Bundles deleting what was removed since `_since` (empty without one). */
+  readonly deleted: readonly ManifestOutput[];
   readonly error: readonly ManifestOutput[];
   readonly raw: JsonObject;
 }
@@ -210,11 +212,18 @@ export async function pollStatus(
   return { kind: 'complete', manifest };
 }
 
-function outputsOf(value: unknown, name: string, statusUrl: string): ManifestOutput[] | string {
+function outputsOf(
+  value: unknown,
+  name: string,
+  statusUrl: string,
+  defaultType?: string,
+): ManifestOutput[] | string {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return `the manifest's ${name} is not an array`;
   const outputs: ManifestOutput[] = [];
-  for (const item of value) {
+  for (const raw of value) {
+    // Bulk Data's own examples give `deleted` entries without a type: they are always Bundles.
+    const item = isObject(raw) && raw.type === undefined && defaultType ? { ...raw, type: defaultType } : raw;
     if (!isObject(item) || typeof item.type !== 'string' || typeof item.url !== 'string')
       return `an entry of the manifest's ${name} has no type or url`;
     let url: string;
@@ -240,11 +249,14 @@ export function manifestOf(data: unknown, statusUrl: string): Manifest | string 
   if (typeof output === 'string') return output;
   const error = outputsOf(data.error, 'error', statusUrl);
   if (typeof error === 'string') return error;
+  const deleted = outputsOf(data.deleted, 'deleted', statusUrl, 'Bundle');
+  if (typeof deleted === 'string') return deleted;
   return {
     ...(typeof data.transactionTime === 'string' && { transactionTime: data.transactionTime }),
     ...(typeof data.request === 'string' && { request: data.request }),
     requiresAccessToken: data.requiresAccessToken === true,
     output,
+    deleted,
     error,
     raw: data,
   };

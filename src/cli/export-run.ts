@@ -23,7 +23,7 @@ import {
 } from './bulk-export';
 import { describeOperationOutcome } from './client';
 import { ProgressReporter, type ProgressSink } from './export-progress';
-import { type FileResult, renderTotals } from './export-summary';
+import { type FileResult, renderDeleted, renderTotals } from './export-summary';
 import { isObject } from './request';
 
 export const EXPORT_EXIT = { ok: 0, failed: 1, interrupted: 130 } as const;
@@ -218,7 +218,7 @@ async function download(
   statusUrl: string,
   options: ExportRunOptions,
   io: ExportIo,
-): Promise<{ files: FileResult[]; problems: string[]; errorFiles: string[] }> {
+): Promise<{ files: FileResult[]; problems: string[]; errorFiles: string[]; deletedFiles: string[] }> {
   const sameOrigin = (url: string) => new URL(url).origin === new URL(statusUrl).origin;
   // the Spine headers (with their JWT) go to the provider, or wherever the manifest says a token is needed
   const headersFor = (url: string) =>
@@ -226,11 +226,23 @@ async function download(
   const files: FileResult[] = [];
   const problems: string[] = [];
   const errorFiles: string[] = [];
+  const deletedFiles: string[] = [];
   const jobs = [
-    ...manifest.output.map((o, i) => ({ o, name: fileNames(manifest.output)[i], error: false })),
-    ...manifest.error.map((o, i) => ({ o, name: fileNames(manifest.error, 'errors')[i], error: true })),
+    ...manifest.output.map((o, i) => ({ o, name: fileNames(manifest.output)[i], error: false, deleted: false })),
+    ...manifest.deleted.map((o, i) => ({
+      o,
+      name: fileNames(manifest.deleted, 'deleted')[i],
+      error: false,
+      deleted: true,
+    })),
+    ...manifest.error.map((o, i) => ({
+      o,
+      name: fileNames(manifest.error, 'errors')[i],
+      error: true,
+      deleted: false,
+    })),
   ];
-  for (const { o, name, error } of jobs) {
+  for (const { o, name, error, deleted } of jobs) {
     if (!error && !SAFE_TYPE.test(o.type)) {
       problems.push(`the manifest names a file of type "${o.type.slice(0, 80)}": not downloaded`);
       continue;
@@ -246,26 +258,54 @@ async function download(
     const expected = o.count;
     const gzip = /gzip/i.test(result.encoding) ? ', gzip' : '';
     io.line(
-      `  ${name}: ${result.lines} ${error ? 'OperationOutcome' : 'resource'}${plural(result.lines)}, ` +
+      `  ${name}: ${result.lines} ${error ? 'OperationOutcome' : deleted ? 'deletion Bundle' : 'resource'}${plural(result.lines)}, ` +
         `${result.bytes} bytes${gzip}`,
     );
     if (error) {
       errorFiles.push(path);
       continue;
     }
-    files.push({
-      type: o.type,
-      file: name,
-      lines: result.lines,
-      bytes: result.bytes,
-      ...(expected !== undefined && { expected }),
-    });
+    if (deleted) deletedFiles.push(path);
+    else {
+      files.push({
+        type: o.type,
+        file: name,
+        lines: result.lines,
+        bytes: result.bytes,
+        ...(expected !== undefined && { expected }),
+      });
+    }
     if (expected !== undefined && expected !== result.lines)
       problems.push(`${name}: ${result.lines} lines, the manifest says ${expected}`);
     if (result.firstResourceType !== undefined && result.firstResourceType !== o.type)
       problems.push(`${name}: holds ${result.firstResourceType} resources, the manifest says ${o.type}`);
   }
-  return { files, problems, errorFiles };
+  return { files, problems, errorFiles, deletedFiles };
+}
+
+/** The resources the deleted files delete, by type (each line a transaction Bundle), read line by line. */
+async function deletedByType(paths: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const path of paths) {
+    const reader = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    for await (const line of reader) {
+      if (line.trim() === '') continue;
+      let bundle: unknown;
+      try {
+        bundle = JSON.parse(line);
+      } catch {
+        bundle = undefined;
+      }
+      const entries = isObject(bundle) && Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
+      for (const entry of entries) {
+        const request = isObject(entry) && isObject(entry.request) ? entry.request : undefined;
+        if (request?.method !== 'DELETE' || typeof request.url !== 'string') continue;
+        const type = request.url.split('/')[0] || '(no type)';
+        counts.set(type, (counts.get(type) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
 }
 
 export async function runExport(options: ExportRunOptions, io: ExportIo): Promise<number> {
@@ -287,7 +327,8 @@ export async function runExport(options: ExportRunOptions, io: ExportIo): Promis
     const manifest = await waitForManifest(statusUrl, options, io);
     io.line(`HTTP 200: the export is complete (transactionTime ${manifest.transactionTime ?? '(none)'})`);
     await writeFile(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest.raw, null, 2)}\n`);
-    io.line(`Downloading ${manifest.output.length + manifest.error.length} files to ${options.outDir}`);
+    const fileCount = manifest.output.length + manifest.deleted.length + manifest.error.length;
+    io.line(`Downloading ${fileCount} files to ${options.outDir}`);
     let result;
     try {
       result = await download(manifest, statusUrl, options, io);
@@ -305,6 +346,11 @@ export async function runExport(options: ExportRunOptions, io: ExportIo): Promis
     io.line(`transactionTime ${manifest.transactionTime ?? '(none)'}; files written to ${options.outDir}`);
     io.line('');
     io.line(renderTotals(result.files));
+    // Only an export with _since has deleted files (Bulk Data: absent or empty without one).
+    if ('deleted' in manifest.raw) {
+      io.line('');
+      io.line(renderDeleted(await deletedByType(result.deletedFiles), result.deletedFiles.length));
+    }
     let errors = 0;
     for (const path of result.errorFiles) {
       const { lines, total } = await errorDiagnostics(path, 5);

@@ -1,4 +1,7 @@
-/** The manifest summary `gpc export` prints: per resource type the files, resources and bytes written. */
+/**
+ * The manifest summary `gpc export` prints: per resource type the files, resources and bytes written,
+ * and (with `_since`) what the provider says was deleted since.
+ */
 
 export interface FileResult {
   readonly type: string;
@@ -49,4 +52,15 @@ export function renderTotals(files: readonly FileResult[]): string {
   return [line(table[0]), rule, ...table.slice(1, -1).map(line), rule, line(table[table.length - 1])].join(
     '\n',
   );
+}
+
+/** One line: the resources the deleted files delete, by type (Bulk Data `deleted`). */
+export function renderDeleted(byType: ReadonlyMap<string, number>, files: number): string {
+  const total = [...byType.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return 'Deleted since _since: none';
+  const types = [...byType.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, count]) => `${type} ${n(count)}`)
+    .join(', ');
+  return `Deleted since _since: ${n(total)} resource${total === 1 ? '' : 's'} (${types}) in ${n(files)} file${files === 1 ? '' : 's'}`;
 }

@@ -371,6 +371,38 @@ describe('gpc export against a Bulk Data server', () => {
     expect(run.stderr).toContain('the extract is incomplete');
   });
 
+  it('downloads the deleted files of a _since export and summarises what they delete', async () => {
+    const deletion = (url: string) =>
+      JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'DELETE', url } }] });
+    const deletions = [deletion('Patient/p7'), deletion('AllergyIntolerance/a7'), deletion('AllergyIntolerance/a8')];
+    behaviour.files['/files/Bundle-1.ndjson'] = `${deletions.join('\n')}\n`;
+    behaviour.manifest = (o) => ({
+      ...defaultManifest(o),
+      // One entry as the Bulk Data examples write it, without a type.
+      deleted: [{ url: `${o}/files/Bundle-1.ndjson`, count: 3 }],
+    });
+    const run = await gpc(exportArgs('--since', '2026-11-01T00:00:00Z'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('deleted.ndjson: 3 deletion Bundles');
+    expect(run.stdout).toContain('Deleted since _since: 3 resources (AllergyIntolerance 2, Patient 1) in 1 file');
+    // The output totals count resources, not deletions.
+    expect(run.stdout).toMatch(/Total\s+3\s+5\s+\d+/);
+    expect(readFileSync(join(out, 'deleted.ndjson'), 'utf8')).toBe(`${deletions.join('\n')}\n`);
+  });
+
+  it('a deleted file whose lines do not match the manifest count fails the export', async () => {
+    behaviour.files['/files/Bundle-1.ndjson'] = '';
+    behaviour.manifest = (o) => ({
+      ...defaultManifest(o),
+      deleted: [{ type: 'Bundle', url: `${o}/files/Bundle-1.ndjson`, count: 2 }],
+    });
+    const run = await gpc(exportArgs());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('deleted.ndjson: 0 lines, the manifest says 2');
+    expect(run.stdout).toContain('Deleted since _since: none');
+  });
+
   it('never takes a file name from the manifest: a hostile type is not downloaded', async () => {
     behaviour.manifest = (o) => ({
       ...defaultManifest(o),
