@@ -84,7 +84,9 @@ function keepDeletionsDays(io: AdminIo): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const days = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
   if (!(days >= 1 && days <= 36_500))
-    throw new UsageError(`EXPORT_DELETIONS_KEEP_DAYS "${raw}" must be a whole number of days from 1 to 36500`);
+    throw new UsageError(
+      `EXPORT_DELETIONS_KEEP_DAYS "${raw}" must be a whole number of days from 1 to 36500`,
+    );
   return days;
 }
 

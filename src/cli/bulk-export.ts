@@ -221,9 +221,10 @@ function outputsOf(
   if (value === undefined) return [];
   if (!Array.isArray(value)) return `the manifest's ${name} is not an array`;
   const outputs: ManifestOutput[] = [];
-  for (const raw of value) {
+  for (const raw of value as unknown[]) {
     // Bulk Data's own examples give `deleted` entries without a type: they are always Bundles.
-    const item = isObject(raw) && raw.type === undefined && defaultType ? { ...raw, type: defaultType } : raw;
+    const item: unknown =
+      isObject(raw) && raw.type === undefined && defaultType ? { ...raw, type: defaultType } : raw;
     if (!isObject(item) || typeof item.type !== 'string' || typeof item.url !== 'string')
       return `an entry of the manifest's ${name} has no type or url`;
     let url: string;

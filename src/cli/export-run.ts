@@ -228,7 +228,12 @@ async function download(
   const errorFiles: string[] = [];
   const deletedFiles: string[] = [];
   const jobs = [
-    ...manifest.output.map((o, i) => ({ o, name: fileNames(manifest.output)[i], error: false, deleted: false })),
+    ...manifest.output.map((o, i) => ({
+      o,
+      name: fileNames(manifest.output)[i],
+      error: false,
+      deleted: false,
+    })),
     ...manifest.deleted.map((o, i) => ({
       o,
       name: fileNames(manifest.deleted, 'deleted')[i],

@@ -82,7 +82,8 @@ export function exportedResourceKeys(data: PatientData): string[] {
     add('MedicationRequest', plan.id);
     add('Medication', plan.id);
     for (const issue of plan.issues)
-      if (!withheld.has(refKey({ kind: 'medicationIssue', id: issue.id }))) add('MedicationRequest', issue.id);
+      if (!withheld.has(refKey({ kind: 'medicationIssue', id: issue.id })))
+        add('MedicationRequest', issue.id);
   }
   for (const p of record.problems ?? []) if (shown('problems', p)) add('Condition', p.id);
   for (const c of record.consultations ?? []) {

@@ -373,8 +373,16 @@ describe('gpc export against a Bulk Data server', () => {
 
   it('downloads the deleted files of a _since export and summarises what they delete', async () => {
     const deletion = (url: string) =>
-      JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'DELETE', url } }] });
-    const deletions = [deletion('Patient/p7'), deletion('AllergyIntolerance/a7'), deletion('AllergyIntolerance/a8')];
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ request: { method: 'DELETE', url } }],
+      });
+    const deletions = [
+      deletion('Patient/p7'),
+      deletion('AllergyIntolerance/a7'),
+      deletion('AllergyIntolerance/a8'),
+    ];
     behaviour.files['/files/Bundle-1.ndjson'] = `${deletions.join('\n')}\n`;
     behaviour.manifest = (o) => ({
       ...defaultManifest(o),
@@ -385,7 +393,9 @@ describe('gpc export against a Bulk Data server', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('deleted.ndjson: 3 deletion Bundles');
-    expect(run.stdout).toContain('Deleted since _since: 3 resources (AllergyIntolerance 2, Patient 1) in 1 file');
+    expect(run.stdout).toContain(
+      'Deleted since _since: 3 resources (AllergyIntolerance 2, Patient 1) in 1 file',
+    );
     // The output totals count resources, not deletions.
     expect(run.stdout).toMatch(/Total\s+3\s+5\s+\d+/);
     expect(readFileSync(join(out, 'deleted.ndjson'), 'utf8')).toBe(`${deletions.join('\n')}\n`);

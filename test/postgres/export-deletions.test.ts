@@ -12,19 +12,26 @@ import { join } from 'node:path';
 import type { Bundle, Resource } from 'fhir/r3';
 
 import { systemClock } from '../../src/clock';
+import { embeddedPracticeDir } from '../../src/record/memory/memory-practices';
 import { backfillExportKeys } from '../../src/record/postgres/export-keys';
 import { importPracticeFiles } from '../../src/record/postgres/import';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
 import { type TestApp, testApp } from '../support/app';
 import { download, exportAll, kickOff, type Manifest } from '../support/bulk-export';
-import { embeddedPracticeDir } from '../../src/record/memory/memory-practices';
 import { createTestDatabase, TEST_DB_OPTIONS, type TestDatabase } from '../support/postgres';
 
 /** Every patient and item is old: only what v2 stamps anew counts as changed. */
 const OLD = '2026-01-01T00:00:00Z';
 /** Resources of the practice, not of one patient (never tombstoned). */
-const SHARED = new Set(['Organization', 'Practitioner', 'PractitionerRole', 'Location', 'Device', 'HealthcareService']);
+const SHARED = new Set([
+  'Organization',
+  'Practitioner',
+  'PractitionerRole',
+  'Location',
+  'Device',
+  'HealthcareService',
+]);
 
 interface Line {
   patient: { id: string; lastUpdated?: string } & Record<string, unknown>;
@@ -129,7 +136,7 @@ beforeAll(async () => {
     ),
   );
   after = await everything();
-  ({ manifest } = (await exportAll(t, `?_since=${since}`)));
+  ({ manifest } = await exportAll(t, `?_since=${since}`));
   deleted = await deletedOf(manifest);
 }, 180_000);
 
@@ -165,13 +172,13 @@ it('lists as deleted every resource a consumer of v1 holds that v2 has not, and 
 
 it('lists nothing deleted for a _since before the practice was first imported', async () => {
   const early = new Date(Date.now() - 3_600_000).toISOString();
-  const { manifest: m } = (await exportAll(t, `?_since=${early}`));
+  const { manifest: m } = await exportAll(t, `?_since=${early}`);
   expect(m.deleted).toEqual([]);
   expect(m.output.some((o) => o.type === 'Patient')).toBe(true);
 });
 
 it('has no deleted files without _since', async () => {
-  const { manifest: m } = (await exportAll(t));
+  const { manifest: m } = await exportAll(t);
   expect(m).not.toHaveProperty('deleted');
 });
 
@@ -185,7 +192,7 @@ it('_type narrows the deleted resources to the types named', async () => {
 
 it('forgets a deletion when the resource comes back', async () => {
   await load(write('v3.jsonl', v1));
-  const { manifest: m } = (await exportAll(t, `?_since=${since}`));
+  const { manifest: m } = await exportAll(t, `?_since=${since}`);
   const now = await deletedOf(m);
   expect(now).not.toContain(removedAllergy);
   expect(now).not.toContain('Patient/patient4');

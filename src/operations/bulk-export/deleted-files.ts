@@ -39,7 +39,8 @@ export async function writeDeleted(
   for (;;) {
     const page = await reads.deletedAfter(since, after, pageSize, types);
     if (page.length === 0) return written;
-    for (const d of page) await files.write(DELETED_TYPE, JSON.stringify(deletionBundle(d.type, d.id, d.deletedAt)));
+    for (const d of page)
+      await files.write(DELETED_TYPE, JSON.stringify(deletionBundle(d.type, d.id, d.deletedAt)));
     written += page.length;
     after = page[page.length - 1].seq;
   }

@@ -22,9 +22,9 @@ import type {
 } from '../model/people';
 import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
 import type {
-  DeletedResource,
   Actors,
   CandidateRound,
+  DeletedResource,
   Placed,
   PlacedItems,
   PlacedPatient,

@@ -20,9 +20,9 @@ import type {
 } from '../model/people';
 import type { PatientCriteria } from '../patient-directory';
 import type {
-  DeletedResource,
   Actors,
   CandidateRound,
+  DeletedResource,
   Placed,
   PlacedItems,
   PlacedPatient,
@@ -405,7 +405,12 @@ export class PostgresSource implements RecordSource {
     types?: readonly string[],
   ): Promise<DeletedResource[]> {
     // The (practice_ods, seq) index: tombstones of one practice are numbered in the order of its imports.
-    const rows = await this.db.query<{ seq: string; resource_type: string; resource_id: string; deleted_at: Date }>(
+    const rows = await this.db.query<{
+      seq: string;
+      resource_type: string;
+      resource_id: string;
+      deleted_at: Date;
+    }>(
       `SELECT seq, resource_type, resource_id, deleted_at FROM export_tombstone
         WHERE practice_ods = $1 AND seq > $2::bigint AND deleted_at > $3 AND existed_from <= $3
           AND ($4::text[] IS NULL OR resource_type = ANY ($4::text[]))

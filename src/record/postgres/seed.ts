@@ -11,8 +11,8 @@ import type { PatientData, PracticeDataset } from '../dataset';
 import { allOn, type PracticeSettings } from '../practices';
 import { COLUMN_TYPES_SQL, columnTypesOf, copyData } from './copy-rows';
 import type { CopyIn, Database } from './database';
-import { KEEP_DELETIONS_DAYS, recordDeletions, rememberExportKeys } from './tombstones';
 import { patientsRows, practiceRows, type Rows, TABLE_ORDER } from './rows';
+import { KEEP_DELETIONS_DAYS, recordDeletions, rememberExportKeys } from './tombstones';
 
 const PATIENTS_PER_CHUNK = 250;
 
