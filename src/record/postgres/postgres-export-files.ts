@@ -110,6 +110,7 @@ export class PostgresExportFiles implements ExportFileStore {
       db.query<{ data: Buffer }>(
         'SELECT data FROM export_file_chunk WHERE job_id = $1 AND name = $2 AND seq = $3',
         [jobId, name, seq],
+        { binary: true },
       );
     let first: Buffer | undefined;
     let file: { bytes: string; chunks: number } | undefined;
