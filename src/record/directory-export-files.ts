@@ -89,6 +89,9 @@ export class DirectoryExportFiles implements ExportFileStore {
     await rm(this.jobDir(jobId), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
   }
 
+  /** Nothing: a directory does not know its jobs' states; expiry removes a failed job's directory. */
+  async sweep(): Promise<void> {}
+
   async has(jobId: string): Promise<boolean> {
     return stat(this.jobDir(jobId)).then(
       () => true,

@@ -55,6 +55,11 @@ export interface ExportFileStore {
   discard(run: ExportRun): Promise<void>;
   /** Deletes every file of the job (expiry, cancel); nothing to delete is no error. */
   remove(jobId: string): Promise<void>;
+  /**
+   * Deletes files no job can serve: those a crashed run left behind under a job that has since failed
+   * (it was started too often). The directory storage leaves them to the job's expiry.
+   */
+  sweep(): Promise<void>;
   /** Whether anything of the job is stored (diagnosis and tests). */
   has(jobId: string): Promise<boolean>;
 }

@@ -235,6 +235,34 @@ describe('export files in PostgreSQL', () => {
     }
   });
 
+  it('a job given up after repeated crashes keeps no chunks of its last run', async () => {
+    const clock = movableClock(TEST_NOW);
+    const jobs = new PostgresExportJobs(postgres.database);
+    let status = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const crashing: TestApp = app({
+        clock,
+        exportJobs: jobs,
+        env: { EXPORT_BATCH_SIZE: '5', EXPORT_STALE_SECONDS: '30' },
+        afterExportBatch: () => void crashing.bulkExport.runner.stop('abandon'),
+      });
+      if (attempt === 0) status = String((await kickOff(crashing)).headers['content-location']);
+      else crashing.bulkExport.runner.kick();
+      await crashing.bulkExport.runner.idle();
+      clock.advance(31_000);
+    }
+    const id = idOf(status);
+    expect((await stored(id)).chunks).toBeGreaterThan(0);
+    // The next process fails the job (started too often) and sweeps what the crashed run left.
+    const last = app({ clock, exportJobs: jobs, env: { EXPORT_STALE_SECONDS: '30' } });
+    last.bulkExport.runner.kick();
+    await last.bulkExport.runner.idle();
+    expectError(await getUrl(last, status), 500, 'INTERNAL_SERVER_ERROR', 'stopped repeatedly');
+    last.bulkExport.runner.kick();
+    await last.bulkExport.runner.idle();
+    expect(await stored(id)).toEqual({ files: 0, chunks: 0, owners: [] });
+  });
+
   it('a file that loses a chunk mid-download is cut off, never ended short (plain and gzip)', async () => {
     const t = app();
     const { status, manifest } = await exportAll(t);

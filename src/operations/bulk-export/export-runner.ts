@@ -123,8 +123,9 @@ export class ExportRunner {
     }
   }
 
-  /** Deletes the files and records of jobs that expired. */
+  /** Deletes the files and records of jobs that expired, and files no job can serve (D-ES3). */
   private async sweep(): Promise<void> {
+    await this.deps.files.sweep();
     for (const id of await this.deps.jobs.expired(this.deps.clock.now())) {
       await this.deps.files.remove(id);
       await this.deps.jobs.remove(id);

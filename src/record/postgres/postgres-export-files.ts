@@ -155,6 +155,13 @@ export class PostgresExportFiles implements ExportFileStore {
     await this.deleteChunks(db, 'job_id = $1', [jobId]);
   }
 
+  async sweep(): Promise<void> {
+    const db = await this.database;
+    const failed = "job_id IN (SELECT id FROM export_job WHERE state = 'failed')";
+    await db.query(`DELETE FROM export_file WHERE ${failed}`);
+    await this.deleteChunks(db, failed, []);
+  }
+
   async has(jobId: string): Promise<boolean> {
     const [row] = await (
       await this.database
