@@ -25,7 +25,7 @@
  * BENCH_CPU_PROF=DIR; other Node flags for the child (`--trace-gc`, heap sizes) with BENCH_NODE_ARGS.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -286,6 +286,8 @@ function summary(name: string, results: readonly Sent[], cpu: CpuReport): void {
       `p99 ${f1(percentile(ms, 99))} ms; event loop max hold ${f1(cpu.loopMaxMs)} ms ` +
       `(p99 ${f1(cpu.loopP99Ms)} ms)\n`,
   );
+  // Each request's latency beside its answer's size, to see whether the tail is the large answers.
+  if (env.BENCH_DUMP) appendFileSync(env.BENCH_DUMP, results.map((r) => `${name}\t${f1(r.ms)}\t${r.bytes}\n`).join(''));
 }
 
 /** CPU ms of one synchronous call. */
