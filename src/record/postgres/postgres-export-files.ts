@@ -1,5 +1,5 @@
 /**
- * Export files in PostgreSQL (EXPORT_STORAGE=database, migration 006_export_files; docs/decisions.md
+ * Export files in PostgreSQL (EXPORT_STORAGE=database, migration 007_export_files; docs/decisions.md
  * D-ES1 to D-ES4): each file is a run of fixed-size chunks in `export_file_chunk`, written as the runner
  * goes, and an `export_file` row written last that says the file is complete and how long it is. Every
  * instance over the database serves every job's files, so instances keep nothing on their own disk.
