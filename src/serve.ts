@@ -21,6 +21,7 @@ import { createOps, type Ops } from './ops/ops';
 import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
 import { openPractices, RepositoryStartError } from './record/open-repository';
+import { PostgresExportFiles } from './record/postgres/postgres-export-files';
 import { PostgresExportJobs } from './record/postgres/postgres-export-jobs';
 import { PostgresPracticeStore } from './record/postgres/postgres-practices';
 import type { PracticeStore } from './record/practices';
@@ -109,6 +110,13 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       : worker === undefined
         ? undefined
         : new WorkerExportJobs(channel);
+  // EXPORT_STORAGE=database (the default over PostgreSQL): the files beside the jobs, so no instance
+  // keeps anything a request to another would need (D-ES1). The configuration refuses it without
+  // PostgreSQL, so the store here is always PostgreSQL's.
+  const files =
+    config.bulkExport.storage === 'database' && practices instanceof PostgresPracticeStore
+      ? new PostgresExportFiles(practices.database)
+      : undefined;
   const bulkExport = createBulkExport({
     config,
     practices,
@@ -116,6 +124,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
     logger,
     shedder: ops.shedder,
     ...(jobs && { jobs }),
+    ...(files && { files }),
   });
   bulkExport.runner.start();
   const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops, bulkExport };
@@ -131,6 +140,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
       mutualTls: config.tls?.clientCaFile !== undefined,
       repository: config.repository.kind,
+      exportStorage: bulkExport.files.kind,
       auditLog: config.ops.auditSink.kind === 'postgres' ? 'postgres audit_trail' : config.ops.auditLog,
       maintenanceFile: ops.maintenance.file,
     };

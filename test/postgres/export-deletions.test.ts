@@ -222,7 +222,7 @@ it('purges deletions older than the retention and then refuses a _since before t
   expect(await deletedOf(m)).toEqual([]);
 });
 
-it('migration 006 fills export_keys of patients loaded before it exactly as a load does', async () => {
+it('migration 008 fills export_keys of patients loaded before it exactly as a load does', async () => {
   const rows = () =>
     store.database.query<{ id: string; export_keys: string[] | null }>(
       'SELECT id, export_keys FROM patients ORDER BY practice_ods, id',

@@ -3,6 +3,8 @@ import type { Clock } from '../../clock';
 import type { AppConfig } from '../../config';
 import type { Logger } from '../../logger';
 import type { LoadShedder } from '../../ops/throttle';
+import { DirectoryExportFiles } from '../../record/directory-export-files';
+import type { ExportFileStore } from '../../record/export-files';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { MemoryExportJobs } from '../../record/memory/memory-export-jobs';
 import type { PracticeStore } from '../../record/practices';
@@ -10,6 +12,8 @@ import { ExportRunner } from './export-runner';
 
 export interface BulkExport {
   readonly jobs: ExportJobStore;
+  /** Where the files are kept (EXPORT_STORAGE, D-ES1). */
+  readonly files: ExportFileStore;
   readonly runner: ExportRunner;
 }
 
@@ -23,6 +27,8 @@ export interface BulkExportOptions {
   readonly logger: Logger;
   /** Absent: jobs in this process's memory (REPOSITORY=memory). */
   readonly jobs?: ExportJobStore;
+  /** Absent: files under EXPORT_DIR on this host (EXPORT_STORAGE=directory). */
+  readonly files?: ExportFileStore;
   /** The admission's load shedder: the export waits while live requests queue. */
   readonly shedder?: LoadShedder;
   readonly afterBatch?: (job: ExportJob, done: number) => void | Promise<void>;
@@ -30,9 +36,11 @@ export interface BulkExportOptions {
 
 export function createBulkExport(options: BulkExportOptions): BulkExport {
   const jobs = options.jobs ?? new MemoryExportJobs();
+  const files = options.files ?? new DirectoryExportFiles(options.config.bulkExport.dir);
   const { shedder } = options;
   const runner = new ExportRunner({
     jobs,
+    files,
     practices: options.practices,
     config: options.config.bulkExport,
     clock: options.clock,
@@ -41,5 +49,5 @@ export function createBulkExport(options: BulkExportOptions): BulkExport {
     ...(shedder && { busy: () => shedder.inFlight > 0 && shedder.queueDelayMs > LIVE_QUEUE_MS }),
     ...(options.afterBatch && { afterBatch: options.afterBatch }),
   });
-  return { jobs, runner };
+  return { jobs, files, runner };
 }

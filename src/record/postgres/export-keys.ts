@@ -1,7 +1,7 @@
 /**
  * The `export_keys` column of patients (src/record/exported-resources.ts): what a bulk export holds for
  * each patient, so an import can record what it removed (docs/decisions.md D-SD2). Filled at load like
- * every derived column; migration 006 fills it for patients loaded before it, a page at a time.
+ * every derived column; migration 008 fills it for patients loaded before it, a page at a time.
  */
 import type { QueryResultRow } from 'pg';
 
@@ -14,7 +14,7 @@ type Query = (text: string, values?: readonly unknown[]) => Promise<QueryResultR
 
 const PAGE = 500;
 
-/** Fills export_keys of every patient loaded before migration 006: two statements per page. */
+/** Fills export_keys of every patient loaded before migration 008: two statements per page. */
 export async function backfillExportKeys(query: Query): Promise<void> {
   for (;;) {
     const rows = (await query(

@@ -349,13 +349,50 @@ CREATE INDEX export_job_expiry ON export_job (expires_at) WHERE expires_at IS NO
 `,
   },
   {
+    // Replacing a practice (docs/decisions.md D-CL1): `DELETE FROM practice` cascades row by row, and
+    // each row deleted checks every foreign key that references it. A key with no index led by its
+    // columns makes each check scan the practice's rows: quadratic in the practice's size. These are
+    // all such keys (test/postgres/cascade-indexes.test.ts finds any new one from the catalog).
+    version: '006_cascade_indexes',
+    sql: `
+CREATE INDEX topic_problem_links_consultation ON topic_problem_links (practice_ods, consultation_id);
+CREATE INDEX topic_problem_links_problem ON topic_problem_links (practice_ods, problem_id);
+CREATE INDEX patients_usual_gp ON patients (practice_ods, usual_gp_id);
+${ITEM_TABLES.map((t) => `CREATE INDEX ${t}_recorder ON ${t} (practice_ods, recorder_id);`).join('\n')}
+`,
+  },
+  {
+    // EXPORT_STORAGE=database (docs/decisions.md D-ES1, D-ES2): a job's files as chunks beside the job,
+    // so every instance over this database serves every file. `export_file` is written when a file is
+    // complete; `owner` is the run that wrote a row, so a run discards only its own.
+    version: '007_export_files',
+    sql: `
+CREATE TABLE export_file (
+  job_id text NOT NULL REFERENCES export_job (id) ON DELETE CASCADE,
+  name   text NOT NULL,
+  owner  text NOT NULL,
+  bytes  bigint NOT NULL,
+  chunks integer NOT NULL,
+  PRIMARY KEY (job_id, name)
+);
+CREATE TABLE export_file_chunk (
+  job_id text NOT NULL REFERENCES export_job (id) ON DELETE CASCADE,
+  name   text NOT NULL,
+  seq    integer NOT NULL,
+  owner  text NOT NULL,
+  data   bytea NOT NULL,
+  PRIMARY KEY (job_id, name, seq)
+);
+`,
+  },
+  {
     // Bulk export deletions (docs/decisions.md D-SD1 to D-SD5): each patient's exported resources as
     // `Type/id` keys (computed at load by src/record/exported-resources.ts), when each patient was first
     // loaded, and what an import removed (old keys minus new, in the import's transaction). No foreign
     // key to the practice: an import deletes and re-inserts the practice row, and these must outlive
     // that. deletions_known_from: a `_since` before it may miss deletions (before this migration, or
     // purged). Patients already loaded count as always there ('-infinity').
-    version: '006_export_tombstones',
+    version: '008_export_tombstones',
     sql: `
 ALTER TABLE patients ADD COLUMN export_keys text[];
 ALTER TABLE practice ADD COLUMN deletions_known_from timestamptz;
