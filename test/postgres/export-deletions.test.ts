@@ -190,6 +190,23 @@ it('_type narrows the deleted resources to the types named', async () => {
   expect(m.output.every((o) => ['AllergyIntolerance', 'Condition'].includes(o.type))).toBe(true);
 });
 
+it('reads the deletions in keyset pages that together give each once, in order', async () => {
+  const { repository } = (await store.find('P99001'))!;
+  const paged: string[] = [];
+  let after = -1;
+  for (;;) {
+    const page = await repository.deletedAfter(new Date(since), after, 2);
+    if (page.length === 0) break;
+    expect(page.length).toBeLessThanOrEqual(2);
+    paged.push(...page.map((d) => `${d.type}/${d.id}`));
+    after = page[page.length - 1].seq;
+  }
+  expect(paged.length).toBeGreaterThan(2);
+  expect([...paged].sort()).toEqual(deleted);
+  const patients = await repository.deletedAfter(new Date(since), -1, 100, ['Patient']);
+  expect(patients.map((d) => d.id)).toEqual(['patient4']);
+});
+
 it('forgets a deletion when the resource comes back', async () => {
   await load(write('v3.jsonl', v1));
   const { manifest: m } = await exportAll(t, `?_since=${since}`);

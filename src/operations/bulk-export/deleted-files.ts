@@ -26,23 +26,31 @@ export function deletionBundle(type: string, id: string, deletedAt: string): Bun
   };
 }
 
-/** Writes every resource removed after `since` (only of `types` when given); returns how many. */
+/** Tombstones read per statement: small rows, so more than a batch of patients. */
+export const DELETED_PAGE = 5000;
+
+/**
+ * Writes every resource removed after `since` (only of `types` when given), a page at a time;
+ * `alive` is called after each page (the job's heartbeat) and false from it means the job was
+ * cancelled: then it stops and returns false.
+ */
 export async function writeDeleted(
   reads: Pick<ExportReads, 'deletedAfter'>,
-  files: NdjsonFiles,
+  files: Pick<NdjsonFiles, 'write'>,
   since: Date,
   types: readonly string[] | undefined,
-  pageSize: number,
-): Promise<number> {
+  alive: () => Promise<boolean>,
+  pageSize = DELETED_PAGE,
+): Promise<boolean> {
   let after = -1;
-  let written = 0;
   for (;;) {
     const page = await reads.deletedAfter(since, after, pageSize, types);
-    if (page.length === 0) return written;
-    for (const d of page)
+    if (page.length === 0) return true;
+    for (const d of page) {
       await files.write(DELETED_TYPE, JSON.stringify(deletionBundle(d.type, d.id, d.deletedAt)));
-    written += page.length;
+    }
     after = page[page.length - 1].seq;
+    if (!(await alive())) return false;
   }
 }
 

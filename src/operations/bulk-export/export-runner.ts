@@ -216,8 +216,17 @@ export class ExportRunner {
       if (this.stopping) return 'stopped';
       const batch = await repository.patientsAfter(after, config.batchSize);
       if (batch.length === 0) {
-        // After the patients: what was removed since `_since` (D-SD3), in the same files' writer.
-        if (since) await writeDeleted(repository, files, since, job.request.types, config.batchSize);
+        // After the patients: what was removed since `_since` (D-SD3), in the same files' writer,
+        // each page of it a heartbeat like each batch of patients.
+        const alive = () =>
+          jobs.progress(
+            job.id,
+            this.owner,
+            { total: Math.max(total, done), done, files: files.files() },
+            clock.now(),
+          );
+        if (since && !(await writeDeleted(repository, files, since, job.request.types, alive)))
+          return 'cancelled';
         return 'done';
       }
       for (const { seq, patient } of batch) {
