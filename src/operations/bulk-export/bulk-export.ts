@@ -7,14 +7,12 @@ import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { MemoryExportJobs } from '../../record/memory/memory-export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import { ExportRunner } from './export-runner';
+import type { PacingOptions } from './pacing';
 
 export interface BulkExport {
   readonly jobs: ExportJobStore;
   readonly runner: ExportRunner;
 }
-
-/** Live requests queued this long (the admission's standing queue, ms) make the export wait (D-B8). */
-const LIVE_QUEUE_MS = 2;
 
 export interface BulkExportOptions {
   readonly config: AppConfig;
@@ -23,8 +21,10 @@ export interface BulkExportOptions {
   readonly logger: Logger;
   /** Absent: jobs in this process's memory (REPOSITORY=memory). */
   readonly jobs?: ExportJobStore;
-  /** The admission's load shedder: the export waits while live requests queue. */
+  /** The admission's load shedder: it sees every request in flight, so the export gives way to them. */
   readonly shedder?: LoadShedder;
+  /** The pacing's settings (tests shorten them). */
+  readonly pacing?: Partial<PacingOptions>;
   readonly afterBatch?: (job: ExportJob, done: number) => void | Promise<void>;
 }
 
@@ -38,7 +38,8 @@ export function createBulkExport(options: BulkExportOptions): BulkExport {
     clock: options.clock,
     logger: options.logger,
     predefinedMedicationDays: options.config.predefinedMedicationDays,
-    ...(shedder && { busy: () => shedder.inFlight > 0 && shedder.queueDelayMs > LIVE_QUEUE_MS }),
+    ...(shedder && { live: { busy: () => shedder.inFlight > 0, idleMs: () => shedder.idleMs } }),
+    ...(options.pacing && { pacing: options.pacing }),
     ...(options.afterBatch && { afterBatch: options.afterBatch }),
   });
   return { jobs, runner };
