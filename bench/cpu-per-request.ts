@@ -22,10 +22,10 @@
  * (search,metadata,large,mixed; or `stages` alone: the CPU of each stage of large1's whole record,
  * in this process, with no server) and any
  * service setting (MAX_QUEUE_DELAY_MS, ...). `--cpu-prof` profiles go to the child with
- * BENCH_CPU_PROF=DIR.
+ * BENCH_CPU_PROF=DIR; other Node flags for the child (`--trace-gc`, heap sizes) with BENCH_NODE_ARGS.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -286,6 +286,8 @@ function summary(name: string, results: readonly Sent[], cpu: CpuReport): void {
       `p99 ${f1(percentile(ms, 99))} ms; event loop max hold ${f1(cpu.loopMaxMs)} ms ` +
       `(p99 ${f1(cpu.loopP99Ms)} ms)\n`,
   );
+  // Each request's latency beside its answer's size, to see whether the tail is the large answers.
+  if (env.BENCH_DUMP) appendFileSync(env.BENCH_DUMP, results.map((r) => `${name}\t${f1(r.ms)}\t${r.bytes}\n`).join(''));
 }
 
 /** CPU ms of one synchronous call. */
@@ -372,8 +374,9 @@ async function main(): Promise<void> {
     '-r',
     'ts-node/register/transpile-only',
     ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []),
+    ...(env.BENCH_NODE_ARGS ? env.BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
   ];
-  const child = fork(__filename, ['--serve'], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve'], { execArgv, stdio: ['ignore', env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: FromChild) =>
       m.type === 'listening' ? resolve(m.port) : reject(new Error('unexpected message from the server')),

@@ -21,6 +21,21 @@ export function findWrk(env: NodeJS.ProcessEnv = process.env): string | undefine
 
 const luaString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
+export interface WrkOptions {
+  /** A new random (version 4 form) Ssp-TraceID for every request, as a real consumer sends. */
+  readonly traceIdPerRequest?: boolean;
+}
+
+/** Lua that sets headers["Ssp-TraceID"] to a new random UUID; seeded per thread in init(). */
+const TRACE_ID_LUA = `local function hex(n)
+  local s = ""
+  for i = 1, n do s = s .. string.format("%x", math.random(0, 15)) end
+  return s
+end
+local function newTraceId()
+  headers["Ssp-TraceID"] = hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-a" .. hex(3) .. "-" .. hex(12)
+end`;
+
 /**
  * The Lua script: bodies from a file (one per line), fixed headers, each thread starting at its own
  * offset so that threads do not send the same patient at the same moment.
@@ -29,6 +44,7 @@ export function wrkScript(
   bodiesFile: string,
   path: string,
   headers: Readonly<Record<string, string>>,
+  options: WrkOptions = {},
 ): string {
   const headerLines = Object.entries(headers)
     .map(([name, value]) => `  [${luaString(name)}] = ${luaString(value)},`)
@@ -46,11 +62,14 @@ function setup(thread)
   threads = threads + 1
 end
 local counter = 0
+${options.traceIdPerRequest ? TRACE_ID_LUA : 'local function newTraceId() end'}
 function init(args)
   counter = math.floor((tid or 0) * #bodies / 2)
+  math.randomseed(os.time() + (tid or 0) * 7919)
 end
 function request()
   counter = counter + 1
+  newTraceId()
   return wrk.format("POST", path, headers, bodies[(counter % #bodies) + 1])
 end
 function done(summary, latency, requests)
@@ -121,12 +140,13 @@ export function runWrk(
   shape: LoadShape,
   dir: string,
   cleanup: Cleanup,
+  options: WrkOptions = {},
 ): Promise<LoadResult> {
   const url = new URL(target.url);
   const bodiesFile = join(dir, 'bodies.txt');
   const scriptFile = join(dir, 'rotate.lua');
   writeFileSync(bodiesFile, `${target.bodies.map((b) => b.replace(/\n/g, ' ')).join('\n')}\n`);
-  writeFileSync(scriptFile, wrkScript(bodiesFile, url.pathname + url.search, target.headers));
+  writeFileSync(scriptFile, wrkScript(bodiesFile, url.pathname + url.search, target.headers, options));
   const args = [
     `-t${shape.threads}`,
     `-c${shape.connections}`,

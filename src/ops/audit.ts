@@ -11,19 +11,21 @@
  * it; verifyAuditChain() checks a file.
  *
  * Durability (docs/decisions.md, D-40 "What the audit promises"): record() resolves only once the
- * line is written and, for a file, fdatasync'd. Records from concurrent requests are group-committed:
- * while one write+fdatasync runs, new records queue, and the next batch leaves in one write and one
- * fdatasync. A failed write rejects its batch (those responses are refused), leaves the chain where
- * the last durable line left it, and the file is reopened and repaired on the next attempt.
+ * line is written and, for a file, fdatasync'd. The queue, group commit, failure and recovery rules
+ * are GroupCommitTrail's (group-commit.ts): while one write+fdatasync runs, new records queue, and the
+ * next batch leaves in one write and one fdatasync. A failed write leaves the chain where the last
+ * durable line left it, and the file is reopened and repaired on the next attempt.
  */
 import { hash } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 
-import type { AuditEvent, AuditJson, AuditRecord, AuditTrail } from './audit-trail';
+import type { AuditEvent, AuditJson, AuditRecord } from './audit-trail';
+import { type ChainSink, GroupCommitTrail, type TrailOptions } from './group-commit';
 
 export type { AuditEvent, AuditEventType, AuditJson, AuditRecord } from './audit-trail';
+export { AuditError } from './group-commit';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -70,13 +72,29 @@ export function chainHash(previousHash: string, canonical: string): string {
   return hash('sha256', previousHash + canonical, 'hex');
 }
 
+/** Numbers `bodies` after `seq` and chains each from the one before, starting from `previousHash`. */
+export function chainRecords(
+  bodies: readonly Record<string, AuditJson>[],
+  seq: number,
+  previousHash: string,
+): { records: AuditRecord[]; seq: number; hash: string } {
+  let last = seq;
+  let previous = previousHash;
+  const records = bodies.map((body) => {
+    const numbered = { seq: ++last, ...body };
+    previous = chainHash(previous, canonicalJson(numbered));
+    return { ...numbered, hash: previous };
+  });
+  return { records, seq: last, hash: previous };
+}
+
 /** Where a sink's bytes go; append() resolves once they are as durable as the sink promises. */
-interface AuditSink {
+interface ByteSink {
   append(data: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
-function streamSink(stream: Writable, owned: boolean): AuditSink {
+function streamSink(stream: Writable, owned: boolean): ByteSink {
   return {
     append: (data) =>
       new Promise<void>((resolve, reject) => {
@@ -89,7 +107,7 @@ function streamSink(stream: Writable, owned: boolean): AuditSink {
 const TAIL_BYTES = 64 * 1024;
 
 interface OpenedFile {
-  readonly sink: AuditSink;
+  readonly sink: ByteSink;
   readonly lastHash: string | undefined;
   /** Bytes removed from the end of the file when it was opened, and why. */
   readonly repair?: AuditEvent;
@@ -154,7 +172,7 @@ async function openFile(
       lastHash = hashOfLine(lines[lines.length - 1]);
     }
     let written = size;
-    const sink: AuditSink & { size: () => number } = {
+    const sink: ByteSink & { size: () => number } = {
       append: async (data) => {
         await writeAll(handle, data);
         if (sync) await handle.datasync();
@@ -192,107 +210,53 @@ function hashOfLine(line: string | undefined): string | undefined {
   }
 }
 
-export interface AuditLogOptions {
-  readonly now: () => Date;
+export interface AuditLogOptions extends TrailOptions {
   /** fdatasync after each group of records written to a file (AUDIT_FSYNC, default on). */
   readonly fsync?: boolean;
   /** Opens the file target; tests inject faults here. */
   readonly opener?: AuditFileOpener;
-  /** How often a failed audit retries by itself, in ms (requests also retry it). */
-  readonly retryMs?: number;
-  /** Told when the trail cannot be written, and when it can again. */
-  readonly onFailure?: (error: Error) => void;
-  readonly onRecovery?: (failedSince: Date, refused: number) => void;
 }
 
-interface Pending {
-  readonly body: Record<string, AuditJson>;
-  /** Undefined for the service's own events, which are kept and retried rather than lost. */
-  readonly settle?: { resolve: (record: AuditRecord) => void; reject: (error: Error) => void };
-}
-
-export class AuditError extends Error {
-  constructor(override readonly cause: Error) {
-    super(`the audit trail cannot be written: ${cause.message}`);
-  }
-}
-
-export class AuditLog implements AuditTrail {
+/**
+ * The file (or stream) sink: this process numbers and chains its records, continuing the chain of
+ * the file it opens. A failed write closes the file; the next append reopens and repairs it.
+ */
+class FileChainSink implements ChainSink {
   private seq = 0;
   private previousHash = GENESIS_HASH;
-  private sink: (AuditSink & { size?: () => number }) | undefined;
+  private sink: (ByteSink & { size?: () => number }) | undefined;
   private knownSize: number | undefined;
-  private pending: Pending[] = [];
-  private flushing = false;
-  private probe = false;
-  private failure: { error: Error; since: Date; refused: number } | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private written = false;
-  private firstAttempt: { readonly done: Promise<void>; settle: () => void } | undefined;
-  private readonly target: AuditTarget;
 
   constructor(
-    target: AuditTarget,
+    private readonly target: AuditTarget,
     private readonly options: AuditLogOptions,
-  ) {
-    this.target = target;
-    let settle = () => undefined as void;
-    const done = new Promise<void>((resolve) => (settle = resolve));
-    this.firstAttempt = { done, settle };
+  ) {}
+
+  async append(bodies: readonly Record<string, AuditJson>[]): Promise<AuditRecord[]> {
+    const repairs = (await this.ensureOpen()).map((event) => ({
+      time: this.options.now().toISOString(),
+      ...event,
+    }));
+    const { records, seq, hash } = chainRecords([...repairs, ...bodies], this.seq, this.previousHash);
+    await this.sink?.append(Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8'));
+    // The chain moves on only once the records are durable.
+    this.seq = seq;
+    this.previousHash = hash;
+    this.knownSize = this.sink?.size?.();
+    return records;
   }
 
-  /** Resolves once the first write has been tried (main.ts listens after it, so readiness is known). */
-  whenTried(): Promise<void> {
-    return this.firstAttempt?.done ?? Promise.resolve();
+  /** Close the file: the next attempt reopens it, which cuts off whatever part of the batch got in. */
+  failed(): void {
+    const sink = this.sink;
+    this.sink = undefined;
+    void sink?.close().catch(() => undefined);
   }
 
-  /**
-   * False until a first record is written, and while records cannot be written: /health/ready says
-   * not ready (and answers are refused) until the trail is known to work.
-   */
-  get healthy(): boolean {
-    return this.written && this.failure === undefined;
-  }
-
-  /** Why the trail cannot be written, while it cannot. */
-  get failureCause(): string | undefined {
-    return this.failure?.error.message;
-  }
-
-  /**
-   * Queues one record; resolves with it as written (seq, time, hash) once it is durable, rejects
-   * with an AuditError when it could not be written. Never throws synchronously.
-   */
-  record(event: AuditEvent): Promise<AuditRecord> {
-    const body: Record<string, AuditJson> = { time: this.options.now().toISOString(), ...event };
-    return new Promise<AuditRecord>((resolve, reject) => {
-      this.pending.push({ body, settle: { resolve, reject } });
-      void this.drain();
-    });
-  }
-
-  /** A service event (start, stop, a toggle): kept in memory and retried until written, never refused. */
-  note(event: AuditEvent): void {
-    this.pending.push({ body: { time: this.options.now().toISOString(), ...event } });
-    void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while ((this.pending.length > 0 || this.probe) && !this.closed) {
-        this.probe = false;
-        const batch = this.pending.splice(0);
-        await this.writeBatch(batch);
-        // After a failure, answers that queued meanwhile get their own attempt; service events alone
-        // wait for the next answer or the retry timer (never a tight loop).
-        if (this.failure && !this.pending.some((p) => p.settle !== undefined)) break;
-      }
-    } finally {
-      this.flushing = false;
-    }
+  async close(): Promise<void> {
+    const sink = this.sink;
+    this.sink = undefined;
+    await sink?.close();
   }
 
   private async ensureOpen(): Promise<AuditEvent[]> {
@@ -318,98 +282,12 @@ export class AuditLog implements AuditTrail {
     }
     return opened.repair ? [opened.repair] : [];
   }
+}
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
-    let seq = this.seq;
-    let previous = this.previousHash;
-    let written: AuditRecord[] = [];
-    try {
-      const preface: Pending[] = (await this.ensureOpen()).map((event) => ({
-        body: { time: this.options.now().toISOString(), ...event },
-      }));
-      seq = this.seq;
-      previous = this.previousHash;
-      if (this.failure) {
-        const { since, refused, error } = this.failure;
-        preface.push({
-          body: {
-            time: this.options.now().toISOString(),
-            type: 'audit.recovered',
-            failedSince: since.toISOString(),
-            cause: error.message,
-            refusedResponses: refused,
-          },
-        });
-      }
-      const entries = [...preface, ...batch];
-      written = entries.map(({ body }) => {
-        const numbered = { seq: ++seq, ...body };
-        const hash = chainHash(previous, canonicalJson(numbered));
-        previous = hash;
-        return { ...numbered, hash };
-      });
-      await this.sink?.append(Buffer.from(written.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8'));
-    } catch (caught) {
-      this.fail(caught instanceof Error ? caught : new Error(String(caught)), batch);
-      this.firstAttempt?.settle();
-      return;
-    }
-    this.firstAttempt?.settle();
-    this.seq = seq;
-    this.previousHash = previous;
-    this.knownSize = this.sink?.size?.();
-    this.written = true;
-    if (this.failure) {
-      const { since, refused } = this.failure;
-      this.failure = undefined;
-      clearInterval(this.retryTimer);
-      this.retryTimer = undefined;
-      this.options.onRecovery?.(since, refused);
-    }
-    const offset = written.length - batch.length;
-    batch.forEach((entry, i) => entry.settle?.resolve(written[offset + i]));
-  }
-
-  private fail(error: Error, batch: Pending[]): void {
-    const first = this.failure === undefined;
-    const refused = batch.filter((p) => p.settle !== undefined);
-    this.failure = {
-      error,
-      since: this.failure?.since ?? this.options.now(),
-      refused: (this.failure?.refused ?? 0) + refused.length,
-    };
-    // Close the file: the next attempt reopens it, which cuts off whatever part of this batch got in.
-    const sink = this.sink;
-    this.sink = undefined;
-    void sink?.close().catch(() => undefined);
-    // The service's own events wait for the disk to come back; responses do not.
-    this.pending.unshift(...batch.filter((p) => p.settle === undefined));
-    for (const entry of refused) entry.settle?.reject(new AuditError(error));
-    if (first) this.options.onFailure?.(error);
-    if (this.retryTimer === undefined && !this.closed) {
-      this.retryTimer = setInterval(() => this.retry(), this.options.retryMs ?? 1000);
-      this.retryTimer.unref();
-    }
-  }
-
-  /** Tries the trail again without waiting for a request (the retry timer calls it). */
-  retry(): Promise<void> {
-    if (this.failure === undefined) return Promise.resolve();
-    // With nothing else waiting, an empty batch writes just the recovery record.
-    this.probe = true;
-    return this.drain();
-  }
-
-  /** Writes every record queued and closes the file. */
-  async close(): Promise<void> {
-    clearInterval(this.retryTimer);
-    this.retryTimer = undefined;
-    while (this.flushing) await new Promise((resolve) => setImmediate(resolve));
-    if (this.pending.length > 0) await this.drain();
-    this.closed = true;
-    const sink = this.sink;
-    this.sink = undefined;
-    await sink?.close();
+/** The audit trail in a file (or on stdout, or a stream), group-committed by GroupCommitTrail. */
+export class AuditLog extends GroupCommitTrail {
+  constructor(target: AuditTarget, options: AuditLogOptions) {
+    super(new FileChainSink(target, options), options);
   }
 }
 

@@ -3,70 +3,30 @@
  * process on a loopback port, over the store under test: the whole practice, `_type`, progress and
  * Ctrl-C, a failed job, another consumer's job, the per-consumer limit.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { runCli } from '../../src/cli/main';
 import { systemClock } from '../../src/clock';
 import type { ExportJob } from '../../src/record/export-jobs';
 import { BASE, type TestApp, testApp } from '../support/app';
 import { getUrl, kickOff, pathOf } from '../support/bulk-export';
+import {
+  type ExportDirectory,
+  exportDirectory,
+  gpc,
+  gpcProcess,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/gpc-export';
 
 jest.setTimeout(180_000);
-
-const ROOT = resolve(__dirname, '../..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** gpc in this process (runCli, as the bin calls it): quicker than a child for everything but Ctrl-C. */
-async function gpc(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    out: (line) => (stdout += `${line}\n`),
-    err: (line) => (stderr += `${line}\n`),
-  });
-  return { code, stdout, stderr };
-}
-function gpcProcess(args: string[], interruptWhen: RegExp): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!interrupted && interruptWhen.test(stdout)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** What the next app's runner does after each batch (one patient a batch here). */
 let afterBatch: (job: ExportJob, done: number) => Promise<void> = async () => undefined;
 
 let t: TestApp;
-let server: Server;
+let server: LoopbackServer;
 let base: string;
-let out: string;
+let out: ExportDirectory;
 
 beforeEach(async () => {
   afterBatch = async () => undefined;
@@ -75,19 +35,16 @@ beforeEach(async () => {
     env: { EXPORT_BATCH_SIZE: '1', EXPORT_RETRY_AFTER_SECONDS: '1' },
     afterExportBatch: (job, done) => afterBatch(job, done),
   });
-  server = createServer(t.app);
-  const port = await new Promise<number>((done) =>
-    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
-  );
-  base = `http://127.0.0.1:${port}${BASE}`;
-  out = mkdtempSync(join(tmpdir(), 'gpc-export-server-'));
+  server = await listenOnLoopback(t.app);
+  base = `${server.origin}${BASE}`;
+  out = exportDirectory('gpc-export-server-');
 });
 
 afterEach(async () => {
   afterBatch = async () => undefined;
   await t.bulkExport.runner.idle();
-  await new Promise<void>((done) => server.close(() => done()));
-  rmSync(out, { recursive: true, force: true });
+  await server.close();
+  out.remove();
 });
 
 interface ManifestFile {
@@ -96,11 +53,11 @@ interface ManifestFile {
   readonly count: number;
 }
 
-const manifestOnDisk = () =>
-  JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { output: ManifestFile[] };
+const manifestOnDisk = () => JSON.parse(out.read('manifest.json')) as { output: ManifestFile[] };
 
 const linesOf = (file: string) =>
-  readFileSync(join(out, file), 'utf8')
+  out
+    .read(file)
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as { resourceType: string; id: string });
@@ -108,7 +65,7 @@ const linesOf = (file: string) =>
 describe('gpc export against this provider', () => {
   it('exports the whole practice: every file written, counted as the manifest says, summarised', async () => {
     afterBatch = () => sleep(150); // slow enough for a few status polls
-    const run = await gpc(['export', '--base', base, '--out', out]);
+    const run = await gpc(['export', '--base', base, '--out', out.path]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`GET ${base}/Patient/$export?_outputFormat=application%2Ffhir%2Bndjson`);
@@ -142,13 +99,22 @@ describe('gpc export against this provider', () => {
   });
 
   it('--type asks for those resource types only', async () => {
-    const run = await gpc(['export', '--base', base, '--out', out, '--type', 'Patient,AllergyIntolerance']);
+    const run = await gpc([
+      'export',
+      '--base',
+      base,
+      '--out',
+      out.path,
+      '--type',
+      'Patient,AllergyIntolerance',
+    ]);
     expect(run.code).toBe(0);
     expect(new Set(manifestOnDisk().output.map((o) => o.type))).toEqual(
       new Set(['Patient', 'AllergyIntolerance']),
     );
     expect(
-      readdirSync(out)
+      out
+        .files()
         .filter((f) => f.endsWith('.ndjson'))
         .sort(),
     ).toEqual(['AllergyIntolerance.ndjson', 'Patient.ndjson']);
@@ -157,7 +123,7 @@ describe('gpc export against this provider', () => {
   it('Ctrl-C cancels the running job at the provider: its status is then unknown', async () => {
     afterBatch = () => sleep(1000);
     const run = await gpcProcess(
-      ['export', '--base', base, '--out', out],
+      ['export', '--base', base, '--out', out.path],
       /Progress: [1-9]\d*\/\d+ patients/,
     );
     expect(run.code).toBe(130);
@@ -165,19 +131,19 @@ describe('gpc export against this provider', () => {
     const status = /status is at (\S+)/.exec(run.stdout)?.[1] ?? '';
     const after = await getUrl(t, status);
     expect(after.status).toBe(404);
-    expect(readdirSync(out)).toEqual([]);
+    expect(out.files()).toEqual([]);
   });
 
   it('a job that fails at the provider is reported with its diagnostics', async () => {
     afterBatch = async (_job, done) => {
       if (done >= 2) throw new Error('simulated fault in the record store');
     };
-    const run = await gpc(['export', '--base', base, '--out', out]);
+    const run = await gpc(['export', '--base', base, '--out', out.path]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('gpc: the export failed');
     expect(run.stderr).toContain('HTTP 500');
     expect(run.stderr).toMatch(/diagnostics: Export job \S+ failed: The export failed; start a new export/);
-    expect(readdirSync(out)).toEqual([]);
+    expect(out.files()).toEqual([]);
   });
 
   it("another consumer's job does not exist for it", async () => {
@@ -186,7 +152,15 @@ describe('gpc export against this provider', () => {
     expect(kicked.status).toBe(202);
     // the job as this server (not supertest's own listener) serves it
     const status = new URL(pathOf(String(kicked.headers['content-location'])), base).toString();
-    const run = await gpc(['export', '--status', status, '--out', out, '--consumer-asid', '200000000999']);
+    const run = await gpc([
+      'export',
+      '--status',
+      status,
+      '--out',
+      out.path,
+      '--consumer-asid',
+      '200000000999',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is unknown to the provider');
     expect(run.stderr).toContain('HTTP 404');
@@ -196,14 +170,14 @@ describe('gpc export against this provider', () => {
   it('a second export while one runs is refused with 429 and its diagnostics', async () => {
     afterBatch = () => sleep(1000); // still running when gpc has started
     expect((await kickOff(t)).status).toBe(202);
-    const run = await gpc(['export', '--base', base, '--out', out, '--retries', '0']);
+    const run = await gpc(['export', '--base', base, '--out', out.path, '--retries', '0']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('HTTP 429');
     expect(run.stderr).toContain('EXPORT_MAX_PER_CONSUMER');
   });
 
   it('a bad parameter is refused by the provider with an OperationOutcome naming it', async () => {
-    const run = await gpc(['export', '--base', base, '--out', out, '--since', '2999-01-01T00:00:00Z']);
+    const run = await gpc(['export', '--base', base, '--out', out.path, '--since', '2999-01-01T00:00:00Z']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('HTTP 422');
     expect(run.stderr).toContain('INVALID_PARAMETER');

@@ -2,19 +2,20 @@
  * `gpc export` as a user runs it (a child process) against a tiny Bulk Data server on a loopback port,
  * whose behaviour each test sets: progress, Retry-After, gzip, a failed job, errors, cancel.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 
-import { runCli } from '../../src/cli/main';
+import {
+  type ExportDirectory,
+  exportDirectory,
+  gpc,
+  gpcProcess,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/gpc-export';
 
 jest.setTimeout(120_000);
 
-const ROOT = resolve(__dirname, '../..');
 const BASE_PATH = '/P99001/STU3/1/gpconnect/structured';
 
 interface Seen {
@@ -74,13 +75,13 @@ function defaultManifest(origin: string) {
   };
 }
 
-let server: Server;
+let server: LoopbackServer;
 let origin: string;
 let seen: Seen[];
 let behaviour: Behaviour;
 let polled: number;
 let refused: number;
-let out: string;
+let out: ExportDirectory;
 
 function fresh(): Behaviour {
   return {
@@ -146,68 +147,24 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 beforeAll(async () => {
-  server = createServer(handle);
-  const port = await new Promise<number>((done) =>
-    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
-  );
-  origin = `http://127.0.0.1:${port}`;
+  server = await listenOnLoopback(handle);
+  origin = server.origin;
 });
 
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
+afterAll(() => server.close());
 
 beforeEach(() => {
   seen = [];
   polled = 0;
   refused = 0;
   behaviour = fresh();
-  out = mkdtempSync(join(tmpdir(), 'gpc-export-'));
+  out = exportDirectory('gpc-export-');
 });
 
-afterEach(() => rmSync(out, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** gpc in this process (runCli, as the bin calls it): quicker than a child for everything but Ctrl-C. */
-async function gpc(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    out: (line) => (stdout += `${line}\n`),
-    err: (line) => (stderr += `${line}\n`),
-  });
-  return { code, stdout, stderr };
-}
-
-/** Runs gpc; `interruptWhen` sends SIGINT (Ctrl-C) once stdout matches it. */
-function gpcProcess(args: string[], interruptWhen: RegExp): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!interrupted && interruptWhen.test(stdout)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+afterEach(() => out.remove());
 
 const base = () => `${origin}${BASE_PATH}`;
-const exportArgs = (...more: string[]) => ['export', '--base', base(), '--out', out, ...more];
+const exportArgs = (...more: string[]) => ['export', '--base', base(), '--out', out.path, ...more];
 
 function claims(headers: IncomingMessage['headers']): Record<string, unknown> {
   const token = String(headers.authorization).replace(/^Bearer /, '');
@@ -258,15 +215,15 @@ describe('gpc export against a Bulk Data server', () => {
     expect(run.stdout).toMatch(/Total\s+3\s+5\s+\d+/);
     expect(run.stdout).toContain('Errors: none');
 
-    expect(readdirSync(out).sort()).toEqual([
+    expect(out.files().sort()).toEqual([
       'AllergyIntolerance.ndjson',
       'Patient.2.ndjson',
       'Patient.ndjson',
       'manifest.json',
     ]);
-    expect(readFileSync(join(out, 'Patient.ndjson'), 'utf8')).toBe(PATIENTS);
-    expect(readFileSync(join(out, 'AllergyIntolerance.ndjson'), 'utf8')).toBe(ALLERGIES);
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(defaultManifest(origin));
+    expect(out.read('Patient.ndjson')).toBe(PATIENTS);
+    expect(out.read('AllergyIntolerance.ndjson')).toBe(ALLERGIES);
+    expect(JSON.parse(out.read('manifest.json'))).toEqual(defaultManifest(origin));
   });
 
   it('waits as long as Retry-After asks between status requests', async () => {
@@ -290,10 +247,10 @@ describe('gpc export against a Bulk Data server', () => {
 
   it('resumes a job from its status URL', async () => {
     behaviour.polls = 0;
-    const run = await gpc(['export', '--status', `${origin}/status/job1`, '--out', out]);
+    const run = await gpc(['export', '--status', `${origin}/status/job1`, '--out', out.path]);
     expect(run.code).toBe(0);
     expect(seen.some((s) => s.url.includes('$export'))).toBe(false);
-    expect(readFileSync(join(out, 'Patient.2.ndjson'), 'utf8')).toBe(MORE_PATIENTS);
+    expect(out.read('Patient.2.ndjson')).toBe(MORE_PATIENTS);
   });
 
   it('Ctrl-C while the job runs cancels it with DELETE, then exits 130', async () => {
@@ -319,7 +276,7 @@ describe('gpc export against a Bulk Data server', () => {
     expect(run.stderr).toContain('HTTP 500');
     expect(run.stderr).toContain('INTERNAL_SERVER_ERROR');
     expect(run.stderr).toContain('diagnostics: The export stopped repeatedly and was given up');
-    expect(readdirSync(out)).toEqual([]);
+    expect(out.files()).toEqual([]);
   });
 
   it('a refused kick-off prints the OperationOutcome naming the parameter', async () => {
@@ -379,7 +336,7 @@ describe('gpc export against a Bulk Data server', () => {
     const run = await gpc(exportArgs());
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the manifest names a file of type "../../escape": not downloaded');
-    expect(readdirSync(out)).toEqual(['manifest.json']);
+    expect(out.files()).toEqual(['manifest.json']);
   });
 
   it('refuses a bad --since or --type before sending anything', async () => {

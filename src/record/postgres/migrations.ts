@@ -347,4 +347,17 @@ CREATE INDEX export_job_unfinished ON export_job (created_at) WHERE state IN ('q
 CREATE INDEX export_job_expiry ON export_job (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    // Replacing a practice (docs/decisions.md D-CL1): `DELETE FROM practice` cascades row by row, and
+    // each row deleted checks every foreign key that references it. A key with no index led by its
+    // columns makes each check scan the practice's rows: quadratic in the practice's size. These are
+    // all such keys (test/postgres/cascade-indexes.test.ts finds any new one from the catalog).
+    version: '006_cascade_indexes',
+    sql: `
+CREATE INDEX topic_problem_links_consultation ON topic_problem_links (practice_ods, consultation_id);
+CREATE INDEX topic_problem_links_problem ON topic_problem_links (practice_ods, problem_id);
+CREATE INDEX patients_usual_gp ON patients (practice_ods, usual_gp_id);
+${ITEM_TABLES.map((t) => `CREATE INDEX ${t}_recorder ON ${t} (practice_ods, recorder_id);`).join('\n')}
+`,
+  },
 ];
