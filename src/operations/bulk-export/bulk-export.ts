@@ -7,7 +7,7 @@ import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { MemoryExportJobs } from '../../record/memory/memory-export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import { ExportRunner } from './export-runner';
-import type { PacingOptions } from './pacing';
+import type { LiveLoad, PacingOptions } from './pacing';
 
 export interface BulkExport {
   readonly jobs: ExportJobStore;
@@ -23,9 +23,16 @@ export interface BulkExportOptions {
   readonly jobs?: ExportJobStore;
   /** The admission's load shedder: it sees every request in flight, so the export gives way to them. */
   readonly shedder?: LoadShedder;
+  /** Instead of the shedder's: the live load to give way to (a cluster worker's, its siblings' too). */
+  readonly live?: LiveLoad;
   /** The pacing's settings (tests shorten them). */
   readonly pacing?: Partial<PacingOptions>;
   readonly afterBatch?: (job: ExportJob, done: number) => void | Promise<void>;
+}
+
+/** The live load one process's admission sees: its requests in flight, and when the last one ended. */
+export function shedderLoad(shedder: LoadShedder): LiveLoad {
+  return { busy: () => shedder.inFlight > 0, idleMs: () => shedder.idleMs };
 }
 
 export function createBulkExport(options: BulkExportOptions): BulkExport {
@@ -38,7 +45,7 @@ export function createBulkExport(options: BulkExportOptions): BulkExport {
     clock: options.clock,
     logger: options.logger,
     predefinedMedicationDays: options.config.predefinedMedicationDays,
-    ...(shedder && { live: { busy: () => shedder.inFlight > 0, idleMs: () => shedder.idleMs } }),
+    ...(options.live ? { live: options.live } : shedder && { live: shedderLoad(shedder) }),
     ...(options.pacing && { pacing: options.pacing }),
     ...(options.afterBatch && { afterBatch: options.afterBatch }),
   });

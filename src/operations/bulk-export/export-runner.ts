@@ -1,9 +1,11 @@
 /**
- * Runs bulk export jobs in the background of a serving process (docs/decisions.md D-B4 to D-B8): claims
- * a job from the job store, reads the practice's patients in batches, writes each shareable patient's
- * whole structured record as NDJSON, and reports progress after every batch (the heartbeat that lets
- * another process take over a job whose process died). One job at a time per process; the export
- * gives way to live requests (D-B8). A job interrupted by a crash or a stop is run again from the start.
+ * Runs bulk export jobs in the background of a serving process (docs/decisions.md D-B4 to D-B8,
+ * D-EB1 to D-EB3): claims a job from the job store, reads the practice's patients and their records in
+ * batches (a fixed number of statements each), writes each shareable patient's whole structured record
+ * as NDJSON, and reports progress after every batch and every quarter of EXPORT_STALE_SECONDS (the
+ * heartbeat that lets another process take over a job whose process died). One job at a time per
+ * process; the export gives way to live requests patient by patient (pacing.ts). A job interrupted by
+ * a crash or a stop is run again from the start.
  */
 import { hash, randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import type { Clock } from '../../clock';
 import type { BulkExportConfig } from '../../config';
 import { GpcError } from '../../fhir/gpc-error';
 import type { Logger } from '../../logger';
-import { timeSlice } from '../../ops/time-slice';
+import { type TimeSlice, timeSlice } from '../../ops/time-slice';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import type { MedicationDateTolerance } from '../structured-record/predefined-searches';
@@ -227,6 +229,9 @@ export class ExportRunner {
       ...this.deps.pacing,
     });
     const stopping = () => this.stopping !== undefined;
+    // One slice for the job: a run of small patients still gives the loop back every few ms, so a
+    // request arriving when the pacer saw no live load waits for little.
+    const slice = timeSlice();
     for (;;) {
       await pacer.beforePatient(stopping);
       if (this.stopping) return 'stopped';
@@ -246,8 +251,9 @@ export class ExportRunner {
         if (performance.now() - beatAt >= heartbeatMs && !(await beat())) return 'cancelled';
         const started = performance.now();
         const record = loaded.get(patient.id);
-        if (record) await this.writePatient(record, resourceDeps, files, types, seen);
+        if (record) await this.writePatient(record, resourceDeps, { files, types, seen, slice });
         pacer.spent(performance.now() - started);
+        await slice.pause();
         done += 1;
         after = seq;
       }
@@ -260,11 +266,14 @@ export class ExportRunner {
   private async writePatient(
     loaded: LoadedPatient,
     deps: PatientResourcesDeps,
-    files: NdjsonFiles,
-    types: ReadonlySet<string> | undefined,
-    seen: Set<string>,
+    out: {
+      readonly files: NdjsonFiles;
+      readonly types: ReadonlySet<string> | undefined;
+      readonly seen: Set<string>;
+      readonly slice: TimeSlice;
+    },
   ): Promise<void> {
-    const slice = timeSlice();
+    const { files, types, seen, slice } = out;
     for (const resource of patientResources(loaded, deps)) {
       const type = resource.resourceType;
       if (types && !types.has(type)) continue;

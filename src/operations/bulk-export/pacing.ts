@@ -2,23 +2,23 @@
  * How the bulk export gives way to live requests (docs/decisions.md D-B8, D-EB2). The export works one
  * patient at a time; before each patient it asks the pacer, which:
  *
- * - without live load (no live request in flight now nor within RECENT_MS) lets it go at once;
- * - under live load, first rests in proportion to what the previous patient took, so the export holds
- *   at most SHARE of the process while live requests are being served (a patient of c ms is followed
- *   by c·(1−SHARE)/SHARE ms of rest, at most MAX_REST_MS), then waits for a moment with no live
- *   request in flight, but never longer than the rest plus GAP_WAIT_MS: under permanent load the
+ * - without live load (no live request in flight now nor within `recentMs`) lets it go at once;
+ * - under live load, first rests in proportion to what the previous step took, so the export holds
+ *   at most `share` of the process while live requests are being served (a step of c ms is followed
+ *   by c·(1 − share)/share ms of rest, at most `maxRestMs`), then waits for a moment with no live
+ *   request in flight, but never longer than the rest plus `gapWaitMs`: under permanent load the
  *   export still goes, patient after patient, so it always completes.
  *
- * The cost of a patient is its wall time in the runner: live work that ran during the export's own
+ * The cost of a step is its wall time in the runner: live work that ran during the export's own
  * awaits counts as the export's, which errs on the side of live requests.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What the export knows of live work on this process. */
 export interface LiveLoad {
-  /** Whether live requests are in flight (admitted and not yet answered) now. */
+  /** Whether live requests are in flight (admitted and not yet answered) on this event loop now. */
   busy(): boolean;
-  /** Milliseconds since a live request was last in flight (0 while one is). */
+  /** Milliseconds since a live request was last in flight (0 while one is), in any process sharing the cores. */
   idleMs(): number;
 }
 
