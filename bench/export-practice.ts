@@ -2,19 +2,23 @@
  * `npm run bench:export-practice [-- N]`: a bulk export of an N-patient synthetic practice (10,000 by default)
  * over PostgreSQL, through the real server: the practice file is written and imported (gpc-admin), the
  * server started in its own process (REPOSITORY=postgres), `Patient/$export` kicked off over HTTP and
- * polled until the manifest; then the duration, the rate per 1,000 patients, the lines and bytes
- * written and the server's peak resident set (VmHWM, Linux) are printed. Uses DATABASE_URL, or a
- * throwaway PostgreSQL cluster when it is not set.
+ * polled until the manifest; then every file is downloaded (its lines checked against the manifest)
+ * and the duration, the rate per 1,000 patients, the lines and bytes written, the download time and
+ * the server's peak resident set (VmHWM, Linux) are printed. With EXPORT_STORAGE=database (the default
+ * over PostgreSQL) also the chunks the files are stored in. Uses DATABASE_URL, or a throwaway
+ * PostgreSQL cluster when it is not set.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { Client } from 'pg';
+
 import { jwt, validClaims } from '../tools/test-jwt';
 import { freePort, startThrowawayPostgres } from '../tools/throwaway-postgres';
-import { vmHwmKb } from './service-process';
+import { childrenOf, vmHwmKb } from './service-process';
 
 const ROOT = resolve(__dirname, '..');
 const TS_NODE = [require.resolve('ts-node/dist/bin.js'), '--transpile-only'];
@@ -45,6 +49,42 @@ function headers(): Record<string, string> {
     Accept: 'application/fhir+json',
     Prefer: 'respond-async',
   };
+}
+
+/** The server's peak RSS (MiB): the primary's and its cluster workers' summed (the export runs in a worker). */
+function peakMiB(pid: number): number {
+  return [pid, ...childrenOf(pid)].reduce((kb, p) => kb + vmHwmKb(p), 0) / 1024;
+}
+
+/** Downloads a file as a stream (never whole in memory here either): its bytes and lines. */
+async function downloadFile(url: string): Promise<{ bytes: number; lines: number }> {
+  const res = await fetch(url, { headers: headers() });
+  if (res.status !== 200 || !res.body) throw new Error(`download of ${url} answered ${res.status}`);
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines += 1;
+  }
+  return { bytes, lines };
+}
+
+/** How the job's files are stored in the database (EXPORT_STORAGE=database). */
+async function chunkFigures(url: string, jobId: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ files: number; chunks: number; largest: number }>(
+      'SELECT count(*)::int AS files, coalesce(sum(chunks), 0)::int AS chunks, coalesce(max(chunks), 0)::int AS largest FROM export_file WHERE job_id = $1',
+      [jobId],
+    );
+    const { files, chunks, largest } = rows[0];
+    return files === 0
+      ? 'files on disk (EXPORT_STORAGE=directory)'
+      : `${chunks} chunks in the database, the largest file ${largest} chunks`;
+  } finally {
+    await client.end();
+  }
 }
 
 async function waitForServer(url: string): Promise<void> {
@@ -96,12 +136,12 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}/${ODS}/STU3/1/gpconnect/structured`;
     await waitForServer(`${base}/metadata`);
-    const startRss = vmHwmKb(server.pid ?? 0) / 1024;
+    const startRss = peakMiB(server.pid ?? 0);
     const started = performance.now();
     const kicked = await fetch(`${base}/Patient/$export`, { headers: headers() });
     if (kicked.status !== 202) throw new Error(`kick-off answered ${kicked.status}: ${await kicked.text()}`);
     const status = kicked.headers.get('content-location') ?? '';
-    let manifest: { output: { type: string; count: number }[] } | undefined;
+    let manifest: { output: { type: string; url: string; count: number }[] } | undefined;
     let last = '';
     while (!manifest) {
       await sleep(1000);
@@ -114,14 +154,25 @@ async function main(): Promise<void> {
       } else throw new Error(`status answered ${res.status}: ${await res.text()}`);
     }
     const seconds = (performance.now() - started) / 1000;
-    const peak = vmHwmKb(server.pid ?? 0) / 1024;
+    const peak = peakMiB(server.pid ?? 0);
     const lines = manifest.output.reduce((n, o) => n + o.count, 0);
-    const jobDir = join(exportDir, status.slice(status.lastIndexOf('/') + 1));
-    const bytes = readdirSync(jobDir).reduce((n, f) => n + statSync(join(jobDir, f)).size, 0);
+    const loadStarted = performance.now();
+    let bytes = 0;
+    for (const output of manifest.output) {
+      const file = await downloadFile(output.url);
+      if (file.lines !== output.count) {
+        throw new Error(`${output.url}: ${file.lines} lines downloaded, the manifest says ${output.count}`);
+      }
+      bytes += file.bytes;
+    }
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const afterDownloads = peakMiB(server.pid ?? 0);
+    const stored = await chunkFigures(url, status.slice(status.lastIndexOf('/') + 1));
     process.stdout.write(
       `export of ${count} patients: ${seconds.toFixed(1)} s (${((seconds / count) * 1000).toFixed(1)} s per 1,000 ` +
-        `patients), ${manifest.output.length} files, ${lines} resources, ${(bytes / 1048576).toFixed(0)} MB; ` +
-        `server peak RSS ${peak.toFixed(0)} MB (${startRss.toFixed(0)} MB before the export)\n`,
+        `patients), ${manifest.output.length} files, ${lines} resources, ${(bytes / 1048576).toFixed(0)} MB ` +
+        `(${stored}); server peak RSS (primary and workers summed) ${peak.toFixed(0)} MB (${startRss.toFixed(0)} MB before the export); ` +
+        `every file downloaded in ${loadSeconds.toFixed(1)} s, peak RSS then ${afterDownloads.toFixed(0)} MB\n`,
     );
   } finally {
     server?.kill('SIGTERM');

@@ -253,6 +253,7 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     createBulkExport({ config, practices: deps.practices, clock: deps.clock, logger, shedder: ops.shedder });
   const exportRoutes = bulkExportEndpoints({
     jobs: bulk.jobs,
+    files: bulk.files,
     config: config.bulkExport,
     clock: deps.clock,
     basePath: config.basePath,

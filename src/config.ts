@@ -44,7 +44,13 @@ export interface AppConfig {
 }
 
 export interface BulkExportConfig {
-  /** Where the NDJSON files are written, one directory per job (shared by every host serving the jobs). */
+  /**
+   * EXPORT_STORAGE: where the NDJSON files are kept. `database` (the default with REPOSITORY=postgres):
+   * chunks in the jobs' database, served by every instance over it; `directory`: under `dir` on this
+   * host's disk (D-ES1).
+   */
+  readonly storage: 'database' | 'directory';
+  /** With `directory` storage: where the files are written, one directory per job. */
   readonly dir: string;
   /** A file is split before it would pass this many bytes (a line is never split). */
   readonly fileMaxBytes: number;
@@ -271,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       REQUEST_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 10_000 }),
       HEADERS_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
       KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 600_000)({ default: 5_000 }),
+      EXPORT_STORAGE: str({ default: undefined, choices: ['database', 'directory'] }),
       EXPORT_DIR: str({ default: DEFAULTS.EXPORT_DIR }),
       EXPORT_FILE_MAX_BYTES: byteSize({ default: 64 * 1024 * 1024 }),
       EXPORT_MAX_PER_CONSUMER: wholeNumber(1, 1000)({ default: 1 }),
@@ -302,6 +309,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.DATABASE_READ_URLS.length > 0 && e.REPOSITORY !== 'postgres') {
     throw new ConfigError('Invalid configuration: DATABASE_READ_URLS needs REPOSITORY=postgres');
+  }
+  if (e.EXPORT_STORAGE === 'database' && e.REPOSITORY !== 'postgres') {
+    throw new ConfigError(
+      'Invalid configuration: EXPORT_STORAGE=database needs REPOSITORY=postgres (export files are kept in the ' +
+        'database of the jobs); with the memory store use EXPORT_STORAGE=directory or leave it unset',
+    );
   }
   const min = e.PREDEFINED_MEDICATION_DAYS_MIN;
   const max = e.PREDEFINED_MEDICATION_DAYS_MAX;
@@ -379,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     },
     bulkExport: {
+      storage: e.EXPORT_STORAGE ?? (e.REPOSITORY === 'postgres' ? 'database' : 'directory'),
       dir: e.EXPORT_DIR.trim() === '' ? DEFAULTS.EXPORT_DIR : e.EXPORT_DIR.trim(),
       fileMaxBytes: Math.max(1024, e.EXPORT_FILE_MAX_BYTES),
       maxPerConsumer: e.EXPORT_MAX_PER_CONSUMER,

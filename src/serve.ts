@@ -22,6 +22,7 @@ import { createOps, type Ops } from './ops/ops';
 import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
 import { gracefulShutdown } from './ops/shutdown';
 import { openPractices, RepositoryStartError } from './record/open-repository';
+import { PostgresExportFiles } from './record/postgres/postgres-export-files';
 import { PostgresExportJobs } from './record/postgres/postgres-export-jobs';
 import { PostgresPracticeStore } from './record/postgres/postgres-practices';
 import type { PracticeStore } from './record/practices';
@@ -114,6 +115,13 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
   const ownLoad = shedderLoad(ops.shedder);
   const liveLoad = worker === undefined ? undefined : new ClusterLiveLoad(ownLoad);
   const stopAnnouncing = liveLoad && announceLive(ownLoad, () => void toPrimary({ gpc: 'live' }));
+  // EXPORT_STORAGE=database (the default over PostgreSQL): the files beside the jobs, so no instance
+  // keeps anything a request to another would need (D-ES1). The configuration refuses it without
+  // PostgreSQL, so the store here is always PostgreSQL's.
+  const files =
+    config.bulkExport.storage === 'database' && practices instanceof PostgresPracticeStore
+      ? new PostgresExportFiles(practices.database)
+      : undefined;
   const bulkExport = createBulkExport({
     config,
     practices,
@@ -122,6 +130,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
     shedder: ops.shedder,
     ...(liveLoad && { live: liveLoad }),
     ...(jobs && { jobs }),
+    ...(files && { files }),
   });
   bulkExport.runner.start();
   const deps: AppDeps = { config, practices, clock: systemClock, logger, software, ops, bulkExport };
@@ -137,6 +146,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       url: `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`,
       mutualTls: config.tls?.clientCaFile !== undefined,
       repository: config.repository.kind,
+      exportStorage: bulkExport.files.kind,
       auditLog: config.ops.auditSink.kind === 'postgres' ? 'postgres audit_trail' : config.ops.auditLog,
       maintenanceFile: ops.maintenance.file,
     };

@@ -3,9 +3,6 @@
  * running, cancel, expiry, another consumer refused, the limits, `_since`, and a job interrupted by a
  * restart completed by the next process.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { Resource } from 'fhir/r3';
 
 import { type Clock, londonDate } from '../../src/clock';
@@ -146,12 +143,12 @@ describe('a running job', () => {
     const status = String((await kickOff(t)).headers['content-location']);
     await held.reached;
     const id = pathOf(status).split('/').pop()!;
-    expect(existsSync(join(t.config.bulkExport.dir, id))).toBe(true);
+    expect(await t.bulkExport.files.has(id)).toBe(true);
     expect((await deleteUrl(t, status)).status).toBe(202);
     held.release();
     await t.bulkExport.runner.idle();
     expectError(await getUrl(t, status), 404, 'NO_RECORD_FOUND', id);
-    expect(existsSync(join(t.config.bulkExport.dir, id))).toBe(false);
+    expect(await t.bulkExport.files.has(id)).toBe(false);
     expectError(await deleteUrl(t, status), 404, 'NO_RECORD_FOUND');
   });
 });
@@ -184,9 +181,10 @@ describe('a finished job', () => {
     expectError(await getUrl(t, status), 404, 'NO_RECORD_FOUND');
     expectError(await getUrl(t, manifest.output[0].url), 404, 'NO_RECORD_FOUND');
     const id = pathOf(status).split('/').pop()!;
+    expect(await t.bulkExport.files.has(id)).toBe(true);
     t.bulkExport.runner.kick();
     await t.bulkExport.runner.idle();
-    expect(existsSync(join(t.config.bulkExport.dir, id))).toBe(false);
+    expect(await t.bulkExport.files.has(id)).toBe(false);
     expect(await t.bulkExport.jobs.find(id)).toBeUndefined();
   });
 

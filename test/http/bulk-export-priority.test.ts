@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { ExportRunner } from '../../src/operations/bulk-export/export-runner';
 import type { LiveLoad, PacingOptions } from '../../src/operations/bulk-export/pacing';
+import { DirectoryExportFiles } from '../../src/record/directory-export-files';
 import type { ExportJob, ExportJobStore } from '../../src/record/export-jobs';
 import { MemoryExportJobs } from '../../src/record/memory/memory-export-jobs';
 import { TEST_NOW } from '../support/app';
@@ -34,6 +35,7 @@ function runner(
   const config = loadConfig({ EXPORT_DIR: join(tmpdir(), `gpc-test-exports-${process.pid}`), ...env });
   return new ExportRunner({
     jobs,
+    files: new DirectoryExportFiles(config.bulkExport.dir),
     practices: embeddedPractices(today),
     config: config.bulkExport,
     clock,

@@ -96,6 +96,30 @@ describe('store configuration', () => {
     expect(() => loadConfig({ AUDIT_SINK: 'none' })).toThrow(/Invalid configuration: AUDIT_SINK/);
   });
 
+  it('EXPORT_STORAGE is database over PostgreSQL and directory over memory by default; database needs PostgreSQL', () => {
+    const postgres = { REPOSITORY: 'postgres', DATABASE_URL: 'postgres://u@h/db' };
+    expect(loadConfig(postgres).bulkExport.storage).toBe('database');
+    expect(loadConfig({ ...postgres, EXPORT_STORAGE: 'directory' }).bulkExport.storage).toBe('directory');
+    expect(loadConfig({}).bulkExport.storage).toBe('directory');
+    expect(() => loadConfig({ EXPORT_STORAGE: 'database' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: EXPORT_STORAGE=database needs REPOSITORY=postgres (export files are kept in the ' +
+          'database of the jobs); with the memory store use EXPORT_STORAGE=directory or leave it unset',
+      ),
+    );
+    expect(() => loadConfig({ ...postgres, EXPORT_STORAGE: 's3' })).toThrow(
+      /Invalid configuration: EXPORT_STORAGE/,
+    );
+  });
+
+  it('EXPORT_STORAGE=database with the memory store stops the process at start with that line', () => {
+    const run = startOnce({ EXPORT_STORAGE: 'database' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Invalid configuration: EXPORT_STORAGE=database needs REPOSITORY=postgres/),
+    ]);
+  });
+
   it('the one-practice settings now held per practice in the store stop the process with the way to change them', () => {
     for (const name of ['PROVIDER_ASID', 'GPC_ENABLED', 'GPC_STRUCTURED_ENABLED', 'GPC_DISABLED_AREAS']) {
       expect(() => loadConfig({ [name]: 'x' })).toThrow(
@@ -195,6 +219,7 @@ describe('starting over PostgreSQL', () => {
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
       });
       expect(listening).toContain('"repository":"postgres"');
+      expect(listening).toContain('"exportStorage":"database"');
       const ready = await fetch(`http://127.0.0.1:${adminPort}/health/ready`);
       expect(ready.status).toBe(200);
       const now = Math.floor(Date.now() / 1000);

@@ -15,7 +15,10 @@ import { createLogger, type Logger } from '../../src/logger';
 import { type BulkExport, createBulkExport } from '../../src/operations/bulk-export/bulk-export';
 import type { AuditFileOpener, AuditTarget } from '../../src/ops/audit';
 import { createOps, type Ops } from '../../src/ops/ops';
+import type { ExportFileStore } from '../../src/record/export-files';
 import type { ExportJob, ExportJobStore } from '../../src/record/export-jobs';
+import { PostgresExportFiles } from '../../src/record/postgres/postgres-export-files';
+import { PostgresExportJobs } from '../../src/record/postgres/postgres-export-jobs';
 import type { PracticeStore, SettingsChange } from '../../src/record/practices';
 import type { ClinicalRepository } from '../../src/record/repository';
 import { type Claims, jwt, validClaims } from '../../tools/test-jwt';
@@ -72,6 +75,9 @@ export function rel(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Small chunks under PostgreSQL, so every export file of the suites spans several of them. */
+export const TEST_CHUNK_BYTES = 4096;
+
 export interface TestAppOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
@@ -91,6 +97,12 @@ export interface TestAppOptions {
   readonly logger?: Logger;
   /** Export jobs of the test's own (default: in memory, or in the worker's database under PostgreSQL). */
   readonly exportJobs?: ExportJobStore;
+  /**
+   * Export files of the test's own. Default: beside PostgreSQL jobs, in their database (as
+   * EXPORT_STORAGE=database, the default over PostgreSQL; TEST_CHUNK_BYTES chunks); beside jobs in
+   * memory, under EXPORT_DIR.
+   */
+  readonly exportFiles?: ExportFileStore;
   /** Called after each export batch is recorded (to stop a job mid-way). */
   readonly afterExportBatch?: (job: ExportJob, done: number) => void | Promise<void>;
 }
@@ -106,7 +118,10 @@ export interface TestApp {
   readonly ops: Ops;
   /** This app's audit trail, captured in memory (so tests print nothing). */
   readonly audit: AuditCapture;
-  /** The bulk export's jobs and runner (EXPORT_DIR: the worker's temporary directory unless env sets one). */
+  /**
+   * The bulk export's jobs, files and runner (files in the jobs' database under PostgreSQL, else under
+   * EXPORT_DIR: the worker's temporary directory unless env sets one).
+   */
   readonly bulkExport: BulkExport;
 }
 
@@ -146,6 +161,11 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     auditRetryMs: options.auditRetryMs,
   });
   const exportJobs = options.exportJobs ?? embeddedExportJobs(clock.today());
+  const exportFiles =
+    options.exportFiles ??
+    (exportJobs instanceof PostgresExportJobs
+      ? new PostgresExportFiles(exportJobs.database, TEST_CHUNK_BYTES)
+      : undefined);
   const bulkExport = createBulkExport({
     config,
     practices,
@@ -153,6 +173,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     logger,
     shedder: ops.shedder,
     ...(exportJobs && { jobs: exportJobs }),
+    ...(exportFiles && { files: exportFiles }),
     ...(options.afterExportBatch && { afterBatch: options.afterExportBatch }),
   });
   const deps: AppDeps = {

@@ -3,6 +3,8 @@ import type { Clock } from '../../clock';
 import type { AppConfig } from '../../config';
 import type { Logger } from '../../logger';
 import type { LoadShedder } from '../../ops/throttle';
+import { DirectoryExportFiles } from '../../record/directory-export-files';
+import type { ExportFileStore } from '../../record/export-files';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { MemoryExportJobs } from '../../record/memory/memory-export-jobs';
 import type { PracticeStore } from '../../record/practices';
@@ -11,6 +13,8 @@ import type { LiveLoad, PacingOptions } from './pacing';
 
 export interface BulkExport {
   readonly jobs: ExportJobStore;
+  /** Where the files are kept (EXPORT_STORAGE, D-ES1). */
+  readonly files: ExportFileStore;
   readonly runner: ExportRunner;
 }
 
@@ -21,6 +25,8 @@ export interface BulkExportOptions {
   readonly logger: Logger;
   /** Absent: jobs in this process's memory (REPOSITORY=memory). */
   readonly jobs?: ExportJobStore;
+  /** Absent: files under EXPORT_DIR on this host (EXPORT_STORAGE=directory). */
+  readonly files?: ExportFileStore;
   /** The admission's load shedder: it sees every request in flight, so the export gives way to them. */
   readonly shedder?: LoadShedder;
   /** Instead of the shedder's: the live load to give way to (a cluster worker's, its siblings' too). */
@@ -37,9 +43,11 @@ export function shedderLoad(shedder: LoadShedder): LiveLoad {
 
 export function createBulkExport(options: BulkExportOptions): BulkExport {
   const jobs = options.jobs ?? new MemoryExportJobs();
+  const files = options.files ?? new DirectoryExportFiles(options.config.bulkExport.dir);
   const { shedder } = options;
   const runner = new ExportRunner({
     jobs,
+    files,
     practices: options.practices,
     config: options.config.bulkExport,
     clock: options.clock,
@@ -49,5 +57,5 @@ export function createBulkExport(options: BulkExportOptions): BulkExport {
     ...(options.pacing && { pacing: options.pacing }),
     ...(options.afterBatch && { afterBatch: options.afterBatch }),
   });
-  return { jobs, runner };
+  return { jobs, files, runner };
 }

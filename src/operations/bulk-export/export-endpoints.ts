@@ -7,9 +7,6 @@
  * exist (404, never 403, so a job id tells nothing).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 
@@ -25,13 +22,15 @@ import {
   RESPONSE_SENT,
 } from '../../http/fhir-routes';
 import { factsOf } from '../../ops/request-facts';
+import type { ExportFileStore } from '../../record/export-files';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { INTERACTIONS } from '../../spine/interactions';
 import { checkPreferAsync, parseExportParameters } from './export-parameters';
-import { jobDir } from './export-runner';
 
 export interface BulkExportEndpointsDeps {
   readonly jobs: ExportJobStore;
+  /** Where the job's files are kept (EXPORT_STORAGE, D-ES1). */
+  readonly files: ExportFileStore;
   readonly config: BulkExportConfig;
   readonly clock: Clock;
   /** The FHIR base path template (`{ods}` for the practice's ODS code). */
@@ -59,7 +58,7 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
   endpoints: Record<string, FhirEndpoint>;
   patterns: FhirPatternRoute[];
 } {
-  const { jobs, config, clock } = deps;
+  const { jobs, files, config, clock } = deps;
   const interaction = INTERACTIONS.bulkExport;
 
   /** The absolute URL of a path below the practice's base, on the host the consumer called. */
@@ -177,13 +176,12 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
       const [id = ''] = pathParts(res, STATUS_PATH);
       factsOf(res).resource = `export/${id}`;
       await ownJob(id, gate);
-      // The runner finds the job gone at its next batch, stops and removes its directory; the files go
-      // now too. A runner still writing there (another process) can make the removal fail (ENOTEMPTY):
-      // that is no reason to refuse the cancel, which is done once the job is forgotten.
+      // The files go first, so a large job's deletion is done in bounded steps before the job is
+      // forgotten; the runner finds the job gone at its next batch or chunk, stops and discards what it
+      // still wrote. A removal that fails (a directory another process still writes to: ENOTEMPTY) is
+      // no reason to refuse the cancel, which is done once the job is forgotten.
+      await files.remove(id).catch(() => undefined);
       await jobs.remove(id);
-      await rm(jobDir(config, id), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 }).catch(
-        () => undefined,
-      );
       res.status(202).end();
       return RESPONSE_SENT;
     },
@@ -199,12 +197,9 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
       const job = await ownJob(id, gate);
       const file = job.state === 'completed' ? job.files.find((f) => f.name === name) : undefined;
       if (!file) throw new GpcError('NO_RECORD_FOUND', `Export job ${id} has no file ${name}`);
-      const path = join(jobDir(config, id), name);
-      const size = await stat(path).then(
-        (s) => s.size,
-        () => undefined,
-      );
-      if (size === undefined) {
+      // A database that is down rejects here, before any header: a clean 503 OperationOutcome.
+      const stored = await files.open(id, name);
+      if (stored === undefined) {
         throw new GpcError('NO_RECORD_FOUND', `Export file ${name} of job ${id} is no longer available`);
       }
       res.status(200);
@@ -212,13 +207,12 @@ export function bulkExportEndpoints(deps: BulkExportEndpointsDeps): {
       const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
       res.setHeader('Vary', 'Accept-Encoding');
       if (gzip) res.setHeader('Content-Encoding', 'gzip');
-      else res.setHeader('Content-Length', String(size));
-      // Streamed: never the whole file in memory; a client that goes away ends the read.
+      else res.setHeader('Content-Length', String(stored.bytes));
+      // Streamed: never the whole file in memory; a client that goes away ends the read. A store that
+      // fails mid-way destroys the response, so the consumer sees a broken transfer, never a short file.
       // The observer, admission and compression already listen for 'close'; pipeline adds its own.
       res.setMaxListeners(res.getMaxListeners() + 4);
-      const sent = gzip
-        ? pipeline(createReadStream(path), createGzip(), res)
-        : pipeline(createReadStream(path), res);
+      const sent = gzip ? pipeline(stored.stream, createGzip(), res) : pipeline(stored.stream, res);
       await sent.catch(() => res.destroy());
       return RESPONSE_SENT;
     },

@@ -8,14 +8,13 @@
  * a crash or a stop is run again from the start.
  */
 import { hash, randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 
 import type { Clock } from '../../clock';
 import type { BulkExportConfig } from '../../config';
 import { GpcError } from '../../fhir/gpc-error';
 import type { Logger } from '../../logger';
 import { type TimeSlice, timeSlice } from '../../ops/time-slice';
+import { type ExportFileStore, type ExportRun, ExportRunLost } from '../../record/export-files';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import type { MedicationDateTolerance } from '../structured-record/predefined-searches';
@@ -47,6 +46,8 @@ const SHARED_TYPES: ReadonlySet<string> = new Set([
 
 export interface ExportRunnerDeps {
   readonly jobs: ExportJobStore;
+  /** Where the files go (EXPORT_STORAGE, D-ES1). */
+  readonly files: ExportFileStore;
   readonly practices: PracticeStore;
   readonly config: BulkExportConfig;
   readonly clock: Clock;
@@ -60,11 +61,6 @@ export interface ExportRunnerDeps {
   readonly pollMs?: number;
   /** Called after each batch has been recorded (tests stop a job mid-way with it). */
   readonly afterBatch?: (job: ExportJob, done: number) => void | Promise<void>;
-}
-
-/** The directory of a job's files. */
-export function jobDir(config: BulkExportConfig, id: string): string {
-  return join(config.dir, id);
 }
 
 export class ExportRunner {
@@ -134,39 +130,45 @@ export class ExportRunner {
     }
   }
 
-  /** Deletes the files and records of jobs that expired. */
+  /** Deletes the files and records of jobs that expired, and files no job can serve (D-ES3). */
   private async sweep(): Promise<void> {
+    await this.deps.files.sweep();
     for (const id of await this.deps.jobs.expired(this.deps.clock.now())) {
-      await rm(jobDir(this.deps.config, id), { recursive: true, force: true });
+      await this.deps.files.remove(id);
       await this.deps.jobs.remove(id);
     }
   }
 
   private async run(job: ExportJob): Promise<void> {
     const { jobs, clock, config, logger } = this.deps;
-    const dir = jobDir(config, job.id);
-    const files = new NdjsonFiles(dir, config.fileMaxBytes);
+    const run: ExportRun = { jobId: job.id, owner: this.owner };
+    const store = this.deps.files;
+    const files = new NdjsonFiles(store, run, config.fileMaxBytes);
     logger.info('bulk export started', { job: job.id, practice: job.odsCode, attempt: job.attempts });
     try {
       // A job run again starts from nothing: what an interrupted run wrote is not trusted.
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
+      await store.begin(run);
       const outcome = await this.write(job, files);
       if (outcome === 'stopped' || outcome === 'cancelled') {
         await files.abort();
-        if (outcome === 'cancelled') await rm(dir, { recursive: true, force: true });
+        if (outcome === 'cancelled') await store.discard(run);
         else if (this.stopping === 'release') await jobs.release(job.id, this.owner);
         return;
       }
       const written = await files.close();
       const expiresAt = new Date(clock.now().getTime() + config.expiryMinutes * 60_000);
       if (!(await jobs.finish(job.id, this.owner, { state: 'completed', files: written, expiresAt }))) {
-        await rm(dir, { recursive: true, force: true });
+        await store.discard(run);
       }
       logger.info('bulk export completed', { job: job.id, files: written.length });
     } catch (error) {
       await files.abort();
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      await store.discard(run).catch(() => undefined);
+      if (error instanceof ExportRunLost) {
+        // Cancelled, expired or taken over while a file was being stored: nothing more to do here.
+        logger.info("bulk export stopped: the job is no longer this process's", { job: job.id });
+        return;
+      }
       if (error instanceof GpcError && error.spineCode === 'SERVICE_UNAVAILABLE') {
         // The store is down: the job waits in the queue (or, if even that fails, is taken over later).
         logger.warn('bulk export paused: the store is unavailable', { job: job.id });

@@ -1,18 +1,16 @@
 /**
- * A job's NDJSON files, written as streams: one file per resource type, a new one begun before a line
- * would take the current file past the size limit (a line is never split), so no file and no practice
- * is ever held in memory (docs/decisions.md D-B7).
+ * A job's NDJSON files, written as streams into the export file store (EXPORT_STORAGE, D-ES1): one
+ * file per resource type, a new one begun before a line would take the current file past the size
+ * limit (a line is never split), so no file and no practice is ever held in memory (docs/decisions.md
+ * D-B7).
  */
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
-
+import type { ExportFileStore, ExportFileWriter, ExportRun } from '../../record/export-files';
 import type { ExportFile } from '../../record/export-jobs';
 
 interface OpenFile {
   readonly type: string;
   readonly name: string;
-  readonly stream: WriteStream;
+  readonly writer: ExportFileWriter;
   bytes: number;
   count: number;
 }
@@ -21,10 +19,10 @@ export class NdjsonFiles {
   private readonly open = new Map<string, OpenFile>();
   private readonly closed: ExportFile[] = [];
   private readonly parts = new Map<string, number>();
-  private failure: Error | undefined;
 
   constructor(
-    private readonly dir: string,
+    private readonly store: ExportFileStore,
+    private readonly run: ExportRun,
     private readonly maxBytes: number,
   ) {}
 
@@ -37,12 +35,10 @@ export class NdjsonFiles {
       file = undefined;
     }
     file ??= this.begin(type);
-    this.check();
     file.bytes += bytes.length;
     file.count += 1;
-    // Back-pressure: wait for the disk; once() rejects if the stream fails meanwhile.
-    if (!file.stream.write(bytes)) await once(file.stream, 'drain');
-    this.check();
+    // Back-pressure: resolves once the store has taken the line; rejects when it cannot.
+    await file.writer.write(bytes);
   }
 
   /** Every file so far (the current ones with their lines so far), in name order. */
@@ -51,43 +47,31 @@ export class NdjsonFiles {
     return [...this.closed, ...current].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   }
 
-  /** Ends every file; throws when one could not be written (a full disk). */
+  /** Ends every file; throws when one could not be written whole (a full disk, a database gone). */
   async close(): Promise<ExportFile[]> {
     for (const file of [...this.open.values()]) await this.end(file);
-    this.check();
     return this.files();
   }
 
   /** Ends every file without waiting for success (the job is being given up). */
   async abort(): Promise<void> {
-    await Promise.allSettled([...this.open.values()].map((f) => this.end(f)));
+    const open = [...this.open.values()];
+    this.open.clear();
+    await Promise.allSettled(open.map((f) => f.writer.abort()));
   }
 
   private begin(type: string): OpenFile {
     const part = (this.parts.get(type) ?? 0) + 1;
     this.parts.set(type, part);
     const name = `${type}-${part}.ndjson`;
-    const stream = createWriteStream(join(this.dir, name), { flags: 'wx' });
-    stream.on('error', (error) => {
-      this.failure ??= error;
-    });
-    const file: OpenFile = { type, name, stream, bytes: 0, count: 0 };
+    const file: OpenFile = { type, name, writer: this.store.create(this.run, name), bytes: 0, count: 0 };
     this.open.set(type, file);
     return file;
   }
 
   private async end(file: OpenFile): Promise<void> {
     this.open.delete(file.type);
-    if (!file.stream.destroyed) {
-      await new Promise<void>((resolve) => {
-        file.stream.once('error', () => resolve());
-        file.stream.end(() => resolve());
-      });
-    }
+    await file.writer.close();
     this.closed.push({ type: file.type, name: file.name, count: file.count });
-  }
-
-  private check(): void {
-    if (this.failure) throw this.failure;
   }
 }

@@ -360,4 +360,28 @@ CREATE INDEX patients_usual_gp ON patients (practice_ods, usual_gp_id);
 ${ITEM_TABLES.map((t) => `CREATE INDEX ${t}_recorder ON ${t} (practice_ods, recorder_id);`).join('\n')}
 `,
   },
+  {
+    // EXPORT_STORAGE=database (docs/decisions.md D-ES1, D-ES2): a job's files as chunks beside the job,
+    // so every instance over this database serves every file. `export_file` is written when a file is
+    // complete; `owner` is the run that wrote a row, so a run discards only its own.
+    version: '007_export_files',
+    sql: `
+CREATE TABLE export_file (
+  job_id text NOT NULL REFERENCES export_job (id) ON DELETE CASCADE,
+  name   text NOT NULL,
+  owner  text NOT NULL,
+  bytes  bigint NOT NULL,
+  chunks integer NOT NULL,
+  PRIMARY KEY (job_id, name)
+);
+CREATE TABLE export_file_chunk (
+  job_id text NOT NULL REFERENCES export_job (id) ON DELETE CASCADE,
+  name   text NOT NULL,
+  seq    integer NOT NULL,
+  owner  text NOT NULL,
+  data   bytea NOT NULL,
+  PRIMARY KEY (job_id, name, seq)
+);
+`,
+  },
 ];

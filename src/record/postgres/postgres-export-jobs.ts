@@ -58,7 +58,8 @@ function jobOf(row: JobRow): ExportJob {
 export class PostgresExportJobs implements ExportJobStore {
   readonly durable = true;
 
-  constructor(private readonly database: Database | Promise<Database>) {}
+  /** The jobs' database (where EXPORT_STORAGE=database keeps their files). */
+  constructor(readonly database: Database | Promise<Database>) {}
 
   async create(job: NewExportJob, limits: ExportLimits): Promise<CreateOutcome> {
     const db = await this.database;
