@@ -12,9 +12,12 @@ import { applyAreaSwitches } from '../../src/operations/structured-record/area-s
 import { buildStructuredQuery } from '../../src/operations/structured-record/build-query';
 import { EMBEDDED_PRACTICE_FILES, embeddedPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
+import { MemorySource } from '../../src/record/memory/memory-source';
 import type { Patient } from '../../src/record/model/people';
 import type { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import type { ClinicalRepository } from '../../src/record/repository';
+import type { RecordSource } from '../../src/record/source';
+import { SourcedRepository } from '../../src/record/sourced-repository';
 import { rel, TEST_NOW } from '../support/app';
 import { area, date, int, nhsNumber, parameters, period, predefinedSearch2 } from '../support/parameters';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
@@ -105,4 +108,21 @@ describe.each(['memory', 'postgres'] as const)('loadRecords on the %s store', (s
     expect(await repository.loadRecords([], queryFor('P99001', 'whole record', patient))).toEqual([]);
     expect(repository.database?.queryCount ?? 0).toBe(before);
   });
+});
+
+it('loadRecords over a store without the batched reads gives the same records, one patient at a time', async () => {
+  const { dataset } = embeddedPractice('P99001', today);
+  // A vendor's source that implements only the required reads.
+  const plain: RecordSource = Object.assign(Object.create(new MemorySource(dataset)) as MemorySource, {
+    loadCandidatesBatch: undefined,
+    loadItemsBatch: undefined,
+  });
+  const repository = new SourcedRepository(plain);
+  const patients = dataset.patients.map((p) => p.patient);
+  const query = queryFor('P99001', 'whole record', patients[0]);
+  const records = await repository.loadRecords(patients, query);
+  const memory = new MemoryRepository(dataset);
+  for (const [i, patient] of patients.entries()) {
+    expect(records[i]).toEqual(await memory.loadRecord(patient, query));
+  }
 });
