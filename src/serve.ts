@@ -10,12 +10,13 @@ import { AggregatorRegistry } from 'prom-client';
 
 import { type AppDeps, createAdminApp, createApp } from './app';
 import { systemClock } from './clock';
+import { announceLive, ClusterLiveLoad } from './cluster/live-load';
 import { isOurs, type PrimaryMessage, type WorkerMessage } from './cluster/messages';
 import { type PrimaryChannel, WorkerAuditTrail } from './cluster/worker-audit';
 import { WorkerExportJobs } from './cluster/worker-export-jobs';
 import { type AppConfig, startupNotices } from './config';
 import { createLogger } from './logger';
-import { createBulkExport } from './operations/bulk-export/bulk-export';
+import { createBulkExport, shedderLoad } from './operations/bulk-export/bulk-export';
 import { readinessChecks } from './ops/health';
 import { createOps, type Ops } from './ops/ops';
 import { createAdminServer, createHttpServer, type FhirServer, reloadTls } from './ops/server';
@@ -110,6 +111,10 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
       : worker === undefined
         ? undefined
         : new WorkerExportJobs(channel);
+  // A worker's export gives way to live requests in every worker: they share the cores (D-EB5).
+  const ownLoad = shedderLoad(ops.shedder);
+  const liveLoad = worker === undefined ? undefined : new ClusterLiveLoad(ownLoad);
+  const stopAnnouncing = liveLoad && announceLive(ownLoad, () => void toPrimary({ gpc: 'live' }));
   // EXPORT_STORAGE=database (the default over PostgreSQL): the files beside the jobs, so no instance
   // keeps anything a request to another would need (D-ES1). The configuration refuses it without
   // PostgreSQL, so the store here is always PostgreSQL's.
@@ -123,6 +128,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
     clock: systemClock,
     logger,
     shedder: ops.shedder,
+    ...(liveLoad && { live: liveLoad }),
     ...(jobs && { jobs }),
     ...(files && { files }),
   });
@@ -178,6 +184,7 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
   const stop = (signal: string) => {
     stopping = true;
     clearInterval(poll);
+    stopAnnouncing?.();
     logger.info('shutting down', {
       signal,
       graceMs: config.ops.shutdownGraceMs,
@@ -218,6 +225,8 @@ export async function serve(config: AppConfig, role: Role): Promise<void> {
     if (message.gpc === 'shutdown') {
       // The same signal may also have reached this worker directly (Ctrl-C hits the process group).
       if (!stopping) stop(message.signal);
+    } else if (message.gpc === 'live') {
+      liveLoad?.siblingLive();
     } else if (message.gpc === 'tls.reload') {
       reload();
     } else if (message.gpc === 'ready.ask') {

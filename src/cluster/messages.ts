@@ -52,7 +52,9 @@ export type WorkerMessage =
   /** A call on the export job store the primary holds; answered by `jobs.answer` with the same id. */
   | { readonly gpc: 'jobs.call'; readonly id: number; readonly call: JobCall }
   /** The worker cannot start (bad store, bad TLS files): said once by the primary, which then exits. */
-  | { readonly gpc: 'fatal'; readonly message: string };
+  | { readonly gpc: 'fatal'; readonly message: string }
+  /** This worker had live requests in flight lately (D-EB5): passed on to the other workers. */
+  | { readonly gpc: 'live' };
 
 export type PrimaryMessage =
   | {
@@ -70,6 +72,8 @@ export type PrimaryMessage =
   /** The store threw: its message. */
   | { readonly gpc: 'jobs.failed'; readonly id: number; readonly cause: string }
   | { readonly gpc: 'shutdown'; readonly signal: string }
+  /** Another worker had live requests in flight lately (D-EB5): this one's export gives way. */
+  | { readonly gpc: 'live' }
   | { readonly gpc: 'tls.reload' };
 
 /** A message of ours (not prom-client's, not anything else on the channel). */

@@ -19,6 +19,7 @@ import { MaintenanceSwitch } from '../ops/maintenance';
 import { createAuditLog } from '../ops/ops';
 import { createAdminServer } from '../ops/server';
 import { softwareInfo } from '../software';
+import { relayLive } from './live-load';
 import { isOurs, type WorkerMessage } from './messages';
 import { PrimaryAuditService } from './primary-audit';
 import { PrimaryExportJobsService } from './primary-export-jobs';
@@ -81,6 +82,7 @@ export async function runPrimary(config: AppConfig): Promise<void> {
       if (!isOurs<WorkerMessage>(message)) return;
       if (message.gpc === 'fatal') fatal ??= message.message;
       else if (message.gpc === 'ready.answer') ready.answered(message.id, message.checks);
+      else if (message.gpc === 'live') relayLive(worker, live());
     });
   };
 

@@ -140,6 +140,8 @@ export class LoadShedder {
   /** The standing queue of the last window with samples, and when that window ended. */
   private standing = 0;
   private standingAt: number;
+  /** When a slot was last given back (the bulk export's "live work was recent", D-EB2). */
+  private releasedAt = -Infinity;
 
   constructor(private readonly options: LoadShedderOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -150,6 +152,11 @@ export class LoadShedder {
 
   get inFlight(): number {
     return this.current;
+  }
+
+  /** Milliseconds since a request was last in flight: 0 while one is, Infinity before the first. */
+  get idleMs(): number {
+    return this.current > 0 ? 0 : this.now() - this.releasedAt;
   }
 
   /** The standing queueing delay in ms (0 once nothing has been admitted for QUEUE_MEMORY_MS). */
@@ -170,6 +177,7 @@ export class LoadShedder {
       if (released) return;
       released = true;
       this.current -= 1;
+      this.releasedAt = this.now();
     };
   }
 

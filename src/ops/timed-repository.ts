@@ -39,6 +39,10 @@ export class TimedRepository implements ClinicalRepository {
     return this.timed(() => this.inner.loadRecord(patient, query));
   }
 
+  loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {
+    return this.timed(() => this.inner.loadRecords(patients, query));
+  }
+
   searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
     return this.timed(() => this.inner.searchPatients(odsCode, criteria, limit));
   }

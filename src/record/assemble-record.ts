@@ -30,6 +30,8 @@
  */
 import { CLINICAL_AREAS } from '../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
+import { timeSlice } from '../ops/time-slice';
+import { expandActors } from './expand-actors';
 import { PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
@@ -56,7 +58,15 @@ import type {
 import type { Patient, Practice } from './model/people';
 import { hasConfidentialParts, redactConsultation, redactItem, redactPlan, WithheldIndex } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
-import type { Actors, CandidateRound, Placed, PlacedItems, RecordSource, TopicLink } from './source';
+import type {
+  Actors,
+  CandidateRound,
+  PatientRefs,
+  Placed,
+  PlacedItems,
+  RecordSource,
+  TopicLink,
+} from './source';
 
 /** An item of any area with its place, discriminated by area. */
 type AnyPlaced = {
@@ -116,6 +126,94 @@ export async function loadRecord(
   if (pending.length > 0) throw new Error('record assembly: linkage deeper than the round limit');
   const actors = await source.loadActors(assembly.actorIds(patient).toIds());
   return assembly.toRecord(patient, practice, actors);
+}
+
+/**
+ * The records of many patients with one query, a fixed number of round trips for the whole batch
+ * when the store has the batched reads (docs/decisions.md D-EB1): the practice and every patient's
+ * candidates, each item round for all patients at once, and one actor read for the union of their
+ * actors, each patient's share then picked from it as the store itself would (expandActors). Every
+ * patient goes through the same Assembly as loadRecord, so each record equals what loadRecord
+ * gives. `query.nhsNumber` is not used: each patient is their own. A store without the batched reads
+ * is read one patient at a time.
+ */
+export async function loadRecords(
+  source: RecordSource,
+  patients: readonly Patient[],
+  query: StructuredQuery,
+): Promise<PatientRecord[]> {
+  const { loadCandidatesBatch, loadItemsBatch } = source;
+  if (patients.length === 0) return [];
+  if (!loadCandidatesBatch || !loadItemsBatch) {
+    const records: PatientRecord[] = [];
+    for (const patient of patients) records.push(await loadRecord(source, patient, query));
+    return records;
+  }
+  const [practice, rounds] = await Promise.all([
+    source.practice(),
+    loadCandidatesBatch.call(source, patients, query),
+  ]);
+  // A batch's assembly is much CPU: it gives the event loop back every few ms, between patients.
+  const slice = timeSlice();
+  const assemblies: Assembly[] = [];
+  let pending: Pending[][] = [];
+  for (const patient of patients) {
+    const round = rounds.get(patient.id);
+    if (!round) throw new Error(`record source returned no candidates for patient ${patient.id}`);
+    const assembly = new Assembly(query, round);
+    assemblies.push(assembly);
+    pending.push(assembly.linkFromPrimary());
+    await slice.pause();
+  }
+  for (let round = 0; round < LINK_ROUNDS && pending.some((p) => p.length > 0); round++) {
+    const wanted: PatientRefs[] = [];
+    pending.forEach((p, i) => {
+      const refs = p.length > 0 ? assemblies[i].refsToLoad(p) : [];
+      if (refs.length > 0) wanted.push({ patient: patients[i], refs });
+    });
+    const loaded: ReadonlyMap<string, PlacedItems> =
+      wanted.length > 0 ? await loadItemsBatch.call(source, wanted) : new Map();
+    const next: Pending[][] = [];
+    for (const [i, assembly] of assemblies.entries()) {
+      if (pending[i].length === 0) {
+        next.push([]);
+        continue;
+      }
+      const items = loaded.get(patients[i].id);
+      if (items) assembly.observe(items);
+      next.push(assembly.follow(pending[i]));
+      await slice.pause();
+    }
+    pending = next;
+  }
+  if (pending.some((p) => p.length > 0))
+    throw new Error('record assembly: linkage deeper than the round limit');
+  const ids: ActorIdSet[] = [];
+  for (const [i, assembly] of assemblies.entries()) {
+    ids.push(assembly.actorIds(patients[i]));
+    await slice.pause();
+  }
+  const union = new ActorIdSet();
+  for (const set of ids) {
+    for (const kind of ACTOR_KINDS) for (const id of set[kind]) union[kind].add(id);
+  }
+  const all = await source.loadActors(union.toIds());
+  const lookup = {
+    practitioners: mapById(all.practitioners),
+    organisations: mapById(all.organisations),
+    locations: mapById(all.locations),
+    healthcareServices: mapById(all.healthcareServices),
+    devices: mapById(all.devices),
+  };
+  return assemblies.map((assembly, i) =>
+    assembly.toRecord(patients[i], practice, expandActors(ids[i].toIds(), lookup)),
+  );
+}
+
+const ACTOR_KINDS = ['practitioners', 'organisations', 'locations', 'healthcareServices', 'devices'] as const;
+
+function mapById<T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> {
+  return new Map(items.map((item) => [item.id, item]));
 }
 
 class Assembly {

@@ -22,6 +22,12 @@ export interface ClinicalRepository extends PatientDirectory, ExportReads {
   findPatient(nhsNumber: string): Promise<Patient | undefined>;
   /** Exactly the parts of the record the query asks for, with every area's filter applied. */
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord>;
+  /**
+   * The bulk export's read: each patient's record for the query, in the order given, each equal to
+   * what loadRecord gives; a fixed number of round trips for the batch (docs/decisions.md D-EB1).
+   * `query.nhsNumber` is not used. Every record is in memory at once: the caller bounds the batch.
+   */
+  loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]>;
   /** Whether the store can answer now (readiness). */
   isReady(): Promise<boolean>;
   close(): Promise<void>;

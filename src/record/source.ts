@@ -144,8 +144,30 @@ export interface DeletedResource {
   readonly deletedAt: string;
 }
 
+/** One patient's refs of an item round, in a batch (BatchReads.loadItemsBatch). */
+export interface PatientRefs {
+  readonly patient: Patient;
+  readonly refs: readonly ItemRef[];
+}
+
+/**
+ * The bulk export's batched reads (docs/decisions.md D-EB1): item rounds for many patients at once, so
+ * a batch of patients costs a fixed number of round trips however many patients it holds. Each answer
+ * is by patient id and must be, for each patient, exactly what the single-patient read would give.
+ * Optional: without them a batch is loaded one patient at a time (the same records, more round trips).
+ */
+export interface BatchReads {
+  /** loadCandidates for each of these patients (one query for all), by patient id. */
+  loadCandidatesBatch(
+    patients: readonly Patient[],
+    query: StructuredQuery,
+  ): Promise<ReadonlyMap<string, CandidateRound>>;
+  /** loadItems for each patient's refs, by patient id (a patient with nothing found may be absent). */
+  loadItemsBatch(wanted: readonly PatientRefs[]): Promise<ReadonlyMap<string, PlacedItems>>;
+}
+
 /** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */
-export interface RecordSource extends PatientDirectory, ExportReads {
+export interface RecordSource extends PatientDirectory, ExportReads, Partial<BatchReads> {
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state. */
   findPatient(nhsNumber: string): Promise<Patient | undefined>;

@@ -3,7 +3,7 @@
  * (assemble-record.ts) applies every rule. The in-memory and PostgreSQL stores are both this class.
  */
 import type { StructuredQuery } from '../contract/structured-query';
-import { loadRecord } from './assemble-record';
+import { loadRecord, loadRecords } from './assemble-record';
 import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientCriteria } from './patient-directory';
 import type { ClinicalRepository, PatientRecord } from './repository';
@@ -22,6 +22,10 @@ export class SourcedRepository implements ClinicalRepository {
 
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     return loadRecord(this.source, patient, query);
+  }
+
+  loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {
+    return loadRecords(this.source, patients, query);
   }
 
   searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {

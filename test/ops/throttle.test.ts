@@ -136,6 +136,27 @@ describe('load shedding (global in-flight limit)', () => {
     }
     expect(shedder.inFlight).toBe(0);
   });
+
+  it('LoadShedder.idleMs (the bulk export\'s "live work was recent"): 0 while a request is in flight, then the time since the last one ended', () => {
+    let now = 1000;
+    const shedder = new LoadShedder({
+      maxInFlight: 2,
+      maxQueueDelayMs: 0,
+      loopDelay: noDelay,
+      now: () => now,
+    });
+    expect(shedder.idleMs).toBe(Infinity);
+    const first = shedder.tryAcquire();
+    const second = shedder.tryAcquire();
+    if (typeof first !== 'function' || typeof second !== 'function') throw new Error('not admitted');
+    now += 40;
+    first();
+    now += 30;
+    expect(shedder.idleMs).toBe(0);
+    second();
+    now += 25;
+    expect(shedder.idleMs).toBe(25);
+  });
 });
 
 describe('load shedding (queueing delay)', () => {

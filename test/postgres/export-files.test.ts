@@ -183,10 +183,11 @@ describe('export files in PostgreSQL', () => {
     let loaded = 0;
     // The record store breaks (not an outage: a defect) after some patients have been written.
     const broken: ClinicalRepository = Object.assign(Object.create(postgres) as PostgresRepository, {
-      loadRecord: async (patient: Patient, query: StructuredQuery): Promise<PatientRecord> => {
-        loaded += 1;
+      // The export reads a batch's records together (D-EB1).
+      loadRecords: async (patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> => {
+        loaded += patients.length;
         if (loaded > 12) throw new Error('simulated defect');
-        return postgres.loadRecord(patient, query);
+        return postgres.loadRecords(patients, query);
       },
     });
     let during = 0;

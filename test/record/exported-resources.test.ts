@@ -7,7 +7,7 @@
 import type { FhirResource } from 'fhir/r3';
 
 import type { CalendarDate } from '../../src/fhir/dates';
-import { patientResources } from '../../src/operations/bulk-export/patient-resources';
+import { loadBatch, patientResources } from '../../src/operations/bulk-export/patient-resources';
 import { DEFAULT_MEDICATION_DATE_TOLERANCE } from '../../src/operations/structured-record/predefined-searches';
 import type { PatientData, PracticeDataset } from '../../src/record/dataset';
 import { exportedResourceKeys } from '../../src/record/exported-resources';
@@ -28,17 +28,20 @@ const SHARED = new Set([
 ]);
 
 async function written(repository: MemoryRepository, data: PatientData): Promise<FhirResource[]> {
-  return patientResources(data.patient, {
+  const deps = {
     repository,
     today,
     date: '2026-01-01T00:00:00Z',
     traceId: 'trace',
     newId: () => 'generated',
     predefinedMedicationDays: DEFAULT_MEDICATION_DATE_TOLERANCE,
-    disabledAreas: new Set(),
+    disabledAreas: new Set<never>(),
     documentsDisabled: false,
     importedAt: '2026-01-01T00:00:00Z',
-  });
+  };
+  // The export's own path: a batch read (here of one), then the Bundle engine.
+  const loaded = (await loadBatch([data.patient], deps)).get(data.patient.id);
+  return loaded ? patientResources(loaded, deps) : [];
 }
 
 function practices(): [string, PracticeDataset][] {

@@ -142,6 +142,9 @@ class DeferredRepository implements ClinicalRepository {
   async loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     return (await this.ready).loadRecord(patient, query);
   }
+  async loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {
+    return (await this.ready).loadRecords(patients, query);
+  }
   async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
     return (await this.ready).searchPatients(odsCode, criteria, limit);
   }

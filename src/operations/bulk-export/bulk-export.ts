@@ -9,6 +9,7 @@ import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import { MemoryExportJobs } from '../../record/memory/memory-export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import { ExportRunner } from './export-runner';
+import type { LiveLoad, PacingOptions } from './pacing';
 
 export interface BulkExport {
   readonly jobs: ExportJobStore;
@@ -16,9 +17,6 @@ export interface BulkExport {
   readonly files: ExportFileStore;
   readonly runner: ExportRunner;
 }
-
-/** Live requests queued this long (the admission's standing queue, ms) make the export wait (D-B8). */
-const LIVE_QUEUE_MS = 2;
 
 export interface BulkExportOptions {
   readonly config: AppConfig;
@@ -29,9 +27,18 @@ export interface BulkExportOptions {
   readonly jobs?: ExportJobStore;
   /** Absent: files under EXPORT_DIR on this host (EXPORT_STORAGE=directory). */
   readonly files?: ExportFileStore;
-  /** The admission's load shedder: the export waits while live requests queue. */
+  /** The admission's load shedder: it sees every request in flight, so the export gives way to them. */
   readonly shedder?: LoadShedder;
+  /** Instead of the shedder's: the live load to give way to (a cluster worker's, its siblings' too). */
+  readonly live?: LiveLoad;
+  /** The pacing's settings (tests shorten them). */
+  readonly pacing?: Partial<PacingOptions>;
   readonly afterBatch?: (job: ExportJob, done: number) => void | Promise<void>;
+}
+
+/** The live load one process's admission sees: its requests in flight, and when the last one ended. */
+export function shedderLoad(shedder: LoadShedder): LiveLoad {
+  return { busy: () => shedder.inFlight > 0, idleMs: () => shedder.idleMs };
 }
 
 export function createBulkExport(options: BulkExportOptions): BulkExport {
@@ -46,7 +53,8 @@ export function createBulkExport(options: BulkExportOptions): BulkExport {
     clock: options.clock,
     logger: options.logger,
     predefinedMedicationDays: options.config.predefinedMedicationDays,
-    ...(shedder && { busy: () => shedder.inFlight > 0 && shedder.queueDelayMs > LIVE_QUEUE_MS }),
+    ...(options.live ? { live: options.live } : shedder && { live: shedderLoad(shedder) }),
+    ...(options.pacing && { pacing: options.pacing }),
     ...(options.afterBatch && { afterBatch: options.afterBatch }),
   });
   return { jobs, files, runner };

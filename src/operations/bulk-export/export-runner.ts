@@ -1,24 +1,32 @@
 /**
- * Runs bulk export jobs in the background of a serving process (docs/decisions.md D-B4 to D-B8): claims
- * a job from the job store, reads the practice's patients in batches, writes each shareable patient's
- * whole structured record as NDJSON, and reports progress after every batch (the heartbeat that lets
- * another process take over a job whose process died). One job at a time per process; the export
- * gives way to live requests (D-B8). A job interrupted by a crash or a stop is run again from the start.
+ * Runs bulk export jobs in the background of a serving process (docs/decisions.md D-B4 to D-B8,
+ * D-EB1 to D-EB3): claims a job from the job store, reads the practice's patients and their records in
+ * batches (a fixed number of statements each), writes each shareable patient's whole structured record
+ * as NDJSON, and reports progress after every batch and every quarter of EXPORT_STALE_SECONDS (the
+ * heartbeat that lets another process take over a job whose process died). One job at a time per
+ * process; the export gives way to live requests patient by patient (pacing.ts). A job interrupted by
+ * a crash or a stop is run again from the start.
  */
 import { hash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Clock } from '../../clock';
 import type { BulkExportConfig } from '../../config';
 import { GpcError } from '../../fhir/gpc-error';
 import type { Logger } from '../../logger';
+import { type TimeSlice, timeSlice } from '../../ops/time-slice';
 import { type ExportFileStore, type ExportRun, ExportRunLost } from '../../record/export-files';
 import type { ExportJob, ExportJobStore } from '../../record/export-jobs';
 import type { PracticeStore } from '../../record/practices';
 import type { MedicationDateTolerance } from '../structured-record/predefined-searches';
 import { writeDeleted } from './deleted-files';
 import { NdjsonFiles } from './ndjson-files';
-import { patientResources } from './patient-resources';
+import { DEFAULT_PACING, type LiveLoad, Pacer, type PacingOptions } from './pacing';
+import {
+  loadBatch,
+  type LoadedPatient,
+  patientResources,
+  type PatientResourcesDeps,
+} from './patient-resources';
 
 /** A job started this many times (each start after a crash or stop) is failed rather than run again. */
 export const MAX_ATTEMPTS = 3;
@@ -37,9 +45,6 @@ const SHARED_TYPES: ReadonlySet<string> = new Set([
   'HealthcareService',
 ]);
 
-/** How long the export waits for live requests before a batch at most, so it is never starved. */
-const MAX_YIELD_MS = 2000;
-
 export interface ExportRunnerDeps {
   readonly jobs: ExportJobStore;
   /** Where the files go (EXPORT_STORAGE, D-ES1). */
@@ -49,8 +54,10 @@ export interface ExportRunnerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly predefinedMedicationDays: MedicationDateTolerance;
-  /** Whether live requests are waiting on this process (then the export waits). */
-  readonly busy?: () => boolean;
+  /** Live requests on this process: the export gives way to them (D-B8, D-EB2). */
+  readonly live?: LiveLoad;
+  /** The pacing's settings (tests shorten them). */
+  readonly pacing?: Partial<PacingOptions>;
   /** How often to look for work without a kick-off in this process (ms). */
   readonly pollMs?: number;
   /** Called after each batch has been recorded (tests stop a job mid-way with it). */
@@ -211,52 +218,82 @@ export class ExportRunner {
     };
     let after = -1;
     let done = 0;
+    // The heartbeat goes with each batch and, for a batch slowed by live load, every quarter of
+    // EXPORT_STALE_SECONDS, so a healthy job is never taken for a dead one (D-EB3); no rest is longer.
+    const heartbeatMs = (config.staleSeconds * 1000) / 4;
+    let beatAt = performance.now();
+    const beat = async (): Promise<boolean> => {
+      beatAt = performance.now();
+      const progress = { total: Math.max(total, done), done, files: files.files() };
+      return jobs.progress(job.id, this.owner, progress, clock.now());
+    };
+    const pacer = new Pacer(this.deps.live, {
+      maxRestMs: Math.min(DEFAULT_PACING.maxRestMs, heartbeatMs),
+      ...this.deps.pacing,
+    });
+    const stopping = () => this.stopping !== undefined;
+    // One slice for the job: a run of small patients still gives the loop back every few ms, so a
+    // request arriving when the pacer saw no live load waits for little.
+    const slice = timeSlice();
     for (;;) {
-      await this.giveWay();
+      await pacer.beforePatient(stopping);
       if (this.stopping) return 'stopped';
       const batch = await repository.patientsAfter(after, config.batchSize);
       if (batch.length === 0) {
         // After the patients: what was removed since `_since` (D-SD3), in the same files' writer,
-        // each page of it a heartbeat like each batch of patients.
-        const alive = () =>
-          jobs.progress(
-            job.id,
-            this.owner,
-            { total: Math.max(total, done), done, files: files.files() },
-            clock.now(),
-          );
-        if (since && !(await writeDeleted(repository, files, since, job.request.types, alive)))
+        // each page of it a heartbeat.
+        if (since && !(await writeDeleted(repository, files, since, job.request.types, beat)))
           return 'cancelled';
         return 'done';
       }
+      // The whole batch's records in a fixed number of statements (D-EB1).
+      const reading = performance.now();
+      const loaded = await loadBatch(
+        batch.map((b) => b.patient),
+        resourceDeps,
+      );
+      pacer.spent(performance.now() - reading);
       for (const { seq, patient } of batch) {
-        // Live requests that arrived meanwhile run before the next patient.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        for (const resource of await patientResources(patient, resourceDeps)) {
-          const type = resource.resourceType;
-          if (types && !types.has(type)) continue;
-          const json = JSON.stringify(resource);
-          if (SHARED_TYPES.has(type)) {
-            const key = hash('sha1', json, 'base64');
-            if (seen.has(key)) continue;
-            seen.add(key);
-          }
-          await files.write(type, json);
-        }
+        // Live requests go first; the export takes a bounded share of the process beside them (D-EB2).
+        await pacer.beforePatient(stopping);
+        if (this.stopping) return 'stopped';
+        if (performance.now() - beatAt >= heartbeatMs && !(await beat())) return 'cancelled';
+        const started = performance.now();
+        const record = loaded.get(patient.id);
+        if (record) await this.writePatient(record, resourceDeps, { files, types, seen, slice });
+        pacer.spent(performance.now() - started);
+        await slice.pause();
         done += 1;
         after = seq;
       }
-      const progress = { total: Math.max(total, done), done, files: files.files() };
-      if (!(await jobs.progress(job.id, this.owner, progress, clock.now()))) return 'cancelled';
+      if (!(await beat())) return 'cancelled';
       await this.deps.afterBatch?.(job, done);
     }
   }
 
-  /** Waits while live requests queue on this process, at most MAX_YIELD_MS (D-B8). */
-  private async giveWay(): Promise<void> {
-    const busy = this.deps.busy;
-    if (!busy) return;
-    const started = Date.now();
-    while (busy() && Date.now() - started < MAX_YIELD_MS && !this.stopping) await sleep(10);
+  /** One patient's lines; the loop gives the event loop back every few milliseconds. */
+  private async writePatient(
+    loaded: LoadedPatient,
+    deps: PatientResourcesDeps,
+    out: {
+      readonly files: NdjsonFiles;
+      readonly types: ReadonlySet<string> | undefined;
+      readonly seen: Set<string>;
+      readonly slice: TimeSlice;
+    },
+  ): Promise<void> {
+    const { files, types, seen, slice } = out;
+    for (const resource of patientResources(loaded, deps)) {
+      const type = resource.resourceType;
+      if (types && !types.has(type)) continue;
+      const json = JSON.stringify(resource);
+      if (SHARED_TYPES.has(type)) {
+        const key = hash('sha1', json, 'base64');
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      await files.write(type, json);
+      await slice.pause();
+    }
   }
 }

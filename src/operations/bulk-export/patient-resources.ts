@@ -8,7 +8,7 @@
 import type { FhirResource } from 'fhir/r3';
 
 import { buildBundle } from '../../bundle/build-bundle';
-import type { ClinicalArea } from '../../contract/structured-query';
+import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { CalendarDate } from '../../fhir/dates';
 import { GpcError } from '../../fhir/gpc-error';
 import type { Patient } from '../../record/model/people';
@@ -106,22 +106,48 @@ export function changedSince(record: PatientRecord, since: Date, importedAt: str
   return false;
 }
 
-/**
- * The patient's resources in Bundle order (warnings, an OperationOutcome about the request rather than
- * the record, left out), or none when the patient may not be shared or (with `_since`) has not changed.
- */
-export async function patientResources(
-  patient: Patient,
-  deps: PatientResourcesDeps,
-): Promise<FhirResource[]> {
-  if (!mayBeShared(patient)) return [];
+/** The whole-record query for this patient, the practice's area switches applied. */
+function wholeRecordQuery(patient: Patient, deps: PatientResourcesDeps): StructuredQuery {
   const parsed = buildStructuredQuery(
     wholeRecordParameters(patient.nhsNumber),
     deps.today,
     deps.predefinedMedicationDays,
   );
-  const query = applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
-  const record = await deps.repository.loadRecord(patient, query);
+  return applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
+}
+
+/** A shareable patient of a batch with their loaded whole record. */
+export interface LoadedPatient {
+  readonly patient: Patient;
+  readonly query: StructuredQuery;
+  readonly record: PatientRecord;
+}
+
+/**
+ * The records of a batch's shareable patients, read together (a fixed number of statements for the
+ * batch, docs/decisions.md D-EB1), by patient id; patients who may not be shared are not read. The
+ * load's query is the first patient's: the queries differ only in the NHS number, which a load does
+ * not use.
+ */
+export async function loadBatch(
+  patients: readonly Patient[],
+  deps: PatientResourcesDeps,
+): Promise<ReadonlyMap<string, LoadedPatient>> {
+  const shared = patients.filter(mayBeShared);
+  if (shared.length === 0) return new Map();
+  const queries = shared.map((patient) => wholeRecordQuery(patient, deps));
+  const records = await deps.repository.loadRecords(shared, queries[0]);
+  return new Map(
+    shared.map((patient, i) => [patient.id, { patient, query: queries[i], record: records[i] }]),
+  );
+}
+
+/**
+ * A loaded patient's resources in Bundle order (warnings, an OperationOutcome about the request rather
+ * than the record, left out), or none when (with `_since`) nothing of theirs has changed.
+ */
+export function patientResources(loaded: LoadedPatient, deps: PatientResourcesDeps): FhirResource[] {
+  const { record, query } = loaded;
   if (deps.since && !changedSince(record, deps.since, deps.importedAt)) return [];
   const bundle = buildBundle(record, query, {
     traceId: deps.traceId,

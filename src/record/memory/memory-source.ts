@@ -25,6 +25,7 @@ import type {
   Actors,
   CandidateRound,
   DeletedResource,
+  PatientRefs,
   Placed,
   PlacedItems,
   PlacedPatient,
@@ -154,6 +155,22 @@ export class MemorySource implements RecordSource {
 
   async loadActors(ids: ActorIds): Promise<Actors> {
     return expandActors(ids, this);
+  }
+
+  /** The batched reads (BatchReads) are the single-patient ones in turn: memory has no round trips. */
+  async loadCandidatesBatch(
+    patients: readonly Patient[],
+    query: StructuredQuery,
+  ): Promise<ReadonlyMap<string, CandidateRound>> {
+    const rounds = new Map<string, CandidateRound>();
+    for (const patient of patients) rounds.set(patient.id, await this.loadCandidates(patient, query));
+    return rounds;
+  }
+
+  async loadItemsBatch(wanted: readonly PatientRefs[]): Promise<ReadonlyMap<string, PlacedItems>> {
+    const items = new Map<string, PlacedItems>();
+    for (const { patient, refs } of wanted) items.set(patient.id, await this.loadItems(patient, refs));
+    return items;
   }
 
   async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {

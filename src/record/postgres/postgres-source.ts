@@ -7,7 +7,7 @@
 import type { StructuredQuery } from '../../contract/structured-query';
 import { expandActors } from '../expand-actors';
 import type { ActorIds, AreaItem, RecordArea } from '../item-refs';
-import { KIND_AREA } from '../item-refs';
+import { KIND_AREA, RECORD_AREAS } from '../item-refs';
 import type { ItemRef } from '../model';
 import type {
   Device,
@@ -23,6 +23,7 @@ import type {
   Actors,
   CandidateRound,
   DeletedResource,
+  PatientRefs,
   Placed,
   PlacedItems,
   PlacedPatient,
@@ -44,16 +45,28 @@ const PLAN_DETAIL = `p.detail || jsonb_build_object('issues', COALESCE(
   (SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i
     WHERE i.practice_ods = p.practice_ods AND i.plan_id = p.id), '[]'::jsonb))`;
 
+/**
+ * One patient ($2 a patient id), or a batch of them for the bulk export ($2 an array of patient ids;
+ * every row then says whose it is).
+ */
+type Scope = 'patient' | 'batch';
+
 function selectArea(area: RecordArea, where: string): string {
+  return selectAreaIn(area, where, 'patient');
+}
+
+function selectAreaIn(area: RecordArea, where: string, scope: Scope): string {
   const table = AREA_TABLE[area];
   const detail = area === 'medication' ? PLAN_DETAIL : 'p.detail';
-  return `SELECT '${area}'::text AS area, p.seq, ${detail} AS detail FROM ${table} p WHERE p.practice_ods = $1 AND p.patient_id = $2 AND (${where})`;
+  const whose = scope === 'batch' ? 'p.patient_id = ANY($2::text[])' : 'p.patient_id = $2';
+  const owner = scope === 'batch' ? 'p.patient_id, ' : '';
+  return `SELECT '${area}'::text AS area, ${owner}p.seq, ${detail} AS detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
 }
 
 /** Collects positional parameters for one statement: $1 is always the practice, $2 the patient if any. */
 class Params {
   readonly values: unknown[] = [];
-  constructor(odsCode: string, patientId?: string) {
+  constructor(odsCode: string, patientId?: string | readonly string[]) {
     this.values.push(odsCode);
     if (patientId !== undefined) this.values.push(patientId);
   }
@@ -72,7 +85,8 @@ function overlapSql(p: Params, window: { start?: string; end?: string } | undefi
   return `p.span_lo IS NULL OR ((${start} IS NULL OR p.span_hi IS NULL OR p.span_hi >= ${start}) AND (${end} IS NULL OR p.span_lo <= ${end}))`;
 }
 
-function candidateSql(query: StructuredQuery, p: Params): string[] {
+function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient'): string[] {
+  const selectArea = (area: RecordArea, where: string) => selectAreaIn(area, where, scope);
   const parts: string[] = [selectArea('problems', 'true')];
   if (query.allergies)
     parts.push(selectArea('allergies', query.allergies.includeResolved ? 'true' : 'NOT p.resolved'));
@@ -94,7 +108,7 @@ function candidateSql(query: StructuredQuery, p: Params): string[] {
         selectArea(
           'consultations',
           `p.has_content AND (p.start_lo IS NULL OR p.start_lo >= COALESCE((
-        SELECT c.start_lo FROM consultations c WHERE c.practice_ods = $1 AND c.patient_id = $2 AND c.has_content AND c.start_lo IS NOT NULL
+        SELECT c.start_lo FROM consultations c WHERE c.practice_ods = $1 AND c.patient_id = ${scope === 'batch' ? 'p.patient_id' : '$2'} AND c.has_content AND c.start_lo IS NOT NULL
         ORDER BY c.start_lo DESC OFFSET ${n} - 1 LIMIT 1), '-infinity'::date))`,
         ),
       );
@@ -142,6 +156,40 @@ function candidateSql(query: StructuredQuery, p: Params): string[] {
     );
   }
   return parts;
+}
+
+/** A row of item round 1: a candidate item, or a row of the link hub (a topic link, a withheld item). */
+interface HubOrItemRow {
+  area: string;
+  seq: number;
+  detail: unknown;
+}
+
+/** Item round 1's rows (of one patient) → the round. */
+function candidateRound(rows: readonly HubOrItemRow[]): CandidateRound {
+  const hubRows = rows
+    .filter((r) => r.area === 'topicLink' || r.area === 'withheld')
+    .sort((a, b) => a.seq - b.seq);
+  const { items, problems } = placeRows(
+    rows.filter((r) => r.area !== 'topicLink' && r.area !== 'withheld') as ItemRow[],
+  );
+  return {
+    candidates: items,
+    problems,
+    topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => r.detail as TopicLink),
+    withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => r.detail as WithheldItem),
+  };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
 
 /** Rows → items by area, in `seq` order (the record's own order). */
@@ -287,22 +335,33 @@ export class PostgresSource implements RecordSource {
       UNION ALL
       SELECT 'withheld'::text, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
-    const rows = await this.db.read<{ area: string; seq: number; detail: unknown }>(
+    const rows = await this.db.read<HubOrItemRow>([...candidates, hub].join('\nUNION ALL\n'), p.values);
+    return candidateRound(rows);
+  }
+
+  /**
+   * Item round 1 for a batch of patients in ONE statement (BatchReads, docs/decisions.md D-EB1): the
+   * single-patient statement with `patient_id = ANY($2)`, each row naming its patient.
+   */
+  async loadCandidatesBatch(
+    patients: readonly Patient[],
+    query: StructuredQuery,
+  ): Promise<ReadonlyMap<string, CandidateRound>> {
+    const ids = [...new Set(patients.map((patient) => patient.id))];
+    const p = new Params(this.odsCode, ids);
+    const candidates = candidateSql(query, p, 'batch');
+    const hub = `
+      SELECT 'topicLink'::text AS area, patient_id, seq, jsonb_build_object('consultationId', consultation_id, 'problemId', problem_id, 'refs', refs) AS detail
+        FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = ANY($2::text[])
+      UNION ALL
+      SELECT 'withheld'::text, patient_id, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
+        FROM withheld_items WHERE practice_ods = $1 AND patient_id = ANY($2::text[])`;
+    const rows = await this.db.read<HubOrItemRow & { patient_id: string }>(
       [...candidates, hub].join('\nUNION ALL\n'),
       p.values,
     );
-    const hubRows = rows
-      .filter((r) => r.area === 'topicLink' || r.area === 'withheld')
-      .sort((a, b) => a.seq - b.seq);
-    const { items, problems } = placeRows(
-      rows.filter((r) => r.area !== 'topicLink' && r.area !== 'withheld') as ItemRow[],
-    );
-    return {
-      candidates: items,
-      problems,
-      topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => r.detail as TopicLink),
-      withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => r.detail as WithheldItem),
-    };
+    const byPatient = groupBy(rows, (row) => row.patient_id);
+    return new Map(ids.map((id) => [id, candidateRound(byPatient.get(id) ?? [])]));
   }
 
   async loadItems(patient: Patient, refs: readonly ItemRef[]): Promise<PlacedItems> {
@@ -336,6 +395,46 @@ export class PostgresSource implements RecordSource {
     }
     const rows = await this.db.read<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
     return placeRows(rows).items;
+  }
+
+  /**
+   * Item rounds 2 and 3 for a batch in ONE statement of one shape (BatchReads, D-EB1): for every record
+   * area, the rows whose (patient, id) pair was asked for, and for plans also those holding an asked-for
+   * issue of the same patient; an area with nothing asked gets empty arrays.
+   */
+  async loadItemsBatch(wanted: readonly PatientRefs[]): Promise<ReadonlyMap<string, PlacedItems>> {
+    const pairs = new Map<RecordArea | 'medicationIssue', { patients: string[]; ids: string[] }>();
+    const pairsOf = (key: RecordArea | 'medicationIssue') => {
+      let list = pairs.get(key);
+      if (!list) pairs.set(key, (list = { patients: [], ids: [] }));
+      return list;
+    };
+    for (const { patient, refs } of wanted) {
+      for (const ref of refs) {
+        const list = pairsOf(ref.kind === 'medicationIssue' ? 'medicationIssue' : KIND_AREA[ref.kind]);
+        list.patients.push(patient.id);
+        list.ids.push(ref.id);
+      }
+    }
+    const p = new Params(this.odsCode);
+    const asked = (key: RecordArea | 'medicationIssue') => {
+      const list = pairsOf(key);
+      return `SELECT * FROM unnest(${p.add(list.patients, 'text[]')}, ${p.add(list.ids, 'text[]')})`;
+    };
+    const parts = RECORD_AREAS.map((area) => {
+      const detail = area === 'medication' ? PLAN_DETAIL : 'p.detail';
+      // A UNION rather than OR: each side stays an index lookup (an OR of two subplans scans every plan).
+      const byIssue =
+        area === 'medication'
+          ? ` UNION SELECT i.patient_id, i.plan_id FROM medication_issues i
+              WHERE i.practice_ods = $1 AND (i.patient_id, i.id) IN (${asked('medicationIssue')})`
+          : '';
+      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, ${detail} AS detail FROM ${AREA_TABLE[area]} p
+        WHERE p.practice_ods = $1 AND (p.patient_id, p.id) IN (${asked(area)}${byIssue})`;
+    });
+    const rows = await this.db.read<ItemRow & { patient_id: string }>(parts.join('\nUNION ALL\n'), p.values);
+    const byPatient = groupBy(rows, (row) => row.patient_id);
+    return new Map([...byPatient].map(([id, own]) => [id, placeRows(own).items]));
   }
 
   async loadActors(ids: ActorIds): Promise<Actors> {
