@@ -287,7 +287,8 @@ function summary(name: string, results: readonly Sent[], cpu: CpuReport): void {
       `(p99 ${f1(cpu.loopP99Ms)} ms)\n`,
   );
   // Each request's latency beside its answer's size, to see whether the tail is the large answers.
-  if (env.BENCH_DUMP) appendFileSync(env.BENCH_DUMP, results.map((r) => `${name}\t${f1(r.ms)}\t${r.bytes}\n`).join(''));
+  if (env.BENCH_DUMP)
+    appendFileSync(env.BENCH_DUMP, results.map((r) => `${name}\t${f1(r.ms)}\t${r.bytes}\n`).join(''));
 }
 
 /** CPU ms of one synchronous call. */
@@ -376,7 +377,10 @@ async function main(): Promise<void> {
     ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : []),
     ...(env.BENCH_NODE_ARGS ? env.BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
   ];
-  const child = fork(__filename, ['--serve'], { execArgv, stdio: ['ignore', env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve'], {
+    execArgv,
+    stdio: ['ignore', env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: FromChild) =>
       m.type === 'listening' ? resolve(m.port) : reject(new Error('unexpected message from the server')),
