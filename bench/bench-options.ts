@@ -5,6 +5,8 @@ export type Section = (typeof SECTIONS)[number];
 export interface BenchOptions {
   readonly sections: ReadonlySet<Section>;
   readonly seconds: number;
+  /** Seconds of the same load before each measured run, not counted (JIT, heap sizing, every worker warm). */
+  readonly warmupSeconds: number;
   readonly threads: number;
   readonly connections: number;
   /** Patients in the memory store's synthetic practice. */
@@ -46,6 +48,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     sections: new Set((only.length > 0 ? only : SECTIONS) as Section[]),
     // A run sends one JWT throughout, and the spec fixes its lifetime at 5 minutes.
     seconds: whole(env, 'BENCH_SECONDS', 10, 1, 280),
+    warmupSeconds: whole(env, 'BENCH_WARMUP_SECONDS', 5, 0, 280),
     threads: whole(env, 'BENCH_THREADS', 2, 1),
     connections: whole(env, 'BENCH_CONNECTIONS', 32, 1),
     patients,

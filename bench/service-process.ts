@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } fr
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
+import { YOUNG_GENERATION_FLAG } from '../src/cluster/young-generation';
 import { freePort } from '../tools/throwaway-postgres';
 import type { Cleanup } from './cleanup';
 
@@ -153,7 +154,8 @@ export async function startService(
   const base = Object.fromEntries(
     ['PATH', 'HOME', 'LANG', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   );
-  const child = spawn(process.execPath, [MAIN], {
+  // Started as `npm start` and the systemd unit start it (D-H4).
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, MAIN], {
     cwd: dir,
     env: {
       ...base,

@@ -24,6 +24,7 @@ import { isOurs, type WorkerMessage } from './messages';
 import { PrimaryAuditService } from './primary-audit';
 import { PrimaryExportJobsService } from './primary-export-jobs';
 import { RespawnBackoff } from './respawn';
+import { workerExecArgv } from './young-generation';
 
 /** A worker that does not answer a readiness question within this long counts as not ready. */
 const READY_ANSWER_MS = 3000;
@@ -73,6 +74,8 @@ export async function runPrimary(config: AppConfig): Promise<void> {
   let fatal: string | undefined;
   const backoff = new RespawnBackoff();
 
+  // Workers run with the service's young generation even when the primary was started without it.
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => {
     const worker = cluster.fork();
     states.set(worker, { listening: false });
