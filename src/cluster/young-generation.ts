@@ -12,10 +12,12 @@ export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
 const SETS_SEMI_SPACE = /--max[-_]semi[-_]space[-_]size/;
 
 /**
- * The Node flags for a cluster worker: the primary's own, plus the young-generation flag unless the
+ * The Node flags for a cluster worker: the young-generation flag, then the primary's own, unless the
  * operator already chose a semi-space size (on the command line or in NODE_OPTIONS).
  */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const chosen = execArgv.some((a) => SETS_SEMI_SPACE.test(a)) || SETS_SEMI_SPACE.test(nodeOptions ?? '');
-  return chosen ? [...execArgv] : [...execArgv, YOUNG_GENERATION_FLAG];
+  // First: under ts-node the primary's execArgv ends with ts-node's own script and options, and
+  // Node takes only the flags before the first script.
+  return chosen ? [...execArgv] : [YOUNG_GENERATION_FLAG, ...execArgv];
 }

@@ -5,12 +5,17 @@
 import { workerExecArgv, YOUNG_GENERATION_FLAG } from '../../src/cluster/young-generation';
 
 describe('workerExecArgv', () => {
-  it('adds the young-generation flag to the primary flags when none sets a semi-space size', () => {
+  it('puts the young-generation flag before the primary flags when none sets a semi-space size', () => {
     expect(workerExecArgv(['--enable-source-maps'], undefined)).toEqual([
-      '--enable-source-maps',
       YOUNG_GENERATION_FLAG,
+      '--enable-source-maps',
     ]);
     expect(YOUNG_GENERATION_FLAG).toBe('--max-semi-space-size=64');
+  });
+
+  it('stays a Node flag under ts-node, whose script and options end the primary execArgv', () => {
+    const tsNode = ['/app/node_modules/ts-node/dist/bin.js', '--transpile-only'];
+    expect(workerExecArgv(tsNode, undefined)).toEqual([YOUNG_GENERATION_FLAG, ...tsNode]);
   });
 
   it('keeps the flag the primary was started with, once', () => {
