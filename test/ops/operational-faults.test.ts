@@ -6,30 +6,15 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import request from 'supertest';
-import winston from 'winston';
 
 import { GpcError } from '../../src/fhir/gpc-error';
 import { getMetadata, METADATA_PATH, NHS, postRecord, RECORD_PATH, testApp } from '../support/app';
+import { capturingLogger } from '../support/capturing-logger';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
-
-function capturingLogger(lines: Record<string, unknown>[]): winston.Logger {
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return winston.createLogger({
-    level: 'debug',
-    format: winston.format.json(),
-    transports: [new winston.transports.Stream({ stream })],
-  });
-}
 
 describe('the admin listener', () => {
   it('health and metrics are answered by the admin app only; the FHIR listener treats them as unknown routes', async () => {

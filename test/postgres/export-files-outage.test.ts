@@ -5,9 +5,6 @@
  * and files live in a PostgreSQL of this file's own, so stopping it disturbs no other test; the record is
  * read from the shared test server, so what fails is the writing of the files.
  */
-import { Writable } from 'node:stream';
-
-import winston from 'winston';
 
 import { type Clock, londonDate } from '../../src/clock';
 import { testPractice } from '../../src/record/memory/memory-practices';
@@ -19,6 +16,7 @@ import type { PostgresRepository } from '../../src/record/postgres/postgres-repo
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/throwaway-postgres';
 import { TEST_NOW, type TestApp, testApp } from '../support/app';
 import { download, getUrl, kickOff, type Manifest } from '../support/bulk-export';
+import { capturingLogger } from '../support/capturing-logger';
 import { expectError } from '../support/fhir';
 import { postgresRepositoryFor, type TestDatabase } from '../support/postgres';
 
@@ -31,20 +29,6 @@ function movableClock(start: string): Clock & { advance(ms: number): void } {
       at += ms;
     },
   };
-}
-
-function capturingLogger(lines: Record<string, unknown>[]): winston.Logger {
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return winston.createLogger({
-    level: 'debug',
-    format: winston.format.json(),
-    transports: [new winston.transports.Stream({ stream })],
-  });
 }
 
 describe('the export files’ database stops', () => {
