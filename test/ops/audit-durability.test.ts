@@ -38,7 +38,12 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gpc-audit-durability-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+// Each test's audit trails are closed, so no file handle is left for the garbage collector.
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((trail) => trail.close().catch(() => undefined)));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 type Line = Record<string, unknown> & { type: string; seq: number };
 const linesOf = (file: string) =>
@@ -48,15 +53,14 @@ const linesOf = (file: string) =>
 const recordsOf = (file: string) => linesOf(file).map((l) => JSON.parse(l) as Line);
 
 function faultyApp(disk: FaultyDisk, file = join(dir, 'audit.log'), auditRetryMs = 60_000) {
-  return {
-    file,
-    t: testApp({
-      auditTarget: { file },
-      auditOpener: disk.opener,
-      auditRetryMs,
-      env: { RETRY_AFTER_SECONDS: '7' },
-    }),
-  };
+  const t = testApp({
+    auditTarget: { file },
+    auditOpener: disk.opener,
+    auditRetryMs,
+    env: { RETRY_AFTER_SECONDS: '7' },
+  });
+  opened.push(t.ops.audit);
+  return { file, t };
 }
 
 describe('audit before release', () => {
