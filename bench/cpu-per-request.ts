@@ -36,7 +36,6 @@ import { type AppDeps, createApp } from '../src/app';
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
 import { loadConfig } from '../src/config';
-import type { StructuredQuery } from '../src/contract/structured-query';
 import { serialise } from '../src/http/respond';
 import { bundleJson } from '../src/http/serialise-bundle';
 import { createLogger } from '../src/logger';
@@ -48,6 +47,7 @@ import { MemoryRepository } from '../src/record/memory/memory-repository';
 import { openPractices } from '../src/record/open-repository';
 import { softwareInfo } from '../src/software';
 import { jwt, validClaims } from '../tools/test-jwt';
+import { wholeRecordQuery } from './whole-record-query';
 import { percentile } from './worker-run';
 
 const env = process.env;
@@ -305,21 +305,7 @@ function cpuMs<T>(run: () => T): [T, number] {
  */
 async function stages(): Promise<void> {
   const repository = new MemoryRepository(testPractice(TODAY));
-  const query: StructuredQuery = {
-    nhsNumber: LARGE1.nhsNumber,
-    today: TODAY,
-    warnings: [],
-    disabledAreas: new Set(),
-    allergies: { includeResolved: true },
-    medication: { includePrescriptionIssues: true },
-    consultations: {},
-    problems: { filters: [] },
-    immunisations: { includeNotGiven: true, includeStatus: true },
-    uncategorisedData: {},
-    investigations: {},
-    referrals: {},
-    diaryEntries: {},
-  };
+  const query = wholeRecordQuery(LARGE1.nhsNumber, TODAY);
   const patient = await repository.findPatient(LARGE1.nhsNumber);
   if (!patient) throw new Error('large1 not found');
   const runs = number('BENCH_STAGE_RUNS', 10);

@@ -12,26 +12,13 @@ import type { StructuredQuery } from '../src/contract/structured-query';
 import { serialise } from '../src/http/respond';
 import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
+import { wholeRecordQuery } from './whole-record-query';
 import { percentile } from './worker-run';
 
 const PATIENTS = { patient2: '9690937286', large1: '9690939017' } as const;
 
 function wholeRecord(nhsNumber: string): StructuredQuery {
-  return {
-    nhsNumber,
-    today: systemClock.today(),
-    warnings: [],
-    disabledAreas: new Set(),
-    allergies: { includeResolved: true },
-    medication: { includePrescriptionIssues: true },
-    consultations: {},
-    problems: { filters: [] },
-    immunisations: { includeNotGiven: true, includeStatus: true },
-    uncategorisedData: {},
-    investigations: {},
-    referrals: {},
-    diaryEntries: {},
-  };
+  return wholeRecordQuery(nhsNumber, systemClock.today());
 }
 
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

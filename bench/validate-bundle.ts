@@ -4,10 +4,10 @@
  */
 import { buildBundle } from '../src/bundle/build-bundle';
 import { systemClock } from '../src/clock';
-import type { StructuredQuery } from '../src/contract/structured-query';
 import { testPractice } from '../src/record/memory/memory-practices';
 import { MemoryRepository } from '../src/record/memory/memory-repository';
 import { bundleErrors, loadAssets } from '../tools/validator';
+import { wholeRecordQuery } from './whole-record-query';
 import { percentile } from './worker-run';
 
 const PATIENTS = { patient2: '9690937286', large1: '9690939017' } as const;
@@ -19,21 +19,7 @@ async function main(): Promise<void> {
   const today = systemClock.today();
   const repository = new MemoryRepository(testPractice(today));
   for (const [name, nhsNumber] of Object.entries(PATIENTS)) {
-    const query: StructuredQuery = {
-      nhsNumber,
-      today,
-      warnings: [],
-      disabledAreas: new Set(),
-      allergies: { includeResolved: true },
-      medication: { includePrescriptionIssues: true },
-      consultations: {},
-      problems: { filters: [] },
-      immunisations: { includeNotGiven: true, includeStatus: true },
-      uncategorisedData: {},
-      investigations: {},
-      referrals: {},
-      diaryEntries: {},
-    };
+    const query = wholeRecordQuery(nhsNumber, today);
     const patient = await repository.findPatient(nhsNumber);
     if (!patient) throw new Error(`${name} not found`);
     const record = await repository.loadRecord(patient, query);
