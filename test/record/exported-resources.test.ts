@@ -7,6 +7,7 @@
 import type { FhirResource } from 'fhir/r3';
 
 import type { CalendarDate } from '../../src/fhir/dates';
+import { SHARED_TYPES } from '../../src/operations/bulk-export/export-runner';
 import { loadBatch, patientResources } from '../../src/operations/bulk-export/patient-resources';
 import { DEFAULT_MEDICATION_DATE_TOLERANCE } from '../../src/operations/structured-record/predefined-searches';
 import type { PatientData, PracticeDataset } from '../../src/record/dataset';
@@ -17,16 +18,6 @@ import { syntheticPatients } from '../../tools/synthetic-practice';
 import { TODAY } from '../support/app';
 
 const today = TODAY as CalendarDate;
-const SHARED = new Set([
-  'Organization',
-  'Practitioner',
-  'PractitionerRole',
-  'Location',
-  'Medication',
-  'Device',
-  'HealthcareService',
-]);
-
 async function written(repository: MemoryRepository, data: PatientData): Promise<FhirResource[]> {
   const deps = {
     repository,
@@ -69,7 +60,9 @@ describe.each(practices())('practice %s', (_name, dataset) => {
       }
       shared += 1;
       const missing = out
-        .filter((r) => r.id !== undefined && !(SHARED.has(r.resourceType) && r.resourceType !== 'Medication'))
+        .filter(
+          (r) => r.id !== undefined && !(SHARED_TYPES.has(r.resourceType) && r.resourceType !== 'Medication'),
+        )
         .map((r) => `${r.resourceType}/${r.id}`)
         .filter((k) => !keys.has(k));
       resources += out.length;

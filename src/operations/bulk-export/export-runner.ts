@@ -35,7 +35,7 @@ export const MAX_ATTEMPTS = 3;
  * Resources shared by many patients' records: each distinct one is written once per job (D-B5). Two
  * patients' copies of one are byte-identical (the same mapper over the same actor), so the first is kept.
  */
-const SHARED_TYPES: ReadonlySet<string> = new Set([
+export const SHARED_TYPES: ReadonlySet<string> = new Set([
   'Organization',
   'Practitioner',
   'PractitionerRole',
