@@ -102,7 +102,10 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
           disabledAreas: new Set(settings.disabledAreas),
           documentsDisabled: settings.documentsDisabled,
           slice,
-          ...(memo && gate.practice.repository.longLivedItems === true && { memo }),
+          // Remembered resources are kept as JSON: an XML answer is written from objects mapped afresh.
+          ...(memo &&
+            formats.answer === 'json' &&
+            gate.practice.repository.longLivedItems === true && { memo }),
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.

@@ -38,16 +38,17 @@ import { isCompleted } from './item-index';
 import type { ResourceMemo } from './resource-memo';
 import type { BundleState } from './state';
 
-const one = <T extends Resource>(r: T): readonly Resource[] => [r];
-
-/** Maps through the request's memo when it has one (resource-memo.ts), otherwise afresh. */
+/**
+ * Maps through the request's memo when it has one (resource-memo.ts), otherwise afresh. What the memo
+ * gives stands in for T: the engine reads only its type and id, and the serialiser its JSON.
+ */
 function mapper(memo: ResourceMemo | undefined, ctx: MappingContext) {
   return <T extends Resource>(
     item: object,
     slot: string,
     inputs: readonly unknown[],
     build: (ctx: MappingContext) => T,
-  ): T => (memo ? memo.mapped(item, slot, inputs, ctx, build, one) : build(ctx));
+  ): T => (memo ? (memo.mapped(item, slot, inputs, ctx, (x) => [build(x)])[0] as T) : build(ctx));
 }
 
 export function emitKeyActors(state: BundleState): void {
@@ -166,17 +167,12 @@ export function emitClinical(
   const memo = state.context.memo;
   for (const report of ix.investigations.values()) {
     const mapped = memo
-      ? memo.mapped(
-          report,
-          'investigation',
-          [],
-          ctx,
-          (x) => investigationResources(report, x),
-          (m) => [m.report, ...m.related],
-        )
-      : investigationResources(report, ctx);
-    out.add('investigations', mapped.report);
-    for (const r of mapped.related) out.add('investigations', r);
+      ? memo.mapped(report, 'investigation', [], ctx, (x) => {
+          const m = investigationResources(report, x);
+          return [m.report, ...m.related];
+        })
+      : (({ report: r, related }) => [r, ...related])(investigationResources(report, ctx));
+    for (const r of mapped) out.add('investigations', r);
   }
   for (const referral of ix.referrals.values())
     out.add(

@@ -14,10 +14,15 @@
  * would change it; when a result differs the item is mapped afresh (the calls already replayed are
  * the ones the mapper makes first, with the same arguments, and every one of them is idempotent).
  *
- * A remembered resource is frozen (deeply) and its JSON written once, lazily, by the serialiser
- * (`rememberedJson`): the bytes are JSON.stringify of the same frozen object, so an answer is
- * byte-identical to one built fresh. Entries are held weakly by the item: a practice reloaded with
- * new data leaves the old entries to the garbage collector. Memory is bounded (`RESOURCE_MEMO_MB`): the
+ * A remembered resource is kept as its JSON only, written once when it is mapped: the Bundle holds a
+ * RememberedResource (its type and id, all the engine reads of an emitted resource), the serialiser
+ * writes its JSON as it stands (`rememberedJson`), and any other JSON.stringify of it (a List that
+ * contains it) goes through its toJSON, which gives the same bytes. Keeping strings rather than the
+ * mapped objects matters: a memo of objects held millions of small objects in the old generation,
+ * and marking them made garbage collection cost more than the memo saved (D-RM1). FHIR XML is written
+ * from objects, so a request answered in XML maps afresh (the caller gives no memo). Entries are held
+ * weakly by the item: a practice reloaded with new data leaves the old entries to the garbage
+ * collector. Memory is bounded (`RESOURCE_MEMO_MB`): the
  * memo counts what it holds, estimated from each resource's JSON length, and starts afresh when over
  * its budget (everything is mapped again as it is asked for).
  */
@@ -34,27 +39,39 @@ interface Call {
 }
 
 interface Remembered {
-  readonly value: unknown;
+  readonly value: readonly RememberedResource[];
   /** Its estimated resident bytes. */
   readonly bytes: number;
   readonly inputs: readonly unknown[];
   readonly calls: readonly Call[];
 }
 
-/** JSON of each remembered resource. */
-const jsonOf = new WeakMap<object, string>();
+/** A remembered resource in a Bundle: its type and id, and its JSON. */
+class RememberedResource {
+  constructor(
+    readonly resourceType: string,
+    readonly id: string | undefined,
+    readonly json: string,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** As JSON.stringify writes the resource it stands for (a List's `contained`). */
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
 
 /** The JSON text of a remembered resource, or undefined for any other object. */
 export function rememberedJson(resource: object): string | undefined {
-  return jsonOf.get(resource);
+  return resource instanceof RememberedResource ? resource.json : undefined;
 }
 
 /**
- * Resident bytes per byte of a remembered resource's JSON (the frozen objects, the JSON, the recorded
- * calls): predefined search 2 over 1,000 synthetic patients, about 113 MB of answers, raised the
- * service's peak resident set by about 440 MB once every patient had been asked for.
+ * Resident bytes per byte of a remembered resource's JSON (the string, the recorded calls and inputs),
+ * a bound rather than a measure: D-RM1 gives the resident set measured.
  */
-const RESIDENT_PER_JSON_BYTE = 4;
+const RESIDENT_PER_JSON_BYTE = 2;
 
 /** Structural equality in which key order counts (it decides the JSON bytes). */
 export function sameValue(a: unknown, b: unknown): boolean {
@@ -70,12 +87,6 @@ export function sameValue(a: unknown, b: unknown): boolean {
     if (ka[i] !== kb[i] || !sameValue(ra[ka[i]], rb[ka[i]])) return false;
   }
   return true;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 /** A context that performs every call on `ctx` and writes it down. */
@@ -122,19 +133,18 @@ export class ResourceMemo {
   constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {}
 
   /**
-   * `build(ctx)` for `item`, or what it gave before when nothing it depends on has changed.
-   * `slot` names the mapping (an item may map to several resources); `inputs` are its other inputs
-   * (compared structurally); `resources` lists the resources in the value, whose JSON is remembered.
+   * The resources `build(ctx)` maps `item` to, or what it gave before when nothing it depends on has
+   * changed, as RememberedResources. `slot` names the mapping (an item may map to several resources);
+   * `inputs` are its other inputs (compared structurally).
    */
-  mapped<T>(
+  mapped(
     item: object,
     slot: string,
     inputs: readonly unknown[],
     ctx: MappingContext,
-    build: (ctx: MappingContext) => T,
-    resources: (value: T) => readonly Resource[],
-  ): T {
-    return this.remember(item, slot, [ctx.patient, ctx.practiceId, ...inputs], ctx, build, resources);
+    build: (ctx: MappingContext) => readonly Resource[],
+  ): readonly Resource[] {
+    return this.remember(item, slot, [ctx.patient, ctx.practiceId, ...inputs], ctx, build);
   }
 
   /** A resource that depends only on `item` and `inputs` (an actor, the patient). */
@@ -144,34 +154,32 @@ export class ResourceMemo {
     inputs: readonly unknown[],
     build: () => T,
   ): T {
-    return this.remember(item, slot, inputs, undefined, build, (value) =>
-      value === undefined ? [] : [value],
-    );
+    const value = this.remember(item, slot, inputs, undefined, () => {
+      const r = build();
+      return r === undefined ? [] : [r];
+    });
+    // Stands in for T: only its type and id are read, and its JSON written (see RememberedResource).
+    return value[0] as unknown as T;
   }
 
-  private remember<T>(
+  private remember(
     item: object,
     slot: string,
     inputs: readonly unknown[],
     ctx: MappingContext | undefined,
-    build: (ctx: MappingContext) => T,
-    resources: (value: T) => readonly Resource[],
-  ): T {
+    build: (ctx: MappingContext) => readonly Resource[],
+  ): readonly Resource[] {
     let slots = this.byItem.get(item);
     const before = slots?.get(slot);
     if (before && sameValue(before.inputs, inputs) && (ctx === undefined || replays(before.calls, ctx))) {
       this.counts.reused++;
-      return before.value as T;
+      return before.value;
     }
     const calls: Call[] = [];
-    const value = ctx === undefined ? (build as () => T)() : build(recording(ctx, calls));
-    deepFreeze(value);
+    const mapped = ctx === undefined ? (build as () => readonly Resource[])() : build(recording(ctx, calls));
+    const value = mapped.map((r) => new RememberedResource(r.resourceType, r.id, JSON.stringify(r)));
     let bytes = 0;
-    for (const resource of resources(value)) {
-      let json = jsonOf.get(resource);
-      if (json === undefined) jsonOf.set(resource, (json = JSON.stringify(resource)));
-      bytes += json.length * RESIDENT_PER_JSON_BYTE;
-    }
+    for (const r of value) bytes += r.json.length * RESIDENT_PER_JSON_BYTE;
     // A mapping that replaces an earlier one (something it depends on changed) takes its place.
     if (before) this.held -= before.bytes;
     if (this.held + bytes > this.maxBytes) {
