@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import compression from 'compression';
-import cors from 'cors';
+import type cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 
@@ -14,6 +13,8 @@ import { type AppConfig, OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { basePathMatcher } from './http/base-path';
+import { compressAnswers } from './http/compress';
+import { corsHandlers } from './http/cors-headers';
 import { errorHandler } from './http/errors';
 import {
   bodyReader,
@@ -224,27 +225,14 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   // With TLS_CLIENT_NAMES, a client certificate from the right CA but for another system is refused
   // here (403, audited) rather than at the handshake, so the refusal says why (D-41).
   if (config.tls?.clientNames) app.use(clientNameCheck(config.tls.clientNames));
-  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts).
-  app.use(staticHeaders());
-  app.use(compression());
+  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts), then
+  // compression (src/http/compress.ts): one middleware, as each layer costs the router a pass.
+  app.use(staticHeaders(compressAnswers()));
   // Outside BASE_PATH, no Spine headers, never throttled or shed. Health and metrics are on the
   // admin listener (createAdminApp); here they are unknown routes.
   app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));
-  const corsHeaders = cors(CORS_OPTIONS);
+  const corsFor = corsHandlers(CORS_OPTIONS);
   const underBase = basePathMatcher(config.basePath);
-  app.use((req, res, next) => {
-    if (underBase(req.path) === undefined) {
-      next();
-      return;
-    }
-    // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
-    // other OPTIONS is an unsupported verb like PUT (400).
-    if (req.method === 'OPTIONS' && !(req.header('Origin') && req.header('Access-Control-Request-Method'))) {
-      next();
-      return;
-    }
-    corsHeaders(req, res, next);
-  });
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
   const { search, reads } = foundations(deps);
@@ -269,10 +257,22 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     acquireSlot,
     readBody,
   });
+  // CORS and the FHIR routes in one middleware, so the base path is matched once.
   app.use((req, res, next) => {
     const target = underBase(req.path);
-    if (target) routes(req, res, next, target);
-    else next();
+    if (target === undefined) {
+      next();
+      return;
+    }
+    if (req.method !== 'OPTIONS') {
+      for (const [name, value] of corsFor.actual) res.setHeader(name, value);
+    } else if (req.header('Origin') && req.header('Access-Control-Request-Method')) {
+      // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
+      // other OPTIONS is an unsupported verb like PUT (400), with no CORS headers.
+      corsFor.preflight(req, res, (error?: unknown) => (error ? next(error) : routes(req, res, next, target)));
+      return;
+    }
+    routes(req, res, next, target);
   });
   app.use((req, _res, next) => {
     next(

@@ -29,11 +29,15 @@ export function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
   return headers;
 }
 
-/** Cache-Control: no-store, then helmet's headers, on every response. */
-export function staticHeaders(): RequestHandler {
+/**
+ * Cache-Control: no-store, then helmet's headers, on every response; then `then` (the next middleware
+ * run directly rather than as a router layer of its own), else next.
+ */
+export function staticHeaders(then?: RequestHandler): RequestHandler {
   const headers = [['Cache-Control', 'no-store'] as const, ...helmetHeaders()];
-  return (_req, res, next) => {
+  return (req, res, next) => {
     for (const [name, value] of headers) res.setHeader(name, value);
-    next();
+    if (then) void then(req, res, next);
+    else next();
   };
 }
