@@ -269,7 +269,9 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     } else if (req.header('Origin') && req.header('Access-Control-Request-Method')) {
       // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
       // other OPTIONS is an unsupported verb like PUT (400), with no CORS headers.
-      corsFor.preflight(req, res, (error?: unknown) => (error ? next(error) : routes(req, res, next, target)));
+      corsFor.preflight(req, res, (error?: unknown) =>
+        error ? next(error) : routes(req, res, next, target),
+      );
       return;
     }
     routes(req, res, next, target);

@@ -18,7 +18,7 @@ import {
   type ServedPractice,
 } from '../record/practices';
 import type { Interaction } from '../spine/interactions';
-import { checkJwt, type JwtClaims } from '../spine/jwt';
+import { type JwtClaims, jwtChecker } from '../spine/jwt';
 import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import type { FhirTarget } from './base-path';
 import { negotiationOf, sendFhir } from './respond';
@@ -160,6 +160,8 @@ export function fhirRoutes(
   deps: FhirRoutesDeps,
 ): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
   const { clock, endpoints } = deps;
+  // One memo of passed tokens per app (src/spine/jwt.ts), so two apps in one process share nothing.
+  const checkJwt = jwtChecker();
   const reads = new Map((deps.reads ?? []).map((r) => [r.resourceType, r]));
   const readEndpoint = (path: string): FhirEndpoint | undefined => {
     const [, type, id, ...rest] = path.split('/');
