@@ -259,6 +259,13 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
  */
 export const REMEMBERED_TOKENS = 256;
 
+/** checkJwt with a memo (jwtChecker). */
+export interface JwtChecker {
+  readonly check: (authorization: string | undefined, interaction: Interaction, now: Date) => JwtClaims;
+  /** How many tokens are remembered (at most REMEMBERED_TOKENS). */
+  readonly remembered: number;
+}
+
 /**
  * checkJwt with a memo of tokens that passed it, keyed by the exact Authorization header (issue 15).
  * A remembered token is still checked on every request for everything that is not the token's alone:
@@ -266,13 +273,9 @@ export const REMEMBERED_TOKENS = 256;
  * before them depends only on the token and passed, and every check after them too, so a remembered
  * token fails (or passes) with exactly the error checkJwt would give. Failures are never remembered.
  */
-export function jwtChecker(): (
-  authorization: string | undefined,
-  interaction: Interaction,
-  now: Date,
-) => JwtClaims {
+export function jwtChecker(): JwtChecker {
   const passed = new Map<string, JwtClaims>();
-  return (authorization, interaction, now) => {
+  const check: JwtChecker['check'] = (authorization, interaction, now) => {
     const known = authorization === undefined ? undefined : passed.get(authorization);
     if (known === undefined) {
       const claims = checkJwt(authorization, interaction, now);
@@ -290,5 +293,11 @@ export function jwtChecker(): (
       throw bad(`JWT requested_scope must include ${interaction.requiredScope} for this interaction`);
     }
     return known;
+  };
+  return {
+    check,
+    get remembered() {
+      return passed.size;
+    },
   };
 }
