@@ -5,7 +5,8 @@
  * negotiates nor wraps the body; all it does is add `Vary: Accept-Encoding` when the headers are
  * written, if the answer is of a compressible type and not `Cache-Control: no-transform`. That is
  * what this does for such a request, at the same moment (the first writeHead, which Node's implicit
- * headers also go through); any other request goes through compression() itself.
+ * headers also go through, and which end() calls first, as compression() does); any other request
+ * goes through compression() itself.
  */
 import compression from 'compression';
 import type { RequestHandler, Response } from 'express';
@@ -47,6 +48,13 @@ export function compressAnswers(): RequestHandler {
       return;
     }
     const writeHead = res.writeHead as WriteHead;
+    const end = res.end as (chunk?: unknown, encoding?: unknown) => Response;
+    // compression() writes the headers before it hands the last chunk on, so Node never sees the
+    // body's length: without Content-Length such an answer is chunked. The same here.
+    res.end = function identityEnd(this: Response, chunk?: unknown, encoding?: unknown) {
+      if (!this.headersSent) this.writeHead(this.statusCode);
+      return end.call(this, chunk, encoding);
+    } as Response['end'];
     res.writeHead = function identityWriteHead(this: Response, ...given: unknown[]) {
       res.writeHead = writeHead as Response['writeHead'];
       const args = setWriteHeadHeaders(this, given);
