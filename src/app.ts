@@ -145,6 +145,22 @@ const CORS_OPTIONS: cors.CorsOptions = {
   maxAge: 600,
 };
 
+/**
+ * Synchronous middleware run one after another as one: each calls the next directly, and an error
+ * (or a throw, which the router catches as for any middleware) goes to the router's `next`.
+ */
+function inSeries(handlers: readonly RequestHandler[]): RequestHandler {
+  const last = handlers[handlers.length - 1];
+  return handlers.slice(0, -1).reduceRight<RequestHandler>(
+    (then, handler) => (req, res, next) =>
+      void handler(req, res, (error?: unknown) => {
+        if (error === undefined || error === null) void then(req, res, next);
+        else next(error);
+      }),
+    last,
+  );
+}
+
 /** An app's ops: the ones given, or its own from config (tests that need none). */
 export function opsOf(deps: AppDeps): Ops {
   return (
@@ -212,22 +228,26 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
 
+  // Every response, in this order and as one middleware (each layer costs the router a pass): the
+  // observer; with TLS_CLIENT_NAMES, a client certificate from the right CA but for another system
+  // refused (403, audited) rather than at the handshake, so the refusal says why (D-41);
+  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts);
+  // compression (src/http/compress.ts).
   app.use(
-    requestObserver({
-      logger,
-      metrics: ops.metrics,
-      audit: ops.audit,
-      lifecycle: ops.lifecycle,
-      operationalPaths: new Set([OPS_PATHS.codingSchemes]),
-      retryAfterSeconds: config.ops.retryAfterSeconds,
-    }),
+    inSeries([
+      requestObserver({
+        logger,
+        metrics: ops.metrics,
+        audit: ops.audit,
+        lifecycle: ops.lifecycle,
+        operationalPaths: new Set([OPS_PATHS.codingSchemes]),
+        retryAfterSeconds: config.ops.retryAfterSeconds,
+      }),
+      ...(config.tls?.clientNames ? [clientNameCheck(config.tls.clientNames)] : []),
+      staticHeaders(),
+      compressAnswers(),
+    ]),
   );
-  // With TLS_CLIENT_NAMES, a client certificate from the right CA but for another system is refused
-  // here (403, audited) rather than at the handshake, so the refusal says why (D-41).
-  if (config.tls?.clientNames) app.use(clientNameCheck(config.tls.clientNames));
-  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts), then
-  // compression (src/http/compress.ts): one middleware, as each layer costs the router a pass.
-  app.use(staticHeaders(compressAnswers()));
   // Outside BASE_PATH, no Spine headers, never throttled or shed. Health and metrics are on the
   // admin listener (createAdminApp); here they are unknown routes.
   app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));

@@ -14,7 +14,8 @@ import type { RequestHandler, Response } from 'express';
 /** compression()'s test for `Cache-Control: no-transform` (RFC 7234 section 5.2.2.4). */
 const NO_TRANSFORM = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
 
-type WriteHead = (...args: unknown[]) => Response;
+type WriteHead = (this: Response, ...args: unknown[]) => Response;
+type End = (this: Response, chunk?: unknown, encoding?: unknown) => Response;
 
 /**
  * Headers given to writeHead itself are set on the response first, as compression()'s on-headers
@@ -47,20 +48,23 @@ export function compressAnswers(): RequestHandler {
       full(req, res, next);
       return;
     }
-    const writeHead = res.writeHead as WriteHead;
-    const end = res.end as (chunk?: unknown, encoding?: unknown) => Response;
+    // Taken off the response and called on it (`call`, `apply`), as compression() does.
+    const { writeHead, end } = res as unknown as { writeHead: WriteHead; end: End };
     // compression() writes the headers before it hands the last chunk on, so Node never sees the
     // body's length: without Content-Length such an answer is chunked. The same here.
     res.end = function identityEnd(this: Response, chunk?: unknown, encoding?: unknown) {
       if (!this.headersSent) this.writeHead(this.statusCode);
       return end.call(this, chunk, encoding);
     } as Response['end'];
+    let fired = false;
     res.writeHead = function identityWriteHead(this: Response, ...given: unknown[]) {
-      res.writeHead = writeHead as Response['writeHead'];
       const args = setWriteHeadHeaders(this, given);
-      const cacheControl = res.getHeader('Cache-Control');
-      if (compression.filter(req, res) && !(cacheControl && NO_TRANSFORM.test(String(cacheControl)))) {
-        res.vary('Accept-Encoding');
+      if (!fired) {
+        fired = true;
+        const cacheControl = res.getHeader('Cache-Control');
+        if (compression.filter(req, res) && !(cacheControl && NO_TRANSFORM.test(String(cacheControl)))) {
+          res.vary('Accept-Encoding');
+        }
       }
       return writeHead.apply(this, args);
     } as Response['writeHead'];

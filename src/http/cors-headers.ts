@@ -5,8 +5,8 @@
  * response (issue 15, as helmet's are in security-headers.ts). A browser's preflight still goes
  * through cors() itself.
  */
-import type { RequestHandler } from 'express';
 import cors from 'cors';
+import type { RequestHandler } from 'express';
 
 export interface CorsHandlers {
   /** The headers cors() sets on an actual response, in its order. */

@@ -29,15 +29,11 @@ export function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
   return headers;
 }
 
-/**
- * Cache-Control: no-store, then helmet's headers, on every response; then `then` (the next middleware
- * run directly rather than as a router layer of its own), else next.
- */
-export function staticHeaders(then?: RequestHandler): RequestHandler {
+/** Cache-Control: no-store, then helmet's headers, on every response. */
+export function staticHeaders(): RequestHandler {
   const headers = [['Cache-Control', 'no-store'] as const, ...helmetHeaders()];
-  return (req, res, next) => {
+  return (_req, res, next) => {
     for (const [name, value] of headers) res.setHeader(name, value);
-    if (then) void then(req, res, next);
-    else next();
+    next();
   };
 }
