@@ -18,7 +18,7 @@ import {
   type ServedPractice,
 } from '../record/practices';
 import type { Interaction } from '../spine/interactions';
-import { jwtChecker,type JwtClaims } from '../spine/jwt';
+import { jwtChecker, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import type { FhirTarget } from './base-path';
 import { negotiationOf, sendFhir } from './respond';
