@@ -8,6 +8,7 @@ import type cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 
+import { ResourceMemo } from './bundle/engine/resource-memo';
 import type { Clock } from './clock';
 import { type AppConfig, OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
@@ -64,6 +65,8 @@ export interface AppDeps {
    * without them createApp keeps jobs in memory and runs them on demand.
    */
   readonly bulkExport?: BulkExport;
+  /** Mapped resources remembered across requests (memory store only); one per app unless given. */
+  readonly resourceMemo?: ResourceMemo;
 }
 
 function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, FhirEndpoint> {
@@ -75,6 +78,8 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
     durableExportJobs,
   });
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
+  // One per app: it is keyed by the items themselves, whichever practice holds them.
+  const memo = deps.resourceMemo ?? new ResourceMemo();
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
@@ -96,6 +101,7 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
           disabledAreas: new Set(settings.disabledAreas),
           documentsDisabled: settings.documentsDisabled,
           slice,
+          ...(gate.practice.repository.longLivedItems === true && { memo }),
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.
