@@ -79,7 +79,9 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
   });
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
   // One per app: it is keyed by the items themselves, whichever practice holds them.
-  const memo = deps.resourceMemo ?? new ResourceMemo();
+  const memo =
+    deps.resourceMemo ??
+    (config.resourceMemoBytes > 0 ? new ResourceMemo(config.resourceMemoBytes) : undefined);
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
@@ -101,7 +103,7 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
           disabledAreas: new Set(settings.disabledAreas),
           documentsDisabled: settings.documentsDisabled,
           slice,
-          ...(gate.practice.repository.longLivedItems === true && { memo }),
+          ...(memo && gate.practice.repository.longLivedItems === true && { memo }),
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.

@@ -139,6 +139,23 @@ describe('the resource memo', () => {
   });
 });
 
+describe('the resource memo’s memory budget (RESOURCE_MEMO_MB)', () => {
+  it('starts afresh when over its budget, and answers stay the same', async () => {
+    // A budget below one answer’s resources: the memo keeps letting everything go.
+    const memo = new ResourceMemo(5_000);
+    const q = query({ allergies: { includeResolved: true }, consultations: {} });
+    for (let i = 0; i < 6; i++) {
+      const { remembered, fresh } = await bothWays(withVisit, q, memo);
+      expect(remembered).toBe(fresh);
+    }
+    expect(memo.counts.cleared).toBeGreaterThan(0);
+    const unbounded = new ResourceMemo();
+    for (let i = 0; i < 6; i++) await bothWays(withVisit, q, unbounded);
+    expect(unbounded.counts.cleared).toBe(0);
+    expect(memo.counts.mapped).toBeGreaterThan(unbounded.counts.mapped);
+  });
+});
+
 describe('sameValue (what decides reuse)', () => {
   it('compares structure, and key order, which decides the JSON bytes', () => {
     expect(sameValue({ reference: 'Patient/1' }, { reference: 'Patient/1' })).toBe(true);
