@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import compression from 'compression';
-import cors from 'cors';
+import type cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 
@@ -15,6 +14,8 @@ import { type AppConfig, OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
 import { basePathMatcher } from './http/base-path';
+import { compressAnswers } from './http/compress';
+import { corsHandlers } from './http/cors-headers';
 import { errorHandler } from './http/errors';
 import {
   bodyReader,
@@ -155,6 +156,22 @@ const CORS_OPTIONS: cors.CorsOptions = {
   maxAge: 600,
 };
 
+/**
+ * Synchronous middleware run one after another as one: each calls the next directly, and an error
+ * (or a throw, which the router catches as for any middleware) goes to the router's `next`.
+ */
+function inSeries(handlers: readonly RequestHandler[]): RequestHandler {
+  const last = handlers[handlers.length - 1];
+  return handlers.slice(0, -1).reduceRight<RequestHandler>(
+    (then, handler) => (req, res, next) =>
+      void handler(req, res, (error?: unknown) => {
+        if (error === undefined || error === null) void then(req, res, next);
+        else next(error);
+      }),
+    last,
+  );
+}
+
 /** An app's ops: the ones given, or its own from config (tests that need none). */
 export function opsOf(deps: AppDeps): Ops {
   return (
@@ -222,40 +239,31 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
 
+  // Every response, in this order and as one middleware (each layer costs the router a pass): the
+  // observer; with TLS_CLIENT_NAMES, a client certificate from the right CA but for another system
+  // refused (403, audited) rather than at the handshake, so the refusal says why (D-41);
+  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts);
+  // compression (src/http/compress.ts).
   app.use(
-    requestObserver({
-      logger,
-      metrics: ops.metrics,
-      audit: ops.audit,
-      lifecycle: ops.lifecycle,
-      operationalPaths: new Set([OPS_PATHS.codingSchemes]),
-      retryAfterSeconds: config.ops.retryAfterSeconds,
-    }),
+    inSeries([
+      requestObserver({
+        logger,
+        metrics: ops.metrics,
+        audit: ops.audit,
+        lifecycle: ops.lifecycle,
+        operationalPaths: new Set([OPS_PATHS.codingSchemes]),
+        retryAfterSeconds: config.ops.retryAfterSeconds,
+      }),
+      ...(config.tls?.clientNames ? [clientNameCheck(config.tls.clientNames)] : []),
+      staticHeaders(),
+      compressAnswers(),
+    ]),
   );
-  // With TLS_CLIENT_NAMES, a client certificate from the right CA but for another system is refused
-  // here (403, audited) rather than at the handshake, so the refusal says why (D-41).
-  if (config.tls?.clientNames) app.use(clientNameCheck(config.tls.clientNames));
-  // Cache-Control: no-store and helmet's headers, composed once (src/http/security-headers.ts).
-  app.use(staticHeaders());
-  app.use(compression());
   // Outside BASE_PATH, no Spine headers, never throttled or shed. Health and metrics are on the
   // admin listener (createAdminApp); here they are unknown routes.
   app.get(OPS_PATHS.codingSchemes, codingSchemes(deps.software));
-  const corsHeaders = cors(CORS_OPTIONS);
+  const corsFor = corsHandlers(CORS_OPTIONS);
   const underBase = basePathMatcher(config.basePath);
-  app.use((req, res, next) => {
-    if (underBase(req.path) === undefined) {
-      next();
-      return;
-    }
-    // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
-    // other OPTIONS is an unsupported verb like PUT (400).
-    if (req.method === 'OPTIONS' && !(req.header('Origin') && req.header('Access-Control-Request-Method'))) {
-      next();
-      return;
-    }
-    corsHeaders(req, res, next);
-  });
   const { admit, acquireSlot } = admission({ ...ops, config: config.ops });
   const readBody = bodyReader(config.bodyLimitBytes, config.ops.bodyTimeoutMs);
   const { search, reads } = foundations(deps);
@@ -280,10 +288,24 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     acquireSlot,
     readBody,
   });
+  // CORS and the FHIR routes in one middleware, so the base path is matched once.
   app.use((req, res, next) => {
     const target = underBase(req.path);
-    if (target) routes(req, res, next, target);
-    else next();
+    if (target === undefined) {
+      next();
+      return;
+    }
+    if (req.method !== 'OPTIONS') {
+      for (const [name, value] of corsFor.actual) res.setHeader(name, value);
+    } else if (req.header('Origin') && req.header('Access-Control-Request-Method')) {
+      // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
+      // other OPTIONS is an unsupported verb like PUT (400), with no CORS headers.
+      corsFor.preflight(req, res, (error?: unknown) =>
+        error ? next(error) : routes(req, res, next, target),
+      );
+      return;
+    }
+    routes(req, res, next, target);
   });
   app.use((req, _res, next) => {
     next(

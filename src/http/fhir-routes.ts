@@ -18,7 +18,7 @@ import {
   type ServedPractice,
 } from '../record/practices';
 import type { Interaction } from '../spine/interactions';
-import { checkJwt, type JwtClaims } from '../spine/jwt';
+import { jwtChecker, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import type { FhirTarget } from './base-path';
 import { negotiationOf, sendFhir } from './respond';
@@ -160,6 +160,8 @@ export function fhirRoutes(
   deps: FhirRoutesDeps,
 ): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
   const { clock, endpoints } = deps;
+  // One memo of passed tokens per app (src/spine/jwt.ts), so two apps in one process share nothing.
+  const jwt = jwtChecker();
   const reads = new Map((deps.reads ?? []).map((r) => [r.resourceType, r]));
   const readEndpoint = (path: string): FhirEndpoint | undefined => {
     const [, type, id, ...rest] = path.split('/');
@@ -207,7 +209,7 @@ export function fhirRoutes(
       );
       res.locals.envelope = envelope;
       deps.admit?.(req, res, envelope);
-      const claims = checkJwt(req.header('Authorization'), endpoint.interaction, clock.now());
+      const claims = jwt.check(req.header('Authorization'), endpoint.interaction, clock.now());
       const gate: GateResult = { interaction: endpoint.interaction, practice, envelope, claims };
       res.locals.gate = gate;
       checkEnablement(practice.settings, endpoint.interaction);

@@ -70,8 +70,11 @@ export function formatOfRawRequest(raw: Buffer | undefined): WireFormat {
   return requestedFormat(target, headers);
 }
 
-/** The format of the request each socket is busy with, for a timeout Node reports on the socket. */
-const busySockets = new WeakMap<Duplex, WireFormat>();
+/**
+ * The request each socket is busy with, for a timeout Node reports on the socket: its format is
+ * worked out then, not for every request.
+ */
+const busySockets = new WeakMap<Duplex, IncomingMessage>();
 
 const CLIENT_FAULTS: Readonly<Record<string, readonly [SpineCode, string]>> = {
   HPE_HEADER_OVERFLOW: [
@@ -108,7 +111,8 @@ export function answerClientError(
   const [code, diagnostics] = fault;
   const status = SPINE_CODES[code].status;
   const raw = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined;
-  const format = busySockets.get(socket) ?? formatOfRawRequest(raw);
+  const busy = busySockets.get(socket);
+  const format = busy ? requestedFormat(busy.url, busy.headers) : formatOfRawRequest(raw);
   const outcome = errorOutcome(code, diagnostics);
   const body = format === 'xml' ? toFhirXml(outcome) : JSON.stringify(outcome);
   socket.end(
@@ -184,7 +188,7 @@ export function createHttpServer(app: Express, config: AppConfig, deps: ServerDe
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inApp.add(req.socket);
     // A request whose body never finishes is timed out by Node on its socket: remember what it asked for.
-    busySockets.set(req.socket, requestedFormat(req.url, req.headers));
+    busySockets.set(req.socket, req);
     res.once('finish', () => busySockets.delete(req.socket));
     res.once('close', () => inApp.delete(req.socket));
   });

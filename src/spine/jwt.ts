@@ -251,3 +251,53 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
     device: { identifier: deviceIdentifier.value as string, model: device.model, version: device.version },
   };
 }
+
+/**
+ * Tokens remembered by a checker. A consumer that sends the same token again (it is valid for 300
+ * seconds) skips the decoding and the checks that depend on the token alone; a caller sending new
+ * tokens evicts the oldest, so memory stays bounded (about 2 KB a token).
+ */
+export const REMEMBERED_TOKENS = 256;
+
+/** checkJwt with a memo (jwtChecker). */
+export interface JwtChecker {
+  readonly check: (authorization: string | undefined, interaction: Interaction, now: Date) => JwtClaims;
+  /** How many tokens are remembered (at most REMEMBERED_TOKENS). */
+  readonly remembered: number;
+}
+
+/**
+ * checkJwt with a memo of tokens that passed it, keyed by the exact Authorization header (issue 15).
+ * A remembered token is still checked on every request for everything that is not the token's alone:
+ * expiry against `now`, and the interaction's reason and scope, in checkJwt's order. Every check
+ * before them depends only on the token and passed, and every check after them too, so a remembered
+ * token fails (or passes) with exactly the error checkJwt would give. Failures are never remembered.
+ */
+export function jwtChecker(): JwtChecker {
+  const passed = new Map<string, JwtClaims>();
+  const check: JwtChecker['check'] = (authorization, interaction, now) => {
+    const known = authorization === undefined ? undefined : passed.get(authorization);
+    if (known === undefined) {
+      const claims = checkJwt(authorization, interaction, now);
+      if (authorization !== undefined) {
+        if (passed.size >= REMEMBERED_TOKENS) passed.delete(passed.keys().next().value as string);
+        passed.set(authorization, claims);
+      }
+      return claims;
+    }
+    if (now.getTime() >= known.expiresAt * 1000) throw bad('JWT has expired (exp is in the past)');
+    const accepted: readonly ReasonForRequest[] = interaction.reasons ?? ['directcare'];
+    if (!(accepted as readonly string[]).includes(known.reasonForRequest))
+      throw bad(`JWT reason_for_request must be ${accepted.join(' or ')} for this interaction`);
+    if (!known.requestedScope.split(' ').includes(interaction.requiredScope)) {
+      throw bad(`JWT requested_scope must include ${interaction.requiredScope} for this interaction`);
+    }
+    return known;
+  };
+  return {
+    check,
+    get remembered() {
+      return passed.size;
+    },
+  };
+}

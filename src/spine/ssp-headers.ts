@@ -27,7 +27,11 @@ export function rawHeaderCount(rawHeaders: readonly string[]): HeaderCount {
   return (name) => {
     const wanted = name.toLowerCase();
     let count = 0;
-    for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === wanted) count += 1;
+    // Lengths first: most names cannot match, and lower-casing each would be a string per header.
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const raw = rawHeaders[i];
+      if (raw.length === wanted.length && raw.toLowerCase() === wanted) count += 1;
+    }
     return count;
   };
 }
