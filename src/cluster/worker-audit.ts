@@ -113,9 +113,12 @@ export class WorkerAuditTrail implements AuditTrail {
         this.tried();
         return;
       case 'audit.acks': {
-        // A message of another shape (not a list) answers nothing.
+        // A message of another shape (not a list, or entries not objects) answers nothing.
         const acks: unknown = message.acks;
-        if (Array.isArray(acks)) for (const ack of acks as AuditAck[]) this.acked(ack);
+        if (!Array.isArray(acks)) return;
+        for (const ack of acks as unknown[]) {
+          if (typeof ack === 'object' && ack !== null) this.acked(ack as AuditAck);
+        }
         return;
       }
       case 'audit.ack':

@@ -227,6 +227,7 @@ describe('batches (D-AB1)', () => {
       if (m.gpc === 'audit.ask') port.send({ gpc: 'audit.health', healthy: true, failureCause: null });
       if (m.gpc !== 'audit.records') return;
       port.send(JSON.parse('{"gpc":"audit.acks","acks":"not a list"}') as PrimaryMessage);
+      port.send(JSON.parse('{"gpc":"audit.acks","acks":[null, 7]}') as PrimaryMessage);
       for (const { id } of m.records ?? []) {
         port.send({ gpc: 'audit.ack', id, seq: 100 + id, time: '2026-12-07T00:00:00.000Z', hash: 'h' });
       }
