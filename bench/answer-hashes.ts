@@ -9,7 +9,10 @@
  *   ... change ...
  *   npx ts-node --transpile-only bench/answer-hashes.ts > after.txt && diff before.txt after.txt
  *
- * `--bodies DIR` also writes each answer to DIR, to look at a difference.
+ * `--bodies DIR` also writes each answer to DIR, to look at a difference. `--passes N` sends everything
+ * N times (the lines N times over): the apps share the embedded store and one resource memo
+ * (src/bundle/engine/resource-memo.ts), so later passes are answered from remembered resources, and
+ * every pass must give the same hashes; the memo's counts go to stderr.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { join } from 'node:path';
 
 import request from 'supertest';
 
+import { ResourceMemo } from '../src/bundle/engine/resource-memo';
 import { type JsonObject, resolvePlaceholders, withNhsNumber } from '../src/cli/request';
 import { calendarDate } from '../src/fhir/dates';
 import { embeddedPracticeFiles } from '../src/record/memory/memory-practices';
@@ -44,8 +48,17 @@ const examples = readdirSync(examplesDir)
     ),
   }));
 
+const passesAt = process.argv.indexOf('--passes');
+const passes = passesAt > 0 ? Number(process.argv[passesAt + 1]) : 1;
+const memo = new ResourceMemo();
+
 async function main(): Promise<void> {
-  const t = testApp();
+  for (let pass = 0; pass < passes; pass++) await everyAnswer();
+  process.stderr.write(`resource memo: ${memo.counts.reused} reused, ${memo.counts.mapped} mapped\n`);
+}
+
+async function everyAnswer(): Promise<void> {
+  const t = testApp({ resourceMemo: memo });
   for (const file of embeddedPracticeFiles()) {
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     const header = JSON.parse(lines[0] ?? '{}') as PracticeLine;
@@ -56,7 +69,7 @@ async function main(): Promise<void> {
       for (const example of examples) {
         for (const accept of ['application/fhir+json', 'application/fhir+xml']) {
           // A fresh app per answer: generated ids restart, so answers do not depend on order.
-          const app = testApp().app;
+          const app = testApp({ resourceMemo: memo }).app;
           const answer = await request(app)
             .post(`/${ods}/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord`)
             .set(

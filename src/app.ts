@@ -9,6 +9,7 @@ import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 
+import { ResourceMemo } from './bundle/engine/resource-memo';
 import type { Clock } from './clock';
 import { type AppConfig, OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
@@ -63,6 +64,8 @@ export interface AppDeps {
    * without them createApp keeps jobs in memory and runs them on demand.
    */
   readonly bulkExport?: BulkExport;
+  /** Mapped resources remembered across requests (memory store only); one per app unless given. */
+  readonly resourceMemo?: ResourceMemo;
 }
 
 function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, FhirEndpoint> {
@@ -74,6 +77,10 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
     durableExportJobs,
   });
   const metadata = { json: serialise(statement, 'json'), xml: serialise(statement, 'xml') };
+  // One per app: it is keyed by the items themselves, whichever practice holds them.
+  const memo =
+    deps.resourceMemo ??
+    (config.resourceMemoBytes > 0 ? new ResourceMemo(config.resourceMemoBytes) : undefined);
   const getRecord: FhirEndpoint = {
     method: 'POST',
     interaction: INTERACTIONS.getstructuredrecord,
@@ -95,6 +102,7 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
           disabledAreas: new Set(settings.disabledAreas),
           documentsDisabled: settings.documentsDisabled,
           slice,
+          ...(memo && gate.practice.repository.longLivedItems === true && { memo }),
         });
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.

@@ -34,6 +34,11 @@ export interface AppConfig {
   readonly patientSearch: PatientSearchConfig;
   /** Maximum Parameters body, in bytes (D-31). */
   readonly bodyLimitBytes: number;
+  /**
+   * The memory store's resource memo (docs/decisions.md D-RM1): the estimated resident bytes it may
+   * hold per process before starting afresh; 0 turns it off.
+   */
+  readonly resourceMemoBytes: number;
   readonly logLevel: string;
   /** Operating the service (docs/decisions.md, "Operating the service"). */
   readonly ops: OpsConfig;
@@ -246,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       BASE_PATH: basePathTemplate({ default: DEFAULTS.BASE_PATH }),
       PRACTICE_FILES: str({ default: '' }),
       PRACTICE_CACHE_MS: wholeNumber(0, 600_000)({ default: 1000 }),
+      RESOURCE_MEMO_MB: wholeNumber(0, 1_048_576)({ default: 512 }),
       REPOSITORY: str({ default: 'memory', choices: ['memory', 'postgres'] }),
       DATABASE_URL: databaseUrl({ default: undefined }),
       DATABASE_READ_URLS: urlList({ default: [] }),
@@ -364,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     basePath: e.BASE_PATH,
     predefinedMedicationDays: { minDays: min, maxDays: max },
     bodyLimitBytes: e.BODY_LIMIT,
+    resourceMemoBytes: e.RESOURCE_MEMO_MB * 1024 * 1024,
     patientSearch: {
       demographicEnabled: e.PATIENT_DEMOGRAPHIC_SEARCH,
       maxResults: e.PATIENT_SEARCH_MAX_RESULTS,

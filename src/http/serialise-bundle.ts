@@ -5,8 +5,9 @@
  * the Bundle's own elements are written once with a marker where `entry` goes, and each entry is
  * written as JSON.stringify writes an array's elements, a block at a time.
  */
-import type { Bundle } from 'fhir/r3';
+import type { Bundle, BundleEntry } from 'fhir/r3';
 
+import { rememberedJson } from '../bundle/engine/resource-memo';
 import type { WireFormat } from '../fhir/content-negotiation';
 import { type TimeSlice, timeSlice } from '../ops/time-slice';
 import { serialise } from './respond';
@@ -31,18 +32,39 @@ export async function bundleJson(bundle: Bundle, slice: TimeSlice = timeSlice())
   if (at < 0 || shell.indexOf(MARKED, at + 1) >= 0) return serialise(bundle, 'json');
   const chunks: Buffer[] = [];
   let parts: string[] = [shell.slice(0, at), '"entry":['];
-  // Entries in blocks: one JSON.stringify per block (an array, its brackets dropped) costs next to
-  // nothing over one call for the whole Bundle, and the slice is looked at between blocks.
-  for (let i = 0; i < entries.length; i += BLOCK) {
-    if (i > 0) parts.push(',');
-    const block = JSON.stringify(entries.slice(i, i + BLOCK));
-    parts.push(block.slice(1, -1));
-    if (slice.spent && i + BLOCK < entries.length) {
+  // A remembered resource's JSON is written once (resource-memo.ts) and reused as it stands; the
+  // others are written in runs, one JSON.stringify per run of up to BLOCK entries (a call per entry
+  // costs more), with the slice looked at between blocks.
+  let run: BundleEntry[] = [];
+  let comma = '';
+  const flush = () => {
+    if (run.length === 0) return;
+    parts.push(comma, JSON.stringify(run).slice(1, -1));
+    comma = ',';
+    run = [];
+  };
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    // Only a plain `{ resource }` entry (an array may hold holes, which JSON.stringify writes as null).
+    const json =
+      typeof entry === 'object' && entry !== null && entry.resource && Object.keys(entry).length === 1
+        ? rememberedJson(entry.resource)
+        : undefined;
+    if (json === undefined) run.push(entry);
+    else {
+      flush();
+      parts.push(comma, '{"resource":', json, '}');
+      comma = ',';
+    }
+    if (run.length === BLOCK) flush();
+    if ((i + 1) % BLOCK === 0 && slice.spent && i + 1 < entries.length) {
+      flush();
       chunks.push(Buffer.from(parts.join(''), 'utf8'));
       parts = [];
       await slice.pause();
     }
   }
+  flush();
   parts.push(']', shell.slice(at + MARKED.length));
   chunks.push(Buffer.from(parts.join(''), 'utf8'));
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);

@@ -65,8 +65,23 @@ export class WithheldIndex {
 /** The reference kept, or undefined when its target is withheld. */
 type Hidden = (ref: ItemRef) => boolean;
 
-const keepRefs = <R extends ItemRef>(refs: readonly R[], hidden: Hidden): R[] =>
-  refs.filter((r) => !hidden(r));
+/**
+ * The array itself when every element is kept. Redaction changes nothing for most items, and an item
+ * handed out unchanged stays the store's own object (the memory store's resource memo is keyed by it).
+ */
+function kept<T>(list: readonly T[], keep: (t: T) => boolean): readonly T[] {
+  const out = list.filter(keep);
+  return out.length === list.length ? list : out;
+}
+
+/** The array itself when mapping changed no element (each element's own object when unchanged). */
+function mapped<T>(list: readonly T[], map: (t: T) => T): readonly T[] {
+  const out = list.map(map);
+  return out.every((t, i) => t === list[i]) ? list : out;
+}
+
+const keepRefs = <R extends ItemRef>(refs: readonly R[], hidden: Hidden): readonly R[] =>
+  kept(refs, (r) => !hidden(r));
 
 /** Without its recording consultation when that consultation is withheld (no Encounter reference to it). */
 function redactContext<T extends { readonly consultationId?: string }>(item: T, hidden: Hidden): T {
@@ -81,29 +96,41 @@ export function redactConsultation(
   hidden: Hidden,
   narrow?: (topic: Topic) => boolean,
 ): Consultation {
-  const entries = (list: readonly ConsultationEntry[]): ConsultationEntry[] =>
-    list.filter((e) => (e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e)));
-  const topics = consultation.topics
-    .filter((t) => !narrow || narrow(t))
-    .map((topic): Topic => {
-      const base = topic.problemIds
-        ? { ...topic, problemIds: topic.problemIds.filter((id) => !hidden({ kind: 'problem', id })) }
-        : topic;
-      return base.headings
-        ? { ...base, headings: base.headings.map((h) => ({ ...h, entries: entries(h.entries) })) }
-        : { ...base, entries: entries(base.entries) };
-    });
-  return { ...consultation, topics };
+  const entries = (list: readonly ConsultationEntry[]): readonly ConsultationEntry[] =>
+    kept(list, (e) => (e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e)));
+  const topics = mapped(
+    kept(consultation.topics, (t) => !narrow || narrow(t)),
+    (topic): Topic => {
+      let base = topic;
+      if (topic.problemIds) {
+        const problemIds = kept(topic.problemIds, (id) => !hidden({ kind: 'problem', id }));
+        if (problemIds !== topic.problemIds) base = { ...topic, problemIds };
+      }
+      if (base.headings) {
+        const headings = mapped(base.headings, (h) => {
+          const e = entries(h.entries);
+          return e === h.entries ? h : { ...h, entries: e };
+        });
+        return headings === base.headings ? base : { ...base, headings };
+      }
+      if (!base.entries) return base;
+      const e = entries(base.entries);
+      return e === base.entries ? base : { ...base, entries: e };
+    },
+  );
+  return topics === consultation.topics ? consultation : { ...consultation, topics };
 }
 
 export function redactProblem(problem: Problem, hidden: Hidden): Problem {
   let p = redactContext(problem, hidden);
-  if (p.relatedProblems)
-    p = {
-      ...p,
-      relatedProblems: p.relatedProblems.filter((r) => !hidden({ kind: 'problem', id: r.problemId })),
-    };
-  if (p.linkedItems) p = { ...p, linkedItems: keepRefs(p.linkedItems, hidden) };
+  if (p.relatedProblems) {
+    const relatedProblems = kept(p.relatedProblems, (r) => !hidden({ kind: 'problem', id: r.problemId }));
+    if (relatedProblems !== p.relatedProblems) p = { ...p, relatedProblems };
+  }
+  if (p.linkedItems) {
+    const linkedItems = keepRefs(p.linkedItems, hidden);
+    if (linkedItems !== p.linkedItems) p = { ...p, linkedItems };
+  }
   if (p.actualProblem && hidden(p.actualProblem)) p = without(p, 'actualProblem');
   return p;
 }
@@ -113,18 +140,17 @@ export function redactPlan(
   plan: MedicationPlan,
   hidden: Hidden,
 ): { readonly item: MedicationPlan; readonly partsWithheld: boolean } {
-  const issues = plan.issues.filter((i) => !hidden({ kind: 'medicationIssue', id: i.id }));
-  let p: MedicationPlan = {
-    ...redactContext(plan, hidden),
-    issues: issues.map((i) => redactContext(i, hidden)),
-  };
+  const issues = kept(plan.issues, (i) => !hidden({ kind: 'medicationIssue', id: i.id }));
+  const open = mapped(issues, (i) => redactContext(i, hidden));
+  let p = redactContext(plan, hidden);
+  if (open !== plan.issues) p = { ...p, issues: open };
   if (p.priorPlanId !== undefined && hidden({ kind: 'medicationPlan', id: p.priorPlanId }))
     p = without(p, 'priorPlanId');
   return { item: p, partsWithheld: issues.length !== plan.issues.length };
 }
 
-const openResults = (results: readonly TestResult[]): TestResult[] =>
-  results.filter((r) => r.confidential !== true);
+const openResults = (results: readonly TestResult[]): readonly TestResult[] =>
+  kept(results, (r) => r.confidential !== true);
 
 /** A report without its confidential groups and results (docs/spec-notes.md "Confidentiality": "any part of a
  * DiagnosticReport"). */
@@ -134,14 +160,19 @@ export function redactReport(
 ): { readonly item: InvestigationReport; readonly partsWithheld: boolean } {
   let r = redactContext(report, hidden);
   if (r.groups) {
-    r = {
-      ...r,
-      groups: r.groups
-        .filter((g) => g.confidential !== true)
-        .map((g): TestGroup => ({ ...g, results: openResults(g.results) })),
-    };
+    const groups = mapped(
+      kept(r.groups, (g) => g.confidential !== true),
+      (g): TestGroup => {
+        const results = openResults(g.results);
+        return results === g.results ? g : { ...g, results };
+      },
+    );
+    if (groups !== r.groups) r = { ...r, groups };
   }
-  if (r.results) r = { ...r, results: openResults(r.results) };
+  if (r.results) {
+    const results = openResults(r.results);
+    if (results !== r.results) r = { ...r, results };
+  }
   return { item: r, partsWithheld: hasConfidentialParts(report) };
 }
 
@@ -167,11 +198,13 @@ export function redactItem<A extends RecordArea>(area: A, item: AreaItem<A>, hid
       return redactReport(item as InvestigationReport, hidden).item;
     case 'referrals': {
       const r = redactContext(item as Referral, hidden);
-      return r.supportingInfo ? { ...r, supportingInfo: keepRefs(r.supportingInfo, hidden) } : r;
+      const supportingInfo = r.supportingInfo && keepRefs(r.supportingInfo, hidden);
+      return supportingInfo !== r.supportingInfo ? { ...r, supportingInfo } : r;
     }
     case 'diaryEntries': {
       const d = redactContext(item as DiaryEntry, hidden);
-      return d.supportingInfo ? { ...d, supportingInfo: keepRefs(d.supportingInfo, hidden) } : d;
+      const supportingInfo = d.supportingInfo && keepRefs(d.supportingInfo, hidden);
+      return supportingInfo !== d.supportingInfo ? { ...d, supportingInfo } : d;
     }
     case 'uncategorisedData': {
       const o = redactContext(item as Observation, hidden);

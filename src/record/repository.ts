@@ -28,6 +28,12 @@ export interface ClinicalRepository extends PatientDirectory, ExportReads {
    * `query.nhsNumber` is not used. Every record is in memory at once: the caller bounds the batch.
    */
   loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]>;
+  /**
+   * True when loadRecord gives the same item objects on every call while the practice's data is
+   * unchanged (the memory store), so the bundle may remember what it mapped from them
+   * (src/bundle/engine/resource-memo.ts). Items must then never be changed in place.
+   */
+  readonly longLivedItems?: boolean;
   /** Whether the store can answer now (readiness). */
   isReady(): Promise<boolean>;
   close(): Promise<void>;

@@ -25,6 +25,12 @@ describe('operational configuration', () => {
     });
   });
 
+  it('the resource memo: 512 MB by default, 0 turns it off, a bad value is refused', () => {
+    expect(loadConfig({}).resourceMemoBytes).toBe(512 * 1024 * 1024);
+    expect(loadConfig({ RESOURCE_MEMO_MB: '0' }).resourceMemoBytes).toBe(0);
+    expect(() => loadConfig({ RESOURCE_MEMO_MB: 'lots' })).toThrow(/RESOURCE_MEMO_MB/);
+  });
+
   it.each([
     [
       { RATE_LIMIT_PER_MINUTE: 'lots' },

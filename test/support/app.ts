@@ -9,6 +9,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 
 import { type AppDeps, createAdminApp, createApp } from '../../src/app';
+import { ResourceMemo } from '../../src/bundle/engine/resource-memo';
 import { type Clock, fixedClock } from '../../src/clock';
 import { type AppConfig, loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
@@ -24,6 +25,8 @@ import type { ClinicalRepository } from '../../src/record/repository';
 import { type Claims, jwt, validClaims } from '../../tools/test-jwt';
 import { AuditCapture } from './audit';
 import { embeddedExportJobs, embeddedPractices, OverlayStore, P99001_ASID } from './store';
+
+const SHARED_MEMO = new ResourceMemo();
 
 /** T for tests: midday UTC, so "today" is the same date in UTC and in Europe/London. */
 export const TEST_NOW = '2026-11-21T12:00:00Z';
@@ -80,6 +83,8 @@ export const TEST_CHUNK_BYTES = 4096;
 
 export interface TestAppOptions {
   readonly env?: Record<string, string>;
+  /** The resource memo (src/bundle/engine/resource-memo.ts); by default one shared by the worker's apps. */
+  readonly resourceMemo?: ResourceMemo;
   readonly clock?: Clock;
   /** P99001's record replaced by this one (its settings kept). */
   readonly repository?: ClinicalRepository;
@@ -185,6 +190,9 @@ export function testApp(options: TestAppOptions = {}): TestApp {
     newId: () => `generated-${++counter}`,
     ops,
     bulkExport,
+    // Shared by every app of a test worker, as the embedded store is: answers come from a warm memo,
+    // so every HTTP test also checks that remembered resources give the answer a fresh mapping gives.
+    resourceMemo: options.resourceMemo ?? SHARED_MEMO,
   };
   return {
     app: createApp(deps, ops),

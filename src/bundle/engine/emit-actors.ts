@@ -6,13 +6,9 @@
 import type { FhirResource } from 'fhir/r3';
 
 import type { Organisation, Practitioner } from '../../record/model/people';
-import {
-  locationResource,
-  organizationResource,
-  practitionerResource,
-  practitionerRoleResource,
-} from '../actors';
+import { locationResource } from '../actors';
 import { deviceResource, healthcareServiceResource } from '../supplementary-actors';
+import { organizationResourceOf, practitionerResourceOf, practitionerRoleResourceOf } from './emit-resources';
 import type { BundleState } from './state';
 
 const ACTOR_ORDER = [
@@ -42,8 +38,8 @@ export function emitActors(state: BundleState): void {
   for (const id of used.practitioners) {
     const p = practitioners.get(id);
     if (!p) continue;
-    collected.Practitioner.push(practitionerResource(p));
-    const role = practitionerRoleResource(p);
+    collected.Practitioner.push(practitionerResourceOf(state, p));
+    const role = practitionerRoleResourceOf(state, p);
     if (role && orgs.has(p.roles[0].organisationId)) {
       collected.PractitionerRole.push(role);
       used.organisations.add(p.roles[0].organisationId);
@@ -69,7 +65,7 @@ export function emitActors(state: BundleState): void {
   }
   for (const id of used.organisations) {
     const org = orgs.get(id);
-    if (org) collected.Organization.push(organizationResource(org));
+    if (org) collected.Organization.push(organizationResourceOf(state, org));
   }
   for (const type of ACTOR_ORDER) for (const resource of collected[type]) state.out.add('actors', resource);
 }

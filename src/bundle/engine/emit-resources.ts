@@ -3,8 +3,10 @@
  * placement group. Free-text consultation notes become Comment note Observations but are not
  * "uncategorised data" (they are in no consultations-* List).
  */
-import type { Resource } from 'fhir/r3';
+import type { Organization, Practitioner as FhirPractitioner, PractitionerRole, Resource } from 'fhir/r3';
 
+import type { MedicationIssue, MedicationPlan } from '../../record/model';
+import type { Organisation, Practitioner } from '../../record/model/people';
 import {
   organizationResource,
   patientResource,
@@ -33,19 +35,58 @@ import { type ProblemLinks, problemResource } from '../areas/problems';
 import { referralResource } from '../areas/referrals';
 import type { MappingContext } from '../mapping-context';
 import { isCompleted } from './item-index';
+import type { ResourceMemo } from './resource-memo';
 import type { BundleState } from './state';
+
+const one = <T extends Resource>(r: T): readonly Resource[] => [r];
+
+/** Maps through the request's memo when it has one (resource-memo.ts), otherwise afresh. */
+function mapper(memo: ResourceMemo | undefined, ctx: MappingContext) {
+  return <T extends Resource>(
+    item: object,
+    slot: string,
+    inputs: readonly unknown[],
+    build: (ctx: MappingContext) => T,
+  ): T => (memo ? memo.mapped(item, slot, inputs, ctx, build, one) : build(ctx));
+}
 
 export function emitKeyActors(state: BundleState): void {
   const r = state.record;
   const out = state.out;
-  out.add('keyActors', patientResource(r.patient, r.practice.id));
-  out.add('keyActors', organizationResource(r.practice));
+  const memo = state.context.memo;
+  out.add(
+    'keyActors',
+    memo
+      ? memo.plain(r.patient, 'patient', [r.practice.id], () => patientResource(r.patient, r.practice.id))
+      : patientResource(r.patient, r.practice.id),
+  );
+  out.add('keyActors', organizationResourceOf(state, r.practice));
   const usualGp = r.practitioners.find((p) => p.id === r.patient.usualGpId);
   if (usualGp) {
-    out.add('keyActors', practitionerResource(usualGp));
-    const role = practitionerRoleResource(usualGp);
+    out.add('keyActors', practitionerResourceOf(state, usualGp));
+    const role = practitionerRoleResourceOf(state, usualGp);
     if (role) out.add('keyActors', role);
   }
+}
+
+export function organizationResourceOf(state: BundleState, org: Organisation): Organization {
+  const memo = state.context.memo;
+  return memo
+    ? memo.plain(org, 'organisation', [], () => organizationResource(org))
+    : organizationResource(org);
+}
+
+export function practitionerResourceOf(state: BundleState, p: Practitioner): FhirPractitioner {
+  const memo = state.context.memo;
+  return memo ? memo.plain(p, 'practitioner', [], () => practitionerResource(p)) : practitionerResource(p);
+}
+
+export function practitionerRoleResourceOf(
+  state: BundleState,
+  p: Practitioner,
+): PractitionerRole | undefined {
+  const memo = state.context.memo;
+  return memo ? memo.plain(p, 'role', [], () => practitionerRoleResource(p)) : practitionerRoleResource(p);
 }
 
 /** Every clinical resource; returns the resolved allergies, which only the "Ended allergies" List contains. */
@@ -56,53 +97,115 @@ export function emitClinical(
   links: ReadonlyMap<string, ProblemLinks>,
 ): Resource[] {
   const { index: ix, out, links: linkState } = state;
+  const map = mapper(state.context.memo, ctx);
   for (const c of ix.consultations.values()) {
-    out.add('consultations', encounterResource(c, ctx));
+    out.add(
+      'consultations',
+      map(c, 'encounter', [], (x) => encounterResource(c, x)),
+    );
     const structure = structures.get(c.id);
     if (!structure) continue;
     for (const list of structure.lists) out.add('consultations', list);
-    for (const note of structure.notes) out.add('consultations', commentNoteResource(note, c, ctx));
+    for (const note of structure.notes)
+      out.add(
+        'consultations',
+        map(note, 'note', [c], (x) => commentNoteResource(note, c, x)),
+      );
   }
-  for (const p of ix.problems.values()) out.add('problems', problemResource(p, ctx, links.get(p.id)!));
-  for (const i of ix.immunisations.values()) out.add('immunisations', immunizationResource(i, ctx));
+  for (const p of ix.problems.values()) {
+    const problemLinks = links.get(p.id)!;
+    out.add(
+      'problems',
+      map(p, 'problem', [problemLinks], (x) => problemResource(p, x, problemLinks)),
+    );
+  }
+  for (const i of ix.immunisations.values())
+    out.add(
+      'immunisations',
+      map(i, 'immunisation', [], (x) => immunizationResource(i, x)),
+    );
   for (const s of ix.immunisationStatuses.values())
-    out.add('immunisations', immunisationStatusResource(s, ctx));
+    out.add(
+      'immunisations',
+      map(s, 'status', [], (x) => immunisationStatusResource(s, x)),
+    );
   const observations = [...ix.observations.values()];
   const members = childObservationIds(observations);
-  for (const o of observations)
-    out.add('uncategorisedData', observationResource(o, ctx, members.get(o.id) ?? []));
+  for (const o of observations) {
+    const memberIds = members.get(o.id) ?? [];
+    out.add(
+      'uncategorisedData',
+      map(o, 'observation', [memberIds], (x) => observationResource(o, x, memberIds)),
+    );
+  }
   const contained: Resource[] = [];
   for (const a of ix.allergies.values()) {
-    if (a.ended) contained.push(allergyResource(a, ctx));
-    else out.add('allergies', allergyResource(a, ctx));
+    const allergy = map(a, 'allergy', [], (x) => allergyResource(a, x));
+    if (a.ended) contained.push(allergy);
+    else out.add('allergies', allergy);
   }
+  const order = (plan: MedicationPlan, issue: MedicationIssue) =>
+    map(issue, 'order', [plan], (x) => medicationOrderResource(plan, issue, x));
   for (const plan of ix.plans.values()) {
-    out.add('medication', medicationStatementResource(plan, ctx));
-    out.add('medication', medicationPlanRequestResource(plan, ctx));
-    out.add('medication', medicationResource(plan));
+    out.add(
+      'medication',
+      map(plan, 'statement', [], (x) => medicationStatementResource(plan, x)),
+    );
+    out.add(
+      'medication',
+      map(plan, 'plan', [], (x) => medicationPlanRequestResource(plan, x)),
+    );
+    out.add(
+      'medication',
+      map(plan, 'medication', [], () => medicationResource(plan)),
+    );
     for (const issue of plan.issues) {
-      if (linkState.issuesToEmit.has(issue.id))
-        out.add('medication', medicationOrderResource(plan, issue, ctx));
+      if (linkState.issuesToEmit.has(issue.id)) out.add('medication', order(plan, issue));
     }
   }
+  const memo = state.context.memo;
   for (const report of ix.investigations.values()) {
-    const mapped = investigationResources(report, ctx);
+    const mapped = memo
+      ? memo.mapped(
+          report,
+          'investigation',
+          [],
+          ctx,
+          (x) => investigationResources(report, x),
+          (m) => [m.report, ...m.related],
+        )
+      : investigationResources(report, ctx);
     out.add('investigations', mapped.report);
     for (const r of mapped.related) out.add('investigations', r);
   }
-  for (const referral of ix.referrals.values()) out.add('referrals', referralResource(referral, ctx));
+  for (const referral of ix.referrals.values())
+    out.add(
+      'referrals',
+      map(referral, 'referral', [], (x) => referralResource(referral, x)),
+    );
   for (const entry of ix.diaryEntries.values()) {
-    if (!isCompleted(entry)) out.add('diaryEntries', diaryEntryResource(entry, ctx));
+    if (!isCompleted(entry))
+      out.add(
+        'diaryEntries',
+        map(entry, 'diary', [], (x) => diaryEntryResource(entry, x)),
+      );
     else if (linkState.diaryAsNote.has(entry.id))
-      out.add('consultations', completedDiaryEntryNoteResource(entry, ctx));
+      out.add(
+        'consultations',
+        map(entry, 'note', [], (x) => completedDiaryEntryNoteResource(entry, x)),
+      );
   }
   if (!state.query.documentsDisabled) {
-    for (const doc of ix.documents.values()) out.add('documents', documentReferenceResource(doc, ctx));
+    for (const doc of ix.documents.values())
+      out.add(
+        'documents',
+        map(doc, 'document', [], (x) => documentReferenceResource(doc, x)),
+      );
   }
   // Issues a mapper linked to after the medication pass (e.g. a referral's supporting info).
   for (const id of linkState.issuesToEmit) {
     const found = ix.issues.get(id)!;
-    out.add('medication', medicationOrderResource(found.plan, found.issue, ctx));
+    out.add('medication', order(found.plan, found.issue));
   }
   return contained;
 }

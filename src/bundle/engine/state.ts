@@ -9,6 +9,7 @@ import type { Topic } from '../../record/model';
 import type { PatientRecord } from '../../record/model/loaded-record';
 import { GroupedResources, type RefList } from './grouped-resources';
 import { indexRecord, type ItemIndex } from './item-index';
+import type { ResourceMemo } from './resource-memo';
 
 export interface BundleContext {
   /** The request's Ssp-TraceID: the Bundle id. */
@@ -19,6 +20,11 @@ export interface BundleContext {
   readonly date: string;
   /** Unrecognised parameters and requested-but-disabled areas (query.warnings). */
   readonly warnings: readonly BundleWarning[];
+  /**
+   * Mapped resources remembered across requests, given only when the store's items are the same
+   * objects on every request (resource-memo.ts); absent: every resource is mapped afresh.
+   */
+  readonly memo?: ResourceMemo;
 }
 
 /** What the reference and link passes found, read by the emit passes. */

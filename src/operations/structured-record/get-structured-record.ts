@@ -5,6 +5,7 @@
 import type { Bundle } from 'fhir/r3';
 
 import { buildBundle } from '../../bundle/build-bundle';
+import type { ResourceMemo } from '../../bundle/engine/resource-memo';
 import type { Clock } from '../../clock';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { TimeSlice } from '../../ops/time-slice';
@@ -23,6 +24,8 @@ export interface OperationDeps {
   readonly documentsDisabled: boolean;
   /** The request's hold on the event loop: given back between stages once spent (fair tail latency). */
   readonly slice?: TimeSlice;
+  /** Mapped resources remembered across requests; only for a store whose items live as long as its data. */
+  readonly memo?: ResourceMemo;
 }
 
 export interface OperationResult {
@@ -44,6 +47,12 @@ export async function getStructuredRecord(
     .now()
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
-  const bundle = buildBundle(record, query, { traceId, newId: deps.newId, date, warnings: query.warnings });
+  const bundle = buildBundle(record, query, {
+    traceId,
+    newId: deps.newId,
+    date,
+    warnings: query.warnings,
+    ...(deps.memo && { memo: deps.memo }),
+  });
   return { query, bundle };
 }

@@ -8,6 +8,9 @@ import { SourcedRepository } from '../sourced-repository';
 import { MemorySource } from './memory-source';
 
 export class MemoryRepository extends SourcedRepository {
+  /** The dataset's own item objects are handed out, the same on every request. */
+  readonly longLivedItems = true;
+
   constructor(dataset: PracticeDataset) {
     super(new MemorySource(dataset));
   }

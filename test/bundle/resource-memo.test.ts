@@ -1,0 +1,168 @@
+/**
+ * Mapped resources remembered across requests (src/bundle/engine/resource-memo.ts, docs/decisions.md
+ * D-RM1): an answer built through the memo is byte for byte the answer built afresh, whatever the
+ * previous requests for the same items asked for, and a remembered resource cannot be changed.
+ */
+import type { AllergyIntolerance, Bundle, Condition, MedicationRequest } from 'fhir/r3';
+
+import { buildBundle } from '../../src/bundle/build-bundle';
+import { ResourceMemo, sameValue } from '../../src/bundle/engine/resource-memo';
+import type { StructuredQuery } from '../../src/contract/structured-query';
+import { bundleJson } from '../../src/http/serialise-bundle';
+import type { PatientRecord } from '../../src/record/model/loaded-record';
+import {
+  allergy,
+  area,
+  consultation,
+  find,
+  issue,
+  NOW,
+  plan,
+  problem,
+  query,
+  record,
+  referral,
+  resources,
+  TRACE_ID,
+} from './fixtures';
+
+function built(rec: PatientRecord, q: StructuredQuery, memo?: ResourceMemo): Bundle {
+  let n = 0;
+  return buildBundle(rec, q, {
+    traceId: TRACE_ID,
+    newId: () => `oo-${++n}`,
+    date: NOW,
+    warnings: q.warnings,
+    ...(memo && { memo }),
+  });
+}
+
+/** The bytes through the memo, beside the bytes of a fresh build (JSON.stringify, no memo). */
+async function bothWays(rec: PatientRecord, q: StructuredQuery, memo: ResourceMemo) {
+  const remembered = (await bundleJson(built(rec, q, memo))).toString('utf8');
+  const fresh = JSON.stringify(built(rec, q));
+  return { remembered, fresh };
+}
+
+// Items made once, as the memory store holds them: every request below gets these same objects.
+const visit = consultation('c1');
+const penicillin = allergy('a1', { consultationId: 'c1' });
+const ended = allergy('a2', { ended: { date: '2025-01-02' } });
+const hypertension = problem('p1', { linkedItems: [{ kind: 'medicationIssue', id: 'i1' }] });
+const amlodipine = plan('m1', { issues: [issue('i1'), issue('i2')] });
+const letter = referral('r1', { supportingInfo: [{ kind: 'allergy', id: 'a2' }] });
+
+const withVisit = record({
+  allergies: { active: area([penicillin]), resolved: area([ended]) },
+  consultations: area([visit]),
+});
+const allergiesOnly = record({ allergies: { active: area([penicillin]), resolved: area([ended]) } });
+
+describe('the resource memo', () => {
+  it('reuses what it mapped when nothing a resource depends on changed, with the same bytes', async () => {
+    const memo = new ResourceMemo();
+    const q = query({ allergies: { includeResolved: true }, consultations: {} });
+    const first = await bothWays(withVisit, q, memo);
+    const mapped = memo.counts.mapped;
+    const second = await bothWays(withVisit, q, memo);
+    expect(first.remembered).toBe(first.fresh);
+    expect(second.remembered).toBe(second.fresh);
+    expect(memo.counts.mapped).toBe(mapped);
+    expect(memo.counts.reused).toBeGreaterThanOrEqual(mapped);
+  });
+
+  it('maps afresh when a reference it wrote would now be different (the Encounter is not in this Bundle)', async () => {
+    const memo = new ResourceMemo();
+    await bothWays(withVisit, query({ allergies: { includeResolved: true }, consultations: {} }), memo);
+    const q = query({ allergies: { includeResolved: true } });
+    const { remembered, fresh } = await bothWays(allergiesOnly, q, memo);
+    expect(remembered).toBe(fresh);
+    const active = find<AllergyIntolerance>(JSON.parse(remembered) as Bundle, 'AllergyIntolerance', 'a1');
+    expect(active.extension ?? []).toEqual([]);
+    // And back: the Encounter's return brings the associatedEncounter extension back.
+    const again = await bothWays(
+      withVisit,
+      query({ allergies: { includeResolved: true }, consultations: {} }),
+      memo,
+    );
+    expect(again.remembered).toBe(again.fresh);
+    expect(again.remembered).toContain('"valueReference":{"reference":"Encounter/c1"}');
+  });
+
+  it('writes the disabled-area placeholder, and the link again, as the switches change', async () => {
+    const memo = new ResourceMemo();
+    const rec = record({ problems: area([hypertension]), medication: area([amlodipine]) });
+    // Switched off, the store loads no medication: the problem's link has no target in the Bundle.
+    const recOff = record({ problems: area([hypertension]) });
+    const on = query({ problems: { filters: [] }, medication: { includePrescriptionIssues: true } });
+    const off = query({ problems: { filters: [] } }, ['medication']);
+    for (const q of [on, off, on, off]) {
+      const { remembered, fresh } = await bothWays(q === on ? rec : recOff, q, memo);
+      expect(remembered).toBe(fresh);
+      const condition = find<Condition>(JSON.parse(remembered) as Bundle, 'Condition', 'p1');
+      const links = (condition.extension ?? []).map((e) => e.valueReference);
+      if (q === off) expect(links).toContainEqual({ display: 'Medication items have been disabled' });
+      else expect(links).toContainEqual({ reference: 'MedicationRequest/i1' });
+    }
+  });
+
+  it('brings in the same orders and the ended-allergy List id as a fresh build does', async () => {
+    const memo = new ResourceMemo();
+    const rec = record({
+      referrals: area([letter]),
+      medication: area([amlodipine]),
+      allergies: { active: area([penicillin]), resolved: area([ended]) },
+    });
+    const withEnded = query({
+      referrals: {},
+      allergies: { includeResolved: true },
+      medication: { includePrescriptionIssues: true },
+    });
+    const without = query({ referrals: {}, medication: { includePrescriptionIssues: false } });
+    for (const q of [withEnded, without, withEnded]) {
+      const { remembered, fresh } = await bothWays(rec, q, memo);
+      expect(remembered).toBe(fresh);
+      expect(resources<MedicationRequest>(JSON.parse(remembered) as Bundle, 'MedicationRequest').length).toBe(
+        resources<MedicationRequest>(JSON.parse(fresh) as Bundle, 'MedicationRequest').length,
+      );
+    }
+  });
+
+  it('hands out frozen resources: a change in place throws instead of altering later answers', () => {
+    const memo = new ResourceMemo();
+    const bundle = built(allergiesOnly, query({ allergies: { includeResolved: false } }), memo);
+    const resource = find<AllergyIntolerance>(bundle, 'AllergyIntolerance', 'a1');
+    expect(() => {
+      (resource as { clinicalStatus?: string }).clinicalStatus = 'resolved';
+    }).toThrow(TypeError);
+    expect(() => resource.code!.coding!.push({ code: 'x' })).toThrow(TypeError);
+  });
+});
+
+describe('the resource memo’s memory budget (RESOURCE_MEMO_MB)', () => {
+  it('starts afresh when over its budget, and answers stay the same', async () => {
+    // A budget below one answer’s resources: the memo keeps letting everything go.
+    const memo = new ResourceMemo(5_000);
+    const q = query({ allergies: { includeResolved: true }, consultations: {} });
+    for (let i = 0; i < 6; i++) {
+      const { remembered, fresh } = await bothWays(withVisit, q, memo);
+      expect(remembered).toBe(fresh);
+    }
+    expect(memo.counts.cleared).toBeGreaterThan(0);
+    const unbounded = new ResourceMemo();
+    for (let i = 0; i < 6; i++) await bothWays(withVisit, q, unbounded);
+    expect(unbounded.counts.cleared).toBe(0);
+    expect(memo.counts.mapped).toBeGreaterThan(unbounded.counts.mapped);
+  });
+});
+
+describe('sameValue (what decides reuse)', () => {
+  it('compares structure, and key order, which decides the JSON bytes', () => {
+    expect(sameValue({ reference: 'Patient/1' }, { reference: 'Patient/1' })).toBe(true);
+    expect(sameValue({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
+    expect(sameValue([1, { a: [2] }], [1, { a: [2] }])).toBe(true);
+    expect(sameValue([1], { 0: 1 })).toBe(false);
+    expect(sameValue({ a: undefined }, {})).toBe(false);
+    expect(sameValue(undefined, { display: 'x' })).toBe(false);
+  });
+});

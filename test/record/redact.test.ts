@@ -1,0 +1,53 @@
+/**
+ * Redaction copies only what it changes (src/record/redact.ts): an item with nothing withheld is handed
+ * out as the store's own object (the memory store's resource memo is keyed by it, docs/decisions.md
+ * D-RM1), and an item that loses a link is a copy without it, the store's item untouched.
+ */
+import type { ItemRef } from '../../src/record/model';
+import { redactConsultation, redactItem } from '../../src/record/redact';
+import { consultation, issue, plan, problem, referral } from '../bundle/fixtures';
+
+const nothing = () => false;
+const withheld =
+  (...refs: ItemRef[]) =>
+  (r: ItemRef) =>
+    refs.some((w) => w.kind === r.kind && w.id === r.id);
+
+describe('redaction copies only what it changes', () => {
+  const visit = consultation('c1', {
+    topics: [
+      {
+        problemIds: ['p1'],
+        entries: [
+          { kind: 'allergy', id: 'a1' },
+          { kind: 'note', id: 'n1', text: 'seen' },
+        ],
+      },
+    ],
+  });
+  const amlodipine = plan('m1', { issues: [issue('i1'), issue('i2', { consultationId: 'c9' })] });
+  const hypertension = problem('p1', { linkedItems: [{ kind: 'allergy', id: 'a1' }] });
+  const letter = referral('r1', { supportingInfo: [{ kind: 'allergy', id: 'a1' }] });
+
+  it('with nothing withheld, every item is the same object', () => {
+    expect(redactItem('consultations', visit, nothing)).toBe(visit);
+    expect(redactItem('medication', amlodipine, nothing)).toBe(amlodipine);
+    expect(redactItem('problems', hypertension, nothing)).toBe(hypertension);
+    expect(redactItem('referrals', letter, nothing)).toBe(letter);
+  });
+
+  it('a withheld link is left out of a copy; the store’s item keeps it', () => {
+    const hidden = withheld({ kind: 'allergy', id: 'a1' }, { kind: 'consultation', id: 'c9' });
+    const c = redactConsultation(visit, hidden);
+    expect(c).not.toBe(visit);
+    expect(c.topics[0].entries).toEqual([{ kind: 'note', id: 'n1', text: 'seen' }]);
+    expect(visit.topics[0].entries).toHaveLength(2);
+    expect(redactItem('problems', hypertension, hidden).linkedItems).toEqual([]);
+    expect(hypertension.linkedItems).toHaveLength(1);
+    expect(redactItem('referrals', letter, hidden).supportingInfo).toEqual([]);
+    const m = redactItem('medication', amlodipine, hidden);
+    expect(m.issues[1]).not.toHaveProperty('consultationId');
+    expect(m.issues[0]).toBe(amlodipine.issues[0]);
+    expect(amlodipine.issues[1].consultationId).toBe('c9');
+  });
+});
