@@ -41,8 +41,27 @@ export type JobCall =
   | { readonly op: 'remove'; readonly jobId: string }
   | { readonly op: 'expired'; readonly now: string };
 
+/** One record a worker asks the primary to write; its answer names the same id. */
+export interface AuditAsk {
+  readonly id: number;
+  readonly event: AuditEvent;
+}
+
+/** A record written and durable: what the worker's record() resolves with besides its own event. */
+export interface AuditAck {
+  readonly id: number;
+  readonly seq: number;
+  readonly time: string;
+  readonly hash: string;
+}
+
 export type WorkerMessage =
-  /** Write this record; answer with an ack (seq, time, hash) once it is durable, or a nack. */
+  /**
+   * Write these records (those a worker was asked for within one turn of its event loop, D-AB1);
+   * answered by `audit.acks` once they are durable, or `audit.nacks`.
+   */
+  | { readonly gpc: 'audit.records'; readonly records: readonly AuditAsk[] }
+  /** One record (the message before batches, still understood): answered by `audit.ack` or `audit.nack`. */
   | { readonly gpc: 'audit.record'; readonly id: number; readonly event: AuditEvent }
   /** A service event: kept and retried by the primary's trail until written. */
   | { readonly gpc: 'audit.note'; readonly event: AuditEvent }
@@ -57,13 +76,11 @@ export type WorkerMessage =
   | { readonly gpc: 'live' };
 
 export type PrimaryMessage =
-  | {
-      readonly gpc: 'audit.ack';
-      readonly id: number;
-      readonly seq: number;
-      readonly time: string;
-      readonly hash: string;
-    }
+  /** Records of one `audit.records` message, durable (D-AB1). */
+  | { readonly gpc: 'audit.acks'; readonly acks: readonly AuditAck[] }
+  /** Records of one `audit.records` message that could not be written, and why. */
+  | { readonly gpc: 'audit.nacks'; readonly ids: readonly number[]; readonly cause: string }
+  | ({ readonly gpc: 'audit.ack' } & AuditAck)
   | { readonly gpc: 'audit.nack'; readonly id: number; readonly cause: string }
   | { readonly gpc: 'audit.health'; readonly healthy: boolean; readonly failureCause: string | null }
   | { readonly gpc: 'ready.ask'; readonly id: number }

@@ -38,7 +38,7 @@ interface WorkerState {
 export async function runPrimary(config: AppConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   const software = softwareInfo();
-  const log = createAuditLog(config, { logger, now: () => new Date() });
+  const log = createAuditLog(config, { logger, now: () => new Date(), auditGatherTurn: true });
   const states = new Map<Worker, WorkerState>();
   const live = () => [...states.keys()].filter((w) => w.isConnected());
   const audit = new PrimaryAuditService(log, live);

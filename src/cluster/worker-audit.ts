@@ -7,7 +7,7 @@
  */
 import { AuditError, type AuditEvent, type AuditJson, type AuditRecord } from '../ops/audit';
 import type { AuditTrail } from '../ops/audit-trail';
-import { isOurs, type PrimaryMessage, type WorkerMessage } from './messages';
+import { type AuditAck, type AuditAsk, isOurs, type PrimaryMessage, type WorkerMessage } from './messages';
 
 /** The part of `process` (a cluster worker's) the trail uses; tests pass a fake channel. */
 export interface PrimaryChannel {
@@ -28,6 +28,8 @@ const UNREACHABLE = 'the primary process, which writes the audit trail, cannot b
 export class WorkerAuditTrail implements AuditTrail {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  /** Records asked for this turn, not yet sent. */
+  private queued: AuditAsk[] = [];
   private health: { healthy: boolean; failureCause: string | undefined } | undefined;
   private tried: () => void = () => undefined;
   private readonly firstHealth = new Promise<void>((resolve) => (this.tried = resolve));
@@ -63,9 +65,8 @@ export class WorkerAuditTrail implements AuditTrail {
     return new Promise<AuditRecord>((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { body, resolve, reject });
-      this.send({ gpc: 'audit.record', id, event: body as AuditEvent }, (error) =>
-        this.settle(id, () => Promise.reject(new AuditError(error))),
-      );
+      this.queued.push({ id, event: body as AuditEvent });
+      if (this.queued.length === 1) setImmediate(() => this.flush());
     });
   }
 
@@ -78,6 +79,17 @@ export class WorkerAuditTrail implements AuditTrail {
   close(): Promise<void> {
     if (this.waiting.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Sends this turn's records in one message; a failed send refuses all of them. */
+  private flush(): void {
+    // Records a lost channel has already refused are not sent.
+    const records = this.queued.filter((r) => this.waiting.has(r.id));
+    this.queued = [];
+    if (records.length === 0) return;
+    this.send({ gpc: 'audit.records', records }, (error) => {
+      for (const { id } of records) this.settle(id, () => Promise.reject(new AuditError(error)));
+    });
   }
 
   private send(message: WorkerMessage, onError: (error: Error) => void): void {
@@ -100,19 +112,37 @@ export class WorkerAuditTrail implements AuditTrail {
         this.health = { healthy: message.healthy, failureCause: message.failureCause ?? undefined };
         this.tried();
         return;
-      case 'audit.ack': {
-        const { seq, time, hash } = message;
-        this.settle(message.id, (w) => Promise.resolve({ seq, time, ...w.body, hash }));
+      case 'audit.acks': {
+        // A message of another shape (not a list, or entries not objects) answers nothing.
+        const acks: unknown = message.acks;
+        if (!Array.isArray(acks)) return;
+        for (const ack of acks as unknown[]) {
+          if (typeof ack === 'object' && ack !== null) this.acked(ack as AuditAck);
+        }
         return;
       }
+      case 'audit.ack':
+        this.acked(message);
+        return;
+      case 'audit.nacks':
+        if (Array.isArray(message.ids)) this.refused(message.ids, message.cause);
+        return;
       case 'audit.nack':
-        // Not ready from now on, without waiting for the primary's health message that follows.
-        this.health = { healthy: false, failureCause: message.cause };
-        this.settle(message.id, () => Promise.reject(new AuditError(new Error(message.cause))));
+        this.refused([message.id], message.cause);
         return;
       default:
         return;
     }
+  }
+
+  private acked({ id, seq, time, hash }: AuditAck): void {
+    this.settle(id, (w) => Promise.resolve({ seq, time, ...w.body, hash }));
+  }
+
+  private refused(ids: readonly number[], cause: string): void {
+    // Not ready from now on, without waiting for the primary's health message that follows.
+    this.health = { healthy: false, failureCause: cause };
+    for (const id of ids) this.settle(id, () => Promise.reject(new AuditError(new Error(cause))));
   }
 
   private settle(id: number, outcome: (waiting: Waiting) => Promise<AuditRecord>): void {

@@ -40,6 +40,13 @@ export interface GroupCommitOptions {
   /** Told when the trail cannot be written, and when it can again. */
   readonly onFailure?: (error: Error) => void;
   readonly onRecovery?: (failedSince: Date, refused: number) => void;
+  /**
+   * A write that starts from idle waits for the end of the event-loop turn (setImmediate), so every
+   * record queued in that turn shares its write and fdatasync: the cluster primary, whose records
+   * arrive in several workers' messages read in one turn (D-AB2). Otherwise a write starts as soon as
+   * a record arrives and none is under way.
+   */
+  readonly gatherTurn?: boolean;
 }
 
 /** What a trail's owner sets, whatever its sink. */
@@ -65,6 +72,7 @@ export class GroupCommitTrail implements AuditTrail {
   private closed = false;
   private failure: { error: Error; since: Date; refused: number } | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private gathering: NodeJS.Immediate | undefined;
   private settleFirst: (() => void) | undefined;
   private readonly firstTried: Promise<void>;
 
@@ -101,14 +109,14 @@ export class GroupCommitTrail implements AuditTrail {
     const body = this.bodyOf(event);
     return new Promise<AuditRecord>((resolve, reject) => {
       this.pending.push({ body, settle: { resolve, reject } });
-      void this.drain();
+      this.kick();
     });
   }
 
   /** A service event (start, stop, a toggle): kept in memory and retried until written, never refused. */
   note(event: AuditEvent): void {
     this.pending.push({ body: this.bodyOf(event) });
-    void this.drain();
+    this.kick();
   }
 
   /** Tries the trail again without waiting for a request (the retry timer calls it). */
@@ -123,6 +131,8 @@ export class GroupCommitTrail implements AuditTrail {
   async close(): Promise<void> {
     clearInterval(this.retryTimer);
     this.retryTimer = undefined;
+    clearImmediate(this.gathering);
+    this.gathering = undefined;
     while (this.flushing) await new Promise((resolve) => setImmediate(resolve));
     if (this.pending.length > 0) await this.drain();
     this.closed = true;
@@ -131,6 +141,18 @@ export class GroupCommitTrail implements AuditTrail {
 
   private bodyOf(event: AuditEvent): Record<string, AuditJson> {
     return { time: this.options.now().toISOString(), ...this.options.fields, ...event };
+  }
+
+  /** Starts a write now, or at the end of this turn (gatherTurn) when none is under way. */
+  private kick(): void {
+    if (!this.options.gatherTurn || this.flushing) {
+      void this.drain();
+      return;
+    }
+    this.gathering ??= setImmediate(() => {
+      this.gathering = undefined;
+      void this.drain();
+    });
   }
 
   private async drain(): Promise<void> {

@@ -42,7 +42,13 @@ export interface OpsOptions {
   readonly workerTrail?: AuditTrail;
 }
 
-export type AuditLogOptions = Pick<OpsOptions, 'logger' | 'now' | 'audit' | 'auditOpener' | 'auditRetryMs'>;
+export type AuditLogOptions = Pick<
+  OpsOptions,
+  'logger' | 'now' | 'audit' | 'auditOpener' | 'auditRetryMs'
+> & {
+  /** The cluster primary: a file write gathers the records of its event-loop turn (D-AB2). */
+  readonly auditGatherTurn?: boolean;
+};
 
 /** The writer of the trail: in the one process, or in the primary of a cluster (D-70). */
 export function createAuditLog(config: AppConfig, options: AuditLogOptions): AuditTrail {
@@ -71,6 +77,7 @@ export function createAuditLog(config: AppConfig, options: AuditLogOptions): Aud
         now: options.now,
         fsync: settings.auditFsync,
         opener: options.auditOpener,
+        gatherTurn: options.auditGatherTurn,
         ...reporting,
       });
 }

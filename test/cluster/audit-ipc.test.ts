@@ -8,57 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { PrimaryMessage, WorkerMessage } from '../../src/cluster/messages';
-import { PrimaryAuditService, type WorkerPort } from '../../src/cluster/primary-audit';
+import type { PrimaryMessage } from '../../src/cluster/messages';
+import { PrimaryAuditService } from '../../src/cluster/primary-audit';
 import { RespawnBackoff } from '../../src/cluster/respawn';
-import { type PrimaryChannel, WorkerAuditTrail } from '../../src/cluster/worker-audit';
-import { AuditError, AuditLog, verifyAuditChain } from '../../src/ops/audit';
+import { WorkerAuditTrail } from '../../src/cluster/worker-audit';
+import { AuditError, AuditLog, type AuditRecord, verifyAuditChain } from '../../src/ops/audit';
+import { FakeIpc } from '../support/fake-ipc';
 import { FaultyDisk } from '../support/faulty-disk';
-
-/** A worker's channel wired straight to a primary service, as cluster IPC would (asynchronously). */
-class Wire implements PrimaryChannel, WorkerPort {
-  connected = true;
-  failSends = false;
-  private readonly listeners = { message: [] as ((m: unknown) => void)[], disconnect: [] as (() => void)[] };
-  constructor(private readonly primary: () => PrimaryAuditService) {}
-
-  // Worker → primary.
-  send(message: WorkerMessage | PrimaryMessage, callback?: (error: Error | null) => void): boolean {
-    if (
-      'id' in message &&
-      (message.gpc === 'audit.ack' || message.gpc === 'audit.nack' || message.gpc === 'ready.ask')
-    ) {
-      setImmediate(() => this.listeners.message.forEach((l) => l(message)));
-      callback?.(null);
-      return true;
-    }
-    if (message.gpc === 'audit.health') {
-      setImmediate(() => this.listeners.message.forEach((l) => l(message)));
-      callback?.(null);
-      return true;
-    }
-    if (this.failSends) {
-      setImmediate(() => callback?.(new Error('channel closed')));
-      return false;
-    }
-    setImmediate(() => {
-      this.primary().handle(this, message);
-      callback?.(null);
-    });
-    return true;
-  }
-  isConnected(): boolean {
-    return this.connected;
-  }
-  on(event: 'message' | 'disconnect', listener: (m: unknown) => void): void {
-    if (event === 'message') this.listeners.message.push(listener);
-    else this.listeners.disconnect.push(listener as () => void);
-  }
-  disconnect(): void {
-    this.connected = false;
-    this.listeners.disconnect.forEach((l) => l());
-  }
-}
 
 let dir: string;
 const opened: { log: AuditLog; service: PrimaryAuditService }[] = [];
@@ -75,14 +31,18 @@ afterEach(async () => {
 
 async function setUp(disk = new FaultyDisk()) {
   const file = join(dir, 'audit.log');
-  const log = new AuditLog({ file }, { now: () => new Date(), opener: disk.opener, retryMs: 60_000 });
-  const wires: Wire[] = [];
-  const service = new PrimaryAuditService(log, () => wires);
+  // As the primary's trail is (src/cluster/primary.ts).
+  const log = new AuditLog(
+    { file },
+    { now: () => new Date(), opener: disk.opener, retryMs: 60_000, gatherTurn: true },
+  );
+  const wires: FakeIpc[] = [];
+  const service = new PrimaryAuditService(log, () => wires.map((w) => w.port));
   opened.push({ log, service });
   const worker = (id: number) => {
-    const wire = new Wire(() => service);
+    const wire = new FakeIpc((port, message) => service.handle(port, message));
     wires.push(wire);
-    return { wire, trail: new WorkerAuditTrail(wire, id) };
+    return { wire, trail: new WorkerAuditTrail(wire.channel, id) };
   };
   // As the primary does: fork once the trail's first write has been tried.
   log.note({ type: 'service.start' });
@@ -148,6 +108,136 @@ describe('a worker audit trail over IPC', () => {
     expect(trail.failureCause).toContain('cannot be reached');
     await expect(trail.record({ type: 'request', traceId: 'after' })).rejects.toBeInstanceOf(AuditError);
     await trail.close();
+  });
+});
+
+describe('batches (D-AB1)', () => {
+  const ask = (trail: WorkerAuditTrail, n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => trail.record({ type: 'request', traceId: `${prefix}${i}` }));
+  const sent = (wire: FakeIpc, gpc: string) => wire.toPrimary.filter((m) => m.gpc === gpc);
+  const answered = (wire: FakeIpc, gpc: PrimaryMessage['gpc']) => wire.toWorker.filter((m) => m.gpc === gpc);
+
+  it('records asked for in one turn leave in one message, share one write, and each resolves with its own seq', async () => {
+    const disk = new FaultyDisk();
+    const { worker, lines } = await setUp(disk);
+    const one = worker(1);
+    const two = worker(2);
+    await Promise.all([one.trail.whenTried(), two.trail.whenTried()]);
+    const writesBefore = disk.writes;
+    const records = await Promise.all([...ask(one.trail, 30, 'one-'), ...ask(two.trail, 20, 'two-')]);
+
+    // One message each way per worker, and both workers' records in one write and fdatasync.
+    expect(sent(one.wire, 'audit.records')).toHaveLength(1);
+    expect(sent(two.wire, 'audit.records')).toHaveLength(1);
+    expect(answered(one.wire, 'audit.acks')).toHaveLength(1);
+    expect(answered(two.wire, 'audit.acks')).toHaveLength(1);
+    expect(disk.writes - writesBefore).toBe(1);
+
+    // Each promise has its own record: the trace id it asked for, distinct consecutive seqs.
+    expect(records.map((r) => r.traceId)).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `one-${i}`),
+      ...Array.from({ length: 20 }, (_, i) => `two-${i}`),
+    ]);
+    const seqs = records.map((r) => r.seq as number).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+    const written = lines().map((l) => JSON.parse(l) as AuditRecord);
+    for (const record of records) expect(written).toContainEqual(record);
+    expect(verifyAuditChain(lines())).toMatchObject({ ok: true, records: 51 });
+  });
+
+  it('a batch the primary cannot write: every record in it is refused, by one message', async () => {
+    const disk = new FaultyDisk();
+    const { worker } = await setUp(disk);
+    const { wire, trail } = worker(1);
+    await trail.whenTried();
+    disk.fault = 'EIO';
+    const outcomes = await Promise.allSettled(ask(trail, 5, 'refused-'));
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(AuditError);
+    }
+    expect(answered(wire, 'audit.nacks')).toEqual([
+      { gpc: 'audit.nacks', ids: [1, 2, 3, 4, 5], cause: expect.stringContaining('EIO') as unknown },
+    ]);
+    expect(trail.healthy).toBe(false);
+  });
+
+  it('the channel lost mid-batch, sent or not yet: every record waiting is refused and close() returns', async () => {
+    const { worker } = await setUp();
+    const { wire, trail } = worker(1);
+    await trail.whenTried();
+    // Sent, not answered (the primary does not see them), then the channel goes.
+    wire.drop = true;
+    const sentWaiting = ask(trail, 4, 'sent-');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent(wire, 'audit.records')).toHaveLength(1);
+    wire.disconnect();
+    for (const outcome of await Promise.allSettled(sentWaiting)) {
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(AuditError);
+    }
+    await trail.close();
+
+    // Asked for, the channel gone before the turn ends: refused, and never sent.
+    const other = worker(2);
+    await other.trail.whenTried();
+    const unsent = ask(other.trail, 3, 'unsent-');
+    other.wire.disconnect();
+    for (const outcome of await Promise.allSettled(unsent)) {
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(AuditError);
+    }
+    expect(sent(other.wire, 'audit.records')).toHaveLength(0);
+    await other.trail.close();
+  });
+
+  it('a send that fails refuses the whole batch', async () => {
+    const { worker } = await setUp();
+    const { wire, trail } = worker(1);
+    await trail.whenTried();
+    wire.failSends = true;
+    for (const outcome of await Promise.allSettled(ask(trail, 3, 'lost-'))) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+        message: expect.stringMatching(/channel closed/) as unknown,
+      });
+    }
+  });
+
+  it('the one-record messages of before are still answered in their own shape; malformed ones are skipped', async () => {
+    const { worker, lines } = await setUp();
+    const { wire, trail } = worker(1);
+    await trail.whenTried();
+    const event = { type: 'request', traceId: 'old-shape', worker: 1 } as const;
+    wire.channel.send({ gpc: 'audit.record', id: 900, event }, () => undefined);
+    wire.channel.send(JSON.parse('{"gpc":"audit.records","records":"not a list"}') as never, () => undefined);
+    wire.channel.send(
+      JSON.parse('{"gpc":"audit.records","records":[{"event":{"type":"request"}},{"id":901}]}') as never,
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered(wire, 'audit.ack')).toEqual([
+      expect.objectContaining({ gpc: 'audit.ack', id: 900, seq: 2 }) as unknown,
+    ]);
+    expect(answered(wire, 'audit.acks')).toEqual([]);
+    expect(lines()).toHaveLength(2);
+    await trail.close();
+  });
+
+  it('a worker takes acks in the one-record shape too, and skips a malformed batch of acks', async () => {
+    const wire = new FakeIpc((port, message) => {
+      const m = message as { gpc: string; records?: { id: number }[] };
+      if (m.gpc === 'audit.ask') port.send({ gpc: 'audit.health', healthy: true, failureCause: null });
+      if (m.gpc !== 'audit.records') return;
+      port.send(JSON.parse('{"gpc":"audit.acks","acks":"not a list"}') as PrimaryMessage);
+      port.send(JSON.parse('{"gpc":"audit.acks","acks":[null, 7]}') as PrimaryMessage);
+      for (const { id } of m.records ?? []) {
+        port.send({ gpc: 'audit.ack', id, seq: 100 + id, time: '2026-12-07T00:00:00.000Z', hash: 'h' });
+      }
+    });
+    const trail = new WorkerAuditTrail(wire.channel, 3);
+    await trail.whenTried();
+    await expect(Promise.all(ask(trail, 2, 'x'))).resolves.toEqual([
+      { seq: 101, time: '2026-12-07T00:00:00.000Z', type: 'request', traceId: 'x0', worker: 3, hash: 'h' },
+      { seq: 102, time: '2026-12-07T00:00:00.000Z', type: 'request', traceId: 'x1', worker: 3, hash: 'h' },
+    ]);
   });
 });
 

@@ -3,56 +3,14 @@
  * store the primary holds (dates as ISO strings), claim is atomic across workers, and a primary that
  * does not answer, has gone or cannot be sent to gives SERVICE_UNAVAILABLE (503 at the endpoints).
  */
-import type { PrimaryMessage, WorkerMessage } from '../../src/cluster/messages';
-import type { WorkerPort } from '../../src/cluster/primary-audit';
 import { PrimaryExportJobsService } from '../../src/cluster/primary-export-jobs';
-import type { PrimaryChannel } from '../../src/cluster/worker-audit';
 import { WorkerExportJobs } from '../../src/cluster/worker-export-jobs';
 import { GpcError } from '../../src/fhir/gpc-error';
 import type { ExportJobStore } from '../../src/record/export-jobs';
 import { MemoryExportJobs } from '../../src/record/memory/memory-export-jobs';
 import { testApp } from '../support/app';
 import { getUrl, kickOff } from '../support/bulk-export';
-
-/** One worker's channel to the primary, asynchronous and JSON-only like cluster IPC. */
-class FakeChannel implements PrimaryChannel, WorkerPort {
-  connected = true;
-  /** Messages to the primary are lost (a primary stuck or gone without a disconnect yet). */
-  drop = false;
-  /** Sends fail (the channel closed). */
-  failSends = false;
-  private readonly listeners = { message: [] as ((m: unknown) => void)[], disconnect: [] as (() => void)[] };
-  constructor(private readonly primary: PrimaryExportJobsService) {}
-
-  send(message: WorkerMessage | PrimaryMessage, callback?: (error: Error | null) => void): boolean {
-    const copy = JSON.parse(JSON.stringify(message)) as WorkerMessage | PrimaryMessage;
-    if (copy.gpc === 'jobs.answer' || copy.gpc === 'jobs.failed') {
-      setImmediate(() => this.listeners.message.forEach((l) => l(copy)));
-      callback?.(null);
-      return true;
-    }
-    if (this.failSends) {
-      setImmediate(() => callback?.(new Error('channel closed')));
-      return false;
-    }
-    setImmediate(() => {
-      if (!this.drop) this.primary.handle(this, copy);
-      callback?.(null);
-    });
-    return true;
-  }
-  isConnected(): boolean {
-    return this.connected;
-  }
-  on(event: 'message' | 'disconnect', listener: (m: unknown) => void): void {
-    if (event === 'message') this.listeners.message.push(listener);
-    else this.listeners.disconnect.push(listener as () => void);
-  }
-  disconnect(): void {
-    this.connected = false;
-    this.listeners.disconnect.forEach((l) => l());
-  }
-}
+import { FakeIpc } from '../support/fake-ipc';
 
 const NOW = new Date('2026-11-21T12:00:00.000Z');
 const LIMITS = { perConsumer: 2, total: 10 };
@@ -76,8 +34,8 @@ const newJob = (id: string) => ({
 
 function wired(timeoutMs = 200, store: ExportJobStore = new MemoryExportJobs()) {
   const primary = new PrimaryExportJobsService(store);
-  const channels = [new FakeChannel(primary), new FakeChannel(primary)];
-  const workers = channels.map((c) => new WorkerExportJobs(c, timeoutMs));
+  const channels = [1, 2].map(() => new FakeIpc((port, message) => primary.handle(port, message)));
+  const workers = channels.map((c) => new WorkerExportJobs(c.channel, timeoutMs));
   return { store, channels, workers };
 }
 

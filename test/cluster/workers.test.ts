@@ -73,7 +73,7 @@ describe('WORKERS=2 on one port', () => {
       status: 'ready',
       checks: { audit: true, repository: true, workers: { expected: 2, ready: 2 } },
     });
-    const ids = Array.from({ length: 12 }, (_, i) => `spread-${i}`);
+    const ids = Array.from({ length: 40 }, (_, i) => `spread-${i}`);
     traceIds.push(...ids);
     const answers = await Promise.all(ids.map((id) => postRecord(service.port, id)));
     expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
