@@ -154,8 +154,10 @@ export async function startService(
   const base = Object.fromEntries(
     ['PATH', 'HOME', 'LANG', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   );
-  // Started as `npm start` and the systemd unit start it (D-H4).
-  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, MAIN], {
+  // Started as `npm start` and the systemd unit start it (D-H4); BENCH_NODE_ARGS adds Node flags to
+  // the service's own process (`--cpu-prof --cpu-prof-dir=DIR` to profile a run).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...nodeArgs, MAIN], {
     cwd: dir,
     env: {
       ...base,
