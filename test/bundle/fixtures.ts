@@ -5,6 +5,7 @@
 import type { Bundle, FhirResource, List, OperationOutcome, Resource } from 'fhir/r3';
 
 import { buildBundle } from '../../src/bundle/build-bundle';
+import type { ResourceMemo } from '../../src/bundle/engine/resource-memo';
 import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
 import type {
@@ -110,13 +111,15 @@ export function query(
   };
 }
 
-export function build(rec: PatientRecord, q: StructuredQuery): Bundle {
+/** The Bundle for a record and query; through `memo` when given (src/bundle/engine/resource-memo.ts). */
+export function build(rec: PatientRecord, q: StructuredQuery, memo?: ResourceMemo): Bundle {
   let n = 0;
   return buildBundle(rec, q, {
     traceId: TRACE_ID,
     newId: () => `oo-${++n}`,
     date: NOW,
     warnings: q.warnings,
+    ...(memo && { memo }),
   });
 }
 

@@ -5,7 +5,6 @@
  */
 import type { AllergyIntolerance, Bundle, Condition, MedicationRequest } from 'fhir/r3';
 
-import { buildBundle } from '../../src/bundle/build-bundle';
 import { ResourceMemo, sameValue } from '../../src/bundle/engine/resource-memo';
 import type { StructuredQuery } from '../../src/contract/structured-query';
 import { bundleJson } from '../../src/http/serialise-bundle';
@@ -13,34 +12,22 @@ import type { PatientRecord } from '../../src/record/model/loaded-record';
 import {
   allergy,
   area,
+  build,
   consultation,
   find,
   issue,
-  NOW,
   plan,
   problem,
   query,
   record,
   referral,
   resources,
-  TRACE_ID,
 } from './fixtures';
-
-function built(rec: PatientRecord, q: StructuredQuery, memo?: ResourceMemo): Bundle {
-  let n = 0;
-  return buildBundle(rec, q, {
-    traceId: TRACE_ID,
-    newId: () => `oo-${++n}`,
-    date: NOW,
-    warnings: q.warnings,
-    ...(memo && { memo }),
-  });
-}
 
 /** The bytes through the memo, beside the bytes of a fresh build (JSON.stringify, no memo). */
 async function bothWays(rec: PatientRecord, q: StructuredQuery, memo: ResourceMemo) {
-  const remembered = (await bundleJson(built(rec, q, memo))).toString('utf8');
-  const fresh = JSON.stringify(built(rec, q));
+  const remembered = (await bundleJson(build(rec, q, memo))).toString('utf8');
+  const fresh = JSON.stringify(build(rec, q));
   return { remembered, fresh };
 }
 
@@ -131,12 +118,12 @@ describe('the resource memo', () => {
   it('holds a remembered resource as its JSON: any JSON.stringify of the Bundle gives the fresh bytes', () => {
     const memo = new ResourceMemo();
     const q = query({ allergies: { includeResolved: true } });
-    built(allergiesOnly, q, memo);
-    const bundle = built(allergiesOnly, q, memo);
+    build(allergiesOnly, q, memo);
+    const bundle = build(allergiesOnly, q, memo);
     const resource = find<AllergyIntolerance>(bundle, 'AllergyIntolerance', 'a1');
     expect([resource.resourceType, resource.id]).toEqual(['AllergyIntolerance', 'a1']);
     // The ended allergy is inside the "Ended allergies" List, which is written by JSON.stringify.
-    expect(JSON.stringify(bundle)).toBe(JSON.stringify(built(allergiesOnly, q)));
+    expect(JSON.stringify(bundle)).toBe(JSON.stringify(build(allergiesOnly, q)));
     expect(JSON.stringify(bundle)).toContain('"clinicalStatus":"resolved"');
     expect(() => {
       (resource as { id?: string }).id = 'changed';
