@@ -7,26 +7,11 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
+import { recordedHeaders } from './recorded-headers';
+
 /** The headers helmet() sets with its default options, in the order it sets them. */
 export function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
-  const headers: [string, string][] = [];
-  const recorder = {
-    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
-    removeHeader: () => undefined,
-  };
-  let done = false;
-  const middleware = helmet() as unknown as (
-    req: object,
-    res: object,
-    next: (error?: unknown) => void,
-  ) => void;
-  middleware({}, recorder, (error) => {
-    if (error) throw error instanceof Error ? error : new Error('helmet() failed');
-    done = true;
-  });
-  // helmet's middleware are synchronous; if that ever changes, fail at start rather than send fewer headers.
-  if (!done || headers.length === 0) throw new Error('helmet() did not set its headers synchronously');
-  return headers;
+  return recordedHeaders('helmet()', helmet(), {});
 }
 
 /** Cache-Control: no-store, then helmet's headers, on every response. */

@@ -43,23 +43,39 @@ import type { BundleState } from './state';
  * gives stands in for T: the engine reads only its type and id, and the serialiser its JSON.
  */
 function mapper(memo: ResourceMemo | undefined, ctx: MappingContext) {
-  return <T extends Resource>(
+  const many = (
+    item: object,
+    slot: string,
+    inputs: readonly unknown[],
+    build: (ctx: MappingContext) => readonly Resource[],
+  ): readonly Resource[] => (memo ? memo.mapped(item, slot, inputs, ctx, build) : build(ctx));
+  const one = <T extends Resource>(
     item: object,
     slot: string,
     inputs: readonly unknown[],
     build: (ctx: MappingContext) => T,
-  ): T => (memo ? (memo.mapped(item, slot, inputs, ctx, (x) => [build(x)])[0] as T) : build(ctx));
+  ): T => (memo ? (many(item, slot, inputs, (x) => [build(x)])[0] as T) : build(ctx));
+  return { one, many };
+}
+
+/** An actor or the patient, which depend on no context: through the request's memo when it has one. */
+function actor<T extends Resource | undefined>(
+  state: BundleState,
+  item: object,
+  slot: string,
+  inputs: readonly unknown[],
+  build: () => T,
+): T {
+  const memo = state.context.memo;
+  return memo ? memo.plain(item, slot, inputs, build) : build();
 }
 
 export function emitKeyActors(state: BundleState): void {
   const r = state.record;
   const out = state.out;
-  const memo = state.context.memo;
   out.add(
     'keyActors',
-    memo
-      ? memo.plain(r.patient, 'patient', [r.practice.id], () => patientResource(r.patient, r.practice.id))
-      : patientResource(r.patient, r.practice.id),
+    actor(state, r.patient, 'patient', [r.practice.id], () => patientResource(r.patient, r.practice.id)),
   );
   out.add('keyActors', organizationResourceOf(state, r.practice));
   const usualGp = r.practitioners.find((p) => p.id === r.patient.usualGpId);
@@ -70,25 +86,16 @@ export function emitKeyActors(state: BundleState): void {
   }
 }
 
-export function organizationResourceOf(state: BundleState, org: Organisation): Organization {
-  const memo = state.context.memo;
-  return memo
-    ? memo.plain(org, 'organisation', [], () => organizationResource(org))
-    : organizationResource(org);
-}
+export const organizationResourceOf = (state: BundleState, org: Organisation): Organization =>
+  actor(state, org, 'organisation', [], () => organizationResource(org));
 
-export function practitionerResourceOf(state: BundleState, p: Practitioner): FhirPractitioner {
-  const memo = state.context.memo;
-  return memo ? memo.plain(p, 'practitioner', [], () => practitionerResource(p)) : practitionerResource(p);
-}
+export const practitionerResourceOf = (state: BundleState, p: Practitioner): FhirPractitioner =>
+  actor(state, p, 'practitioner', [], () => practitionerResource(p));
 
-export function practitionerRoleResourceOf(
+export const practitionerRoleResourceOf = (
   state: BundleState,
   p: Practitioner,
-): PractitionerRole | undefined {
-  const memo = state.context.memo;
-  return memo ? memo.plain(p, 'role', [], () => practitionerRoleResource(p)) : practitionerRoleResource(p);
-}
+): PractitionerRole | undefined => actor(state, p, 'role', [], () => practitionerRoleResource(p));
 
 /** Every clinical resource; returns the resolved allergies, which only the "Ended allergies" List contains. */
 export function emitClinical(
@@ -98,7 +105,7 @@ export function emitClinical(
   links: ReadonlyMap<string, ProblemLinks>,
 ): Resource[] {
   const { index: ix, out, links: linkState } = state;
-  const map = mapper(state.context.memo, ctx);
+  const { one: map, many } = mapper(state.context.memo, ctx);
   for (const c of ix.consultations.values()) {
     out.add(
       'consultations',
@@ -164,14 +171,11 @@ export function emitClinical(
       if (linkState.issuesToEmit.has(issue.id)) out.add('medication', order(plan, issue));
     }
   }
-  const memo = state.context.memo;
   for (const report of ix.investigations.values()) {
-    const mapped = memo
-      ? memo.mapped(report, 'investigation', [], ctx, (x) => {
-          const m = investigationResources(report, x);
-          return [m.report, ...m.related];
-        })
-      : (({ report: r, related }) => [r, ...related])(investigationResources(report, ctx));
+    const mapped = many(report, 'investigation', [], (x) => {
+      const m = investigationResources(report, x);
+      return [m.report, ...m.related];
+    });
     for (const r of mapped) out.add('investigations', r);
   }
   for (const referral of ix.referrals.values())

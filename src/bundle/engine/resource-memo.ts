@@ -22,9 +22,9 @@
  * and marking them made garbage collection cost more than the memo saved (D-RM1). FHIR XML is written
  * from objects, so a request answered in XML maps afresh (the caller gives no memo). Entries are held
  * weakly by the item: a practice reloaded with new data leaves the old entries to the garbage
- * collector. Memory is bounded (`RESOURCE_MEMO_MB`): the
- * memo counts what it holds, estimated from each resource's JSON length, and starts afresh when over
- * its budget (everything is mapped again as it is asked for).
+ * collector. Memory is bounded (`RESOURCE_MEMO_MB`): the memo counts what it holds, estimated from
+ * each resource's JSON length, and starts afresh when over its budget (everything is mapped again as
+ * it is asked for).
  */
 import type { Resource } from 'fhir/r3';
 
