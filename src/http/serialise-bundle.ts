@@ -4,6 +4,11 @@
  * milliseconds, during which every other request waits. The bytes are exactly JSON.stringify(bundle):
  * the Bundle's own elements are written once with a marker where `entry` goes, and each entry is
  * written as JSON.stringify writes an array's elements, a block at a time.
+ *
+ * The bytes are written straight into one Buffer of the answer's exact length (a slice's worth at a
+ * time): a remembered resource's UTF-8 bytes (resource-memo.ts) are copied as they stand and the
+ * other entries' JSON text is encoded in place, rather than joining every piece into one string and
+ * encoding all of it again (docs/decisions.md D-SJ1).
  */
 import type { Bundle, BundleEntry } from 'fhir/r3';
 
@@ -18,6 +23,103 @@ const MARKED = `"entry":${JSON.stringify(MARK)}`;
 /** Entries written per JSON.stringify call (a few hundred KB at most for typical entries). */
 const BLOCK = 64;
 
+const TEXT = 0;
+const RUN = 1;
+const ENTRY = 2;
+const COMMA = 4;
+const COMMA_BYTE = 0x2c;
+/** What a `{ resource }` entry writes around its resource's JSON. */
+const OPEN_ENTRY = Buffer.from('{"resource":', 'latin1');
+const CLOSE_ENTRY = 0x7d;
+
+/**
+ * One slice's worth of the answer, in order: text (the shell's parts), runs of entries (the text of
+ * JSON.stringify(run), `[...]`) and remembered resources' JSON (`{ resource }` entries' resources),
+ * and the number of bytes they come to.
+ */
+class Pieces {
+  private readonly parts: (string | Buffer)[] = [];
+  /** Per part: TEXT, RUN or ENTRY (a remembered resource), with COMMA added when one goes before. */
+  private readonly kinds: number[] = [];
+  /** Per part: its UTF-8 length (for an entry, its resource's). */
+  private readonly sizes: number[] = [];
+  private total = 0;
+
+  text(text: string): void {
+    this.add(text, TEXT, Buffer.byteLength(text, 'utf8'));
+  }
+
+  /**
+   * A run's `[...]`: its elements are written without the brackets (a copy of them as a slice of the
+   * text would be a string of its own to measure), after a comma unless they come first, where the
+   * `[` is the entry array's own, already written.
+   */
+  run(json: string, first: boolean): void {
+    const size = Buffer.byteLength(json, 'utf8');
+    this.add(json, first ? RUN : RUN | COMMA, size);
+    this.total -= 2;
+  }
+
+  /** A `{ resource }` entry whose resource's JSON is `json`, after a comma unless it comes first. */
+  entry(json: Buffer, first: boolean): void {
+    this.add(json, first ? ENTRY : ENTRY | COMMA, json.length);
+    this.total += OPEN_ENTRY.length + 1;
+  }
+
+  private add(part: string | Buffer, kind: number, size: number): void {
+    this.parts.push(part);
+    this.kinds.push(kind);
+    this.sizes.push(size);
+    this.total += size + (kind & COMMA ? 1 : 0);
+  }
+
+  /** The pieces' bytes, in a Buffer of their exact length. */
+  bytes(): Buffer {
+    const out = Buffer.allocUnsafe(this.total);
+    let at = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = this.parts[i];
+      const kind = this.kinds[i];
+      const size = this.sizes[i];
+      if (typeof part === 'string') {
+        if (kind === TEXT) {
+          out.write(part, at, size, 'utf8');
+          at += size;
+        } else {
+          // Without its `]` (the length given stops before it): `[` and the elements, where the
+          // `[` becomes the comma, or falls on the entry array's `[` just before.
+          if (!(kind & COMMA)) at--;
+          out.write(part, at, size - 1, 'utf8');
+          if (kind & COMMA) out[at] = COMMA_BYTE;
+          at += size - 1;
+        }
+      } else {
+        if (kind & COMMA) out[at++] = COMMA_BYTE;
+        out.set(OPEN_ENTRY, at);
+        at += OPEN_ENTRY.length;
+        out.set(part, at);
+        at += size;
+        out[at++] = CLOSE_ENTRY;
+      }
+    }
+    return out;
+  }
+}
+
+/** The JSON of a plain `{ resource }` entry whose resource is remembered, else undefined. */
+function rememberedEntry(entry: BundleEntry | undefined): Buffer | undefined {
+  // An array may hold holes, which JSON.stringify writes as null.
+  if (typeof entry !== 'object' || entry === null || !entry.resource) return undefined;
+  const json = rememberedJson(entry.resource);
+  if (json === undefined) return undefined;
+  // Its only own enumerable key must be `resource` (as the engine builds entries), counted without
+  // the array Object.keys would make; for-in also counts inherited enumerable keys, which only makes
+  // such an odd entry go through JSON.stringify.
+  let keys = 0;
+  for (const key in entry) if (++keys > 1 || key !== 'resource') return undefined;
+  return json;
+}
+
 /**
  * JSON of the Bundle, exactly as JSON.stringify(bundle), yielding whenever the request's slice is
  * spent (a fresh slice when none is given).
@@ -31,42 +133,40 @@ export async function bundleJson(bundle: Bundle, slice: TimeSlice = timeSlice())
   const at = shell.indexOf(MARKED);
   if (at < 0 || shell.indexOf(MARKED, at + 1) >= 0) return serialise(bundle, 'json');
   const chunks: Buffer[] = [];
-  let parts: string[] = [shell.slice(0, at), '"entry":['];
-  // A remembered resource's JSON is written once (resource-memo.ts) and reused as it stands; the
+  let pieces = new Pieces();
+  pieces.text(`${shell.slice(0, at)}"entry":[`);
+  // A remembered resource's JSON is written once (resource-memo.ts) and copied as it stands; the
   // others are written in runs, one JSON.stringify per run of up to BLOCK entries (a call per entry
   // costs more), with the slice looked at between blocks.
   let run: BundleEntry[] = [];
-  let comma = '';
+  let first = true;
   const flush = () => {
     if (run.length === 0) return;
-    parts.push(comma, JSON.stringify(run).slice(1, -1));
-    comma = ',';
+    pieces.run(JSON.stringify(run), first);
+    first = false;
     run = [];
   };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
-    // Only a plain `{ resource }` entry (an array may hold holes, which JSON.stringify writes as null).
-    const json =
-      typeof entry === 'object' && entry !== null && entry.resource && Object.keys(entry).length === 1
-        ? rememberedJson(entry.resource)
-        : undefined;
+    const json = rememberedEntry(entry);
     if (json === undefined) run.push(entry);
     else {
       flush();
-      parts.push(comma, '{"resource":', json, '}');
-      comma = ',';
+      pieces.entry(json, first);
+      first = false;
     }
-    if (run.length === BLOCK) flush();
-    if ((i + 1) % BLOCK === 0 && slice.spent && i + 1 < entries.length) {
+    if ((i + 1) % BLOCK === 0) {
       flush();
-      chunks.push(Buffer.from(parts.join(''), 'utf8'));
-      parts = [];
-      await slice.pause();
+      if (slice.spent && i + 1 < entries.length) {
+        chunks.push(pieces.bytes());
+        pieces = new Pieces();
+        await slice.pause();
+      }
     }
   }
   flush();
-  parts.push(']', shell.slice(at + MARKED.length));
-  chunks.push(Buffer.from(parts.join(''), 'utf8'));
+  pieces.text(`]${shell.slice(at + MARKED.length)}`);
+  chunks.push(pieces.bytes());
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 

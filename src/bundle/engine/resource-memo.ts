@@ -14,17 +14,17 @@
  * would change it; when a result differs the item is mapped afresh (the calls already replayed are
  * the ones the mapper makes first, with the same arguments, and every one of them is idempotent).
  *
- * A remembered resource is kept as its JSON only, written once when it is mapped: the Bundle holds a
- * RememberedResource (its type and id, all the engine reads of an emitted resource), the serialiser
- * writes its JSON as it stands (`rememberedJson`), and any other JSON.stringify of it (a List that
- * contains it) goes through its toJSON, which gives the same bytes. Keeping strings rather than the
- * mapped objects matters: a memo of objects held millions of small objects in the old generation,
- * and marking them made garbage collection cost more than the memo saved (D-RM1). FHIR XML is written
- * from objects, so a request answered in XML maps afresh (the caller gives no memo). Entries are held
- * weakly by the item: a practice reloaded with new data leaves the old entries to the garbage
- * collector. Memory is bounded (`RESOURCE_MEMO_MB`): the memo counts what it holds, estimated from
- * each resource's JSON length, and starts afresh when over its budget (everything is mapped again as
- * it is asked for).
+ * A remembered resource is kept as its JSON only, written (and encoded to UTF-8) once when it is
+ * mapped: the Bundle holds a RememberedResource (its type and id, all the engine reads of an
+ * emitted resource), the serialiser copies its bytes as they stand (`rememberedJson`, D-SJ1), and
+ * any other JSON.stringify of it (a List that contains it) goes through its toJSON, which gives the
+ * same bytes. Keeping JSON rather than the mapped objects matters: a memo of objects held millions
+ * of small objects in the old generation, and marking them made garbage collection cost more than
+ * the memo saved (D-RM1). FHIR XML is written from objects, so a request answered in XML maps
+ * afresh (the caller gives no memo). Entries are held weakly by the item: a practice reloaded with
+ * new data leaves the old entries to the garbage collector. Memory is bounded (`RESOURCE_MEMO_MB`):
+ * the memo counts what it holds, estimated from each resource's JSON length in bytes, and starts
+ * afresh when over its budget (everything is mapped again as it is asked for).
  */
 import type { Resource } from 'fhir/r3';
 
@@ -46,29 +46,37 @@ interface Remembered {
   readonly calls: readonly Call[];
 }
 
-/** A remembered resource in a Bundle: its type and id, and its JSON. */
+/**
+ * A remembered resource in a Bundle: its type and id, and its JSON, encoded to UTF-8 once when it is
+ * mapped, so that writing an answer copies its bytes rather than joining and encoding them again on
+ * every request. Small ones share Node's pooled slabs, as any small Buffer does (D-SJ1 has the
+ * resident memory measured).
+ */
 class RememberedResource {
+  readonly json: Buffer;
+
   constructor(
     readonly resourceType: string,
     readonly id: string | undefined,
-    readonly json: string,
+    json: string,
   ) {
+    this.json = Buffer.from(json, 'utf8');
     Object.freeze(this);
   }
 
   /** As JSON.stringify writes the resource it stands for (a List's `contained`). */
   toJSON(): unknown {
-    return JSON.parse(this.json);
+    return JSON.parse(this.json.toString('utf8'));
   }
 }
 
-/** The JSON text of a remembered resource, or undefined for any other object. */
-export function rememberedJson(resource: object): string | undefined {
+/** The JSON of a remembered resource as UTF-8 bytes, or undefined for any other object. */
+export function rememberedJson(resource: object): Buffer | undefined {
   return resource instanceof RememberedResource ? resource.json : undefined;
 }
 
 /**
- * Resident bytes per byte of a remembered resource's JSON (the string, the recorded calls and inputs),
+ * Resident bytes per byte of a remembered resource's JSON (its bytes, the recorded calls and inputs),
  * a bound rather than a measure: D-RM1 gives the resident set measured.
  */
 const RESIDENT_PER_JSON_BYTE = 2;
