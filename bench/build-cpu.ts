@@ -22,6 +22,7 @@ import { ResourceMemo } from '../src/bundle/engine/resource-memo';
 import { systemClock } from '../src/clock';
 import type { StructuredQuery } from '../src/contract/structured-query';
 import { addDays } from '../src/fhir/dates';
+import { byteLength } from '../src/http/respond';
 import { bundleJson } from '../src/http/serialise-bundle';
 import { buildStructuredQuery } from '../src/operations/structured-record/build-query';
 import { DEFAULT_MEDICATION_DATE_TOLERANCE } from '../src/operations/structured-record/predefined-searches';
@@ -71,7 +72,7 @@ async function run(
     totals.build += cpuMs(t);
     t = process.cpuUsage();
     // As the service writes it: remembered resources' JSON is reused (exactly JSON.stringify(bundle)).
-    totals.bytes += (await bundleJson(bundle)).length;
+    totals.bytes += byteLength(await bundleJson(bundle));
     totals.json += cpuMs(t);
   }
 }

@@ -24,7 +24,7 @@ import {
   fhirRoutes,
   parseBody,
 } from './http/fhir-routes';
-import { serialise } from './http/respond';
+import { byteLength, serialise } from './http/respond';
 import { staticHeaders } from './http/security-headers';
 import { serialiseBundle } from './http/serialise-bundle';
 import type { Logger } from './logger';
@@ -111,7 +111,7 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
         facts.query = query;
         // Serialised here rather than in sendFhir so the Bundle's size can be measured.
         const bytes = await serialiseBundle(bundle, formats.answer, slice);
-        facts.bundleBytes = bytes.length;
+        facts.bundleBytes = byteLength(bytes);
         return bytes;
       } finally {
         facts.repositoryMs = timed.elapsedMs;

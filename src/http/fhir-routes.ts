@@ -21,7 +21,7 @@ import type { Interaction } from '../spine/interactions';
 import { jwtChecker, type JwtClaims } from '../spine/jwt';
 import { checkSspHeaders, rawHeaderCount, type SspEnvelope } from '../spine/ssp-headers';
 import type { FhirTarget } from './base-path';
-import { negotiationOf, sendFhir } from './respond';
+import { type Bytes, negotiationOf, sendFhir } from './respond';
 
 /** What the gate learned about one request; kept on res.locals for logging and audit. */
 export interface GateResult {
@@ -59,7 +59,7 @@ export interface FhirEndpoint {
     gate: GateResult,
     formats: Formats,
     body: Buffer,
-  ) => Promise<Resource | Buffer | typeof RESPONSE_SENT>;
+  ) => Promise<Resource | Bytes | typeof RESPONSE_SENT>;
 }
 
 /** Endpoints whose path carries parameters (the bulk export's job and file), one per verb. */

@@ -41,13 +41,38 @@ export function negotiationOf(req: Request): NegotiationInput {
   };
 }
 
+/**
+ * An answer's bytes: one Buffer, or several to be sent one after another (a large Bundle written a
+ * slice at a time, src/http/serialise-bundle.ts), which saves copying them all into one.
+ */
+export type Bytes = Buffer | readonly Buffer[];
+
+function isBytes(body: Resource | Bytes): body is Bytes {
+  return Buffer.isBuffer(body) || Array.isArray(body);
+}
+
+/** How many bytes they are. */
+export function byteLength(bytes: Bytes): number {
+  if (Buffer.isBuffer(bytes)) return bytes.length;
+  let length = 0;
+  for (const chunk of bytes) length += chunk.length;
+  return length;
+}
+
 /** Sends a resource, or bytes already serialised in `format`, with the exact header the spec asks for. */
-export function sendFhir(res: Response, status: number, body: Resource | Buffer, format: WireFormat): void {
-  const bytes = Buffer.isBuffer(body) ? body : serialise(body, format);
+export function sendFhir(res: Response, status: number, body: Resource | Bytes, format: WireFormat): void {
+  const bytes = isBytes(body) ? body : serialise(body, format);
   res.status(status);
   res.setHeader('Content-Type', CONTENT_TYPES[format]);
-  res.setHeader('Content-Length', String(bytes.length));
-  res.end(bytes);
+  res.setHeader('Content-Length', String(byteLength(bytes)));
+  if (Buffer.isBuffer(bytes)) {
+    res.end(bytes);
+    return;
+  }
+  // Written one after another, not corked into one writev: compression, when it is asked for, waits
+  // for the connection's drain once the socket holds enough, which a corked socket never gives.
+  for (let i = 0; i < bytes.length - 1; i++) res.write(bytes[i]);
+  res.end(bytes[bytes.length - 1]);
 }
 
 export function sendError(req: Request, res: Response, error: GpcError): void {

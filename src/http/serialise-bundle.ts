@@ -15,7 +15,7 @@ import type { Bundle, BundleEntry } from 'fhir/r3';
 import { rememberedJson } from '../bundle/engine/resource-memo';
 import type { WireFormat } from '../fhir/content-negotiation';
 import { type TimeSlice, timeSlice } from '../ops/time-slice';
-import { serialise } from './respond';
+import { type Bytes, serialise } from './respond';
 
 /** Stands for the entries in the Bundle's shell; a NUL cannot appear unescaped in any JSON text. */
 const MARK = '\u0000entries\u0000';
@@ -122,16 +122,17 @@ function rememberedEntry(entry: BundleEntry | undefined): Buffer | undefined {
 
 /**
  * JSON of the Bundle, exactly as JSON.stringify(bundle), yielding whenever the request's slice is
- * spent (a fresh slice when none is given).
+ * spent (a fresh slice when none is given): the bytes of each slice, in order (one Buffer unless it
+ * yielded), sent as they are rather than copied into one (respond.ts).
  */
-export async function bundleJson(bundle: Bundle, slice: TimeSlice = timeSlice()): Promise<Buffer> {
+export async function bundleJson(bundle: Bundle, slice: TimeSlice = timeSlice()): Promise<Buffer[]> {
   const entries = bundle.entry;
   await slice.pause();
-  if (entries === undefined || entries.length === 0) return serialise(bundle, 'json');
+  if (entries === undefined || entries.length === 0) return [serialise(bundle, 'json')];
   // Spreading keeps `entry` where it was among the Bundle's keys.
   const shell = JSON.stringify({ ...bundle, entry: MARK });
   const at = shell.indexOf(MARKED);
-  if (at < 0 || shell.indexOf(MARKED, at + 1) >= 0) return serialise(bundle, 'json');
+  if (at < 0 || shell.indexOf(MARKED, at + 1) >= 0) return [serialise(bundle, 'json')];
   const chunks: Buffer[] = [];
   let pieces = new Pieces();
   pieces.text(`${shell.slice(0, at)}"entry":[`);
@@ -167,15 +168,11 @@ export async function bundleJson(bundle: Bundle, slice: TimeSlice = timeSlice())
   flush();
   pieces.text(`]${shell.slice(at + MARKED.length)}`);
   chunks.push(pieces.bytes());
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  return chunks;
 }
 
 /** The Bundle in the wire format asked for (FHIR XML is written in one go). */
-export async function serialiseBundle(
-  bundle: Bundle,
-  format: WireFormat,
-  slice?: TimeSlice,
-): Promise<Buffer> {
+export async function serialiseBundle(bundle: Bundle, format: WireFormat, slice?: TimeSlice): Promise<Bytes> {
   if (format === 'json') return bundleJson(bundle, slice);
   await slice?.pause();
   return serialise(bundle, format);

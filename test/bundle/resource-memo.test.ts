@@ -26,7 +26,7 @@ import {
 
 /** The bytes through the memo, beside the bytes of a fresh build (JSON.stringify, no memo). */
 async function bothWays(rec: PatientRecord, q: StructuredQuery, memo: ResourceMemo) {
-  const remembered = (await bundleJson(build(rec, q, memo))).toString('utf8');
+  const remembered = Buffer.concat(await bundleJson(build(rec, q, memo))).toString('utf8');
   const fresh = JSON.stringify(build(rec, q));
   return { remembered, fresh };
 }
