@@ -55,6 +55,7 @@ import type {
   Problem,
   Topic,
 } from './model';
+import { withTopics } from './model/consultations';
 import type { Patient, Practice } from './model/people';
 import { hasConfidentialParts, redactConsultation, redactItem, redactPlan, WithheldIndex } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
@@ -570,13 +571,14 @@ class Assembly {
       const items = entries.map((e): AreaItem<RecordArea> => {
         if (e.area !== 'consultations') return redactItem(e.area, e.item, this.hidden);
         const narrowed = redactConsultation(e.item, this.hidden, namesPrimaryProblem);
-        return {
-          ...narrowed,
-          topics: narrowed.topics.map((t) => ({
+        // withTopics: the copy's header stays the store's consultation (its Encounter is remembered).
+        return withTopics(
+          narrowed,
+          narrowed.topics.map((t) => ({
             ...t,
             problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)),
           })),
-        };
+        );
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }

@@ -19,6 +19,7 @@ import type {
   TestResult,
   Topic,
 } from './model';
+import { withTopics } from './model/consultations';
 import type { WithheldItem } from './source';
 
 /** The keys of T whose value may be absent. */
@@ -118,7 +119,7 @@ export function redactConsultation(
       return e === base.entries ? base : { ...base, entries: e };
     },
   );
-  return topics === consultation.topics ? consultation : { ...consultation, topics };
+  return topics === consultation.topics ? consultation : withTopics(consultation, topics);
 }
 
 export function redactProblem(problem: Problem, hidden: Hidden): Problem {

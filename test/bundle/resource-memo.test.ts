@@ -7,8 +7,16 @@ import type { AllergyIntolerance, Bundle, Condition, MedicationRequest } from 'f
 
 import { ResourceMemo, sameValue } from '../../src/bundle/engine/resource-memo';
 import type { StructuredQuery } from '../../src/contract/structured-query';
+import { addDays, type CalendarDate } from '../../src/fhir/dates';
 import { bundleJson } from '../../src/http/serialise-bundle';
+import { buildStructuredQuery } from '../../src/operations/structured-record/build-query';
+import { DEFAULT_MEDICATION_DATE_TOLERANCE } from '../../src/operations/structured-record/predefined-searches';
+import { testPractice } from '../../src/record/memory/memory-practices';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import type { PatientRecord } from '../../src/record/model/loaded-record';
+import { syntheticPatients } from '../../tools/synthetic-practice';
+import { TODAY } from '../support/app';
+import { parameters, predefinedSearch2 } from '../support/parameters';
 import {
   allergy,
   area,
@@ -128,6 +136,39 @@ describe('the resource memo', () => {
     expect(() => {
       (resource as { id?: string }).id = 'changed';
     }).toThrow(TypeError);
+  });
+});
+
+describe('the resource memo over the memory store', () => {
+  it('maps nothing afresh on a second request for the same patients, linked consultations included', async () => {
+    const today = TODAY as CalendarDate;
+    const patients = [...syntheticPatients(40, today)];
+    const repository = new MemoryRepository({ ...testPractice(today), patients });
+    const medicationFrom = addDays(today, -365);
+    const queries = patients.map((p) =>
+      buildStructuredQuery(
+        parameters(...predefinedSearch2(p.patient.nhsNumber, medicationFrom)),
+        today,
+        DEFAULT_MEDICATION_DATE_TOLERANCE,
+      ),
+    );
+    const memo = new ResourceMemo();
+    let linkedConsultations = 0;
+    const answerAll = async () => {
+      for (const q of queries) {
+        const rec = await repository.loadRecord((await repository.findPatient(q.nhsNumber))!, q);
+        // Linked consultations are narrowed copies made afresh by every request (assemble-record.ts).
+        linkedConsultations += rec.linked?.consultations?.length ?? 0;
+        const { remembered, fresh } = await bothWays(rec, q, memo);
+        expect(remembered).toBe(fresh);
+      }
+    };
+    await answerAll();
+    expect(linkedConsultations).toBeGreaterThan(0);
+    const { mapped, reused } = memo.counts;
+    await answerAll();
+    expect(memo.counts.mapped).toBe(mapped);
+    expect(memo.counts.reused).toBeGreaterThan(reused);
   });
 });
 

@@ -18,6 +18,7 @@ import { PROFILE } from '../../fhir/profiles';
 import type {
   Consultation,
   ConsultationEntry,
+  ConsultationHeader,
   ConsultationNote,
   DiaryEntry,
   ItemRef,
@@ -36,7 +37,7 @@ const STRUCTURE_ORDER = {
 
 /** When the consultation was last edited: the `date` of every structure List (List page — consultation
  * structure). */
-export function lastEdited(c: Consultation): Timestamp {
+export function lastEdited(c: ConsultationHeader): Timestamp {
   return c.lastEdited ?? c.recorded;
 }
 
@@ -51,7 +52,8 @@ function lengthInMinutes(start: string, end: string | undefined): number | undef
   return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 60000) : undefined;
 }
 
-export function encounterResource(c: Consultation, ctx: MappingContext): Encounter {
+/** From the header only (no topics): the memo keys it by the store's consultation (headerOf). */
+export function encounterResource(c: ConsultationHeader, ctx: MappingContext): Encounter {
   const participant: EncounterParticipant[] = [
     {
       type: participantType(CORE_SYSTEM.gpcParticipantType, 'REC', 'recorder'),
@@ -95,7 +97,7 @@ export function encounterResource(c: Consultation, ctx: MappingContext): Encount
  * issued). */
 export function commentNoteResource(
   note: ConsultationNote,
-  c: Consultation,
+  c: ConsultationHeader,
   ctx: MappingContext,
 ): Observation {
   const encounter = ctx.encounter(c.id);
