@@ -3,6 +3,9 @@
  * D-RM1): an answer built through the memo is byte for byte the answer built afresh, whatever the
  * previous requests for the same items asked for, and a remembered resource cannot be changed.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 import type { AllergyIntolerance, Bundle, Condition, MedicationRequest } from 'fhir/r3';
 
 import { ResourceMemo, sameValue } from '../../src/bundle/engine/resource-memo';
@@ -189,12 +192,74 @@ describe('the resource memo’s memory budget (RESOURCE_MEMO_MB)', () => {
   });
 });
 
+describe('the resource memo’s count of what it holds', () => {
+  // A full collection on demand, so that items dropped by the test are collected when it says so.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  /** Collects until `done` (the registry's callbacks run as tasks after a collection). */
+  async function collectUntil(done: () => boolean, rounds = 50): Promise<void> {
+    for (let i = 0; i < rounds && !done(); i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  const ITEMS = 40;
+  /** A practice's worth of items, made afresh (a practice loaded again), each remembered in `memo`. */
+  const loadAndMap = (memo: ResourceMemo): object[] => {
+    const items = Array.from({ length: ITEMS }, (_, i) => ({ id: `o${String(i).padStart(3, '0')}` }));
+    for (const item of items)
+      memo.plain(item, 'organisation', [], () => ({ resourceType: 'Organization', id: item.id }));
+    return items;
+  };
+  const bytesOfOne = (() => {
+    const memo = new ResourceMemo();
+    memo.plain({}, 'organisation', [], () => ({ resourceType: 'Organization', id: 'o000' }));
+    return memo.heldBytes;
+  })();
+
+  it('gives back what a collected item held, so a reloaded practice does not make it start afresh', async () => {
+    // Room for one practice's resources, not two.
+    const memo = new ResourceMemo(bytesOfOne * ITEMS * 1.5);
+    let practice: object[] | undefined = loadAndMap(memo);
+    expect(memo.heldBytes).toBe(bytesOfOne * ITEMS);
+    const kept = practice[0];
+    practice = undefined; // the practice reloaded: its old items go, but one is still in use
+    await collectUntil(() => memo.heldBytes === bytesOfOne);
+    expect(memo.heldBytes).toBe(bytesOfOne);
+    practice = loadAndMap(memo);
+    expect(memo.counts.cleared).toBe(0);
+    expect(memo.heldBytes).toBe(bytesOfOne * (ITEMS + 1));
+    // The item still in use kept its entry.
+    const reused = memo.counts.reused;
+    memo.plain(kept, 'organisation', [], () => ({ resourceType: 'Organization', id: 'o000' }));
+    expect(memo.counts.reused).toBe(reused + 1);
+  });
+
+  it('does not give back twice what it let go when it started afresh', async () => {
+    // Room for a quarter of a practice: it starts afresh several times, then items of every
+    // generation are collected.
+    const memo = new ResourceMemo(bytesOfOne * (ITEMS / 4));
+    let practice: object[] | undefined = loadAndMap(memo);
+    expect(memo.counts.cleared).toBeGreaterThan(1);
+    expect(memo.heldBytes).toBeGreaterThan(0);
+    expect(practice.length).toBe(ITEMS);
+    practice = undefined;
+    await collectUntil(() => memo.heldBytes <= 0);
+    expect(memo.heldBytes).toBe(0);
+    // Any collection of the earlier generations' items still to come counts for nothing.
+    await collectUntil(() => false, 3);
+    expect(memo.heldBytes).toBe(0);
+  });
+});
+
 describe('sameValue (what decides reuse)', () => {
   it('compares structure, and key order, which decides the JSON bytes', () => {
     expect(sameValue({ reference: 'Patient/1' }, { reference: 'Patient/1' })).toBe(true);
     expect(sameValue({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
     expect(sameValue([1, { a: [2] }], [1, { a: [2] }])).toBe(true);
     expect(sameValue([1], { 0: 1 })).toBe(false);
+    expect(sameValue([1, 2], [1])).toBe(false);
+    expect(sameValue([{ a: 1 }], [{ a: 2 }])).toBe(false);
     expect(sameValue({ a: undefined }, {})).toBe(false);
     expect(sameValue(undefined, { display: 'x' })).toBe(false);
   });
