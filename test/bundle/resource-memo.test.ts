@@ -252,6 +252,19 @@ describe('the resource memo’s count of what it holds', () => {
   });
 });
 
+describe('the resource memo’s interned references', () => {
+  it('hands out one frozen reference per practice and target, counted in what it holds', () => {
+    const memo = new ResourceMemo();
+    const practice = {};
+    const gp = memo.interned(practice).reference('Practitioner', 'gp1');
+    expect(gp).toEqual({ reference: 'Practitioner/gp1' });
+    expect(memo.interned(practice).reference('Practitioner', 'gp1')).toBe(gp);
+    expect(memo.interned({}).reference('Practitioner', 'gp1')).not.toBe(gp);
+    expect(Object.isFrozen(gp)).toBe(true);
+    expect(memo.heldBytes).toBeGreaterThan(0);
+  });
+});
+
 describe('sameValue (what decides reuse)', () => {
   it('compares structure, and key order, which decides the JSON bytes', () => {
     expect(sameValue({ reference: 'Patient/1' }, { reference: 'Patient/1' })).toBe(true);

@@ -26,7 +26,7 @@
  * each resource's JSON length, and starts afresh when over its budget (everything is mapped again as
  * it is asked for).
  */
-import type { Resource } from 'fhir/r3';
+import type { Reference, Resource } from 'fhir/r3';
 
 import type { MappingContext } from '../mapping-context';
 
@@ -153,7 +153,39 @@ function replays(calls: readonly Call[], ctx: MappingContext): boolean {
   return true;
 }
 
+/** Resident bytes per interned reference or identifier beside its key (a bound, as RESIDENT_PER_JSON_BYTE). */
+const INTERNED_ENTRY_BYTES = 160;
+
+/**
+ * The references and identifiers a practice's MappingContext hands out, one frozen object for the same
+ * arguments: replaying a recorded call then gets the very object it recorded, and sameValue answers at
+ * its first test instead of walking a fresh object (a request replays some 350 such calls). Only an
+ * optimisation: a result made otherwise is compared structurally as before. Held per practice object,
+ * counted like an item's entries, and let go with the practice or when the memo starts afresh.
+ */
+export class Interned {
+  private readonly references = new Map<string, Map<string, Reference>>();
+
+  constructor(
+    private readonly memo: ResourceMemo,
+    private readonly account: Account,
+  ) {}
+
+  /** `{ reference: "<type>/<id>" }`. */
+  reference(type: string, id: string): Reference {
+    let table = this.references.get(type);
+    if (!table) this.references.set(type, (table = new Map<string, Reference>()));
+    let r = table.get(id);
+    if (r === undefined) {
+      table.set(id, (r = Object.freeze({ reference: `${type}/${id}` })));
+      this.memo.holdInterned(this.account, INTERNED_ENTRY_BYTES + id.length * 2);
+    }
+    return r;
+  }
+}
+
 export class ResourceMemo {
+  private interning = new WeakMap<object, Interned>();
   private byItem = new WeakMap<object, Entries>();
   /** Estimated resident bytes held (RESIDENT_PER_JSON_BYTE) by items still alive. */
   private held = 0;
@@ -172,6 +204,24 @@ export class ResourceMemo {
   /** Estimated resident bytes held for items still alive (what the budget is compared with). */
   get heldBytes(): number {
     return this.held;
+  }
+
+  /** The interned references and identifiers of a practice (its store object: one per load). */
+  interned(practice: object): Interned {
+    let interned = this.interning.get(practice);
+    if (interned === undefined) {
+      const account = { generation: this.generation, bytes: 0 };
+      this.interning.set(practice, (interned = new Interned(this, account)));
+      this.collected.register(practice, account);
+    }
+    return interned;
+  }
+
+  /** Counts an interned entry (Interned); past the budget the memo starts afresh at its next mapping. */
+  holdInterned(account: Account, bytes: number): void {
+    if (account.generation !== this.generation) return;
+    account.bytes += bytes;
+    this.held += bytes;
   }
 
   /**
@@ -263,6 +313,7 @@ export class ResourceMemo {
       // Over budget: let everything go (the entries are only reachable through this map); accounts of
       // the old generation are no longer counted when their items are collected.
       this.byItem = new WeakMap();
+      this.interning = new WeakMap();
       this.held = 0;
       this.generation++;
       entries = undefined;
