@@ -23,8 +23,8 @@
  * from objects, so a request answered in XML maps afresh (the caller gives no memo). Entries are held
  * weakly by the item: a practice reloaded with new data leaves the old entries to the garbage
  * collector. Memory is bounded (`RESOURCE_MEMO_MB`): the memo counts what it holds, estimated from
- * each resource's JSON length, and starts afresh when over its budget (everything is mapped again as
- * it is asked for).
+ * each resource's JSON length, takes an item's share off when the item is collected (D-MB2), and
+ * starts afresh when over its budget (everything is mapped again as it is asked for).
  */
 import type { Reference, Resource } from 'fhir/r3';
 
