@@ -1,0 +1,179 @@
+/**
+ * What record assembly (assemble-record.ts) knows of one patient's stored items whatever the query:
+ * the items by reference, the problems and what links to them, the topic links and what is withheld.
+ * Assembly builds one per request from the candidate round (the PostgreSQL store's case); a store
+ * whose items live as long as it does (the memory store) builds one per patient when it loads them
+ * and hands it over with every round (CandidateRound.index), so none of this is redone per request
+ * (issue 15; docs/decisions.md D-RA1).
+ */
+import {
+  ActorIdSet,
+  AREA_KIND,
+  type AreaItem,
+  collectActors,
+  RECORD_AREAS,
+  type RecordArea,
+} from './item-refs';
+import type { ItemKind, ItemRef, Problem } from './model';
+import { WithheldIndex } from './redact';
+import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
+
+/** An item of any area with its place, discriminated by area. */
+export type AnyPlaced = {
+  [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> };
+}[RecordArea];
+
+/** Values by reference, held by kind then id: no `kind:id` string is built per question. */
+export class RefMap<V> {
+  private readonly byKind = new Map<ItemKind, Map<string, V>>();
+
+  get(kind: ItemKind, id: string): V | undefined {
+    return this.byKind.get(kind)?.get(id);
+  }
+
+  set(kind: ItemKind, id: string, value: V): void {
+    let ofKind = this.byKind.get(kind);
+    if (!ofKind) this.byKind.set(kind, (ofKind = new Map<string, V>()));
+    ofKind.set(id, value);
+  }
+
+  /** Every entry, for copying. */
+  *entries(): IterableIterator<readonly [ItemKind, string, V]> {
+    for (const [kind, ofKind] of this.byKind) for (const [id, value] of ofKind) yield [kind, id, value];
+  }
+}
+
+/** Actor ids an item names, flattened as `[field, id, field, id, ...]` without repeats. */
+type ItemActors = readonly string[];
+type ActorField = 'practitioners' | 'organisations' | 'locations' | 'healthcareServices' | 'devices';
+const ACTOR_FIELDS: readonly ActorField[] = [
+  'practitioners',
+  'organisations',
+  'locations',
+  'healthcareServices',
+  'devices',
+];
+
+export class RecordIndex {
+  readonly withheld: WithheldIndex;
+  /** The patient's problems by id, in dataset order. */
+  readonly problems = new Map<string, Placed<Problem>>();
+  /** Problems whose links (linked items, promoted item) name a ref, in dataset order. */
+  readonly problemsLinking = new RefMap<Placed<Problem>[]>();
+  readonly topicLinks = new Map<string, TopicLink[]>();
+  /** Every item indexed so far, under each ref that names it (a plan under each issue too). */
+  readonly items = new RefMap<AnyPlaced>();
+  /** Each stored item's actors, for an index kept across requests (its items are long-lived). */
+  private readonly actors?: WeakMap<object, ItemActors>;
+
+  /**
+   * From a round's hub; `longLived`: the items are the store's own objects, the same on every
+   * request, so what is derived from one item alone is kept with the index.
+   */
+  constructor(hub: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>, longLived = false) {
+    this.withheld = new WithheldIndex(hub.withheld);
+    if (longLived) this.actors = new WeakMap();
+    for (const placed of bySeq(hub.problems)) {
+      const problem = placed.item;
+      this.problems.set(problem.id, placed);
+      this.observeOne({ area: 'problems', seq: placed.seq, item: problem });
+      if (problem.actualProblem) this.linking(problem.actualProblem, placed);
+      for (const ref of problem.linkedItems ?? []) this.linking(ref, placed);
+    }
+    for (const link of hub.topicLinks) {
+      const list = this.topicLinks.get(link.problemId);
+      if (list) list.push(link);
+      else this.topicLinks.set(link.problemId, [link]);
+    }
+  }
+
+  /**
+   * A store's index of a whole patient, kept as long as the store holds the items: every area's
+   * items are indexed and their own withheld flags marked, as if every item had been loaded.
+   */
+  static ofPatient(items: PlacedItems, hub: Pick<CandidateRound, 'topicLinks' | 'withheld'>): RecordIndex {
+    const index = new RecordIndex({ ...hub, problems: items.problems ?? [] }, true);
+    index.observe(items);
+    return index;
+  }
+
+  /** A copy that may be changed (of an index a store keeps, which must not be). */
+  copy(round: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>): RecordIndex {
+    const copy = new RecordIndex(round);
+    for (const [kind, id, entry] of this.items.entries()) copy.items.set(kind, id, entry);
+    copy.withheld.markAll(this.withheld);
+    return copy;
+  }
+
+  private linking(ref: ItemRef, problem: Placed<Problem>): void {
+    const list = this.problemsLinking.get(ref.kind, ref.id);
+    if (list) list.push(problem);
+    else this.problemsLinking.set(ref.kind, ref.id, [problem]);
+  }
+
+  item(ref: ItemRef): AnyPlaced | undefined {
+    return this.items.get(ref.kind, ref.id);
+  }
+
+  /** Indexes loaded items (a plan under its own ref and each issue's) and learns what is withheld. */
+  observe(items: PlacedItems): void {
+    for (const area of RECORD_AREAS) {
+      const placed = items[area];
+      if (placed === undefined) continue;
+      for (const p of placed) this.observeOne({ area, seq: p.seq, item: p.item } as AnyPlaced);
+    }
+  }
+
+  private observeOne(entry: AnyPlaced): void {
+    const kind = AREA_KIND[entry.area];
+    const id = entry.item.id;
+    this.items.set(kind, id, entry);
+    // The store's withheld list is authoritative; the items' own flags back it up so nothing leaks.
+    if (entry.item.confidential === true) this.withheld.markId(kind, id, 'confidential');
+    if (entry.area === 'medication') {
+      for (const issue of entry.item.issues) {
+        this.items.set('medicationIssue', issue.id, entry);
+        if (issue.confidential === true || entry.item.confidential === true)
+          this.withheld.markId('medicationIssue', issue.id, 'confidential');
+      }
+    }
+    if (entry.area === 'referrals' && entry.item.status === 'entered-in-error')
+      this.withheld.markId(kind, id, 'enteredInError');
+    if (entry.area === 'immunisationStatuses' && entry.item.enteredInError === true)
+      this.withheld.markId(kind, id, 'enteredInError');
+  }
+
+  /**
+   * Adds the actors a returned item names. With long-lived items, those of an item that redaction
+   * left as it is (the store's own object) are found once and kept.
+   */
+  collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, into: ActorIdSet): void {
+    let list = this.actors?.get(item);
+    if (list === undefined) {
+      // Only the store's own objects are kept (never a redacted copy made for one request).
+      if (!this.actors || this.items.get(AREA_KIND[area], item.id)?.item !== item) {
+        collectActors(area, item, into);
+        return;
+      }
+      list = flatActors(area, item);
+      this.actors.set(item, list);
+    }
+    for (let i = 0; i < list.length; i += 2) into[list[i] as ActorField].add(list[i + 1]);
+  }
+}
+
+function flatActors<A extends RecordArea>(area: A, item: AreaItem<A>): ItemActors {
+  const own = new ActorIdSet();
+  collectActors(area, item, own);
+  const flat: string[] = [];
+  for (const field of ACTOR_FIELDS) for (const id of own[field]) flat.push(field, id);
+  return flat;
+}
+
+/** In dataset order; the list itself when it already is (a store usually returns it so). */
+export function bySeq<T extends { readonly seq: number }>(items: readonly T[]): readonly T[] {
+  for (let i = 1; i < items.length; i++) {
+    if (items[i - 1].seq > items[i].seq) return [...items].sort((a, b) => a.seq - b.seq);
+  }
+  return items;
+}
