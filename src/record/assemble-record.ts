@@ -32,7 +32,7 @@ import { CLINICAL_AREAS } from '../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { timeSlice } from '../ops/time-slice';
 import { expandActors } from './expand-actors';
-import { PRIMARY_FILTERS, selectConsultations } from './filters';
+import { medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
   AREA_KIND,
@@ -266,6 +266,7 @@ class Assembly {
         selectConsultations(
           all.map((p) => p.item),
           q.consultations,
+          this.index,
         ),
       );
       this.primary.consultations = this.select('consultations', all, (item) => chosen.has(item));
@@ -294,7 +295,10 @@ class Assembly {
     for (const area of PLAIN_AREAS) {
       const areaQuery = q[area];
       if (areaQuery === undefined) continue;
-      const passes = PRIMARY_FILTERS[area] as (item: AreaItem<PlainArea>, query: typeof areaQuery) => boolean;
+      const passes = (area === 'medication' ? this.medicationFilter : PRIMARY_FILTERS[area]) as (
+        item: AreaItem<PlainArea>,
+        query: typeof areaQuery,
+      ) => boolean;
       const candidates = (c[area] ?? []) as readonly Placed<AreaItem<PlainArea>>[];
       this.primary.plain.set(
         area,
@@ -302,6 +306,12 @@ class Assembly {
       );
     }
   }
+
+  /** PRIMARY_FILTERS.medication, with each plan's active interval kept by the index. */
+  private readonly medicationFilter = (
+    plan: AreaItem<'medication'>,
+    q: NonNullable<StructuredQuery['medication']>,
+  ): boolean => medicationMatches(plan, q.searchFromDate, this.index);
 
   /**
    * The items of one primary list: those passing the filter, in dataset order, confidential ones

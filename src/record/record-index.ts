@@ -14,7 +14,15 @@ import {
   RECORD_AREAS,
   type RecordArea,
 } from './item-refs';
-import type { ItemKind, ItemRef, Problem } from './model';
+import {
+  consultationRecency,
+  hasContent,
+  type ItemFacts,
+  medicationActiveSpan,
+  type RecencyKey,
+  type RecordSpan,
+} from './filters';
+import type { Consultation, ItemKind, ItemRef, MedicationPlan, Problem } from './model';
 import { WithheldIndex } from './redact';
 import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
 
@@ -54,7 +62,15 @@ const ACTOR_FIELDS: readonly ActorField[] = [
   'devices',
 ];
 
-export class RecordIndex {
+/** What is kept of one stored item (null: derived, and there is none). */
+class Remembered {
+  actors: ItemActors | undefined = undefined;
+  span: RecordSpan | null | undefined = undefined;
+  recency: RecencyKey | null | undefined = undefined;
+  content: boolean | undefined = undefined;
+}
+
+export class RecordIndex implements ItemFacts {
   readonly withheld: WithheldIndex;
   /** The patient's problems by id, in dataset order. */
   readonly problems = new Map<string, Placed<Problem>>();
@@ -63,8 +79,8 @@ export class RecordIndex {
   readonly topicLinks = new Map<string, TopicLink[]>();
   /** Every item indexed so far, under each ref that names it (a plan under each issue too). */
   readonly items = new RefMap<AnyPlaced>();
-  /** Each stored item's actors, for an index kept across requests (its items are long-lived). */
-  private readonly actors?: WeakMap<object, ItemActors>;
+  /** What is derived from each stored item alone, for an index kept across requests (long-lived items). */
+  private readonly remembered?: WeakMap<object, Remembered>;
 
   /**
    * From a round's hub; `longLived`: the items are the store's own objects, the same on every
@@ -72,7 +88,7 @@ export class RecordIndex {
    */
   constructor(hub: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>, longLived = false) {
     this.withheld = new WithheldIndex(hub.withheld);
-    if (longLived) this.actors = new WeakMap();
+    if (longLived) this.remembered = new WeakMap();
     for (const placed of bySeq(hub.problems)) {
       const problem = placed.item;
       this.problems.set(problem.id, placed);
@@ -144,21 +160,46 @@ export class RecordIndex {
   }
 
   /**
-   * Adds the actors a returned item names. With long-lived items, those of an item that redaction
-   * left as it is (the store's own object) are found once and kept.
+   * What is kept of an item: only with long-lived items, and only of the store's own objects (never
+   * of a copy redaction made for one request).
    */
+  private kept(kind: ItemKind, item: { readonly id: string }): Remembered | undefined {
+    if (!this.remembered) return undefined;
+    let kept = this.remembered.get(item);
+    if (kept === undefined && this.items.get(kind, item.id)?.item === item)
+      this.remembered.set(item, (kept = new Remembered()));
+    return kept;
+  }
+
+  /** Adds the actors a returned item names. */
   collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, into: ActorIdSet): void {
-    let list = this.actors?.get(item);
-    if (list === undefined) {
-      // Only the store's own objects are kept (never a redacted copy made for one request).
-      if (!this.actors || this.items.get(AREA_KIND[area], item.id)?.item !== item) {
-        collectActors(area, item, into);
-        return;
-      }
-      list = flatActors(area, item);
-      this.actors.set(item, list);
+    const kept = this.kept(AREA_KIND[area], item);
+    if (!kept) {
+      collectActors(area, item, into);
+      return;
     }
+    const list = (kept.actors ??= flatActors(area, item));
     for (let i = 0; i < list.length; i += 2) into[list[i] as ActorField].add(list[i + 1]);
+  }
+
+  medicationSpan(plan: MedicationPlan): RecordSpan | undefined {
+    const kept = this.kept('medicationPlan', plan);
+    if (!kept) return medicationActiveSpan(plan);
+    if (kept.span === undefined) kept.span = medicationActiveSpan(plan) ?? null;
+    return kept.span ?? undefined;
+  }
+
+  hasContent(consultation: Consultation): boolean {
+    const kept = this.kept('consultation', consultation);
+    if (!kept) return hasContent(consultation);
+    return (kept.content ??= hasContent(consultation));
+  }
+
+  recency(consultation: Consultation): RecencyKey | undefined {
+    const kept = this.kept('consultation', consultation);
+    if (!kept) return consultationRecency(consultation);
+    if (kept.recency === undefined) kept.recency = consultationRecency(consultation) ?? null;
+    return kept.recency ?? undefined;
   }
 }
 
