@@ -35,7 +35,6 @@ import { expandActors } from './expand-actors';
 import { medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
-  AREA_KIND,
   type AreaItem,
   KIND_AREA,
   RECORD_AREAS,
@@ -488,7 +487,7 @@ class Assembly {
           this.linkProblemsOf(entry.area, entry.item, { via: 'problem', kind: 'problem' });
         if (entry.area === 'investigations' && hasConfidentialParts(entry.item))
           this.recordWithheld({ via: 'problem', kind: 'investigation' });
-        const recordedIn = recordingConsultation(entry, ref);
+        const recordedIn = this.recordingConsultation(entry, ref);
         if (recordedIn !== undefined)
           this.consider({ kind: 'consultation', id: recordedIn }, 'encounter', 'problem', next);
         this.linkSupporting(entry.area, entry.item, next);
@@ -500,20 +499,18 @@ class Assembly {
   /** The problems linked to an item (for a plan: to the plan or any of its shared issues). */
   private linkProblemsOf<A extends RecordArea>(area: A, item: AreaItem<A>, withheldAs: WithheldLink): void {
     if (this.disabled('problems')) return;
-    this.linkProblemsTo(AREA_KIND[area], item.id, withheldAs);
-    if (area === 'medication') {
-      for (const issue of (item as AreaItem<'medication'>).issues) {
-        if (!this.withheld.isHiddenId('medicationIssue', issue.id))
-          this.linkProblemsTo('medicationIssue', issue.id, withheldAs);
-      }
-    }
-  }
-
-  private linkProblemsTo(kind: ItemRef['kind'], id: string, withheldAs: WithheldLink): void {
-    for (const problem of this.index.problemsLinking.get(kind, id) ?? []) {
+    for (const problem of this.index.problemsLinkingItem(area, item)) {
       if (problem.item.confidential === true) this.recordWithheld(withheldAs);
       else this.addLinkedProblem(problem);
     }
+  }
+
+  /** The consultation in which a linked item (or the linked issue of a plan) was recorded. */
+  private recordingConsultation(entry: AnyPlaced, ref: ItemRef): string | undefined {
+    if (entry.area === 'consultations' || entry.area === 'problems') return undefined;
+    if (entry.area === 'medication' && ref.kind === 'medicationIssue')
+      return this.index.issueConsultation(entry.item, ref.id);
+    return entry.item.consultationId;
   }
 
   private linkSupporting<A extends RecordArea>(area: A, item: AreaItem<A>, next: Pending[]): void {
@@ -656,15 +653,6 @@ class Assembly {
       ...(withheldLinks.length > 0 && { withheldLinks }),
     };
   }
-}
-
-/** The consultation in which a linked item (or the linked issue of a plan) was recorded. */
-function recordingConsultation(entry: AnyPlaced, ref: ItemRef): string | undefined {
-  if (entry.area === 'consultations' || entry.area === 'problems') return undefined;
-  if (entry.area === 'medication' && ref.kind === 'medicationIssue') {
-    return entry.item.issues.find((i) => i.id === ref.id)?.consultationId;
-  }
-  return entry.item.consultationId;
 }
 
 /** Actors in id order: stores may return rows in any order, output must not depend on it. */

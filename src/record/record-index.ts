@@ -68,7 +68,12 @@ class Remembered {
   span: RecordSpan | null | undefined = undefined;
   recency: RecencyKey | null | undefined = undefined;
   content: boolean | undefined = undefined;
+  linking: readonly Placed<Problem>[] | undefined = undefined;
+  /** A plan's issues' recording consultations, by issue id. */
+  issueConsultations: ReadonlyMap<string, string | undefined> | undefined = undefined;
 }
+
+const NONE: readonly Placed<Problem>[] = [];
 
 export class RecordIndex implements ItemFacts {
   readonly withheld: WithheldIndex;
@@ -180,6 +185,41 @@ export class RecordIndex implements ItemFacts {
     }
     const list = (kept.actors ??= flatActors(area, item));
     for (let i = 0; i < list.length; i += 2) into[list[i] as ActorField].add(list[i + 1]);
+  }
+
+  /**
+   * The problems whose links name an item (a plan: the plan or any of its issues not withheld), in
+   * that order, each list in dataset order.
+   */
+  problemsLinkingItem<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
+    const kept = this.kept(AREA_KIND[area], item);
+    if (!kept) return this.findProblemsLinking(area, item);
+    return (kept.linking ??= this.findProblemsLinking(area, item));
+  }
+
+  private findProblemsLinking<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
+    const own = this.problemsLinking.get(AREA_KIND[area], item.id);
+    if (area !== 'medication') return own ?? NONE;
+    let found: Placed<Problem>[] | undefined = own && [...own];
+    for (const issue of (item as AreaItem<'medication'>).issues) {
+      const linking = this.problemsLinking.get('medicationIssue', issue.id);
+      if (linking === undefined || this.withheld.isHiddenId('medicationIssue', issue.id)) continue;
+      (found ??= []).push(...linking);
+    }
+    return found ?? NONE;
+  }
+
+  /** The consultation in which one of a plan's issues was recorded. */
+  issueConsultation(plan: MedicationPlan, issueId: string): string | undefined {
+    const kept = this.kept('medicationPlan', plan);
+    if (!kept) return plan.issues.find((i) => i.id === issueId)?.consultationId;
+    if (!kept.issueConsultations) {
+      const byId = new Map<string, string | undefined>();
+      // The first issue with the id, as find gives.
+      for (const i of plan.issues) if (!byId.has(i.id)) byId.set(i.id, i.consultationId);
+      kept.issueConsultations = byId;
+    }
+    return kept.issueConsultations.get(issueId);
   }
 
   medicationSpan(plan: MedicationPlan): RecordSpan | undefined {

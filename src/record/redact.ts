@@ -135,28 +135,26 @@ export function redactConsultation(
   hidden: Hidden,
   narrow?: (topic: Topic) => boolean,
 ): Consultation {
-  const entries = (list: readonly ConsultationEntry[]): readonly ConsultationEntry[] =>
-    kept(list, (e) => (e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e)));
-  const topics = mapped(
-    kept(consultation.topics, (t) => !narrow || narrow(t)),
-    (topic): Topic => {
-      let base = topic;
-      if (topic.problemIds) {
-        const problemIds = kept(topic.problemIds, (id) => !hidden({ kind: 'problem', id }));
-        if (problemIds !== topic.problemIds) base = { ...topic, problemIds };
-      }
-      if (base.headings) {
-        const headings = mapped(base.headings, (h) => {
-          const e = entries(h.entries);
-          return e === h.entries ? h : { ...h, entries: e };
-        });
-        return headings === base.headings ? base : { ...base, headings };
-      }
-      if (!base.entries) return base;
-      const e = entries(base.entries);
-      return e === base.entries ? base : { ...base, entries: e };
-    },
-  );
+  const keepEntry = (e: ConsultationEntry) =>
+    e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e);
+  const entries = (list: readonly ConsultationEntry[]): readonly ConsultationEntry[] => kept(list, keepEntry);
+  const topics = mapped(narrow ? kept(consultation.topics, narrow) : consultation.topics, (topic): Topic => {
+    let base = topic;
+    if (topic.problemIds && hidden !== NOTHING_HIDDEN) {
+      const problemIds = kept(topic.problemIds, (id) => !hidden({ kind: 'problem', id }));
+      if (problemIds !== topic.problemIds) base = { ...topic, problemIds };
+    }
+    if (base.headings) {
+      const headings = mapped(base.headings, (h) => {
+        const e = entries(h.entries);
+        return e === h.entries ? h : { ...h, entries: e };
+      });
+      return headings === base.headings ? base : { ...base, headings };
+    }
+    if (!base.entries) return base;
+    const e = entries(base.entries);
+    return e === base.entries ? base : { ...base, entries: e };
+  });
   return topics === consultation.topics ? consultation : { ...consultation, topics };
 }
 
