@@ -509,7 +509,7 @@ class Assembly {
   private recordingConsultation(entry: AnyPlaced, ref: ItemRef): string | undefined {
     if (entry.area === 'consultations' || entry.area === 'problems') return undefined;
     if (entry.area === 'medication' && ref.kind === 'medicationIssue')
-      return this.index.issueConsultation(entry.item, ref.id);
+      return entry.item.issues.find((i) => i.id === ref.id)?.consultationId;
     return entry.item.consultationId;
   }
 
@@ -590,15 +590,24 @@ class Assembly {
     this.output ??= this.buildOutput();
     const ids = new ActorIdSet();
     ids.practitioner(patient.usualGpId);
-    for (const [area, item] of this.output.all) this.index.collectActors(area, item, ids);
+    const { areas, linked } = this.output;
+    const add = (area: RecordArea, items: readonly AreaItem<RecordArea>[] | undefined) => {
+      if (items) for (const item of items) this.index.collectActors(area, item, ids);
+    };
+    add('allergies', areas.allergies?.active.items);
+    add('allergies', areas.allergies?.resolved?.items);
+    add('consultations', areas.consultations?.items);
+    add('problems', areas.problems?.items);
+    add('immunisations', areas.immunisations?.items);
+    add('immunisationStatuses', areas.immunisations?.statuses);
+    for (const area of this.primary.plain.keys()) add(area, areas[area]?.items);
+    if (linked) for (const area of RECORD_AREAS) add(area, linked[area]);
     return ids;
   }
 
   private output?: {
     readonly areas: Partial<Pick<PatientRecord, ClinicalArea>>;
     readonly linked?: PatientClinicalRecord;
-    /** Every returned item, for actor collection. */
-    readonly all: readonly (readonly [RecordArea, AreaItem<RecordArea>])[];
   };
 
   private buildOutput(): NonNullable<Assembly['output']> {
@@ -621,18 +630,7 @@ class Assembly {
       ...Object.fromEntries([...p.plain].map(([area, selected]) => [area, this.result(area, selected)])),
     };
     const linked = this.linkedRecord();
-    const all: (readonly [RecordArea, AreaItem<RecordArea>])[] = [];
-    const add = (area: RecordArea, items: readonly AreaItem<RecordArea>[] | undefined) => {
-      for (const item of items ?? []) all.push([area, item]);
-    };
-    add('allergies', [...(areas.allergies?.active.items ?? []), ...(areas.allergies?.resolved?.items ?? [])]);
-    add('consultations', areas.consultations?.items);
-    add('problems', areas.problems?.items);
-    add('immunisations', areas.immunisations?.items);
-    add('immunisationStatuses', areas.immunisations?.statuses);
-    for (const area of p.plain.keys()) add(area, areas[area]?.items);
-    for (const area of RECORD_AREAS) add(area, linked?.[area]);
-    return { areas, ...(linked && { linked }), all };
+    return { areas, ...(linked && { linked }) };
   }
 
   toRecord(patient: Patient, practice: Practice, actors: Actors): PatientRecord {
@@ -657,5 +655,9 @@ class Assembly {
 
 /** Actors in id order: stores may return rows in any order, output must not depend on it. */
 function byId<T extends { readonly id: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < items.length; i++) {
+    if (items[i - 1].id > items[i].id)
+      return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+  return [...items];
 }

@@ -69,11 +69,10 @@ class Remembered {
   recency: RecencyKey | null | undefined = undefined;
   content: boolean | undefined = undefined;
   linking: readonly Placed<Problem>[] | undefined = undefined;
-  /** A plan's issues' recording consultations, by issue id. */
-  issueConsultations: ReadonlyMap<string, string | undefined> | undefined = undefined;
 }
 
 const NONE: readonly Placed<Problem>[] = [];
+const NO_ACTORS: ItemActors = [];
 
 export class RecordIndex implements ItemFacts {
   readonly withheld: WithheldIndex;
@@ -209,19 +208,6 @@ export class RecordIndex implements ItemFacts {
     return found ?? NONE;
   }
 
-  /** The consultation in which one of a plan's issues was recorded. */
-  issueConsultation(plan: MedicationPlan, issueId: string): string | undefined {
-    const kept = this.kept('medicationPlan', plan);
-    if (!kept) return plan.issues.find((i) => i.id === issueId)?.consultationId;
-    if (!kept.issueConsultations) {
-      const byId = new Map<string, string | undefined>();
-      // The first issue with the id, as find gives.
-      for (const i of plan.issues) if (!byId.has(i.id)) byId.set(i.id, i.consultationId);
-      kept.issueConsultations = byId;
-    }
-    return kept.issueConsultations.get(issueId);
-  }
-
   medicationSpan(plan: MedicationPlan): RecordSpan | undefined {
     const kept = this.kept('medicationPlan', plan);
     if (!kept) return medicationActiveSpan(plan);
@@ -248,7 +234,8 @@ function flatActors<A extends RecordArea>(area: A, item: AreaItem<A>): ItemActor
   collectActors(area, item, own);
   const flat: string[] = [];
   for (const field of ACTOR_FIELDS) for (const id of own[field]) flat.push(field, id);
-  return flat;
+  // Kept for the store's life: an array of its exact length (push leaves spare room).
+  return flat.length === 0 ? NO_ACTORS : flat.slice();
 }
 
 /** In dataset order; the list itself when it already is (a store usually returns it so). */

@@ -41,6 +41,9 @@ const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = O
   CLINICAL_AREAS.map((area) => [area, area === 'problems' ? [] : [...AREAS[area].recordAreas]]),
 ) as unknown as Record<ClinicalArea, readonly RecordArea[]>;
 
+/** CANDIDATE_AREAS as entries, made once (read on every request). */
+const CANDIDATE_ENTRIES = Object.entries(CANDIDATE_AREAS) as [ClinicalArea, readonly RecordArea[]][];
+
 /** One patient's record, indexed at construction. */
 interface PatientIndex {
   readonly data: PatientData;
@@ -123,10 +126,7 @@ export class MemorySource implements RecordSource {
   async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
     const index = this.patientIndex(patient);
     const candidates: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
-    for (const [area, holders] of Object.entries(CANDIDATE_AREAS) as [
-      ClinicalArea,
-      readonly RecordArea[],
-    ][]) {
+    for (const [area, holders] of CANDIDATE_ENTRIES) {
       if (query[area] === undefined) continue;
       for (const holder of holders) copyArea(index.placed, candidates, holder);
     }
