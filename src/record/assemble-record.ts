@@ -70,6 +70,8 @@ type Role =
   /** A referral's or diary entry's supporting item. */
   | 'supporting';
 
+const ROLE_BIT: Readonly<Record<Role, number>> = { content: 1, problemItem: 2, encounter: 4, supporting: 8 };
+
 interface Pending {
   readonly ref: ItemRef;
   readonly role: Role;
@@ -468,12 +470,12 @@ class Assembly {
     const next: Pending[] = [];
     // A ref reached again in the same role does the same (idempotent) work again: in a large record
     // most pending refs are such repeats (an item under many topics), so each is followed once.
-    const done = new Map<Role, RefMap<true>>();
+    // The roles each ref was followed in, as bits (ROLE_BIT).
+    const done = new RefMap<number>();
     for (const { ref, role } of pending) {
-      let doneInRole = done.get(role);
-      if (!doneInRole) done.set(role, (doneInRole = new RefMap<true>()));
-      if (doneInRole.get(ref.kind, ref.id)) continue;
-      doneInRole.set(ref.kind, ref.id, true);
+      const roles = done.get(ref.kind, ref.id) ?? 0;
+      if ((roles & ROLE_BIT[role]) !== 0) continue;
+      done.set(ref.kind, ref.id, roles | ROLE_BIT[role]);
       const entry = this.index.item(ref);
       if (!entry) throw new Error(`record source returned no ${ref.kind} ${ref.id}`);
       this.addLinked(entry);
