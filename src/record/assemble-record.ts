@@ -54,7 +54,7 @@ import type {
   Topic,
 } from './model';
 import type { Patient, Practice } from './model/people';
-import { type AnyPlaced, bySeq, RecordIndex, RefMap } from './record-index';
+import { type AnyPlaced, bySeq, type IndexedRound, RecordIndex, RefMap } from './record-index';
 import { hasConfidentialParts, NOTHING_HIDDEN, redactConsultation, redactItem } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, PatientRefs, Placed, PlacedItems, RecordSource } from './source';
@@ -229,9 +229,10 @@ class Assembly {
     private readonly query: StructuredQuery,
     private readonly round: CandidateRound,
   ) {
-    if (round.index) {
+    const shared = (round as Partial<IndexedRound>).index;
+    if (shared) {
       // The store's index holds every item of the patient, the candidates among them.
-      this.index = round.index;
+      this.index = shared;
       this.own = false;
     } else {
       this.index = new RecordIndex(round);

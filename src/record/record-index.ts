@@ -7,14 +7,6 @@
  * (issue 15; docs/decisions.md D-RA1).
  */
 import {
-  ActorIdSet,
-  AREA_KIND,
-  type AreaItem,
-  collectActors,
-  RECORD_AREAS,
-  type RecordArea,
-} from './item-refs';
-import {
   consultationRecency,
   hasContent,
   type ItemFacts,
@@ -22,6 +14,14 @@ import {
   type RecencyKey,
   type RecordSpan,
 } from './filters';
+import {
+  ActorIdSet,
+  AREA_KIND,
+  type AreaItem,
+  collectActors,
+  RECORD_AREAS,
+  type RecordArea,
+} from './item-refs';
 import type { Consultation, ItemKind, ItemRef, MedicationPlan, Problem } from './model';
 import { WithheldIndex } from './redact';
 import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
@@ -30,6 +30,17 @@ import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
 export type AnyPlaced = {
   [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> };
 }[RecordArea];
+
+/**
+ * A candidate round with the store's own RecordIndex.ofPatient of this patient's whole record, built
+ * once from the same items, problems, topic links and withheld list as the round's, and never
+ * changed: for a store whose items live as long as it does (the memory store). The assembly then
+ * uses it instead of indexing the round on every request (docs/decisions.md D-RA1). A plain round
+ * (the PostgreSQL store) is indexed per request, with the same result.
+ */
+export interface IndexedRound extends CandidateRound {
+  readonly index: RecordIndex;
+}
 
 /** Values by reference, held by kind then id: no `kind:id` string is built per question. */
 export class RefMap<V> {

@@ -36,7 +36,6 @@ import type {
   Practitioner,
 } from './model/people';
 import type { PatientDirectory } from './patient-directory';
-import type { RecordIndex } from './record-index';
 
 /**
  * An item with its place in the patient's record: its position in the dataset order of its area
@@ -89,14 +88,8 @@ export interface CandidateRound {
    * redacted from the loaded report.
    */
   readonly withheld: readonly WithheldItem[];
-  /**
-   * Optional, for a store whose items live as long as it does (the memory store): its own
-   * RecordIndex.ofPatient of this patient's whole record, built once from the same items, problems,
-   * topic links and withheld list as this round's, and never changed. The assembly then uses it
-   * instead of indexing the round on every request (docs/decisions.md D-RA1). Without it (the
-   * PostgreSQL store) the round is indexed per request, with the same result.
-   */
-  readonly index?: RecordIndex;
+  // A store whose items live as long as it does may return an IndexedRound (record-index.ts): the
+  // round with its own index of the patient's whole record (docs/decisions.md D-RA1).
 }
 
 /** Practitioners, organisations, locations, services and devices by id. */

@@ -4,6 +4,7 @@ import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
 import type { PatientClinicalRecord } from '../../src/record/model';
 import type { Patient } from '../../src/record/model/people';
+import type { IndexedRound } from '../../src/record/record-index';
 import type { Actors, CandidateRound, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
 import { DatasetError, validateDataset } from '../../src/record/validate-dataset';
@@ -70,7 +71,7 @@ function countingSource(inner: RecordSource): {
 function withoutIndex(inner: RecordSource): RecordSource {
   return Object.assign(Object.create(inner) as RecordSource, {
     loadCandidates: async (p: Patient, q: StructuredQuery): Promise<CandidateRound> => {
-      const { index, ...round } = await inner.loadCandidates(p, q);
+      const { index, ...round } = (await inner.loadCandidates(p, q)) as IndexedRound;
       expect(index).toBeDefined();
       return round;
     },

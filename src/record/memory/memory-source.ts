@@ -21,7 +21,7 @@ import type {
   Practitioner,
 } from '../model/people';
 import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
-import { RecordIndex } from '../record-index';
+import { type IndexedRound, RecordIndex } from '../record-index';
 import type {
   Actors,
   CandidateRound,
@@ -123,7 +123,7 @@ export class MemorySource implements RecordSource {
     return odsCode === this.dataset.practice.odsCode;
   }
 
-  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
+  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<IndexedRound> {
     const index = this.patientIndex(patient);
     const candidates: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
     for (const [area, holders] of CANDIDATE_ENTRIES) {
