@@ -541,6 +541,7 @@ class Assembly {
   }
 
   private disabled(area: RecordArea): boolean {
+    if (this.query.disabledAreas.size === 0) return false;
     const switched: ClinicalArea | undefined = SWITCHED_BY[area];
     return switched !== undefined && this.query.disabledAreas.has(switched);
   }

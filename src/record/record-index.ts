@@ -202,6 +202,8 @@ export class RecordIndex implements ItemFacts {
    * that order, each list in dataset order.
    */
   problemsLinkingItem<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
+    // One lookup for any other item; a plan's issues are what is worth keeping.
+    if (area !== 'medication') return this.problemsLinking.get(AREA_KIND[area], item.id) ?? NONE;
     const kept = this.kept(AREA_KIND[area], item);
     if (!kept) return this.findProblemsLinking(area, item);
     return (kept.linking ??= this.findProblemsLinking(area, item));
