@@ -33,12 +33,6 @@ export interface AdmissionDeps {
   readonly metrics: Metrics;
 }
 
-/** CPU time (user + system, ms) this process has used since `start`. */
-const cpuMsSince = (start: NodeJS.CpuUsage): number => {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-};
-
 export function admission(deps: AdmissionDeps): Admission {
   const { config, lifecycle, maintenance, rateLimiter, shedder, metrics } = deps;
   const admit = (_req: Request, _res: Response, envelope: SspEnvelope): void => {
@@ -85,12 +79,12 @@ export function admission(deps: AdmissionDeps): Admission {
       );
     }
     res.once('close', release);
-    // The queueing delay: the work already on the loop that this admitted request waits behind, in
-    // this process's CPU time, so other processes taking the cores do not read as a queue (D-H3).
+    // The queueing delay: the work already on the loop that this admitted request waits behind. The
+    // shedder scales the window's waits by the share of a core this process had, so other processes
+    // taking the cores do not read as a queue (D-H3, D-RQ1).
     const queuedAt = performance.now();
-    const cpuAt = process.cpuUsage();
     await yieldToLoop();
-    shedder.recordWait(Math.min(performance.now() - queuedAt, cpuMsSince(cpuAt)));
+    shedder.recordWait(performance.now() - queuedAt);
   };
   return { admit, acquireSlot };
 }

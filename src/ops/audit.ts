@@ -54,17 +54,46 @@ export const openAuditFile: AuditFileOpener = async (path) => {
   return open(path, 'a+');
 };
 
-/** Key-sorted JSON: the same record always serialises to the same bytes, whatever built it. */
-export function canonicalJson(value: AuditJson): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const object = value as { readonly [key: string]: AuditJson };
-    const keys = Object.keys(object)
-      .filter((k) => object[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
+/** Keys already quoted for JSON: a record's keys are a small, fixed set (bounded against hostile input). */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 1000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
   }
-  return JSON.stringify(value);
+  return quoted;
+}
+
+/**
+ * Key-sorted JSON: the same record always serialises to the same bytes, whatever built it. Built by
+ * concatenation rather than map/filter/join (every record is hashed through it, D-RQ2); undefined
+ * members are left out, as JSON.stringify leaves them out.
+ */
+export function canonicalJson(value: AuditJson): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items = value as readonly AuditJson[];
+    let out = '[';
+    for (let i = 0; i < items.length; i++) {
+      // What join would make of an item JSON cannot hold: nothing.
+      const item: string | undefined = canonicalJson(items[i]);
+      out += (i === 0 ? '' : ',') + (item ?? '');
+    }
+    return `${out}]`;
+  }
+  const object = value as { readonly [key: string]: AuditJson | undefined };
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    out += (first ? '' : ',') + quotedKey(key) + ':' + canonicalJson(member);
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export function chainHash(previousHash: string, canonical: string): string {
@@ -81,9 +110,11 @@ export function chainRecords(
   let last = seq;
   let previous = previousHash;
   const records = bodies.map((body) => {
-    const numbered = { seq: ++last, ...body };
+    const numbered: Record<string, AuditJson> = { seq: ++last, ...body };
     previous = chainHash(previous, canonicalJson(numbered));
-    return { ...numbered, hash: previous };
+    // Added last, as a spread into a new object would put it; this object is the record's own.
+    numbered.hash = previous;
+    return numbered;
   });
   return { records, seq: last, hash: previous };
 }

@@ -27,6 +27,7 @@ import { errorOutcome } from '../fhir/operation-outcome';
 import { SPINE_CODES, type SpineCode } from '../fhir/spine-codes';
 import { truncate } from '../fhir/text';
 import { toFhirXml } from '../fhir/xml/write-xml';
+import { appMessageClasses } from '../http/app-messages';
 import type { Logger } from '../logger';
 import type { AuditTrail } from './audit-trail';
 import { readTlsContext, tlsServerOptions } from './client-certificate';
@@ -179,6 +180,8 @@ export function createHttpServer(app: Express, config: AppConfig, deps: ServerDe
     headersTimeout: ops.headersTimeoutMs,
     // Node checks those two timeouts on this interval (30 s by default, far coarser than them).
     connectionsCheckingInterval: Math.min(1000, ops.headersTimeoutMs),
+    // Requests and responses born with the app's prototypes, so their hidden classes are shared (D-RQ3).
+    ...appMessageClasses(app),
   };
   const server: FhirServer = config.tls
     ? createHttpsServer({ ...options, ...tlsServerOptions(config.tls) }, app)

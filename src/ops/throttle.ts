@@ -75,6 +75,11 @@ export interface LoadShedderOptions {
   readonly now?: () => number;
   /** The event loop's delay (injected by tests); perf_hooks.monitorEventLoopDelay by default. */
   readonly loopDelay?: LoopDelaySampler;
+  /**
+   * The share (0 to 1) of its running time this process had a core since the last call, which the
+   * admitted requests' wall-clock waits are scaled by (injected by tests); monitorRunShare by default.
+   */
+  readonly runShare?: () => number;
 }
 
 export interface LoopDelaySampler {
@@ -112,6 +117,26 @@ export function monitorLoopDelay(): LoopDelaySampler {
 }
 
 /**
+ * The share of its running time this process had a core since the last call: CPU time used over the
+ * event loop's active (not idle) wall-clock time, at most 1. While the loop runs, the only reason
+ * its wall clock runs ahead of its CPU clock is the cores being taken by someone else, so a
+ * wall-clock wait times this share is the CPU work queued ahead of it (D-H3, D-RQ1). Read once per
+ * window rather than twice per request: process.cpuUsage() costs a getrusage(2) that, beside the
+ * threads writing the audit file, was a measurable share of the request path.
+ */
+export function monitorRunShare(): () => number {
+  let cpuAt = process.cpuUsage();
+  let loopAt = performance.eventLoopUtilization();
+  return () => {
+    const used = process.cpuUsage(cpuAt);
+    const loop = performance.eventLoopUtilization(loopAt);
+    cpuAt = process.cpuUsage();
+    loopAt = performance.eventLoopUtilization();
+    return loop.active > 0 ? Math.min(1, (used.user + used.system) / 1000 / loop.active) : 1;
+  };
+}
+
+/**
  * Waits are gathered in windows of this length; the standing queue is the larger of two medians over
  * the last window with samples: the waits of admitted requests for their turn (work queued ahead of
  * them), and the event loop's delay (how long anything newly ready, such as a request arriving,
@@ -137,6 +162,7 @@ export class LoadShedder {
   private windowStart: number;
   private samples: number[] = [];
   private readonly loopDelay: LoopDelaySampler;
+  private readonly runShare: () => number;
   /** The standing queue of the last window with samples, and when that window ended. */
   private standing = 0;
   private standingAt: number;
@@ -146,6 +172,7 @@ export class LoadShedder {
   constructor(private readonly options: LoadShedderOptions) {
     this.now = options.now ?? (() => performance.now());
     this.loopDelay = options.loopDelay ?? monitorLoopDelay();
+    this.runShare = options.runShare ?? monitorRunShare();
     this.windowStart = this.now();
     this.standingAt = this.windowStart;
   }
@@ -181,7 +208,10 @@ export class LoadShedder {
     };
   }
 
-  /** An admitted request waited `ms` for the event loop before its handler ran. */
+  /**
+   * An admitted request waited `ms` (wall clock) for the event loop before its handler ran; the
+   * window's median is scaled by the share of a core the process had (monitorRunShare).
+   */
   recordWait(ms: number): void {
     this.roll();
     if (this.samples.length < MAX_SAMPLES) this.samples.push(ms);
@@ -191,9 +221,11 @@ export class LoadShedder {
     const now = this.now();
     if (now - this.windowStart < QUEUE_WINDOW_MS) return;
     const delay = this.loopDelay.take();
+    // Read every window, so that the share covers this window alone.
+    const share = this.runShare();
     if (this.samples.length > 0 || delay !== undefined) {
       const sorted = this.samples.sort((a, b) => a - b);
-      const waited = sorted.length > 0 ? sorted[Math.floor((sorted.length - 1) / 2)] : 0;
+      const waited = sorted.length > 0 ? sorted[Math.floor((sorted.length - 1) / 2)] * share : 0;
       this.standing = Math.max(waited, delay ?? 0);
       // When that window ended: a window that ended long ago says less about now.
       this.standingAt = this.windowStart + QUEUE_WINDOW_MS;

@@ -32,46 +32,33 @@ import { CLINICAL_AREAS } from '../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { timeSlice } from '../ops/time-slice';
 import { expandActors } from './expand-actors';
-import { PRIMARY_FILTERS, selectConsultations } from './filters';
+import { medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
   type AreaItem,
-  collectActors,
   KIND_AREA,
   RECORD_AREAS,
   type RecordArea,
   refKey,
-  refTo,
   supportingRefsOf,
   SWITCHED_BY,
 } from './item-refs';
 import type {
   Allergy,
   Consultation,
+  ConsultationEntry,
   ImmunisationStatusRecord,
   ItemRef,
-  MedicationPlan,
   PatientClinicalRecord,
   Problem,
   Topic,
 } from './model';
+import { withTopics } from './model/consultations';
 import type { Patient, Practice } from './model/people';
-import { hasConfidentialParts, redactConsultation, redactItem, redactPlan, WithheldIndex } from './redact';
+import { type AnyPlaced, bySeq, type IndexedRound, RecordIndex, RefMap } from './record-index';
+import { hasConfidentialParts, NOTHING_HIDDEN, redactConsultation, redactItem } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
-import type {
-  Actors,
-  CandidateRound,
-  PatientRefs,
-  Placed,
-  PlacedItems,
-  RecordSource,
-  TopicLink,
-} from './source';
-
-/** An item of any area with its place, discriminated by area. */
-type AnyPlaced = {
-  [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> };
-}[RecordArea];
+import type { Actors, CandidateRound, PatientRefs, Placed, PlacedItems, RecordSource } from './source';
 
 /** What a linked item was reached as, which decides what it brings in turn. */
 type Role =
@@ -83,6 +70,8 @@ type Role =
   | 'encounter'
   /** A referral's or diary entry's supporting item. */
   | 'supporting';
+
+const ROLE_BIT: Readonly<Record<Role, number>> = { content: 1, problemItem: 2, encounter: 4, supporting: 8 };
 
 interface Pending {
   readonly ref: ItemRef;
@@ -217,14 +206,12 @@ function mapById<T extends { readonly id: string }>(items: readonly T[]): Readon
 }
 
 class Assembly {
-  private readonly withheld: WithheldIndex;
-  private readonly problems = new Map<string, Placed<Problem>>();
-  /** Problems whose links (linked items, promoted item) name a ref, by ref key, in dataset order. */
-  private readonly problemsLinking = new Map<string, Placed<Problem>[]>();
-  private readonly topicLinks = new Map<string, TopicLink[]>();
-  /** Every item loaded so far, by the key of each ref that names it (a plan under each issue too). */
-  private readonly loaded = new Map<string, AnyPlaced>();
-  private readonly primaryKeys = new Set<string>();
+  /** The store's index (CandidateRound.index) or this request's own; see `own`. */
+  private index: RecordIndex;
+  /** Whether `index` is this request's: a store's is shared by every request and copied before a change. */
+  private own: boolean;
+  /** Ids of the primary lists' items, by record area. */
+  private readonly primaryIds = new Map<RecordArea, Set<string>>();
   private readonly primaryProblemIds = new Set<string>();
   private readonly linked = new Map<RecordArea, Map<string, AnyPlaced>>();
   private readonly withheldLinks = new Map<string, WithheldLink>();
@@ -241,21 +228,23 @@ class Assembly {
 
   constructor(
     private readonly query: StructuredQuery,
-    round: CandidateRound,
+    private readonly round: CandidateRound,
   ) {
-    this.withheld = new WithheldIndex(round.withheld);
-    for (const placed of bySeq(round.problems)) {
-      this.problems.set(placed.item.id, placed);
-      this.observeOne({ area: 'problems', ...placed });
-      const links = [
-        ...(placed.item.actualProblem ? [placed.item.actualProblem] : []),
-        ...(placed.item.linkedItems ?? []),
-      ];
-      for (const ref of links) push(this.problemsLinking, refKey(ref), placed);
+    const shared = (round as Partial<IndexedRound>).index;
+    if (shared) {
+      // The store's index holds every item of the patient, the candidates among them.
+      this.index = shared;
+      this.own = false;
+    } else {
+      this.index = new RecordIndex(round);
+      this.own = true;
+      this.index.observe(round.candidates);
     }
-    for (const link of round.topicLinks) push(this.topicLinks, link.problemId, link);
-    this.observe(round.candidates);
     this.selectPrimary(round.candidates);
+  }
+
+  private get withheld() {
+    return this.index.withheld;
   }
 
   // ── 1. primary lists ───────────────────────────────────────────────────────────────────────────
@@ -280,13 +269,14 @@ class Assembly {
         selectConsultations(
           all.map((p) => p.item),
           q.consultations,
+          this.index,
         ),
       );
       this.primary.consultations = this.select('consultations', all, (item) => chosen.has(item));
     }
     if (q.problems) {
       const pq = q.problems;
-      this.primary.problems = this.select('problems', [...this.problems.values()], (p) =>
+      this.primary.problems = this.select('problems', [...this.index.problems.values()], (p) =>
         PRIMARY_FILTERS.problems(p, pq),
       );
       for (const p of this.primary.problems.items) this.primaryProblemIds.add(p.item.id);
@@ -308,7 +298,10 @@ class Assembly {
     for (const area of PLAIN_AREAS) {
       const areaQuery = q[area];
       if (areaQuery === undefined) continue;
-      const passes = PRIMARY_FILTERS[area] as (item: AreaItem<PlainArea>, query: typeof areaQuery) => boolean;
+      const passes = (area === 'medication' ? this.medicationFilter : PRIMARY_FILTERS[area]) as (
+        item: AreaItem<PlainArea>,
+        query: typeof areaQuery,
+      ) => boolean;
       const candidates = (c[area] ?? []) as readonly Placed<AreaItem<PlainArea>>[];
       this.primary.plain.set(
         area,
@@ -316,6 +309,12 @@ class Assembly {
       );
     }
   }
+
+  /** PRIMARY_FILTERS.medication, with each plan's active interval kept by the index. */
+  private readonly medicationFilter = (
+    plan: AreaItem<'medication'>,
+    q: NonNullable<StructuredQuery['medication']>,
+  ): boolean => medicationMatches(plan, q.searchFromDate, this.index);
 
   /**
    * The items of one primary list: those passing the filter, in dataset order, confidential ones
@@ -328,6 +327,7 @@ class Assembly {
   ): Selected<AreaItem<A>> {
     const items: Placed<AreaItem<A>>[] = [];
     let withheldConfidential = false;
+    let ids = this.primaryIds.get(area);
     for (const placed of bySeq(candidates)) {
       if (!passes(placed.item)) continue;
       if (placed.item.confidential === true) {
@@ -336,17 +336,28 @@ class Assembly {
       }
       withheldConfidential ||= this.partsWithheld(area, placed.item);
       items.push(placed);
-      this.primaryKeys.add(refKey(refTo(area, placed.item)));
+      if (!ids) this.primaryIds.set(area, (ids = new Set<string>()));
+      ids.add(placed.item.id);
     }
     return { items, withheldConfidential };
   }
 
   /** A returned item loses a confidential part (a plan's issue, a report's group or result). */
   private partsWithheld<A extends RecordArea>(area: A, item: AreaItem<A>): boolean {
-    if (area === 'medication')
-      return redactPlan(item as MedicationPlan, (r) => this.withheld.isHidden(r)).partsWithheld;
+    if (area === 'medication') {
+      // redactPlan drops exactly the hidden issues.
+      const withheld = this.withheld;
+      return (
+        !withheld.empty &&
+        (item as AreaItem<'medication'>).issues.some((i) => withheld.isHiddenId('medicationIssue', i.id))
+      );
+    }
     if (area === 'investigations') return hasConfidentialParts(item as AreaItem<'investigations'>);
     return false;
+  }
+
+  private isPrimary(area: RecordArea, id: string): boolean {
+    return this.primaryIds.get(area)?.has(id) ?? false;
   }
 
   // ── 2. linkage ─────────────────────────────────────────────────────────────────────────────────
@@ -357,19 +368,17 @@ class Assembly {
     for (const { item } of this.primary.consultations?.items ?? []) this.linkConsultation(item, next);
     for (const { item } of this.primary.problems?.items ?? []) this.linkProblem(item, next);
     const p = this.primary;
-    const others: AnyPlaced[] = [
-      ...placedAs('allergies', [
-        ...(p.allergies?.active.items ?? []),
-        ...(p.allergies?.resolved?.items ?? []),
-      ]),
-      ...placedAs('immunisations', p.immunisations?.items ?? []),
-      ...placedAs('immunisationStatuses', p.immunisations?.statuses.items ?? []),
-      ...[...p.plain].flatMap(([area, selected]) => placedAs(area, selected.items)),
-    ];
-    for (const entry of others) {
-      this.linkProblemsOf(entry, { via: 'linkedProblem' });
-      this.linkSupporting(entry, next);
-    }
+    const other = <A extends RecordArea>(area: A, items: readonly Placed<AreaItem<A>>[] | undefined) => {
+      for (const placed of items ?? []) {
+        this.linkProblemsOf(area, placed.item, { via: 'linkedProblem' });
+        this.linkSupporting(area, placed.item, next);
+      }
+    };
+    other('allergies', p.allergies?.active.items);
+    other('allergies', p.allergies?.resolved?.items);
+    other('immunisations', p.immunisations?.items);
+    other('immunisationStatuses', p.immunisations?.statuses.items);
+    for (const [area, selected] of p.plain) other(area, selected.items);
     return next;
   }
 
@@ -378,12 +387,16 @@ class Assembly {
     for (const topic of consultation.topics) {
       for (const id of topic.problemIds ?? [])
         this.consider({ kind: 'problem', id }, 'content', 'consultation', next);
-      const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
-      for (const entry of entries) {
-        if (entry.kind !== 'note') this.consider(entry, 'content', 'consultation', next);
-        else if (entry.confidential === true)
-          this.recordWithheld({ via: 'consultation', kind: 'observation' });
-      }
+      if (topic.headings) {
+        for (const heading of topic.headings) this.linkEntries(heading.entries, next);
+      } else this.linkEntries(topic.entries, next);
+    }
+  }
+
+  private linkEntries(entries: readonly ConsultationEntry[], next: Pending[]): void {
+    for (const entry of entries) {
+      if (entry.kind !== 'note') this.consider(entry, 'content', 'consultation', next);
+      else if (entry.confidential === true) this.recordWithheld({ via: 'consultation', kind: 'observation' });
     }
   }
 
@@ -395,7 +408,7 @@ class Assembly {
     if (problem.actualProblem) this.consider(problem.actualProblem, 'problemItem', 'problem', next);
     for (const ref of problem.linkedItems ?? []) this.consider(ref, 'problemItem', 'problem', next);
     if (this.disabled('consultations')) return;
-    for (const link of this.topicLinks.get(problem.id) ?? []) {
+    for (const link of this.index.topicLinks.get(problem.id) ?? []) {
       const consultation: ItemRef = { kind: 'consultation', id: link.consultationId };
       if (this.withheld.isHidden(consultation)) {
         if (this.withheld.isConfidential(consultation))
@@ -425,7 +438,7 @@ class Assembly {
     }
     if (this.disabled(KIND_AREA[ref.kind])) return;
     if (ref.kind === 'problem') {
-      const problem = this.problems.get(ref.id);
+      const problem = this.index.problems.get(ref.id);
       if (problem) this.addLinkedProblem(problem);
       return;
     }
@@ -434,38 +447,24 @@ class Assembly {
 
   /** The refs of a round not loaded yet, each once, in a stable order. */
   refsToLoad(pending: readonly Pending[]): ItemRef[] {
-    const wanted = new Map<string, ItemRef>();
+    let wanted: Map<string, ItemRef> | undefined;
     for (const { ref } of pending) {
+      if (this.index.item(ref)) continue;
       const key = refKey(ref);
-      if (!wanted.has(key) && !this.loaded.has(key)) wanted.set(key, ref);
+      wanted ??= new Map<string, ItemRef>();
+      if (!wanted.has(key)) wanted.set(key, ref);
     }
+    if (!wanted) return [];
     return [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, ref]) => ref);
   }
 
-  /** Indexes loaded items (a plan under its own ref and each issue's) and learns what is withheld. */
+  /** Indexes a loaded round (a store's own index is copied first: it is shared by every request). */
   observe(items: PlacedItems): void {
-    for (const area of RECORD_AREAS) {
-      for (const placed of items[area] ?? []) this.observeOne({ area, ...placed } as AnyPlaced);
+    if (!this.own) {
+      this.index = this.index.copy(this.round);
+      this.own = true;
     }
-  }
-
-  private observeOne(entry: AnyPlaced): void {
-    const ref = refTo(entry.area, entry.item);
-    this.loaded.set(refKey(ref), entry);
-    // The store's withheld list is authoritative; the items' own flags back it up so nothing leaks.
-    if (entry.item.confidential === true) this.withheld.mark(ref, 'confidential');
-    if (entry.area === 'medication') {
-      for (const issue of entry.item.issues) {
-        const issueRef: ItemRef = { kind: 'medicationIssue', id: issue.id };
-        this.loaded.set(refKey(issueRef), entry);
-        if (issue.confidential === true || entry.item.confidential === true)
-          this.withheld.mark(issueRef, 'confidential');
-      }
-    }
-    if (entry.area === 'referrals' && entry.item.status === 'entered-in-error')
-      this.withheld.mark(ref, 'enteredInError');
-    if (entry.area === 'immunisationStatuses' && entry.item.enteredInError === true)
-      this.withheld.mark(ref, 'enteredInError');
+    this.index.observe(items);
   }
 
   /** Takes a loaded round into `linked` and returns what the next round must load. */
@@ -473,65 +472,69 @@ class Assembly {
     const next: Pending[] = [];
     // A ref reached again in the same role does the same (idempotent) work again: in a large record
     // most pending refs are such repeats (an item under many topics), so each is followed once.
-    const done = new Set<string>();
+    // The roles each ref was followed in, as bits (ROLE_BIT).
+    const done = new RefMap<number>();
     for (const { ref, role } of pending) {
-      const key = refKey(ref);
-      const roleKey = `${role}|${key}`;
-      if (done.has(roleKey)) continue;
-      done.add(roleKey);
-      const entry = this.loaded.get(key);
+      const roles = done.get(ref.kind, ref.id) ?? 0;
+      if ((roles & ROLE_BIT[role]) !== 0) continue;
+      done.set(ref.kind, ref.id, roles | ROLE_BIT[role]);
+      const entry = this.index.item(ref);
       if (!entry) throw new Error(`record source returned no ${ref.kind} ${ref.id}`);
       this.addLinked(entry);
       if (role === 'content') {
-        this.linkProblemsOf(entry, { via: 'consultation', kind: 'problem' });
+        this.linkProblemsOf(entry.area, entry.item, { via: 'consultation', kind: 'problem' });
         if (entry.area === 'investigations' && hasConfidentialParts(entry.item))
           this.recordWithheld({ via: 'consultation', kind: 'investigation' });
-        this.linkSupporting(entry, next);
+        this.linkSupporting(entry.area, entry.item, next);
       } else if (role === 'problemItem') {
-        if (entry.area !== 'medication') this.linkProblemsOf(entry, { via: 'problem', kind: 'problem' });
+        if (entry.area !== 'medication')
+          this.linkProblemsOf(entry.area, entry.item, { via: 'problem', kind: 'problem' });
         if (entry.area === 'investigations' && hasConfidentialParts(entry.item))
           this.recordWithheld({ via: 'problem', kind: 'investigation' });
-        const recordedIn = recordingConsultation(entry, ref);
+        const recordedIn = this.recordingConsultation(entry, ref);
         if (recordedIn !== undefined)
           this.consider({ kind: 'consultation', id: recordedIn }, 'encounter', 'problem', next);
-        this.linkSupporting(entry, next);
+        this.linkSupporting(entry.area, entry.item, next);
       }
     }
     return next;
   }
 
   /** The problems linked to an item (for a plan: to the plan or any of its shared issues). */
-  private linkProblemsOf(entry: AnyPlaced, withheldAs: WithheldLink): void {
+  private linkProblemsOf<A extends RecordArea>(area: A, item: AreaItem<A>, withheldAs: WithheldLink): void {
     if (this.disabled('problems')) return;
-    const refs: ItemRef[] = [refTo(entry.area, entry.item)];
-    if (entry.area === 'medication') {
-      for (const issue of entry.item.issues) {
-        const issueRef: ItemRef = { kind: 'medicationIssue', id: issue.id };
-        if (!this.withheld.isHidden(issueRef)) refs.push(issueRef);
-      }
-    }
-    for (const ref of refs) {
-      for (const problem of this.problemsLinking.get(refKey(ref)) ?? []) {
-        if (problem.item.confidential === true) this.recordWithheld(withheldAs);
-        else this.addLinkedProblem(problem);
-      }
+    for (const problem of this.index.problemsLinkingItem(area, item)) {
+      if (problem.item.confidential === true) this.recordWithheld(withheldAs);
+      else this.addLinkedProblem(problem);
     }
   }
 
-  private linkSupporting(entry: AnyPlaced, next: Pending[]): void {
-    for (const ref of supportingRefsOf(entry.area, entry.item))
-      this.consider(ref, 'supporting', undefined, next);
+  /** The consultation in which a linked item (or the linked issue of a plan) was recorded. */
+  private recordingConsultation(entry: AnyPlaced, ref: ItemRef): string | undefined {
+    if (entry.area === 'consultations' || entry.area === 'problems') return undefined;
+    if (entry.area === 'medication' && ref.kind === 'medicationIssue')
+      return entry.item.issues.find((i) => i.id === ref.id)?.consultationId;
+    return entry.item.consultationId;
+  }
+
+  private linkSupporting<A extends RecordArea>(area: A, item: AreaItem<A>, next: Pending[]): void {
+    if (area !== 'referrals' && area !== 'diaryEntries') return;
+    for (const ref of supportingRefsOf(area, item)) this.consider(ref, 'supporting', undefined, next);
   }
 
   private addLinked(entry: AnyPlaced): void {
-    if (this.primaryKeys.has(refKey(refTo(entry.area, entry.item)))) return;
+    if (this.isPrimary(entry.area, entry.item.id)) return;
     let area = this.linked.get(entry.area);
     if (!area) this.linked.set(entry.area, (area = new Map<string, AnyPlaced>()));
     area.set(entry.item.id, entry);
   }
 
   private addLinkedProblem(problem: Placed<Problem>): void {
-    this.addLinked({ area: 'problems', ...problem });
+    if (this.isPrimary('problems', problem.item.id)) return;
+    let area = this.linked.get('problems');
+    if (!area) this.linked.set('problems', (area = new Map<string, AnyPlaced>()));
+    // The problem's own entry, once: the same object each time it is reached.
+    if (!area.has(problem.item.id)) area.set(problem.item.id, { area: 'problems', ...problem });
   }
 
   private recordWithheld(link: WithheldLink): void {
@@ -539,13 +542,18 @@ class Assembly {
   }
 
   private disabled(area: RecordArea): boolean {
+    if (this.query.disabledAreas.size === 0) return false;
     const switched: ClinicalArea | undefined = SWITCHED_BY[area];
     return switched !== undefined && this.query.disabledAreas.has(switched);
   }
-
   // ── 3. output ──────────────────────────────────────────────────────────────────────────────────
 
-  private readonly hidden = (ref: ItemRef): boolean => this.withheld.isHidden(ref);
+  private readonly isHidden = (ref: ItemRef): boolean => this.withheld.isHidden(ref);
+
+  /** Redaction's question; NOTHING_HIDDEN lets it hand most items back at once. */
+  private get hidden(): (ref: ItemRef) => boolean {
+    return this.withheld.empty ? NOTHING_HIDDEN : this.isHidden;
+  }
 
   private result<A extends RecordArea>(area: A, selected: Selected<AreaItem<A>>): AreaResult<AreaItem<A>> {
     return {
@@ -570,13 +578,14 @@ class Assembly {
       const items = entries.map((e): AreaItem<RecordArea> => {
         if (e.area !== 'consultations') return redactItem(e.area, e.item, this.hidden);
         const narrowed = redactConsultation(e.item, this.hidden, namesPrimaryProblem);
-        return {
-          ...narrowed,
-          topics: narrowed.topics.map((t) => ({
+        // withTopics: the copy's header stays the store's consultation (its Encounter is remembered).
+        return withTopics(
+          narrowed,
+          narrowed.topics.map((t) => ({
             ...t,
             problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)),
           })),
-        };
+        );
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }
@@ -587,15 +596,24 @@ class Assembly {
     this.output ??= this.buildOutput();
     const ids = new ActorIdSet();
     ids.practitioner(patient.usualGpId);
-    for (const [area, item] of this.output.all) collectActors(area, item, ids);
+    const { areas, linked } = this.output;
+    const add = (area: RecordArea, items: readonly AreaItem<RecordArea>[] | undefined) => {
+      if (items) for (const item of items) this.index.collectActors(area, item, ids);
+    };
+    add('allergies', areas.allergies?.active.items);
+    add('allergies', areas.allergies?.resolved?.items);
+    add('consultations', areas.consultations?.items);
+    add('problems', areas.problems?.items);
+    add('immunisations', areas.immunisations?.items);
+    add('immunisationStatuses', areas.immunisations?.statuses);
+    for (const area of this.primary.plain.keys()) add(area, areas[area]?.items);
+    if (linked) for (const area of RECORD_AREAS) add(area, linked[area]);
     return ids;
   }
 
   private output?: {
     readonly areas: Partial<Pick<PatientRecord, ClinicalArea>>;
     readonly linked?: PatientClinicalRecord;
-    /** Every returned item, for actor collection. */
-    readonly all: readonly (readonly [RecordArea, AreaItem<RecordArea>])[];
   };
 
   private buildOutput(): NonNullable<Assembly['output']> {
@@ -618,18 +636,7 @@ class Assembly {
       ...Object.fromEntries([...p.plain].map(([area, selected]) => [area, this.result(area, selected)])),
     };
     const linked = this.linkedRecord();
-    const all: (readonly [RecordArea, AreaItem<RecordArea>])[] = [];
-    const add = (area: RecordArea, items: readonly AreaItem<RecordArea>[] | undefined) => {
-      for (const item of items ?? []) all.push([area, item]);
-    };
-    add('allergies', [...(areas.allergies?.active.items ?? []), ...(areas.allergies?.resolved?.items ?? [])]);
-    add('consultations', areas.consultations?.items);
-    add('problems', areas.problems?.items);
-    add('immunisations', areas.immunisations?.items);
-    add('immunisationStatuses', areas.immunisations?.statuses);
-    for (const area of p.plain.keys()) add(area, areas[area]?.items);
-    for (const area of RECORD_AREAS) add(area, linked?.[area]);
-    return { areas, ...(linked && { linked }), all };
+    return { areas, ...(linked && { linked }) };
   }
 
   toRecord(patient: Patient, practice: Practice, actors: Actors): PatientRecord {
@@ -652,30 +659,11 @@ class Assembly {
   }
 }
 
-/** The consultation in which a linked item (or the linked issue of a plan) was recorded. */
-function recordingConsultation(entry: AnyPlaced, ref: ItemRef): string | undefined {
-  if (entry.area === 'consultations' || entry.area === 'problems') return undefined;
-  if (entry.area === 'medication' && ref.kind === 'medicationIssue') {
-    return entry.item.issues.find((i) => i.id === ref.id)?.consultationId;
-  }
-  return entry.item.consultationId;
-}
-
-function bySeq<T extends { readonly seq: number }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => a.seq - b.seq);
-}
-
 /** Actors in id order: stores may return rows in any order, output must not depend on it. */
 function byId<T extends { readonly id: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function placedAs<A extends RecordArea>(area: A, items: readonly Placed<AreaItem<A>>[]): AnyPlaced[] {
-  return items.map((p) => ({ area, ...p }) as AnyPlaced);
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  for (let i = 1; i < items.length; i++) {
+    if (items[i - 1].id > items[i].id)
+      return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+  return [...items];
 }

@@ -15,27 +15,32 @@ export interface ActorLookup {
 /** The requested actors plus the organisations they name (Retrieve a patient’s structured record — Payload
  * response body), in a fixed order. */
 export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
-  const pick = <T>(map: ReadonlyMap<string, T>, wanted: readonly string[]): T[] =>
-    wanted.flatMap((id) => {
-      const found = map.get(id);
-      return found === undefined ? [] : [found];
-    });
   const practitioners = pick(lookup.practitioners, ids.practitioners);
   const locations = pick(lookup.locations, ids.locations);
   const healthcareServices = pick(lookup.healthcareServices, ids.healthcareServices);
-  const organisationIds = new Set([
-    ...ids.organisations,
-    ...practitioners.flatMap((p) => p.roles.map((r) => r.organisationId)),
-    ...locations.flatMap((l) => (l.managingOrganisationId === undefined ? [] : [l.managingOrganisationId])),
-    ...healthcareServices.flatMap((s) =>
-      s.providedByOrganisationId === undefined ? [] : [s.providedByOrganisationId],
-    ),
-  ]);
+  // Requested organisations first, then those the actors name, each once, in that order.
+  const organisationIds = new Set(ids.organisations);
+  for (const p of practitioners) for (const r of p.roles) organisationIds.add(r.organisationId);
+  for (const l of locations)
+    if (l.managingOrganisationId !== undefined) organisationIds.add(l.managingOrganisationId);
+  for (const s of healthcareServices) {
+    if (s.providedByOrganisationId !== undefined) organisationIds.add(s.providedByOrganisationId);
+  }
   return {
     practitioners,
-    organisations: pick(lookup.organisations, [...organisationIds]),
+    organisations: pick(lookup.organisations, organisationIds),
     locations,
     healthcareServices,
     devices: pick(lookup.devices, ids.devices),
   };
+}
+
+/** The actors found, in the order of the ids asked for; unknown ids are left out. */
+function pick<T>(map: ReadonlyMap<string, T>, wanted: Iterable<string>): T[] {
+  const found: T[] = [];
+  for (const id of wanted) {
+    const actor = map.get(id);
+    if (actor !== undefined) found.push(actor);
+  }
+  return found;
 }

@@ -102,11 +102,18 @@ export function medicationActiveSpan(plan: MedicationPlan): RecordSpan | undefin
   return isAcute(plan.prescriptionType) ? { start: start.start, end: start.end } : { start: start.start };
 }
 
-/** "Active on or after D": the active interval ends on or after D (inclusive); no D: everything. */
-export function medicationMatches(plan: MedicationPlan, searchFromDate: CalendarDate | undefined): boolean {
+/**
+ * "Active on or after D": the active interval ends on or after D (inclusive); no D: everything.
+ * `facts`: where the plan's active interval is taken from (kept per plan by a store with long-lived items).
+ */
+export function medicationMatches(
+  plan: MedicationPlan,
+  searchFromDate: CalendarDate | undefined,
+  facts: ItemFacts = FRESH_FACTS,
+): boolean {
   if (searchFromDate === undefined || isExemptFromMedicationDate(plan)) return true;
-  const span = medicationActiveSpan(plan);
-  return span === undefined || overlaps(span, { start: searchFromDate });
+  const span = facts.medicationSpan(plan);
+  return span === undefined || span.end === undefined || span.end >= searchFromDate;
 }
 
 // ── Consultations (Consultations guidance) ─────────────────────────────────────────────────────────────────
@@ -136,7 +143,14 @@ export function consultationInPeriod(consultation: Consultation, window: DateWin
 }
 
 /** A total order key for "most recent": the calendar day a start may first mean, then the instant. */
-function recencyKey(start: PartialDate): readonly [CalendarDate, number] | undefined {
+export type RecencyKey = readonly [CalendarDate, number];
+
+/** A consultation's RecencyKey; undefined when it is undated. */
+export function consultationRecency(consultation: Consultation): RecencyKey | undefined {
+  return consultation.period && recencyKey(consultation.period.start);
+}
+
+function recencyKey(start: PartialDate): RecencyKey | undefined {
   const days = partialDateInterval(start);
   if (!days) return undefined;
   const instant = start.length > 10 ? Date.parse(start) : Number.NaN;
@@ -150,15 +164,19 @@ function recencyKey(start: PartialDate): readonly [CalendarDate, number] | undef
  * (docs/decisions.md item 4): undated consultations are always returned (docs/decisions.md "Partial dates")
  * and do not count toward N.
  */
-export function selectMostRecent(consultations: readonly Consultation[], n: number): Consultation[] {
+export function selectMostRecent(
+  consultations: readonly Consultation[],
+  n: number,
+  facts: ItemFacts = FRESH_FACTS,
+): Consultation[] {
   const dated: {
     readonly c: Consultation;
-    readonly key: readonly [CalendarDate, number];
+    readonly key: RecencyKey;
     readonly index: number;
   }[] = [];
   const keep = new Set<Consultation>();
   consultations.forEach((c, index) => {
-    const key = c.period && recencyKey(c.period.start);
+    const key = facts.recency(c);
     if (key) dated.push({ c, key, index });
     else keep.add(c);
   });
@@ -180,9 +198,10 @@ export function selectMostRecent(consultations: readonly Consultation[], n: numb
 export function selectConsultations(
   consultations: readonly Consultation[],
   filter: NonNullable<StructuredQuery['consultations']>,
+  facts: ItemFacts = FRESH_FACTS,
 ): Consultation[] {
-  const withContent = consultations.filter(hasContent);
-  if (filter.mostRecent !== undefined) return selectMostRecent(withContent, filter.mostRecent);
+  const withContent = consultations.filter((c) => facts.hasContent(c));
+  if (filter.mostRecent !== undefined) return selectMostRecent(withContent, filter.mostRecent, facts);
   return withContent.filter((c) => consultationInPeriod(c, filter.searchPeriod));
 }
 
@@ -263,6 +282,24 @@ export function isEnteredInError(
     ? (item as Referral).status === 'entered-in-error'
     : (item as ImmunisationStatusRecord).enteredInError === true;
 }
+
+// ── What the filters derive from one item alone ──────────────────────────────────────────────────
+
+/**
+ * What the filters derive from one item alone, whatever the query. A store whose items are the same
+ * objects on every request keeps these per item (RecordIndex); otherwise they are derived afresh.
+ */
+export interface ItemFacts {
+  medicationSpan(plan: MedicationPlan): RecordSpan | undefined;
+  hasContent(consultation: Consultation): boolean;
+  recency(consultation: Consultation): RecencyKey | undefined;
+}
+
+export const FRESH_FACTS: ItemFacts = {
+  medicationSpan: medicationActiveSpan,
+  hasContent,
+  recency: consultationRecency,
+};
 
 // ── The whole table: which items of each requested area pass its filter ───────────────────────────
 

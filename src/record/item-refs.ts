@@ -10,6 +10,7 @@ import type {
   Allergy,
   ClinicalDocument,
   Consultation,
+  ConsultationEntry,
   DiaryEntry,
   Immunisation,
   ImmunisationStatusRecord,
@@ -183,8 +184,8 @@ export function collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, 
       for (const id of c.participantIds ?? []) into.practitioner(id);
       into.organisation(c.organisationId);
       for (const topic of c.topics) {
-        const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
-        for (const entry of entries) if (entry.kind === 'note') into.practitioner(entry.recorderId);
+        if (topic.headings) for (const h of topic.headings) noteRecorders(h.entries, into);
+        else noteRecorders(topic.entries, into);
       }
       return;
     }
@@ -230,6 +231,10 @@ export function collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, 
       return;
     }
   }
+}
+
+function noteRecorders(entries: readonly ConsultationEntry[], into: ActorIdSet): void {
+  for (const entry of entries) if (entry.kind === 'note') into.practitioner(entry.recorderId);
 }
 
 function collectReportActors(report: InvestigationReport, into: ActorIdSet): void {

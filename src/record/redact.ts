@@ -19,6 +19,7 @@ import type {
   TestResult,
   Topic,
 } from './model';
+import { withTopics } from './model/consultations';
 import type { WithheldItem } from './source';
 
 /** The keys of T whose value may be absent. */
@@ -44,9 +45,24 @@ export class WithheldIndex {
 
   /** Confidentiality wins over entered-in-error: it is the one that needs a warning. */
   mark(ref: ItemRef, reason: WithheldItem['reason']): void {
-    let ofKind = this.reasons.get(ref.kind);
-    if (!ofKind) this.reasons.set(ref.kind, (ofKind = new Map<string, WithheldItem['reason']>()));
-    if (ofKind.get(ref.id) !== 'confidential') ofKind.set(ref.id, reason);
+    this.markId(ref.kind, ref.id, reason);
+  }
+
+  markId(kind: ItemRef['kind'], id: string, reason: WithheldItem['reason']): void {
+    let ofKind = this.reasons.get(kind);
+    if (!ofKind) this.reasons.set(kind, (ofKind = new Map<string, WithheldItem['reason']>()));
+    if (ofKind.get(id) !== 'confidential') ofKind.set(id, reason);
+  }
+
+  /** Everything another index withholds, with its reason. */
+  markAll(other: WithheldIndex): void {
+    for (const [kind, ofKind] of other.reasons)
+      for (const [id, reason] of ofKind) this.markId(kind, id, reason);
+  }
+
+  /** Nothing is withheld (most patients): every question below answers at once. */
+  get empty(): boolean {
+    return this.reasons.size === 0;
   }
 
   reason(ref: ItemRef): WithheldItem['reason'] | undefined {
@@ -58,7 +74,11 @@ export class WithheldIndex {
   }
 
   isHidden(ref: ItemRef): boolean {
-    return this.reasons.size !== 0 && (this.reasons.get(ref.kind)?.has(ref.id) ?? false);
+    return this.isHiddenId(ref.kind, ref.id);
+  }
+
+  isHiddenId(kind: ItemRef['kind'], id: string): boolean {
+    return this.reasons.size !== 0 && (this.reasons.get(kind)?.has(id) ?? false);
   }
 }
 
@@ -66,18 +86,38 @@ export class WithheldIndex {
 type Hidden = (ref: ItemRef) => boolean;
 
 /**
+ * The `hidden` of a record that withholds nothing (most patients): redaction then changes only
+ * confidential parts that are not items (consultation notes, report groups and results), and hands
+ * every other item back as it is without looking at its references.
+ */
+export const NOTHING_HIDDEN: Hidden = () => false;
+
+/**
  * The array itself when every element is kept. Redaction changes nothing for most items, and an item
  * handed out unchanged stays the store's own object (the memory store's resource memo is keyed by it).
+ * No new array is made until an element is dropped (most calls drop none).
  */
 function kept<T>(list: readonly T[], keep: (t: T) => boolean): readonly T[] {
-  const out = list.filter(keep);
-  return out.length === list.length ? list : out;
+  for (let i = 0; i < list.length; i++) {
+    if (keep(list[i])) continue;
+    const out = list.slice(0, i);
+    for (let j = i + 1; j < list.length; j++) if (keep(list[j])) out.push(list[j]);
+    return out;
+  }
+  return list;
 }
 
 /** The array itself when mapping changed no element (each element's own object when unchanged). */
 function mapped<T>(list: readonly T[], map: (t: T) => T): readonly T[] {
-  const out = list.map(map);
-  return out.every((t, i) => t === list[i]) ? list : out;
+  for (let i = 0; i < list.length; i++) {
+    const first = map(list[i]);
+    if (first === list[i]) continue;
+    const out = list.slice(0, i);
+    out.push(first);
+    for (let j = i + 1; j < list.length; j++) out.push(map(list[j]));
+    return out;
+  }
+  return list;
 }
 
 const keepRefs = <R extends ItemRef>(refs: readonly R[], hidden: Hidden): readonly R[] =>
@@ -96,29 +136,27 @@ export function redactConsultation(
   hidden: Hidden,
   narrow?: (topic: Topic) => boolean,
 ): Consultation {
-  const entries = (list: readonly ConsultationEntry[]): readonly ConsultationEntry[] =>
-    kept(list, (e) => (e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e)));
-  const topics = mapped(
-    kept(consultation.topics, (t) => !narrow || narrow(t)),
-    (topic): Topic => {
-      let base = topic;
-      if (topic.problemIds) {
-        const problemIds = kept(topic.problemIds, (id) => !hidden({ kind: 'problem', id }));
-        if (problemIds !== topic.problemIds) base = { ...topic, problemIds };
-      }
-      if (base.headings) {
-        const headings = mapped(base.headings, (h) => {
-          const e = entries(h.entries);
-          return e === h.entries ? h : { ...h, entries: e };
-        });
-        return headings === base.headings ? base : { ...base, headings };
-      }
-      if (!base.entries) return base;
-      const e = entries(base.entries);
-      return e === base.entries ? base : { ...base, entries: e };
-    },
-  );
-  return topics === consultation.topics ? consultation : { ...consultation, topics };
+  const keepEntry = (e: ConsultationEntry) =>
+    e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e);
+  const entries = (list: readonly ConsultationEntry[]): readonly ConsultationEntry[] => kept(list, keepEntry);
+  const topics = mapped(narrow ? kept(consultation.topics, narrow) : consultation.topics, (topic): Topic => {
+    let base = topic;
+    if (topic.problemIds && hidden !== NOTHING_HIDDEN) {
+      const problemIds = kept(topic.problemIds, (id) => !hidden({ kind: 'problem', id }));
+      if (problemIds !== topic.problemIds) base = { ...topic, problemIds };
+    }
+    if (base.headings) {
+      const headings = mapped(base.headings, (h) => {
+        const e = entries(h.entries);
+        return e === h.entries ? h : { ...h, entries: e };
+      });
+      return headings === base.headings ? base : { ...base, headings };
+    }
+    if (!base.entries) return base;
+    const e = entries(base.entries);
+    return e === base.entries ? base : { ...base, entries: e };
+  });
+  return topics === consultation.topics ? consultation : withTopics(consultation, topics);
 }
 
 export function redactProblem(problem: Problem, hidden: Hidden): Problem {
@@ -187,6 +225,7 @@ export function hasConfidentialParts(report: InvestigationReport): boolean {
 
 /** Any returned item with every reference to a withheld item removed (consultations: see redactConsultation). */
 export function redactItem<A extends RecordArea>(area: A, item: AreaItem<A>, hidden: Hidden): AreaItem<A> {
+  if (hidden === NOTHING_HIDDEN && area !== 'consultations' && area !== 'investigations') return item;
   switch (area) {
     case 'problems':
       return redactProblem(item as Problem, hidden);

@@ -88,6 +88,8 @@ export interface CandidateRound {
    * redacted from the loaded report.
    */
   readonly withheld: readonly WithheldItem[];
+  // A store whose items live as long as it does may return an IndexedRound (record-index.ts): the
+  // round with its own index of the patient's whole record (docs/decisions.md D-RA1).
 }
 
 /** Practitioners, organisations, locations, services and devices by id. */

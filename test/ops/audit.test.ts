@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 
 import request from 'supertest';
 
-import { AuditLog, verifyAuditChain } from '../../src/ops/audit';
+import { AuditLog, canonicalJson, chainHash, GENESIS_HASH, verifyAuditChain } from '../../src/ops/audit';
 import {
   CONSUMER_ASID,
   getMetadata,
@@ -209,6 +209,27 @@ describe('audit trail', () => {
       ok: false,
       brokenAtLine: 2,
     });
+  });
+
+  it('the hashed form is pinned: keys sorted at every level (as strings), undefined left out, arrays in order', () => {
+    // An auditor's own verifier recomputes this form: a different byte would break every chain.
+    const record = {
+      type: 'request',
+      seq: 7,
+      b: { z: [1, 'two', { y: null, x: true }], a: 'quote" é\n' },
+      a: undefined,
+      '10': 1,
+      '2': 2,
+      empty: {},
+      list: [],
+    };
+    const canonical = canonicalJson(record as unknown as Parameters<typeof canonicalJson>[0]);
+    expect(canonical).toBe(
+      '{"10":1,"2":2,"b":{"a":"quote\\" é\\n","z":[1,"two",{"x":true,"y":null}]},"empty":{},"list":[],"seq":7,"type":"request"}',
+    );
+    expect(chainHash(GENESIS_HASH, canonical)).toBe(
+      'ce9f238f2157cac5aa2ad1b48d621a0da0eb7b53c1b1265a0158c1b941b65a7c',
+    );
   });
 
   it("the start record names the base path template (each practice's switches are audited where they change)", async () => {

@@ -1,7 +1,7 @@
 /** Issue 7.3: a per-consumer rate limit (429) and a global in-flight limit (503), both answered at once. */
 import request from 'supertest';
 
-import { ConsumerRateLimiter, LoadShedder } from '../../src/ops/throttle';
+import { ConsumerRateLimiter, LoadShedder, monitorRunShare } from '../../src/ops/throttle';
 import { getMetadata, NHS, postRecord, testApp } from '../support/app';
 import { expectBundle, expectOperationOutcome } from '../support/fhir';
 import { allAreas, nhsNumber, parameters } from '../support/parameters';
@@ -10,6 +10,8 @@ import { SlowRepository } from '../support/slow-repository';
 const OTHER_CONSUMER = '918999198738';
 /** No event-loop delay samples: the unit tests drive the admitted requests' waits alone. */
 const noDelay = { take: () => undefined };
+/** The process had its core all the time: waits count in full. */
+const fullShare = () => 1;
 const body = parameters(nhsNumber(NHS.patient2));
 
 describe('per-consumer rate limit', () => {
@@ -126,7 +128,12 @@ describe('load shedding (global in-flight limit)', () => {
   });
 
   it('LoadShedder: a release function works once', () => {
-    const shedder = new LoadShedder({ maxInFlight: 1, maxQueueDelayMs: 0, loopDelay: noDelay });
+    const shedder = new LoadShedder({
+      maxInFlight: 1,
+      maxQueueDelayMs: 0,
+      loopDelay: noDelay,
+      runShare: fullShare,
+    });
     const release = shedder.tryAcquire();
     expect(typeof release).toBe('function');
     expect(shedder.tryAcquire()).toBe('in-flight');
@@ -143,6 +150,7 @@ describe('load shedding (global in-flight limit)', () => {
       maxInFlight: 2,
       maxQueueDelayMs: 0,
       loopDelay: noDelay,
+      runShare: fullShare,
       now: () => now,
     });
     expect(shedder.idleMs).toBe(Infinity);
@@ -167,6 +175,7 @@ describe('load shedding (queueing delay)', () => {
       maxQueueDelayMs: 50,
       now: () => now,
       loopDelay: noDelay,
+      runShare: fullShare,
     });
     const first = shedder.tryAcquire();
     expect(typeof first).toBe('function');
@@ -204,6 +213,7 @@ describe('load shedding (queueing delay)', () => {
       maxQueueDelayMs: 50,
       now: () => now,
       loopDelay: { take: () => delay },
+      runShare: fullShare,
     });
     const first = shedder.tryAcquire();
     shedder.recordWait(1);
@@ -219,6 +229,42 @@ describe('load shedding (queueing delay)', () => {
     expect(typeof shedder.tryAcquire()).toBe('function');
   });
 
+  it('waits count as the share of a core the process had: other processes taking the cores are no queue (D-H3)', () => {
+    let now = 0;
+    let share = 0.25;
+    const shedder = new LoadShedder({
+      maxInFlight: 100,
+      maxQueueDelayMs: 50,
+      now: () => now,
+      loopDelay: noDelay,
+      runShare: () => share,
+    });
+    shedder.tryAcquire();
+    // 160 ms on the wall clock, of which the process ran a quarter: 40 ms of work queued ahead.
+    for (const wait of [120, 160, 200]) shedder.recordWait(wait);
+    now = 100;
+    expect(shedder.queueDelayMs).toBe(40);
+    expect(typeof shedder.tryAcquire()).toBe('function');
+    // The same waits with the core to itself: a real queue, shed.
+    share = 1;
+    for (const wait of [120, 160, 200]) shedder.recordWait(wait);
+    now = 200;
+    expect(shedder.queueDelayMs).toBe(160);
+    expect(shedder.tryAcquire()).toBe('queue');
+  });
+
+  it('monitorRunShare: near 1 for a process that spins alone on its core, never above 1', () => {
+    const share = monitorRunShare();
+    const until = performance.now() + 50;
+    while (performance.now() < until) {
+      // spin
+    }
+    const measured = share();
+    expect(measured).toBeLessThanOrEqual(1);
+    // The test machine may be busy: the share only has to be clearly a share, not a sliver.
+    expect(measured).toBeGreaterThan(0.05);
+  });
+
   it('MAX_QUEUE_DELAY_MS=0 turns the check off', () => {
     let now = 0;
     const shedder = new LoadShedder({
@@ -226,6 +272,7 @@ describe('load shedding (queueing delay)', () => {
       maxQueueDelayMs: 0,
       now: () => now,
       loopDelay: noDelay,
+      runShare: fullShare,
     });
     shedder.tryAcquire();
     shedder.recordWait(10_000);

@@ -3,7 +3,9 @@ import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
 import { MemorySource } from '../../src/record/memory/memory-source';
 import type { PatientClinicalRecord } from '../../src/record/model';
-import type { Actors, PlacedItems, RecordSource } from '../../src/record/source';
+import type { Patient } from '../../src/record/model/people';
+import type { IndexedRound } from '../../src/record/record-index';
+import type { Actors, CandidateRound, PlacedItems, RecordSource } from '../../src/record/source';
 import { SourcedRepository } from '../../src/record/sourced-repository';
 import { DatasetError, validateDataset } from '../../src/record/validate-dataset';
 import { describeRepositoryContract } from './contract';
@@ -62,6 +64,22 @@ function countingSource(inner: RecordSource): {
   return { source, calls };
 }
 
+/**
+ * The memory store's rounds without its own RecordIndex (CandidateRound.index): a store that does not
+ * keep one (the PostgreSQL store), whose linked items the assembly must ask for.
+ */
+function withoutIndex(inner: RecordSource): RecordSource {
+  return Object.assign(Object.create(inner) as RecordSource, {
+    loadCandidates: async (p: Patient, q: StructuredQuery): Promise<CandidateRound> => {
+      const { index, ...round } = (await inner.loadCandidates(p, q)) as IndexedRound;
+      expect(index).toBeDefined();
+      return round;
+    },
+    loadCandidatesBatch: undefined,
+    loadItemsBatch: undefined,
+  });
+}
+
 describe('round trips per request (source.ts)', () => {
   const everything: Partial<StructuredQuery> = {
     allergies: { includeResolved: true },
@@ -87,18 +105,27 @@ describe('round trips per request (source.ts)', () => {
         documents: [document('doc1')],
       },
     });
-    const { source, calls } = countingSource(new MemorySource(dataset));
+    const { source, calls } = countingSource(withoutIndex(new MemorySource(dataset)));
     const repository = new SourcedRepository(source);
     const patient = await repository.findPatient(nhsOf('p'));
     const record = await repository.loadRecord(patient!, query({ problems: { filters: [] } }));
     expect(record.linked?.documents?.map((x) => x.id)).toEqual(['doc1']);
     expect(record.linked?.consultations?.map((x) => x.id)).toEqual(['c1']);
     expect(calls).toEqual({ findPatient: 1, practice: 1, loadCandidates: 1, loadItems: 2, loadActors: 1 });
+
+    // With its own index (every item of the patient) the memory store is asked for no item round.
+    const own = countingSource(new MemorySource(dataset));
+    const same = await new SourcedRepository(own.source).loadRecord(
+      patient!,
+      query({ problems: { filters: [] } }),
+    );
+    expect(JSON.stringify(same)).toBe(JSON.stringify(record));
+    expect(own.calls).toEqual({ practice: 1, loadCandidates: 1, loadActors: 1 });
   });
 
   it('stays within that bound for every patient of the embedded practice, however large the record', async () => {
     const dataset = testPractice(TODAY);
-    const inner = new MemorySource(dataset);
+    const inner = withoutIndex(new MemorySource(dataset));
     for (const { patient } of dataset.patients) {
       const { source, calls } = countingSource(inner);
       const repository = new SourcedRepository(source);
@@ -142,7 +169,7 @@ describe('output does not depend on the order a store returns rows in', () => {
   it('gives identical records for every embedded patient over a source that reverses every answer', async () => {
     const dataset = testPractice(TODAY);
     const plain = new MemoryRepository(dataset);
-    const reversed = new SourcedRepository(reversingSource(new MemorySource(dataset)));
+    const reversed = new SourcedRepository(reversingSource(withoutIndex(new MemorySource(dataset))));
     for (const q of [
       query({
         consultations: {},

@@ -4,7 +4,7 @@
  * D-RM1), and an item that loses a link is a copy without it, the store's item untouched.
  */
 import type { ItemRef } from '../../src/record/model';
-import { redactConsultation, redactItem } from '../../src/record/redact';
+import { NOTHING_HIDDEN, redactConsultation, redactItem } from '../../src/record/redact';
 import { consultation, issue, plan, problem, referral } from '../bundle/fixtures';
 
 const nothing = () => false;
@@ -49,5 +49,27 @@ describe('redaction copies only what it changes', () => {
     expect(m.issues[1]).not.toHaveProperty('consultationId');
     expect(m.issues[0]).toBe(amlodipine.issues[0]);
     expect(amlodipine.issues[1].consultationId).toBe('c9');
+  });
+
+  it('with NOTHING_HIDDEN (a record that withholds nothing), confidential notes still go', () => {
+    const confidentialNote = consultation('c2', {
+      topics: [
+        {
+          entries: [
+            { kind: 'allergy', id: 'a1' },
+            { kind: 'note', id: 'n2', text: 'private', confidential: true },
+          ],
+        },
+      ],
+    });
+    const c = redactItem('consultations', confidentialNote, NOTHING_HIDDEN);
+    expect(c.topics[0].entries).toEqual([{ kind: 'allergy', id: 'a1' }]);
+    expect(confidentialNote.topics[0].entries).toHaveLength(2);
+    expect(redactItem('consultations', visit, NOTHING_HIDDEN)).toBe(visit);
+    expect(redactItem('medication', amlodipine, NOTHING_HIDDEN)).toBe(amlodipine);
+    // Narrowed to the topics naming a problem, without notes: the visit's note goes, its links stay.
+    const narrowed = redactConsultation(visit, NOTHING_HIDDEN, (t) => (t.problemIds ?? []).length > 0);
+    expect(narrowed.topics[0].entries).toEqual([{ kind: 'allergy', id: 'a1' }]);
+    expect(narrowed.topics[0].problemIds).toEqual(['p1']);
   });
 });

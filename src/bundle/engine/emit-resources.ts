@@ -6,6 +6,7 @@
 import type { Organization, Practitioner as FhirPractitioner, PractitionerRole, Resource } from 'fhir/r3';
 
 import type { MedicationIssue, MedicationPlan } from '../../record/model';
+import { headerOf } from '../../record/model/consultations';
 import type { Organisation, Practitioner } from '../../record/model/people';
 import {
   organizationResource,
@@ -107,9 +108,12 @@ export function emitClinical(
   const { index: ix, out, links: linkState } = state;
   const { one: map, many } = mapper(state.context.memo, ctx);
   for (const c of ix.consultations.values()) {
+    // Keyed by the header: a consultation copied per request with other topics (a linked one,
+    // narrowed) is the same store consultation to the memo (headerOf).
+    const header = headerOf(c);
     out.add(
       'consultations',
-      map(c, 'encounter', [], (x) => encounterResource(c, x)),
+      map(header, 'encounter', [], (x) => encounterResource(header, x)),
     );
     const structure = structures.get(c.id);
     if (!structure) continue;
@@ -117,7 +121,7 @@ export function emitClinical(
     for (const note of structure.notes)
       out.add(
         'consultations',
-        map(note, 'note', [c], (x) => commentNoteResource(note, c, x)),
+        map(note, 'note', [header], (x) => commentNoteResource(note, header, x)),
       );
   }
   for (const p of ix.problems.values()) {

@@ -109,21 +109,28 @@ export function fileRef(
 /** The context every mapper writes its references through, for this request. */
 export function mappingContext(state: BundleState): MappingContext {
   const { record, used, index } = state;
+  // With a memo (the memory store), a reference to an actor or the patient is the practice's one
+  // frozen object for it, so that replaying a remembered mapping's calls compares by identity
+  // (resource-memo.ts Interned). Only these: a practice has few of them, where interning every
+  // item's references (tables of 100,000s of ids) cost more than the comparisons it saved.
+  const interned = state.context.memo?.interned(record.practice);
+  const actorRef = interned ? (type: string, id: string) => interned.reference(type, id) : ref;
   const practitioner = (id: string): Reference => {
     used.practitioners.add(id);
-    return ref('Practitioner', id);
+    return actorRef('Practitioner', id);
   };
   const organisation = (id: string): Reference => {
     used.organisations.add(id);
-    return ref('Organization', id);
+    return actorRef('Organization', id);
+  };
+  const systems = {
+    'record-item': itemIdentifierSystem(record.practice.odsCode, 'record-item'),
+    'medication-statement': itemIdentifierSystem(record.practice.odsCode, 'medication-statement'),
   };
   return {
-    patient: ref('Patient', record.patient.id),
+    patient: actorRef('Patient', record.patient.id),
     practiceId: record.practice.id,
-    identifier: (id, guid, namespace = 'record-item') => ({
-      system: itemIdentifierSystem(record.practice.odsCode, namespace),
-      value: guid ?? id,
-    }),
+    identifier: (id, guid, namespace = 'record-item') => ({ system: systems[namespace], value: guid ?? id }),
     actor: (actor: ActorRef): Reference => {
       switch (actor.kind) {
         case 'practitioner':
@@ -132,17 +139,17 @@ export function mappingContext(state: BundleState): MappingContext {
           return organisation(actor.id);
         case 'healthcareService':
           used.healthcareServices.add(actor.id);
-          return ref('HealthcareService', actor.id);
+          return actorRef('HealthcareService', actor.id);
         case 'device':
           used.devices.add(actor.id);
-          return ref('Device', actor.id);
+          return actorRef('Device', actor.id);
       }
     },
     practitioner,
     organisation,
     location: (id) => {
       used.locations.add(id);
-      return ref('Location', id);
+      return actorRef('Location', id);
     },
     item: (link) =>
       refFor(state, link, { expand: true, inConsultation: false }) ?? { display: ITEM_NOT_INCLUDED_TEXT },

@@ -23,10 +23,11 @@
  * the memo saved (D-RM1). FHIR XML is written from objects, so a request answered in XML maps
  * afresh (the caller gives no memo). Entries are held weakly by the item: a practice reloaded with
  * new data leaves the old entries to the garbage collector. Memory is bounded (`RESOURCE_MEMO_MB`):
- * the memo counts what it holds, estimated from each resource's JSON length in bytes, and starts
- * afresh when over its budget (everything is mapped again as it is asked for).
+ * the memo counts what it holds, estimated from each resource's JSON length in bytes, takes an
+ * item's share off when the item is collected (D-MB2), and starts afresh when over its budget
+ * (everything is mapped again as it is asked for).
  */
-import type { Resource } from 'fhir/r3';
+import type { Reference, Resource } from 'fhir/r3';
 
 import type { MappingContext } from '../mapping-context';
 
@@ -42,8 +43,26 @@ interface Remembered {
   readonly value: readonly RememberedResource[];
   /** Its estimated resident bytes. */
   readonly bytes: number;
+  /** The context's patient reference and practice id when mapped (undefined for `plain`). */
+  readonly patient: unknown;
+  readonly practiceId: string | undefined;
   readonly inputs: readonly unknown[];
   readonly calls: readonly Call[];
+}
+
+/**
+ * What one item's entries hold, counted in `ResourceMemo.held` while the item lives; the memo takes it
+ * off when the garbage collector takes the item (a practice reloaded, a narrowed copy dropped), unless
+ * the memo started afresh since (`generation`), which already took it off.
+ */
+interface Account {
+  readonly generation: number;
+  bytes: number;
+}
+
+interface Entries {
+  readonly slots: Map<string, Remembered>;
+  readonly account: Account;
 }
 
 /**
@@ -81,11 +100,17 @@ export function rememberedJson(resource: object): Buffer | undefined {
  */
 const RESIDENT_PER_JSON_BYTE = 2;
 
-/** Structural equality in which key order counts (it decides the JSON bytes). */
+/**
+ * Structural equality in which key order counts (it decides the JSON bytes). Arrays are compared by
+ * index: Object.keys of an array writes out every index as a string, which made comparing inputs and
+ * results the costliest step of a reused mapping.
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const isArray = Array.isArray(a);
+  if (isArray !== Array.isArray(b)) return false;
+  if (isArray) return sameItems(a as readonly unknown[], b as readonly unknown[]);
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
@@ -94,6 +119,13 @@ export function sameValue(a: unknown, b: unknown): boolean {
   for (let i = 0; i < ka.length; i++) {
     if (ka[i] !== kb[i] || !sameValue(ra[ka[i]], rb[ka[i]])) return false;
   }
+  return true;
+}
+
+/** Same length, and sameValue index by index (a hole reads as undefined, as JSON writes both null). */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
   return true;
 }
 
@@ -130,15 +162,76 @@ function replays(calls: readonly Call[], ctx: MappingContext): boolean {
   return true;
 }
 
+/** Resident bytes per interned reference or identifier beside its key (a bound, as RESIDENT_PER_JSON_BYTE). */
+const INTERNED_ENTRY_BYTES = 160;
+
+/**
+ * The references and identifiers a practice's MappingContext hands out, one frozen object for the same
+ * arguments: replaying a recorded call then gets the very object it recorded, and sameValue answers at
+ * its first test instead of walking a fresh object (a request replays some 350 such calls). Only an
+ * optimisation: a result made otherwise is compared structurally as before. Held per practice object,
+ * counted like an item's entries, and let go with the practice or when the memo starts afresh.
+ */
+export class Interned {
+  private readonly references = new Map<string, Map<string, Reference>>();
+
+  constructor(
+    private readonly memo: ResourceMemo,
+    private readonly account: Account,
+  ) {}
+
+  /** `{ reference: "<type>/<id>" }`. */
+  reference(type: string, id: string): Reference {
+    let table = this.references.get(type);
+    if (!table) this.references.set(type, (table = new Map<string, Reference>()));
+    let r = table.get(id);
+    if (r === undefined) {
+      table.set(id, (r = Object.freeze({ reference: `${type}/${id}` })));
+      this.memo.holdInterned(this.account, INTERNED_ENTRY_BYTES + id.length * 2);
+    }
+    return r;
+  }
+}
+
 export class ResourceMemo {
-  private byItem = new WeakMap<object, Map<string, Remembered>>();
-  /** Estimated resident bytes held (RESIDENT_PER_JSON_BYTE). */
+  private interning = new WeakMap<object, Interned>();
+  private byItem = new WeakMap<object, Entries>();
+  /** Estimated resident bytes held (RESIDENT_PER_JSON_BYTE) by items still alive. */
   private held = 0;
+  /** Starts afresh (over budget) so far: an Account of an earlier generation is no longer counted. */
+  private generation = 0;
+  /** Takes an item's bytes off `held` once the garbage collector took the item. */
+  private readonly collected = new FinalizationRegistry<Account>((account) => {
+    if (account.generation === this.generation) this.held -= account.bytes;
+  });
   /** Mappings reused and done, and how often the memo started afresh, for the tests and the bench. */
   readonly counts = { reused: 0, mapped: 0, cleared: 0 };
 
   /** `maxBytes`: the estimated resident memory it may hold before starting afresh. */
   constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {}
+
+  /** Estimated resident bytes held for items still alive (what the budget is compared with). */
+  get heldBytes(): number {
+    return this.held;
+  }
+
+  /** The interned references and identifiers of a practice (its store object: one per load). */
+  interned(practice: object): Interned {
+    let interned = this.interning.get(practice);
+    if (interned === undefined) {
+      const account = { generation: this.generation, bytes: 0 };
+      this.interning.set(practice, (interned = new Interned(this, account)));
+      this.collected.register(practice, account);
+    }
+    return interned;
+  }
+
+  /** Counts an interned entry (Interned); past the budget the memo starts afresh at its next mapping. */
+  holdInterned(account: Account, bytes: number): void {
+    if (account.generation !== this.generation) return;
+    account.bytes += bytes;
+    this.held += bytes;
+  }
 
   /**
    * The resources `build(ctx)` maps `item` to, or what it gave before when nothing it depends on has
@@ -152,7 +245,21 @@ export class ResourceMemo {
     ctx: MappingContext,
     build: (ctx: MappingContext) => readonly Resource[],
   ): readonly Resource[] {
-    return this.remember(item, slot, [ctx.patient, ctx.practiceId, ...inputs], ctx, build);
+    const entries = this.byItem.get(item);
+    const before = entries?.slots.get(slot);
+    if (
+      before !== undefined &&
+      before.practiceId === ctx.practiceId &&
+      sameValue(before.patient, ctx.patient) &&
+      sameItems(before.inputs, inputs) &&
+      replays(before.calls, ctx)
+    ) {
+      this.counts.reused++;
+      return before.value;
+    }
+    const calls: Call[] = [];
+    const mapped = build(recording(ctx, calls));
+    return this.remember(item, entries, slot, mapped, ctx.patient, ctx.practiceId, inputs, calls);
   }
 
   /** A resource that depends only on `item` and `inputs` (an actor, the patient). */
@@ -162,46 +269,73 @@ export class ResourceMemo {
     inputs: readonly unknown[],
     build: () => T,
   ): T {
-    const value = this.remember(item, slot, inputs, undefined, () => {
+    const entries = this.byItem.get(item);
+    const before = entries?.slots.get(slot);
+    let value: readonly RememberedResource[];
+    if (before !== undefined && sameItems(before.inputs, inputs)) {
+      this.counts.reused++;
+      value = before.value;
+    } else {
       const r = build();
-      return r === undefined ? [] : [r];
-    });
+      value = this.remember(
+        item,
+        entries,
+        slot,
+        r === undefined ? [] : [r],
+        undefined,
+        undefined,
+        inputs,
+        [],
+      );
+    }
     // Stands in for T: only its type and id are read, and its JSON written (see RememberedResource).
     return value[0] as unknown as T;
   }
 
+  /**
+   * Writes `mapped` down as RememberedResources in `item`'s `slot` (`existing`: the item's entries,
+   * if any), with what decides its reuse, counting its bytes; starts afresh when over budget.
+   */
   private remember(
     item: object,
+    existing: Entries | undefined,
     slot: string,
+    mapped: readonly Resource[],
+    patient: unknown,
+    practiceId: string | undefined,
+    // Inputs are items (never changed in place) or the request's own values, which are not changed
+    // once handed to a mapper: kept as they are.
     inputs: readonly unknown[],
-    ctx: MappingContext | undefined,
-    build: (ctx: MappingContext) => readonly Resource[],
-  ): readonly Resource[] {
-    let slots = this.byItem.get(item);
-    const before = slots?.get(slot);
-    if (before && sameValue(before.inputs, inputs) && (ctx === undefined || replays(before.calls, ctx))) {
-      this.counts.reused++;
-      return before.value;
-    }
-    const calls: Call[] = [];
-    const mapped = ctx === undefined ? (build as () => readonly Resource[])() : build(recording(ctx, calls));
+    calls: readonly Call[],
+  ): readonly RememberedResource[] {
     const value = mapped.map((r) => new RememberedResource(r.resourceType, r.id, JSON.stringify(r)));
     let bytes = 0;
     for (const r of value) bytes += r.json.length * RESIDENT_PER_JSON_BYTE;
+    let entries = existing;
     // A mapping that replaces an earlier one (something it depends on changed) takes its place.
-    if (before) this.held -= before.bytes;
+    const before = entries?.slots.get(slot);
+    if (before !== undefined) {
+      this.held -= before.bytes;
+      entries!.account.bytes -= before.bytes;
+    }
     if (this.held + bytes > this.maxBytes) {
-      // Over budget: let everything go (the entries are only reachable through this map).
+      // Over budget: let everything go (the entries are only reachable through this map); accounts of
+      // the old generation are no longer counted when their items are collected.
       this.byItem = new WeakMap();
+      this.interning = new WeakMap();
       this.held = 0;
-      slots = undefined;
+      this.generation++;
+      entries = undefined;
       this.counts.cleared++;
     }
+    if (entries === undefined) {
+      entries = { slots: new Map(), account: { generation: this.generation, bytes: 0 } };
+      this.byItem.set(item, entries);
+      this.collected.register(item, entries.account);
+    }
     this.held += bytes;
-    if (!slots) this.byItem.set(item, (slots = new Map<string, Remembered>()));
-    // Inputs are items (never changed in place) or the request's own values, which are not changed
-    // once handed to a mapper: kept as they are.
-    slots.set(slot, { value, bytes, inputs, calls });
+    entries.account.bytes += bytes;
+    entries.slots.set(slot, { value, bytes, patient, practiceId, inputs, calls });
     this.counts.mapped++;
     return value;
   }

@@ -8,7 +8,7 @@ import { AREAS, CLINICAL_AREAS } from '../../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../../contract/structured-query';
 import type { PatientData, PracticeDataset } from '../dataset';
 import { expandActors } from '../expand-actors';
-import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea, refKey, refTo } from '../item-refs';
+import { type ActorIds, type AreaItem, RECORD_AREAS, type RecordArea } from '../item-refs';
 import { topicLinksOf, withheldItemsOf } from '../link-hub';
 import type { ItemRef } from '../model';
 import type {
@@ -21,6 +21,7 @@ import type {
   Practitioner,
 } from '../model/people';
 import { comparePatients, matchesCriteria, mayBeFound, type PatientCriteria } from '../patient-directory';
+import { type IndexedRound, RecordIndex } from '../record-index';
 import type {
   Actors,
   CandidateRound,
@@ -40,18 +41,20 @@ const CANDIDATE_AREAS: Readonly<Record<ClinicalArea, readonly RecordArea[]>> = O
   CLINICAL_AREAS.map((area) => [area, area === 'problems' ? [] : [...AREAS[area].recordAreas]]),
 ) as unknown as Record<ClinicalArea, readonly RecordArea[]>;
 
-type AnyPlaced = {
-  [A in RecordArea]: { readonly area: A; readonly placed: Placed<AreaItem<A>> };
-}[RecordArea];
+/** CANDIDATE_AREAS as entries, made once (read on every request). */
+const CANDIDATE_ENTRIES = Object.entries(CANDIDATE_AREAS) as [ClinicalArea, readonly RecordArea[]][];
 
 /** One patient's record, indexed at construction. */
 interface PatientIndex {
   readonly data: PatientData;
   readonly placed: PlacedItems;
-  /** By ref key; a plan also under each of its issues' keys. */
-  readonly byRef: ReadonlyMap<string, AnyPlaced>;
   readonly topicLinks: readonly TopicLink[];
   readonly withheld: readonly WithheldItem[];
+  /**
+   * Items by ref (a plan also under each of its issues' refs), problems, topic links and withheld
+   * items, as the assembly reads them: built with the items, handed over with every round.
+   */
+  readonly index: RecordIndex;
 }
 
 export class MemorySource implements RecordSource {
@@ -120,13 +123,10 @@ export class MemorySource implements RecordSource {
     return odsCode === this.dataset.practice.odsCode;
   }
 
-  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
+  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<IndexedRound> {
     const index = this.patientIndex(patient);
     const candidates: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
-    for (const [area, holders] of Object.entries(CANDIDATE_AREAS) as [
-      ClinicalArea,
-      readonly RecordArea[],
-    ][]) {
+    for (const [area, holders] of CANDIDATE_ENTRIES) {
       if (query[area] === undefined) continue;
       for (const holder of holders) copyArea(index.placed, candidates, holder);
     }
@@ -135,6 +135,7 @@ export class MemorySource implements RecordSource {
       problems: index.placed.problems ?? [],
       topicLinks: index.topicLinks,
       withheld: index.withheld,
+      index: index.index,
     };
   }
 
@@ -142,11 +143,11 @@ export class MemorySource implements RecordSource {
     const index = this.patientIndex(patient);
     const found = new Map<RecordArea, Map<string, Placed<AreaItem<RecordArea>>>>();
     for (const ref of refs) {
-      const hit = index.byRef.get(refKey(ref));
+      const hit = index.index.item(ref);
       if (!hit) continue;
       let area = found.get(hit.area);
       if (!area) found.set(hit.area, (area = new Map<string, Placed<AreaItem<RecordArea>>>()));
-      area.set(hit.placed.item.id, hit.placed);
+      area.set(hit.item.id, hit);
     }
     const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
     for (const [area, placed] of found) items[area] = [...placed.values()];
@@ -213,28 +214,26 @@ export class MemorySource implements RecordSource {
 
 function indexPatient(data: PatientData): PatientIndex {
   const placed: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
-  const byRef = new Map<string, AnyPlaced>();
-  for (const area of RECORD_AREAS) placeArea(data, area, placed, byRef);
-  return { data, placed, byRef, topicLinks: topicLinksOf(data), withheld: withheldItemsOf(data) };
+  for (const area of RECORD_AREAS) placeArea(data, area, placed);
+  const topicLinks = topicLinksOf(data);
+  const withheld = withheldItemsOf(data);
+  return {
+    data,
+    placed,
+    topicLinks,
+    withheld,
+    index: RecordIndex.ofPatient(placed, { topicLinks, withheld }),
+  };
 }
 
 function placeArea<A extends RecordArea>(
   data: PatientData,
   area: A,
   placed: { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] },
-  byRef: Map<string, AnyPlaced>,
 ): void {
   const items = (data.record[area] ?? []) as readonly AreaItem<A>[];
   const list = items.map((item, seq): Placed<AreaItem<A>> => ({ seq, item }));
   placed[area] = list as { [K in RecordArea]?: readonly Placed<AreaItem<K>>[] }[A];
-  for (const p of list) {
-    const entry = { area, placed: p } as AnyPlaced;
-    byRef.set(refKey(refTo(area, p.item)), entry);
-    if (entry.area === 'medication') {
-      for (const issue of entry.placed.item.issues)
-        byRef.set(refKey({ kind: 'medicationIssue', id: issue.id }), entry);
-    }
-  }
 }
 
 function copyArea<A extends RecordArea>(

@@ -68,3 +68,32 @@ export interface Consultation extends ItemMetadata {
   readonly lastEdited?: Timestamp;
   readonly topics: readonly Topic[];
 }
+
+/**
+ * Everything of a consultation but its structure: what its Encounter (and a comment note's context)
+ * is mapped from. Typed without `topics`, so a mapper given it cannot read them.
+ */
+export type ConsultationHeader = Omit<Consultation, 'topics'>;
+
+/** Copies made by withTopics, to the consultation whose other fields they share. */
+const copiedFrom = new WeakMap<Consultation, Consultation>();
+
+/**
+ * `c` with other topics (redaction, a linked consultation's narrowed structure): a new object per
+ * request, whose header stays `c`'s (headerOf). Every other field is `c`'s own, by construction here.
+ */
+export function withTopics(c: Consultation, topics: readonly Topic[]): Consultation {
+  const copy = { ...c, topics };
+  copiedFrom.set(copy, copiedFrom.get(c) ?? c);
+  return copy;
+}
+
+/**
+ * The object a consultation's header is read from: for a copy made by withTopics, the consultation it
+ * was copied from (the store's own object), else the consultation itself. The memory store's resource
+ * memo keys the Encounter by it, so a consultation narrowed afresh per request still finds its
+ * remembered Encounter (docs/decisions.md D-MB1).
+ */
+export function headerOf(c: Consultation): ConsultationHeader {
+  return copiedFrom.get(c) ?? c;
+}

@@ -1,0 +1,260 @@
+/**
+ * What record assembly (assemble-record.ts) knows of one patient's stored items whatever the query:
+ * the items by reference, the problems and what links to them, the topic links and what is withheld.
+ * Assembly builds one per request from the candidate round (the PostgreSQL store's case); a store
+ * whose items live as long as it does (the memory store) builds one per patient when it loads them
+ * and hands it over with every round (CandidateRound.index), so none of this is redone per request
+ * (issue 15; docs/decisions.md D-RA1).
+ */
+import {
+  consultationRecency,
+  hasContent,
+  type ItemFacts,
+  medicationActiveSpan,
+  type RecencyKey,
+  type RecordSpan,
+} from './filters';
+import {
+  ActorIdSet,
+  AREA_KIND,
+  type AreaItem,
+  collectActors,
+  RECORD_AREAS,
+  type RecordArea,
+} from './item-refs';
+import type { Consultation, ItemKind, ItemRef, MedicationPlan, Problem } from './model';
+import { WithheldIndex } from './redact';
+import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
+
+/** An item of any area with its place, discriminated by area. */
+export type AnyPlaced = {
+  [A in RecordArea]: { readonly area: A; readonly seq: number; readonly item: AreaItem<A> };
+}[RecordArea];
+
+/**
+ * A candidate round with the store's own RecordIndex.ofPatient of this patient's whole record, built
+ * once from the same items, problems, topic links and withheld list as the round's, and never
+ * changed: for a store whose items live as long as it does (the memory store). The assembly then
+ * uses it instead of indexing the round on every request (docs/decisions.md D-RA1). A plain round
+ * (the PostgreSQL store) is indexed per request, with the same result.
+ */
+export interface IndexedRound extends CandidateRound {
+  readonly index: RecordIndex;
+}
+
+/** Values by reference, held by kind then id: no `kind:id` string is built per question. */
+export class RefMap<V> {
+  private readonly byKind = new Map<ItemKind, Map<string, V>>();
+
+  get(kind: ItemKind, id: string): V | undefined {
+    return this.byKind.get(kind)?.get(id);
+  }
+
+  set(kind: ItemKind, id: string, value: V): void {
+    let ofKind = this.byKind.get(kind);
+    if (!ofKind) this.byKind.set(kind, (ofKind = new Map<string, V>()));
+    ofKind.set(id, value);
+  }
+
+  /** Every entry, for copying. */
+  *entries(): IterableIterator<readonly [ItemKind, string, V]> {
+    for (const [kind, ofKind] of this.byKind) for (const [id, value] of ofKind) yield [kind, id, value];
+  }
+}
+
+/** Actor ids an item names, flattened as `[field, id, field, id, ...]` without repeats. */
+type ItemActors = readonly string[];
+type ActorField = 'practitioners' | 'organisations' | 'locations' | 'healthcareServices' | 'devices';
+const ACTOR_FIELDS: readonly ActorField[] = [
+  'practitioners',
+  'organisations',
+  'locations',
+  'healthcareServices',
+  'devices',
+];
+
+/** What is kept of one stored item (null: derived, and there is none). */
+class Remembered {
+  actors: ItemActors | undefined = undefined;
+  span: RecordSpan | null | undefined = undefined;
+  recency: RecencyKey | null | undefined = undefined;
+  content: boolean | undefined = undefined;
+  linking: readonly Placed<Problem>[] | undefined = undefined;
+}
+
+const NONE: readonly Placed<Problem>[] = [];
+const NO_ACTORS: ItemActors = [];
+
+export class RecordIndex implements ItemFacts {
+  readonly withheld: WithheldIndex;
+  /** The patient's problems by id, in dataset order. */
+  readonly problems = new Map<string, Placed<Problem>>();
+  /** Problems whose links (linked items, promoted item) name a ref, in dataset order. */
+  readonly problemsLinking = new RefMap<Placed<Problem>[]>();
+  readonly topicLinks = new Map<string, TopicLink[]>();
+  /** Every item indexed so far, under each ref that names it (a plan under each issue too). */
+  readonly items = new RefMap<AnyPlaced>();
+  /** What is derived from each stored item alone, for an index kept across requests (long-lived items). */
+  private readonly remembered?: WeakMap<object, Remembered>;
+
+  /**
+   * From a round's hub; `longLived`: the items are the store's own objects, the same on every
+   * request, so what is derived from one item alone is kept with the index.
+   */
+  constructor(hub: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>, longLived = false) {
+    this.withheld = new WithheldIndex(hub.withheld);
+    if (longLived) this.remembered = new WeakMap();
+    for (const placed of bySeq(hub.problems)) {
+      const problem = placed.item;
+      this.problems.set(problem.id, placed);
+      this.observeOne({ area: 'problems', seq: placed.seq, item: problem });
+      if (problem.actualProblem) this.linking(problem.actualProblem, placed);
+      for (const ref of problem.linkedItems ?? []) this.linking(ref, placed);
+    }
+    for (const link of hub.topicLinks) {
+      const list = this.topicLinks.get(link.problemId);
+      if (list) list.push(link);
+      else this.topicLinks.set(link.problemId, [link]);
+    }
+  }
+
+  /**
+   * A store's index of a whole patient, kept as long as the store holds the items: every area's
+   * items are indexed and their own withheld flags marked, as if every item had been loaded.
+   */
+  static ofPatient(items: PlacedItems, hub: Pick<CandidateRound, 'topicLinks' | 'withheld'>): RecordIndex {
+    const index = new RecordIndex({ ...hub, problems: items.problems ?? [] }, true);
+    index.observe(items);
+    return index;
+  }
+
+  /** A copy that may be changed (of an index a store keeps, which must not be). */
+  copy(round: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>): RecordIndex {
+    const copy = new RecordIndex(round);
+    for (const [kind, id, entry] of this.items.entries()) copy.items.set(kind, id, entry);
+    copy.withheld.markAll(this.withheld);
+    return copy;
+  }
+
+  private linking(ref: ItemRef, problem: Placed<Problem>): void {
+    const list = this.problemsLinking.get(ref.kind, ref.id);
+    if (list) list.push(problem);
+    else this.problemsLinking.set(ref.kind, ref.id, [problem]);
+  }
+
+  item(ref: ItemRef): AnyPlaced | undefined {
+    return this.items.get(ref.kind, ref.id);
+  }
+
+  /** Indexes loaded items (a plan under its own ref and each issue's) and learns what is withheld. */
+  observe(items: PlacedItems): void {
+    for (const area of RECORD_AREAS) {
+      const placed = items[area];
+      if (placed === undefined) continue;
+      for (const p of placed) this.observeOne({ area, seq: p.seq, item: p.item } as AnyPlaced);
+    }
+  }
+
+  private observeOne(entry: AnyPlaced): void {
+    const kind = AREA_KIND[entry.area];
+    const id = entry.item.id;
+    this.items.set(kind, id, entry);
+    // The store's withheld list is authoritative; the items' own flags back it up so nothing leaks.
+    if (entry.item.confidential === true) this.withheld.markId(kind, id, 'confidential');
+    if (entry.area === 'medication') {
+      for (const issue of entry.item.issues) {
+        this.items.set('medicationIssue', issue.id, entry);
+        if (issue.confidential === true || entry.item.confidential === true)
+          this.withheld.markId('medicationIssue', issue.id, 'confidential');
+      }
+    }
+    if (entry.area === 'referrals' && entry.item.status === 'entered-in-error')
+      this.withheld.markId(kind, id, 'enteredInError');
+    if (entry.area === 'immunisationStatuses' && entry.item.enteredInError === true)
+      this.withheld.markId(kind, id, 'enteredInError');
+  }
+
+  /**
+   * What is kept of an item: only with long-lived items, and only of the store's own objects (never
+   * of a copy redaction made for one request).
+   */
+  private kept(kind: ItemKind, item: { readonly id: string }): Remembered | undefined {
+    if (!this.remembered) return undefined;
+    let kept = this.remembered.get(item);
+    if (kept === undefined && this.items.get(kind, item.id)?.item === item)
+      this.remembered.set(item, (kept = new Remembered()));
+    return kept;
+  }
+
+  /** Adds the actors a returned item names. */
+  collectActors<A extends RecordArea>(area: A, item: AreaItem<A>, into: ActorIdSet): void {
+    const kept = this.kept(AREA_KIND[area], item);
+    if (!kept) {
+      collectActors(area, item, into);
+      return;
+    }
+    const list = (kept.actors ??= flatActors(area, item));
+    for (let i = 0; i < list.length; i += 2) into[list[i] as ActorField].add(list[i + 1]);
+  }
+
+  /**
+   * The problems whose links name an item (a plan: the plan or any of its issues not withheld), in
+   * that order, each list in dataset order.
+   */
+  problemsLinkingItem<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
+    // One lookup for any other item; a plan's issues are what is worth keeping.
+    if (area !== 'medication') return this.problemsLinking.get(AREA_KIND[area], item.id) ?? NONE;
+    const kept = this.kept(AREA_KIND[area], item);
+    if (!kept) return this.findProblemsLinking(area, item);
+    return (kept.linking ??= this.findProblemsLinking(area, item));
+  }
+
+  private findProblemsLinking<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
+    const own = this.problemsLinking.get(AREA_KIND[area], item.id);
+    if (area !== 'medication') return own ?? NONE;
+    let found: Placed<Problem>[] | undefined = own && [...own];
+    for (const issue of (item as AreaItem<'medication'>).issues) {
+      const linking = this.problemsLinking.get('medicationIssue', issue.id);
+      if (linking === undefined || this.withheld.isHiddenId('medicationIssue', issue.id)) continue;
+      (found ??= []).push(...linking);
+    }
+    return found ?? NONE;
+  }
+
+  medicationSpan(plan: MedicationPlan): RecordSpan | undefined {
+    const kept = this.kept('medicationPlan', plan);
+    if (!kept) return medicationActiveSpan(plan);
+    if (kept.span === undefined) kept.span = medicationActiveSpan(plan) ?? null;
+    return kept.span ?? undefined;
+  }
+
+  hasContent(consultation: Consultation): boolean {
+    const kept = this.kept('consultation', consultation);
+    if (!kept) return hasContent(consultation);
+    return (kept.content ??= hasContent(consultation));
+  }
+
+  recency(consultation: Consultation): RecencyKey | undefined {
+    const kept = this.kept('consultation', consultation);
+    if (!kept) return consultationRecency(consultation);
+    if (kept.recency === undefined) kept.recency = consultationRecency(consultation) ?? null;
+    return kept.recency ?? undefined;
+  }
+}
+
+function flatActors<A extends RecordArea>(area: A, item: AreaItem<A>): ItemActors {
+  const own = new ActorIdSet();
+  collectActors(area, item, own);
+  const flat: string[] = [];
+  for (const field of ACTOR_FIELDS) for (const id of own[field]) flat.push(field, id);
+  // Kept for the store's life: an array of its exact length (push leaves spare room).
+  return flat.length === 0 ? NO_ACTORS : flat.slice();
+}
+
+/** In dataset order; the list itself when it already is (a store usually returns it so). */
+export function bySeq<T extends { readonly seq: number }>(items: readonly T[]): readonly T[] {
+  for (let i = 1; i < items.length; i++) {
+    if (items[i - 1].seq > items[i].seq) return [...items].sort((a, b) => a.seq - b.seq);
+  }
+  return items;
+}
