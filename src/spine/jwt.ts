@@ -145,6 +145,23 @@ function checkScope(scope: string, interaction: Interaction): void {
   const tokens = scope.split(' ').filter((t) => t !== '');
   const unknown = tokens.find((t) => !KNOWN_SCOPES.has(t));
   if (unknown !== undefined) throw bad(`JWT requested_scope "${truncate(unknown)}" is not a valid scope`);
+  checkScopeFor(tokens, interaction);
+}
+
+// The checks that depend on the request as well as the token (its time, its interaction): made by
+// checkJwt and again by jwtChecker for a token it remembers.
+
+function checkNotExpired(expiresAt: number, now: Date): void {
+  if (now.getTime() >= expiresAt * 1000) throw bad('JWT has expired (exp is in the past)');
+}
+
+function checkReasonFor(reason: string, interaction: Interaction): void {
+  const accepted: readonly ReasonForRequest[] = interaction.reasons ?? ['directcare'];
+  if (!(accepted as readonly string[]).includes(reason))
+    throw bad(`JWT reason_for_request must be ${accepted.join(' or ')} for this interaction`);
+}
+
+function checkScopeFor(tokens: readonly string[], interaction: Interaction): void {
   if (!tokens.includes(interaction.requiredScope)) {
     throw bad(`JWT requested_scope must include ${interaction.requiredScope} for this interaction`);
   }
@@ -177,15 +194,13 @@ export function checkJwt(authorization: string | undefined, interaction: Interac
     throw bad(`JWT exp claim must be exactly iat + ${TOKEN_LIFETIME_SECONDS} seconds`);
   }
   // D-12: iat is not compared with our clock (the test pack sends future iat and expects success).
-  if (now.getTime() >= expiresAt * 1000) throw bad('JWT has expired (exp is in the past)');
+  checkNotExpired(expiresAt, now);
 
   const reason = nonEmptyString(claims, 'reason_for_request');
-  const accepted: readonly ReasonForRequest[] = interaction.reasons ?? ['directcare'];
   if (!(REASONS as readonly string[]).includes(reason)) {
     throw bad(`JWT reason_for_request "${truncate(reason)}" must be ${REASONS.join(', ')}`);
   }
-  if (!(accepted as readonly string[]).includes(reason))
-    throw bad(`JWT reason_for_request must be ${accepted.join(' or ')} for this interaction`);
+  checkReasonFor(reason, interaction);
   const requestedScope = nonEmptyString(claims, 'requested_scope');
   checkScope(requestedScope, interaction);
 
@@ -285,13 +300,9 @@ export function jwtChecker(): JwtChecker {
       }
       return claims;
     }
-    if (now.getTime() >= known.expiresAt * 1000) throw bad('JWT has expired (exp is in the past)');
-    const accepted: readonly ReasonForRequest[] = interaction.reasons ?? ['directcare'];
-    if (!(accepted as readonly string[]).includes(known.reasonForRequest))
-      throw bad(`JWT reason_for_request must be ${accepted.join(' or ')} for this interaction`);
-    if (!known.requestedScope.split(' ').includes(interaction.requiredScope)) {
-      throw bad(`JWT requested_scope must include ${interaction.requiredScope} for this interaction`);
-    }
+    checkNotExpired(known.expiresAt, now);
+    checkReasonFor(known.reasonForRequest, interaction);
+    checkScopeFor(known.requestedScope.split(' '), interaction);
     return known;
   };
   return {
