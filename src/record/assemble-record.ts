@@ -49,14 +49,15 @@ import type {
   ConsultationEntry,
   ImmunisationStatusRecord,
   ItemRef,
+  MedicationPlan,
   PatientClinicalRecord,
   Problem,
   Topic,
 } from './model';
 import { withTopics } from './model/consultations';
 import type { Patient, Practice } from './model/people';
-import { type AnyPlaced, bySeq, type IndexedRound, RecordIndex, RefMap } from './record-index';
-import { hasConfidentialParts, NOTHING_HIDDEN, redactConsultation, redactItem } from './redact';
+import { type AnyPlaced, bySeq, type IndexedRound, inOrder, RecordIndex, RefMap } from './record-index';
+import { hasConfidentialParts, NOTHING_HIDDEN, redactConsultation, redactItem, redactPlan } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, PatientRefs, Placed, PlacedItems, RecordSource } from './source';
 
@@ -344,14 +345,9 @@ class Assembly {
 
   /** A returned item loses a confidential part (a plan's issue, a report's group or result). */
   private partsWithheld<A extends RecordArea>(area: A, item: AreaItem<A>): boolean {
-    if (area === 'medication') {
-      // redactPlan drops exactly the hidden issues.
-      const withheld = this.withheld;
-      return (
-        !withheld.empty &&
-        (item as AreaItem<'medication'>).issues.some((i) => withheld.isHiddenId('medicationIssue', i.id))
-      );
-    }
+    // Nothing withheld (most patients): no issue can be.
+    if (area === 'medication')
+      return !this.withheld.empty && redactPlan(item as MedicationPlan, this.isHidden).partsWithheld;
     if (area === 'investigations') return hasConfidentialParts(item as AreaItem<'investigations'>);
     return false;
   }
@@ -530,11 +526,8 @@ class Assembly {
   }
 
   private addLinkedProblem(problem: Placed<Problem>): void {
-    if (this.isPrimary('problems', problem.item.id)) return;
-    let area = this.linked.get('problems');
-    if (!area) this.linked.set('problems', (area = new Map<string, AnyPlaced>()));
     // The problem's own entry, once: the same object each time it is reached.
-    if (!area.has(problem.item.id)) area.set(problem.item.id, { area: 'problems', ...problem });
+    if (!this.linked.get('problems')?.has(problem.item.id)) this.addLinked({ area: 'problems', ...problem });
   }
 
   private recordWithheld(link: WithheldLink): void {
@@ -659,11 +652,10 @@ class Assembly {
   }
 }
 
+const idOrder = (a: { readonly id: string }, b: { readonly id: string }) =>
+  a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
 /** Actors in id order: stores may return rows in any order, output must not depend on it. */
 function byId<T extends { readonly id: string }>(items: readonly T[]): T[] {
-  for (let i = 1; i < items.length; i++) {
-    if (items[i - 1].id > items[i].id)
-      return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-  return [...items];
+  return [...inOrder(items, idOrder)];
 }

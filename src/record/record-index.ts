@@ -204,16 +204,16 @@ export class RecordIndex implements ItemFacts {
   problemsLinkingItem<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
     // One lookup for any other item; a plan's issues are what is worth keeping.
     if (area !== 'medication') return this.problemsLinking.get(AREA_KIND[area], item.id) ?? NONE;
-    const kept = this.kept(AREA_KIND[area], item);
-    if (!kept) return this.findProblemsLinking(area, item);
-    return (kept.linking ??= this.findProblemsLinking(area, item));
+    const plan = item as AreaItem<'medication'>;
+    const kept = this.kept('medicationPlan', plan);
+    if (!kept) return this.problemsLinkingPlan(plan);
+    return (kept.linking ??= this.problemsLinkingPlan(plan));
   }
 
-  private findProblemsLinking<A extends RecordArea>(area: A, item: AreaItem<A>): readonly Placed<Problem>[] {
-    const own = this.problemsLinking.get(AREA_KIND[area], item.id);
-    if (area !== 'medication') return own ?? NONE;
+  private problemsLinkingPlan(plan: MedicationPlan): readonly Placed<Problem>[] {
+    const own = this.problemsLinking.get('medicationPlan', plan.id);
     let found: Placed<Problem>[] | undefined = own && [...own];
-    for (const issue of (item as AreaItem<'medication'>).issues) {
+    for (const issue of plan.issues) {
       const linking = this.problemsLinking.get('medicationIssue', issue.id);
       if (linking === undefined || this.withheld.isHiddenId('medicationIssue', issue.id)) continue;
       (found ??= []).push(...linking);
@@ -251,10 +251,17 @@ function flatActors<A extends RecordArea>(area: A, item: AreaItem<A>): ItemActor
   return flat.length === 0 ? NO_ACTORS : flat.slice();
 }
 
-/** In dataset order; the list itself when it already is (a store usually returns it so). */
-export function bySeq<T extends { readonly seq: number }>(items: readonly T[]): readonly T[] {
+/** The list itself when it is already in `compare`'s order (a store usually returns it so), else a sorted copy. */
+export function inOrder<T>(items: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
   for (let i = 1; i < items.length; i++) {
-    if (items[i - 1].seq > items[i].seq) return [...items].sort((a, b) => a.seq - b.seq);
+    if (compare(items[i - 1], items[i]) > 0) return [...items].sort(compare);
   }
   return items;
+}
+
+const seqOrder = (a: { readonly seq: number }, b: { readonly seq: number }) => a.seq - b.seq;
+
+/** In dataset order; the list itself when it already is. */
+export function bySeq<T extends { readonly seq: number }>(items: readonly T[]): readonly T[] {
+  return inOrder(items, seqOrder);
 }
