@@ -162,15 +162,16 @@ function replays(calls: readonly Call[], ctx: MappingContext): boolean {
   return true;
 }
 
-/** Resident bytes per interned reference or identifier beside its key (a bound, as RESIDENT_PER_JSON_BYTE). */
+/** Resident bytes per interned reference beside its key (a bound, as RESIDENT_PER_JSON_BYTE). */
 const INTERNED_ENTRY_BYTES = 160;
 
 /**
- * The references and identifiers a practice's MappingContext hands out, one frozen object for the same
- * arguments: replaying a recorded call then gets the very object it recorded, and sameValue answers at
- * its first test instead of walking a fresh object (a request replays some 350 such calls). Only an
- * optimisation: a result made otherwise is compared structurally as before. Held per practice object,
- * counted like an item's entries, and let go with the practice or when the memo starts afresh.
+ * The references to actors and the patient a practice's MappingContext hands out, one frozen object
+ * for the same target: replaying a recorded call then gets the very object it recorded, and sameValue
+ * answers at its first test instead of walking a fresh object (a request replays some 350 such
+ * calls). Only an optimisation: a result made otherwise is compared structurally as before. Held per
+ * practice object, counted like an item's entries, and let go with the practice or when the memo
+ * starts afresh.
  */
 export class Interned {
   private readonly references = new Map<string, Map<string, Reference>>();
@@ -215,7 +216,7 @@ export class ResourceMemo {
     return this.held;
   }
 
-  /** The interned references and identifiers of a practice (its store object: one per load). */
+  /** The interned references of a practice (its store object: one per load). */
   interned(practice: object): Interned {
     let interned = this.interning.get(practice);
     if (interned === undefined) {
