@@ -1,9 +1,9 @@
 /**
  * A consultation's length (Encounter.length) is read from its period without Date.parse's general
- * parser (src/bundle/areas/consultations.ts instantMs): every instant must be the one Date.parse gives,
+ * parser (src/fhir/dates.ts instantMs): every instant must be the one Date.parse gives,
  * including the forms it rejects or reads differently (years below 100, day 31 of a short month).
  */
-import { instantMs } from '../../src/bundle/areas/consultations';
+import { instantMs } from '../../src/fhir/dates';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
