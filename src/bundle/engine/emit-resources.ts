@@ -206,8 +206,11 @@ export function emitClinical(
         map(doc, 'document', [], (x) => documentReferenceResource(doc, x)),
       );
   }
-  // Issues a mapper linked to after the medication pass (e.g. a referral's supporting info).
+  // Issues a mapper linked to after the medication pass (e.g. a referral's supporting info). Those
+  // already in the Bundle are passed over before mapping: `add` would drop them, and mapping one
+  // again (every order of a search with prescription issues) only repeated idempotent context calls.
   for (const id of linkState.issuesToEmit) {
+    if (out.has('MedicationRequest', id)) continue;
     const found = ix.issues.get(id)!;
     out.add('medication', order(found.plan, found.issue));
   }

@@ -10,18 +10,13 @@
  */
 import type { Reference } from 'fhir/r3';
 
-import type { Consultation, ItemRef, Problem } from '../../record/model';
+import type { Consultation, ItemRef, Problem, RelatedProblem } from '../../record/model';
 import { type ConsultationStructure, consultationStructure } from '../areas/consultations';
 import type { ProblemLinks } from '../areas/problems';
 import type { MappingContext } from '../mapping-context';
 import { RefList } from './grouped-resources';
 import { consultationOf, fileRef, refFor, type RefOptions, secondaryKind } from './references';
 import type { BundleState } from './state';
-
-function topicRefs(topic: Consultation['topics'][number]): ItemRef[] {
-  const entries = topic.headings ? topic.headings.flatMap((h) => h.entries) : topic.entries;
-  return entries.filter((e): e is ItemRef => e.kind !== 'note');
-}
 
 /** Each primary consultation's structure Lists and notes, filing its links in the consultations-* Lists. */
 export function consultationStructures(
@@ -74,60 +69,98 @@ function topicsNaming(state: BundleState): Map<string, NamingTopic[]> {
   return byProblem;
 }
 
+/** One problem's links as problemLinks gathers them (one object per problem, no closures). */
+interface Gathering {
+  readonly state: BundleState;
+  /** A primary problem: its links are filed in the problems-* Lists and placeholders written. */
+  readonly expand: boolean;
+  readonly options: RefOptions;
+  readonly content: RefList;
+  /** The consultations the linked items were recorded in, added after the other links. */
+  readonly recordedIn: string[];
+  /**
+   * Consultations already added: one is reached again through each of its topics and each item
+   * recorded in it, and adding it again changes nothing (same reference, deduplicated).
+   */
+  readonly consultations: Set<string>;
+}
+
+function addLink(g: Gathering, link: ItemRef): void {
+  const r = refFor(g.state, link, g.options);
+  if (!r) return;
+  g.content.add(r);
+  if (g.expand) fileRef(g.state.links.problemSecondary, secondaryKind(g.state.index, link), r);
+  const cid = consultationOf(g.state.index, link);
+  if (cid !== undefined) g.recordedIn.push(cid);
+}
+
+function addConsultation(g: Gathering, id: string): void {
+  if (g.consultations.has(id)) return;
+  g.consultations.add(id);
+  addLink(g, { kind: 'consultation', id });
+}
+
+/** A topic's item links other than problems (notes are not links), in heading then entry order. */
+function addTopicItems(g: Gathering, topic: Consultation['topics'][number]): void {
+  if (topic.headings) {
+    for (const heading of topic.headings)
+      for (const e of heading.entries) if (e.kind !== 'note' && e.kind !== 'problem') addLink(g, e);
+  } else {
+    for (const e of topic.entries) if (e.kind !== 'note' && e.kind !== 'problem') addLink(g, e);
+  }
+}
+
 /**
  * A problem's links: directly linked items and consultations, the items of topics linked to it and
  * those topics' consultations, and the consultations in which linked items were recorded. A primary
  * problem (`expand`) also files them in the problems-* Lists and writes placeholders.
  */
 export function problemLinks(state: BundleState, problem: Problem, expand: boolean): ProblemLinks {
-  const options: RefOptions = { expand, inConsultation: false };
-  const content = new RefList();
-  const recordedIn: string[] = [];
-  const file = (link: ItemRef, r: Reference): void => {
-    if (expand) fileRef(state.links.problemSecondary, secondaryKind(state.index, link), r);
+  const g: Gathering = {
+    state,
+    expand,
+    options: expand ? EXPAND : NO_EXPAND,
+    content: new RefList(),
+    recordedIn: [],
+    consultations: new Set(),
   };
-  const add = (link: ItemRef): void => {
-    const r = refFor(state, link, options);
-    if (!r) return;
-    content.add(r);
-    file(link, r);
-    const cid = consultationOf(state.index, link);
-    if (cid !== undefined) recordedIn.push(cid);
-  };
-  for (const link of problem.linkedItems ?? []) add(link);
+  for (const link of problem.linkedItems ?? []) {
+    if (link.kind === 'consultation') addConsultation(g, link.id);
+    else addLink(g, link);
+  }
   for (const { consultationId, topic } of topicsNaming(state).get(problem.id) ?? []) {
-    add({ kind: 'consultation', id: consultationId });
-    for (const link of topicRefs(topic)) if (link.kind !== 'problem') add(link);
+    addConsultation(g, consultationId);
+    addTopicItems(g, topic);
   }
   let actualProblem: Reference | undefined;
   const actual = problem.actualProblem;
   if (actual) {
     if (actual.kind === 'investigation')
-      add(actual); // the report, through relatedClinicalContent
+      addLink(g, actual); // the report, through relatedClinicalContent
     else {
-      actualProblem = refFor(state, actual, options);
+      actualProblem = refFor(state, actual, g.options);
       if (actualProblem) {
-        file(actual, actualProblem);
+        if (expand) fileRef(state.links.problemSecondary, secondaryKind(state.index, actual), actualProblem);
         const cid = consultationOf(state.index, actual);
-        if (cid !== undefined) recordedIn.push(cid);
+        if (cid !== undefined) g.recordedIn.push(cid);
       }
     }
   }
-  for (const cid of recordedIn) add({ kind: 'consultation', id: cid });
-  const relatedProblems = (problem.relatedProblems ?? []).flatMap((rp) => {
-    const target = refFor(
-      state,
-      { kind: 'problem', id: rp.problemId },
-      { expand: false, inConsultation: false },
-    );
-    return target ? [{ type: rp.type, target }] : [];
-  });
+  for (const cid of g.recordedIn) addConsultation(g, cid);
+  const relatedProblems: { type: RelatedProblem['type']; target: Reference }[] = [];
+  for (const rp of problem.relatedProblems ?? []) {
+    const target = refFor(state, { kind: 'problem', id: rp.problemId }, NO_EXPAND);
+    if (target) relatedProblems.push({ type: rp.type, target });
+  }
   return {
     ...(actualProblem && { actualProblem }),
     relatedProblems,
-    relatedClinicalContent: content.values(),
+    relatedClinicalContent: g.content.values(),
   };
 }
+
+const EXPAND: RefOptions = { expand: true, inConsultation: false };
+const NO_EXPAND: RefOptions = { expand: false, inConsultation: false };
 
 /**
  * Every problem's links: primary problems first (they expand), then the issues a medication request
