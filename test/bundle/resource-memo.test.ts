@@ -126,6 +126,18 @@ describe('the resource memo', () => {
     }
   });
 
+  it('writes the identifiers of the practice asked for, when the same items are answered under another ODS code', async () => {
+    const memo = new ResourceMemo();
+    const q = query({ allergies: { includeResolved: true }, consultations: {} });
+    await bothWays(withVisit, q, memo);
+    // The same practice id under another practice object: a replay passes over identifier calls
+    // only when made with the very function they were recorded with (one per practice object).
+    const moved = { ...withVisit, practice: { ...withVisit.practice, odsCode: 'Q11111' } };
+    const { remembered, fresh } = await bothWays(moved, q, memo);
+    expect(remembered).toBe(fresh);
+    expect(remembered).toContain('urn:gpconnect-structured:Q11111:record-item');
+  });
+
   it('holds a remembered resource as its JSON: any JSON.stringify of the Bundle gives the fresh bytes', () => {
     const memo = new ResourceMemo();
     const q = query({ allergies: { includeResolved: true } });

@@ -106,6 +106,15 @@ export function fileRef(
   list.add(r);
 }
 
+/** A practice's item identifiers: a pure function of its arguments and the ODS code. */
+function identifierOf(odsCode: string): MappingContext['identifier'] {
+  const systems = {
+    'record-item': itemIdentifierSystem(odsCode, 'record-item'),
+    'medication-statement': itemIdentifierSystem(odsCode, 'medication-statement'),
+  };
+  return (id, guid, namespace = 'record-item') => ({ system: systems[namespace], value: guid ?? id });
+}
+
 /** The context every mapper writes its references through, for this request. */
 export function mappingContext(state: BundleState): MappingContext {
   const { record, used, index } = state;
@@ -123,14 +132,12 @@ export function mappingContext(state: BundleState): MappingContext {
     used.organisations.add(id);
     return actorRef('Organization', id);
   };
-  const systems = {
-    'record-item': itemIdentifierSystem(record.practice.odsCode, 'record-item'),
-    'medication-statement': itemIdentifierSystem(record.practice.odsCode, 'medication-statement'),
-  };
+  const { odsCode } = record.practice;
   return {
     patient: actorRef('Patient', record.patient.id),
     practiceId: record.practice.id,
-    identifier: (id, guid, namespace = 'record-item') => ({ system: systems[namespace], value: guid ?? id }),
+    // With a memo, the practice's one function (a replay then passes over its calls: resource-memo.ts).
+    identifier: interned ? interned.identifier(odsCode, () => identifierOf(odsCode)) : identifierOf(odsCode),
     actor: (actor: ActorRef): Reference => {
       switch (actor.kind) {
         case 'practitioner':

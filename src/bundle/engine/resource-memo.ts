@@ -48,6 +48,8 @@ interface Remembered {
   readonly practiceId: string | undefined;
   readonly inputs: readonly unknown[];
   readonly calls: readonly Call[];
+  /** The context's `identifier` the calls were made with (undefined for `plain`). */
+  readonly identifier: MappingContext['identifier'] | undefined;
 }
 
 /**
@@ -152,9 +154,15 @@ function recording(ctx: MappingContext, calls: Call[]): MappingContext {
   };
 }
 
-/** Performs the recorded calls on `ctx`; true when every one gives the recorded result. */
-function replays(calls: readonly Call[], ctx: MappingContext): boolean {
+/**
+ * Performs the recorded calls on `ctx`; true when every one gives the recorded result. With
+ * `sameIdentifier` (the context's `identifier` is the very function the calls were recorded with, a
+ * practice's pure one: Interned.identifier) its calls are passed over: the same arguments give the
+ * same result, and the call changes nothing.
+ */
+function replays(calls: readonly Call[], ctx: MappingContext, sameIdentifier: boolean): boolean {
   for (const call of calls) {
+    if (sameIdentifier && call.method === 'identifier') continue;
     if (ctx[call.method] === undefined) return false;
     const result = (ctx[call.method] as (...args: unknown[]) => unknown)(...call.args);
     if (!sameValue(result, call.result)) return false;
@@ -175,6 +183,7 @@ const INTERNED_ENTRY_BYTES = 160;
  */
 export class Interned {
   private readonly references = new Map<string, Map<string, Reference>>();
+  private identifierOf?: { readonly odsCode: string; readonly identifier: MappingContext['identifier'] };
 
   constructor(
     private readonly memo: ResourceMemo,
@@ -191,6 +200,19 @@ export class Interned {
       this.memo.holdInterned(this.account, INTERNED_ENTRY_BYTES + id.length * 2);
     }
     return r;
+  }
+
+  /**
+   * The practice's `identifier` for a MappingContext, one function per ODS code: `make` must give a
+   * pure function of its arguments and the code. A replay made with the very function a mapping was
+   * recorded with passes over its identifier calls (`replays`).
+   */
+  identifier(
+    odsCode: string,
+    make: () => MappingContext['identifier'],
+  ): MappingContext['identifier'] {
+    if (this.identifierOf?.odsCode !== odsCode) this.identifierOf = { odsCode, identifier: make() };
+    return this.identifierOf.identifier;
   }
 }
 
@@ -253,14 +275,14 @@ export class ResourceMemo {
       before.practiceId === ctx.practiceId &&
       sameValue(before.patient, ctx.patient) &&
       sameItems(before.inputs, inputs) &&
-      replays(before.calls, ctx)
+      replays(before.calls, ctx, before.identifier === ctx.identifier)
     ) {
       this.counts.reused++;
       return before.value;
     }
     const calls: Call[] = [];
     const mapped = build(recording(ctx, calls));
-    return this.remember(item, entries, slot, mapped, ctx.patient, ctx.practiceId, inputs, calls);
+    return this.remember(item, entries, slot, mapped, ctx, inputs, calls);
   }
 
   /** A resource that depends only on `item` and `inputs` (an actor, the patient). */
@@ -278,16 +300,7 @@ export class ResourceMemo {
       value = before.value;
     } else {
       const r = build();
-      value = this.remember(
-        item,
-        entries,
-        slot,
-        r === undefined ? [] : [r],
-        undefined,
-        undefined,
-        inputs,
-        [],
-      );
+      value = this.remember(item, entries, slot, r === undefined ? [] : [r], undefined, inputs, []);
     }
     // Stands in for T: only its type and id are read, and its JSON written (see RememberedResource).
     return value[0] as unknown as T;
@@ -302,8 +315,8 @@ export class ResourceMemo {
     existing: Entries | undefined,
     slot: string,
     mapped: readonly Resource[],
-    patient: unknown,
-    practiceId: string | undefined,
+    /** The context it was mapped with (its patient, practice and identifier); undefined for `plain`. */
+    ctx: MappingContext | undefined,
     // Inputs are items (never changed in place) or the request's own values, which are not changed
     // once handed to a mapper: kept as they are.
     inputs: readonly unknown[],
@@ -336,7 +349,15 @@ export class ResourceMemo {
     }
     this.held += bytes;
     entries.account.bytes += bytes;
-    entries.slots.set(slot, { value, bytes, patient, practiceId, inputs, calls });
+    entries.slots.set(slot, {
+      value,
+      bytes,
+      patient: ctx?.patient,
+      practiceId: ctx?.practiceId,
+      inputs,
+      calls,
+      identifier: ctx?.identifier,
+    });
     this.counts.mapped++;
     return value;
   }
