@@ -266,9 +266,9 @@ export function childObservationIds(items: readonly Observation[]): ReadonlyMap<
   const children = new Map<string, string[]>();
   for (const item of items) {
     if (item.kind === 'bloodPressure' || item.parentId === undefined) continue;
-    const list = children.get(item.parentId) ?? [];
-    list.push(item.id);
-    children.set(item.parentId, list);
+    const list = children.get(item.parentId);
+    if (list) list.push(item.id);
+    else children.set(item.parentId, [item.id]);
   }
   return children;
 }

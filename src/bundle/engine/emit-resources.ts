@@ -98,6 +98,9 @@ export const practitionerRoleResourceOf = (
   p: Practitioner,
 ): PractitionerRole | undefined => actor(state, p, 'role', [], () => practitionerRoleResource(p));
 
+/** An observation without members: one array, which the memo's input comparison passes at `===`. */
+const NO_MEMBERS: readonly string[] = Object.freeze([]);
+
 /** Every clinical resource; returns the resolved allergies, which only the "Ended allergies" List contains. */
 export function emitClinical(
   state: BundleState,
@@ -144,7 +147,7 @@ export function emitClinical(
   const observations = [...ix.observations.values()];
   const members = childObservationIds(observations);
   for (const o of observations) {
-    const memberIds = members.get(o.id) ?? [];
+    const memberIds = members.get(o.id) ?? NO_MEMBERS;
     out.add(
       'uncategorisedData',
       map(o, 'observation', [memberIds], (x) => observationResource(o, x, memberIds)),

@@ -12,18 +12,24 @@ export class GroupedResources {
   private readonly seen = new Map<string, Set<string>>();
   private readonly lists = new Map<PlacementGroup, List[]>(PLACEMENT_ORDER.map((g) => [g, []]));
   private readonly resources = new Map<PlacementGroup, Resource[]>(PLACEMENT_ORDER.map((g) => [g, []]));
+  /** The last type asked for and its ids: resources come in runs of one type. */
+  private lastType = '';
+  private lastIds: Set<string> | undefined;
 
   private idsOf(type: string): Set<string> {
+    if (type === this.lastType && this.lastIds) return this.lastIds;
     let ids = this.seen.get(type);
     if (!ids) this.seen.set(type, (ids = new Set()));
-    return ids;
+    this.lastType = type;
+    return (this.lastIds = ids);
   }
 
   add(group: PlacementGroup, resource: Resource): void {
-    if (resource.id !== undefined) {
+    const { id } = resource;
+    if (id !== undefined) {
       const ids = this.idsOf(resource.resourceType);
-      if (ids.has(resource.id)) return;
-      ids.add(resource.id);
+      const size = ids.size;
+      if (ids.add(id).size === size) return; // already in the Bundle (one lookup, not has then add)
     }
     this.resources.get(group)!.push(resource);
   }
@@ -49,18 +55,20 @@ export class GroupedResources {
 
 /** References in first-seen order, each once (Lists may share targets, but one List repeats none). */
 export class RefList {
-  private readonly byKey = new Map<string, Reference>();
+  private readonly keys = new Set<string>();
+  private readonly refs: Reference[] = [];
 
   add(r: Reference): void {
     const key = r.reference ?? `display:${r.display ?? ''}`;
-    if (!this.byKey.has(key)) this.byKey.set(key, r);
+    const size = this.keys.size;
+    if (this.keys.add(key).size !== size) this.refs.push(r);
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.refs.length;
   }
 
   values(): Reference[] {
-    return [...this.byKey.values()];
+    return this.refs.slice();
   }
 }
