@@ -218,10 +218,7 @@ export class Interned {
    * pure function of its arguments and the code. A replay made with the very function a mapping was
    * recorded with passes over its identifier calls (`replays`).
    */
-  identifier(
-    odsCode: string,
-    make: () => MappingContext['identifier'],
-  ): MappingContext['identifier'] {
+  identifier(odsCode: string, make: () => MappingContext['identifier']): MappingContext['identifier'] {
     if (this.identifierOf?.odsCode !== odsCode) this.identifierOf = { odsCode, identifier: make() };
     return this.identifierOf.identifier;
   }
@@ -360,6 +357,7 @@ export class ResourceMemo {
       practiceId: ctx?.practiceId,
       inputs,
       calls,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to compare by identity, never called
       identifier: ctx?.identifier,
     };
     if (entries === undefined) {
