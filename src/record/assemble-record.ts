@@ -52,12 +52,10 @@ import type {
   MedicationPlan,
   PatientClinicalRecord,
   Problem,
-  Topic,
 } from './model';
-import { withTopics } from './model/consultations';
 import type { Patient, Practice } from './model/people';
 import { type AnyPlaced, bySeq, type IndexedRound, inOrder, RecordIndex, RefMap } from './record-index';
-import { hasConfidentialParts, NOTHING_HIDDEN, redactConsultation, redactItem, redactPlan } from './redact';
+import { hasConfidentialParts, NOTHING_HIDDEN, redactItem, redactPlan } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, PatientRefs, Placed, PlacedItems, RecordSource } from './source';
 
@@ -563,27 +561,20 @@ class Assembly {
    */
   private linkedRecord(): PatientClinicalRecord | undefined {
     const record: { [A in RecordArea]?: AreaItem<A>[] } = {};
-    const namesPrimaryProblem = (topic: Topic) =>
-      (topic.problemIds ?? []).some((id) => this.primaryProblemIds.has(id));
     for (const area of RECORD_AREAS) {
       const entries = [...(this.linked.get(area)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
       if (entries.length === 0) continue;
       const items = entries.map((e): AreaItem<RecordArea> => {
         if (e.area !== 'consultations') return redactItem(e.area, e.item, this.hidden);
-        const narrowed = redactConsultation(e.item, this.hidden, namesPrimaryProblem);
-        // withTopics: the copy's header stays the store's consultation (its Encounter is remembered).
-        return withTopics(
-          narrowed,
-          narrowed.topics.map((t) => ({
-            ...t,
-            problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)),
-          })),
-        );
+        // Its header stays the store's consultation (withTopics): its Encounter is remembered.
+        return this.index.linkedConsultation(e.item, this.hidden, this.isPrimaryProblem);
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }
     return Object.keys(record).length > 0 ? record : undefined;
   }
+
+  private readonly isPrimaryProblem = (id: string): boolean => this.primaryProblemIds.has(id);
 
   actorIds(patient: Patient): ActorIdSet {
     this.output ??= this.buildOutput();

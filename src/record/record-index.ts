@@ -23,7 +23,7 @@ import {
   type RecordArea,
 } from './item-refs';
 import type { Consultation, ItemKind, ItemRef, MedicationPlan, Problem } from './model';
-import { WithheldIndex } from './redact';
+import { narrowConsultation, NOTHING_HIDDEN, WithheldIndex } from './redact';
 import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
 
 /** An item of any area with its place, discriminated by area. */
@@ -80,6 +80,8 @@ class Remembered {
   recency: RecencyKey | null | undefined = undefined;
   content: boolean | undefined = undefined;
   linking: readonly Placed<Problem>[] | undefined = undefined;
+  /** Narrowed as a linked consultation when every problem it names is kept and nothing is withheld. */
+  narrowed: Consultation | undefined = undefined;
 }
 
 const NONE: readonly Placed<Problem>[] = [];
@@ -234,12 +236,37 @@ export class RecordIndex implements ItemFacts {
     return (kept.content ??= hasContent(consultation));
   }
 
+  /**
+   * A linked consultation narrowed (redact.ts narrowConsultation). With nothing withheld and every
+   * problem it names kept (a problems list with no filter: the usual case), the narrowing does not
+   * depend on the request, so a store with long-lived items keeps it with the consultation.
+   */
+  linkedConsultation(
+    consultation: Consultation,
+    hidden: (ref: ItemRef) => boolean,
+    keepProblem: (id: string) => boolean,
+  ): Consultation {
+    const kept = hidden === NOTHING_HIDDEN ? this.kept('consultation', consultation) : undefined;
+    if (!kept || !keepsEveryProblem(consultation, keepProblem))
+      return narrowConsultation(consultation, hidden, keepProblem);
+    return (kept.narrowed ??= narrowConsultation(consultation, NOTHING_HIDDEN, KEEP_ALL));
+  }
+
   recency(consultation: Consultation): RecencyKey | undefined {
     const kept = this.kept('consultation', consultation);
     if (!kept) return consultationRecency(consultation);
     if (kept.recency === undefined) kept.recency = consultationRecency(consultation) ?? null;
     return kept.recency ?? undefined;
   }
+}
+
+const KEEP_ALL = (): boolean => true;
+
+function keepsEveryProblem(consultation: Consultation, keepProblem: (id: string) => boolean): boolean {
+  for (const topic of consultation.topics) {
+    if (topic.problemIds) for (const id of topic.problemIds) if (!keepProblem(id)) return false;
+  }
+  return true;
 }
 
 function flatActors<A extends RecordArea>(area: A, item: AreaItem<A>): ItemActors {
