@@ -264,14 +264,18 @@ class Assembly {
     }
     if (q.consultations) {
       const all = bySeq(c.consultations ?? []);
-      const chosen = new Set(
-        selectConsultations(
-          all.map((p) => p.item),
-          q.consultations,
-          this.index,
-        ),
+      const chosen = selectConsultations(
+        all.map((p) => p.item),
+        q.consultations,
+        this.index,
       );
-      this.primary.consultations = this.select('consultations', all, (item) => chosen.has(item));
+      // `chosen` is a subsequence of `all`, which select walks in the same order: no Set needed.
+      let next = 0;
+      this.primary.consultations = this.select('consultations', all, (item) => {
+        if (item !== chosen[next]) return false;
+        next++;
+        return true;
+      });
     }
     if (q.problems) {
       const pq = q.problems;

@@ -169,24 +169,48 @@ export function selectMostRecent(
   n: number,
   facts: ItemFacts = FRESH_FACTS,
 ): Consultation[] {
-  const dated: {
-    readonly c: Consultation;
-    readonly key: RecencyKey;
-    readonly index: number;
-  }[] = [];
-  const keep = new Set<Consultation>();
-  consultations.forEach((c, index) => {
-    const key = facts.recency(c);
-    if (key) dated.push({ c, key, index });
-    else keep.add(c);
-  });
-  dated.sort((a, b) => {
-    if (a.key[0] !== b.key[0]) return a.key[0] < b.key[0] ? 1 : -1;
-    if (a.key[1] !== b.key[1]) return b.key[1] - a.key[1];
-    return a.index - b.index;
-  });
-  for (const d of dated.slice(0, n)) keep.add(d.c);
-  return consultations.filter((c) => keep.has(c));
+  // Which to keep, by position: every undated one, and the N most recent dated ones.
+  const keep = new Uint8Array(consultations.length);
+  if (n > FEW) {
+    const dated: { readonly key: RecencyKey; readonly index: number }[] = [];
+    consultations.forEach((c, index) => {
+      const key = facts.recency(c);
+      if (key) dated.push({ key, index });
+      else keep[index] = 1;
+    });
+    dated.sort((a, b) => (moreRecent(a.key, b.key) ? -1 : moreRecent(b.key, a.key) ? 1 : a.index - b.index));
+    for (const d of dated.slice(0, n)) keep[d.index] = 1;
+  } else {
+    // A few (the usual N): the N most recent so far, most recent first, each newcomer placed by
+    // insertion; one of the same recency as a kept one is later in dataset order, so it goes after it.
+    const keys: RecencyKey[] = [];
+    const at: number[] = [];
+    for (let index = 0; index < consultations.length; index++) {
+      const key = facts.recency(consultations[index]);
+      if (!key) {
+        keep[index] = 1;
+        continue;
+      }
+      if (n === 0 || (keys.length === n && !moreRecent(key, keys[n - 1]))) continue;
+      let i = Math.min(keys.length, n - 1);
+      for (; i > 0 && moreRecent(key, keys[i - 1]); i--) {
+        keys[i] = keys[i - 1];
+        at[i] = at[i - 1];
+      }
+      keys[i] = key;
+      at[i] = index;
+    }
+    for (const index of at) keep[index] = 1;
+  }
+  return consultations.filter((_, index) => keep[index] === 1);
+}
+
+/** Up to this N the most recent are picked by insertion, without sorting every dated consultation. */
+const FEW = 16;
+
+/** Strictly more recent: a later first day, or the same day at a later instant. */
+function moreRecent(a: RecencyKey, b: RecencyKey): boolean {
+  return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
 }
 
 /**
