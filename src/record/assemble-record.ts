@@ -32,7 +32,7 @@ import { CLINICAL_AREAS } from '../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { timeSlice } from '../ops/time-slice';
 import { expandActors } from './expand-actors';
-import { medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
+import { KEEPS_EVERY, medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
   type AreaItem,
@@ -286,8 +286,10 @@ class Assembly {
     }
     if (q.immunisations) {
       const iq = q.immunisations;
-      const given = this.select('immunisations', c.immunisations ?? [], (i) =>
-        PRIMARY_FILTERS.immunisations(i, iq),
+      const given = this.select(
+        'immunisations',
+        c.immunisations ?? [],
+        KEEPS_EVERY.immunisations?.(iq) === true ? undefined : (i) => PRIMARY_FILTERS.immunisations(i, iq),
       );
       const statuses = this.select('immunisationStatuses', c.immunisationStatuses ?? [], (s) =>
         PRIMARY_FILTERS.immunisationStatuses(s, iq),
@@ -306,9 +308,14 @@ class Assembly {
         query: typeof areaQuery,
       ) => boolean;
       const candidates = (c[area] ?? []) as readonly Placed<AreaItem<PlainArea>>[];
+      const keepsEvery = KEEPS_EVERY[area] as ((query: typeof areaQuery) => boolean) | undefined;
       this.primary.plain.set(
         area,
-        this.select<PlainArea>(area, candidates, (item) => passes(item, areaQuery)),
+        this.select<PlainArea>(
+          area,
+          candidates,
+          keepsEvery?.(areaQuery) === true ? undefined : (item) => passes(item, areaQuery),
+        ),
       );
     }
   }
@@ -322,17 +329,18 @@ class Assembly {
   /**
    * The items of one primary list: those passing the filter, in dataset order, confidential ones
    * withheld. A confidential part (a plan's issue, a report's group or result) also flags the list.
+   * No `passes`: the query's filter keeps every item (KEEPS_EVERY).
    */
   private select<A extends RecordArea>(
     area: A,
     candidates: readonly Placed<AreaItem<A>>[],
-    passes: (item: AreaItem<A>) => boolean,
+    passes: ((item: AreaItem<A>) => boolean) | undefined,
   ): Selected<AreaItem<A>> {
     const items: Placed<AreaItem<A>>[] = [];
     let withheldConfidential = false;
     let ids = this.primaryIds.get(area);
     for (const placed of bySeq(candidates)) {
-      if (!passes(placed.item)) continue;
+      if (passes && !passes(placed.item)) continue;
       if (placed.item.confidential === true) {
         withheldConfidential = true;
         continue;
@@ -445,6 +453,7 @@ class Assembly {
 
   /** The refs of a round not loaded yet, each once, in a stable order. */
   refsToLoad(pending: readonly Pending[]): ItemRef[] {
+    if (this.index.complete) return [];
     let wanted: Map<string, ItemRef> | undefined;
     for (const { ref } of pending) {
       if (this.index.item(ref)) continue;

@@ -6,13 +6,13 @@
  * and hands it over with every round (CandidateRound.index), so none of this is redone per request
  * (issue 15; docs/decisions.md D-RA1).
  */
+import type { CalendarDate } from '../fhir/dates';
 import {
   consultationRecency,
   hasContent,
   type ItemFacts,
-  medicationActiveSpan,
+  medicationLastDay,
   type RecencyKey,
-  type RecordSpan,
 } from './filters';
 import {
   ActorIdSet,
@@ -76,7 +76,7 @@ const ACTOR_FIELDS: readonly ActorField[] = [
 /** What is kept of one stored item (null: derived, and there is none). */
 class Remembered {
   actors: ItemActors | undefined = undefined;
-  span: RecordSpan | null | undefined = undefined;
+  lastDay: CalendarDate | null | undefined = undefined;
   recency: RecencyKey | null | undefined = undefined;
   content: boolean | undefined = undefined;
   linking: readonly Placed<Problem>[] | undefined = undefined;
@@ -127,7 +127,15 @@ export class RecordIndex implements ItemFacts {
   static ofPatient(items: PlacedItems, hub: Pick<CandidateRound, 'topicLinks' | 'withheld'>): RecordIndex {
     const index = new RecordIndex({ ...hub, problems: items.problems ?? [] }, true);
     index.observe(items);
+    index.whole = true;
     return index;
+  }
+
+  private whole = false;
+
+  /** Holds every item of the patient (ofPatient): an item round could bring nothing new. */
+  get complete(): boolean {
+    return this.whole;
   }
 
   /** A copy that may be changed (of an index a store keeps, which must not be). */
@@ -223,11 +231,11 @@ export class RecordIndex implements ItemFacts {
     return found ?? NONE;
   }
 
-  medicationSpan(plan: MedicationPlan): RecordSpan | undefined {
+  medicationLastDay(plan: MedicationPlan): CalendarDate | undefined {
     const kept = this.kept('medicationPlan', plan);
-    if (!kept) return medicationActiveSpan(plan);
-    if (kept.span === undefined) kept.span = medicationActiveSpan(plan) ?? null;
-    return kept.span ?? undefined;
+    if (!kept) return medicationLastDay(plan);
+    if (kept.lastDay === undefined) kept.lastDay = medicationLastDay(plan) ?? null;
+    return kept.lastDay ?? undefined;
   }
 
   hasContent(consultation: Consultation): boolean {
