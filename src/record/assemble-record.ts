@@ -211,7 +211,8 @@ class Assembly {
   private own: boolean;
   /** Ids of the primary lists' items, by record area. */
   private readonly primaryIds = new Map<RecordArea, Set<string>>();
-  private readonly primaryProblemIds = new Set<string>();
+  /** The primary lists of each record area, from which `primaryIds` is built when first asked. */
+  private readonly primaryLists = new Map<RecordArea, (readonly Placed<{ readonly id: string }>[])[]>();
   private readonly linked = new Map<RecordArea, Map<string, AnyPlaced>>();
   private readonly withheldLinks = new Map<string, WithheldLink>();
   private readonly primary: {
@@ -282,7 +283,6 @@ class Assembly {
       this.primary.problems = this.select('problems', [...this.index.problems.values()], (p) =>
         PRIMARY_FILTERS.problems(p, pq),
       );
-      for (const p of this.primary.problems.items) this.primaryProblemIds.add(p.item.id);
     }
     if (q.immunisations) {
       const iq = q.immunisations;
@@ -338,7 +338,6 @@ class Assembly {
   ): Selected<AreaItem<A>> {
     const items: Placed<AreaItem<A>>[] = [];
     let withheldConfidential = false;
-    let ids = this.primaryIds.get(area);
     for (const placed of bySeq(candidates)) {
       if (passes && !passes(placed.item)) continue;
       if (placed.item.confidential === true) {
@@ -347,9 +346,10 @@ class Assembly {
       }
       withheldConfidential ||= this.partsWithheld(area, placed.item);
       items.push(placed);
-      if (!ids) this.primaryIds.set(area, (ids = new Set<string>()));
-      ids.add(placed.item.id);
     }
+    const lists = this.primaryLists.get(area);
+    if (lists) lists.push(items);
+    else this.primaryLists.set(area, [items]);
     return { items, withheldConfidential };
   }
 
@@ -363,7 +363,14 @@ class Assembly {
   }
 
   private isPrimary(area: RecordArea, id: string): boolean {
-    return this.primaryIds.get(area)?.has(id) ?? false;
+    // Built when first asked (after the primary lists are chosen): many areas never are.
+    let ids = this.primaryIds.get(area);
+    if (!ids) {
+      ids = new Set<string>();
+      for (const list of this.primaryLists.get(area) ?? []) for (const { item } of list) ids.add(item.id);
+      this.primaryIds.set(area, ids);
+    }
+    return ids.has(id);
   }
 
   // ── 2. linkage ─────────────────────────────────────────────────────────────────────────────────
@@ -587,7 +594,7 @@ class Assembly {
     return Object.keys(record).length > 0 ? record : undefined;
   }
 
-  private readonly isPrimaryProblem = (id: string): boolean => this.primaryProblemIds.has(id);
+  private readonly isPrimaryProblem = (id: string): boolean => this.isPrimary('problems', id);
 
   actorIds(patient: Patient): ActorIdSet {
     this.output ??= this.buildOutput();

@@ -51,9 +51,14 @@ export class RefMap<V> {
   }
 
   set(kind: ItemKind, id: string, value: V): void {
+    this.ofKind(kind).set(id, value);
+  }
+
+  /** The values of one kind, by id (made when first asked). */
+  ofKind(kind: ItemKind): Map<string, V> {
     let ofKind = this.byKind.get(kind);
     if (!ofKind) this.byKind.set(kind, (ofKind = new Map<string, V>()));
-    ofKind.set(id, value);
+    return ofKind;
   }
 
   /** Every entry, for copying. */
@@ -106,10 +111,11 @@ export class RecordIndex implements ItemFacts {
   constructor(hub: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>, longLived = false) {
     this.withheld = new WithheldIndex(hub.withheld);
     if (longLived) this.remembered = new WeakMap();
+    const problems = this.items.ofKind('problem');
     for (const placed of bySeq(hub.problems)) {
       const problem = placed.item;
       this.problems.set(problem.id, placed);
-      this.observeOne({ area: 'problems', seq: placed.seq, item: problem });
+      this.observeOne({ area: 'problems', seq: placed.seq, item: problem }, problems);
       if (problem.actualProblem) this.linking(problem.actualProblem, placed);
       for (const ref of problem.linkedItems ?? []) this.linking(ref, placed);
     }
@@ -161,19 +167,24 @@ export class RecordIndex implements ItemFacts {
     for (const area of RECORD_AREAS) {
       const placed = items[area];
       if (placed === undefined) continue;
-      for (const p of placed) this.observeOne({ area, seq: p.seq, item: p.item } as AnyPlaced);
+      if (placed.length === 0) continue;
+      // The area's map looked up once, not once per item (the PostgreSQL store's rounds are indexed
+      // per request).
+      const ofKind = this.items.ofKind(AREA_KIND[area]);
+      for (const p of placed) this.observeOne({ area, seq: p.seq, item: p.item } as AnyPlaced, ofKind);
     }
   }
 
-  private observeOne(entry: AnyPlaced): void {
+  private observeOne(entry: AnyPlaced, ofKind: Map<string, AnyPlaced>): void {
     const kind = AREA_KIND[entry.area];
     const id = entry.item.id;
-    this.items.set(kind, id, entry);
+    ofKind.set(id, entry);
     // The store's withheld list is authoritative; the items' own flags back it up so nothing leaks.
     if (entry.item.confidential === true) this.withheld.markId(kind, id, 'confidential');
     if (entry.area === 'medication') {
+      const issues = this.items.ofKind('medicationIssue');
       for (const issue of entry.item.issues) {
-        this.items.set('medicationIssue', issue.id, entry);
+        issues.set(issue.id, entry);
         if (issue.confidential === true || entry.item.confidential === true)
           this.withheld.markId('medicationIssue', issue.id, 'confidential');
       }
@@ -185,8 +196,8 @@ export class RecordIndex implements ItemFacts {
   }
 
   /**
-   * What is kept of an item: only with long-lived items, and only of the store's own objects (never
-   * of a copy redaction made for one request).
+   * What is kept of an item: only with long-lived items, and only of the store's own objects and the
+   * narrowed copies kept with them (never of a copy redaction made for one request).
    */
   private kept(kind: ItemKind, item: { readonly id: string }): Remembered | undefined {
     if (!this.remembered) return undefined;
@@ -257,7 +268,12 @@ export class RecordIndex implements ItemFacts {
     const kept = hidden === NOTHING_HIDDEN ? this.kept('consultation', consultation) : undefined;
     if (!kept || !keepsEveryProblem(consultation, keepProblem))
       return narrowConsultation(consultation, hidden, keepProblem);
-    return (kept.narrowed ??= narrowConsultation(consultation, NOTHING_HIDDEN, KEEP_ALL));
+    if (kept.narrowed === undefined) {
+      kept.narrowed = narrowConsultation(consultation, NOTHING_HIDDEN, KEEP_ALL);
+      // The copy lives as long as the consultation: what is derived from it (its actors) is kept too.
+      if (kept.narrowed !== consultation) this.remembered?.set(kept.narrowed, new Remembered());
+    }
+    return kept.narrowed;
   }
 
   recency(consultation: Consultation): RecencyKey | undefined {
