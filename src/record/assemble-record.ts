@@ -32,7 +32,7 @@ import { CLINICAL_AREAS } from '../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { timeSlice } from '../ops/time-slice';
 import { expandActors } from './expand-actors';
-import { medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
+import { KEEPS_EVERY, medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
   ActorIdSet,
   type AreaItem,
@@ -52,12 +52,10 @@ import type {
   MedicationPlan,
   PatientClinicalRecord,
   Problem,
-  Topic,
 } from './model';
-import { withTopics } from './model/consultations';
 import type { Patient, Practice } from './model/people';
 import { type AnyPlaced, bySeq, type IndexedRound, inOrder, RecordIndex, RefMap } from './record-index';
-import { hasConfidentialParts, NOTHING_HIDDEN, redactConsultation, redactItem, redactPlan } from './redact';
+import { hasConfidentialParts, NOTHING_HIDDEN, redactItem, redactPlan } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
 import type { Actors, CandidateRound, PatientRefs, Placed, PlacedItems, RecordSource } from './source';
 
@@ -213,7 +211,8 @@ class Assembly {
   private own: boolean;
   /** Ids of the primary lists' items, by record area. */
   private readonly primaryIds = new Map<RecordArea, Set<string>>();
-  private readonly primaryProblemIds = new Set<string>();
+  /** The primary lists of each record area, from which `primaryIds` is built when first asked. */
+  private readonly primaryLists = new Map<RecordArea, (readonly Placed<{ readonly id: string }>[])[]>();
   private readonly linked = new Map<RecordArea, Map<string, AnyPlaced>>();
   private readonly withheldLinks = new Map<string, WithheldLink>();
   private readonly primary: {
@@ -266,26 +265,31 @@ class Assembly {
     }
     if (q.consultations) {
       const all = bySeq(c.consultations ?? []);
-      const chosen = new Set(
-        selectConsultations(
-          all.map((p) => p.item),
-          q.consultations,
-          this.index,
-        ),
+      const chosen = selectConsultations(
+        all.map((p) => p.item),
+        q.consultations,
+        this.index,
       );
-      this.primary.consultations = this.select('consultations', all, (item) => chosen.has(item));
+      // `chosen` is a subsequence of `all`, which select walks in the same order: no Set needed.
+      let next = 0;
+      this.primary.consultations = this.select('consultations', all, (item) => {
+        if (item !== chosen[next]) return false;
+        next++;
+        return true;
+      });
     }
     if (q.problems) {
       const pq = q.problems;
       this.primary.problems = this.select('problems', [...this.index.problems.values()], (p) =>
         PRIMARY_FILTERS.problems(p, pq),
       );
-      for (const p of this.primary.problems.items) this.primaryProblemIds.add(p.item.id);
     }
     if (q.immunisations) {
       const iq = q.immunisations;
-      const given = this.select('immunisations', c.immunisations ?? [], (i) =>
-        PRIMARY_FILTERS.immunisations(i, iq),
+      const given = this.select(
+        'immunisations',
+        c.immunisations ?? [],
+        KEEPS_EVERY.immunisations?.(iq) === true ? undefined : (i) => PRIMARY_FILTERS.immunisations(i, iq),
       );
       const statuses = this.select('immunisationStatuses', c.immunisationStatuses ?? [], (s) =>
         PRIMARY_FILTERS.immunisationStatuses(s, iq),
@@ -304,9 +308,14 @@ class Assembly {
         query: typeof areaQuery,
       ) => boolean;
       const candidates = (c[area] ?? []) as readonly Placed<AreaItem<PlainArea>>[];
+      const keepsEvery = KEEPS_EVERY[area] as ((query: typeof areaQuery) => boolean) | undefined;
       this.primary.plain.set(
         area,
-        this.select<PlainArea>(area, candidates, (item) => passes(item, areaQuery)),
+        this.select<PlainArea>(
+          area,
+          candidates,
+          keepsEvery?.(areaQuery) === true ? undefined : (item) => passes(item, areaQuery),
+        ),
       );
     }
   }
@@ -320,26 +329,27 @@ class Assembly {
   /**
    * The items of one primary list: those passing the filter, in dataset order, confidential ones
    * withheld. A confidential part (a plan's issue, a report's group or result) also flags the list.
+   * No `passes`: the query's filter keeps every item (KEEPS_EVERY).
    */
   private select<A extends RecordArea>(
     area: A,
     candidates: readonly Placed<AreaItem<A>>[],
-    passes: (item: AreaItem<A>) => boolean,
+    passes: ((item: AreaItem<A>) => boolean) | undefined,
   ): Selected<AreaItem<A>> {
     const items: Placed<AreaItem<A>>[] = [];
     let withheldConfidential = false;
-    let ids = this.primaryIds.get(area);
     for (const placed of bySeq(candidates)) {
-      if (!passes(placed.item)) continue;
+      if (passes && !passes(placed.item)) continue;
       if (placed.item.confidential === true) {
         withheldConfidential = true;
         continue;
       }
       withheldConfidential ||= this.partsWithheld(area, placed.item);
       items.push(placed);
-      if (!ids) this.primaryIds.set(area, (ids = new Set<string>()));
-      ids.add(placed.item.id);
     }
+    const lists = this.primaryLists.get(area);
+    if (lists) lists.push(items);
+    else this.primaryLists.set(area, [items]);
     return { items, withheldConfidential };
   }
 
@@ -353,7 +363,14 @@ class Assembly {
   }
 
   private isPrimary(area: RecordArea, id: string): boolean {
-    return this.primaryIds.get(area)?.has(id) ?? false;
+    // Built when first asked (after the primary lists are chosen): many areas never are.
+    let ids = this.primaryIds.get(area);
+    if (!ids) {
+      ids = new Set<string>();
+      for (const list of this.primaryLists.get(area) ?? []) for (const { item } of list) ids.add(item.id);
+      this.primaryIds.set(area, ids);
+    }
+    return ids.has(id);
   }
 
   // ── 2. linkage ─────────────────────────────────────────────────────────────────────────────────
@@ -443,6 +460,7 @@ class Assembly {
 
   /** The refs of a round not loaded yet, each once, in a stable order. */
   refsToLoad(pending: readonly Pending[]): ItemRef[] {
+    if (this.index.complete) return [];
     let wanted: Map<string, ItemRef> | undefined;
     for (const { ref } of pending) {
       if (this.index.item(ref)) continue;
@@ -563,27 +581,20 @@ class Assembly {
    */
   private linkedRecord(): PatientClinicalRecord | undefined {
     const record: { [A in RecordArea]?: AreaItem<A>[] } = {};
-    const namesPrimaryProblem = (topic: Topic) =>
-      (topic.problemIds ?? []).some((id) => this.primaryProblemIds.has(id));
     for (const area of RECORD_AREAS) {
       const entries = [...(this.linked.get(area)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
       if (entries.length === 0) continue;
       const items = entries.map((e): AreaItem<RecordArea> => {
         if (e.area !== 'consultations') return redactItem(e.area, e.item, this.hidden);
-        const narrowed = redactConsultation(e.item, this.hidden, namesPrimaryProblem);
-        // withTopics: the copy's header stays the store's consultation (its Encounter is remembered).
-        return withTopics(
-          narrowed,
-          narrowed.topics.map((t) => ({
-            ...t,
-            problemIds: (t.problemIds ?? []).filter((id) => this.primaryProblemIds.has(id)),
-          })),
-        );
+        // Its header stays the store's consultation (withTopics): its Encounter is remembered.
+        return this.index.linkedConsultation(e.item, this.hidden, this.isPrimaryProblem);
       });
       (record as Record<RecordArea, AreaItem<RecordArea>[]>)[area] = items;
     }
     return Object.keys(record).length > 0 ? record : undefined;
   }
+
+  private readonly isPrimaryProblem = (id: string): boolean => this.isPrimary('problems', id);
 
   actorIds(patient: Patient): ActorIdSet {
     this.output ??= this.buildOutput();

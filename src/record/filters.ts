@@ -11,7 +11,7 @@
  * CalendarDates, which compare as strings.
  */
 import type { DateWindow, ProblemFilter, StructuredQuery } from '../contract/structured-query';
-import { type CalendarDate, partialDateInterval } from '../fhir/dates';
+import { type CalendarDate, instantMs, partialDateInterval } from '../fhir/dates';
 import type {
   Allergy,
   Consultation,
@@ -103,17 +103,25 @@ export function medicationActiveSpan(plan: MedicationPlan): RecordSpan | undefin
 }
 
 /**
+ * The last day the medication date filter may keep a plan for (its active interval's end);
+ * undefined: whatever the date, it passes (exempt, start unknown, or ongoing).
+ */
+export function medicationLastDay(plan: MedicationPlan): CalendarDate | undefined {
+  return isExemptFromMedicationDate(plan) ? undefined : medicationActiveSpan(plan)?.end;
+}
+
+/**
  * "Active on or after D": the active interval ends on or after D (inclusive); no D: everything.
- * `facts`: where the plan's active interval is taken from (kept per plan by a store with long-lived items).
+ * `facts`: where the plan's last day is taken from (kept per plan by a store with long-lived items).
  */
 export function medicationMatches(
   plan: MedicationPlan,
   searchFromDate: CalendarDate | undefined,
   facts: ItemFacts = FRESH_FACTS,
 ): boolean {
-  if (searchFromDate === undefined || isExemptFromMedicationDate(plan)) return true;
-  const span = facts.medicationSpan(plan);
-  return span === undefined || span.end === undefined || span.end >= searchFromDate;
+  if (searchFromDate === undefined) return true;
+  const last = facts.medicationLastDay(plan);
+  return last === undefined || last >= searchFromDate;
 }
 
 // ── Consultations (Consultations guidance) ─────────────────────────────────────────────────────────────────
@@ -153,8 +161,9 @@ export function consultationRecency(consultation: Consultation): RecencyKey | un
 function recencyKey(start: PartialDate): RecencyKey | undefined {
   const days = partialDateInterval(start);
   if (!days) return undefined;
-  const instant = start.length > 10 ? Date.parse(start) : Number.NaN;
-  return [days.start, Number.isNaN(instant) ? Date.parse(`${days.start}T00:00:00Z`) : instant];
+  // instantMs: Date.parse's value, without its general parser for the usual dateTime form.
+  const instant = start.length > 10 ? instantMs(start) : Number.NaN;
+  return [days.start, Number.isNaN(instant) ? instantMs(`${days.start}T00:00:00Z`) : instant];
 }
 
 /**
@@ -169,24 +178,48 @@ export function selectMostRecent(
   n: number,
   facts: ItemFacts = FRESH_FACTS,
 ): Consultation[] {
-  const dated: {
-    readonly c: Consultation;
-    readonly key: RecencyKey;
-    readonly index: number;
-  }[] = [];
-  const keep = new Set<Consultation>();
-  consultations.forEach((c, index) => {
-    const key = facts.recency(c);
-    if (key) dated.push({ c, key, index });
-    else keep.add(c);
-  });
-  dated.sort((a, b) => {
-    if (a.key[0] !== b.key[0]) return a.key[0] < b.key[0] ? 1 : -1;
-    if (a.key[1] !== b.key[1]) return b.key[1] - a.key[1];
-    return a.index - b.index;
-  });
-  for (const d of dated.slice(0, n)) keep.add(d.c);
-  return consultations.filter((c) => keep.has(c));
+  // Which to keep, by position: every undated one, and the N most recent dated ones.
+  const keep = new Uint8Array(consultations.length);
+  if (n > FEW) {
+    const dated: { readonly key: RecencyKey; readonly index: number }[] = [];
+    consultations.forEach((c, index) => {
+      const key = facts.recency(c);
+      if (key) dated.push({ key, index });
+      else keep[index] = 1;
+    });
+    dated.sort((a, b) => (moreRecent(a.key, b.key) ? -1 : moreRecent(b.key, a.key) ? 1 : a.index - b.index));
+    for (const d of dated.slice(0, n)) keep[d.index] = 1;
+  } else {
+    // A few (the usual N): the N most recent so far, most recent first, each newcomer placed by
+    // insertion; one of the same recency as a kept one is later in dataset order, so it goes after it.
+    const keys: RecencyKey[] = [];
+    const at: number[] = [];
+    for (let index = 0; index < consultations.length; index++) {
+      const key = facts.recency(consultations[index]);
+      if (!key) {
+        keep[index] = 1;
+        continue;
+      }
+      if (n === 0 || (keys.length === n && !moreRecent(key, keys[n - 1]))) continue;
+      let i = Math.min(keys.length, n - 1);
+      for (; i > 0 && moreRecent(key, keys[i - 1]); i--) {
+        keys[i] = keys[i - 1];
+        at[i] = at[i - 1];
+      }
+      keys[i] = key;
+      at[i] = index;
+    }
+    for (const index of at) keep[index] = 1;
+  }
+  return consultations.filter((_, index) => keep[index] === 1);
+}
+
+/** Up to this N the most recent are picked by insertion, without sorting every dated consultation. */
+const FEW = 16;
+
+/** Strictly more recent: a later first day, or the same day at a later instant. */
+function moreRecent(a: RecencyKey, b: RecencyKey): boolean {
+  return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
 }
 
 /**
@@ -290,13 +323,13 @@ export function isEnteredInError(
  * objects on every request keeps these per item (RecordIndex); otherwise they are derived afresh.
  */
 export interface ItemFacts {
-  medicationSpan(plan: MedicationPlan): RecordSpan | undefined;
+  medicationLastDay(plan: MedicationPlan): CalendarDate | undefined;
   hasContent(consultation: Consultation): boolean;
   recency(consultation: Consultation): RecencyKey | undefined;
 }
 
 export const FRESH_FACTS: ItemFacts = {
-  medicationSpan: medicationActiveSpan,
+  medicationLastDay,
   hasContent,
   recency: consultationRecency,
 };
@@ -328,3 +361,18 @@ export const PRIMARY_FILTERS = {
   diaryEntries: (d: DiaryEntry, q: NonNullable<StructuredQuery['diaryEntries']>) =>
     diaryEntryMatches(d, q.searchDate),
 } as const;
+
+/**
+ * The query parts under which a filter of PRIMARY_FILTERS keeps every item whatever it holds, so the
+ * assembly need not ask each item (most requests give no date for some of their areas).
+ */
+export const KEEPS_EVERY: {
+  readonly [K in keyof typeof PRIMARY_FILTERS]?: (
+    query: Parameters<(typeof PRIMARY_FILTERS)[K]>[1],
+  ) => boolean;
+} = {
+  medication: (q) => q.searchFromDate === undefined,
+  immunisations: (q) => q.includeNotGiven,
+  uncategorisedData: (q) => q.searchPeriod === undefined,
+  investigations: (q) => q.searchPeriod === undefined,
+};

@@ -6,13 +6,13 @@
  * and hands it over with every round (CandidateRound.index), so none of this is redone per request
  * (issue 15; docs/decisions.md D-RA1).
  */
+import type { CalendarDate } from '../fhir/dates';
 import {
   consultationRecency,
   hasContent,
   type ItemFacts,
-  medicationActiveSpan,
+  medicationLastDay,
   type RecencyKey,
-  type RecordSpan,
 } from './filters';
 import {
   ActorIdSet,
@@ -23,7 +23,7 @@ import {
   type RecordArea,
 } from './item-refs';
 import type { Consultation, ItemKind, ItemRef, MedicationPlan, Problem } from './model';
-import { WithheldIndex } from './redact';
+import { narrowConsultation, NOTHING_HIDDEN, WithheldIndex } from './redact';
 import type { CandidateRound, Placed, PlacedItems, TopicLink } from './source';
 
 /** An item of any area with its place, discriminated by area. */
@@ -51,9 +51,14 @@ export class RefMap<V> {
   }
 
   set(kind: ItemKind, id: string, value: V): void {
+    this.ofKind(kind).set(id, value);
+  }
+
+  /** The values of one kind, by id (made when first asked). */
+  ofKind(kind: ItemKind): Map<string, V> {
     let ofKind = this.byKind.get(kind);
     if (!ofKind) this.byKind.set(kind, (ofKind = new Map<string, V>()));
-    ofKind.set(id, value);
+    return ofKind;
   }
 
   /** Every entry, for copying. */
@@ -76,10 +81,12 @@ const ACTOR_FIELDS: readonly ActorField[] = [
 /** What is kept of one stored item (null: derived, and there is none). */
 class Remembered {
   actors: ItemActors | undefined = undefined;
-  span: RecordSpan | null | undefined = undefined;
+  lastDay: CalendarDate | null | undefined = undefined;
   recency: RecencyKey | null | undefined = undefined;
   content: boolean | undefined = undefined;
   linking: readonly Placed<Problem>[] | undefined = undefined;
+  /** Narrowed as a linked consultation when every problem it names is kept and nothing is withheld. */
+  narrowed: Consultation | undefined = undefined;
 }
 
 const NONE: readonly Placed<Problem>[] = [];
@@ -104,10 +111,11 @@ export class RecordIndex implements ItemFacts {
   constructor(hub: Pick<CandidateRound, 'problems' | 'topicLinks' | 'withheld'>, longLived = false) {
     this.withheld = new WithheldIndex(hub.withheld);
     if (longLived) this.remembered = new WeakMap();
+    const problems = this.items.ofKind('problem');
     for (const placed of bySeq(hub.problems)) {
       const problem = placed.item;
       this.problems.set(problem.id, placed);
-      this.observeOne({ area: 'problems', seq: placed.seq, item: problem });
+      this.observeOne({ area: 'problems', seq: placed.seq, item: problem }, problems);
       if (problem.actualProblem) this.linking(problem.actualProblem, placed);
       for (const ref of problem.linkedItems ?? []) this.linking(ref, placed);
     }
@@ -125,7 +133,15 @@ export class RecordIndex implements ItemFacts {
   static ofPatient(items: PlacedItems, hub: Pick<CandidateRound, 'topicLinks' | 'withheld'>): RecordIndex {
     const index = new RecordIndex({ ...hub, problems: items.problems ?? [] }, true);
     index.observe(items);
+    index.whole = true;
     return index;
+  }
+
+  private whole = false;
+
+  /** Holds every item of the patient (ofPatient): an item round could bring nothing new. */
+  get complete(): boolean {
+    return this.whole;
   }
 
   /** A copy that may be changed (of an index a store keeps, which must not be). */
@@ -151,19 +167,24 @@ export class RecordIndex implements ItemFacts {
     for (const area of RECORD_AREAS) {
       const placed = items[area];
       if (placed === undefined) continue;
-      for (const p of placed) this.observeOne({ area, seq: p.seq, item: p.item } as AnyPlaced);
+      if (placed.length === 0) continue;
+      // The area's map looked up once, not once per item (the PostgreSQL store's rounds are indexed
+      // per request).
+      const ofKind = this.items.ofKind(AREA_KIND[area]);
+      for (const p of placed) this.observeOne({ area, seq: p.seq, item: p.item } as AnyPlaced, ofKind);
     }
   }
 
-  private observeOne(entry: AnyPlaced): void {
+  private observeOne(entry: AnyPlaced, ofKind: Map<string, AnyPlaced>): void {
     const kind = AREA_KIND[entry.area];
     const id = entry.item.id;
-    this.items.set(kind, id, entry);
+    ofKind.set(id, entry);
     // The store's withheld list is authoritative; the items' own flags back it up so nothing leaks.
     if (entry.item.confidential === true) this.withheld.markId(kind, id, 'confidential');
     if (entry.area === 'medication') {
+      const issues = this.items.ofKind('medicationIssue');
       for (const issue of entry.item.issues) {
-        this.items.set('medicationIssue', issue.id, entry);
+        issues.set(issue.id, entry);
         if (issue.confidential === true || entry.item.confidential === true)
           this.withheld.markId('medicationIssue', issue.id, 'confidential');
       }
@@ -175,8 +196,8 @@ export class RecordIndex implements ItemFacts {
   }
 
   /**
-   * What is kept of an item: only with long-lived items, and only of the store's own objects (never
-   * of a copy redaction made for one request).
+   * What is kept of an item: only with long-lived items, and only of the store's own objects and the
+   * narrowed copies kept with them (never of a copy redaction made for one request).
    */
   private kept(kind: ItemKind, item: { readonly id: string }): Remembered | undefined {
     if (!this.remembered) return undefined;
@@ -221,11 +242,11 @@ export class RecordIndex implements ItemFacts {
     return found ?? NONE;
   }
 
-  medicationSpan(plan: MedicationPlan): RecordSpan | undefined {
+  medicationLastDay(plan: MedicationPlan): CalendarDate | undefined {
     const kept = this.kept('medicationPlan', plan);
-    if (!kept) return medicationActiveSpan(plan);
-    if (kept.span === undefined) kept.span = medicationActiveSpan(plan) ?? null;
-    return kept.span ?? undefined;
+    if (!kept) return medicationLastDay(plan);
+    if (kept.lastDay === undefined) kept.lastDay = medicationLastDay(plan) ?? null;
+    return kept.lastDay ?? undefined;
   }
 
   hasContent(consultation: Consultation): boolean {
@@ -234,12 +255,42 @@ export class RecordIndex implements ItemFacts {
     return (kept.content ??= hasContent(consultation));
   }
 
+  /**
+   * A linked consultation narrowed (redact.ts narrowConsultation). With nothing withheld and every
+   * problem it names kept (a problems list with no filter: the usual case), the narrowing does not
+   * depend on the request, so a store with long-lived items keeps it with the consultation.
+   */
+  linkedConsultation(
+    consultation: Consultation,
+    hidden: (ref: ItemRef) => boolean,
+    keepProblem: (id: string) => boolean,
+  ): Consultation {
+    const kept = hidden === NOTHING_HIDDEN ? this.kept('consultation', consultation) : undefined;
+    if (!kept || !keepsEveryProblem(consultation, keepProblem))
+      return narrowConsultation(consultation, hidden, keepProblem);
+    if (kept.narrowed === undefined) {
+      kept.narrowed = narrowConsultation(consultation, NOTHING_HIDDEN, KEEP_ALL);
+      // The copy lives as long as the consultation: what is derived from it (its actors) is kept too.
+      if (kept.narrowed !== consultation) this.remembered?.set(kept.narrowed, new Remembered());
+    }
+    return kept.narrowed;
+  }
+
   recency(consultation: Consultation): RecencyKey | undefined {
     const kept = this.kept('consultation', consultation);
     if (!kept) return consultationRecency(consultation);
     if (kept.recency === undefined) kept.recency = consultationRecency(consultation) ?? null;
     return kept.recency ?? undefined;
   }
+}
+
+const KEEP_ALL = (): boolean => true;
+
+function keepsEveryProblem(consultation: Consultation, keepProblem: (id: string) => boolean): boolean {
+  for (const topic of consultation.topics) {
+    if (topic.problemIds) for (const id of topic.problemIds) if (!keepProblem(id)) return false;
+  }
+  return true;
 }
 
 function flatActors<A extends RecordArea>(area: A, item: AreaItem<A>): ItemActors {

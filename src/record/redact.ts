@@ -130,33 +130,56 @@ function redactContext<T extends { readonly consultationId?: string }>(item: T, 
     : item;
 }
 
-/** A consultation with withheld references and confidential notes removed; `narrow` keeps only some topics, refs only. */
-export function redactConsultation(
-  consultation: Consultation,
-  hidden: Hidden,
-  narrow?: (topic: Topic) => boolean,
-): Consultation {
-  const keepEntry = (e: ConsultationEntry) =>
-    e.kind === 'note' ? !narrow && e.confidential !== true : !hidden(e);
-  const entries = (list: readonly ConsultationEntry[]): readonly ConsultationEntry[] => kept(list, keepEntry);
-  const topics = mapped(narrow ? kept(consultation.topics, narrow) : consultation.topics, (topic): Topic => {
+/** A consultation with withheld references and confidential notes removed. */
+export function redactConsultation(consultation: Consultation, hidden: Hidden): Consultation {
+  const keepEntry = (e: ConsultationEntry) => (e.kind === 'note' ? e.confidential !== true : !hidden(e));
+  const topics = mapped(consultation.topics, (topic): Topic => {
     let base = topic;
     if (topic.problemIds && hidden !== NOTHING_HIDDEN) {
       const problemIds = kept(topic.problemIds, (id) => !hidden({ kind: 'problem', id }));
       if (problemIds !== topic.problemIds) base = { ...topic, problemIds };
     }
-    if (base.headings) {
-      const headings = mapped(base.headings, (h) => {
-        const e = entries(h.entries);
-        return e === h.entries ? h : { ...h, entries: e };
-      });
-      return headings === base.headings ? base : { ...base, headings };
-    }
-    if (!base.entries) return base;
-    const e = entries(base.entries);
-    return e === base.entries ? base : { ...base, entries: e };
+    return withEntries(base, keepEntry);
   });
   return topics === consultation.topics ? consultation : withTopics(consultation, topics);
+}
+
+/**
+ * A consultation sent as its Encounter only, narrowed (assemble-record.ts linkedRecord): just the
+ * topics naming a problem that `keepProblem` keeps, each with only those of its problem links that
+ * are kept and not withheld, and its item refs not withheld; no notes. One copy at most, made only
+ * when something goes: it used to be copied twice per request (redaction, then narrowing).
+ */
+export function narrowConsultation(
+  consultation: Consultation,
+  hidden: Hidden,
+  keepProblem: (id: string) => boolean,
+): Consultation {
+  const keepEntry = (e: ConsultationEntry) => e.kind !== 'note' && !hidden(e);
+  const keepId = (id: string) => keepProblem(id) && !hidden({ kind: 'problem', id });
+  const named = kept(
+    consultation.topics,
+    (t) => t.problemIds !== undefined && t.problemIds.some(keepProblem),
+  );
+  const topics = mapped(named, (topic): Topic => {
+    const problemIds = kept(topic.problemIds ?? [], keepId);
+    return withEntries(problemIds === topic.problemIds ? topic : { ...topic, problemIds }, keepEntry);
+  });
+  return topics === consultation.topics ? consultation : withTopics(consultation, topics);
+}
+
+/** A topic with only the entries `keep` keeps (under each heading, or directly); itself when all are. */
+function withEntries(topic: Topic, keep: (e: ConsultationEntry) => boolean): Topic {
+  if (topic.headings) {
+    const headings = mapped(topic.headings, (h) => {
+      const e = kept(h.entries, keep);
+      return e === h.entries ? h : { ...h, entries: e };
+    });
+    return headings === topic.headings ? topic : { ...topic, headings };
+  }
+  if (!topic.entries) return topic;
+  const e = kept(topic.entries, keep);
+  return e === topic.entries ? topic : { ...topic, entries: e };
 }
 
 export function redactProblem(problem: Problem, hidden: Hidden): Problem {

@@ -4,7 +4,7 @@
  * D-RM1), and an item that loses a link is a copy without it, the store's item untouched.
  */
 import type { ItemRef } from '../../src/record/model';
-import { NOTHING_HIDDEN, redactConsultation, redactItem } from '../../src/record/redact';
+import { narrowConsultation, NOTHING_HIDDEN, redactConsultation, redactItem } from '../../src/record/redact';
 import { consultation, issue, plan, problem, referral } from '../bundle/fixtures';
 
 const nothing = () => false;
@@ -68,8 +68,41 @@ describe('redaction copies only what it changes', () => {
     expect(redactItem('consultations', visit, NOTHING_HIDDEN)).toBe(visit);
     expect(redactItem('medication', amlodipine, NOTHING_HIDDEN)).toBe(amlodipine);
     // Narrowed to the topics naming a problem, without notes: the visit's note goes, its links stay.
-    const narrowed = redactConsultation(visit, NOTHING_HIDDEN, (t) => (t.problemIds ?? []).length > 0);
+    const narrowed = narrowConsultation(visit, NOTHING_HIDDEN, (id) => id === 'p1');
     expect(narrowed.topics[0].entries).toEqual([{ kind: 'allergy', id: 'a1' }]);
     expect(narrowed.topics[0].problemIds).toEqual(['p1']);
+  });
+
+  it('a linked consultation keeps only the topics naming a kept problem, with only those links', () => {
+    const review = consultation('c3', {
+      topics: [
+        { problemIds: ['p1', 'p2'], entries: [{ kind: 'allergy', id: 'a1' }] },
+        { problemIds: ['p2'], entries: [{ kind: 'allergy', id: 'a2' }] },
+        { entries: [{ kind: 'allergy', id: 'a3' }] },
+        {
+          problemIds: ['p3'],
+          headings: [
+            {
+              entries: [
+                { kind: 'allergy', id: 'a4' },
+                { kind: 'note', id: 'n4', text: 'plan' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const keep = (id: string) => id !== 'p2';
+    const narrowed = narrowConsultation(review, NOTHING_HIDDEN, keep);
+    expect(narrowed.topics).toEqual([
+      { problemIds: ['p1'], entries: [{ kind: 'allergy', id: 'a1' }] },
+      { problemIds: ['p3'], headings: [{ entries: [{ kind: 'allergy', id: 'a4' }] }] },
+    ]);
+    const hidden = withheld({ kind: 'allergy', id: 'a1' }, { kind: 'problem', id: 'p3' });
+    expect(narrowConsultation(review, hidden, keep).topics).toEqual([
+      { problemIds: ['p1'], entries: [] },
+      { problemIds: [], headings: [{ entries: [{ kind: 'allergy', id: 'a4' }] }] },
+    ]);
+    expect(review.topics[0].problemIds).toEqual(['p1', 'p2']);
   });
 });
