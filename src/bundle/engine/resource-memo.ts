@@ -27,14 +27,18 @@
  * item's share off when the item is collected (D-MB2), and starts afresh when over its budget
  * (everything is mapped again as it is asked for).
  */
-import type { Reference, Resource } from 'fhir/r3';
+import type { List, Reference, Resource } from 'fhir/r3';
 
+import type { Consultation } from '../../record/model';
+import type { ConsultationStructure, StructureResolver } from '../areas/consultations';
 import type { MappingContext } from '../mapping-context';
 
 type Method = Exclude<keyof MappingContext, 'patient' | 'practiceId'>;
 
 interface Call {
-  readonly method: Method;
+  /** A MappingContext method, or (`resolver`) a StructureResolver's. */
+  readonly method: Method | keyof StructureResolver;
+  readonly resolver: boolean;
   readonly args: readonly unknown[];
   readonly result: unknown;
 }
@@ -48,6 +52,8 @@ interface Remembered {
   readonly practiceId: string | undefined;
   readonly inputs: readonly unknown[];
   readonly calls: readonly Call[];
+  /** What the build gave besides its resources, handed back on reuse (a structure's notes). */
+  readonly kept?: unknown;
 }
 
 /**
@@ -87,6 +93,20 @@ class RememberedResource {
   toJSON(): unknown {
     return JSON.parse(this.json.toString('utf8'));
   }
+}
+
+/** The memo's slot for a consultation's structure Lists (ResourceMemo.structure). */
+const STRUCTURE = 'structure';
+
+/**
+ * A remembered structure: its Lists stand in for List objects (the engine reads only their type and
+ * id, the serialiser their JSON: see RememberedResource), with the notes the build found.
+ */
+function structureOf(before: Remembered): ConsultationStructure {
+  return {
+    lists: before.value as readonly Resource[] as List[],
+    notes: before.kept as ConsultationStructure['notes'],
+  };
 }
 
 /** The JSON of a remembered resource as UTF-8 bytes, or undefined for any other object. */
@@ -135,7 +155,7 @@ function recording(ctx: MappingContext, calls: Call[]): MappingContext {
     (method: Method) =>
     (...args: unknown[]): never => {
       const result = (ctx[method] as (...a: unknown[]) => unknown)(...args);
-      calls.push({ method, args, result });
+      calls.push({ method, resolver: false, args, result });
       return result as never;
     };
   return {
@@ -152,12 +172,32 @@ function recording(ctx: MappingContext, calls: Call[]): MappingContext {
   };
 }
 
-/** Performs the recorded calls on `ctx`; true when every one gives the recorded result. */
-function replays(calls: readonly Call[], ctx: MappingContext): boolean {
+/** A resolver that performs every call on `resolver` and writes it down in `calls`, as `recording`. */
+function recordingResolver(resolver: StructureResolver, calls: Call[]): StructureResolver {
+  return {
+    item: (ref) => {
+      const result = resolver.item(ref);
+      calls.push({ method: 'item', resolver: true, args: [ref], result });
+      return result;
+    },
+    problem: (problemId) => {
+      const result = resolver.problem(problemId);
+      calls.push({ method: 'problem', resolver: true, args: [problemId], result });
+      return result;
+    },
+  };
+}
+
+/**
+ * Performs the recorded calls on `ctx` (and `resolver`, for those made on one); true when every one
+ * gives the recorded result.
+ */
+function replays(calls: readonly Call[], ctx: MappingContext, resolver?: StructureResolver): boolean {
   for (const call of calls) {
-    if (ctx[call.method] === undefined) return false;
-    const result = (ctx[call.method] as (...args: unknown[]) => unknown)(...call.args);
-    if (!sameValue(result, call.result)) return false;
+    const target = (call.resolver ? resolver : ctx) as Record<string, unknown> | undefined;
+    const method = target?.[call.method] as ((...args: unknown[]) => unknown) | undefined;
+    if (method === undefined) return false;
+    if (!sameValue(method.apply(target, call.args as unknown[]), call.result)) return false;
   }
   return true;
 }
@@ -263,6 +303,38 @@ export class ResourceMemo {
     return this.remember(item, entries, slot, mapped, ctx.patient, ctx.practiceId, inputs, calls);
   }
 
+  /**
+   * The structure Lists of a consultation (the store's own object, never changed: its topics are read),
+   * or what they were before when nothing they depend on has changed: the context's answers and the
+   * resolver's, whose calls are recorded and replayed like the context's (replaying them files the
+   * references in the consultations-* Lists as a fresh build does). The notes are the build's own,
+   * handed back as they were (the consultation's note objects, which the comment notes are keyed by).
+   */
+  structure(
+    c: Consultation,
+    ctx: MappingContext,
+    resolver: StructureResolver,
+    build: (c: Consultation, ctx: MappingContext, resolver: StructureResolver) => ConsultationStructure,
+  ): ConsultationStructure {
+    const entries = this.byItem.get(c);
+    const before = entries?.slots.get(STRUCTURE);
+    if (
+      before !== undefined &&
+      before.practiceId === ctx.practiceId &&
+      sameValue(before.patient, ctx.patient) &&
+      replays(before.calls, ctx, resolver)
+    ) {
+      this.counts.reused++;
+      return structureOf(before);
+    }
+    const calls: Call[] = [];
+    const built = build(c, recording(ctx, calls), recordingResolver(resolver, calls));
+    const value = this.remember(c, entries, STRUCTURE, built.lists, ctx.patient, ctx.practiceId, [], calls, [
+      ...built.notes,
+    ]);
+    return { lists: value as readonly Resource[] as List[], notes: built.notes };
+  }
+
   /** A resource that depends only on `item` and `inputs` (an actor, the patient). */
   plain<T extends Resource | undefined>(
     item: object,
@@ -308,6 +380,7 @@ export class ResourceMemo {
     // once handed to a mapper: kept as they are.
     inputs: readonly unknown[],
     calls: readonly Call[],
+    kept?: unknown,
   ): readonly RememberedResource[] {
     const value = mapped.map((r) => new RememberedResource(r.resourceType, r.id, JSON.stringify(r)));
     let bytes = 0;
@@ -336,7 +409,7 @@ export class ResourceMemo {
     }
     this.held += bytes;
     entries.account.bytes += bytes;
-    entries.slots.set(slot, { value, bytes, patient, practiceId, inputs, calls });
+    entries.slots.set(slot, { value, bytes, patient, practiceId, inputs, calls, kept });
     this.counts.mapped++;
     return value;
   }
