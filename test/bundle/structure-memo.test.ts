@@ -68,7 +68,11 @@ const withoutMedication = record({
   problems: area([hypertension]),
   allergies: { active: area([penicillin]) },
 });
-const on = query({ consultations: {}, problems: { filters: [] }, medication: {} });
+const on = query({
+  consultations: {},
+  problems: { filters: [] },
+  medication: { includePrescriptionIssues: true },
+});
 const off = query({ consultations: {}, problems: { filters: [] } }, ['medication']);
 
 const MEDICATIONS = LINKED_LISTS.medication.consultation!.title;

@@ -26,6 +26,10 @@
  * the memo counts what it holds, estimated from each resource's JSON length in bytes, takes an
  * item's share off when the item is collected (D-MB2), and starts afresh when over its budget
  * (everything is mapped again as it is asked for).
+ *
+ * A consultation's structure Lists are remembered the same way (`structure`, docs/decisions.md D-LJ1),
+ * with the StructureResolver's calls recorded and replayed beside the context's. A WrittenResource
+ * stands for a query List written as JSON text for one request (D-LJ2): not remembered, only written.
  */
 import type { List, Reference, Resource } from 'fhir/r3';
 
@@ -109,9 +113,33 @@ function structureOf(before: Remembered): ConsultationStructure {
   };
 }
 
-/** The JSON of a remembered resource as UTF-8 bytes, or undefined for any other object. */
-export function rememberedJson(resource: object): Buffer | undefined {
-  return resource instanceof RememberedResource ? resource.json : undefined;
+/**
+ * A resource written as JSON text for one request, never remembered (a query List: its date and
+ * entries are the request's; docs/decisions.md D-LJ2). It stands for the resource as a
+ * RememberedResource does: its type and id, and JSON that the serialiser writes as it stands.
+ */
+export class WrittenResource {
+  constructor(
+    readonly resourceType: string,
+    readonly id: string | undefined,
+    readonly text: string,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** As JSON.stringify writes the resource it stands for. */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/**
+ * The JSON of a remembered resource as UTF-8 bytes, or of a written one as text; undefined for any
+ * other object.
+ */
+export function rememberedJson(resource: object): Buffer | string | undefined {
+  if (resource instanceof RememberedResource) return resource.json;
+  return resource instanceof WrittenResource ? resource.text : undefined;
 }
 
 /**
