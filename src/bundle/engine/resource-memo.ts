@@ -33,16 +33,14 @@
  */
 import type { List, Reference, Resource } from 'fhir/r3';
 
-import type { Consultation } from '../../record/model';
+import type { Consultation, ItemRef } from '../../record/model';
 import type { ConsultationStructure, StructureResolver } from '../areas/consultations';
 import type { MappingContext } from '../mapping-context';
 
 type Method = Exclude<keyof MappingContext, 'patient' | 'practiceId'>;
 
 interface Call {
-  /** A MappingContext method, or (`resolver`) a StructureResolver's. */
-  readonly method: Method | keyof StructureResolver;
-  readonly resolver: boolean;
+  readonly method: Method;
   readonly args: readonly unknown[];
   readonly result: unknown;
 }
@@ -109,8 +107,14 @@ const STRUCTURE = 'structure';
 function structureOf(before: Remembered): ConsultationStructure {
   return {
     lists: before.value as readonly Resource[] as List[],
-    notes: before.kept as ConsultationStructure['notes'],
+    notes: (before.kept as KeptStructure).notes,
   };
+}
+
+/** What a remembered structure keeps besides its Lists: its notes, and its resolver's calls. */
+interface KeptStructure {
+  readonly notes: ConsultationStructure['notes'];
+  readonly resolved: Resolved;
 }
 
 /**
@@ -183,7 +187,7 @@ function recording(ctx: MappingContext, calls: Call[]): MappingContext {
     (method: Method) =>
     (...args: unknown[]): never => {
       const result = (ctx[method] as (...a: unknown[]) => unknown)(...args);
-      calls.push({ method, resolver: false, args, result });
+      calls.push({ method, args, result });
       return result as never;
     };
   return {
@@ -200,32 +204,45 @@ function recording(ctx: MappingContext, calls: Call[]): MappingContext {
   };
 }
 
-/** A resolver that performs every call on `resolver` and writes it down in `calls`, as `recording`. */
-function recordingResolver(resolver: StructureResolver, calls: Call[]): StructureResolver {
+/**
+ * A structure's resolver calls, flat: each call's argument then its result (a string argument is a
+ * problem id, any other an item), with no object per call: a structure is kept for every consultation,
+ * and every object the memo keeps is one more for the garbage collector to mark (D-RM1).
+ */
+type Resolved = unknown[];
+
+/** A resolver that performs every call on `resolver` and writes it down in `resolved`. */
+function recordingResolver(resolver: StructureResolver, resolved: Resolved): StructureResolver {
   return {
     item: (ref) => {
       const result = resolver.item(ref);
-      calls.push({ method: 'item', resolver: true, args: [ref], result });
+      resolved.push(ref, result);
       return result;
     },
     problem: (problemId) => {
       const result = resolver.problem(problemId);
-      calls.push({ method: 'problem', resolver: true, args: [problemId], result });
+      resolved.push(problemId, result);
       return result;
     },
   };
 }
 
-/**
- * Performs the recorded calls on `ctx` (and `resolver`, for those made on one); true when every one
- * gives the recorded result.
- */
-function replays(calls: readonly Call[], ctx: MappingContext, resolver?: StructureResolver): boolean {
+/** Performs the recorded resolver calls, in order; true when every one gives the recorded result. */
+function replaysResolver(resolved: Resolved, resolver: StructureResolver): boolean {
+  for (let i = 0; i < resolved.length; i += 2) {
+    const arg = resolved[i];
+    const result = typeof arg === 'string' ? resolver.problem(arg) : resolver.item(arg as ItemRef);
+    if (!sameValue(result, resolved[i + 1])) return false;
+  }
+  return true;
+}
+
+/** Performs the recorded calls on `ctx`; true when every one gives the recorded result. */
+function replays(calls: readonly Call[], ctx: MappingContext): boolean {
   for (const call of calls) {
-    const target = (call.resolver ? resolver : ctx) as Record<string, unknown> | undefined;
-    const method = target?.[call.method] as ((...args: unknown[]) => unknown) | undefined;
-    if (method === undefined) return false;
-    if (!sameValue(method.apply(target, call.args as unknown[]), call.result)) return false;
+    if (ctx[call.method] === undefined) return false;
+    const result = (ctx[call.method] as (...args: unknown[]) => unknown)(...call.args);
+    if (!sameValue(result, call.result)) return false;
   }
   return true;
 }
@@ -350,16 +367,29 @@ export class ResourceMemo {
       before !== undefined &&
       before.practiceId === ctx.practiceId &&
       sameValue(before.patient, ctx.patient) &&
-      replays(before.calls, ctx, resolver)
+      // The context's calls first: the structure asks the context for its Encounter before anything
+      // else, and neither set of calls changes what the other answers (each adds to sets of its own).
+      replays(before.calls, ctx) &&
+      replaysResolver((before.kept as KeptStructure).resolved, resolver)
     ) {
       this.counts.reused++;
       return structureOf(before);
     }
     const calls: Call[] = [];
-    const built = build(c, recording(ctx, calls), recordingResolver(resolver, calls));
-    const value = this.remember(c, entries, STRUCTURE, built.lists, ctx.patient, ctx.practiceId, [], calls, [
-      ...built.notes,
-    ]);
+    const resolved: Resolved = [];
+    const built = build(c, recording(ctx, calls), recordingResolver(resolver, resolved));
+    const kept: KeptStructure = { notes: [...built.notes], resolved };
+    const value = this.remember(
+      c,
+      entries,
+      STRUCTURE,
+      built.lists,
+      ctx.patient,
+      ctx.practiceId,
+      [],
+      calls,
+      kept,
+    );
     return { lists: value as readonly Resource[] as List[], notes: built.notes };
   }
 
