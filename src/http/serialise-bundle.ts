@@ -6,9 +6,10 @@
  * written as JSON.stringify writes an array's elements, a block at a time.
  *
  * The bytes are written straight into one Buffer of the answer's exact length (a slice's worth at a
- * time): a remembered resource's UTF-8 bytes (resource-memo.ts) are copied as they stand and the
- * other entries' JSON text is encoded in place, rather than joining every piece into one string and
- * encoding all of it again (docs/decisions.md D-SJ1).
+ * time): a remembered resource's UTF-8 bytes (resource-memo.ts) are copied as they stand, a query
+ * List written as JSON text for this request (WrittenResource, D-LJ2) is encoded in place as it
+ * stands, and the other entries' JSON text is encoded in place, rather than joining every piece into
+ * one string and encoding all of it again (docs/decisions.md D-SJ1).
  */
 import type { Bundle, BundleEntry } from 'fhir/r3';
 
@@ -34,12 +35,12 @@ const CLOSE_ENTRY = 0x7d;
 
 /**
  * One slice's worth of the answer, in order: text (the shell's parts), runs of entries (the text of
- * JSON.stringify(run), `[...]`) and remembered resources' JSON (`{ resource }` entries' resources),
- * and the number of bytes they come to.
+ * JSON.stringify(run), `[...]`) and remembered or written resources' JSON (`{ resource }` entries'
+ * resources), and the number of bytes they come to.
  */
 class Pieces {
   private readonly parts: (string | Buffer)[] = [];
-  /** Per part: TEXT, RUN or ENTRY (a remembered resource), with COMMA added when one goes before. */
+  /** Per part: TEXT, RUN or ENTRY (a remembered or written resource), with COMMA added after another. */
   private readonly kinds: number[] = [];
   /** Per part: its UTF-8 length (for an entry, its resource's). */
   private readonly sizes: number[] = [];
@@ -60,9 +61,13 @@ class Pieces {
     this.total -= 2;
   }
 
-  /** A `{ resource }` entry whose resource's JSON is `json`, after a comma unless it comes first. */
-  entry(json: Buffer, first: boolean): void {
-    this.add(json, first ? ENTRY : ENTRY | COMMA, json.length);
+  /**
+   * A `{ resource }` entry whose resource's JSON is `json` (UTF-8 bytes, or text written for this
+   * request), after a comma unless it comes first.
+   */
+  entry(json: Buffer | string, first: boolean): void {
+    const size = typeof json === 'string' ? Buffer.byteLength(json, 'utf8') : json.length;
+    this.add(json, first ? ENTRY : ENTRY | COMMA, size);
     this.total += OPEN_ENTRY.length + 1;
   }
 
@@ -81,33 +86,32 @@ class Pieces {
       const part = this.parts[i];
       const kind = this.kinds[i];
       const size = this.sizes[i];
-      if (typeof part === 'string') {
-        if (kind === TEXT) {
-          out.write(part, at, size, 'utf8');
-          at += size;
-        } else {
-          // Without its `]` (the length given stops before it): `[` and the elements, where the
-          // `[` becomes the comma, or falls on the entry array's `[` just before.
-          if (!(kind & COMMA)) at--;
-          out.write(part, at, size - 1, 'utf8');
-          if (kind & COMMA) out[at] = COMMA_BYTE;
-          at += size - 1;
-        }
-      } else {
+      if (kind & ENTRY) {
         if (kind & COMMA) out[at++] = COMMA_BYTE;
         out.set(OPEN_ENTRY, at);
         at += OPEN_ENTRY.length;
-        out.set(part, at);
+        if (typeof part === 'string') out.write(part, at, size, 'utf8');
+        else out.set(part, at);
         at += size;
         out[at++] = CLOSE_ENTRY;
+      } else if (kind === TEXT) {
+        out.write(part as string, at, size, 'utf8');
+        at += size;
+      } else {
+        // Without its `]` (the length given stops before it): `[` and the elements, where the
+        // `[` becomes the comma, or falls on the entry array's `[` just before.
+        if (!(kind & COMMA)) at--;
+        out.write(part as string, at, size - 1, 'utf8');
+        if (kind & COMMA) out[at] = COMMA_BYTE;
+        at += size - 1;
       }
     }
     return out;
   }
 }
 
-/** The JSON of a plain `{ resource }` entry whose resource is remembered, else undefined. */
-function rememberedEntry(entry: BundleEntry | undefined): Buffer | undefined {
+/** The JSON of a plain `{ resource }` entry whose resource is remembered or written, else undefined. */
+function rememberedEntry(entry: BundleEntry | undefined): Buffer | string | undefined {
   // An array may hold holes, which JSON.stringify writes as null.
   if (typeof entry !== 'object' || entry === null || !entry.resource) return undefined;
   const json = rememberedJson(entry.resource);
@@ -136,9 +140,9 @@ export async function bundleJson(bundle: Bundle, slice: TimeSlice = timeSlice())
   const chunks: Buffer[] = [];
   let pieces = new Pieces();
   pieces.text(`${shell.slice(0, at)}"entry":[`);
-  // A remembered resource's JSON is written once (resource-memo.ts) and copied as it stands; the
-  // others are written in runs, one JSON.stringify per run of up to BLOCK entries (a call per entry
-  // costs more), with the slice looked at between blocks.
+  // A remembered (or written) resource's JSON is written once (resource-memo.ts) and copied as it
+  // stands; the others are written in runs, one JSON.stringify per run of up to BLOCK entries (a call
+  // per entry costs more), with the slice looked at between blocks.
   let run: BundleEntry[] = [];
   let first = true;
   const flush = () => {

@@ -1,7 +1,7 @@
 /** The sliced Bundle serialiser writes exactly what JSON.stringify writes, however the slices fall. */
 import type { Bundle } from 'fhir/r3';
 
-import { ResourceMemo } from '../../src/bundle/engine/resource-memo';
+import { ResourceMemo, WrittenResource } from '../../src/bundle/engine/resource-memo';
 import { bundleJson } from '../../src/http/serialise-bundle';
 import { timeSlice } from '../../src/ops/time-slice';
 
@@ -78,6 +78,21 @@ describe('bundleJson', () => {
         mixed(3, () => true).map((e, i) => (i === 1 ? { fullUrl: 'urn:x', ...e } : e)),
       ],
       ['holes beside them', [undefined, ...mixed(5, (i) => i % 2 === 0), undefined]],
+      // Written for this request as JSON text (a query List, D-LJ2) beside remembered and plain ones.
+      [
+        'written resources among remembered and plain ones',
+        mixed(150, (i) => i % 5 === 0).map((e, i) =>
+          i % 3 === 0
+            ? {
+                resource: new WrittenResource(
+                  'Observation',
+                  `o${i}`,
+                  JSON.stringify(entries(i + 1)[i].resource),
+                ),
+              }
+            : e,
+        ),
+      ],
     ])('is byte-identical to JSON.stringify with %s, however the slices fall', async (_name, list) => {
       const b = bundle(list, { signature: { type: [] } });
       const expected = JSON.stringify(b);

@@ -13,9 +13,10 @@ import type { ClinicalArea } from '../../contract/structured-query';
 import type { WithheldLink } from '../../record/model/loaded-record';
 import { ref } from '../actors';
 import { LINKED_PROBLEMS_LIST, type ListWarning, PRIMARY_LISTS } from '../list-definitions';
-import { queryList } from '../query-list';
+import { queryList, type QueryListParts, queryListWriter } from '../query-list';
 import type { RefList } from './grouped-resources';
 import { isCompleted } from './item-index';
+import { WrittenResource } from './resource-memo';
 import type { BundleState } from './state';
 
 /** A primary List's entries and whether it lost an item to confidentiality. */
@@ -95,22 +96,35 @@ function listWarnings(state: BundleState, confidential: boolean): ListWarning[] 
   ];
 }
 
-function list(
-  state: BundleState,
+/** Makes a query List of this request. */
+type MakeList = (
   definition: ListDefinition,
   entries: readonly Reference[],
   confidential: boolean,
-  extra: { id?: string; contained?: Resource[] } = {},
-): List {
-  return queryList({
-    definition,
-    patientId: state.record.patient.id,
-    date: state.context.date,
-    entries,
-    warnings: listWarnings(state, confidential),
-    ...(extra.id !== undefined && { id: extra.id }),
-    ...(extra.contained && { contained: extra.contained }),
-  });
+  extra?: { id?: string; contained?: Resource[] },
+) => List;
+
+/**
+ * Query Lists as objects, or, with a memo (the request is answered in JSON, resource-memo.ts), as
+ * their JSON text written directly (queryListWriter, docs/decisions.md D-LJ2): the engine reads only
+ * a List's type and id, and the serialiser writes the text as it stands.
+ */
+function listMaker(state: BundleState): MakeList {
+  const patientId = state.record.patient.id;
+  const date = state.context.date;
+  const write = state.context.memo && queryListWriter(patientId, date);
+  return (definition, entries, confidential, extra = {}) => {
+    const parts: QueryListParts = {
+      definition,
+      entries,
+      warnings: listWarnings(state, confidential),
+      ...(extra.id !== undefined && { id: extra.id }),
+      ...(extra.contained && { contained: extra.contained }),
+    };
+    if (!write) return queryList({ ...parts, patientId, date });
+    // Stands in for the List, as a remembered resource does (WrittenResource).
+    return new WrittenResource('List', parts.id, write(parts)) as unknown as List;
+  };
 }
 
 function withheld(state: BundleState, match: (w: WithheldLink) => boolean): boolean {
@@ -120,6 +134,7 @@ function withheld(state: BundleState, match: (w: WithheldLink) => boolean): bool
 /** The consultations-* or problems-* Lists that hold something or lost something. */
 function secondaryLists(
   state: BundleState,
+  list: MakeList,
   via: 'consultation' | 'problem',
   filed: Map<LinkedItemKind, RefList>,
 ): List[] {
@@ -132,7 +147,7 @@ function secondaryLists(
     if (!definition) continue;
     const entries = filed.get(kind)?.values() ?? [];
     const confidential = withheld(state, (w) => w.via === via && ITEM_KINDS[w.kind].linkedAs === kind);
-    if (entries.length > 0 || confidential) lists.push(list(state, definition, entries, confidential));
+    if (entries.length > 0 || confidential) lists.push(list(definition, entries, confidential));
   }
   return lists;
 }
@@ -140,17 +155,19 @@ function secondaryLists(
 /** `contained`: the resolved allergies, which only the "Ended allergies" List holds. */
 export function emitLists(state: BundleState, contained: Resource[]): void {
   const { query: q, record: r, out } = state;
+  const list = listMaker(state);
   for (const area of CLINICAL_AREAS) {
     if (q[area] === undefined) continue;
     const group = AREAS[area].group;
     const { entries, confidential } = primaryContent(state, area);
-    out.addList(group, list(state, PRIMARY_LISTS[area], entries, confidential));
+    out.addList(group, list(PRIMARY_LISTS[area], entries, confidential));
     if (area === 'consultations') {
-      for (const l of secondaryLists(state, 'consultation', state.links.consultationSecondary))
+      for (const l of secondaryLists(state, list, 'consultation', state.links.consultationSecondary))
         out.addList(group, l);
     }
     if (area === 'problems') {
-      for (const l of secondaryLists(state, 'problem', state.links.problemSecondary)) out.addList(group, l);
+      for (const l of secondaryLists(state, list, 'problem', state.links.problemSecondary))
+        out.addList(group, l);
     }
   }
 
@@ -165,7 +182,7 @@ export function emitLists(state: BundleState, contained: Resource[]): void {
     (w) => w.via === 'linkedProblem' || (w.via === 'problem' && w.kind === 'problem'),
   );
   if (linkedProblems.length > 0 || linkedConfidential) {
-    out.addList('problems', list(state, LINKED_PROBLEMS_LIST, linkedProblems, linkedConfidential));
+    out.addList('problems', list(LINKED_PROBLEMS_LIST, linkedProblems, linkedConfidential));
   }
 
   // "Ended allergies": requested with includeResolvedAllergies, or needed because a returned
@@ -174,7 +191,6 @@ export function emitLists(state: BundleState, contained: Resource[]): void {
     out.addList(
       AREAS.allergies.group,
       list(
-        state,
         PRIMARY_LISTS.endedAllergies,
         contained.map((a) => ({ reference: `#${a.id}` })),
         r.allergies?.resolved?.withheldConfidential ?? false,

@@ -11,35 +11,48 @@
 import type { Reference } from 'fhir/r3';
 
 import type { Consultation, ItemRef, Problem, RelatedProblem } from '../../record/model';
-import { type ConsultationStructure, consultationStructure } from '../areas/consultations';
+import { headerOf } from '../../record/model/consultations';
+import {
+  type ConsultationStructure,
+  consultationStructure,
+  type StructureResolver,
+} from '../areas/consultations';
 import type { ProblemLinks } from '../areas/problems';
 import type { MappingContext } from '../mapping-context';
 import { RefList } from './grouped-resources';
 import { consultationOf, fileRef, refFor, type RefOptions, secondaryKind } from './references';
 import type { BundleState } from './state';
 
-/** Each primary consultation's structure Lists and notes, filing its links in the consultations-* Lists. */
+/**
+ * Each primary consultation's structure Lists and notes, filing its links in the consultations-*
+ * Lists. With a memo (the memory store), a consultation that is the store's own object (not a copy
+ * redaction made for this request) has its Lists remembered (ResourceMemo.structure).
+ */
 export function consultationStructures(
   state: BundleState,
   ctx: MappingContext,
 ): Map<string, ConsultationStructure> {
   const structures = new Map<string, ConsultationStructure>();
   const lists = state.links.consultationSecondary;
+  const resolver: StructureResolver = {
+    item: (link) => {
+      const r = refFor(state, link, { expand: true, inConsultation: true });
+      if (r) fileRef(lists, secondaryKind(state.index, link), r);
+      return r;
+    },
+    problem: (problemId) => {
+      const r = refFor(state, { kind: 'problem', id: problemId }, { expand: true, inConsultation: true });
+      if (r) fileRef(lists, 'problems', r);
+      return r;
+    },
+  };
+  const memo = state.context.memo;
   for (const c of state.record.consultations?.items ?? []) {
     structures.set(
       c.id,
-      consultationStructure(c, ctx, {
-        item: (link) => {
-          const r = refFor(state, link, { expand: true, inConsultation: true });
-          if (r) fileRef(lists, secondaryKind(state.index, link), r);
-          return r;
-        },
-        problem: (problemId) => {
-          const r = refFor(state, { kind: 'problem', id: problemId }, { expand: true, inConsultation: true });
-          if (r) fileRef(lists, 'problems', r);
-          return r;
-        },
-      }),
+      memo && headerOf(c) === c
+        ? memo.structure(c, ctx, resolver, consultationStructure)
+        : consultationStructure(c, ctx, resolver),
     );
   }
   return structures;

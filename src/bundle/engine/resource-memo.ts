@@ -26,9 +26,15 @@
  * the memo counts what it holds, estimated from each resource's JSON length in bytes, takes an
  * item's share off when the item is collected (D-MB2), and starts afresh when over its budget
  * (everything is mapped again as it is asked for).
+ *
+ * A consultation's structure Lists are remembered the same way (`structure`, docs/decisions.md D-LJ1),
+ * with the StructureResolver's calls recorded and replayed beside the context's. A WrittenResource
+ * stands for a query List written as JSON text for one request (D-LJ2): not remembered, only written.
  */
-import type { Reference, Resource } from 'fhir/r3';
+import type { List, Reference, Resource } from 'fhir/r3';
 
+import type { Consultation, ItemRef } from '../../record/model';
+import type { ConsultationStructure, StructureResolver } from '../areas/consultations';
 import type { MappingContext } from '../mapping-context';
 
 type Method = Exclude<keyof MappingContext, 'patient' | 'practiceId'>;
@@ -50,6 +56,8 @@ interface Remembered {
   readonly calls: readonly Call[];
   /** The context's `identifier` the calls were made with (undefined for `plain`). */
   readonly identifier: MappingContext['identifier'] | undefined;
+  /** What the build gave besides its resources, handed back on reuse (a structure's notes). */
+  readonly kept?: unknown;
 }
 
 /**
@@ -102,9 +110,53 @@ class RememberedResource {
   }
 }
 
-/** The JSON of a remembered resource as UTF-8 bytes, or undefined for any other object. */
-export function rememberedJson(resource: object): Buffer | undefined {
-  return resource instanceof RememberedResource ? resource.json : undefined;
+/** The memo's slot for a consultation's structure Lists (ResourceMemo.structure). */
+const STRUCTURE = 'structure';
+
+/**
+ * A remembered structure: its Lists stand in for List objects (the engine reads only their type and
+ * id, the serialiser their JSON: see RememberedResource), with the notes the build found.
+ */
+function structureOf(before: Remembered): ConsultationStructure {
+  return {
+    lists: before.value as readonly Resource[] as List[],
+    notes: (before.kept as KeptStructure).notes,
+  };
+}
+
+/** What a remembered structure keeps besides its Lists: its notes, and its resolver's calls. */
+interface KeptStructure {
+  readonly notes: ConsultationStructure['notes'];
+  readonly resolved: Resolved;
+}
+
+/**
+ * A resource written as JSON text for one request, never remembered (a query List: its date and
+ * entries are the request's; docs/decisions.md D-LJ2). It stands for the resource as a
+ * RememberedResource does: its type and id, and JSON that the serialiser writes as it stands.
+ */
+export class WrittenResource {
+  constructor(
+    readonly resourceType: string,
+    readonly id: string | undefined,
+    readonly text: string,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** As JSON.stringify writes the resource it stands for. */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/**
+ * The JSON of a remembered resource as UTF-8 bytes, or of a written one as text; undefined for any
+ * other object.
+ */
+export function rememberedJson(resource: object): Buffer | string | undefined {
+  if (resource instanceof RememberedResource) return resource.json;
+  return resource instanceof WrittenResource ? resource.text : undefined;
 }
 
 /**
@@ -163,6 +215,39 @@ function recording(ctx: MappingContext, calls: Call[]): MappingContext {
     ...(ctx.itemIfPresent && { itemIfPresent: rec('itemIfPresent') }),
     encounter: rec('encounter'),
   };
+}
+
+/**
+ * A structure's resolver calls, flat: each call's argument then its result (a string argument is a
+ * problem id, any other an item), with no object per call: a structure is kept for every consultation,
+ * and every object the memo keeps is one more for the garbage collector to mark (D-RM1).
+ */
+type Resolved = unknown[];
+
+/** A resolver that performs every call on `resolver` and writes it down in `resolved`. */
+function recordingResolver(resolver: StructureResolver, resolved: Resolved): StructureResolver {
+  return {
+    item: (ref) => {
+      const result = resolver.item(ref);
+      resolved.push(ref, result);
+      return result;
+    },
+    problem: (problemId) => {
+      const result = resolver.problem(problemId);
+      resolved.push(problemId, result);
+      return result;
+    },
+  };
+}
+
+/** Performs the recorded resolver calls, in order; true when every one gives the recorded result. */
+function replaysResolver(resolved: Resolved, resolver: StructureResolver): boolean {
+  for (let i = 0; i < resolved.length; i += 2) {
+    const arg = resolved[i];
+    const result = typeof arg === 'string' ? resolver.problem(arg) : resolver.item(arg as ItemRef);
+    if (!sameValue(result, resolved[i + 1])) return false;
+  }
+  return true;
 }
 
 /**
@@ -293,6 +378,41 @@ export class ResourceMemo {
     return this.remember(item, entries, slot, mapped, ctx, inputs, calls);
   }
 
+  /**
+   * The structure Lists of a consultation (the store's own object, never changed: its topics are read),
+   * or what they were before when nothing they depend on has changed: the context's answers and the
+   * resolver's, whose calls are recorded and replayed like the context's (replaying them files the
+   * references in the consultations-* Lists as a fresh build does). The notes are the build's own,
+   * handed back as they were (the consultation's note objects, which the comment notes are keyed by).
+   */
+  structure(
+    c: Consultation,
+    ctx: MappingContext,
+    resolver: StructureResolver,
+    build: (c: Consultation, ctx: MappingContext, resolver: StructureResolver) => ConsultationStructure,
+  ): ConsultationStructure {
+    const entries = this.byItem.get(c);
+    const before = slotOf(entries, STRUCTURE);
+    if (
+      before !== undefined &&
+      before.practiceId === ctx.practiceId &&
+      sameValue(before.patient, ctx.patient) &&
+      // The context's calls first: the structure asks the context for its Encounter before anything
+      // else, and neither set of calls changes what the other answers (each adds to sets of its own).
+      replays(before.calls, ctx, before.identifier === ctx.identifier) &&
+      replaysResolver((before.kept as KeptStructure).resolved, resolver)
+    ) {
+      this.counts.reused++;
+      return structureOf(before);
+    }
+    const calls: Call[] = [];
+    const resolved: Resolved = [];
+    const built = build(c, recording(ctx, calls), recordingResolver(resolver, resolved));
+    const kept: KeptStructure = { notes: [...built.notes], resolved };
+    const value = this.remember(c, entries, STRUCTURE, built.lists, ctx, [], calls, kept);
+    return { lists: value as readonly Resource[] as List[], notes: built.notes };
+  }
+
   /** A resource that depends only on `item` and `inputs` (an actor, the patient). */
   plain<T extends Resource | undefined>(
     item: object,
@@ -329,6 +449,7 @@ export class ResourceMemo {
     // once handed to a mapper: kept as they are.
     inputs: readonly unknown[],
     calls: readonly Call[],
+    kept?: unknown,
   ): readonly RememberedResource[] {
     const value = mapped.map((r) => new RememberedResource(r.resourceType, r.id, JSON.stringify(r)));
     let bytes = 0;
@@ -359,6 +480,7 @@ export class ResourceMemo {
       calls,
       // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to compare by identity, never called
       identifier: ctx?.identifier,
+      ...(kept !== undefined && { kept }),
     };
     if (entries === undefined) {
       entries = {
