@@ -3,7 +3,7 @@
  * strings of four-digit years sort chronologically, so comparisons are plain string comparisons.
  * FHIR partial dates (`YYYY`, `YYYY-MM`) become inclusive intervals (docs/decisions.md "Partial dates").
  */
-import { differenceInCalendarDays, format, lastDayOfMonth, parseISO } from 'date-fns';
+import { format, lastDayOfMonth, parseISO } from 'date-fns';
 
 export type CalendarDate = string & { readonly __calendarDate: unique symbol };
 
@@ -65,9 +65,26 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
   return format(new Date(target.getFullYear(), target.getMonth(), day), 'yyyy-MM-dd') as CalendarDate;
 }
 
-/** Whole days from `earlier` to `later` (positive when `later` is after `earlier`). */
+/**
+ * Days from 0000-03-01 (proleptic Gregorian) to a date: whole 400-year eras, then years counted from
+ * March so that the leap day falls at the end of a year (the civil-days algorithm).
+ */
+function dayNumber(date: CalendarDate): number {
+  const month = Number(date.slice(5, 7));
+  const year = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear =
+    Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  return era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+}
+
+/**
+ * Whole days from `earlier` to `later` (positive when `later` is after `earlier`). Arithmetic rather than
+ * date-fns: every predefined-search request asks it (medicationSearchFromDate against today).
+ */
 export function daysBetween(earlier: CalendarDate, later: CalendarDate): number {
-  return differenceInCalendarDays(parseISO(later), parseISO(earlier));
+  return dayNumber(later) - dayNumber(earlier);
 }
 
 /** An inclusive interval of calendar days. */

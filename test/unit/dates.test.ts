@@ -1,4 +1,6 @@
 /** src/fhir/dates.ts: whole calendar dates (V11) and FHIR partial dates as inclusive intervals. */
+import { differenceInCalendarDays, parseISO } from 'date-fns';
+
 import {
   addDays,
   calendarDate,
@@ -145,5 +147,20 @@ describe('date arithmetic on calendar dates', () => {
     expect(daysBetween(calendarDate('2025-11-21'), calendarDate('2026-11-21'))).toBe(365);
     expect(daysBetween(calendarDate('2023-11-21'), calendarDate('2024-11-21'))).toBe(366);
     expect(daysBetween(calendarDate('2026-03-29'), calendarDate('2026-03-28'))).toBe(-1);
+  });
+
+  it("daysBetween agrees with date-fns's calendar-day difference across centuries and leap rules", () => {
+    const dates = ['0001-01-01', '0099-12-31', '0100-03-01', '1582-10-15', '1899-12-31', '1900-02-28']
+      .concat(['1900-03-01', '1970-01-01', '2000-02-29', '2024-12-31', '2026-03-29', '2026-10-25'])
+      .concat(['2100-02-28', '2100-03-01', '2400-02-29', '9999-12-31'])
+      .map(calendarDate);
+    for (const a of dates) {
+      for (const b of dates) {
+        expect([a, b, daysBetween(a, b)]).toEqual([a, b, differenceInCalendarDays(parseISO(b), parseISO(a))]);
+      }
+    }
+    // Every day of a leap year and its neighbours, against addDays.
+    const start = calendarDate('2023-12-25');
+    for (let n = -400; n <= 400; n++) expect(daysBetween(start, addDays(start, n))).toBe(n);
   });
 });
