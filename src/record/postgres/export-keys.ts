@@ -26,10 +26,12 @@ export async function backfillExportKeys(query: Query): Promise<void> {
     // One practice per page keeps the records read to one statement.
     const ods = rows[0].practice_ods;
     const page = rows.filter((r) => r.practice_ods === ods);
+    // Migration 008 runs before 009 puts each plan's issues into its detail.
     const records = await recordsOf(
       (text, values) => query(text, values),
       ods,
       page.map((r) => r.id),
+      { issuesFromTable: true },
     );
     const values = page.map((r) => ({
       id: r.id,

@@ -90,18 +90,26 @@ export async function* exportPractice(db: Database, odsCode: string): AsyncGener
 /** One statement (a pool's or a transaction's). */
 export type RecordsQuery = (text: string, values: readonly unknown[]) => Promise<QueryResultRow[]>;
 
-/** The clinical records of some patients: every area in one statement, items in their own order. */
+/**
+ * The clinical records of some patients: every area in one statement, items in their own order.
+ * `issuesFromTable`: each plan's issues read from medication_issues, for migration 008's backfill,
+ * which runs before 009 puts them into the plan's detail (also right after it: they replace the same
+ * issues; every detail is then read as jsonb, whatever the column's type).
+ */
 export async function recordsOf(
   query: RecordsQuery,
   odsCode: string,
   ids: string[],
+  options: { readonly issuesFromTable?: boolean } = {},
 ): Promise<Map<string, PatientClinicalRecord>> {
+  const fromTable = options.issuesFromTable === true;
   const parts = Object.entries(AREA_TABLE).map(([area, table]) => {
-    const detail =
-      area === 'medication'
-        ? `p.detail || jsonb_build_object('issues', COALESCE((SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i
+    const detail = !fromTable
+      ? 'p.detail'
+      : area === 'medication'
+        ? `p.detail::jsonb || jsonb_build_object('issues', COALESCE((SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i
              WHERE i.practice_ods = p.practice_ods AND i.plan_id = p.id), '[]'::jsonb))`
-        : 'p.detail';
+        : 'p.detail::jsonb';
     return `SELECT '${area}'::text AS area, p.patient_id, p.seq, ${detail} AS detail FROM ${table} p
       WHERE p.practice_ods = $1 AND p.patient_id = ANY($2::text[])`;
   });

@@ -11,7 +11,8 @@ import { backfillPatientSearch } from './patient-search-columns';
  * filter or a link needs (dates as the inclusive day span the shared filter code derives from partial
  * dates, statuses, flags), each indexed for the per-patient queries. The item itself, whose nested
  * detail (codings, dosage, structures, reference ranges) no query looks inside, is kept whole in a
- * `detail` jsonb column, so the store returns exactly what the in-memory store returns.
+ * `detail` column (json since 010, returned as stored), so the store returns exactly what the
+ * in-memory store returns.
  */
 export interface Migration {
   readonly version: string;
@@ -419,5 +420,25 @@ CREATE INDEX export_tombstone_practice ON export_tombstone (practice_ods, seq);
 CREATE INDEX export_tombstone_age ON export_tombstone (practice_ods, deleted_at);
 `,
     after: backfillExportKeys,
+  },
+  {
+    // A plan is stored with its issues in `detail`, as it is read (docs/decisions.md D-PC1): the reads
+    // select it alone instead of aggregating the issues into a new document per request. The issue rows
+    // stay for the lookups by issue id.
+    version: '009_plan_issues_in_detail',
+    sql: `
+UPDATE medication_plans p SET detail = p.detail || jsonb_build_object('issues', COALESCE(
+  (SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i
+    WHERE i.practice_ods = p.practice_ods AND i.plan_id = p.id), '[]'::jsonb));
+`,
+  },
+  {
+    // The items' detail as json, returned as stored (docs/decisions.md D-PC2): jsonb printed every
+    // item back to text on every read, the largest part of the server's CPU per request. No query
+    // looks inside an item's detail; the actors, patients and practice keep jsonb.
+    version: '010_item_detail_json',
+    sql: ITEM_TABLES.map((t) => `ALTER TABLE ${t} ALTER COLUMN detail TYPE json USING detail::json;`).join(
+      '\n',
+    ),
   },
 ];

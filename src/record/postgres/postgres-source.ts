@@ -40,10 +40,13 @@ interface ItemRow {
   detail: unknown;
 }
 
-/** A medication plan comes back whole: its issues aggregated in their own order. */
-const PLAN_DETAIL = `p.detail || jsonb_build_object('issues', COALESCE(
-  (SELECT jsonb_agg(i.detail ORDER BY i.seq) FROM medication_issues i
-    WHERE i.practice_ods = p.practice_ods AND i.plan_id = p.id), '[]'::jsonb))`;
+/**
+ * The link hub's rows as json documents, keys in the order jsonb gave them before D-PC2 (shorter keys
+ * first), so the objects handed to the assembly are unchanged: json_build_object prints its arguments
+ * as given, with no jsonb document built and printed back per row.
+ */
+const TOPIC_LINK_DETAIL = `json_build_object('refs', refs, 'problemId', problem_id, 'consultationId', consultation_id)`;
+const WITHHELD_DETAIL = `json_build_object('ref', json_build_object('id', item_id, 'kind', kind), 'reason', reason)`;
 
 /**
  * One patient ($2 a patient id), or a batch of them for the bulk export ($2 an array of patient ids;
@@ -57,10 +60,9 @@ function selectArea(area: RecordArea, where: string): string {
 
 function selectAreaIn(area: RecordArea, where: string, scope: Scope): string {
   const table = AREA_TABLE[area];
-  const detail = area === 'medication' ? PLAN_DETAIL : 'p.detail';
   const whose = scope === 'batch' ? 'p.patient_id = ANY($2::text[])' : 'p.patient_id = $2';
   const owner = scope === 'batch' ? 'p.patient_id, ' : '';
-  return `SELECT '${area}'::text AS area, ${owner}p.seq, ${detail} AS detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
+  return `SELECT '${area}'::text AS area, ${owner}p.seq, p.detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
 }
 
 /** Collects positional parameters for one statement: $1 is always the practice, $2 the patient if any. */
@@ -330,10 +332,10 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, patient.id);
     const candidates = candidateSql(query, p);
     const hub = `
-      SELECT 'topicLink'::text AS area, seq, jsonb_build_object('consultationId', consultation_id, 'problemId', problem_id, 'refs', refs) AS detail
+      SELECT 'topicLink'::text AS area, seq, ${TOPIC_LINK_DETAIL} AS detail
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = $2
       UNION ALL
-      SELECT 'withheld'::text, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
+      SELECT 'withheld'::text, seq, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
     const rows = await this.db.read<HubOrItemRow>([...candidates, hub].join('\nUNION ALL\n'), p.values);
     return candidateRound(rows);
@@ -351,10 +353,10 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, ids);
     const candidates = candidateSql(query, p, 'batch');
     const hub = `
-      SELECT 'topicLink'::text AS area, patient_id, seq, jsonb_build_object('consultationId', consultation_id, 'problemId', problem_id, 'refs', refs) AS detail
+      SELECT 'topicLink'::text AS area, patient_id, seq, ${TOPIC_LINK_DETAIL} AS detail
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = ANY($2::text[])
       UNION ALL
-      SELECT 'withheld'::text, patient_id, seq, jsonb_build_object('ref', jsonb_build_object('kind', kind, 'id', item_id), 'reason', reason)
+      SELECT 'withheld'::text, patient_id, seq, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = ANY($2::text[])`;
     const rows = await this.db.read<HubOrItemRow & { patient_id: string }>(
       [...candidates, hub].join('\nUNION ALL\n'),
@@ -422,14 +424,13 @@ export class PostgresSource implements RecordSource {
       return `SELECT * FROM unnest(${p.add(list.patients, 'text[]')}, ${p.add(list.ids, 'text[]')})`;
     };
     const parts = RECORD_AREAS.map((area) => {
-      const detail = area === 'medication' ? PLAN_DETAIL : 'p.detail';
       // A UNION rather than OR: each side stays an index lookup (an OR of two subplans scans every plan).
       const byIssue =
         area === 'medication'
           ? ` UNION SELECT i.patient_id, i.plan_id FROM medication_issues i
               WHERE i.practice_ods = $1 AND (i.patient_id, i.id) IN (${asked('medicationIssue')})`
           : '';
-      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, ${detail} AS detail FROM ${AREA_TABLE[area]} p
+      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, p.detail FROM ${AREA_TABLE[area]} p
         WHERE p.practice_ods = $1 AND (p.patient_id, p.id) IN (${asked(area)}${byIssue})`;
     });
     const rows = await this.db.read<ItemRow & { patient_id: string }>(parts.join('\nUNION ALL\n'), p.values);

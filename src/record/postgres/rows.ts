@@ -109,15 +109,16 @@ function patientRows(data: PatientData, patientSeq: number, rows: Rows): void {
   );
   (record.medication ?? []).forEach((plan, seq) => {
     const span = medicationActiveSpan(plan);
-    const { issues, ...detail } = plan;
+    // The plan whole, its issues included, as it is read (docs/decisions.md D-PC1); the issue rows serve
+    // the by-issue lookups.
     rows.medication_plans.push({
       ...base(pid, seq, plan),
       active_lo: span?.start ?? null,
       active_hi: span?.end ?? null,
       exempt_from_date: isExemptFromMedicationDate(plan),
-      detail,
+      detail: plan,
     });
-    issues.forEach((issue, issueSeq) =>
+    plan.issues.forEach((issue, issueSeq) =>
       rows.medication_issues.push({
         id: issue.id,
         plan_id: plan.id,
