@@ -103,6 +103,7 @@ function endpoints(deps: AppDeps, durableExportJobs: boolean): Record<string, Fh
           disabledAreas: new Set(settings.disabledAreas),
           documentsDisabled: settings.documentsDisabled,
           slice,
+          jsonAnswer: formats.answer === 'json',
           // Remembered resources are kept as JSON: an XML answer is written from objects mapped afresh.
           ...(memo &&
             formats.answer === 'json' &&

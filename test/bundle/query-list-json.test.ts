@@ -5,11 +5,15 @@
  */
 import type { Reference, Resource } from 'fhir/r3';
 
+import { wholeRecordQuery } from '../../bench/whole-record-query';
+import { buildBundle } from '../../src/bundle/build-bundle';
 import { LINKED_PROBLEMS_LIST, type ListWarning, PRIMARY_LISTS } from '../../src/bundle/list-definitions';
 import { queryList, type QueryListParts, queryListWriter } from '../../src/bundle/query-list';
 import { LINKED_LISTS } from '../../src/contract/item-kinds';
 import type { ListDefinition } from '../../src/contract/list-definition';
 import type { CalendarDate } from '../../src/fhir/dates';
+import { testPractice } from '../../src/record/memory/memory-practices';
+import { MemoryRepository } from '../../src/record/memory/memory-repository';
 
 const definitions: ListDefinition[] = [
   ...Object.values(PRIMARY_LISTS),
@@ -75,4 +79,29 @@ describe('query Lists written as JSON text', () => {
     }
     expect(checked).toBe(2 * definitions.length * warningSets.length * entrySets.length * 4);
   });
+});
+
+describe('a JSON answer without a memo (the PostgreSQL store) writes its query Lists as text', () => {
+  const today = '2026-11-21' as CalendarDate;
+  const practice = testPractice(today);
+  const repository = new MemoryRepository(practice);
+
+  it.each(practice.patients.map((p) => [p.patient.nhsNumber]))(
+    'the whole record of %s: the same bytes as the Lists built as objects',
+    async (nhs) => {
+      const query = wholeRecordQuery(nhs, today);
+      const patient = await repository.findPatient(nhs);
+      if (!patient) throw new Error(`${nhs} not found`);
+      const record = await repository.loadRecord(patient, query);
+      const context = { traceId: 't', newId: () => 'oo', date: '2026-11-21T12:00:00Z', warnings: [] };
+      const asObjects = buildBundle(record, query, context);
+      const asText = buildBundle(record, query, { ...context, jsonAnswer: true });
+      const lists = (b: typeof asText) => (b.entry ?? []).filter((e) => e.resource?.resourceType === 'List');
+      // Query Lists carry no id (the structure Lists do): those are the ones written as text.
+      const written = lists(asText).filter((e) => e.resource?.id === undefined);
+      expect(written.length).toBeGreaterThan(0);
+      for (const e of written) expect(Object.getPrototypeOf(e.resource)).not.toBe(Object.prototype);
+      expect(JSON.stringify(asText)).toBe(JSON.stringify(asObjects));
+    },
+  );
 });

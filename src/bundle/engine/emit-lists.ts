@@ -105,14 +105,17 @@ type MakeList = (
 ) => List;
 
 /**
- * Query Lists as objects, or, with a memo (the request is answered in JSON, resource-memo.ts), as
- * their JSON text written directly (queryListWriter, docs/decisions.md D-LJ2): the engine reads only
- * a List's type and id, and the serialiser writes the text as it stands.
+ * Query Lists as objects, or, when the answer is JSON (`jsonAnswer`, or a memo, which is only given
+ * for JSON answers: resource-memo.ts), as their JSON text written directly (queryListWriter,
+ * docs/decisions.md D-LJ2): the engine reads only a List's type and id, and the serialiser writes
+ * the text as it stands.
  */
 function listMaker(state: BundleState): MakeList {
   const patientId = state.record.patient.id;
   const date = state.context.date;
-  const write = state.context.memo && queryListWriter(patientId, date);
+  const write =
+    (state.context.memo !== undefined || state.context.jsonAnswer === true) &&
+    queryListWriter(patientId, date);
   return (definition, entries, confidential, extra = {}) => {
     const parts: QueryListParts = {
       definition,

@@ -25,6 +25,11 @@ export interface BundleContext {
    * objects on every request (resource-memo.ts); absent: every resource is mapped afresh.
    */
   readonly memo?: ResourceMemo;
+  /**
+   * The answer is written as JSON (not FHIR XML, not the bulk export's objects), so the query Lists may
+   * be built as their JSON text (docs/decisions.md D-LJ2), with or without a memo.
+   */
+  readonly jsonAnswer?: boolean;
 }
 
 /** What the reference and link passes found, read by the emit passes. */

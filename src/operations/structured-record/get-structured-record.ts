@@ -26,6 +26,8 @@ export interface OperationDeps {
   readonly slice?: TimeSlice;
   /** Mapped resources remembered across requests; only for a store whose items live as long as its data. */
   readonly memo?: ResourceMemo;
+  /** The answer is written as JSON: the bundle engine may write parts of it as JSON text (D-LJ2). */
+  readonly jsonAnswer?: boolean;
 }
 
 export interface OperationResult {
@@ -53,6 +55,7 @@ export async function getStructuredRecord(
     date,
     warnings: query.warnings,
     ...(deps.memo && { memo: deps.memo }),
+    ...(deps.jsonAnswer === true && { jsonAnswer: true }),
   });
   return { query, bundle };
 }
