@@ -15,19 +15,21 @@
  * DIR is a package root holding dist/ (a copy of an earlier build lets base and change alternate in
  * the same minutes). The audit trail goes to /dev/null; loopback only.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { Client } from 'pg';
 
 import { systemClock } from '../src/clock';
-import { addDays } from '../src/fhir/dates';
-import { parameters, predefinedSearch2 } from '../test/support/parameters';
 import { syntheticPatients } from '../tools/synthetic-practice';
-import { jwt, validClaims } from '../tools/test-jwt';
-import { freePort, startThrowawayPostgres } from '../tools/throwaway-postgres';
+import { startThrowawayPostgres } from '../tools/throwaway-postgres';
+import { Cleanup } from './cleanup';
+import { startCompiledServer } from './compiled-server';
+import type { LoadResult } from './load-result';
+import { predefinedSearch2Target } from './rotation';
+import { findWrk, runWrk } from './wrk';
 
 const ROOT = resolve(__dirname, '..');
 const ODS = 'P99100';
@@ -39,7 +41,6 @@ interface State {
   readonly url: string;
   readonly dir: string;
   readonly file: string;
-  readonly script: string;
 }
 
 function option(name: string): string | undefined {
@@ -93,37 +94,6 @@ function used(before: Map<number, number>, after: Map<number, number>): number {
   return sum;
 }
 
-/** wrk's script: predefined search 2 for the first ROTATE patients in turn, with a fresh JWT. */
-function writeScript(script: string): void {
-  const today = systemClock.today();
-  const nhs = [...syntheticPatients(ROTATE, today)].map((p) => p.patient.nhsNumber);
-  const from = addDays(today, -365);
-  const bodies = nhs.map((n) => JSON.stringify(parameters(...predefinedSearch2(n, from))));
-  const headers = {
-    'Ssp-From': '200000000115',
-    'Ssp-To': ASID,
-    'Ssp-InteractionID': 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
-    Authorization: `Bearer ${jwt(validClaims(Math.floor(Date.now() / 1000)))}`,
-    'Content-Type': 'application/fhir+json',
-  };
-  writeFileSync(
-    script,
-    `local bodies = {${bodies.map((b) => JSON.stringify(b)).join(',\n')}}
-local n = 0
-wrk.method = "POST"
-wrk.path = "/${ODS}/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord"
-${Object.entries(headers)
-  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
-  .join('\n')}
-request = function()
-  n = n + 1
-  wrk.headers["Ssp-TraceID"] = string.format("00000000-0000-4000-8000-%012d", n)
-  return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])
-end
-`,
-  );
-}
-
 async function setup(): Promise<void> {
   const patients = Number(option('patients') ?? 10_000);
   const server = await startThrowawayPostgres();
@@ -144,8 +114,7 @@ async function setup(): Promise<void> {
       { cwd: ROOT, maxBuffer: 1 << 30 },
     ),
   );
-  const script = join(dir, 'rotate.lua');
-  writeFileSync(STATE, JSON.stringify({ url: server.url, dir, file, script } satisfies State));
+  writeFileSync(STATE, JSON.stringify({ url: server.url, dir, file } satisfies State));
   console.log(`cluster ${server.url}, ${patients} patients in ${file}; state in ${STATE}`);
 }
 
@@ -165,55 +134,19 @@ function importInto(root: string, name: string): void {
   execFileSync('psql', [dbUrl(name), '-qc', 'VACUUM ANALYZE']);
 }
 
-async function startServer(root: string, url: string): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ADMIN_PORT: '0',
-      LOG_LEVEL: 'warn',
-      AUDIT_LOG: '/dev/null',
-      MAINTENANCE_FILE: '',
-      MAX_IN_FLIGHT: '1000',
-      MAX_QUEUE_DELAY_MS: '0',
-      REPOSITORY: 'postgres',
-      DATABASE_URL: url,
-      DB_POOL_SIZE: '10',
-      WORKERS: '1',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+/** wrk -t2 -c32 for `seconds`: predefined search 2 rotating over the first ROTATE patients. */
+async function wrk(port: number, seconds: number, cleanup: Cleanup): Promise<LoadResult> {
+  const path = findWrk();
+  if (path === undefined) throw new Error("Debian's wrk is needed (apt-get install wrk)");
+  const nhs = [...syntheticPatients(ROTATE, systemClock.today())].map((p) => p.patient.nhsNumber);
+  const dir = mkdtempSync(join(tmpdir(), 'gpc-pg-server-cpu-wrk-'));
+  cleanup.removeDir(dir);
+  const target = predefinedSearch2Target(port, ODS, ASID, nhs);
+  const result = await runWrk(path, target, { threads: 2, connections: 32, seconds }, dir, cleanup, {
+    traceIdPerRequest: true,
   });
-  for (const deadline = Date.now() + 120_000; ;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return { child, port };
-    } catch {
-      if (Date.now() > deadline) throw new Error('server did not listen within 120 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-function wrk(port: number, seconds: number): { requests: number; rps: number; p50: string; p99: string } {
-  const out = execFileSync(
-    'wrk',
-    ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', state().script, `http://127.0.0.1:${port}`],
-    { encoding: 'utf8' },
-  );
-  const requests = Number(/([0-9]+) requests in/.exec(out)?.[1]);
-  const rps = Number(/Requests\/sec:\s+([0-9.]+)/.exec(out)?.[1]);
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+([0-9]+)/.exec(out)?.[1] ?? '0');
-  if (non2xx > 0) throw new Error(`${non2xx} answers were not 2xx`);
-  return {
-    requests,
-    rps,
-    p50: /^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
-    p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
-  };
+  if (result.httpErrors > 0) throw new Error(`${result.httpErrors} answers were errors`);
+  return result;
 }
 
 async function measure(root: string, name: string): Promise<void> {
@@ -224,17 +157,22 @@ async function measure(root: string, name: string): Promise<void> {
   const stat = readFileSync(`/proc/${backend}/stat`, 'utf8');
   await client.end();
   const postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  writeScript(state().script);
-  const server = await startServer(root, dbUrl(name));
+  const cleanup = new Cleanup();
+  const server = await startCompiledServer(
+    root,
+    { REPOSITORY: 'postgres', DATABASE_URL: dbUrl(name), DB_POOL_SIZE: '10', WORKERS: '1' },
+    120_000,
+  );
   try {
-    wrk(server.port, 3);
+    await wrk(server.port, 3, cleanup);
     const pg0 = clusterTicks(postmaster);
     const node0 = clusterTicks(server.child.pid ?? 0);
-    const r = wrk(server.port, seconds);
+    const r = await wrk(server.port, seconds, cleanup);
     const pgMs = used(pg0, clusterTicks(postmaster)) * 10;
     const nodeMs = used(node0, clusterTicks(server.child.pid ?? 0)) * 10;
     console.log(
-      `${root} ${name}: ${r.rps.toFixed(1)} req/s p50 ${r.p50} p99 ${r.p99}; ` +
+      `${root} ${name}: ${r.requestsPerSecond.toFixed(1)} req/s p50 ${r.p50Ms.toFixed(1)} ms ` +
+        `p99 ${r.p99Ms.toFixed(1)} ms; ` +
         `postgres ${(pgMs / r.requests).toFixed(3)} ms/request, node ${(nodeMs / r.requests).toFixed(3)} ms/request ` +
         `(${r.requests} requests; load ${loadavg()
           .map((l) => l.toFixed(2))
@@ -243,6 +181,7 @@ async function measure(root: string, name: string): Promise<void> {
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
+    await cleanup.run();
   }
 }
 
