@@ -8,6 +8,7 @@ import { buildBundle } from '../../src/bundle/build-bundle';
 import type { ResourceMemo } from '../../src/bundle/engine/resource-memo';
 import type { ClinicalArea, StructuredQuery } from '../../src/contract/structured-query';
 import type { CalendarDate } from '../../src/fhir/dates';
+import { bundleJson } from '../../src/http/serialise-bundle';
 import type {
   Allergy,
   Consultation,
@@ -121,6 +122,16 @@ export function build(rec: PatientRecord, q: StructuredQuery, memo?: ResourceMem
     warnings: q.warnings,
     ...(memo && { memo }),
   });
+}
+
+/** The bytes through the memo (the service's writer), beside the bytes of a fresh build (no memo). */
+export async function throughMemoAndFresh(
+  rec: PatientRecord,
+  q: StructuredQuery,
+  memo: ResourceMemo,
+): Promise<{ remembered: string; fresh: string }> {
+  const remembered = Buffer.concat(await bundleJson(build(rec, q, memo))).toString('utf8');
+  return { remembered, fresh: JSON.stringify(build(rec, q)) };
 }
 
 export const area = <T>(items: readonly T[], withheldConfidential = false) => ({

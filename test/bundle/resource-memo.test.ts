@@ -9,14 +9,11 @@ import { runInNewContext } from 'node:vm';
 import type { AllergyIntolerance, Bundle, Condition, MedicationRequest } from 'fhir/r3';
 
 import { ResourceMemo, sameValue } from '../../src/bundle/engine/resource-memo';
-import type { StructuredQuery } from '../../src/contract/structured-query';
 import { addDays, type CalendarDate } from '../../src/fhir/dates';
-import { bundleJson } from '../../src/http/serialise-bundle';
 import { buildStructuredQuery } from '../../src/operations/structured-record/build-query';
 import { DEFAULT_MEDICATION_DATE_TOLERANCE } from '../../src/operations/structured-record/predefined-searches';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import { MemoryRepository } from '../../src/record/memory/memory-repository';
-import type { PatientRecord } from '../../src/record/model/loaded-record';
 import { syntheticPatients } from '../../tools/synthetic-practice';
 import { TODAY } from '../support/app';
 import { parameters, predefinedSearch2 } from '../support/parameters';
@@ -33,14 +30,8 @@ import {
   record,
   referral,
   resources,
+  throughMemoAndFresh,
 } from './fixtures';
-
-/** The bytes through the memo, beside the bytes of a fresh build (JSON.stringify, no memo). */
-async function bothWays(rec: PatientRecord, q: StructuredQuery, memo: ResourceMemo) {
-  const remembered = Buffer.concat(await bundleJson(build(rec, q, memo))).toString('utf8');
-  const fresh = JSON.stringify(build(rec, q));
-  return { remembered, fresh };
-}
 
 // Items made once, as the memory store holds them: every request below gets these same objects.
 const visit = consultation('c1');
@@ -60,9 +51,9 @@ describe('the resource memo', () => {
   it('reuses what it mapped when nothing a resource depends on changed, with the same bytes', async () => {
     const memo = new ResourceMemo();
     const q = query({ allergies: { includeResolved: true }, consultations: {} });
-    const first = await bothWays(withVisit, q, memo);
+    const first = await throughMemoAndFresh(withVisit, q, memo);
     const mapped = memo.counts.mapped;
-    const second = await bothWays(withVisit, q, memo);
+    const second = await throughMemoAndFresh(withVisit, q, memo);
     expect(first.remembered).toBe(first.fresh);
     expect(second.remembered).toBe(second.fresh);
     expect(memo.counts.mapped).toBe(mapped);
@@ -71,14 +62,18 @@ describe('the resource memo', () => {
 
   it('maps afresh when a reference it wrote would now be different (the Encounter is not in this Bundle)', async () => {
     const memo = new ResourceMemo();
-    await bothWays(withVisit, query({ allergies: { includeResolved: true }, consultations: {} }), memo);
+    await throughMemoAndFresh(
+      withVisit,
+      query({ allergies: { includeResolved: true }, consultations: {} }),
+      memo,
+    );
     const q = query({ allergies: { includeResolved: true } });
-    const { remembered, fresh } = await bothWays(allergiesOnly, q, memo);
+    const { remembered, fresh } = await throughMemoAndFresh(allergiesOnly, q, memo);
     expect(remembered).toBe(fresh);
     const active = find<AllergyIntolerance>(JSON.parse(remembered) as Bundle, 'AllergyIntolerance', 'a1');
     expect(active.extension ?? []).toEqual([]);
     // And back: the Encounter's return brings the associatedEncounter extension back.
-    const again = await bothWays(
+    const again = await throughMemoAndFresh(
       withVisit,
       query({ allergies: { includeResolved: true }, consultations: {} }),
       memo,
@@ -95,7 +90,7 @@ describe('the resource memo', () => {
     const on = query({ problems: { filters: [] }, medication: { includePrescriptionIssues: true } });
     const off = query({ problems: { filters: [] } }, ['medication']);
     for (const q of [on, off, on, off]) {
-      const { remembered, fresh } = await bothWays(q === on ? rec : recOff, q, memo);
+      const { remembered, fresh } = await throughMemoAndFresh(q === on ? rec : recOff, q, memo);
       expect(remembered).toBe(fresh);
       const condition = find<Condition>(JSON.parse(remembered) as Bundle, 'Condition', 'p1');
       const links = (condition.extension ?? []).map((e) => e.valueReference);
@@ -118,7 +113,7 @@ describe('the resource memo', () => {
     });
     const without = query({ referrals: {}, medication: { includePrescriptionIssues: false } });
     for (const q of [withEnded, without, withEnded]) {
-      const { remembered, fresh } = await bothWays(rec, q, memo);
+      const { remembered, fresh } = await throughMemoAndFresh(rec, q, memo);
       expect(remembered).toBe(fresh);
       expect(resources<MedicationRequest>(JSON.parse(remembered) as Bundle, 'MedicationRequest').length).toBe(
         resources<MedicationRequest>(JSON.parse(fresh) as Bundle, 'MedicationRequest').length,
@@ -129,11 +124,11 @@ describe('the resource memo', () => {
   it('writes the identifiers of the practice asked for, when the same items are answered under another ODS code', async () => {
     const memo = new ResourceMemo();
     const q = query({ allergies: { includeResolved: true }, consultations: {} });
-    await bothWays(withVisit, q, memo);
+    await throughMemoAndFresh(withVisit, q, memo);
     // The same practice id under another practice object: a replay passes over identifier calls
     // only when made with the very function they were recorded with (one per practice object).
     const moved = { ...withVisit, practice: { ...withVisit.practice, odsCode: 'Q11111' } };
-    const { remembered, fresh } = await bothWays(moved, q, memo);
+    const { remembered, fresh } = await throughMemoAndFresh(moved, q, memo);
     expect(remembered).toBe(fresh);
     expect(remembered).toContain('urn:gpconnect-structured:Q11111:record-item');
   });
@@ -174,7 +169,7 @@ describe('the resource memo over the memory store', () => {
         const rec = await repository.loadRecord((await repository.findPatient(q.nhsNumber))!, q);
         // Linked consultations are narrowed copies made afresh by every request (assemble-record.ts).
         linkedConsultations += rec.linked?.consultations?.length ?? 0;
-        const { remembered, fresh } = await bothWays(rec, q, memo);
+        const { remembered, fresh } = await throughMemoAndFresh(rec, q, memo);
         expect(remembered).toBe(fresh);
       }
     };
@@ -193,12 +188,12 @@ describe('the resource memo’s memory budget (RESOURCE_MEMO_MB)', () => {
     const memo = new ResourceMemo(5_000);
     const q = query({ allergies: { includeResolved: true }, consultations: {} });
     for (let i = 0; i < 6; i++) {
-      const { remembered, fresh } = await bothWays(withVisit, q, memo);
+      const { remembered, fresh } = await throughMemoAndFresh(withVisit, q, memo);
       expect(remembered).toBe(fresh);
     }
     expect(memo.counts.cleared).toBeGreaterThan(0);
     const unbounded = new ResourceMemo();
-    for (let i = 0; i < 6; i++) await bothWays(withVisit, q, unbounded);
+    for (let i = 0; i < 6; i++) await throughMemoAndFresh(withVisit, q, unbounded);
     expect(unbounded.counts.cleared).toBe(0);
     expect(memo.counts.mapped).toBeGreaterThan(unbounded.counts.mapped);
   });
