@@ -266,6 +266,23 @@ function replays(calls: readonly Call[], ctx: MappingContext, sameIdentifier: bo
   return true;
 }
 
+/**
+ * Whether a remembered mapping still holds under `ctx`: the same practice, patient and other inputs,
+ * and every recorded context call gives the recorded result again (performed, so the request's state
+ * changes as a fresh mapping would change it).
+ */
+function holdsUnder(before: Remembered, ctx: MappingContext, inputs: readonly unknown[]): boolean {
+  return (
+    before.practiceId === ctx.practiceId &&
+    sameValue(before.patient, ctx.patient) &&
+    sameItems(before.inputs, inputs) &&
+    replays(before.calls, ctx, before.identifier === ctx.identifier)
+  );
+}
+
+/** A structure's other inputs: none beyond the consultation, the context and the resolver. */
+const NO_INPUTS: readonly unknown[] = [];
+
 /** Resident bytes per interned reference beside its key (a bound, as RESIDENT_PER_JSON_BYTE). */
 const INTERNED_ENTRY_BYTES = 160;
 
@@ -363,13 +380,7 @@ export class ResourceMemo {
   ): readonly Resource[] {
     const entries = this.byItem.get(item);
     const before = slotOf(entries, slot);
-    if (
-      before !== undefined &&
-      before.practiceId === ctx.practiceId &&
-      sameValue(before.patient, ctx.patient) &&
-      sameItems(before.inputs, inputs) &&
-      replays(before.calls, ctx, before.identifier === ctx.identifier)
-    ) {
+    if (before !== undefined && holdsUnder(before, ctx, inputs)) {
       this.counts.reused++;
       return before.value;
     }
@@ -395,11 +406,9 @@ export class ResourceMemo {
     const before = slotOf(entries, STRUCTURE);
     if (
       before !== undefined &&
-      before.practiceId === ctx.practiceId &&
-      sameValue(before.patient, ctx.patient) &&
       // The context's calls first: the structure asks the context for its Encounter before anything
       // else, and neither set of calls changes what the other answers (each adds to sets of its own).
-      replays(before.calls, ctx, before.identifier === ctx.identifier) &&
+      holdsUnder(before, ctx, NO_INPUTS) &&
       replaysResolver((before.kept as KeptStructure).resolved, resolver)
     ) {
       this.counts.reused++;
@@ -409,7 +418,7 @@ export class ResourceMemo {
     const resolved: Resolved = [];
     const built = build(c, recording(ctx, calls), recordingResolver(resolver, resolved));
     const kept: KeptStructure = { notes: [...built.notes], resolved };
-    const value = this.remember(c, entries, STRUCTURE, built.lists, ctx, [], calls, kept);
+    const value = this.remember(c, entries, STRUCTURE, built.lists, ctx, NO_INPUTS, calls, kept);
     return { lists: value as readonly Resource[] as List[], notes: built.notes };
   }
 
