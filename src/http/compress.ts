@@ -41,6 +41,42 @@ function setWriteHeadHeaders(res: Response, args: unknown[]): unknown[] {
   return args.slice(0, at);
 }
 
+/** What an identity response keeps: the methods it wraps, and whether Vary was decided. */
+interface Identity {
+  readonly writeHead: WriteHead;
+  readonly end: End;
+  fired: boolean;
+}
+
+/**
+ * Where an identity response keeps its state. The wrappers are the same two functions for every
+ * response, not closures made per response and set on it, which kept whole requests alive through
+ * young-generation collections (docs/decisions.md D-SV2, as release-gate.ts).
+ */
+const IDENTITY = Symbol('identity answer');
+
+type IdentityResponse = Response & { [IDENTITY]: Identity };
+
+// compression() writes the headers before it hands the last chunk on, so Node never sees the
+// body's length: without Content-Length such an answer is chunked. The same here.
+function identityEnd(this: IdentityResponse, chunk?: unknown, encoding?: unknown): Response {
+  if (!this.headersSent) this.writeHead(this.statusCode);
+  return this[IDENTITY].end.call(this, chunk, encoding);
+}
+
+function identityWriteHead(this: IdentityResponse, ...given: unknown[]): Response {
+  const identity = this[IDENTITY];
+  const args = setWriteHeadHeaders(this, given);
+  if (!identity.fired) {
+    identity.fired = true;
+    const cacheControl = this.getHeader('Cache-Control');
+    if (compression.filter(this.req, this) && !(cacheControl && NO_TRANSFORM.test(String(cacheControl)))) {
+      this.vary('Accept-Encoding');
+    }
+  }
+  return identity.writeHead.apply(this, args);
+}
+
 export function compressAnswers(): RequestHandler {
   const full = compression();
   return (req, res, next) => {
@@ -50,24 +86,9 @@ export function compressAnswers(): RequestHandler {
     }
     // Taken off the response and called on it (`call`, `apply`), as compression() does.
     const { writeHead, end } = res as unknown as { writeHead: WriteHead; end: End };
-    // compression() writes the headers before it hands the last chunk on, so Node never sees the
-    // body's length: without Content-Length such an answer is chunked. The same here.
-    res.end = function identityEnd(this: Response, chunk?: unknown, encoding?: unknown) {
-      if (!this.headersSent) this.writeHead(this.statusCode);
-      return end.call(this, chunk, encoding);
-    } as Response['end'];
-    let fired = false;
-    res.writeHead = function identityWriteHead(this: Response, ...given: unknown[]) {
-      const args = setWriteHeadHeaders(this, given);
-      if (!fired) {
-        fired = true;
-        const cacheControl = res.getHeader('Cache-Control');
-        if (compression.filter(req, res) && !(cacheControl && NO_TRANSFORM.test(String(cacheControl)))) {
-          res.vary('Accept-Encoding');
-        }
-      }
-      return writeHead.apply(this, args);
-    } as Response['writeHead'];
+    (res as IdentityResponse)[IDENTITY] = { writeHead, end, fired: false };
+    res.end = identityEnd as Response['end'];
+    res.writeHead = identityWriteHead as Response['writeHead'];
     next();
   };
 }

@@ -38,61 +38,93 @@ export interface ReleaseGateOptions {
   readonly retryAfterSeconds: number;
 }
 
+/** What the gate holds for one response: its state, the writes held, and the methods it wraps. */
+interface Gate {
+  state: 'open' | 'waiting' | 'released' | 'refused';
+  readonly held: (() => void)[];
+  readonly options: ReleaseGateOptions;
+  readonly write: (...args: Passed) => boolean;
+  readonly end: (...args: Passed) => Response;
+  readonly writeHead: (...args: Passed) => Response;
+}
+
+/**
+ * Where a gated response keeps its Gate. The wrappers below are the same three functions for every
+ * response and find the response's state here, rather than three closures made per response and set
+ * on it: closures over a request's state set as the response's own methods kept whole requests alive
+ * through young-generation collections, promoting some 7 MB per scavenge (docs/decisions.md D-SV2).
+ */
+const GATE = Symbol('release gate');
+
+type Gated = Response & { [GATE]: Gate };
+
+function release(gate: Gate): void {
+  gate.state = 'released';
+  for (const call of gate.held.splice(0)) call();
+}
+
+function refuse(res: Gated, gate: Gate, error: unknown): void {
+  gate.state = 'refused';
+  gate.held.length = 0;
+  gate.options.onRefused(error);
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  // Whatever was set for the held answer (its type, its encoding) goes with it.
+  for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
+  // In the format the request asked for, like any other error (JSON or XML).
+  const format = formatFor(res.req, res);
+  const body = serialise(errorOutcome('SERVICE_UNAVAILABLE', REFUSAL), format);
+  res.statusCode = 503;
+  res.setHeader('Content-Type', CONTENT_TYPES[format]);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Retry-After', String(gate.options.retryAfterSeconds));
+  res.setHeader('Content-Length', String(body.length));
+  res.locals.spineCode = 'SERVICE_UNAVAILABLE';
+  gate.writeHead.call(res, 503);
+  gate.end.call(res, body);
+}
+
+function hold(res: Gated, gate: Gate, call: () => void): void {
+  gate.held.push(call);
+  if (gate.state !== 'open') return;
+  gate.state = 'waiting';
+  gate.options.beforeRelease().then(
+    () => release(gate),
+    (error: unknown) => refuse(res, gate, error),
+  );
+}
+
+function gatedWriteHead(this: Gated, ...args: Passed): Response {
+  const gate = this[GATE];
+  if (gate.state === 'released') return gate.writeHead.apply(this, args);
+  // Compression asks for the headers before each write until they are really sent: while held, it
+  // asks more than once, and only the first may go (a second would throw ERR_HTTP_HEADERS_SENT).
+  if (gate.state !== 'refused')
+    hold(this, gate, () => void (this.headersSent || gate.writeHead.apply(this, args)));
+  return this;
+}
+
+function gatedWrite(this: Gated, ...args: Passed): boolean {
+  const gate = this[GATE];
+  if (gate.state === 'released') return gate.write.apply(this, args);
+  if (gate.state !== 'refused') hold(this, gate, () => gate.write.apply(this, args));
+  return true;
+}
+
+function gatedEnd(this: Gated, ...args: Passed): Response {
+  const gate = this[GATE];
+  if (gate.state === 'released') return gate.end.apply(this, args);
+  if (gate.state !== 'refused') hold(this, gate, () => gate.end.apply(this, args));
+  return this;
+}
+
 export function gateRelease(res: Response, options: ReleaseGateOptions): void {
-  const write = res.write.bind(res) as (...args: Passed) => boolean;
-  const end = res.end.bind(res) as (...args: Passed) => Response;
-  const writeHead = res.writeHead.bind(res) as (...args: Passed) => Response;
-  let state: 'open' | 'waiting' | 'released' | 'refused' = 'open';
-  const held: (() => void)[] = [];
-
-  const release = () => {
-    state = 'released';
-    for (const call of held.splice(0)) call();
-  };
-  const refuse = (error: unknown) => {
-    state = 'refused';
-    held.length = 0;
-    options.onRefused(error);
-    if (res.headersSent || res.destroyed) {
-      res.destroy();
-      return;
-    }
-    // Whatever was set for the held answer (its type, its encoding) goes with it.
-    for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
-    // In the format the request asked for, like any other error (JSON or XML).
-    const format = formatFor(res.req, res);
-    const body = serialise(errorOutcome('SERVICE_UNAVAILABLE', REFUSAL), format);
-    res.statusCode = 503;
-    res.setHeader('Content-Type', CONTENT_TYPES[format]);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Retry-After', String(options.retryAfterSeconds));
-    res.setHeader('Content-Length', String(body.length));
-    res.locals.spineCode = 'SERVICE_UNAVAILABLE';
-    writeHead(503);
-    end(body);
-  };
-  const hold = (call: () => void) => {
-    held.push(call);
-    if (state !== 'open') return;
-    state = 'waiting';
-    options.beforeRelease().then(release, refuse);
-  };
-
-  res.writeHead = ((...args: Passed) => {
-    if (state === 'released') return writeHead(...args);
-    // Compression asks for the headers before each write until they are really sent: while held, it
-    // asks more than once, and only the first may go (a second would throw ERR_HTTP_HEADERS_SENT).
-    if (state !== 'refused') hold(() => void (res.headersSent || writeHead(...args)));
-    return res;
-  }) as Response['writeHead'];
-  res.write = ((...args: Passed) => {
-    if (state === 'released') return write(...args);
-    if (state !== 'refused') hold(() => write(...args));
-    return true;
-  }) as Response['write'];
-  res.end = ((...args: Passed) => {
-    if (state === 'released') return end(...args);
-    if (state !== 'refused') hold(() => end(...args));
-    return res;
-  }) as Response['end'];
+  // The methods as they stand (the prototype's, or a wrapper set before), called on the response.
+  const { write, end, writeHead } = res as unknown as Pick<Gate, 'write' | 'end' | 'writeHead'>;
+  (res as Gated)[GATE] = { state: 'open', held: [], options, write, end, writeHead };
+  res.writeHead = gatedWriteHead as Response['writeHead'];
+  res.write = gatedWrite as Response['write'];
+  res.end = gatedEnd as Response['end'];
 }
