@@ -2,14 +2,13 @@
  * A set of what is open right now (requests in flight), for a long-lived owner that adds and removes
  * an entry per request: a doubly linked list whose removed links are cleared, instead of a Set or Map.
  *
- * Why not a Set (docs/decisions.md D-SV1): V8 keeps a Set's or Map's entries in a table that it
- * replaces as entries come and go, and a replaced table keeps its entries and a link to the table
- * that replaced it. Once such a table has been promoted to the old generation it is garbage that only
- * a full collection frees, yet the young-generation collector treats it as live: it keeps the next
- * table alive, that one the next, and every response still in any of them, with all they reach. With
- * a Set of open responses in the Lifecycle, the service promoted some 7 MB per scavenge on the metadata
- * path (all but nothing without it), scavenges took 10–20 ms instead of 2–3 and a full collection ran
- * every second or so. A removed link here points at nothing, so nothing dead holds anything young.
+ * Why not a Set (docs/decisions.md D-SV1): V8 replaces a Set's or Map's table as entries come and
+ * go, and a replaced table keeps its entries and a link to the table that replaced it. Once such a
+ * table is in the old generation it is garbage that only a full collection frees, yet the
+ * young-generation collector takes it for live: it keeps the next table alive, that one the next,
+ * and every response still in any of them, with all they reach (a Set of open responses: some 7 MB
+ * promoted per scavenge on the metadata path; 5 KB with this list and D-SV2). A removed link here
+ * points at nothing, so nothing dead holds anything young.
  */
 
 /** One entry: removed in O(1) through it, whatever else was added or removed meanwhile. */
