@@ -1,10 +1,12 @@
 /**
  * Stored JSON documents read from PostgreSQL, parsed once and shared while their text is unchanged
- * (docs/decisions.md D-PI1). The cache is keyed by the text itself: a row whose stored document is
- * byte for byte what an earlier read gave yields the very object that read gave, and any change
- * (an import, a correction) is a different text and so a new object. Nothing can be stale, and every
- * request still reads every row from the database: what is saved is parsing it again and, above
- * all, what is done with the object afterwards. Shared objects let the bundle's resource memo
+ * (docs/decisions.md D-PI1). Each row is held under its key (practice, table, id) with the text it
+ * was parsed from: a row whose stored document is byte for byte what the last read gave yields the
+ * very object that read gave, and any change (an import, a correction) is a different text and so a
+ * new object, which replaces the old. Nothing can be stale, and every request still reads every row
+ * from the database: what is saved is parsing it again and, above all, what is done with the object
+ * afterwards. The key only finds the entry; the text decides (comparing two strings is several times
+ * cheaper than hashing one as a Map key, and about as cheap as nothing beside JSON.parse). Shared objects let the bundle's resource memo
  * (src/bundle/engine/resource-memo.ts) keep what it mapped from them, as it does for the memory
  * store, so the repository reports its items as long-lived (ClinicalRepository.longLivedItems).
  *
@@ -15,16 +17,21 @@
  */
 
 /**
- * Estimated resident bytes per character of a document: the text kept as the key (one byte per
- * character for the Latin-1 texts the stores hold) and the parsed object, measured at ~1.55 bytes per
+ * Estimated resident bytes per character of a document: the text kept (one byte per character for
+ * the Latin-1 texts the stores hold) and the parsed object, measured at ~1.55 bytes per
  * character over 47,752 synthetic items of 1,000 patients; rounded up for two-byte texts.
  */
 const BYTES_PER_CHAR = 3;
 /** The Map entry itself and the strings' and object's headers. */
 const ENTRY_BYTES = 64;
 
+interface Entry {
+  readonly text: string;
+  readonly value: unknown;
+}
+
 export class DetailCache {
-  private readonly byText = new Map<string, unknown>();
+  private readonly byKey = new Map<string, Entry>();
   private held = 0;
 
   /** `budgetBytes` 0: nothing is kept (every read parses afresh). */
@@ -36,17 +43,24 @@ export class DetailCache {
   }
 
   get size(): number {
-    return this.byText.size;
+    return this.byKey.size;
   }
 
-  /** The document `text` holds: the object an earlier call gave for the same text when still held. */
-  parse<T>(text: string): T {
-    const hit = this.byText.get(text);
-    if (hit !== undefined) return hit as T;
+  /**
+   * The document `text` holds: the object the last call for `key` gave when its text was the same
+   * (and it is still held), otherwise a new one, held in place of the old.
+   */
+  parse<T>(key: string, text: string): T {
+    const entry = this.byKey.get(key);
+    if (entry !== undefined && entry.text === text) return entry.value as T;
     const value: unknown = JSON.parse(text);
-    const cost = costOf(text);
+    if (entry !== undefined) {
+      this.byKey.delete(key);
+      this.held -= costOf(key, entry.text);
+    }
+    const cost = costOf(key, text);
     if (cost <= this.budgetBytes) {
-      this.byText.set(text, value);
+      this.byKey.set(key, { text, value });
       this.held += cost;
       if (this.held > this.budgetBytes) this.dropOldest();
     }
@@ -55,14 +69,14 @@ export class DetailCache {
 
   /** First in, first out: a Map iterates in insertion order, so the oldest entries come first. */
   private dropOldest(): void {
-    for (const text of this.byText.keys()) {
+    for (const [key, entry] of this.byKey) {
       if (this.held <= this.budgetBytes) return;
-      this.byText.delete(text);
-      this.held -= costOf(text);
+      this.byKey.delete(key);
+      this.held -= costOf(key, entry.text);
     }
   }
 }
 
-function costOf(text: string): number {
-  return text.length * BYTES_PER_CHAR + ENTRY_BYTES;
+function costOf(key: string, text: string): number {
+  return (key.length + text.length) * BYTES_PER_CHAR + ENTRY_BYTES;
 }

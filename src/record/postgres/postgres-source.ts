@@ -35,17 +35,21 @@ import type { Database } from './database';
 import type { DetailCache } from './detail-cache';
 import { AREA_TABLE } from './rows';
 
-/** An item's row: its stored document as text, parsed by the source (through its DetailCache). */
+/** An item's row: its id, and its stored document as text, parsed by the source (its DetailCache). */
 interface ItemRow {
   area: RecordArea;
   seq: number;
+  id: string;
   detail: string;
 }
 
-/** Parses a stored document (the source's DetailCache, or JSON.parse where nothing is shared). */
-type ParseDetail = <T>(text: string) => T;
+/**
+ * Parses a stored document: the row of `table` (an area, an actor kind, `patient`, `practice`) with
+ * this id, through the source's DetailCache, or afresh where nothing is shared.
+ */
+type ParseDetail = <T>(table: string, id: string, text: string) => T;
 
-const parseAfresh: ParseDetail = <T>(text: string) => JSON.parse(text) as T;
+const parseAfresh: ParseDetail = <T>(_table: string, _id: string, text: string) => JSON.parse(text) as T;
 
 /**
  * The link hub's rows as json documents (sent as text, like the items), keys in the order jsonb gave them before D-PC2 (shorter keys
@@ -69,7 +73,7 @@ function selectAreaIn(area: RecordArea, where: string, scope: Scope): string {
   const table = AREA_TABLE[area];
   const whose = scope === 'batch' ? 'p.patient_id = ANY($2::text[])' : 'p.patient_id = $2';
   const owner = scope === 'batch' ? 'p.patient_id, ' : '';
-  return `SELECT '${area}'::text AS area, ${owner}p.seq, p.detail::text AS detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
+  return `SELECT '${area}'::text AS area, ${owner}p.seq, p.id, p.detail::text AS detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
 }
 
 /** Collects positional parameters for one statement: $1 is always the practice, $2 the patient if any. */
@@ -174,6 +178,8 @@ function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient
 interface HubOrItemRow {
   area: string;
   seq: number;
+  /** An item's id; null for the hub's rows. */
+  id: string | null;
   detail: string;
 }
 
@@ -190,8 +196,8 @@ function candidateRound(rows: readonly HubOrItemRow[], parse: ParseDetail): Cand
     candidates: items,
     problems,
     // The hub's rows are small and of this request's shape only: parsed afresh, never shared.
-    topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => parseAfresh<TopicLink>(r.detail)),
-    withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => parseAfresh<WithheldItem>(r.detail)),
+    topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => JSON.parse(r.detail) as TopicLink),
+    withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => JSON.parse(r.detail) as WithheldItem),
   };
 }
 
@@ -216,7 +222,10 @@ function placeRows(
 } {
   const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
   for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
-    (items[row.area] ??= []).push({ seq: row.seq, item: parse<AreaItem<RecordArea>>(row.detail) });
+    (items[row.area] ??= []).push({
+      seq: row.seq,
+      item: parse<AreaItem<RecordArea>>(row.area, row.id, row.detail),
+    });
   }
   const problems = (items.problems ?? []) as Placed<AreaItem<'problems'>>[];
   delete items.problems;
@@ -294,7 +303,11 @@ export class PostgresSource implements RecordSource {
     readonly odsCode: string,
     details?: DetailCache,
   ) {
-    this.parse = details ? (text) => details.parse(text) : parseAfresh;
+    // Keyed by practice, table and id: one cache serves every practice of the process.
+    this.parse = details
+      ? <T>(table: string, id: string, text: string) =>
+          details.parse<T>(`${odsCode}\u0000${table}\u0000${id}`, text)
+      : parseAfresh;
   }
 
   async practice(): Promise<Practice> {
@@ -303,15 +316,15 @@ export class PostgresSource implements RecordSource {
       [this.odsCode],
     );
     if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
-    return this.parse<Practice>(rows[0].detail);
+    return this.parse<Practice>('practice', this.odsCode, rows[0].detail);
   }
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
-    const rows = await this.db.read<{ detail: string }>(
-      'SELECT detail::text AS detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
+    const rows = await this.db.read<{ id: string; detail: string }>(
+      'SELECT id, detail::text AS detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
       [this.odsCode, nhsNumber],
     );
-    return rows[0] && this.parse<Patient>(rows[0].detail);
+    return rows[0] && this.parse<Patient>('patient', rows[0].id, rows[0].detail);
   }
 
   async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
@@ -359,10 +372,10 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, patient.id);
     const candidates = candidateSql(query, p);
     const hub = `
-      SELECT 'topicLink'::text AS area, seq, ${TOPIC_LINK_DETAIL} AS detail
+      SELECT 'topicLink'::text AS area, seq, NULL::text AS id, ${TOPIC_LINK_DETAIL} AS detail
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = $2
       UNION ALL
-      SELECT 'withheld'::text, seq, ${WITHHELD_DETAIL}
+      SELECT 'withheld'::text, seq, NULL::text, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
     const rows = await this.db.read<HubOrItemRow>([...candidates, hub].join('\nUNION ALL\n'), p.values);
     return candidateRound(rows, this.parse);
@@ -380,10 +393,10 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, ids);
     const candidates = candidateSql(query, p, 'batch');
     const hub = `
-      SELECT 'topicLink'::text AS area, patient_id, seq, ${TOPIC_LINK_DETAIL} AS detail
+      SELECT 'topicLink'::text AS area, patient_id, seq, NULL::text AS id, ${TOPIC_LINK_DETAIL} AS detail
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = ANY($2::text[])
       UNION ALL
-      SELECT 'withheld'::text, patient_id, seq, ${WITHHELD_DETAIL}
+      SELECT 'withheld'::text, patient_id, seq, NULL::text, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = ANY($2::text[])`;
     const rows = await this.db.read<HubOrItemRow & { patient_id: string }>(
       [...candidates, hub].join('\nUNION ALL\n'),
@@ -457,7 +470,7 @@ export class PostgresSource implements RecordSource {
           ? ` UNION SELECT i.patient_id, i.plan_id FROM medication_issues i
               WHERE i.practice_ods = $1 AND (i.patient_id, i.id) IN (${asked('medicationIssue')})`
           : '';
-      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, p.detail::text AS detail FROM ${AREA_TABLE[area]} p
+      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, p.id, p.detail::text AS detail FROM ${AREA_TABLE[area]} p
         WHERE p.practice_ods = $1 AND (p.patient_id, p.id) IN (${asked(area)}${byIssue})`;
     });
     const rows = await this.db.read<ItemRow & { patient_id: string }>(parts.join('\nUNION ALL\n'), p.values);
@@ -488,7 +501,7 @@ export class PostgresSource implements RecordSource {
       ],
     );
     const of = <T>(kind: string) =>
-      new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, this.parse<T>(r.detail)]));
+      new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, this.parse<T>(kind, r.id, r.detail)]));
     return expandActors(ids, {
       practitioners: of<Practitioner>('practitioner'),
       organisations: of<Organisation>('organisation'),
