@@ -11,7 +11,15 @@ import request from 'supertest';
 import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/ops/server';
 import { gracefulShutdown } from '../../src/ops/shutdown';
-import { INTERACTION, NHS, RECORD_PATH, spineHeaders, type TestApp, testApp } from '../support/app';
+import {
+  INTERACTION,
+  NHS,
+  postRecord,
+  RECORD_PATH,
+  spineHeaders,
+  type TestApp,
+  testApp,
+} from '../support/app';
 import { capturingLogger } from '../support/capturing-logger';
 import { expectOperationOutcome } from '../support/fhir';
 import { nhsNumber, parameters } from '../support/parameters';
@@ -227,5 +235,41 @@ describe('graceful shutdown', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(repository.closed).toBe(true);
     repository.release();
+  });
+
+  describe('a trail already closed (what the drain above prevents) refuses, and says so', () => {
+    it('an answer whose record comes too late is refused with 503, never released unaudited', async () => {
+      const repository = new SlowRepository();
+      const logged: Record<string, unknown>[] = [];
+      const t = testApp({ repository, logger: capturingLogger(logged) });
+      const answer = postRecord(t, parameters(nhsNumber(NHS.patient2))).then((res) => res);
+      await repository.whenEntered(1);
+      await t.ops.audit.close();
+      repository.release();
+      expectOperationOutcome(await answer, 503, 'SERVICE_UNAVAILABLE');
+      expect(t.audit.requests).toEqual([]);
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          message: 'response refused: its audit record cannot be written',
+          cause: 'the audit trail cannot be written: the audit trail has been closed',
+        }),
+      );
+    });
+
+    it('a service event given to it is logged as not written', async () => {
+      const logged: Record<string, unknown>[] = [];
+      const t = testApp({ logger: capturingLogger(logged) });
+      await t.ops.audit.close();
+      t.ops.audit.note({ type: 'service.stop', signal: 'SIGTERM' });
+      expect(t.audit.records.map((r) => r.type)).not.toContain('service.stop');
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          message: 'audit record not written: the audit trail has been closed',
+          type: 'service.stop',
+        }),
+      );
+    });
   });
 });
