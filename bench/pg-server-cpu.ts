@@ -8,7 +8,7 @@
  *       → a fresh database NAME migrated and imported with DIR's compiled gpc-admin, then ANALYZE
  *   npx ts-node --transpile-only bench/pg-server-cpu.ts measure --root DIR --db NAME [--seconds 10]
  *       → DIR's compiled service over NAME; wrk -t2 -c32 sends predefined search 2 rotating over the
- *         first 1,000 patients (3 s warm-up, then --seconds); prints requests/s and the CPU ms per
+ *         first 1,000 patients (--warmup s, long enough to ask for each, then --seconds); prints requests/s and the CPU ms per
  *         request of every process of the cluster (utime+stime from /proc) and of the service
  *   npx ts-node --transpile-only bench/pg-server-cpu.ts teardown
  *
@@ -164,7 +164,8 @@ async function measure(root: string, name: string): Promise<void> {
     120_000,
   );
   try {
-    await wrk(server.port, 3, cleanup);
+    // Every patient of the rotation asked for before measuring, as npm run bench does (the caches).
+    await wrk(server.port, Number(option('warmup') ?? 10), cleanup);
     const pg0 = clusterTicks(postmaster);
     const node0 = clusterTicks(server.child.pid ?? 0);
     const r = await wrk(server.port, seconds, cleanup);

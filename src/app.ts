@@ -5,7 +5,13 @@
 import { randomUUID } from 'node:crypto';
 
 import type cors from 'cors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import helmet from 'helmet';
 
 import { ResourceMemo } from './bundle/engine/resource-memo';
@@ -13,7 +19,7 @@ import type { Clock } from './clock';
 import { type AppConfig, OPS_PATHS } from './config';
 import { GpcError } from './fhir/gpc-error';
 import { truncate } from './fhir/text';
-import { basePathMatcher } from './http/base-path';
+import { basePathMatcher, type FhirTarget } from './http/base-path';
 import { compressAnswers } from './http/compress';
 import { corsHandlers } from './http/cors-headers';
 import { errorHandler } from './http/errors';
@@ -289,6 +295,10 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     acquireSlot,
     readBody,
   });
+  // Until a handler has settled its request stays in flight, even once its client has gone: a
+  // shutdown must not close the store or the audit trail under it (D-SD1).
+  const route = (req: Request, res: Response, next: NextFunction, target: FhirTarget) =>
+    ops.lifecycle.handling(res, routes(req, res, next, target));
   // CORS and the FHIR routes in one middleware, so the base path is matched once.
   app.use((req, res, next) => {
     const target = underBase(req.path);
@@ -301,12 +311,10 @@ export function createApp(deps: AppDeps, ops: Ops = opsOf(deps)): Express {
     } else if (req.header('Origin') && req.header('Access-Control-Request-Method')) {
       // Only a browser's preflight (Origin + Access-Control-Request-Method) is answered as one; any
       // other OPTIONS is an unsupported verb like PUT (400), with no CORS headers.
-      corsFor.preflight(req, res, (error?: unknown) =>
-        error ? next(error) : routes(req, res, next, target),
-      );
+      corsFor.preflight(req, res, (error?: unknown) => (error ? next(error) : route(req, res, next, target)));
       return;
     }
-    routes(req, res, next, target);
+    route(req, res, next, target);
   });
   app.use((req, _res, next) => {
     next(

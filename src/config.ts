@@ -252,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PRACTICE_FILES: str({ default: '' }),
       PRACTICE_CACHE_MS: wholeNumber(0, 600_000)({ default: 1000 }),
       RESOURCE_MEMO_MB: wholeNumber(0, 1_048_576)({ default: 512 }),
+      ITEM_CACHE_MB: wholeNumber(0, 1_048_576)({ default: 256 }),
       REPOSITORY: str({ default: 'memory', choices: ['memory', 'postgres'] }),
       DATABASE_URL: databaseUrl({ default: undefined }),
       DATABASE_READ_URLS: urlList({ default: [] }),
@@ -419,6 +420,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
             retryAfterSeconds: e.DB_RETRY_AFTER_SECONDS,
             practiceCacheMs: e.PRACTICE_CACHE_MS,
+            itemCacheBytes: e.ITEM_CACHE_MB * 1024 * 1024,
           }
         : {
             kind: 'memory',

@@ -154,11 +154,13 @@ async function practiceOf(practices: PracticeStore, odsCode: string): Promise<Se
 
 /**
  * The FHIR routes under the base path template: exact, case-sensitive paths below it; an unknown path
- * or verb is a 400 OperationOutcome, an ODS code the store does not hold a 404.
+ * or verb is a 400 OperationOutcome, an ODS code the store does not hold a 404. The promise settles
+ * once the handler has, and a failure has been handed to the error middleware (graceful shutdown
+ * waits for it, D-SD1).
  */
 export function fhirRoutes(
   deps: FhirRoutesDeps,
-): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => void {
+): (req: Request, res: Response, next: NextFunction, target: FhirTarget) => Promise<void> {
   const { clock, endpoints } = deps;
   // One memo of passed tokens per app (src/spine/jwt.ts), so two apps in one process share nothing.
   const jwt = jwtChecker();
@@ -221,7 +223,7 @@ export function fhirRoutes(
       const answer = await endpoint.handle(req, res, gate, formats, body);
       if (answer !== RESPONSE_SENT) sendFhir(res, 200, answer, formats.answer);
     };
-    run().catch(next);
+    return run().catch(next);
   };
 }
 

@@ -9,7 +9,9 @@
  *   gate turns it into a 503), keeps the service's own events for later, and reports the failure once.
  * - Recovery without restart: the next answer and a timer try again; the first write that works
  *   carries `audit.recovered` first (since when, why, how many answers were refused).
- * - close() writes everything still queued before the sink lets go.
+ * - close() writes everything still queued before the sink lets go. A record asked for after that
+ *   is refused (AuditError) and a service event reported, never left waiting for a write that will
+ *   not come (graceful shutdown closes the trail only once every handler has settled, D-SD1).
  *
  * A sink only stores: it numbers and chains the records it is given after what it already holds,
  * and resolves with them as written.
@@ -40,6 +42,8 @@ export interface GroupCommitOptions {
   /** Told when the trail cannot be written, and when it can again. */
   readonly onFailure?: (error: Error) => void;
   readonly onRecovery?: (failedSince: Date, refused: number) => void;
+  /** Told of a service event given to the trail after it closed, which cannot be written. */
+  readonly onClosedNote?: (event: AuditEvent) => void;
   /**
    * A write that starts from idle waits for the end of the event-loop turn (setImmediate), so every
    * record queued in that turn shares its write and fdatasync: the cluster primary, whose records
@@ -51,6 +55,8 @@ export interface GroupCommitOptions {
 
 /** What a trail's owner sets, whatever its sink. */
 export type TrailOptions = Omit<GroupCommitOptions, 'fields'>;
+
+const CLOSED = 'the audit trail has been closed';
 
 export class AuditError extends Error {
   constructor(override readonly cause: Error) {
@@ -106,6 +112,7 @@ export class GroupCommitTrail implements AuditTrail {
    * with an AuditError when it could not be written. Never throws synchronously.
    */
   record(event: AuditEvent): Promise<AuditRecord> {
+    if (this.closed) return Promise.reject(new AuditError(new Error(CLOSED)));
     const body = this.bodyOf(event);
     return new Promise<AuditRecord>((resolve, reject) => {
       this.pending.push({ body, settle: { resolve, reject } });
@@ -115,6 +122,10 @@ export class GroupCommitTrail implements AuditTrail {
 
   /** A service event (start, stop, a toggle): kept in memory and retried until written, never refused. */
   note(event: AuditEvent): void {
+    if (this.closed) {
+      this.options.onClosedNote?.(event);
+      return;
+    }
     this.pending.push({ body: this.bodyOf(event) });
     this.kick();
   }

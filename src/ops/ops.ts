@@ -6,7 +6,7 @@ import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import { GP_CONNECT_VERSION, type SoftwareInfo } from '../operations/structured-record/capability-statement';
 import { type AuditFileOpener, AuditLog, type AuditTarget } from './audit';
-import type { AuditTrail } from './audit-trail';
+import type { AuditEvent, AuditTrail } from './audit-trail';
 import { MaintenanceSwitch } from './maintenance';
 import { Metrics } from './metrics';
 import { PostgresAuditTrail } from './postgres-audit';
@@ -69,6 +69,11 @@ export function createAuditLog(config: AppConfig, options: AuditLogOptions): Aud
         auditLog: where,
         failedSince: failedSince.toISOString(),
         refusedResponses: refused,
+      }),
+    onClosedNote: (event: AuditEvent) =>
+      logger.error('audit record not written: the audit trail has been closed', {
+        auditLog: where,
+        type: event.type,
       }),
   };
   return sink.kind === 'postgres' && options.audit === undefined

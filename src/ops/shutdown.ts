@@ -1,16 +1,27 @@
 /**
  * Graceful shutdown: stop accepting connections, answer any new request on an open connection with
- * 503 (and close that connection), let the requests in flight finish within SHUTDOWN_GRACE_MS,
- * then close the repository and the audit trail.
+ * 503 (and close that connection), let the requests in flight finish within SHUTDOWN_GRACE_MS (a
+ * request whose client has gone still finishes its handler, D-SD1), then close the repository and
+ * the audit trail.
  */
 import type { Server } from 'node:http';
 
 import type { Response } from 'express';
 
+/**
+ * One request in flight: open until its response has closed and every handler working on it has
+ * settled. A client that goes away closes the response while the handler may still be reading the
+ * store or asking for its audit record (docs/decisions.md D-SD1).
+ */
+interface InFlight {
+  responseOpen: boolean;
+  handlers: number;
+}
+
 /** Which requests are open, and whether the process is draining. One per app. */
 export class Lifecycle {
   private drainingSince: number | undefined;
-  private readonly open = new Set<Response>();
+  private readonly open = new Map<Response, InFlight>();
   private idleWaiters: (() => void)[] = [];
 
   get draining(): boolean {
@@ -21,17 +32,28 @@ export class Lifecycle {
     return this.open.size;
   }
 
-  /** Called for every request as it arrives; forgotten when its response closes. */
+  /** Called for every request as it arrives; forgotten once its response closes and no handler runs. */
   track(res: Response): void {
-    this.open.add(res);
+    const request: InFlight = { responseOpen: true, handlers: 0 };
+    this.open.set(res, request);
     if (this.draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
-      this.open.delete(res);
-      if (this.open.size === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
+      request.responseOpen = false;
+      this.forgetIfDone(res, request);
+    });
+  }
+
+  /**
+   * Keeps the request open until `work` (its handler, and the error middleware's answer when it
+   * fails) settles, even if the response closes first. A rejection stays as unhandled as it was.
+   */
+  handling(res: Response, work: Promise<unknown>): void {
+    const request = this.open.get(res);
+    if (request === undefined) return;
+    request.handlers += 1;
+    void work.finally(() => {
+      request.handlers -= 1;
+      this.forgetIfDone(res, request);
     });
   }
 
@@ -39,13 +61,25 @@ export class Lifecycle {
     if (this.draining) return;
     this.drainingSince = Date.now();
     // Responses still to be written end their connection, so keep-alive clients reconnect elsewhere.
-    for (const res of this.open) if (!res.headersSent) res.setHeader('Connection', 'close');
+    for (const [res, request] of this.open) {
+      if (request.responseOpen && !res.headersSent) res.setHeader('Connection', 'close');
+    }
   }
 
   /** Resolves when no request is open. */
   whenIdle(): Promise<void> {
     if (this.open.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private forgetIfDone(res: Response, request: InFlight): void {
+    if (request.responseOpen || request.handlers > 0 || this.open.get(res) !== request) return;
+    this.open.delete(res);
+    if (this.open.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
   }
 }
 

@@ -24,6 +24,8 @@ export type RepositoryConfig =
       readonly retryAfterSeconds: number;
       /** How long a practice's settings are reused before they are read again (run-time changes). */
       readonly practiceCacheMs: number;
+      /** Stored documents shared across requests (ITEM_CACHE_MB in bytes; 0: none; D-PI1). */
+      readonly itemCacheBytes?: number;
     };
 
 export class RepositoryStartError extends Error {}

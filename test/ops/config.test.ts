@@ -31,6 +31,17 @@ describe('operational configuration', () => {
     expect(() => loadConfig({ RESOURCE_MEMO_MB: 'lots' })).toThrow(/RESOURCE_MEMO_MB/);
   });
 
+  it('the PostgreSQL documents shared across requests: 256 MB by default, 0 turns them off', () => {
+    const postgres = { REPOSITORY: 'postgres', DATABASE_URL: 'postgres://gpc@db.example:5432/gpc' };
+    const itemCache = (env: Record<string, string>) => {
+      const repository = loadConfig({ ...postgres, ...env }).repository;
+      return repository.kind === 'postgres' ? repository.itemCacheBytes : undefined;
+    };
+    expect(itemCache({})).toBe(256 * 1024 * 1024);
+    expect(itemCache({ ITEM_CACHE_MB: '0' })).toBe(0);
+    expect(() => loadConfig({ ...postgres, ITEM_CACHE_MB: '-1' })).toThrow(/ITEM_CACHE_MB/);
+  });
+
   it.each([
     [
       { RATE_LIMIT_PER_MINUTE: 'lots' },

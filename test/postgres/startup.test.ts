@@ -66,6 +66,7 @@ describe('store configuration', () => {
       retryAfterSeconds: 5,
       practiceCacheMs: 1000,
       readUrls: [],
+      itemCacheBytes: 256 * 1024 * 1024,
     });
   });
 

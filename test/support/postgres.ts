@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 import type { PracticeDataset } from '../../src/record/dataset';
+import type { DetailCache } from '../../src/record/postgres/detail-cache';
 import { migrate } from '../../src/record/postgres/migrate';
 import { PostgresRepository } from '../../src/record/postgres/postgres-repository';
 import { seedDataset } from '../../src/record/postgres/seed';
@@ -50,11 +51,13 @@ export const TEST_DB_OPTIONS = { poolSize: 4, statementTimeoutMs: 5000, retryAft
 /** A fresh database holding `dataset`, and the repository over it. */
 export async function postgresRepositoryFor(
   dataset: PracticeDataset,
+  details?: DetailCache,
 ): Promise<{ repository: PostgresRepository; database: TestDatabase }> {
   const database = await createTestDatabase();
   const repository = new PostgresRepository(
     { url: database.url, ...TEST_DB_OPTIONS },
     dataset.practice.odsCode,
+    details,
   );
   await migrate(repository.database);
   await seedDataset(repository.database, dataset);

@@ -44,7 +44,14 @@ export async function postgresEmbeddedStore(
   practiceCacheMs = 60_000,
 ): Promise<PostgresPracticeStore> {
   const database = await createTestDatabase();
-  const store = new PostgresPracticeStore({ url: database.url, ...TEST_DB_OPTIONS, practiceCacheMs });
+  // The documents shared across requests as the service runs by default (ITEM_CACHE_MB), so every
+  // HTTP test over PostgreSQL goes through the cache and the resource memo (D-PI1).
+  const store = new PostgresPracticeStore({
+    url: database.url,
+    ...TEST_DB_OPTIONS,
+    practiceCacheMs,
+    itemCacheBytes: 64 * 1024 * 1024,
+  });
   await migrate(store.database);
   for (const file of embeddedPracticeFiles()) {
     const { dataset, settings, header } = readPracticeFileSync(file, today);

@@ -15,6 +15,7 @@ import {
   type SettingsChange,
 } from '../practices';
 import { Database, type DatabaseOptions } from './database';
+import { DetailCache } from './detail-cache';
 import { PostgresRepository } from './postgres-repository';
 
 interface PracticeRow {
@@ -51,14 +52,22 @@ export class PostgresPracticeStore implements PracticeStore {
   >();
   private readonly repositories = new Map<string, PostgresRepository>();
   private readonly ttlMs: number;
+  /** Documents shared across requests, one budget for every practice (ITEM_CACHE_MB, D-PI1). */
+  private readonly details: DetailCache | undefined;
 
   constructor(
-    options: DatabaseOptions & { readonly practiceCacheMs?: number },
+    options: DatabaseOptions & {
+      readonly practiceCacheMs?: number;
+      /** ITEM_CACHE_MB in bytes; 0 or absent: every read parses afresh and nothing is remembered. */
+      readonly itemCacheBytes?: number;
+    },
     now: () => number = Date.now,
   ) {
     this.database = new Database(options);
     this.ttlMs = options.practiceCacheMs ?? 1000;
     this.now = now;
+    const budget = options.itemCacheBytes ?? 0;
+    this.details = budget > 0 ? new DetailCache(budget) : undefined;
   }
 
   private readonly now: () => number;
@@ -82,7 +91,7 @@ export class PostgresPracticeStore implements PracticeStore {
     let repository = this.repositories.get(odsCode);
     if (!repository) {
       if (this.repositories.size >= CACHE_LIMIT) this.repositories.clear();
-      repository = new PostgresRepository(this.database, odsCode);
+      repository = new PostgresRepository(this.database, odsCode, this.details);
       this.repositories.set(odsCode, repository);
     }
     return repository;

@@ -32,21 +32,32 @@ import type {
   WithheldItem,
 } from '../source';
 import type { Database } from './database';
+import type { DetailCache } from './detail-cache';
 import { AREA_TABLE } from './rows';
 
+/** An item's row: its id, and its stored document as text, parsed by the source (its DetailCache). */
 interface ItemRow {
   area: RecordArea;
   seq: number;
-  detail: unknown;
+  id: string;
+  detail: string;
 }
 
 /**
- * The link hub's rows as json documents, keys in the order jsonb gave them before D-PC2 (shorter keys
+ * Parses a stored document: the row of `table` (an area, an actor kind, `patient`, `practice`) with
+ * this id, through the source's DetailCache, or afresh where nothing is shared.
+ */
+type ParseDetail = <T>(table: string, id: string, text: string) => T;
+
+const parseAfresh: ParseDetail = <T>(_table: string, _id: string, text: string) => JSON.parse(text) as T;
+
+/**
+ * The link hub's rows as json documents (sent as text, like the items), keys in the order jsonb gave them before D-PC2 (shorter keys
  * first), so the objects handed to the assembly are unchanged: json_build_object prints its arguments
  * as given, with no jsonb document built and printed back per row.
  */
-const TOPIC_LINK_DETAIL = `json_build_object('refs', refs, 'problemId', problem_id, 'consultationId', consultation_id)`;
-const WITHHELD_DETAIL = `json_build_object('ref', json_build_object('id', item_id, 'kind', kind), 'reason', reason)`;
+const TOPIC_LINK_DETAIL = `json_build_object('refs', refs, 'problemId', problem_id, 'consultationId', consultation_id)::text`;
+const WITHHELD_DETAIL = `json_build_object('ref', json_build_object('id', item_id, 'kind', kind), 'reason', reason)::text`;
 
 /**
  * One patient ($2 a patient id), or a batch of them for the bulk export ($2 an array of patient ids;
@@ -62,7 +73,7 @@ function selectAreaIn(area: RecordArea, where: string, scope: Scope): string {
   const table = AREA_TABLE[area];
   const whose = scope === 'batch' ? 'p.patient_id = ANY($2::text[])' : 'p.patient_id = $2';
   const owner = scope === 'batch' ? 'p.patient_id, ' : '';
-  return `SELECT '${area}'::text AS area, ${owner}p.seq, p.detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
+  return `SELECT '${area}'::text AS area, ${owner}p.seq, p.id, p.detail::text AS detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
 }
 
 /** Collects positional parameters for one statement: $1 is always the practice, $2 the patient if any. */
@@ -160,26 +171,33 @@ function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient
   return parts;
 }
 
-/** A row of item round 1: a candidate item, or a row of the link hub (a topic link, a withheld item). */
+/**
+ * A row of item round 1: a candidate item, or a row of the link hub (a topic link, a withheld item);
+ * each document as text (one UNION ALL: one column type).
+ */
 interface HubOrItemRow {
   area: string;
   seq: number;
-  detail: unknown;
+  /** An item's id; null for the hub's rows. */
+  id: string | null;
+  detail: string;
 }
 
 /** Item round 1's rows (of one patient) → the round. */
-function candidateRound(rows: readonly HubOrItemRow[]): CandidateRound {
+function candidateRound(rows: readonly HubOrItemRow[], parse: ParseDetail): CandidateRound {
   const hubRows = rows
     .filter((r) => r.area === 'topicLink' || r.area === 'withheld')
     .sort((a, b) => a.seq - b.seq);
   const { items, problems } = placeRows(
     rows.filter((r) => r.area !== 'topicLink' && r.area !== 'withheld') as ItemRow[],
+    parse,
   );
   return {
     candidates: items,
     problems,
-    topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => r.detail as TopicLink),
-    withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => r.detail as WithheldItem),
+    // The hub's rows are small and of this request's shape only: parsed afresh, never shared.
+    topicLinks: hubRows.filter((r) => r.area === 'topicLink').map((r) => JSON.parse(r.detail) as TopicLink),
+    withheld: hubRows.filter((r) => r.area === 'withheld').map((r) => JSON.parse(r.detail) as WithheldItem),
   };
 }
 
@@ -195,13 +213,19 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 }
 
 /** Rows → items by area, in `seq` order (the record's own order). */
-function placeRows(rows: readonly ItemRow[]): {
+function placeRows(
+  rows: readonly ItemRow[],
+  parse: ParseDetail,
+): {
   items: PlacedItems;
   problems: Placed<AreaItem<'problems'>>[];
 } {
   const items: { [A in RecordArea]?: Placed<AreaItem<RecordArea>>[] } = {};
   for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
-    (items[row.area] ??= []).push({ seq: row.seq, item: row.detail as AreaItem<RecordArea> });
+    (items[row.area] ??= []).push({
+      seq: row.seq,
+      item: parse<AreaItem<RecordArea>>(row.area, row.id, row.detail),
+    });
   }
   const problems = (items.problems ?? []) as Placed<AreaItem<'problems'>>[];
   delete items.problems;
@@ -264,27 +288,43 @@ export function patientSearchSql(
   return { text, values: p.values };
 }
 
-/** One practice's reads: every statement names the practice ($1), so no row of another can come back. */
+/**
+ * One practice's reads: every statement names the practice ($1), so no row of another can come back.
+ * The reads behind a structured record (the practice, the patient, their items, the actors) come as
+ * text and are parsed through `details` when given (shared objects across requests, D-PI1); the
+ * bulk export's batch reads parse afresh, so one pass over a practice does not displace what live
+ * requests share.
+ */
 export class PostgresSource implements RecordSource {
+  private readonly parse: ParseDetail;
+
   constructor(
     private readonly db: Database,
     readonly odsCode: string,
-  ) {}
+    details?: DetailCache,
+  ) {
+    // Keyed by practice, table and id: one cache serves every practice of the process.
+    this.parse = details
+      ? <T>(table: string, id: string, text: string) =>
+          details.parse<T>(`${odsCode}\u0000${table}\u0000${id}`, text)
+      : parseAfresh;
+  }
 
   async practice(): Promise<Practice> {
-    const rows = await this.db.read<{ detail: Practice }>('SELECT detail FROM practice WHERE ods_code = $1', [
-      this.odsCode,
-    ]);
+    const rows = await this.db.read<{ detail: string }>(
+      'SELECT detail::text AS detail FROM practice WHERE ods_code = $1',
+      [this.odsCode],
+    );
     if (rows.length === 0) throw new Error(`The database holds no practice ${this.odsCode}`);
-    return rows[0].detail;
+    return this.parse<Practice>('practice', this.odsCode, rows[0].detail);
   }
 
   async findPatient(nhsNumber: string): Promise<Patient | undefined> {
-    const rows = await this.db.read<{ detail: Patient }>(
-      'SELECT detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
+    const rows = await this.db.read<{ id: string; detail: string }>(
+      'SELECT id, detail::text AS detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2',
       [this.odsCode, nhsNumber],
     );
-    return rows[0]?.detail;
+    return rows[0] && this.parse<Patient>('patient', rows[0].id, rows[0].detail);
   }
 
   async searchPatients(odsCode: string, criteria: PatientCriteria, limit: number): Promise<Patient[]> {
@@ -332,13 +372,13 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, patient.id);
     const candidates = candidateSql(query, p);
     const hub = `
-      SELECT 'topicLink'::text AS area, seq, ${TOPIC_LINK_DETAIL} AS detail
+      SELECT 'topicLink'::text AS area, seq, NULL::text AS id, ${TOPIC_LINK_DETAIL} AS detail
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = $2
       UNION ALL
-      SELECT 'withheld'::text, seq, ${WITHHELD_DETAIL}
+      SELECT 'withheld'::text, seq, NULL::text, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
     const rows = await this.db.read<HubOrItemRow>([...candidates, hub].join('\nUNION ALL\n'), p.values);
-    return candidateRound(rows);
+    return candidateRound(rows, this.parse);
   }
 
   /**
@@ -353,17 +393,17 @@ export class PostgresSource implements RecordSource {
     const p = new Params(this.odsCode, ids);
     const candidates = candidateSql(query, p, 'batch');
     const hub = `
-      SELECT 'topicLink'::text AS area, patient_id, seq, ${TOPIC_LINK_DETAIL} AS detail
+      SELECT 'topicLink'::text AS area, patient_id, seq, NULL::text AS id, ${TOPIC_LINK_DETAIL} AS detail
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = ANY($2::text[])
       UNION ALL
-      SELECT 'withheld'::text, patient_id, seq, ${WITHHELD_DETAIL}
+      SELECT 'withheld'::text, patient_id, seq, NULL::text, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND patient_id = ANY($2::text[])`;
     const rows = await this.db.read<HubOrItemRow & { patient_id: string }>(
       [...candidates, hub].join('\nUNION ALL\n'),
       p.values,
     );
     const byPatient = groupBy(rows, (row) => row.patient_id);
-    return new Map(ids.map((id) => [id, candidateRound(byPatient.get(id) ?? [])]));
+    return new Map(ids.map((id) => [id, candidateRound(byPatient.get(id) ?? [], parseAfresh)]));
   }
 
   async loadItems(patient: Patient, refs: readonly ItemRef[]): Promise<PlacedItems> {
@@ -396,7 +436,7 @@ export class PostgresSource implements RecordSource {
       );
     }
     const rows = await this.db.read<ItemRow>(parts.join('\nUNION ALL\n'), p.values);
-    return placeRows(rows).items;
+    return placeRows(rows, this.parse).items;
   }
 
   /**
@@ -430,27 +470,27 @@ export class PostgresSource implements RecordSource {
           ? ` UNION SELECT i.patient_id, i.plan_id FROM medication_issues i
               WHERE i.practice_ods = $1 AND (i.patient_id, i.id) IN (${asked('medicationIssue')})`
           : '';
-      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, p.detail FROM ${AREA_TABLE[area]} p
+      return `SELECT '${area}'::text AS area, p.patient_id, p.seq, p.id, p.detail::text AS detail FROM ${AREA_TABLE[area]} p
         WHERE p.practice_ods = $1 AND (p.patient_id, p.id) IN (${asked(area)}${byIssue})`;
     });
     const rows = await this.db.read<ItemRow & { patient_id: string }>(parts.join('\nUNION ALL\n'), p.values);
     const byPatient = groupBy(rows, (row) => row.patient_id);
-    return new Map([...byPatient].map(([id, own]) => [id, placeRows(own).items]));
+    return new Map([...byPatient].map(([id, own]) => [id, placeRows(own, parseAfresh).items]));
   }
 
   async loadActors(ids: ActorIds): Promise<Actors> {
     // One statement: the requested actors of this practice and every organisation they could name.
-    const rows = await this.db.read<{ kind: string; id: string; detail: unknown }>(
-      `SELECT 'practitioner' AS kind, id, detail FROM practitioners WHERE practice_ods = $6 AND id = ANY($1::text[])
-       UNION ALL SELECT 'location', id, detail FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[])
-       UNION ALL SELECT 'healthcareService', id, detail FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])
-       UNION ALL SELECT 'device', id, detail FROM devices WHERE practice_ods = $6 AND id = ANY($4::text[])
-       UNION ALL SELECT 'organisation', id, detail FROM organisations WHERE practice_ods = $6 AND (id = ANY($5::text[])
+    const rows = await this.db.read<{ kind: string; id: string; detail: string }>(
+      `SELECT 'practitioner' AS kind, id, detail::text AS detail FROM practitioners WHERE practice_ods = $6 AND id = ANY($1::text[])
+       UNION ALL SELECT 'location', id, detail::text FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[])
+       UNION ALL SELECT 'healthcareService', id, detail::text FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])
+       UNION ALL SELECT 'device', id, detail::text FROM devices WHERE practice_ods = $6 AND id = ANY($4::text[])
+       UNION ALL SELECT 'organisation', id, detail::text FROM organisations WHERE practice_ods = $6 AND (id = ANY($5::text[])
          OR id IN (SELECT jsonb_array_elements(detail->'roles')->>'organisationId' FROM practitioners
                    WHERE practice_ods = $6 AND id = ANY($1::text[]))
          OR id IN (SELECT managing_organisation_id FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[]))
          OR id IN (SELECT provided_by_organisation_id FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])))
-       UNION ALL SELECT 'organisation', id, detail FROM practice WHERE ods_code = $6`,
+       UNION ALL SELECT 'organisation', id, detail::text FROM practice WHERE ods_code = $6`,
       [
         ids.practitioners,
         ids.locations,
@@ -461,7 +501,7 @@ export class PostgresSource implements RecordSource {
       ],
     );
     const of = <T>(kind: string) =>
-      new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, r.detail as T]));
+      new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, this.parse<T>(kind, r.id, r.detail)]));
     return expandActors(ids, {
       practitioners: of<Practitioner>('practitioner'),
       organisations: of<Organisation>('organisation'),
