@@ -8,20 +8,30 @@ import type { Server } from 'node:http';
 
 import type { Response } from 'express';
 
+import { type OpenEntry, OpenList } from './open-list';
+
 /**
  * One request in flight: open until its response has closed and every handler working on it has
  * settled. A client that goes away closes the response while the handler may still be reading the
  * store or asking for its audit record (docs/decisions.md D-SD1).
  */
 interface InFlight {
+  readonly res: Response;
   responseOpen: boolean;
   handlers: number;
+  /** In `Lifecycle.open` until forgotten. */
+  entry?: OpenEntry;
 }
+
+/** Where a tracked response keeps its InFlight (an object, not a closure: D-SV2). */
+const IN_FLIGHT = Symbol('in flight');
+type Tracked = Response & { [IN_FLIGHT]?: InFlight };
 
 /** Which requests are open, and whether the process is draining. One per app. */
 export class Lifecycle {
   private drainingSince: number | undefined;
-  private readonly open = new Map<Response, InFlight>();
+  /** Not a Set or Map: see open-list.ts (docs/decisions.md D-SV1). */
+  private readonly open = new OpenList<InFlight>();
   private idleWaiters: (() => void)[] = [];
 
   get draining(): boolean {
@@ -34,12 +44,13 @@ export class Lifecycle {
 
   /** Called for every request as it arrives; forgotten once its response closes and no handler runs. */
   track(res: Response): void {
-    const request: InFlight = { responseOpen: true, handlers: 0 };
-    this.open.set(res, request);
+    const request: InFlight = { res, responseOpen: true, handlers: 0 };
+    request.entry = this.open.add(request);
+    (res as Tracked)[IN_FLIGHT] = request;
     if (this.draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       request.responseOpen = false;
-      this.forgetIfDone(res, request);
+      this.forgetIfDone(request);
     });
   }
 
@@ -48,12 +59,12 @@ export class Lifecycle {
    * fails) settles, even if the response closes first. A rejection stays as unhandled as it was.
    */
   handling(res: Response, work: Promise<unknown>): void {
-    const request = this.open.get(res);
-    if (request === undefined) return;
+    const request = (res as Tracked)[IN_FLIGHT];
+    if (request?.entry === undefined) return;
     request.handlers += 1;
     void work.finally(() => {
       request.handlers -= 1;
-      this.forgetIfDone(res, request);
+      this.forgetIfDone(request);
     });
   }
 
@@ -61,8 +72,8 @@ export class Lifecycle {
     if (this.draining) return;
     this.drainingSince = Date.now();
     // Responses still to be written end their connection, so keep-alive clients reconnect elsewhere.
-    for (const [res, request] of this.open) {
-      if (request.responseOpen && !res.headersSent) res.setHeader('Connection', 'close');
+    for (const request of this.open) {
+      if (request.responseOpen && !request.res.headersSent) request.res.setHeader('Connection', 'close');
     }
   }
 
@@ -72,9 +83,10 @@ export class Lifecycle {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private forgetIfDone(res: Response, request: InFlight): void {
-    if (request.responseOpen || request.handlers > 0 || this.open.get(res) !== request) return;
-    this.open.delete(res);
+  private forgetIfDone(request: InFlight): void {
+    if (request.responseOpen || request.handlers > 0 || request.entry === undefined) return;
+    request.entry.remove();
+    request.entry = undefined;
     if (this.open.size === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
