@@ -100,10 +100,8 @@ export async function loadRecord(
   patient: Patient,
   query: StructuredQuery,
 ): Promise<PatientRecord> {
-  const [practice, candidates] = await Promise.all([
-    source.practice(),
-    source.loadCandidates(patient, query),
-  ]);
+  const candidates = await source.loadCandidates(patient, query);
+  const practice = candidates.practice ?? (await source.practice());
   const assembly = new Assembly(query, candidates);
   let pending = assembly.linkFromPrimary();
   for (let round = 0; round < LINK_ROUNDS && pending.length > 0; round++) {

@@ -5,7 +5,7 @@
  * needs more than a fixed number of round trips per request, however large the record:
  *
  *   findPatient                       1 round trip
- *   loadCandidates   (item round 1)   candidates of every requested area + the link hub
+ *   loadCandidates   (item round 1)   candidates of every requested area + the link hub (+ the practice)
  *   loadItems        (item rounds 2, 3) everything reached through links, all refs of a round at once
  *   loadActors                        1 round trip
  *
@@ -168,13 +168,19 @@ export interface BatchReads {
   loadItemsBatch(wanted: readonly PatientRefs[]): Promise<ReadonlyMap<string, PlacedItems>>;
 }
 
+/** Item round 1 of one patient, and the practice (which every record names) when read with it. */
+export type FirstRound = CandidateRound & { readonly practice?: Practice };
+
 /** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */
 export interface RecordSource extends PatientDirectory, ExportReads, Partial<BatchReads> {
   practice(): Promise<Practice>;
   /** The patient with this NHS number, whatever their state. */
   findPatient(nhsNumber: string): Promise<Patient | undefined>;
-  /** Item round 1 (see CandidateRound). */
-  loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound>;
+  /**
+   * Item round 1 (see CandidateRound). A store may give the practice with it (FirstRound), saving a
+   * round trip; otherwise the shared code asks practice() once the round is in.
+   */
+  loadCandidates(patient: Patient, query: StructuredQuery): Promise<FirstRound>;
   /**
    * Item rounds 2 and 3: the patient's items for these refs, all at once. A `medicationIssue` ref
    * returns its whole plan (with every issue) under `medication`; a `consultation` ref the whole

@@ -57,15 +57,16 @@ describe('SQL statements of a bulk export', () => {
     const lastFifty = await statementsFor(patients.slice(-50));
     expect([fifty, lastFifty]).toEqual([five, five]);
     expect(five).toBeLessThanOrEqual(PER_BATCH);
-    // A batch costs what its costliest patient costs alone with loadRecord: the batch adds nothing.
+    // A batch costs what its costliest patient costs alone with loadRecord, plus the practice's own
+    // read (loadRecord reads the practice with the patient's candidates, D-PI2): nothing per patient.
     const alone: number[] = [];
     for (const patient of patients.slice(0, 5)) {
       const before = postgres.database.queryCount;
       await postgres.loadRecord(patient, query);
       alone.push(postgres.database.queryCount - before);
-      expect(await statementsFor([patient])).toBe(alone.at(-1));
+      expect(await statementsFor([patient])).toBe((alone.at(-1) ?? 0) + 1);
     }
-    expect(five).toBe(Math.max(...alone));
+    expect(five).toBe(Math.max(...alone) + 1);
   });
 
   it.each([5, 50])(

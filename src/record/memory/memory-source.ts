@@ -123,7 +123,10 @@ export class MemorySource implements RecordSource {
     return odsCode === this.dataset.practice.odsCode;
   }
 
-  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<IndexedRound> {
+  async loadCandidates(
+    patient: Patient,
+    query: StructuredQuery,
+  ): Promise<IndexedRound & { readonly practice: Practice }> {
     const index = this.patientIndex(patient);
     const candidates: { [A in RecordArea]?: readonly Placed<AreaItem<A>>[] } = {};
     for (const [area, holders] of CANDIDATE_ENTRIES) {
@@ -136,6 +139,7 @@ export class MemorySource implements RecordSource {
       topicLinks: index.topicLinks,
       withheld: index.withheld,
       index: index.index,
+      practice: this.dataset.practice,
     };
   }
 

@@ -23,6 +23,7 @@ import type {
   Actors,
   CandidateRound,
   DeletedResource,
+  FirstRound,
   PatientRefs,
   Placed,
   PlacedItems,
@@ -48,6 +49,9 @@ interface ItemRow {
  * this id, through the source's DetailCache, or afresh where nothing is shared.
  */
 type ParseDetail = <T>(table: string, id: string, text: string) => T;
+
+/** The `area` of the practice's row in item round 1's statement (loadCandidates). */
+const PRACTICE_ROW = 'practice';
 
 const parseAfresh: ParseDetail = <T>(_table: string, _id: string, text: string) => JSON.parse(text) as T;
 
@@ -368,7 +372,12 @@ export class PostgresSource implements RecordSource {
     return rows[0]?.detail;
   }
 
-  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<CandidateRound> {
+  /**
+   * Item round 1 and the practice in ONE statement: the practice's row rides with the candidates and
+   * the hub (a round trip costs the service a socket write and a wake-up of the server, more than the
+   * row itself).
+   */
+  async loadCandidates(patient: Patient, query: StructuredQuery): Promise<FirstRound> {
     const p = new Params(this.odsCode, patient.id);
     const candidates = candidateSql(query, p);
     const hub = `
@@ -376,9 +385,19 @@ export class PostgresSource implements RecordSource {
         FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = $2
       UNION ALL
       SELECT 'withheld'::text, seq, NULL::text, ${WITHHELD_DETAIL}
-        FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2`;
+        FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2
+      UNION ALL
+      SELECT '${PRACTICE_ROW}'::text, 0, ods_code, detail::text FROM practice WHERE ods_code = $1`;
     const rows = await this.db.read<HubOrItemRow>([...candidates, hub].join('\nUNION ALL\n'), p.values);
-    return candidateRound(rows, this.parse);
+    const practiceRow = rows.find((r) => r.area === PRACTICE_ROW);
+    if (practiceRow === undefined) throw new Error(`The database holds no practice ${this.odsCode}`);
+    return {
+      ...candidateRound(
+        rows.filter((r) => r !== practiceRow),
+        this.parse,
+      ),
+      practice: this.parse<Practice>('practice', this.odsCode, practiceRow.detail),
+    };
   }
 
   /**
