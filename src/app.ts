@@ -71,7 +71,7 @@ export interface AppDeps {
    * without them createApp keeps jobs in memory and runs them on demand.
    */
   readonly bulkExport?: BulkExport;
-  /** Mapped resources remembered across requests (memory store only); one per app unless given. */
+  /** Mapped resources remembered across requests (stores with long-lived items); one per app unless given. */
   readonly resourceMemo?: ResourceMemo;
 }
 

@@ -30,7 +30,8 @@ export interface ClinicalRepository extends PatientDirectory, ExportReads {
   loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]>;
   /**
    * True when loadRecord gives the same item objects on every call while the practice's data is
-   * unchanged (the memory store), so the bundle may remember what it mapped from them
+   * unchanged (the memory store; PostgreSQL while a row's stored text is, D-PI1), so the bundle may
+   * remember what it mapped from them
    * (src/bundle/engine/resource-memo.ts). Items must then never be changed in place.
    */
   readonly longLivedItems?: boolean;

@@ -1,8 +1,9 @@
 /**
  * Mapped resources remembered across requests, for stores whose items are the same objects on every
- * request while their data is unchanged (the memory store: ClinicalRepository.longLivedItems). Mapping
- * an item and serialising the result were over half of a request's CPU (docs/decisions.md D-RM1); for
- * such a store that work can be done once per item, as the item is loaded once.
+ * request while their data is unchanged (ClinicalRepository.longLivedItems: the memory store, and
+ * PostgreSQL sharing its documents, D-PI1). Mapping an item and serialising the result were over half
+ * of a request's CPU (docs/decisions.md D-RM1); for such a store that work can be done once per item,
+ * as the item is loaded once.
  *
  * A mapper is pure apart from the MappingContext calls it makes (mapping-context.ts), and those calls
  * are how one request's Bundle differs from another's (which Encounters are in it, switched-off areas,
