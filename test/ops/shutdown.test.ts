@@ -31,34 +31,36 @@ interface Answer {
   readonly body: string;
 }
 
+/** A structured record POST to the listening app, on a socket of its own (no keep-alive agent). */
+function recordRequest(t: TestApp, port: number, traceId?: string): http.RequestOptions {
+  return {
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: RECORD_PATH,
+    agent: false,
+    headers: {
+      ...spineHeaders(t, INTERACTION.record, 'patient/*.read', traceId === undefined ? {} : { traceId }),
+      'Content-Type': 'application/fhir+json',
+    },
+  };
+}
+
 /** A record request over a real socket (no keep-alive agent), resolving with the whole answer. */
 function post(t: TestApp, port: number): Promise<Answer> {
   const payload = JSON.stringify(parameters(nhsNumber(NHS.patient2)));
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: RECORD_PATH,
-        agent: false,
-        headers: {
-          ...spineHeaders(t, INTERACTION.record, 'patient/*.read'),
-          'Content-Type': 'application/fhir+json',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
+    const req = http.request(recordRequest(t, port), (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
     req.on('error', reject);
     req.end(payload);
   });
@@ -76,17 +78,7 @@ async function abandonedByClient(t: TestApp, server: http.Server, port: number, 
       res.once('close', resolve),
     ),
   );
-  const req = http.request({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: RECORD_PATH,
-    agent: false,
-    headers: {
-      ...spineHeaders(t, INTERACTION.record, 'patient/*.read', { traceId: TRACE_ID }),
-      'Content-Type': 'application/fhir+json',
-    },
-  });
+  const req = http.request(recordRequest(t, port, TRACE_ID));
   req.on('error', () => undefined);
   req.end(JSON.stringify(parameters(nhsNumber(NHS.patient2))));
   await repository.whenEntered(1);
