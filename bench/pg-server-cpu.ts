@@ -28,7 +28,7 @@ import { startThrowawayPostgres } from '../tools/throwaway-postgres';
 import { Cleanup } from './cleanup';
 import { startCompiledServer } from './compiled-server';
 import type { LoadResult } from './load-result';
-import { predefinedSearch2Target } from './rotation';
+import { predefinedSearch2Target, writeSyntheticPractice } from './rotation';
 import { findWrk, runWrk } from './wrk';
 
 const ROOT = resolve(__dirname, '..');
@@ -100,20 +100,12 @@ async function setup(): Promise<void> {
   const dir = '/tmp/gpc-pg-server-cpu';
   execFileSync('mkdir', ['-p', dir]);
   const file = join(dir, 'practice.jsonl');
-  writeFileSync(
-    file,
-    execFileSync(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        join(ROOT, 'tools', 'synthetic-practice-file.ts'),
-        String(patients),
-        ODS,
-      ],
-      { cwd: ROOT, maxBuffer: 1 << 30 },
-    ),
-  );
+  const cleanup = new Cleanup();
+  try {
+    await writeSyntheticPractice(file, patients, ODS, cleanup);
+  } finally {
+    await cleanup.run();
+  }
   writeFileSync(STATE, JSON.stringify({ url: server.url, dir, file } satisfies State));
   console.log(`cluster ${server.url}, ${patients} patients in ${file}; state in ${STATE}`);
 }

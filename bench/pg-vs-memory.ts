@@ -13,7 +13,7 @@
  * stores: the figure compares the stores, not the disk. Loopback only; everything started is stopped.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -25,7 +25,7 @@ import { startThrowawayPostgres } from '../tools/throwaway-postgres';
 import { Cleanup } from './cleanup';
 import { startCompiledServer } from './compiled-server';
 import type { LoadResult } from './load-result';
-import { predefinedSearch2Target } from './rotation';
+import { predefinedSearch2Target, writeSyntheticPractice } from './rotation';
 import { findWrk, runWrk } from './wrk';
 
 const ROOT = resolve(__dirname, '..');
@@ -49,21 +49,10 @@ async function main(): Promise<void> {
   const cleanups: (() => void)[] = [() => rmSync(dir, { recursive: true, force: true })];
   try {
     const today = systemClock.today();
+    const cleanup = new Cleanup();
+    cleanups.push(() => void cleanup.run());
     const file = join(dir, 'practice.jsonl');
-    writeFileSync(
-      file,
-      execFileSync(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          join(ROOT, 'tools', 'synthetic-practice-file.ts'),
-          String(patients),
-          ODS,
-        ],
-        { cwd: ROOT, maxBuffer: 1 << 30 },
-      ),
-    );
+    await writeSyntheticPractice(file, patients, ODS, cleanup);
     let url = process.env.DATABASE_URL;
     if (!url) {
       const server = await startThrowawayPostgres();
@@ -94,8 +83,6 @@ async function main(): Promise<void> {
     const nhs = [...syntheticPatients(rotate, today)].map((p) => p.patient.nhsNumber);
     const wrkPath = findWrk();
     if (wrkPath === undefined) throw new Error("Debian's wrk is needed (apt-get install wrk)");
-    const cleanup = new Cleanup();
-    cleanups.push(() => void cleanup.run());
     let runs = 0;
     const wrk = (port: number, runSeconds: number) => {
       const runDir = join(dir, `wrk-${++runs}`);
