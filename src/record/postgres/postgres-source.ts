@@ -56,9 +56,9 @@ const PRACTICE_ROW = 'practice';
 const parseAfresh: ParseDetail = <T>(_table: string, _id: string, text: string) => JSON.parse(text) as T;
 
 /**
- * The link hub's rows as json documents (sent as text, like the items), keys in the order jsonb gave them before D-PC2 (shorter keys
- * first), so the objects handed to the assembly are unchanged: json_build_object prints its arguments
- * as given, with no jsonb document built and printed back per row.
+ * The link hub's rows as json documents (sent as text, like the items), keys in the order jsonb gave
+ * them before D-PC2 (shorter keys first), so the objects handed to the assembly are unchanged:
+ * json_build_object prints its arguments as given, with no jsonb document built and printed back.
  */
 const TOPIC_LINK_DETAIL = `json_build_object('refs', refs, 'problemId', problem_id, 'consultationId', consultation_id)::text`;
 const WITHHELD_DETAIL = `json_build_object('ref', json_build_object('id', item_id, 'kind', kind), 'reason', reason)::text`;
