@@ -1,7 +1,7 @@
 /**
  * A compiled service (ROOT's or another package root's dist/) on a free loopback port, for the
  * side-by-side PostgreSQL benches (pg-vs-memory.ts, pg-server-cpu.ts): throttles off, the audit trail
- * to /dev/null, a warning-level log, the young generation of the start commands, and the caller's
+ * to /dev/null, a warning-level log, one worker, the young generation of the start commands, and the caller's
  * settings on top. BENCH_NODE_ARGS (as for
  * run-bench.ts: `--cpu-prof --cpu-prof-dir=DIR`, `--trace-gc`) go to the service's node.
  */
@@ -34,6 +34,8 @@ export async function startCompiledServer(
         MAINTENANCE_FILE: '',
         MAX_IN_FLIGHT: '1000',
         MAX_QUEUE_DELAY_MS: '0',
+        // One process, as run-bench.ts's store sections: the default is one worker per core.
+        WORKERS: '1',
         ...env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],

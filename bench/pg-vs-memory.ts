@@ -2,7 +2,7 @@
  * PostgreSQL beside memory with wrk (issue 15's PostgreSQL target), compiled servers, one run:
  *
  *   npm run build && npx ts-node --transpile-only bench/pg-vs-memory.ts [--patients 10000]
- *     [--rotate 1000] [--connections 32] [--seconds 10] [--pool 10]
+ *     [--rotate 1000] [--connections 32] [--seconds 10] [--warmup 10] [--pool 10]
  *
  * A synthetic practice of N patients (tools/synthetic-practice-file.ts) is written to a temporary
  * practice file, imported into a fresh database (DATABASE_URL's server when set, else a throwaway
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const connections = option('connections', 32);
   const seconds = option('seconds', 10);
   const pool = option('pool', 10);
+  const warmup = option('warmup', 10);
   const dir = mkdtempSync(join(tmpdir(), 'gpc-pg-vs-memory-'));
   const cleanups: (() => void)[] = [() => rmSync(dir, { recursive: true, force: true })];
   try {
@@ -107,7 +108,9 @@ async function main(): Promise<void> {
         900_000,
       );
       try {
-        await wrk(server.port, 3); // warm-up (JIT, connections, plans)
+        // Warm-up (JIT, connections, plans, and every patient of the rotation asked for once at least,
+        // as npm run bench's warm-up does), not counted.
+        await wrk(server.port, warmup);
         results[store] = await wrk(server.port, seconds);
       } catch (error) {
         const { exitCode, signalCode } = server.child;

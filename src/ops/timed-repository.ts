@@ -6,13 +6,13 @@
 import type { StructuredQuery } from '../contract/structured-query';
 import type { Location, Organisation, Patient, Practice, Practitioner } from '../record/model/people';
 import type { PatientCriteria } from '../record/patient-directory';
-import type { ClinicalRepository, PatientRecord } from '../record/repository';
+import type { ClinicalRepository, OpenedRecord, PatientRecord } from '../record/repository';
 import type { DeletedResource, PlacedPatient } from '../record/source';
 
 export class TimedRepository implements ClinicalRepository {
   /** Milliseconds spent awaiting the repository so far. */
   elapsedMs = 0;
-  /** The query loadRecord was called with: set even when the record or the Bundle then fails. */
+  /** The query a record was loaded for: set even when the record or the Bundle then fails. */
   query: StructuredQuery | undefined;
 
   constructor(private readonly inner: ClinicalRepository) {}
@@ -37,6 +37,17 @@ export class TimedRepository implements ClinicalRepository {
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     this.query = query;
     return this.timed(() => this.inner.loadRecord(patient, query));
+  }
+
+  async openRecord(nhsNumber: string, query: StructuredQuery): Promise<OpenedRecord> {
+    const opened = await this.timed(() => this.inner.openRecord(nhsNumber, query));
+    return {
+      patient: opened.patient,
+      load: () => {
+        this.query = query;
+        return this.timed(() => opened.load());
+      },
+    };
   }
 
   loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {

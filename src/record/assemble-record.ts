@@ -57,7 +57,15 @@ import type { Patient, Practice } from './model/people';
 import { type AnyPlaced, bySeq, type IndexedRound, inOrder, RecordIndex, RefMap } from './record-index';
 import { hasConfidentialParts, NOTHING_HIDDEN, redactItem, redactPlan } from './redact';
 import type { AreaResult, PatientRecord, WithheldLink } from './repository';
-import type { Actors, CandidateRound, PatientRefs, Placed, PlacedItems, RecordSource } from './source';
+import type {
+  Actors,
+  CandidateRound,
+  FirstRound,
+  PatientRefs,
+  Placed,
+  PlacedItems,
+  RecordSource,
+} from './source';
 
 /** What a linked item was reached as, which decides what it brings in turn. */
 type Role =
@@ -95,12 +103,14 @@ const PLAIN_AREAS = CLINICAL_AREAS.filter((area): area is PlainArea => !SPECIAL_
 /** Item rounds after the candidate round; see source.ts for why two are enough. */
 const LINK_ROUNDS = 2;
 
+/** `first`: item round 1, when already read with the patient (RecordSource.findPatientWithCandidates). */
 export async function loadRecord(
   source: RecordSource,
   patient: Patient,
   query: StructuredQuery,
+  first?: FirstRound,
 ): Promise<PatientRecord> {
-  const candidates = await source.loadCandidates(patient, query);
+  const candidates = first ?? (await source.loadCandidates(patient, query));
   const practice = candidates.practice ?? (await source.practice());
   const assembly = new Assembly(query, candidates);
   let pending = assembly.linkFromPrimary();

@@ -10,6 +10,14 @@ import type { ExportReads } from './source';
 
 export type { AreaResult, AreaResults, PatientRecord, WithheldLink } from './model/loaded-record';
 
+/** ClinicalRepository.openRecord's answer. */
+export interface OpenedRecord {
+  /** The patient with the NHS number, whatever their state (undefined: none). */
+  readonly patient: Patient | undefined;
+  /** The patient's record for the query (the patient must be there). */
+  load(): Promise<PatientRecord>;
+}
+
 /**
  * INTERNAL: what the operation asks of a store. Not a vendor plug-in point: a vendor implements
  * RecordSource (docs/record-source.md), and SourcedRepository turns it into this interface with the
@@ -22,6 +30,12 @@ export interface ClinicalRepository extends PatientDirectory, ExportReads {
   findPatient(nhsNumber: string): Promise<Patient | undefined>;
   /** Exactly the parts of the record the query asks for, with every area's filter applied. */
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord>;
+  /**
+   * findPatient and loadRecord as one: the patient with this NHS number, and their record for `query`
+   * once the caller has checked that it may be shared. A store may read the patient and the record's
+   * first round in one statement (docs/decisions.md D-PI3); nothing read is released before `load`.
+   */
+  openRecord(nhsNumber: string, query: StructuredQuery): Promise<OpenedRecord>;
   /**
    * The bulk export's read: each patient's record for the query, in the order given, each equal to
    * what loadRecord gives; a fixed number of round trips for the batch (docs/decisions.md D-EB1).

@@ -177,6 +177,16 @@ export interface RecordSource extends PatientDirectory, ExportReads, Partial<Bat
   /** The patient with this NHS number, whatever their state. */
   findPatient(nhsNumber: string): Promise<Patient | undefined>;
   /**
+   * Optional: findPatient and loadCandidates in one read (docs/decisions.md D-PI3), saving a round
+   * trip: the patient with this NHS number (undefined: none) and, when there is one, item round 1 for
+   * them as loadCandidates would give it. The round may be read before the caller decides whether the
+   * patient may be shared; nothing of it is released unless they may.
+   */
+  findPatientWithCandidates?(
+    nhsNumber: string,
+    query: StructuredQuery,
+  ): Promise<{ readonly patient: Patient | undefined; readonly first: FirstRound | undefined }>;
+  /**
    * Item round 1 (see CandidateRound). A store may give the practice with it (FirstRound), saving a
    * round trip; otherwise the shared code asks practice() once the round is in.
    */

@@ -6,7 +6,7 @@ import type { StructuredQuery } from '../contract/structured-query';
 import { loadRecord, loadRecords } from './assemble-record';
 import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientCriteria } from './patient-directory';
-import type { ClinicalRepository, PatientRecord } from './repository';
+import type { ClinicalRepository, OpenedRecord, PatientRecord } from './repository';
 import type { DeletedResource, PlacedPatient, RecordSource } from './source';
 
 export class SourcedRepository implements ClinicalRepository {
@@ -22,6 +22,16 @@ export class SourcedRepository implements ClinicalRepository {
 
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     return loadRecord(this.source, patient, query);
+  }
+
+  async openRecord(nhsNumber: string, query: StructuredQuery): Promise<OpenedRecord> {
+    const { source } = this;
+    if (source.findPatientWithCandidates) {
+      const { patient, first } = await source.findPatientWithCandidates(nhsNumber, query);
+      return { patient, load: () => loadRecord(source, required(patient), query, first) };
+    }
+    const patient = await source.findPatient(nhsNumber);
+    return { patient, load: () => loadRecord(source, required(patient), query) };
   }
 
   loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {
@@ -80,4 +90,10 @@ export class SourcedRepository implements ClinicalRepository {
   close(): Promise<void> {
     return this.source.close();
   }
+}
+
+/** The patient of an opened record: its caller loads it only once the patient was found. */
+function required(patient: Patient | undefined): Patient {
+  if (patient === undefined) throw new Error('openRecord: load() called for a patient not found');
+  return patient;
 }

@@ -24,7 +24,7 @@ import {
   type ServedPractice,
   type SettingsChange,
 } from '../../src/record/practices';
-import type { ClinicalRepository, PatientRecord } from '../../src/record/repository';
+import type { ClinicalRepository, OpenedRecord, PatientRecord } from '../../src/record/repository';
 import type { DeletedResource, PlacedPatient } from '../../src/record/source';
 import { createTestDatabase, postgresRepositoryFor, TEST_DB_OPTIONS } from './postgres';
 
@@ -148,6 +148,9 @@ class DeferredRepository implements ClinicalRepository {
   }
   async loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
     return (await this.ready).loadRecord(patient, query);
+  }
+  async openRecord(nhsNumber: string, query: StructuredQuery): Promise<OpenedRecord> {
+    return (await this.ready).openRecord(nhsNumber, query);
   }
   async loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {
     return (await this.ready).loadRecords(patients, query);

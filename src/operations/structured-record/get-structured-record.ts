@@ -42,8 +42,10 @@ export async function getStructuredRecord(
 ): Promise<OperationResult> {
   const parsed = buildStructuredQuery(body, deps.clock.today(), deps.predefinedMedicationDays);
   const query = applyAreaSwitches(parsed, deps.disabledAreas, deps.documentsDisabled);
-  const patient = checkPatientMayBeShared(await deps.repository.findPatient(query.nhsNumber));
-  const record = await deps.repository.loadRecord(patient, query);
+  // The patient and the record's first round may come in one read: nothing is released before the check.
+  const opened = await deps.repository.openRecord(query.nhsNumber, query);
+  checkPatientMayBeShared(opened.patient);
+  const record = await opened.load();
   await deps.slice?.pause();
   const date = deps.clock
     .now()

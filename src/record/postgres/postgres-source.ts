@@ -52,6 +52,8 @@ type ParseDetail = <T>(table: string, id: string, text: string) => T;
 
 /** The `area` of the practice's row in item round 1's statement (loadCandidates). */
 const PRACTICE_ROW = 'practice';
+/** The `area` of the patient's row in findPatientWithCandidates's statement. */
+const PATIENT_ROW = 'patient';
 
 const parseAfresh: ParseDetail = <T>(_table: string, _id: string, text: string) => JSON.parse(text) as T;
 
@@ -64,10 +66,21 @@ const TOPIC_LINK_DETAIL = `json_build_object('refs', refs, 'problemId', problem_
 const WITHHELD_DETAIL = `json_build_object('ref', json_build_object('id', item_id, 'kind', kind), 'reason', reason)::text`;
 
 /**
- * One patient ($2 a patient id), or a batch of them for the bulk export ($2 an array of patient ids;
+ * One patient ($2 a patient id), one patient by NHS number ($2 the number, the patient's id read by the
+ * statement's CTE `pt`, D-PI3), or a batch of them for the bulk export ($2 an array of patient ids;
  * every row then says whose it is).
  */
-type Scope = 'patient' | 'batch';
+type Scope = 'patient' | 'nhs' | 'batch';
+
+/** The patient id a row of one patient must have, by scope (a batch's rows: any of $2). */
+const PATIENT_ID: Readonly<Record<Exclude<Scope, 'batch'>, string>> = {
+  patient: '$2',
+  nhs: '(SELECT id FROM pt)',
+};
+
+/** The statement's patient row, by NHS number ($2): one lookup, read by every part through `pt`. */
+const PATIENT_BY_NHS_CTE =
+  'WITH pt AS (SELECT id, detail FROM patients WHERE practice_ods = $1 AND nhs_number = $2)';
 
 function selectArea(area: RecordArea, where: string): string {
   return selectAreaIn(area, where, 'patient');
@@ -75,7 +88,7 @@ function selectArea(area: RecordArea, where: string): string {
 
 function selectAreaIn(area: RecordArea, where: string, scope: Scope): string {
   const table = AREA_TABLE[area];
-  const whose = scope === 'batch' ? 'p.patient_id = ANY($2::text[])' : 'p.patient_id = $2';
+  const whose = scope === 'batch' ? 'p.patient_id = ANY($2::text[])' : `p.patient_id = ${PATIENT_ID[scope]}`;
   const owner = scope === 'batch' ? 'p.patient_id, ' : '';
   return `SELECT '${area}'::text AS area, ${owner}p.seq, p.id, p.detail::text AS detail FROM ${table} p WHERE p.practice_ods = $1 AND ${whose} AND (${where})`;
 }
@@ -125,7 +138,7 @@ function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient
         selectArea(
           'consultations',
           `p.has_content AND (p.start_lo IS NULL OR p.start_lo >= COALESCE((
-        SELECT c.start_lo FROM consultations c WHERE c.practice_ods = $1 AND c.patient_id = ${scope === 'batch' ? 'p.patient_id' : '$2'} AND c.has_content AND c.start_lo IS NOT NULL
+        SELECT c.start_lo FROM consultations c WHERE c.practice_ods = $1 AND c.patient_id = ${scope === 'batch' ? 'p.patient_id' : PATIENT_ID[scope]} AND c.has_content AND c.start_lo IS NOT NULL
         ORDER BY c.start_lo DESC OFFSET ${n} - 1 LIMIT 1), '-infinity'::date))`,
         ),
       );
@@ -173,6 +186,24 @@ function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient
     );
   }
   return parts;
+}
+
+/**
+ * Item round 1 of one patient (by id or, through `pt`, by NHS number): the candidates, the link hub's
+ * rows and the practice's row, one UNION ALL (the practice rides along: a round trip costs the service
+ * a socket write and a wake-up of the server, more than the row itself).
+ */
+function firstRoundSql(query: StructuredQuery, p: Params, scope: Exclude<Scope, 'batch'>): string {
+  const whose = `patient_id = ${PATIENT_ID[scope]}`;
+  const hub = `
+      SELECT 'topicLink'::text AS area, seq, NULL::text AS id, ${TOPIC_LINK_DETAIL} AS detail
+        FROM topic_problem_links WHERE practice_ods = $1 AND ${whose}
+      UNION ALL
+      SELECT 'withheld'::text, seq, NULL::text, ${WITHHELD_DETAIL}
+        FROM withheld_items WHERE practice_ods = $1 AND ${whose}
+      UNION ALL
+      SELECT '${PRACTICE_ROW}'::text, 0, ods_code, detail::text FROM practice WHERE ods_code = $1`;
+  return [...candidateSql(query, p, scope), hub].join('\nUNION ALL\n');
 }
 
 /**
@@ -372,23 +403,35 @@ export class PostgresSource implements RecordSource {
     return rows[0]?.detail;
   }
 
-  /**
-   * Item round 1 and the practice in ONE statement: the practice's row rides with the candidates and
-   * the hub (a round trip costs the service a socket write and a wake-up of the server, more than the
-   * row itself).
-   */
+  /** Item round 1 and the practice in ONE statement (firstRoundSql). */
   async loadCandidates(patient: Patient, query: StructuredQuery): Promise<FirstRound> {
     const p = new Params(this.odsCode, patient.id);
-    const candidates = candidateSql(query, p);
-    const hub = `
-      SELECT 'topicLink'::text AS area, seq, NULL::text AS id, ${TOPIC_LINK_DETAIL} AS detail
-        FROM topic_problem_links WHERE practice_ods = $1 AND patient_id = $2
-      UNION ALL
-      SELECT 'withheld'::text, seq, NULL::text, ${WITHHELD_DETAIL}
-        FROM withheld_items WHERE practice_ods = $1 AND patient_id = $2
-      UNION ALL
-      SELECT '${PRACTICE_ROW}'::text, 0, ods_code, detail::text FROM practice WHERE ods_code = $1`;
-    const rows = await this.db.read<HubOrItemRow>([...candidates, hub].join('\nUNION ALL\n'), p.values);
+    const rows = await this.db.read<HubOrItemRow>(firstRoundSql(query, p, 'patient'), p.values);
+    return this.firstRound(rows);
+  }
+
+  /**
+   * The patient by NHS number and item round 1 in ONE statement (D-PI3): the patient's row rides with
+   * the candidates, which name their patient through the CTE; no patient, no candidates.
+   */
+  async findPatientWithCandidates(
+    nhsNumber: string,
+    query: StructuredQuery,
+  ): Promise<{ patient: Patient | undefined; first: FirstRound | undefined }> {
+    const p = new Params(this.odsCode, nhsNumber);
+    const patientRow = `SELECT '${PATIENT_ROW}'::text, 0, id, detail::text FROM pt`;
+    const rows = await this.db.read<HubOrItemRow>(
+      `${PATIENT_BY_NHS_CTE}\n${firstRoundSql(query, p, 'nhs')}\nUNION ALL\n${patientRow}`,
+      p.values,
+    );
+    const own = rows.find((r) => r.area === PATIENT_ROW);
+    if (own === undefined || own.id === null) return { patient: undefined, first: undefined };
+    const patient = this.parse<Patient>('patient', own.id, own.detail);
+    return { patient, first: this.firstRound(rows.filter((r) => r !== own)) };
+  }
+
+  /** Item round 1's rows, the practice's among them → the round. */
+  private firstRound(rows: readonly HubOrItemRow[]): FirstRound {
     const practiceRow = rows.find((r) => r.area === PRACTICE_ROW);
     if (practiceRow === undefined) throw new Error(`The database holds no practice ${this.odsCode}`);
     return {
