@@ -31,6 +31,7 @@
 import { CLINICAL_AREAS } from '../contract/areas';
 import type { ClinicalArea, StructuredQuery } from '../contract/structured-query';
 import { timeSlice } from '../ops/time-slice';
+import type { ActorCache } from './actor-cache';
 import { expandActors } from './expand-actors';
 import { KEEPS_EVERY, medicationMatches, PRIMARY_FILTERS, selectConsultations } from './filters';
 import {
@@ -103,12 +104,16 @@ const PLAIN_AREAS = CLINICAL_AREAS.filter((area): area is PlainArea => !SPECIAL_
 /** Item rounds after the candidate round; see source.ts for why two are enough. */
 const LINK_ROUNDS = 2;
 
-/** `first`: item round 1, when already read with the patient (RecordSource.findPatientWithCandidates). */
+/**
+ * `first`: item round 1, when already read with the patient (RecordSource.findPatientWithCandidates);
+ * `actorCache`: the actors read before under the practice's version (D-PI4).
+ */
 export async function loadRecord(
   source: RecordSource,
   patient: Patient,
   query: StructuredQuery,
   first?: FirstRound,
+  actorCache?: ActorCache,
 ): Promise<PatientRecord> {
   const candidates = first ?? (await source.loadCandidates(patient, query));
   const practice = candidates.practice ?? (await source.practice());
@@ -120,7 +125,12 @@ export async function loadRecord(
     pending = assembly.follow(pending);
   }
   if (pending.length > 0) throw new Error('record assembly: linkage deeper than the round limit');
-  const actors = await source.loadActors(assembly.actorIds(patient).toIds());
+  const ids = assembly.actorIds(patient).toIds();
+  const version = candidates.actorsVersion;
+  const cached = version !== undefined ? actorCache?.lookup(version, ids) : undefined;
+  if (cached) return assembly.toRecord(patient, practice, cached);
+  const actors = await source.loadActors(ids);
+  if (version !== undefined) actorCache?.remember(version, ids, actors);
   return assembly.toRecord(patient, practice, actors);
 }
 

@@ -99,6 +99,8 @@ export interface Actors {
   readonly locations: readonly Location[];
   readonly healthcareServices: readonly HealthcareService[];
   readonly devices: readonly Device[];
+  /** The practice's version the read saw (FirstRound.actorsVersion), from a store that has one. */
+  readonly actorsVersion?: string;
 }
 
 /** A patient with its place in the practice's patient order (the store's own order, a `seq` column in SQL). */
@@ -169,7 +171,15 @@ export interface BatchReads {
 }
 
 /** Item round 1 of one patient, and the practice (which every record names) when read with it. */
-export type FirstRound = CandidateRound & { readonly practice?: Practice };
+export type FirstRound = CandidateRound & {
+  readonly practice?: Practice;
+  /**
+   * The practice's version, from a store that keeps one (docs/decisions.md D-PI4): it changes whenever
+   * the practice or any of its actors changes. With it, actors read under the same version are not
+   * read again (src/record/actor-cache.ts); loadActors must then give the version it read under too.
+   */
+  readonly actorsVersion?: string;
+};
 
 /** A store's reads; the patient directory (search and Foundations reads) is answered by the store itself. */
 export interface RecordSource extends PatientDirectory, ExportReads, Partial<BatchReads> {
@@ -201,7 +211,8 @@ export interface RecordSource extends PatientDirectory, ExportReads, Partial<Bat
   /**
    * The actors with these ids, PLUS the organisations those actors refer to (a practitioner role's
    * organisation, a location's managing organisation, a service's provider), in one call. Unknown
-   * ids are left out; the practice itself may be among the organisations.
+   * ids are left out; the practice itself may be among the organisations. A store that gives
+   * FirstRound.actorsVersion gives Actors.actorsVersion too, and picks as expandActors does.
    */
   loadActors(ids: ActorIds): Promise<Actors>;
   isReady(): Promise<boolean>;

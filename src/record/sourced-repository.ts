@@ -3,6 +3,7 @@
  * (assemble-record.ts) applies every rule. The in-memory and PostgreSQL stores are both this class.
  */
 import type { StructuredQuery } from '../contract/structured-query';
+import { ActorCache } from './actor-cache';
 import { loadRecord, loadRecords } from './assemble-record';
 import type { Location, Organisation, Patient, Practice, Practitioner } from './model/people';
 import type { PatientCriteria } from './patient-directory';
@@ -10,6 +11,9 @@ import type { ClinicalRepository, OpenedRecord, PatientRecord } from './reposito
 import type { DeletedResource, PlacedPatient, RecordSource } from './source';
 
 export class SourcedRepository implements ClinicalRepository {
+  /** The actors read under the practice's version, for a store that keeps one (D-PI4). */
+  readonly actors = new ActorCache();
+
   constructor(protected readonly source: RecordSource) {}
 
   practice(): Promise<Practice> {
@@ -21,17 +25,17 @@ export class SourcedRepository implements ClinicalRepository {
   }
 
   loadRecord(patient: Patient, query: StructuredQuery): Promise<PatientRecord> {
-    return loadRecord(this.source, patient, query);
+    return loadRecord(this.source, patient, query, undefined, this.actors);
   }
 
   async openRecord(nhsNumber: string, query: StructuredQuery): Promise<OpenedRecord> {
     const { source } = this;
     if (source.findPatientWithCandidates) {
       const { patient, first } = await source.findPatientWithCandidates(nhsNumber, query);
-      return { patient, load: () => loadRecord(source, required(patient), query, first) };
+      return { patient, load: () => loadRecord(source, required(patient), query, first, this.actors) };
     }
     const patient = await source.findPatient(nhsNumber);
-    return { patient, load: () => loadRecord(source, required(patient), query) };
+    return { patient, load: () => loadRecord(source, required(patient), query, undefined, this.actors) };
   }
 
   loadRecords(patients: readonly Patient[], query: StructuredQuery): Promise<PatientRecord[]> {

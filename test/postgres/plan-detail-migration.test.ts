@@ -61,7 +61,11 @@ describe('migrations 009 and 010 over a database loaded before them', () => {
     database = await createTestDatabase();
     await loadedBefore009(database.url);
     migrated = new PostgresRepository({ url: database.url, ...TEST_DB_OPTIONS }, ODS);
-    expect(await migrate(migrated.database)).toEqual(['009_plan_issues_in_detail', '010_item_detail_json']);
+    expect(await migrate(migrated.database)).toEqual([
+      '009_plan_issues_in_detail',
+      '010_item_detail_json',
+      '011_practice_version',
+    ]);
     fresh = await postgresRepositoryFor(dataset);
   }, 120_000);
   afterAll(async () => {

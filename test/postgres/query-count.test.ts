@@ -1,4 +1,6 @@
 /** A request costs a small, fixed number of SQL statements, however large the record. */
+import type { Bundle, Practitioner, Resource } from 'fhir/r3';
+
 import { fixedClock } from '../../src/clock';
 import { testPractice } from '../../src/record/memory/memory-practices';
 import type { PostgresPracticeStore } from '../../src/record/postgres/postgres-practices';
@@ -25,15 +27,20 @@ describe('SQL statements per request', () => {
     await database.drop();
   });
 
-  async function statementsFor(nhs: string): Promise<{ statements: number; entries: number }> {
+  /** `on`: an app of its own (a repository with no actors kept yet) over the same pool. */
+  async function statementsFor(
+    nhs: string,
+    on: TestApp = app,
+  ): Promise<{ statements: number; entries: number; bundle: Bundle }> {
     const before = postgres.database.queryCount;
-    const bundle = expectBundle(await postRecord(app, parameters(...allAreas(nhs))));
-    return { statements: postgres.database.queryCount - before, entries: bundle.entry?.length ?? 0 };
+    const bundle = expectBundle(await postRecord(on, parameters(...allAreas(nhs))));
+    return { statements: postgres.database.queryCount - before, entries: bundle.entry?.length ?? 0, bundle };
   }
+  const freshApp = () => testApp({ clock, repository: new PostgresRepository(postgres.database, 'P99001') });
 
   it('is the same for the rich small record (patient2) and the large record (large1), and small', async () => {
-    const small = await statementsFor(NHS.patient2);
-    const large = await statementsFor(NHS.large1);
+    const small = await statementsFor(NHS.patient2, freshApp());
+    const large = await statementsFor(NHS.large1, freshApp());
     expect(large.entries).toBeGreaterThan(5 * small.entries);
     expect(large.statements).toBe(small.statements);
     // The patient with item round 1 and the practice (D-PI3), one link round (the second finds
@@ -51,7 +58,41 @@ describe('SQL statements per request', () => {
       expect(postgres.database.queryCount - before).toBe(1);
     }
   });
+
+  it('reads the actors once per practice version: a later request naming none new reads none (D-PI4)', async () => {
+    const on = freshApp();
+    const first = await statementsFor(NHS.patient2, on);
+    const again = await statementsFor(NHS.patient2, on);
+    expect([first.statements, again.statements]).toEqual([3, 2]);
+    expect(entriesOf(again.bundle, 'Practitioner')).toEqual(entriesOf(first.bundle, 'Practitioner'));
+    expect(entriesOf(again.bundle, 'Organization')).toEqual(entriesOf(first.bundle, 'Organization'));
+    expect(entriesOf(again.bundle, 'Practitioner').length).toBeGreaterThan(0);
+  });
+
+  it('reads them again once an actor is changed, by hand or by a settings change, and shows the change', async () => {
+    const on = freshApp();
+    const named = entriesOf((await statementsFor(NHS.patient2, on)).bundle, 'Practitioner') as Practitioner[];
+    const id = named[0].id ?? '';
+    await postgres.database.query(
+      `UPDATE practitioners SET detail = jsonb_set(detail, '{name,family}', '"Renamed"')
+        WHERE practice_ods = 'P99001' AND id = $1`,
+      [id],
+    );
+    const after = await statementsFor(NHS.patient2, on);
+    expect(after.statements).toBe(3);
+    const renamed = (entriesOf(after.bundle, 'Practitioner') as Practitioner[]).find((p) => p.id === id);
+    expect(renamed?.name?.[0]?.family).toBe('Renamed');
+    expect((await statementsFor(NHS.patient2, on)).statements).toBe(2);
+    // Any change to the practice's row moves its version too (its settings, its own details).
+    await postgres.database.query(`UPDATE practice SET gpc_enabled = gpc_enabled WHERE ods_code = 'P99001'`);
+    expect((await statementsFor(NHS.patient2, on)).statements).toBe(3);
+  });
 });
+
+/** The resources of one type in a Bundle, in order. */
+function entriesOf(bundle: Bundle, type: string): Resource[] {
+  return (bundle.entry ?? []).flatMap((e) => (e.resource?.resourceType === type ? [e.resource] : []));
+}
 
 describe('SQL statements per request through the practice store', () => {
   let store: PostgresPracticeStore;
@@ -75,12 +116,14 @@ describe('SQL statements per request through the practice store', () => {
     const first = await statementsFor(NHS.patient2);
     const warm = await statementsFor(NHS.patient2);
     const third = await statementsFor(NHS.patient2);
-    expect([first, third]).toEqual([warm + 1, warm]);
+    // The first also reads the settings and the actors (kept under the practice's version, D-PI4).
+    expect([first, third]).toEqual([warm + 2, warm]);
+    expect(warm).toBe(2);
+    await statementsFor(NHS.large1);
     expect(await statementsFor(NHS.large1)).toBe(warm);
-    expect(warm).toBe(3);
-    // Another practice: its own settings read once, then none.
+    // Another practice: its own settings and actors read once, then neither.
     const other = await statementsFor('9690941003', 'P99002', P99002_ASID);
-    expect(await statementsFor('9690941003', 'P99002', P99002_ASID)).toBe(other - 1);
+    expect(await statementsFor('9690941003', 'P99002', P99002_ASID)).toBe(other - 2);
   });
 });
 

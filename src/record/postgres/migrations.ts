@@ -441,4 +441,46 @@ UPDATE medication_plans p SET detail = p.detail || jsonb_build_object('issues', 
       '\n',
     ),
   },
+  {
+    // The practice's version (docs/decisions.md D-PI4): a new number from one sequence whenever its row
+    // or any row of its actors changes, however written (an import, a settings change, SQL by hand).
+    // The service keeps the actors it read under a version and reads them again only once it moved.
+    version: '011_practice_version',
+    sql: `
+CREATE SEQUENCE practice_version;
+ALTER TABLE practice ADD COLUMN version bigint NOT NULL DEFAULT nextval('practice_version');
+CREATE FUNCTION practice_new_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.version := nextval('practice_version');
+  RETURN NEW;
+END $$;
+CREATE TRIGGER practice_version BEFORE UPDATE ON practice
+  FOR EACH ROW EXECUTE FUNCTION practice_new_version();
+-- Statement-level, over the rows changed: an import's COPY of thousands of actors costs one update.
+CREATE FUNCTION practice_actors_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE practice SET version = 0 WHERE ods_code IN (SELECT practice_ods FROM new_rows);
+  ELSIF TG_OP = 'UPDATE' THEN
+    UPDATE practice SET version = 0
+      WHERE ods_code IN (SELECT practice_ods FROM new_rows UNION SELECT practice_ods FROM old_rows);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE practice SET version = 0 WHERE ods_code IN (SELECT practice_ods FROM old_rows);
+  ELSE
+    UPDATE practice SET version = 0;
+  END IF;
+  RETURN NULL;
+END $$;
+${ACTOR_TABLES.map(
+  (t) => `CREATE TRIGGER ${t}_inserted AFTER INSERT ON ${t} REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION practice_actors_changed();
+CREATE TRIGGER ${t}_updated AFTER UPDATE ON ${t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION practice_actors_changed();
+CREATE TRIGGER ${t}_deleted AFTER DELETE ON ${t} REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION practice_actors_changed();
+CREATE TRIGGER ${t}_truncated AFTER TRUNCATE ON ${t}
+  FOR EACH STATEMENT EXECUTE FUNCTION practice_actors_changed();`,
+).join('\n')}
+`,
+  },
 ];

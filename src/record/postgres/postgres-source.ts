@@ -54,6 +54,8 @@ type ParseDetail = <T>(table: string, id: string, text: string) => T;
 const PRACTICE_ROW = 'practice';
 /** The `area` of the patient's row in findPatientWithCandidates's statement. */
 const PATIENT_ROW = 'patient';
+/** The `kind` of the row of loadActors's statement that gives the practice's version (in `id`). */
+const VERSION_ROW = 'version';
 
 const parseAfresh: ParseDetail = <T>(_table: string, _id: string, text: string) => JSON.parse(text) as T;
 
@@ -190,7 +192,7 @@ function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient
 
 /**
  * Item round 1 of one patient (by id or, through `pt`, by NHS number): the candidates, the link hub's
- * rows and the practice's row, one UNION ALL (the practice rides along: a round trip costs the service
+ * rows and the practice's row (its version in `id`, D-PI4), one UNION ALL (the practice rides along: a round trip costs the service
  * a socket write and a wake-up of the server, more than the row itself).
  */
 function firstRoundSql(query: StructuredQuery, p: Params, scope: Exclude<Scope, 'batch'>): string {
@@ -202,7 +204,7 @@ function firstRoundSql(query: StructuredQuery, p: Params, scope: Exclude<Scope, 
       SELECT 'withheld'::text, seq, NULL::text, ${WITHHELD_DETAIL}
         FROM withheld_items WHERE practice_ods = $1 AND ${whose}
       UNION ALL
-      SELECT '${PRACTICE_ROW}'::text, 0, ods_code, detail::text FROM practice WHERE ods_code = $1`;
+      SELECT '${PRACTICE_ROW}'::text, 0, version::text, detail::text FROM practice WHERE ods_code = $1`;
   return [...candidateSql(query, p, scope), hub].join('\nUNION ALL\n');
 }
 
@@ -440,6 +442,7 @@ export class PostgresSource implements RecordSource {
         this.parse,
       ),
       practice: this.parse<Practice>('practice', this.odsCode, practiceRow.detail),
+      ...(practiceRow.id !== null && { actorsVersion: practiceRow.id }),
     };
   }
 
@@ -552,7 +555,8 @@ export class PostgresSource implements RecordSource {
                    WHERE practice_ods = $6 AND id = ANY($1::text[]))
          OR id IN (SELECT managing_organisation_id FROM locations WHERE practice_ods = $6 AND id = ANY($2::text[]))
          OR id IN (SELECT provided_by_organisation_id FROM healthcare_services WHERE practice_ods = $6 AND id = ANY($3::text[])))
-       UNION ALL SELECT 'organisation', id, detail::text FROM practice WHERE ods_code = $6`,
+       UNION ALL SELECT 'organisation', id, detail::text FROM practice WHERE ods_code = $6
+       UNION ALL SELECT '${VERSION_ROW}', version::text, NULL FROM practice WHERE ods_code = $6`,
       [
         ids.practitioners,
         ids.locations,
@@ -564,13 +568,17 @@ export class PostgresSource implements RecordSource {
     );
     const of = <T>(kind: string) =>
       new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, this.parse<T>(kind, r.id, r.detail)]));
-    return expandActors(ids, {
-      practitioners: of<Practitioner>('practitioner'),
-      organisations: of<Organisation>('organisation'),
-      locations: of<Location>('location'),
-      healthcareServices: of<HealthcareService>('healthcareService'),
-      devices: of<Device>('device'),
-    });
+    const version = rows.find((r) => r.kind === VERSION_ROW)?.id;
+    return {
+      ...expandActors(ids, {
+        practitioners: of<Practitioner>('practitioner'),
+        organisations: of<Organisation>('organisation'),
+        locations: of<Location>('location'),
+        healthcareServices: of<HealthcareService>('healthcareService'),
+        devices: of<Device>('device'),
+      }),
+      ...(version !== undefined && { actorsVersion: version }),
+    };
   }
 
   async patientsAfter(after: number, limit: number): Promise<PlacedPatient[]> {
