@@ -152,7 +152,7 @@ async function measure(root: string, name: string): Promise<void> {
   const cleanup = new Cleanup();
   const server = await startCompiledServer(
     root,
-    { REPOSITORY: 'postgres', DATABASE_URL: dbUrl(name), DB_POOL_SIZE: '10', WORKERS: '1', ...(process.env.XAUDIT ? { AUDIT_LOG: process.env.XAUDIT, AUDIT_FSYNC: 'true' } : {}) },
+    { REPOSITORY: 'postgres', DATABASE_URL: dbUrl(name), DB_POOL_SIZE: '10', WORKERS: '1' },
     120_000,
   );
   try {

@@ -6,13 +6,12 @@ import type { Organisation, Practitioner } from '../../src/record/model/people';
 import type { Actors } from '../../src/record/source';
 
 const org = (id: string): Organisation => ({ id, odsCode: id.toUpperCase(), name: id }) as Organisation;
-const practitioner = (id: string, orgId: string): Practitioner =>
-  ({
-    id,
-    name: { family: id, given: [] },
-    roles: [{ id: `role-${id}`, organisationId: orgId, jobRole: { code: 'R0260', display: 'GP' } }],
-    version: '1',
-  });
+const practitioner = (id: string, orgId: string): Practitioner => ({
+  id,
+  name: { family: id, given: [] },
+  roles: [{ id: `role-${id}`, organisationId: orgId, jobRole: { code: 'R0260', display: 'GP' } }],
+  version: '1',
+});
 
 const ids = (over: Partial<ActorIds>): ActorIds => ({
   practitioners: [],
