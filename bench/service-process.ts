@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } fr
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
-import { YOUNG_GENERATION_FLAG } from '../src/cluster/young-generation';
+import { GC_FLAGS } from '../src/cluster/young-generation';
 import { freePort } from '../tools/throwaway-postgres';
 import type { Cleanup } from './cleanup';
 
@@ -157,7 +157,7 @@ export async function startService(
   // Started as `npm start` and the systemd unit start it (D-H4); BENCH_NODE_ARGS adds Node flags to
   // the service's own process (`--cpu-prof --cpu-prof-dir=DIR` to profile a run).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...GC_FLAGS, ...nodeArgs, MAIN], {
     cwd: dir,
     env: {
       ...base,

@@ -74,7 +74,7 @@ export async function runPrimary(config: AppConfig): Promise<void> {
   let fatal: string | undefined;
   const backoff = new RespawnBackoff();
 
-  // Workers run with the service's young generation even when the primary was started without it.
+  // Workers run with the service's GC flags even when the primary was started without them.
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => {
     const worker = cluster.fork();

@@ -1,29 +1,40 @@
 /**
- * Cluster workers run with the service's young generation (docs/decisions.md D-H4) unless the
- * operator chose a semi-space size themselves.
+ * Cluster workers run with the service's GC flags (docs/decisions.md D-H4, D-SV4) unless the operator
+ * chose the same setting themselves.
  */
-import { workerExecArgv, YOUNG_GENERATION_FLAG } from '../../src/cluster/young-generation';
+import { GC_FLAGS, workerExecArgv } from '../../src/cluster/young-generation';
 
 describe('workerExecArgv', () => {
-  it('puts the young-generation flag before the primary flags when none sets a semi-space size', () => {
+  it('puts the GC flags before the primary flags when none sets either', () => {
     expect(workerExecArgv(['--enable-source-maps'], undefined)).toEqual([
-      YOUNG_GENERATION_FLAG,
+      '--max-semi-space-size=64',
+      '--no-allocation-site-pretenuring',
       '--enable-source-maps',
     ]);
-    expect(YOUNG_GENERATION_FLAG).toBe('--max-semi-space-size=64');
+    expect(GC_FLAGS).toEqual(['--max-semi-space-size=64', '--no-allocation-site-pretenuring']);
   });
 
-  it('stays a Node flag under ts-node, whose script and options end the primary execArgv', () => {
+  it('stays Node flags under ts-node, whose script and options end the primary execArgv', () => {
     const tsNode = ['/app/node_modules/ts-node/dist/bin.js', '--transpile-only'];
-    expect(workerExecArgv(tsNode, undefined)).toEqual([YOUNG_GENERATION_FLAG, ...tsNode]);
+    expect(workerExecArgv(tsNode, undefined)).toEqual([...GC_FLAGS, ...tsNode]);
   });
 
-  it('keeps the flag the primary was started with, once', () => {
-    expect(workerExecArgv([YOUNG_GENERATION_FLAG], undefined)).toEqual([YOUNG_GENERATION_FLAG]);
+  it('keeps the flags the primary was started with, once', () => {
+    expect(workerExecArgv([...GC_FLAGS], undefined)).toEqual([...GC_FLAGS]);
   });
 
-  it("keeps the operator's own size, from the command line or NODE_OPTIONS", () => {
-    expect(workerExecArgv(['--max_semi_space_size=16'], undefined)).toEqual(['--max_semi_space_size=16']);
-    expect(workerExecArgv([], '--max-old-space-size=2048 --max-semi-space-size=8')).toEqual([]);
+  it("keeps the operator's own choice of each, from the command line or NODE_OPTIONS", () => {
+    expect(workerExecArgv(['--max_semi_space_size=16'], undefined)).toEqual([
+      '--no-allocation-site-pretenuring',
+      '--max_semi_space_size=16',
+    ]);
+    expect(workerExecArgv([], '--max-old-space-size=2048 --max-semi-space-size=8')).toEqual([
+      '--no-allocation-site-pretenuring',
+    ]);
+    expect(workerExecArgv(['--allocation-site-pretenuring'], undefined)).toEqual([
+      '--max-semi-space-size=64',
+      '--allocation-site-pretenuring',
+    ]);
+    expect(workerExecArgv([], '--no_allocation_site_pretenuring --max-semi-space-size=8')).toEqual([]);
   });
 });
