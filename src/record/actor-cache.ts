@@ -9,7 +9,7 @@
  * cannot leave older actors under a newer version. An id asked for and not found is remembered as
  * absent, so a dangling reference costs no read either. Bounded: past `maxIds` ids it starts afresh.
  */
-import { expandActors } from './expand-actors';
+import { expandActors, namedOrganisations } from './expand-actors';
 import type { ActorIds } from './item-refs';
 import type { Device, HealthcareService, Location, Organisation, Practitioner } from './model/people';
 import type { Actors } from './source';
@@ -45,25 +45,11 @@ function emptyAbsent(): Record<Kind, Set<string>> {
   };
 }
 
-/** The organisations the actors found name (a role's, a location's manager, a service's provider). */
-function namedOrganisations(actors: Actors): string[] {
-  const ids: string[] = [];
-  for (const p of actors.practitioners) for (const r of p.roles) ids.push(r.organisationId);
-  for (const l of actors.locations)
-    if (l.managingOrganisationId !== undefined) ids.push(l.managingOrganisationId);
-  for (const s of actors.healthcareServices) {
-    if (s.providedByOrganisationId !== undefined) ids.push(s.providedByOrganisationId);
-  }
-  return ids;
-}
-
 export class ActorCache {
   private version: string | undefined;
   private found = emptyKnown();
   private absent = emptyAbsent();
   private ids = 0;
-  /** Reads answered from the cache and reads it took in, for the tests. */
-  readonly counts = { hits: 0, kept: 0 };
 
   constructor(private readonly maxIds = 100_000) {}
 
@@ -77,7 +63,6 @@ export class ActorCache {
     for (const kind of KINDS) for (const id of ids[kind]) if (!this.knows(kind, id)) return undefined;
     const actors = expandActors(ids, this.found);
     for (const id of namedOrganisations(actors)) if (!this.knows('organisations', id)) return undefined;
-    this.counts.hits++;
     return actors;
   }
 
@@ -107,7 +92,6 @@ export class ActorCache {
     };
     for (const kind of KINDS) missing(kind, ids[kind]);
     missing('organisations', namedOrganisations(actors));
-    this.counts.kept++;
   }
 
   private startAfresh(version: string): void {

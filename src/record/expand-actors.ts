@@ -20,11 +20,8 @@ export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
   const healthcareServices = pick(lookup.healthcareServices, ids.healthcareServices);
   // Requested organisations first, then those the actors name, each once, in that order.
   const organisationIds = new Set(ids.organisations);
-  for (const p of practitioners) for (const r of p.roles) organisationIds.add(r.organisationId);
-  for (const l of locations)
-    if (l.managingOrganisationId !== undefined) organisationIds.add(l.managingOrganisationId);
-  for (const s of healthcareServices) {
-    if (s.providedByOrganisationId !== undefined) organisationIds.add(s.providedByOrganisationId);
+  for (const id of namedOrganisations({ practitioners, locations, healthcareServices })) {
+    organisationIds.add(id);
   }
   return {
     practitioners,
@@ -33,6 +30,20 @@ export function expandActors(ids: ActorIds, lookup: ActorLookup): Actors {
     healthcareServices,
     devices: pick(lookup.devices, ids.devices),
   };
+}
+
+/** The organisations these actors name (a role's, a location's manager, a service's provider), in order. */
+export function namedOrganisations(
+  actors: Pick<Actors, 'practitioners' | 'locations' | 'healthcareServices'>,
+): string[] {
+  const ids: string[] = [];
+  for (const p of actors.practitioners) for (const r of p.roles) ids.push(r.organisationId);
+  for (const l of actors.locations)
+    if (l.managingOrganisationId !== undefined) ids.push(l.managingOrganisationId);
+  for (const s of actors.healthcareServices) {
+    if (s.providedByOrganisationId !== undefined) ids.push(s.providedByOrganisationId);
+  }
+  return ids;
 }
 
 /** The actors found, in the order of the ids asked for; unknown ids are left out. */

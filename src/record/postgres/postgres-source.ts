@@ -192,8 +192,8 @@ function candidateSql(query: StructuredQuery, p: Params, scope: Scope = 'patient
 
 /**
  * Item round 1 of one patient (by id or, through `pt`, by NHS number): the candidates, the link hub's
- * rows and the practice's row (its version in `id`, D-PI4), one UNION ALL (the practice rides along: a round trip costs the service
- * a socket write and a wake-up of the server, more than the row itself).
+ * rows and the practice's row (its version in `id`, D-PI4), one UNION ALL (the practice rides along:
+ * a round trip costs the service a socket write and a wake-up of the server, more than the row itself).
  */
 function firstRoundSql(query: StructuredQuery, p: Params, scope: Exclude<Scope, 'batch'>): string {
   const whose = `patient_id = ${PATIENT_ID[scope]}`;
