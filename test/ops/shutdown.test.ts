@@ -22,13 +22,16 @@ import {
 } from '../support/app';
 import { capturingLogger } from '../support/capturing-logger';
 import { expectOperationOutcome } from '../support/fhir';
+import { type RawResponse, send } from '../support/hostile';
 import { nhsNumber, parameters } from '../support/parameters';
 import { SlowRepository } from '../support/slow-repository';
 
-interface Answer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
+/** A structured record POST's headers, with a trace id of the test's own when given. */
+function recordHeaders(t: TestApp, traceId?: string): http.OutgoingHttpHeaders {
+  return {
+    ...spineHeaders(t, INTERACTION.record, 'patient/*.read', traceId === undefined ? {} : { traceId }),
+    'Content-Type': 'application/fhir+json',
+  };
 }
 
 /** A structured record POST to the listening app, on a socket of its own (no keep-alive agent). */
@@ -39,30 +42,17 @@ function recordRequest(t: TestApp, port: number, traceId?: string): http.Request
     method: 'POST',
     path: RECORD_PATH,
     agent: false,
-    headers: {
-      ...spineHeaders(t, INTERACTION.record, 'patient/*.read', traceId === undefined ? {} : { traceId }),
-      'Content-Type': 'application/fhir+json',
-    },
+    headers: recordHeaders(t, traceId),
   };
 }
 
-/** A record request over a real socket (no keep-alive agent), resolving with the whole answer. */
-function post(t: TestApp, port: number): Promise<Answer> {
-  const payload = JSON.stringify(parameters(nhsNumber(NHS.patient2)));
-  return new Promise((resolve, reject) => {
-    const req = http.request(recordRequest(t, port), (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(payload);
+/** A record request over a socket of its own (an agent that keeps none alive), resolving with the whole answer. */
+function post(t: TestApp, port: number): Promise<RawResponse> {
+  return send(port, new http.Agent(), {
+    method: 'POST',
+    path: RECORD_PATH,
+    headers: recordHeaders(t),
+    body: Buffer.from(JSON.stringify(parameters(nhsNumber(NHS.patient2)))),
   });
 }
 
@@ -141,7 +131,7 @@ describe('graceful shutdown', () => {
     repository.release();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toMatchObject({ resourceType: 'Bundle' });
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ resourceType: 'Bundle' });
     // Its connection is closed after the answer, so a keep-alive client reconnects elsewhere.
     expect(answer.headers.connection).toBe('close');
 
